@@ -1,0 +1,27 @@
+# gorepro — see README.md. Every target runs from a fresh clone with only Go
+# installed (tests also fetch go1.27.3 through GOTOOLCHAIN from the module proxy).
+GO ?= go
+GOFLAGS_BUILD ?= -buildvcs=auto
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: build run test lint bench clean
+
+build:
+	$(GO) build -o bin/gorepro ./cmd/gorepro
+
+run:
+	$(GO) run ./cmd/gorepro matrix --config toolchains.json
+
+test:
+	$(GO) test -count=1 -timeout 25m ./...
+
+lint:
+	$(GO) vet ./...
+	test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }
+	$(GO) run $(STATICCHECK) ./...
+
+bench: build
+	scripts/bench.sh
+
+clean:
+	rm -rf bin results

@@ -1,0 +1,5 @@
+module example.com/dep
+
+go 1.23
+
+require google.golang.org/protobuf v1.36.10

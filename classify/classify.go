@@ -1,0 +1,146 @@
+package classify
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"syscall"
+
+	"github.com/gorepro/gorepro/results"
+)
+
+// runtimeCrashStatus is the exit status of a Go program the runtime ends
+// after a fatal error or an unrecovered panic.
+const runtimeCrashStatus = 2
+
+// Input is one finished run.
+type Input struct {
+	// Output is the combined stdout and stderr as captured.
+	Output []byte
+	// ExitCode is the exit status, -1 when the process was killed by a
+	// signal.
+	ExitCode int
+	// Signal is the signal that killed the process, 0 when none did.
+	Signal syscall.Signal
+	// TimedOut is true when the harness stopped the process at its
+	// deadline (with SIGQUIT for a goroutine dump, then SIGKILL).
+	TimedOut bool
+	// PassExitCodes are the exit statuses that pass (empty means [0]).
+	PassExitCodes []int
+	// LogMatches, when set, must match some output line for a pass.
+	LogMatches *regexp.Regexp
+	// AliveFor makes being stopped at the deadline a pass (a server still
+	// alive after its start-up time), provided LogMatches (if any) matched.
+	AliveFor bool
+}
+
+// Verdict is what Classify concluded about one run.
+type Verdict struct {
+	Outcome results.Outcome
+	// Signature identifies a crash without addresses or goroutine ids;
+	// empty unless Outcome is crash.
+	Signature string
+	// Frames are the first meaningful frames of the crashing goroutine
+	// (function names only, at most five).
+	Frames []string
+	// Reason says in one line why the run failed, timed out or crashed,
+	// e.g. "exit status 3" or "killed by SIGKILL"; empty for a pass.
+	Reason string
+}
+
+// Classify decides the outcome of one run; the package documentation gives
+// the rules.
+func Classify(in Input) Verdict {
+	lines := splitLines(in.Output)
+	logProblem := ""
+	if in.LogMatches != nil && !anyLineMatches(lines, in.LogMatches) {
+		logProblem = fmt.Sprintf("no output line matched %q", in.LogMatches.String())
+	}
+
+	if in.TimedOut {
+		if in.AliveFor && logProblem == "" {
+			return Verdict{Outcome: results.Pass}
+		}
+		return Verdict{Outcome: results.Timeout, Reason: timeoutReason(lines, logProblem)}
+	}
+
+	signaled := in.Signal != 0
+	if signaled || in.ExitCode != 0 {
+		weak := signaled || in.ExitCode == runtimeCrashStatus
+		if info, ok := parseCrash(lines, weak); ok {
+			reason := endReason(in)
+			if info.runtimeDetail != "" {
+				reason += "; " + info.runtimeDetail
+			}
+			return Verdict{Outcome: results.Crash, Signature: info.signature(), Frames: info.frames, Reason: reason}
+		}
+		if signaled {
+			reason := endReason(in)
+			return Verdict{Outcome: results.Crash, Signature: reason, Reason: reason}
+		}
+	}
+
+	passCodes := in.PassExitCodes
+	if len(passCodes) == 0 {
+		passCodes = []int{0}
+	}
+	var problems []string
+	if !slices.Contains(passCodes, in.ExitCode) {
+		problems = append(problems, endReason(in))
+	}
+	if logProblem != "" {
+		problems = append(problems, logProblem)
+	}
+	if len(problems) == 0 {
+		return Verdict{Outcome: results.Pass}
+	}
+	return Verdict{Outcome: results.Fail, Reason: strings.Join(problems, "; ")}
+}
+
+// endReason says how the process ended: "exit status 3" or "killed by
+// SIGABRT".
+func endReason(in Input) string {
+	if in.Signal != 0 {
+		return "killed by " + SignalName(in.Signal)
+	}
+	return fmt.Sprintf("exit status %d", in.ExitCode)
+}
+
+// timeoutReason explains a timeout: the unmatched log rule if any, where the
+// main goroutine was blocked when the harness's dump shows it, and a crash
+// heading seen before the harness's SIGQUIT.
+func timeoutReason(lines []string, logProblem string) string {
+	parts := []string{"timed out"}
+	if logProblem != "" {
+		parts = append(parts, logProblem)
+	}
+	if where, ok := mainGoroutine(lines); ok {
+		parts = append(parts, "main goroutine in "+where)
+	}
+	if info, ok := parseCrash(beforeHarnessDump(lines), false); ok {
+		parts = append(parts, "output also shows "+info.signature())
+	}
+	return strings.Join(parts, "; ")
+}
+
+// beforeHarnessDump returns the lines before the last "SIGQUIT: quit"
+// heading, the dump the harness asks for at the deadline.
+func beforeHarnessDump(lines []string) []string {
+	for i := len(lines) - 1; i >= 0; i-- {
+		if lines[i] == "SIGQUIT: quit" {
+			return lines[:i]
+		}
+	}
+	return lines
+}
+
+// anyLineMatches reports whether re matches some line.
+func anyLineMatches(lines []string, re *regexp.Regexp) bool {
+	for _, line := range lines {
+		if re.MatchString(line) {
+			return true
+		}
+	}
+	return false
+}

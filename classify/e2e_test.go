@@ -1,0 +1,187 @@
+package classify
+
+import (
+	"context"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gorepro/gorepro/internal/proc"
+	"github.com/gorepro/gorepro/results"
+)
+
+// buildFixtures builds every program under testdata/fixtures into a
+// temporary directory with one go build and returns that directory.
+func buildFixtures(t *testing.T) string {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	require.NoError(t, err, "the go command is needed to build the fixture programs")
+	fixtures, err := filepath.Abs(filepath.Join("testdata", "fixtures"))
+	require.NoError(t, err)
+	binDir := t.TempDir()
+	res, err := proc.Run(context.Background(), proc.Cmd{
+		Argv:    []string{goTool, "build", "-o", binDir + string(filepath.Separator), "./..."},
+		Dir:     fixtures,
+		Env:     proc.Environ(nil, "GOTOOLCHAIN=local", "GOFLAGS=-buildvcs=false", "CGO_ENABLED=0", "GOWORK=off"),
+		Timeout: 2 * time.Minute,
+	})
+	require.NoError(t, err)
+	require.Equal(t, 0, res.ExitCode, "building fixtures:\n%s", res.Output)
+	return binDir
+}
+
+// TestEndToEnd builds real crashing, failing, hanging and serving programs,
+// runs them the way the matrix does (proc.Run with a deadline and a SIGQUIT
+// grace period) and classifies what they did.
+func TestEndToEnd(t *testing.T) {
+	binDir := buildFixtures(t)
+	starting := regexp.MustCompile(`Starting workers`)
+
+	tests := []struct {
+		name    string
+		program string
+		args    []string
+		env     []string
+		timeout time.Duration
+		rule    Input // only PassExitCodes, LogMatches and AliveFor are used
+
+		outcome   results.Outcome
+		signature string
+		frames    []string
+		// reasons are substrings the Reason must contain.
+		reasons []string
+		signal  syscall.Signal
+	}{
+		{
+			name: "unrecovered panic", program: "panic",
+			outcome: results.Crash, signature: "panic: boom in main.explode",
+			frames: []string{"main.explode", "main.main"}, reasons: []string{"exit status 2"},
+		},
+		{
+			name: "deadlock", program: "deadlock",
+			outcome: results.Crash, signature: "fatal error: all goroutines are asleep - deadlock! in main.main",
+			frames: []string{"main.main"}, reasons: []string{"exit status 2"},
+		},
+		{
+			name: "deadlock with GOTRACEBACK=system", program: "deadlock", env: []string{"GOTRACEBACK=system"},
+			outcome: results.Crash, signature: "fatal error: all goroutines are asleep - deadlock! in main.main",
+			frames: []string{"main.main"}, reasons: []string{"exit status 2"},
+		},
+		{
+			name: "stack overflow", program: "stackoverflow",
+			outcome: results.Crash, signature: "fatal error: stack overflow in main.recurse",
+			frames:  []string{"main.recurse", "main.main"},
+			reasons: []string{"exit status 2", "runtime: goroutine stack exceeds 67108864-byte limit"},
+		},
+		{
+			name: "nil pointer dereference", program: "nilpointer",
+			outcome:   results.Crash,
+			signature: "panic: runtime error: invalid memory address or nil pointer dereference [signal SIGSEGV: segmentation violation] in main.deref",
+			frames:    []string{"main.deref", "main.main"}, reasons: []string{"exit status 2"},
+		},
+		{
+			name: "nil pointer dereference with GOTRACEBACK=system", program: "nilpointer", env: []string{"GOTRACEBACK=system"},
+			outcome:   results.Crash,
+			signature: "panic: runtime error: invalid memory address or nil pointer dereference [signal SIGSEGV: segmentation violation] in main.deref",
+			frames:    []string{"main.deref", "main.main"}, reasons: []string{"exit status 2"},
+		},
+		{
+			name: "GOTRACEBACK=crash aborts", program: "abort", env: []string{"GOTRACEBACK=crash"},
+			outcome: results.Crash, signature: "panic: abort crash in main.explode",
+			frames: []string{"main.explode", "main.main"}, reasons: []string{"killed by SIGABRT"}, signal: syscall.SIGABRT,
+		},
+		{
+			name: "concurrent map writes", program: "mapwrites",
+			outcome: results.Crash, signature: "fatal error: concurrent map writes in main.main.func1",
+			frames: []string{"main.main.func1"}, reasons: []string{"exit status 2"},
+		},
+		{
+			name: "exit 3 without a crash", program: "exit3",
+			outcome: results.Fail, reasons: []string{"exit status 3"},
+		},
+		{
+			name: "exit 3 allowed by the pass rule", program: "exit3", rule: Input{PassExitCodes: []int{0, 3}},
+			outcome: results.Pass,
+		},
+		{
+			name: "recovered panic printed, exit 0", program: "recovered", args: []string{"0"},
+			outcome: results.Pass,
+		},
+		{
+			name: "recovered panic printed, exit 1", program: "recovered", args: []string{"1"},
+			outcome: results.Fail, reasons: []string{"exit status 1"},
+		},
+		{
+			name: "zap JSON log with a trace, exit 1", program: "zaplog",
+			outcome: results.Fail, reasons: []string{"exit status 1"},
+		},
+		{
+			name: "hang", program: "hang", timeout: 2 * time.Second,
+			outcome: results.Timeout, reasons: []string{"timed out", "main goroutine in main.main [chan receive]"},
+		},
+		{
+			name: "server alive with its start-up line", program: "server", timeout: 2 * time.Second,
+			rule:    Input{AliveFor: true, LogMatches: starting},
+			outcome: results.Pass,
+		},
+		{
+			name: "server alive without its start-up line", program: "server", args: []string{"-quiet"}, timeout: 2 * time.Second,
+			rule:    Input{AliveFor: true, LogMatches: starting},
+			outcome: results.Timeout,
+			reasons: []string{"timed out", `no output line matched "Starting workers"`, "main goroutine in time.Sleep [sleep]"},
+		},
+		{
+			name: "server without an alive rule", program: "server", timeout: 2 * time.Second,
+			rule:    Input{LogMatches: starting},
+			outcome: results.Timeout, reasons: []string{"timed out", "main goroutine in time.Sleep [sleep]"},
+		},
+		{
+			name: "kills itself with SIGKILL", program: "sigkill",
+			outcome: results.Crash, signature: "killed by SIGKILL", reasons: []string{"killed by SIGKILL"}, signal: syscall.SIGKILL,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			timeout := tt.timeout
+			if timeout == 0 {
+				timeout = 20 * time.Second
+			}
+			res, err := proc.Run(context.Background(), proc.Cmd{
+				Argv:        append([]string{filepath.Join(binDir, tt.program)}, tt.args...),
+				Env:         proc.Environ(nil, append([]string{"GOTRACEBACK="}, tt.env...)...),
+				Timeout:     timeout,
+				GraceSignal: syscall.SIGQUIT,
+				Grace:       time.Second,
+			})
+			require.NoError(t, err)
+			if tt.signal != 0 {
+				require.Equal(t, tt.signal, res.Signal, "output:\n%s", res.Output)
+			}
+			v := Classify(Input{
+				Output:        res.Output,
+				ExitCode:      res.ExitCode,
+				Signal:        res.Signal,
+				TimedOut:      res.TimedOut,
+				PassExitCodes: tt.rule.PassExitCodes,
+				LogMatches:    tt.rule.LogMatches,
+				AliveFor:      tt.rule.AliveFor,
+			})
+			assert.Equal(t, tt.outcome, v.Outcome, "verdict %+v, output:\n%s", v, res.Output)
+			assert.Equal(t, tt.signature, v.Signature)
+			assert.Equal(t, tt.frames, v.Frames)
+			for _, r := range tt.reasons {
+				assert.Contains(t, v.Reason, r)
+			}
+			if tt.outcome == results.Pass {
+				assert.Empty(t, v.Reason)
+			}
+		})
+	}
+}

@@ -1,0 +1,446 @@
+package classify
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// maxFrames is how many meaningful frames a signature keeps.
+const maxFrames = 5
+
+// maxHeading bounds the length of a heading kept in a signature, so a panic
+// with a huge value does not make a huge signature.
+const maxHeading = 300
+
+var (
+	// signalHeadingRE matches the runtime's signal headings, e.g.
+	// "SIGSEGV: segmentation violation".
+	signalHeadingRE = regexp.MustCompile(`^SIG[A-Z0-9]+: `)
+	// goroutineHeaderRE matches "goroutine 1 [running]:" and the
+	// GOTRACEBACK=system form "goroutine 1 gp=0x... m=0 mp=0x... [running]:".
+	goroutineHeaderRE = regexp.MustCompile(`^goroutine (\d+)(?: [^\[]*)? \[(.*)\]:$`)
+	// signalDetailRE matches the "[signal SIGSEGV: segmentation violation
+	// code=0x1 addr=0x0 pc=0x49e140]" line printed after a heading.
+	signalDetailRE = regexp.MustCompile(`^\[signal (.*?)(?: code=[^\]]*)?\]$`)
+	hexRE          = regexp.MustCompile(`0[xX][0-9a-fA-F]+\??`)
+	goroutineIDRE  = regexp.MustCompile(`\bgoroutine \d+`)
+	minutesRE      = regexp.MustCompile(`, \d+ minutes?`)
+	identifierRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`)
+)
+
+// blockKind says what kind of trace block a header introduced.
+type blockKind int
+
+const (
+	// implicitBlock holds frames printed right after a heading without a
+	// header line (as some logs show them).
+	implicitBlock blockKind = iota
+	// systemBlock is a "runtime stack:" block.
+	systemBlock
+	// goroutineBlock is a "goroutine N [state]:" block.
+	goroutineBlock
+)
+
+// block is one stack trace in a Go crash or dump.
+type block struct {
+	kind blockKind
+	// goroutine is the goroutine id (goroutineBlock only).
+	goroutine int
+	// state is the text in brackets of a goroutine header, e.g. "running"
+	// or "chan receive".
+	state  string
+	frames []string
+}
+
+// running reports whether the goroutine was executing (not parked) when
+// the trace was taken; system and implicit blocks count as running.
+func (b block) running() bool {
+	return b.kind != goroutineBlock || strings.HasPrefix(b.state, "running")
+}
+
+// crashInfo is what the parser found in a crash's output.
+type crashInfo struct {
+	// heading is the normalised heading line, with the [signal ...] line
+	// folded in.
+	heading string
+	// rawHeading is the heading line as printed.
+	rawHeading string
+	// traced is true when a trace followed the heading.
+	traced bool
+	// frames are the meaningful frames of the crashing goroutine.
+	frames []string
+	// runtimeDetail is the first "runtime: " line before the heading,
+	// normalised ("" when there is none).
+	runtimeDetail string
+}
+
+// signature renders c as "<heading> in <first frame>".
+func (c crashInfo) signature() string {
+	if len(c.frames) == 0 {
+		return c.heading
+	}
+	return c.heading + " in " + c.frames[0]
+}
+
+// Signature parses a Go crash in output and returns its normalised signature
+// ("fatal error: taggedPointerPack in runtime.netpollopen") and the first
+// meaningful frames of the crashing goroutine. ok is false when output holds
+// no crash heading followed by a trace. Signature does not look at how the
+// process ended: Classify decides whether a parsed crash is the run's
+// outcome.
+func Signature(output []byte) (sig string, frames []string, ok bool) {
+	info, found := parseCrash(splitLines(output), false)
+	if !found {
+		return "", nil, false
+	}
+	return info.signature(), info.frames, true
+}
+
+// splitLines splits output into lines without their line endings.
+func splitLines(output []byte) []string {
+	text := strings.ReplaceAll(string(output), "\r\n", "\n")
+	lines := strings.Split(text, "\n")
+	for i, line := range lines {
+		lines[i] = strings.TrimRight(line, "\r")
+	}
+	return lines
+}
+
+// headingKind returns the kind of crash heading line is ("panic", "fatal",
+// "signal") or "" when it is none.
+func headingKind(line string) string {
+	switch {
+	case strings.HasPrefix(line, "{"):
+		return ""
+	case strings.HasPrefix(line, "panic: "):
+		return "panic"
+	case strings.HasPrefix(line, "fatal error: "),
+		strings.HasPrefix(line, "fatal: morestack on g0"),
+		strings.HasPrefix(line, "unexpected signal"):
+		return "fatal"
+	case signalHeadingRE.MatchString(line):
+		return "signal"
+	}
+	return ""
+}
+
+// parseCrash finds the first crash heading in lines that a trace follows and
+// describes it. With weak set, a heading without a trace is accepted when no
+// traced heading exists.
+func parseCrash(lines []string, weak bool) (crashInfo, bool) {
+	var untraced *crashInfo
+	var headings []int
+	kinds := make([]string, len(lines))
+	for i, line := range lines {
+		if kinds[i] = headingKind(line); kinds[i] != "" {
+			headings = append(headings, i)
+		}
+	}
+	for h, i := range headings {
+		line, kind := lines[i], kinds[i]
+		// A heading's trace runs to the next heading; the signal heading
+		// of the abort that follows a panic or fatal error belongs to it.
+		end := len(lines)
+		for _, j := range headings[h+1:] {
+			if kind == "signal" || kinds[j] != "signal" {
+				end = j
+				break
+			}
+		}
+		info := crashInfo{rawHeading: line, heading: normaliseHeading(line, lines[i+1:end])}
+		info.runtimeDetail = runtimeDetail(lines[:i])
+		blocks := parseBlocks(lines[i+1 : end])
+		hasGoroutine := false
+		for _, b := range blocks {
+			if b.kind == goroutineBlock {
+				hasGoroutine = true
+			}
+		}
+		if kind == "panic" && !hasGoroutine {
+			// A panic trace always has a goroutine header; without one
+			// the line is a log message or the trace was suppressed.
+			if weak && untraced == nil {
+				untraced = &info
+			}
+			continue
+		}
+		if len(blocks) == 0 {
+			if weak && untraced == nil {
+				untraced = &info
+			}
+			continue
+		}
+		chosen, ok := chooseBlock(blocks)
+		if ok && len(chosen.frames) > 0 && isPrintedStack(chosen.frames[0]) {
+			// debug.PrintStack after a recovered panic: not a crash.
+			continue
+		}
+		info.traced = true
+		if ok {
+			info.frames = meaningfulFrames(chosen, skippedByMessage(line))
+		}
+		return info, true
+	}
+	if untraced != nil {
+		return *untraced, true
+	}
+	return crashInfo{}, false
+}
+
+// isPrintedStack reports whether frame shows a trace printed on purpose by
+// runtime/debug rather than by a crashing runtime.
+func isPrintedStack(frame string) bool {
+	return strings.HasPrefix(frame, "runtime/debug.")
+}
+
+// normaliseHeading returns heading without addresses or goroutine ids, with
+// a following "[signal ...]" line folded in.
+func normaliseHeading(heading string, after []string) string {
+	h := normaliseText(heading)
+	for _, line := range after {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		if m := signalDetailRE.FindStringSubmatch(line); m != nil {
+			h += " [signal " + m[1] + "]"
+		}
+		break
+	}
+	if len(h) > maxHeading {
+		h = h[:maxHeading] + "…"
+	}
+	return h
+}
+
+// normaliseText replaces hexadecimal numbers by "0x?" and removes goroutine
+// ids.
+func normaliseText(s string) string {
+	s = hexRE.ReplaceAllString(s, "0x?")
+	s = goroutineIDRE.ReplaceAllString(s, "goroutine")
+	return strings.TrimSpace(s)
+}
+
+// runtimeDetail returns the first of the "runtime: " lines that directly
+// precede a heading (before is everything above the heading), normalised.
+func runtimeDetail(before []string) string {
+	first := ""
+	for i := len(before) - 1; i >= 0; i-- {
+		if !strings.HasPrefix(before[i], "runtime: ") {
+			break
+		}
+		first = before[i]
+	}
+	if first == "" {
+		return ""
+	}
+	d := normaliseText(first)
+	if len(d) > maxHeading {
+		d = d[:maxHeading] + "…"
+	}
+	return d
+}
+
+// parseBlocks splits the lines of a trace into blocks.
+func parseBlocks(lines []string) []block {
+	var blocks []block
+	var cur *block
+	ended := false // a "created by" line closed the current block
+	for _, line := range lines {
+		switch {
+		case line == "runtime stack:":
+			blocks = append(blocks, block{kind: systemBlock})
+			cur, ended = &blocks[len(blocks)-1], false
+			continue
+		case strings.HasPrefix(line, "goroutine "):
+			if m := goroutineHeaderRE.FindStringSubmatch(line); m != nil {
+				id, _ := strconv.Atoi(m[1])
+				blocks = append(blocks, block{kind: goroutineBlock, goroutine: id, state: m[2]})
+				cur, ended = &blocks[len(blocks)-1], false
+				continue
+			}
+		case strings.HasPrefix(line, "created by "):
+			ended = true
+			continue
+		}
+		name, ok := frameFunc(line)
+		if !ok || ended {
+			continue
+		}
+		if cur == nil {
+			blocks = append(blocks, block{kind: implicitBlock})
+			cur = &blocks[len(blocks)-1]
+		}
+		cur.frames = append(cur.frames, name)
+	}
+	return blocks
+}
+
+// frameFunc returns the function name of a frame line such as
+// "main.(*T).Run(0xc000010000, {0x4c611c?, 0x0?})" or "main.explode(...)".
+func frameFunc(line string) (string, bool) {
+	if line == "" || line[0] == ' ' || line[0] == '\t' || !strings.HasSuffix(line, ")") {
+		return "", false
+	}
+	depth := 0
+	for i := len(line) - 1; i >= 0; i-- {
+		switch line[i] {
+		case ')':
+			depth++
+		case '(':
+			depth--
+			if depth == 0 {
+				name := line[:i]
+				if name == "" || strings.ContainsAny(name, " \t") {
+					return "", false
+				}
+				return name, true
+			}
+		}
+	}
+	return "", false
+}
+
+// chooseBlock picks the block holding the crashing goroutine: the first block
+// with frames, or the block right after it when the first has runtime frames
+// only and the next has others (a system stack followed by the goroutine).
+func chooseBlock(blocks []block) (block, bool) {
+	first := -1
+	for i, b := range blocks {
+		if len(b.frames) > 0 {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return block{}, false
+	}
+	if !hasUserFrame(blocks[first]) && first+1 < len(blocks) && hasUserFrame(blocks[first+1]) {
+		return blocks[first+1], true
+	}
+	return blocks[first], true
+}
+
+// hasUserFrame reports whether b has a frame outside the runtime.
+func hasUserFrame(b block) bool {
+	for _, f := range b.frames {
+		if !isRuntimeFrame(f) && !isMachinery(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// isRuntimeFrame reports whether name is a function of the runtime,
+// including functions other packages link from it (sync.runtime_Semacquire).
+func isRuntimeFrame(name string) bool {
+	return strings.HasPrefix(name, "runtime.") ||
+		strings.HasPrefix(name, "internal/runtime/") ||
+		strings.Contains(name, ".runtime_") ||
+		name == "panic"
+}
+
+// isMachinery reports whether name is crash machinery: a frame that reports
+// a crash rather than causes it (panic, throw and their helpers, the panic
+// functions the compiler calls, signal handling, map internals that report
+// concurrent map misuse), or one that starts every goroutine or thread.
+func isMachinery(name string) bool {
+	switch name {
+	case "panic", "runtime.gopanic", "runtime.throw", "runtime.fatalthrow", "runtime.fatalpanic",
+		"runtime.fatal", "runtime.sigpanic", "runtime.newstack", "runtime.morestack",
+		"runtime.morestack_noctxt", "runtime.abort", "runtime.raise", "runtime.raiseproc",
+		"runtime.dieFromSignal", "runtime.crash", "runtime.sighandler", "runtime.sigtrampgo",
+		"runtime.sigtramp", "runtime.sigreturn", "runtime.sigreturn__sigaction",
+		"runtime.startpanic_m", "runtime.systemstack", "runtime.systemstack_switch",
+		"runtime.mcall", "runtime.goexit", "runtime.goexit0", "runtime.goexit1", "runtime.main",
+		"runtime.mstart", "runtime.mstart0", "runtime.mstart1", "runtime.rt0_go",
+		"runtime.doInit", "runtime.doInit1",
+		"sync.fatal", "sync.throw", "internal/sync.fatal", "internal/sync.throw":
+		return true
+	}
+	for _, prefix := range [...]string{
+		"runtime.panic", "runtime.goPanic", "runtime.gopanic.", "runtime.throw.",
+		"runtime.fatalthrow.", "runtime.fatalpanic.",
+		"runtime.mapassign", "runtime.mapaccess", "runtime.mapdelete", "runtime.mapiter",
+		"runtime.mapclear", "internal/runtime/maps.",
+	} {
+		if strings.HasPrefix(name, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// skippedByMessage returns the runtime function a fatal error names, e.g.
+// "runtime.taggedPointerPack" for "fatal error: taggedPointerPack", or "".
+func skippedByMessage(heading string) string {
+	msg, ok := strings.CutPrefix(heading, "fatal error: ")
+	if !ok {
+		return ""
+	}
+	word, _, _ := strings.Cut(msg, " ")
+	word = strings.TrimSuffix(word, ":")
+	if !identifierRE.MatchString(word) {
+		return ""
+	}
+	return "runtime." + word
+}
+
+// plainMethod removes the receiver decoration of a method name:
+// "runtime.(*mSpanList).insert" becomes "runtime.mSpanList.insert".
+func plainMethod(name string) string {
+	return strings.NewReplacer("(*", "", ")", "").Replace(name)
+}
+
+// meaningfulFrames returns up to maxFrames frames of b that are not crash
+// machinery (nor skip, the function a fatal error names), with direct
+// recursion collapsed. In a parked goroutine the leading runtime frames are
+// skipped as well.
+func meaningfulFrames(b block, skip string) []string {
+	frames := b.frames
+	if !b.running() {
+		for len(frames) > 0 && (isRuntimeFrame(frames[0]) || isMachinery(frames[0])) {
+			frames = frames[1:]
+		}
+	}
+	var out []string
+	for _, f := range frames {
+		if isMachinery(f) || (skip != "" && plainMethod(f) == skip) {
+			continue
+		}
+		if len(out) > 0 && out[len(out)-1] == f {
+			continue
+		}
+		out = append(out, f)
+		if len(out) == maxFrames {
+			break
+		}
+	}
+	return out
+}
+
+// mainGoroutine describes where goroutine 1 was in the last dump in lines:
+// its first frame outside the runtime and its state, e.g. "main.main [chan
+// receive]". ok is false when no dump of goroutine 1 is found.
+func mainGoroutine(lines []string) (string, bool) {
+	var main *block
+	blocks := parseBlocks(lines)
+	for i := range blocks {
+		if blocks[i].kind == goroutineBlock && blocks[i].goroutine == 1 {
+			main = &blocks[i]
+		}
+	}
+	if main == nil {
+		return "", false
+	}
+	state := minutesRE.ReplaceAllString(main.state, "")
+	for _, f := range main.frames {
+		if !isRuntimeFrame(f) && !isMachinery(f) {
+			return f + " [" + state + "]", true
+		}
+	}
+	if len(main.frames) > 0 {
+		return main.frames[0] + " [" + state + "]", true
+	}
+	return "", false
+}

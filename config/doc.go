@@ -1,0 +1,163 @@
+// Package config reads and validates toolchains.json, the file that
+// describes gorepro's matrix: which Go toolchains build which targets,
+// against which google.golang.org/protobuf versions, with and without
+// -cover, for which GOARCH values, and how each binary is run and judged.
+//
+// This comment is the reference for the file format.
+//
+// # Example
+//
+//	{
+//	  "toolchains": [
+//	    {"name": "local", "kind": "local"},
+//	    {"name": "go1.27.3", "kind": "gotoolchain", "version": "go1.27.3"},
+//	    {"name": "sdk-1.25.5", "kind": "goroot", "goroot": "/home/me/sdk/go1.25.5"},
+//	    {"name": "ubi9-go-1.25", "kind": "image", "image": "registry.access.redhat.com/ubi9/go-toolset:1.25",
+//	     "runtimeImage": "registry.access.redhat.com/ubi9/ubi-minimal:latest", "expectGo": "go1.25.3"}
+//	  ],
+//	  "protobuf": ["v1.33.0", "v1.36.10"],
+//	  "cover": [false, true],
+//	  "targets": [
+//	    {"name": "repro", "kind": "repro"},
+//	    {"name": "controller", "kind": "package", "dir": "../app", "package": "./cmd/controller",
+//	     "args": ["--metrics-bind-address=0"], "env": {"FOO": "1"},
+//	     "pass": {"exitCodes": [0], "logMatches": "Starting workers"}, "timeout": "30s"}
+//	  ],
+//	  "runs": 1,
+//	  "timeout": "60s"
+//	}
+//
+// # Top level
+//
+// The file holds exactly one JSON object with these fields:
+//
+//   - toolchains (required, non-empty array of objects): the Go toolchains
+//     to build with; see Toolchains.
+//   - protobuf (required, non-empty array of strings): the
+//     google.golang.org/protobuf versions to build against. Each must be a
+//     canonical semantic version of the v1 module: "v1.36.10", not "1.36.10"
+//     or "v1.36".
+//   - cover (optional array of booleans, default [false]): the values of
+//     the -cover build flag to try; [false, true] tries both.
+//   - arch (optional array of strings, default ["native"]): the GOARCH values
+//     to build for. "native" is the host's own architecture; the others must
+//     be GOARCH values Go supports on linux: 386, amd64, arm, arm64, loong64,
+//     mips, mips64, mips64le, mipsle, ppc64, ppc64le, riscv64, s390x.
+//   - targets (required, non-empty array of objects): what to build and run;
+//     see Targets.
+//   - runs (optional number, 1 to 1000, default 1): how often each binary
+//     is run.
+//   - timeout (optional duration, default "60s"): bounds one run of a binary
+//     unless the target sets its own timeout.
+//   - buildTimeout (optional duration, default "10m"): bounds one build.
+//
+// Durations are strings in Go's time.ParseDuration syntax ("30s", "2m",
+// "1m30s") and must be greater than zero. A field left out gets its
+// default; null is not accepted in place of leaving a field out.
+//
+// Values in protobuf, cover and arch must each appear once.
+//
+// # Toolchains
+//
+// Every toolchain has:
+//
+//   - name (required): unique among toolchains; used in file and directory
+//     names, so it must be 1 to 64 characters from A-Z a-z 0-9 . _ + -,
+//     starting with a letter or digit (^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$).
+//   - kind (required): one of local, goroot, gotoolchain, image.
+//   - expectGo (optional): the Go version the toolchain must turn out to
+//     have, such as "go1.25.3"; a different one is reported loudly. It must
+//     be a Go version in the "go" form (go/version.IsValid).
+//
+// and, depending on its kind, these fields (a field of another kind is an
+// error):
+//
+//   - local: nothing else. The go command on PATH, run with
+//     GOTOOLCHAIN=local.
+//   - goroot: goroot (required, non-empty), the directory of an installed
+//     Go; <goroot>/bin/go is used. A relative path is relative to the
+//     config file's directory and "~" is not expanded. It need not exist
+//     when the file is read: cells of a missing GOROOT are reported as
+//     unavailable.
+//   - gotoolchain: version (required), the exact release the go command
+//     fetches with GOTOOLCHAIN=<version>. It must be a release or release
+//     candidate in the "go" form: "go1.27.3", "go1.27.0" or "go1.27rc1".
+//     Language versions such as "go1.27" are rejected for Go 1.21 and later
+//     (whose first release is "go1.27.0"), as are betas and suffixed
+//     versions such as "go1.27.3-custom".
+//   - image: image (required), the container image that builds the binary;
+//     runtimeImage (optional), the image it runs in (default: the builder
+//     image); platform (optional), "os/arch[/variant]" such as "linux/arm64"
+//     or "linux/arm/v7"; engine (optional), "podman" or "docker" (default:
+//     whichever is installed). Image references must not contain spaces.
+//
+// # Targets
+//
+// Every target has:
+//
+//   - name (required): unique among targets, with the same rule as
+//     toolchain names.
+//   - kind (required): "repro", the generated minimal reproducer that
+//     imports protobuf's detrand, or "package", a main package of your own
+//     module.
+//   - args (optional array of strings): arguments for the binary.
+//   - env (optional object of strings): environment variables for the
+//     binary. Names must match ^[A-Za-z_][A-Za-z0-9_]*$.
+//   - buildEnv (optional object of strings): environment variables for go
+//     build, with the same rule for names. GOARCH, GOTOOLCHAIN and
+//     CGO_ENABLED are set by gorepro (from arch, the toolchain and cgo) and
+//     are rejected here.
+//   - buildFlags (optional array of strings): extra go build flags. -cover
+//     (set from the cover axis) and -o (gorepro picks the output) are
+//     rejected.
+//   - cgo (optional boolean, default false): build with CGO_ENABLED=1
+//     instead of 0.
+//   - pass (optional object): what counts as a passing run; see Pass rules.
+//   - timeout (optional duration): bounds one run of this target's binary
+//     instead of the top-level timeout.
+//
+// Targets of kind "package" also have (and only they may have):
+//
+//   - dir (required): the root of your Go module, relative to the config
+//     file's directory (or absolute). It must exist, be a directory and
+//     contain go.mod. After parsing, Target.Dir is absolute.
+//   - package (required): the main package to build: "." or a clean
+//     relative path starting with "./" ("./cmd/controller"), or an import
+//     path inside the module named by dir's go.mod. Absolute paths, ".."
+//     and "..." patterns are rejected.
+//
+// # Pass rules
+//
+// The zero pass rule means: the run passes when the binary exits with
+// status 0. Its fields:
+//
+//   - exitCodes (optional non-empty array of numbers 0 to 255, each once,
+//     default [0]): the exit statuses that pass.
+//   - logMatches (optional non-empty string): a regular expression (Go's
+//     RE2 syntax) that some line of stdout or stderr must match, proving
+//     start-up got past package initialisation.
+//   - aliveFor (optional duration): the run passes when the process is
+//     still alive after this long (for servers), and is then stopped;
+//     logMatches, if set, must have matched by then. It must be shorter
+//     than the target's run timeout.
+//
+// # Errors
+//
+// Parse and Load report every problem they find, not only the first, as
+// Errors: one *Error per problem, in file order, each formatted as
+//
+//	toolchains.json:7:18: toolchains[2].kind: unknown kind "foo" (valid: local, goroot, gotoolchain, image)
+//
+// that is file:line:column (of the offending key or value; columns count
+// bytes from 1), the JSON path of the element, and a message that says
+// what would be valid. JSON syntax errors, trailing data after the object,
+// unknown fields, repeated keys in one object, values of the wrong type,
+// missing required fields and every rule above are reported this way.
+//
+// # Command-line overrides
+//
+// Config.Apply narrows or replaces the axes from command-line flags
+// (--toolchain, --target, --protobuf, --cover, --arch, --runs, --timeout;
+// see Overrides) and reports bad values as *FlagError. --timeout replaces the
+// run timeout of the config and of every target.
+package config

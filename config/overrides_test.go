@@ -1,0 +1,170 @@
+package config
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// overridesConfig returns a parsed config for Apply tests.
+func overridesConfig(t *testing.T) *Config {
+	t.Helper()
+	c, err := Parse("toolchains.json", []byte(`{
+  "toolchains": [
+    {"name": "local", "kind": "local"},
+    {"name": "go1.27.3", "kind": "gotoolchain", "version": "go1.27.3"},
+    {"name": "sdk", "kind": "goroot", "goroot": "/opt/go"}
+  ],
+  "protobuf": ["v1.33.0", "v1.36.10"],
+  "targets": [
+    {"name": "repro", "kind": "repro"},
+    {"name": "server", "kind": "repro", "pass": {"aliveFor": "20s"}},
+    {"name": "slow", "kind": "repro", "timeout": "5m"}
+  ]
+}`))
+	require.NoError(t, err)
+	return c
+}
+
+func toolchainNames(c *Config) []string {
+	var names []string
+	for _, tc := range c.Toolchains {
+		names = append(names, tc.Name)
+	}
+	return names
+}
+
+func targetNames(c *Config) []string {
+	var names []string
+	for _, t := range c.Targets {
+		names = append(names, t.Name)
+	}
+	return names
+}
+
+func TestApply(t *testing.T) {
+	tests := []struct {
+		name  string
+		o     Overrides
+		check func(t *testing.T, c *Config)
+	}{
+		{"nothing", Overrides{Toolchains: []string{}, Cover: []string{}}, func(t *testing.T, c *Config) {
+			assert.Equal(t, overridesConfig(t), c)
+		}},
+		{"toolchains keep config order", Overrides{Toolchains: []string{"sdk, local", "local"}}, func(t *testing.T, c *Config) {
+			assert.Equal(t, []string{"local", "sdk"}, toolchainNames(c))
+		}},
+		{"targets", Overrides{Targets: []string{"server"}}, func(t *testing.T, c *Config) {
+			assert.Equal(t, []string{"server"}, targetNames(c))
+		}},
+		{"protobuf replaces", Overrides{Protobuf: []string{"v1.36.11,v1.20.0", " v1.36.11 "}}, func(t *testing.T, c *Config) {
+			assert.Equal(t, []string{"v1.36.11", "v1.20.0"}, c.Protobuf)
+		}},
+		{"cover both", Overrides{Cover: []string{"both"}}, func(t *testing.T, c *Config) {
+			assert.Equal(t, []bool{false, true}, c.Cover)
+		}},
+		{"cover on", Overrides{Cover: []string{"on", "true"}}, func(t *testing.T, c *Config) {
+			assert.Equal(t, []bool{true}, c.Cover)
+		}},
+		{"arch", Overrides{Arch: []string{"amd64,native", "amd64"}}, func(t *testing.T, c *Config) {
+			assert.Equal(t, []string{"amd64", "native"}, c.Arch)
+		}},
+		{"runs and timeout", Overrides{Runs: 5, Timeout: 2 * time.Minute}, func(t *testing.T, c *Config) {
+			assert.Equal(t, 5, c.Runs)
+			assert.Equal(t, 2*time.Minute, c.Timeout.D())
+			repro, _ := c.Target("repro")
+			assert.Equal(t, 2*time.Minute, repro.RunTimeout(c))
+			slow, _ := c.Target("slow")
+			assert.Equal(t, 2*time.Minute, slow.RunTimeout(c), "--timeout replaces a target's own timeout too")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := overridesConfig(t)
+			require.NoError(t, c.Apply(tt.o))
+			tt.check(t, c)
+		})
+	}
+}
+
+func TestApplyErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		o    Overrides
+		want string
+	}{
+		{"unknown toolchain", Overrides{Toolchains: []string{"local,foo"}},
+			`--toolchain: unknown toolchain "foo" (configured: local, go1.27.3, sdk)`},
+		{"empty toolchain", Overrides{Toolchains: []string{" , "}},
+			`--toolchain: no toolchain name given (configured: local, go1.27.3, sdk)`},
+		{"unknown target", Overrides{Targets: []string{"controller"}},
+			`--target: unknown target "controller" (configured: repro, server, slow)`},
+		{"bad protobuf", Overrides{Protobuf: []string{"1.36.10"}},
+			`--protobuf: invalid module version "1.36.10": did you mean "v1.36.10"?`},
+		{"protobuf not canonical", Overrides{Protobuf: []string{"v1.36"}},
+			`--protobuf: "v1.36" is not a canonical module version: did you mean "v1.36.0"?`},
+		{"bad cover", Overrides{Cover: []string{"maybe"}},
+			`--cover: invalid cover value "maybe" (valid: off, on, false, true, both)`},
+		{"bad arch", Overrides{Arch: []string{"x86_64"}},
+			`--arch: unknown arch "x86_64": did you mean "amd64"? (valid: native, 386, amd64, arm, arm64, loong64, mips, mips64, mips64le, mipsle, ppc64, ppc64le, riscv64, s390x)`},
+		{"runs", Overrides{Runs: -1},
+			`--runs: must be between 1 and 1000 (got -1)`},
+		{"timeout negative", Overrides{Timeout: -time.Second},
+			`--timeout: must be greater than 0 (got -1s)`},
+		{"timeout shorter than aliveFor", Overrides{Timeout: 10 * time.Second},
+			`--timeout: 10s is not longer than pass.aliveFor 20s of target "server": its runs would time out first`},
+		{"several", Overrides{Toolchains: []string{"a", "b"}, Runs: 2000},
+			"--toolchain: unknown toolchain \"a\" (configured: local, go1.27.3, sdk)\n" +
+				"--toolchain: unknown toolchain \"b\" (configured: local, go1.27.3, sdk)\n" +
+				"--runs: must be between 1 and 1000 (got 2000)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := overridesConfig(t)
+			err := c.Apply(tt.o)
+			require.Error(t, err)
+			assert.Equal(t, tt.want, err.Error())
+			var flagErr *FlagError
+			require.True(t, errors.As(err, &flagErr), "error is a *FlagError")
+			assert.Equal(t, overridesConfig(t), c, "config unchanged on error")
+		})
+	}
+}
+
+func TestParseCover(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []bool
+		err  string
+	}{
+		{in: "off", want: []bool{false}},
+		{in: "false", want: []bool{false}},
+		{in: "on", want: []bool{true}},
+		{in: "TRUE", want: []bool{true}},
+		{in: "both", want: []bool{false, true}},
+		{in: "on, off", want: []bool{true, false}},
+		{in: "on,both", want: []bool{true, false}},
+		{in: "yes", err: `invalid cover value "yes" (valid: off, on, false, true, both)`},
+		{in: " ", err: `no cover value given (valid: off, on, false, true, both)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseCover(tt.in)
+			if tt.err != "" {
+				require.EqualError(t, err, tt.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestOverridesString(t *testing.T) {
+	assert.Empty(t, Overrides{}.String())
+	assert.Equal(t, "--toolchain=local,sdk --cover=both --runs=3 --timeout=1m30s",
+		Overrides{Toolchains: []string{"local, sdk"}, Cover: []string{"both"}, Runs: 3, Timeout: 90 * time.Second}.String())
+}

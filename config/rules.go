@@ -1,0 +1,197 @@
+package config
+
+import (
+	"fmt"
+	"go/version"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/semver"
+)
+
+// Defaults applied by Parse to fields left out of the file.
+const (
+	DefaultRuns         = 1
+	DefaultTimeout      = 60 * time.Second
+	DefaultBuildTimeout = 10 * time.Minute
+	// MaxRuns is the largest accepted value of runs.
+	MaxRuns = 1000
+)
+
+// ArchNative is the arch value meaning the host's own GOARCH (the default).
+const ArchNative = "native"
+
+// Container engines accepted in a toolchain's "engine" field. Empty means
+// whichever is installed.
+const (
+	EnginePodman = "podman"
+	EngineDocker = "docker"
+)
+
+// KnownArches returns the GOARCH values accepted in "arch" (besides
+// "native"): those `go tool dist list` reports for linux.
+func KnownArches() []string {
+	return []string{"386", "amd64", "arm", "arm64", "loong64", "mips", "mips64", "mips64le", "mipsle", "ppc64", "ppc64le", "riscv64", "s390x"}
+}
+
+// archAliases maps names other tools use to the GOARCH value.
+func archAliases() map[string]string {
+	return map[string]string{
+		"x86_64": "amd64", "x86-64": "amd64", "x64": "amd64",
+		"aarch64": "arm64", "armv8": "arm64",
+		"i386": "386", "i686": "386", "x86": "386",
+		"armv7": "arm", "armhf": "arm", "armv6": "arm",
+		"riscv": "riscv64", "ppc64el": "ppc64le",
+	}
+}
+
+// toolchainKinds lists the toolchain kinds with the fields each allows
+// besides name, kind and expectGo.
+func toolchainKinds() map[string][]string {
+	return map[string][]string{
+		KindLocal:       nil,
+		KindGoroot:      {"goroot"},
+		KindGotoolchain: {"version"},
+		KindImage:       {"image", "runtimeImage", "platform", "engine"},
+	}
+}
+
+// targetKinds lists the target kinds with the fields only they allow.
+func targetKinds() map[string][]string {
+	return map[string][]string{
+		TargetRepro:   nil,
+		TargetPackage: {"dir", "package"},
+	}
+}
+
+const (
+	validToolchainKinds = "local, goroot, gotoolchain, image"
+	validTargetKinds    = "repro, package"
+)
+
+var (
+	nameRE     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$`)
+	platformRE = regexp.MustCompile(`^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$`)
+	releaseRE  = regexp.MustCompile(`^go1\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*)|rc[1-9][0-9]*)?$`)
+)
+
+// nameProblem explains why name cannot name a toolchain or target, or
+// returns "".
+func nameProblem(name string) string {
+	if nameRE.MatchString(name) {
+		return ""
+	}
+	return fmt.Sprintf(`%q is not a valid name: use 1 to 64 letters, digits, ".", "_", "+" or "-", starting with a letter or digit (names become file and directory names)`, name)
+}
+
+// goVersionProblem explains why v is not a Go version in the "go1.27.3"
+// form, or returns "". With release set, v must moreover be a release or
+// release candidate that GOTOOLCHAIN can fetch.
+func goVersionProblem(v string, release bool) string {
+	if !version.IsValid(v) {
+		for _, guess := range []string{"go" + v, "go" + strings.TrimPrefix(v, "v"), strings.ReplaceAll(v, " ", "")} {
+			if version.IsValid(guess) {
+				return fmt.Sprintf("invalid Go version %q: did you mean %q?", v, guess)
+			}
+		}
+		return fmt.Sprintf(`invalid Go version %q: use the form "go1.27.3"`, v)
+	}
+	if !release {
+		return ""
+	}
+	m := releaseRE.FindStringSubmatch(v)
+	if m == nil {
+		return fmt.Sprintf(`%q is not a Go release that GOTOOLCHAIN can fetch: use a release or release candidate such as "go1.27.3" or "go1.27rc1"`, v)
+	}
+	minor, _ := strconv.Atoi(m[1])
+	switch {
+	case minor >= 21 && m[2] == "":
+		// Since Go 1.21 "go1.N" is the language version and the first
+		// release is "go1.N.0".
+		return fmt.Sprintf(`%q is a language version, not a release: GOTOOLCHAIN needs an exact release such as "%s.0"`, v, v)
+	case minor < 21 && m[3] == "0":
+		return fmt.Sprintf(`%q is not a Go release: before Go 1.21 the first release of a version had no ".0" (use %q)`, v, strings.TrimSuffix(v, ".0"))
+	}
+	return ""
+}
+
+// moduleVersionProblem explains why v is not a canonical version of
+// google.golang.org/protobuf, or returns "".
+func moduleVersionProblem(v string) string {
+	if !semver.IsValid(v) {
+		if guess := "v" + v; semver.IsValid(guess) {
+			return fmt.Sprintf("invalid module version %q: did you mean %q?", v, semver.Canonical(guess))
+		}
+		return fmt.Sprintf(`invalid module version %q: use a semantic version such as "v1.36.10"`, v)
+	}
+	if c := semver.Canonical(v); c != v {
+		return fmt.Sprintf("%q is not a canonical module version: did you mean %q?", v, c)
+	}
+	if semver.Major(v) != "v1" {
+		return fmt.Sprintf(`google.golang.org/protobuf has no version %q: its versions are v1.x.y, such as "v1.36.10"`, v)
+	}
+	return ""
+}
+
+// archProblem explains why a is neither "native" nor a known GOARCH, or
+// returns "".
+func archProblem(a string) string {
+	known := KnownArches()
+	if a == ArchNative || slices.Contains(known, a) {
+		return ""
+	}
+	valid := ArchNative + ", " + strings.Join(known, ", ")
+	if goarch, ok := archAliases()[strings.ToLower(a)]; ok {
+		return fmt.Sprintf("unknown arch %q: did you mean %q? (valid: %s)", a, goarch, valid)
+	}
+	if lower := strings.ToLower(a); lower != a && (lower == ArchNative || slices.Contains(known, lower)) {
+		return fmt.Sprintf("unknown arch %q: did you mean %q? (valid: %s)", a, lower, valid)
+	}
+	return fmt.Sprintf("unknown arch %q (valid: %s)", a, valid)
+}
+
+// ParseCover parses the value of --cover: a comma-separated list of off,
+// on, false, true or both (meaning off,on). Spaces around values are
+// ignored and repeated values are listed once, in first-seen order.
+func ParseCover(s string) ([]bool, error) {
+	var values []bool
+	add := func(b bool) {
+		if !slices.Contains(values, b) {
+			values = append(values, b)
+		}
+	}
+	for _, word := range splitList([]string{s}) {
+		switch strings.ToLower(word) {
+		case "off", "false":
+			add(false)
+		case "on", "true":
+			add(true)
+		case "both":
+			add(false)
+			add(true)
+		default:
+			return nil, fmt.Errorf("invalid cover value %q (valid: off, on, false, true, both)", word)
+		}
+	}
+	if len(values) == 0 {
+		return nil, fmt.Errorf("no cover value given (valid: off, on, false, true, both)")
+	}
+	return values, nil
+}
+
+// splitList splits each value on commas and drops surrounding spaces and
+// empty items.
+func splitList(values []string) []string {
+	var out []string
+	for _, v := range values {
+		for item := range strings.SplitSeq(v, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				out = append(out, item)
+			}
+		}
+	}
+	return out
+}

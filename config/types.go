@@ -1,0 +1,126 @@
+package config
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Toolchain kinds.
+const (
+	KindLocal       = "local"       // the go command on PATH, run with GOTOOLCHAIN=local
+	KindGoroot      = "goroot"      // an installed GOROOT: <goroot>/bin/go
+	KindGotoolchain = "gotoolchain" // a release fetched by the go command: GOTOOLCHAIN=<version>
+	KindImage       = "image"       // a container builder image (and optional runtime image)
+)
+
+// Target kinds.
+const (
+	TargetRepro   = "repro"   // the generated minimal detrand reproducer
+	TargetPackage = "package" // a main package in the user's own module
+)
+
+// Config is a parsed and validated toolchains.json: the axes of the matrix.
+type Config struct {
+	Toolchains []Toolchain `json:"toolchains"`
+	// Protobuf lists google.golang.org/protobuf versions (semver, "v1.36.10").
+	Protobuf []string `json:"protobuf"`
+	// Cover lists the values of the -cover build flag to try.
+	Cover []bool `json:"cover"`
+	// Arch lists GOARCH values to build for; "native" (the default) means
+	// the host's architecture.
+	Arch    []string `json:"arch,omitempty"`
+	Targets []Target `json:"targets"`
+	// Runs is how often each binary is run (default 1).
+	Runs int `json:"runs,omitempty"`
+	// Timeout bounds one run of a binary (default 60s); BuildTimeout one
+	// build (default 10m).
+	Timeout      Duration `json:"timeout,omitempty"`
+	BuildTimeout Duration `json:"buildTimeout,omitempty"`
+
+	// Path is the file the config was read from and Dir its directory,
+	// against which relative target dirs are resolved. Not part of the JSON.
+	Path string `json:"-"`
+	Dir  string `json:"-"`
+}
+
+// Toolchain is one way to get a Go compiler.
+type Toolchain struct {
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+	// Version is the exact Go release for kind gotoolchain ("go1.27.3").
+	Version string `json:"version,omitempty"`
+	// GOROOT is the installed Go tree for kind goroot.
+	GOROOT string `json:"goroot,omitempty"`
+	// Image is the builder image for kind image; RuntimeImage the image the
+	// binary runs in (the builder image when empty).
+	Image        string `json:"image,omitempty"`
+	RuntimeImage string `json:"runtimeImage,omitempty"`
+	// ExpectGo is the Go version the toolchain must turn out to have; a
+	// different one is reported loudly.
+	ExpectGo string `json:"expectGo,omitempty"`
+	// Platform ("linux/arm64") and Engine ("podman", "docker") apply to kind
+	// image.
+	Platform string `json:"platform,omitempty"`
+	Engine   string `json:"engine,omitempty"`
+}
+
+// Target is what a cell builds and runs.
+type Target struct {
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+	// Dir is the root of the user's module (kind package), relative to the
+	// config file; after Load it is absolute. Package is the main package
+	// inside it ("./cmd/controller").
+	Dir     string `json:"dir,omitempty"`
+	Package string `json:"package,omitempty"`
+	// Args and Env are given to the binary at run time; BuildEnv and
+	// BuildFlags to go build.
+	Args       []string          `json:"args,omitempty"`
+	Env        map[string]string `json:"env,omitempty"`
+	BuildEnv   map[string]string `json:"buildEnv,omitempty"`
+	BuildFlags []string          `json:"buildFlags,omitempty"`
+	// CGO builds with CGO_ENABLED=1; the default is CGO_ENABLED=0.
+	CGO  bool     `json:"cgo,omitempty"`
+	Pass PassRule `json:"pass,omitempty"`
+	// Timeout overrides the config's run timeout for this target.
+	Timeout Duration `json:"timeout,omitempty"`
+}
+
+// PassRule says what counts as a passing run. The zero value means: exit
+// status 0.
+type PassRule struct {
+	// ExitCodes are the exit statuses that pass (default [0]).
+	ExitCodes []int `json:"exitCodes,omitempty"`
+	// LogMatches is a regular expression (RE2) that some line of stdout or
+	// stderr must match, proving start-up got past init.
+	LogMatches string `json:"logMatches,omitempty"`
+	// AliveFor makes a run pass when the process is still alive after this
+	// long (servers); it is then stopped. LogMatches, if set, must also have
+	// matched by then.
+	AliveFor Duration `json:"aliveFor,omitempty"`
+}
+
+// Duration is a time.Duration written in JSON as a Go duration string ("30s").
+type Duration time.Duration
+
+// D returns d as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// MarshalJSON writes d as a duration string.
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(time.Duration(d).String())
+}
+
+// UnmarshalJSON reads a duration string such as "30s" or "1m30s".
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}

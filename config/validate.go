@@ -1,0 +1,401 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/module"
+)
+
+// This file holds the semantic checks Parse runs after decoding. They use
+// the decoder's record of where each value is to point at it, and skip
+// values that are absent or failed to decode (those are reported already).
+
+// validate checks c, decoded from the file, and resolves relative paths
+// against the config directory dir.
+func (d *decoder) validate(c *Config, dir string) {
+	d.requireList("toolchains", len(c.Toolchains), `at least one toolchain, such as {"name": "local", "kind": "local"}`)
+	d.requireList("protobuf", len(c.Protobuf), `at least one google.golang.org/protobuf version, such as ["v1.36.10"]`)
+	d.requireList("targets", len(c.Targets), `at least one target, such as {"name": "repro", "kind": "repro"}`)
+
+	toolchainNames := map[string]string{}
+	for i := range c.Toolchains {
+		d.validateToolchain(&c.Toolchains[i], indexPath("toolchains", i), dir, toolchainNames)
+	}
+	for i, v := range c.Protobuf {
+		if p := indexPath("protobuf", i); d.has(p) {
+			if problem := moduleVersionProblem(v); problem != "" {
+				d.errorValue(p, problem)
+			}
+		}
+	}
+	d.noDuplicates("protobuf", len(c.Protobuf), func(i int) string { return c.Protobuf[i] }, "version")
+	d.nonEmptyList("cover", len(c.Cover), "[false, true]", "[false]")
+	d.noDuplicates("cover", len(c.Cover), func(i int) string { return fmt.Sprint(c.Cover[i]) }, "value")
+	d.nonEmptyList("arch", len(c.Arch), `["native", "amd64"]`, `["native"]`)
+	for i, a := range c.Arch {
+		if p := indexPath("arch", i); d.has(p) {
+			if problem := archProblem(a); problem != "" {
+				d.errorValue(p, problem)
+			}
+		}
+	}
+	d.noDuplicates("arch", len(c.Arch), func(i int) string { return c.Arch[i] }, "arch")
+
+	targetNames := map[string]string{}
+	for i := range c.Targets {
+		d.validateTarget(&c.Targets[i], indexPath("targets", i), dir, targetNames, c)
+	}
+	if d.has("runs") && (c.Runs < 1 || c.Runs > MaxRuns) {
+		d.errorValue("runs", fmt.Sprintf("must be between 1 and %d (got %d)", MaxRuns, c.Runs))
+	}
+}
+
+// requireList reports a list that is missing or empty.
+func (d *decoder) requireList(path string, length int, what string) {
+	switch {
+	case d.bad[path]:
+	case !d.has(path):
+		d.errorValue(path, "missing required field: list "+what)
+	case length == 0:
+		d.errorValue(path, "empty: list "+what)
+	}
+}
+
+// nonEmptyList reports an optional list that is present but empty.
+func (d *decoder) nonEmptyList(path string, length int, example, dflt string) {
+	if d.has(path) && length == 0 {
+		d.errorValue(path, fmt.Sprintf("empty: list the values to try, such as %s, or leave the field out for %s", example, dflt))
+	}
+}
+
+// noDuplicates reports list elements equal to an earlier one.
+func (d *decoder) noDuplicates(list string, length int, value func(int) string, noun string) {
+	first := map[string]int{}
+	for i := range length {
+		p := indexPath(list, i)
+		if !d.has(p) {
+			continue
+		}
+		v := value(i)
+		if j, ok := first[v]; ok {
+			q := indexPath(list, j)
+			d.errorValue(p, fmt.Sprintf("duplicate %s %s (also at %s, %s); list each once", noun, quoteIfString(d.values[p], v), q, d.lineColOf(q)))
+			continue
+		}
+		first[v] = i
+	}
+}
+
+func quoteIfString(n *node, v string) string {
+	if n.kind == nodeString {
+		return fmt.Sprintf("%q", v)
+	}
+	return v
+}
+
+// checkName validates the name of a toolchain or target and that it is
+// unique among names (name → path of its first use).
+func (d *decoder) checkName(path, noun, name, example string, names map[string]string) {
+	p := path + ".name"
+	switch {
+	case d.bad[p]:
+		return
+	case !d.has(p):
+		d.errorValue(p, fmt.Sprintf("missing required field: a %s name such as %q", noun, example))
+		return
+	}
+	if problem := nameProblem(name); problem != "" {
+		d.errorValue(p, problem)
+		return
+	}
+	if other, ok := names[name]; ok {
+		d.errorValue(p, fmt.Sprintf("duplicate %s name %q (also used by %s at %s); names must be unique", noun, name, other, d.lineColOf(other+".name")))
+		return
+	}
+	names[name] = path
+}
+
+// checkKind validates an object's kind and the fields present for it, and
+// reports whether the kind is known.
+func (d *decoder) checkKind(path, kind string, kinds map[string][]string, common []string, valid string) bool {
+	p := path + ".kind"
+	switch {
+	case d.bad[p]:
+		return false
+	case !d.has(p):
+		d.errorValue(p, fmt.Sprintf("missing required field (valid: %s)", valid))
+		return false
+	}
+	own, ok := kinds[kind]
+	if !ok {
+		d.errorValue(p, fmt.Sprintf("unknown kind %q (valid: %s)", kind, valid))
+		return false
+	}
+	allowed := slices.Concat(common, own)
+	var only []string // fields of other kinds
+	for _, fields := range kinds {
+		only = append(only, fields...)
+	}
+	for _, f := range d.values[path].fields {
+		if slices.Contains(only, f.key) && !slices.Contains(allowed, f.key) {
+			d.errorKey(fieldPath(path, f.key), fmt.Sprintf("not allowed for kind %q (fields for kind %q: %s)", kind, kind, strings.Join(allowed, ", ")))
+		}
+	}
+	return true
+}
+
+// requireString reports a string field required by kind that is missing or
+// empty.
+func (d *decoder) requireString(path, value, kind, what string) bool {
+	switch {
+	case d.bad[path]:
+		return false
+	case !d.has(path):
+		d.errorValue(path, fmt.Sprintf("missing required field for kind %q: %s", kind, what))
+		return false
+	case value == "":
+		d.errorValue(path, "must not be empty: "+what)
+		return false
+	}
+	return true
+}
+
+func (d *decoder) validateToolchain(tc *Toolchain, path, dir string, names map[string]string) {
+	if !d.has(path) {
+		return
+	}
+	d.checkName(path, "toolchain", tc.Name, "go1.27.3", names)
+	if p := path + ".expectGo"; d.has(p) {
+		if problem := goVersionProblem(tc.ExpectGo, false); problem != "" {
+			d.errorValue(p, problem)
+		}
+	}
+	if !d.checkKind(path, tc.Kind, toolchainKinds(), []string{"name", "kind", "expectGo"}, validToolchainKinds) {
+		return
+	}
+	switch tc.Kind {
+	case KindGotoolchain:
+		p := path + ".version"
+		if d.requireString(p, tc.Version, tc.Kind, `the exact Go release to fetch, such as "go1.27.3"`) {
+			if problem := goVersionProblem(tc.Version, true); problem != "" {
+				d.errorValue(p, problem)
+			}
+		}
+	case KindGoroot:
+		p := path + ".goroot"
+		if d.requireString(p, tc.GOROOT, tc.Kind, `the directory of an installed Go, such as "/usr/local/go" (absolute or relative to the config file)`) {
+			if strings.HasPrefix(tc.GOROOT, "~") {
+				d.errorValue(p, fmt.Sprintf("%q starts with \"~\", which is not expanded: write the absolute path", tc.GOROOT))
+			} else if !filepath.IsAbs(tc.GOROOT) {
+				tc.GOROOT = filepath.Join(dir, tc.GOROOT)
+			}
+		}
+	case KindImage:
+		p := path + ".image"
+		if d.requireString(p, tc.Image, tc.Kind, `the builder image, such as "docker.io/library/golang:1.25"`) {
+			d.checkImage(p, tc.Image)
+		}
+		if p := path + ".runtimeImage"; d.has(p) {
+			if tc.RuntimeImage == "" {
+				d.errorValue(p, "must not be empty: the image the binary runs in, or leave the field out to run it in the builder image")
+			} else {
+				d.checkImage(p, tc.RuntimeImage)
+			}
+		}
+		if p := path + ".platform"; d.has(p) && !platformRE.MatchString(tc.Platform) {
+			d.errorValue(p, fmt.Sprintf(`invalid platform %q: use os/arch[/variant] such as "linux/arm64" or "linux/arm/v7"`, tc.Platform))
+		}
+		if p := path + ".engine"; d.has(p) && tc.Engine != "" && tc.Engine != EnginePodman && tc.Engine != EngineDocker {
+			d.errorValue(p, fmt.Sprintf("unknown engine %q (valid: %s, %s; leave the field out to use whichever is installed)", tc.Engine, EnginePodman, EngineDocker))
+		}
+	}
+}
+
+func (d *decoder) checkImage(path, image string) {
+	if strings.ContainsFunc(image, func(r rune) bool { return r <= ' ' }) {
+		d.errorValue(path, fmt.Sprintf(`invalid image reference %q: it must not contain spaces (such as "docker.io/library/golang:1.25")`, image))
+	}
+}
+
+var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+func (d *decoder) validateTarget(t *Target, path, dir string, names map[string]string, c *Config) {
+	if !d.has(path) {
+		return
+	}
+	d.checkName(path, "target", t.Name, "controller", names)
+	d.checkEnv(path+".env", t.Env, nil)
+	d.checkEnv(path+".buildEnv", t.BuildEnv, map[string]string{
+		"GOARCH":      `set by gorepro from the "arch" axis; remove it`,
+		"GOTOOLCHAIN": `set by gorepro from the toolchain; remove it`,
+		"CGO_ENABLED": `set by gorepro from the target's "cgo" field; remove it`,
+	})
+	for i, flag := range t.BuildFlags {
+		p := indexPath(path+".buildFlags", i)
+		name, _, _ := strings.Cut(strings.TrimPrefix(flag, "-"), "=")
+		switch name {
+		case "-cover", "-o":
+			name = name[1:]
+		}
+		switch name {
+		case "cover":
+			d.errorValue(p, fmt.Sprintf(`%q is set by gorepro from the "cover" axis; remove it`, flag))
+		case "o":
+			d.errorValue(p, fmt.Sprintf("%q is set by gorepro, which chooses where binaries go; remove it", flag))
+		}
+	}
+	d.validatePass(t, path, c)
+	if !d.checkKind(path, t.Kind, targetKinds(), []string{"name", "kind", "args", "env", "buildEnv", "buildFlags", "cgo", "pass", "timeout"}, validTargetKinds) {
+		return
+	}
+	if t.Kind != TargetPackage {
+		return
+	}
+	modulePath := ""
+	p := path + ".dir"
+	if d.requireString(p, t.Dir, t.Kind, `the root of your Go module, relative to the config file (such as "../app"; "." is the config file's directory)`) {
+		if !filepath.IsAbs(t.Dir) {
+			t.Dir = filepath.Join(dir, t.Dir)
+		}
+		given := d.values[p].text
+		modulePath = d.checkModuleDir(p, given, t.Dir)
+	}
+	p = path + ".package"
+	if d.requireString(p, t.Package, t.Kind, `the main package to build, such as "." or "./cmd/controller"`) {
+		if problem := packageProblem(t.Package, modulePath); problem != "" {
+			d.errorValue(p, problem)
+		}
+	}
+}
+
+// checkModuleDir checks that abs (written as given) is the root of a Go
+// module and returns the module path, or "" if it cannot be read.
+func (d *decoder) checkModuleDir(path, given, abs string) string {
+	where := fmt.Sprintf("%q resolves to %s", given, abs)
+	if given == abs {
+		where = abs
+	}
+	info, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		d.errorValue(path, where+", which does not exist (dir must be the root of a Go module, relative to the config file)")
+		return ""
+	case err != nil:
+		d.errorValue(path, fmt.Sprintf("%s, which cannot be read: %v", where, err))
+		return ""
+	case !info.IsDir():
+		d.errorValue(path, where+", which is not a directory (dir must be the root of a Go module)")
+		return ""
+	}
+	gomod := filepath.Join(abs, "go.mod")
+	data, err := os.ReadFile(gomod)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		d.errorValue(path, where+", which has no go.mod (dir must be the root of a Go module)")
+		return ""
+	case err != nil:
+		d.errorValue(path, fmt.Sprintf("%s: cannot read go.mod: %v", where, err))
+		return ""
+	}
+	return modfile.ModulePath(data)
+}
+
+// packageProblem explains why pkg cannot name the main package of module
+// modulePath ("" when unknown), or returns "".
+func packageProblem(pkg, modulePath string) string {
+	const valid = `use "." or a path starting with "./" inside dir, or an import path inside the module`
+	if pkg == "." {
+		return ""
+	}
+	if strings.HasPrefix(pkg, "/") || filepath.IsAbs(pkg) {
+		return fmt.Sprintf("%q is an absolute path: %s", pkg, valid)
+	}
+	elems := strings.Split(pkg, "/")
+	if slices.Contains(elems, "..") {
+		return fmt.Sprintf("%q leaves the module: %s", pkg, valid)
+	}
+	if strings.Contains(pkg, "...") {
+		return fmt.Sprintf("%q is a pattern: name one main package (%s)", pkg, valid)
+	}
+	if rest, ok := strings.CutPrefix(pkg, "./"); ok {
+		if clean := path.Clean(rest); clean != rest || clean == "." {
+			suggestion := "./" + clean
+			if clean == "." {
+				suggestion = "."
+			}
+			return fmt.Sprintf("%q is not a clean relative path: did you mean %q?", pkg, suggestion)
+		}
+		return ""
+	}
+	if err := module.CheckImportPath(pkg); err != nil {
+		return fmt.Sprintf("invalid package %q: %v (%s)", pkg, err, valid)
+	}
+	if modulePath != "" && pkg != modulePath && !strings.HasPrefix(pkg, modulePath+"/") {
+		return fmt.Sprintf("%q is not inside module %q (from dir's go.mod): did you mean %q?", pkg, modulePath, "./"+pkg)
+	}
+	return ""
+}
+
+// checkEnv validates the variable names of an env object; reserved maps
+// names that may not be set to the reason.
+func (d *decoder) checkEnv(path string, env map[string]string, reserved map[string]string) {
+	if !d.has(path) {
+		return
+	}
+	for _, f := range d.values[path].fields {
+		p := fieldPath(path, f.key)
+		if !envNameRE.MatchString(f.key) {
+			d.errorKey(p, fmt.Sprintf("invalid environment variable name %q (names must match %s)", f.key, envNameRE))
+		} else if why, ok := reserved[f.key]; ok {
+			d.errorKey(p, why)
+		}
+	}
+}
+
+func (d *decoder) validatePass(t *Target, path string, c *Config) {
+	p := path + ".pass"
+	if !d.has(p) {
+		return
+	}
+	codes := p + ".exitCodes"
+	if d.has(codes) && len(t.Pass.ExitCodes) == 0 {
+		d.errorValue(codes, "empty: list the exit statuses that pass, such as [0], or leave the field out for [0]")
+	}
+	for i, code := range t.Pass.ExitCodes {
+		if q := indexPath(codes, i); d.has(q) && (code < 0 || code > 255) {
+			d.bad[q] = true
+			d.errorValue(q, fmt.Sprintf("exit code %d out of range (valid: 0 to 255)", code))
+		}
+	}
+	d.noDuplicates(codes, len(t.Pass.ExitCodes), func(i int) string { return fmt.Sprint(t.Pass.ExitCodes[i]) }, "exit code")
+	if q := p + ".logMatches"; d.has(q) {
+		if t.Pass.LogMatches == "" {
+			d.errorValue(q, "must not be empty: a regular expression (RE2) that some output line must match, or leave the field out")
+		} else if _, err := regexp.Compile(t.Pass.LogMatches); err != nil {
+			d.errorValue(q, fmt.Sprintf("invalid regular expression: %v (RE2 syntax: https://golang.org/s/re2syntax)", err))
+		}
+	}
+	alive := p + ".aliveFor"
+	if !d.has(alive) || d.bad[path+".timeout"] || d.bad["timeout"] {
+		return
+	}
+	timeoutPath, timeout := path+".timeout", t.Timeout.D()
+	if !d.has(timeoutPath) {
+		timeoutPath, timeout = "timeout", c.Timeout.D()
+		if !d.has(timeoutPath) {
+			timeoutPath, timeout = "the default timeout", DefaultTimeout
+		}
+	}
+	if t.Pass.AliveFor.D() >= timeout {
+		d.errorValue(alive, fmt.Sprintf("%v is not shorter than the run timeout %v (%s): the run would time out first; make aliveFor shorter", t.Pass.AliveFor.D(), timeout, timeoutPath))
+	}
+}

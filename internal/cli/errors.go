@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/gorepro/gorepro/config"
+)
+
+// Exit statuses of gorepro, mapped from errors in one place: ExitCode.
+const (
+	ExitOK          = 0   // every cell passed the fail policy
+	ExitFailPolicy  = 1   // some cell matched --fail-on, or an operational error
+	ExitUsage       = 2   // bad flags, arguments or configuration
+	ExitNothingRan  = 3   // no cell could run (all unavailable)
+	ExitInterrupted = 130 // stopped by Ctrl-C or SIGTERM
+)
+
+// UsageError is a bad flag, argument or flag value.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// FailPolicyError reports that some cells matched the --fail-on policy.
+type FailPolicyError struct {
+	Policy string
+	Count  int
+}
+
+func (e *FailPolicyError) Error() string {
+	return pluralCells(e.Count) + " matched --fail-on=" + e.Policy
+}
+
+// NothingRanError reports that no cell could be built or run at all.
+type NothingRanError struct{ Reason string }
+
+func (e *NothingRanError) Error() string { return "nothing could run: " + e.Reason }
+
+// InterruptedError reports that the run was stopped before it finished.
+type InterruptedError struct{ Finished, Total int }
+
+func (e *InterruptedError) Error() string {
+	return "interrupted: " + strconv.Itoa(e.Finished) + " of " + strconv.Itoa(e.Total) + " cells finished; run again to resume from the cache"
+}
+
+// ExitCode maps an error returned by a command to gorepro's exit status.
+func ExitCode(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var usage *UsageError
+	var cfgErrs config.Errors
+	var cfgErr *config.Error
+	var flagErr *config.FlagError
+	var policy *FailPolicyError
+	var nothing *NothingRanError
+	var intr *InterruptedError
+	switch {
+	case errors.As(err, &intr):
+		return ExitInterrupted
+	case errors.As(err, &usage), errors.As(err, &cfgErrs), errors.As(err, &cfgErr), errors.As(err, &flagErr):
+		return ExitUsage
+	case errors.As(err, &policy):
+		return ExitFailPolicy
+	case errors.As(err, &nothing):
+		return ExitNothingRan
+	}
+	// cobra reports unknown commands and flags as plain errors.
+	msg := err.Error()
+	for _, prefix := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "accepts ", "requires ", "invalid argument"} {
+		if strings.HasPrefix(msg, prefix) {
+			return ExitUsage
+		}
+	}
+	return ExitFailPolicy
+}
+
+func pluralCells(n int) string {
+	if n == 1 {
+		return "1 cell"
+	}
+	return strconv.Itoa(n) + " cells"
+}

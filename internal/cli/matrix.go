@@ -1,0 +1,207 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gorepro/gorepro/config"
+	"github.com/gorepro/gorepro/matrix"
+	"github.com/gorepro/gorepro/results"
+)
+
+// MatrixOptions are the parsed flags of `gorepro matrix`.
+type MatrixOptions struct {
+	ConfigPath string
+	Overrides  config.Overrides
+	Jobs       int
+	Out        string
+	CacheDir   string
+	NoCache    bool
+	JSON       bool
+	Format     string
+	FailOn     string
+}
+
+// NewCmdMatrix builds `gorepro matrix`. runF, when not nil, replaces the
+// command's work (tests use it to inspect parsed options).
+func NewCmdMatrix(deps Deps, runF func(*cobra.Command, *MatrixOptions) error) *cobra.Command {
+	opts := &MatrixOptions{}
+	cmd := &cobra.Command{
+		Use:   "matrix",
+		Short: "Build and run every cell of the matrix and record the outcomes",
+		Long: `Build and run every cell of the matrix defined in toolchains.json (toolchain ×
+protobuf × cover × target × arch), classify each run, and record the results in
+<out>/<run-id>/ (results.json, results.md, junit.xml and per-cell logs), with
+<out>/latest pointing at the newest run. Unchanged cells are re-used from the
+cache; --no-cache forces work. Progress goes to stderr, the table (or --json) to
+stdout.
+
+Exit status: 0 when no cell matched --fail-on, 1 when some did, 2 for a usage
+or configuration error, 3 when nothing could run, 130 when interrupted.`,
+		Example: `  gorepro matrix
+  gorepro matrix --config toolchains.json --protobuf v1.33.0,v1.36.10 --cover off,on -j 2
+  gorepro matrix --toolchain local --target repro --runs 3 --json > results.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd, opts)
+			}
+			return runMatrix(cmd, deps, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.ConfigPath, "config", "c", "toolchains.json", "the matrix definition")
+	f.StringSliceVar(&opts.Overrides.Toolchains, "toolchain", nil, "only these configured toolchains (comma-separated names)")
+	f.StringSliceVar(&opts.Overrides.Protobuf, "protobuf", nil, "protobuf versions to use instead of the config's (e.g. v1.33.0,v1.36.10)")
+	f.StringSliceVar(&opts.Overrides.Cover, "cover", nil, "cover axis: off, on, or off,on")
+	f.StringSliceVar(&opts.Overrides.Targets, "target", nil, "only these configured targets (comma-separated names)")
+	f.StringSliceVar(&opts.Overrides.Arch, "arch", nil, "GOARCH values to build for (native = the host's)")
+	f.IntVar(&opts.Overrides.Runs, "runs", 0, "run each binary this many times (default: the config's runs)")
+	f.DurationVar(&opts.Overrides.Timeout, "timeout", 0, "timeout of one run (default: the config's timeout)")
+	f.IntVarP(&opts.Jobs, "jobs", "j", runtime.NumCPU(), "cells built and run at once")
+	f.StringVarP(&opts.Out, "out", "o", "results", "results directory")
+	f.StringVar(&opts.CacheDir, "cache-dir", "", "work and result cache directory (default $GOREPRO_CACHE or the user cache dir + /gorepro)")
+	f.BoolVar(&opts.NoCache, "no-cache", false, "build and run every cell even if an identical one is cached")
+	f.BoolVar(&opts.JSON, "json", false, "print the results document as JSON on stdout (same as --format json)")
+	f.StringVar(&opts.Format, "format", "table", "stdout format: table, markdown, json or junit")
+	f.StringVar(&opts.FailOn, "fail-on", "crash", "exit 1 when a cell is: crash, any (any outcome but pass or unavailable) or none")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"table", "markdown", "json", "junit"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"crash", "any", "none"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("cover", cobra.FixedCompletions([]string{"off", "on", "off,on"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func (o *MatrixOptions) validate() error {
+	if o.JSON {
+		o.Format = "json"
+	}
+	if _, ok := writerFor(o.Format); !ok {
+		return &UsageError{Err: fmt.Errorf("--format: unknown format %q (valid: table, markdown, json, junit)", o.Format)}
+	}
+	switch o.FailOn {
+	case "crash", "any", "none":
+	default:
+		return &UsageError{Err: fmt.Errorf("--fail-on: unknown policy %q (valid: crash, any, none)", o.FailOn)}
+	}
+	if o.Jobs < 1 {
+		return &UsageError{Err: fmt.Errorf("--jobs: must be at least 1, got %d", o.Jobs)}
+	}
+	if o.Out == "" {
+		return &UsageError{Err: fmt.Errorf("--out: must not be empty")}
+	}
+	return nil
+}
+
+// cacheRoot is where gorepro keeps its work and result caches.
+func cacheRoot(flag string) (string, error) {
+	if flag != "" {
+		return filepath.Abs(flag)
+	}
+	if env := os.Getenv("GOREPRO_CACHE"); env != "" {
+		return filepath.Abs(env)
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("finding a cache dir (set --cache-dir or GOREPRO_CACHE): %w", err)
+	}
+	return filepath.Join(dir, "gorepro"), nil
+}
+
+func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
+	if err := opts.validate(); err != nil {
+		return err
+	}
+	cfg, err := config.Load(opts.ConfigPath)
+	if err != nil {
+		return err
+	}
+	if err := cfg.Apply(opts.Overrides); err != nil {
+		return err
+	}
+	root, err := cacheRoot(opts.CacheDir)
+	if err != nil {
+		return err
+	}
+	store := results.Store{Root: opts.Out}
+	runID := results.NewRunID(time.Now())
+	w, err := store.Begin(runID)
+	if err != nil {
+		return err
+	}
+	engine := &matrix.Engine{
+		Config:   cfg,
+		WorkDir:  filepath.Join(root, "work"),
+		CacheDir: filepath.Join(root, "cells"),
+		NoCache:  opts.NoCache,
+		Jobs:     opts.Jobs,
+		Progress: deps.Stderr,
+		Version:  deps.Version,
+	}
+	ctx := cmd.Context()
+	fmt.Fprintf(deps.Stderr, "gorepro: %d cells (%d toolchains × %d protobuf × %d cover × %d targets × %d arch), -j %d\n",
+		len(cfg.Toolchains)*len(cfg.Protobuf)*len(cfg.Cover)*len(cfg.Targets)*len(cfg.Arch),
+		len(cfg.Toolchains), len(cfg.Protobuf), len(cfg.Cover), len(cfg.Targets), len(cfg.Arch), opts.Jobs)
+	run, err := engine.Run(ctx, runID, w)
+	if err != nil {
+		_ = w.Abort()
+		return err
+	}
+	dir, err := w.Commit(run)
+	if err != nil {
+		return fmt.Errorf("writing results: %w", err)
+	}
+	render, _ := writerFor(opts.Format)
+	if err := render(deps.Stdout, run); err != nil {
+		return err
+	}
+	summarize(deps, run, dir)
+	return verdict(run, opts.FailOn)
+}
+
+// summarize prints what happened and where the results went, on stderr.
+func summarize(deps Deps, run *results.Run, dir string) {
+	fmt.Fprintf(deps.Stderr, "gorepro: %s\n", results.Summary(run.Cells))
+	fmt.Fprintf(deps.Stderr, "gorepro: results in %s (for a bug report: %s)\n", dir, filepath.Join(dir, results.MarkdownFile))
+}
+
+// verdict turns a finished run into the matrix command's error, and so its
+// exit status.
+func verdict(run *results.Run, failOn string) error {
+	finished, ran := 0, 0
+	for _, c := range run.Cells {
+		if !c.Interrupted {
+			finished++
+		}
+		if c.Outcome != results.Unavailable {
+			ran++
+		}
+	}
+	if run.Interrupted {
+		return &InterruptedError{Finished: finished, Total: len(run.Cells)}
+	}
+	if ran == 0 {
+		reason := "every cell was unavailable"
+		if len(run.Cells) > 0 {
+			reason += " (first: " + run.Cells[0].Reason + ")"
+		}
+		return &NothingRanError{Reason: reason}
+	}
+	matched := 0
+	for _, c := range run.Cells {
+		switch {
+		case failOn == "crash" && c.Outcome == results.Crash:
+			matched++
+		case failOn == "any" && c.Outcome != results.Pass && c.Outcome != results.Unavailable:
+			matched++
+		}
+	}
+	if matched > 0 {
+		return &FailPolicyError{Policy: failOn, Count: matched}
+	}
+	return nil
+}

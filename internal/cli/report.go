@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gorepro/gorepro/results"
+)
+
+// writerFor returns the renderer of a stdout format.
+func writerFor(format string) (func(io.Writer, *results.Run) error, bool) {
+	switch format {
+	case "table":
+		return func(w io.Writer, r *results.Run) error { return results.WriteTable(w, r.Cells) }, true
+	case "markdown":
+		return results.WriteMarkdown, true
+	case "json":
+		return results.WriteJSON, true
+	case "junit":
+		return results.WriteJUnit, true
+	}
+	return nil, false
+}
+
+// ReportOptions are the parsed flags of `gorepro report`.
+type ReportOptions struct {
+	Path   string
+	Format string
+}
+
+// NewCmdReport builds `gorepro report`, which renders a stored run again.
+func NewCmdReport(deps Deps, runF func(*cobra.Command, *ReportOptions) error) *cobra.Command {
+	opts := &ReportOptions{}
+	cmd := &cobra.Command{
+		Use:   "report [run-dir | results.json | results-root]",
+		Short: "Render a stored run as a table, Markdown, JSON or JUnit",
+		Long: `Render a run stored by 'gorepro matrix'. The argument is a run directory, its
+results.json, or a results root (its latest run is used); default results/latest.`,
+		Example: "  gorepro report --format markdown > report.md\n  gorepro report results/20261127T113000Z-3f2a --format junit",
+		Args:    cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Path = "results"
+			if len(args) == 1 {
+				opts.Path = args[0]
+			}
+			if runF != nil {
+				return runF(cmd, opts)
+			}
+			render, ok := writerFor(opts.Format)
+			if !ok {
+				return &UsageError{Err: fmt.Errorf("--format: unknown format %q (valid: table, markdown, json, junit)", opts.Format)}
+			}
+			run, _, err := results.Load(opts.Path)
+			if err != nil {
+				return err
+			}
+			return render(deps.Stdout, run)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Format, "format", "table", "table, markdown, json or junit")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"table", "markdown", "json", "junit"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}

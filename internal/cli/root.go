@@ -1,0 +1,94 @@
+// Package cli is gorepro's command line: one file per subcommand, each built
+// by a NewCmdX(deps, runF) constructor with an options struct, so tests can
+// run the real command or stop at its parsed options. Commands return errors
+// (RunE) and never exit or print outside the writers in Deps; ExitCode maps
+// errors to exit statuses in one place.
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// Deps are the outside world a command may touch.
+type Deps struct {
+	// Stdout carries data only (tables, JSON); Stderr carries progress,
+	// warnings and errors.
+	Stdout io.Writer
+	Stderr io.Writer
+	// Version is gorepro's version string.
+	Version string
+}
+
+// StdDeps returns Deps wired to the process's standard streams.
+func StdDeps() Deps {
+	return Deps{Stdout: os.Stdout, Stderr: os.Stderr, Version: Version()}
+}
+
+// Version is gorepro's version as recorded in its build info: the module
+// version for `go install`ed binaries, "(devel)" plus the VCS revision for
+// builds from a checkout.
+func Version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := info.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v
+}
+
+// NewRootCmd builds the gorepro command tree.
+func NewRootCmd(deps Deps) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "gorepro",
+		Short: "Find which Go toolchain, module version or build flag makes a Go program crash, and prove it",
+		Long: `gorepro builds and runs a Go program over a matrix of toolchains, protobuf versions,
+-cover on/off, targets and architectures, classifies every run (pass, crash, fail,
+timeout, build-error, unavailable) with a crash signature, and records the results
+with everything needed to reproduce each cell.
+
+The matrix is defined in toolchains.json (see 'gorepro matrix --help' and the README).`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(deps.Stdout)
+	root.SetErr(deps.Stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &UsageError{Err: err} })
+	root.AddCommand(
+		NewCmdMatrix(deps, nil),
+		NewCmdToolchains(deps, nil),
+		NewCmdReport(deps, nil),
+		NewCmdVersion(deps),
+	)
+	return root
+}
+
+// Main runs gorepro with args and returns its exit status. Errors are
+// printed to deps.Stderr.
+func Main(ctx context.Context, args []string, deps Deps) int {
+	root := NewRootCmd(deps)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		fmt.Fprintf(deps.Stderr, "gorepro: %v\n", err)
+		if ExitCode(err) == ExitUsage {
+			if _, ok := err.(*UsageError); ok {
+				fmt.Fprintln(deps.Stderr, "Run 'gorepro help' for usage.")
+			}
+		}
+	}
+	return ExitCode(err)
+}

@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"encoding/json"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/gorepro/gorepro/config"
+	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/toolchain"
+)
+
+// ToolchainsOptions are the parsed flags of `gorepro toolchains`.
+type ToolchainsOptions struct {
+	ConfigPath string
+	Toolchains []string
+	JSON       bool
+}
+
+// NewCmdToolchains builds `gorepro toolchains`: what each configured
+// toolchain resolves to and whether it is usable here.
+func NewCmdToolchains(deps Deps, runF func(*cobra.Command, *ToolchainsOptions) error) *cobra.Command {
+	opts := &ToolchainsOptions{}
+	cmd := &cobra.Command{
+		Use:   "toolchains",
+		Short: "Show what each configured toolchain resolves to and whether it is usable here",
+		Long: `Resolve every toolchain of toolchains.json: the Go version it really is, its
+GOROOT, and whether it can be used on this machine (and if not, why). A
+gotoolchain entry is downloaded by the go command on first use.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd, opts)
+			}
+			return runToolchains(cmd, deps, opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.ConfigPath, "config", "c", "toolchains.json", "the matrix definition")
+	cmd.Flags().StringSliceVar(&opts.Toolchains, "toolchain", nil, "only these toolchains (comma-separated names)")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON instead of a table")
+	return cmd
+}
+
+func runToolchains(cmd *cobra.Command, deps Deps, opts *ToolchainsOptions) error {
+	cfg, err := config.Load(opts.ConfigPath)
+	if err != nil {
+		return err
+	}
+	if err := cfg.Apply(config.Overrides{Toolchains: opts.Toolchains}); err != nil {
+		return err
+	}
+	resolved := make([]*toolchain.Resolved, len(cfg.Toolchains))
+	g, ctx := errgroup.WithContext(cmd.Context())
+	g.SetLimit(4)
+	for i, tc := range cfg.Toolchains {
+		g.Go(func() error {
+			resolved[i] = toolchain.Resolve(ctx, tc, toolchain.Options{})
+			return nil
+		})
+	}
+	_ = g.Wait()
+	if opts.JSON {
+		enc := json.NewEncoder(deps.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Toolchains []*toolchain.Resolved `json:"toolchains"`
+		}{resolved})
+	}
+	rows := [][]string{}
+	for i, r := range resolved {
+		where := r.GOROOT
+		if tc := cfg.Toolchains[i]; tc.Kind == config.KindImage {
+			where = tc.Image
+		}
+		status := "usable"
+		note := r.Warning
+		if !r.Available {
+			status = "unavailable"
+			note = r.Reason
+		}
+		rows = append(rows, []string{r.Name, r.Kind, dash(r.GoVersion), dash(where), status, note})
+	}
+	return results.WritePlainTable(deps.Stdout, []string{"NAME", "KIND", "GO", "GOROOT/IMAGE", "STATUS", "NOTE"}, rows)
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,266 @@
+// Package proc runs every child process gorepro starts: go builds, the built
+// binaries and helper commands. One function, Run, gives each process a
+// context, a timeout, its own process group (killed whole at the deadline or
+// on cancellation) and a capped capture of its combined output that keeps the
+// head and the tail and says how much was cut.
+package proc
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// DefaultCap is the default number of output bytes kept from each end of a
+// process's output.
+const DefaultCap = 512 << 10
+
+// Cmd describes one child process.
+type Cmd struct {
+	// Argv is the program and its arguments; never a shell string.
+	Argv []string
+	Dir  string
+	// Env is the complete environment of the process; nil means the
+	// current process's environment.
+	Env []string
+	// Timeout bounds the process's run time; zero means no bound other
+	// than the context.
+	Timeout time.Duration
+	// GraceSignal, when non-zero, is sent to the process group at the
+	// deadline first (SIGQUIT makes a Go program dump its goroutines); the
+	// group is killed with SIGKILL after Grace.
+	GraceSignal syscall.Signal
+	Grace       time.Duration
+	// Cap is how many bytes are kept from the head and from the tail of the
+	// combined stdout and stderr (DefaultCap when zero).
+	Cap int
+	// Tee, when set, also receives all output as it is produced.
+	Tee io.Writer
+}
+
+// Result is what happened to a child process.
+type Result struct {
+	// ExitCode is the exit status, or -1 when the process was killed by a
+	// signal or never started.
+	ExitCode int
+	// Signal is the signal that terminated the process, if any.
+	Signal syscall.Signal
+	// TimedOut is true when the process was stopped at its deadline;
+	// Canceled when the context was cancelled first.
+	TimedOut bool
+	Canceled bool
+	// Output is the captured combined output (head and tail when cut).
+	Output []byte
+	// OutputBytes is the total number of bytes the process wrote; Truncated
+	// says whether some were cut from Output.
+	OutputBytes int64
+	Truncated   bool
+	Duration    time.Duration
+}
+
+// Signaled reports whether the process was terminated by a signal.
+func (r *Result) Signaled() bool { return r.Signal != 0 }
+
+// StartError is returned by Run when the process could not be started at all
+// (missing program, exec format error, permission denied).
+type StartError struct {
+	Argv []string
+	Err  error
+}
+
+func (e *StartError) Error() string {
+	return fmt.Sprintf("starting %s: %v", e.Argv[0], e.Err)
+}
+
+func (e *StartError) Unwrap() error { return e.Err }
+
+// Run starts c, waits for it and returns what happened. A non-zero exit, a
+// signal or a timeout are reported in Result, not as an error; the error is a
+// *StartError when the process could not be started.
+func Run(ctx context.Context, c Cmd) (*Result, error) {
+	if len(c.Argv) == 0 {
+		return nil, errors.New("proc: empty command")
+	}
+	capBytes := c.Cap
+	if capBytes <= 0 {
+		capBytes = DefaultCap
+	}
+	out := &capture{cap: capBytes}
+	var w io.Writer = out
+	if c.Tee != nil {
+		w = io.MultiWriter(out, c.Tee)
+	}
+	cmd := exec.Command(c.Argv[0], c.Argv[1:]...)
+	cmd.Dir = c.Dir
+	cmd.Env = c.Env
+	cmd.Stdout = w
+	cmd.Stderr = w
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Grandchildren that keep the pipes open must not hang Wait.
+	cmd.WaitDelay = 2 * time.Second
+
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, &StartError{Argv: c.Argv, Err: err}
+	}
+	pgid := cmd.Process.Pid
+	done := make(chan struct{})
+	var timedOut, canceled bool
+	var mu sync.Mutex
+	go func() {
+		var deadline <-chan time.Time
+		if c.Timeout > 0 {
+			t := time.NewTimer(c.Timeout)
+			defer t.Stop()
+			deadline = t.C
+		}
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+			mu.Lock()
+			canceled = true
+			mu.Unlock()
+			_ = syscall.Kill(-pgid, syscall.SIGKILL)
+			return
+		case <-deadline:
+		}
+		mu.Lock()
+		timedOut = true
+		mu.Unlock()
+		if c.GraceSignal != 0 && c.Grace > 0 {
+			_ = syscall.Kill(-pgid, c.GraceSignal)
+			t := time.NewTimer(c.Grace)
+			defer t.Stop()
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+			case <-t.C:
+			}
+		}
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+	}()
+	waitErr := cmd.Wait()
+	close(done)
+	// Whatever the leader left behind in its group goes too.
+	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+
+	res := &Result{ExitCode: -1, Duration: time.Since(start)}
+	mu.Lock()
+	res.TimedOut, res.Canceled = timedOut, canceled
+	mu.Unlock()
+	res.Output, res.OutputBytes, res.Truncated = out.bytes()
+	if st, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok {
+		switch {
+		case st.Signaled():
+			res.Signal = st.Signal()
+		case st.Exited():
+			res.ExitCode = st.ExitStatus()
+		}
+	}
+	var exitErr *exec.ExitError
+	if waitErr != nil && !errors.As(waitErr, &exitErr) && !errors.Is(waitErr, exec.ErrWaitDelay) {
+		return res, fmt.Errorf("waiting for %s: %w", c.Argv[0], waitErr)
+	}
+	return res, nil
+}
+
+// capture keeps the first cap bytes and the last cap bytes written to it.
+type capture struct {
+	mu    sync.Mutex
+	cap   int
+	head  []byte
+	tail  []byte // ring buffer once full
+	pos   int    // next write position in tail when full
+	full  bool
+	total int64
+}
+
+func (c *capture) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(p)
+	c.total += int64(n)
+	if room := c.cap - len(c.head); room > 0 {
+		k := min(room, len(p))
+		c.head = append(c.head, p[:k]...)
+		p = p[k:]
+	}
+	for len(p) > 0 {
+		if !c.full {
+			room := c.cap - len(c.tail)
+			k := min(room, len(p))
+			c.tail = append(c.tail, p[:k]...)
+			p = p[k:]
+			if len(c.tail) == c.cap {
+				c.full = true
+				c.pos = 0
+			}
+			continue
+		}
+		k := copy(c.tail[c.pos:], p)
+		p = p[k:]
+		c.pos = (c.pos + k) % c.cap
+	}
+	return n, nil
+}
+
+func (c *capture) bytes() ([]byte, int64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	tail := c.tail
+	if c.full {
+		tail = append(append([]byte{}, c.tail[c.pos:]...), c.tail[:c.pos]...)
+	}
+	kept := int64(len(c.head) + len(tail))
+	if kept == c.total {
+		return append(append([]byte{}, c.head...), tail...), c.total, false
+	}
+	var b bytes.Buffer
+	b.Write(c.head)
+	if len(c.head) > 0 && c.head[len(c.head)-1] != '\n' {
+		b.WriteByte('\n')
+	}
+	fmt.Fprintf(&b, "[gorepro: %d bytes of output cut here; %d bytes in all, first and last %d kept]\n", c.total-kept, c.total, c.cap)
+	b.Write(tail)
+	return b.Bytes(), c.total, true
+}
+
+// Environ returns base with the variables in set replacing or adding to it,
+// keeping base's order and appending new ones in the order given. A nil base
+// means os.Environ().
+func Environ(base []string, set ...string) []string {
+	if base == nil {
+		base = os.Environ()
+	}
+	idx := make(map[string]int, len(base))
+	env := make([]string, 0, len(base)+len(set))
+	for _, kv := range base {
+		k, _, _ := strings.Cut(kv, "=")
+		if i, ok := idx[k]; ok {
+			env[i] = kv
+			continue
+		}
+		idx[k] = len(env)
+		env = append(env, kv)
+	}
+	for _, kv := range set {
+		k, _, _ := strings.Cut(kv, "=")
+		if i, ok := idx[k]; ok {
+			env[i] = kv
+			continue
+		}
+		idx[k] = len(env)
+		env = append(env, kv)
+	}
+	return env
+}

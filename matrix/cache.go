@@ -1,0 +1,158 @@
+package matrix
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/gorepro/gorepro/results"
+)
+
+// cacheFormat changes whenever what a cached cell means changes, so that old
+// entries are never reused.
+const cacheFormat = "gorepro-cell-cache-1"
+
+// Cache stores finished cells by content key under Dir: <Dir>/<kk>/<key>/
+// holds cell.json and the cell's log files. Entries are written to a temporary
+// directory and renamed into place, so a reader never sees half an entry.
+type Cache struct{ Dir string }
+
+// cachedCell is what a cache entry holds.
+type cachedCell struct {
+	Format string       `json:"format"`
+	Cell   results.Cell `json:"cell"`
+	// Logs maps a log's file name to the name it had in the cell ("build.log").
+	Logs []string `json:"logs"`
+}
+
+func (c Cache) entryDir(key string) string {
+	return filepath.Join(c.Dir, key[:2], key)
+}
+
+// Get returns the cell stored under key and the contents of its logs by
+// name, or ok=false when there is none (or it is unreadable: a broken entry
+// is treated as absent and overwritten by the next Put).
+func (c Cache) Get(key string) (cell results.Cell, logs map[string][]byte, ok bool) {
+	dir := c.entryDir(key)
+	data, err := os.ReadFile(filepath.Join(dir, "cell.json"))
+	if err != nil {
+		return cell, nil, false
+	}
+	var entry cachedCell
+	if err := json.Unmarshal(data, &entry); err != nil || entry.Format != cacheFormat {
+		return cell, nil, false
+	}
+	logs = make(map[string][]byte, len(entry.Logs))
+	for _, name := range entry.Logs {
+		b, err := os.ReadFile(filepath.Join(dir, "logs", filepath.FromSlash(name)))
+		if err != nil {
+			return cell, nil, false
+		}
+		logs[name] = b
+	}
+	return entry.Cell, logs, true
+}
+
+// Put stores cell and its logs under key, replacing any older entry.
+func (c Cache) Put(key string, cell results.Cell, logs map[string][]byte) error {
+	final := c.entryDir(key)
+	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+		return fmt.Errorf("creating cache dir: %w", err)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(final), ".tmp-"+key[:8]+"-")
+	if err != nil {
+		return fmt.Errorf("creating cache entry: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	if err := os.Mkdir(filepath.Join(tmp, "logs"), 0o755); err != nil {
+		return err
+	}
+	entry := cachedCell{Format: cacheFormat, Cell: cell}
+	for name, b := range logs {
+		file := filepath.Join(tmp, "logs", filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			return fmt.Errorf("writing cache entry: %w", err)
+		}
+		if err := os.WriteFile(file, b, 0o644); err != nil {
+			return fmt.Errorf("writing cache entry: %w", err)
+		}
+		entry.Logs = append(entry.Logs, name)
+	}
+	sort.Strings(entry.Logs)
+	data, err := json.MarshalIndent(entry, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "cell.json"), data, 0o644); err != nil {
+		return fmt.Errorf("writing cache entry: %w", err)
+	}
+	// Replace an old entry: move it aside first, since rename cannot replace
+	// a non-empty directory.
+	if _, err := os.Stat(final); err == nil {
+		old := tmp + ".old"
+		if err := os.Rename(final, old); err == nil {
+			defer os.RemoveAll(old)
+		}
+	}
+	if err := os.Rename(tmp, final); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("storing cache entry %s: %w", final, err)
+	}
+	return nil
+}
+
+// keyOf hashes v, a JSON-encodable description of everything that can change
+// a cell's result.
+func keyOf(v any) string {
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	_ = enc.Encode(struct {
+		Format string `json:"format"`
+		V      any    `json:"v"`
+	}{cacheFormat, v})
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// hashTree hashes the names and contents of the regular files under dir,
+// skipping hidden directories (.git) so that VCS state does not matter.
+func hashTree(dir string) (string, error) {
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		if d.IsDir() {
+			if path != dir && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			if d.Type()&fs.ModeSymlink != 0 {
+				target, _ := os.Readlink(path)
+				fmt.Fprintf(h, "L %s %s\n", filepath.ToSlash(rel), target)
+			}
+			return nil
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		fmt.Fprintf(h, "F %s\n", filepath.ToSlash(rel))
+		_, err = io.Copy(h, f)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("hashing %s: %w", dir, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

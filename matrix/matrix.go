@@ -1,0 +1,644 @@
+// Package matrix runs a gorepro matrix: it resolves the configured
+// toolchains, expands the axes (toolchain × protobuf × cover × target × arch)
+// into cells, builds and runs every cell with bounded parallelism, classifies
+// each run, re-uses results of unchanged cells from a content-keyed cache,
+// and records everything through a results.Writer.
+//
+// The Engine is the one place that knows the order of the work; building is
+// package build's, running is package proc's, judging is package classify's
+// and storing is package results'.
+package matrix
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/gorepro/gorepro/build"
+	"github.com/gorepro/gorepro/classify"
+	"github.com/gorepro/gorepro/config"
+	"github.com/gorepro/gorepro/internal/proc"
+	"github.com/gorepro/gorepro/repro"
+	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/toolchain"
+)
+
+// Engine runs one matrix. Its function fields are the injectable steps; nil
+// means the real implementation.
+type Engine struct {
+	Config *config.Config
+	// WorkDir holds generated reproducers, alternate module files and
+	// binaries; CacheDir holds finished cells by content key. Both live
+	// outside the user's module tree.
+	WorkDir  string
+	CacheDir string
+	// NoCache forces every cell to be built and run again (the fresh
+	// result still refreshes the cache).
+	NoCache bool
+	// Jobs bounds how many cells are built and run at once.
+	Jobs int
+	// Progress receives one line per finished cell (stderr in the CLI).
+	Progress io.Writer
+	// Version is gorepro's version, recorded in the results.
+	Version string
+
+	// Resolve, Build and Exec default to toolchain.Resolve, build.Build and
+	// proc.Run.
+	Resolve func(context.Context, config.Toolchain) *toolchain.Resolved
+	Build   func(context.Context, build.Spec) *build.Result
+	Exec    func(context.Context, proc.Cmd) (*proc.Result, error)
+
+	progressMu sync.Mutex
+}
+
+// plan is one cell before it runs.
+type plan struct {
+	index    int
+	id       string
+	tc       *toolchain.Resolved
+	target   config.Target
+	protobuf string
+	cover    bool
+	goarch   string // the GOARCH to build for, never "native"
+}
+
+// Run resolves, expands, builds and runs the matrix, writing logs through w,
+// and returns the finished results.Run (not yet committed). When ctx is
+// cancelled, finished cells are kept, the others are marked interrupted and
+// the run is returned with Interrupted set.
+func (e *Engine) Run(ctx context.Context, runID string, w *results.Writer) (*results.Run, error) {
+	e.defaults()
+	cfg := e.Config
+	run := &results.Run{
+		SchemaVersion:  results.SchemaVersion,
+		ID:             runID,
+		GoreproVersion: e.Version,
+		Started:        time.Now().UTC(),
+		Config:         cfg.Path,
+		Host:           hostInfo(),
+	}
+	if sum, err := fileSHA256(cfg.Path); err == nil {
+		run.ConfigSHA256 = sum
+	}
+
+	tcs, err := e.resolveAll(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hostArch := toolchain.HostArch()
+	run.Host.GOARCH = hostArch
+	plans := e.expand(tcs, hostArch)
+	run.Cells = make([]results.Cell, len(plans))
+
+	sources, err := e.hashSources()
+	if err != nil {
+		return nil, err
+	}
+
+	g, gctx := errgroup.WithContext(context.WithoutCancel(ctx))
+	g.SetLimit(e.Jobs)
+	var finished int
+	var mu sync.Mutex
+	for _, p := range plans {
+		g.Go(func() error {
+			var cell results.Cell
+			if ctx.Err() != nil {
+				cell = e.interrupted(p, hostArch)
+			} else {
+				cell = e.runCell(ctx, p, hostArch, sources[p.target.Name], w)
+			}
+			run.Cells[p.index] = cell
+			mu.Lock()
+			finished++
+			n := finished
+			mu.Unlock()
+			e.progress(n, len(plans), cell)
+			return gctx.Err()
+		})
+	}
+	_ = g.Wait()
+	run.Finished = time.Now().UTC()
+	run.Interrupted = ctx.Err() != nil
+	return run, nil
+}
+
+func (e *Engine) defaults() {
+	if e.Jobs <= 0 {
+		e.Jobs = runtime.NumCPU()
+	}
+	if e.Progress == nil {
+		e.Progress = io.Discard
+	}
+	if e.Resolve == nil {
+		e.Resolve = func(ctx context.Context, tc config.Toolchain) *toolchain.Resolved {
+			return toolchain.Resolve(ctx, tc, toolchain.Options{})
+		}
+	}
+	if e.Build == nil {
+		e.Build = build.Build
+	}
+	if e.Exec == nil {
+		e.Exec = proc.Run
+	}
+}
+
+// resolveAll resolves every configured toolchain, in parallel: a gotoolchain
+// may need a download.
+func (e *Engine) resolveAll(ctx context.Context) ([]*toolchain.Resolved, error) {
+	tcs := make([]*toolchain.Resolved, len(e.Config.Toolchains))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(e.Jobs)
+	for i, tc := range e.Config.Toolchains {
+		g.Go(func() error {
+			tcs[i] = e.Resolve(gctx, tc)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("resolving toolchains: %w", err)
+	}
+	return tcs, nil
+}
+
+// expand lists the cells in axis order: toolchain, protobuf, cover, target,
+// arch.
+func (e *Engine) expand(tcs []*toolchain.Resolved, hostArch string) []plan {
+	cfg := e.Config
+	var plans []plan
+	for _, tc := range tcs {
+		for _, pb := range cfg.Protobuf {
+			for _, cover := range cfg.Cover {
+				for _, target := range cfg.Targets {
+					for _, arch := range cfg.Arch {
+						goarch := arch
+						if goarch == "" || goarch == "native" {
+							goarch = hostArch
+						}
+						p := plan{index: len(plans), tc: tc, target: target, protobuf: pb, cover: cover, goarch: goarch}
+						p.id = CellID(tc.Name, pb, cover, target.Name, goarch)
+						plans = append(plans, p)
+					}
+				}
+			}
+		}
+	}
+	return plans
+}
+
+// CellID is a cell's file-safe identity within a run.
+func CellID(toolchain, protobuf string, cover bool, target, goarch string) string {
+	c := "nocover"
+	if cover {
+		c = "cover"
+	}
+	return strings.Join([]string{toolchain, protobuf, c, target, goarch}, "_")
+}
+
+// hashSources hashes each package target's module tree once, for cache keys.
+func (e *Engine) hashSources() (map[string]string, error) {
+	sums := map[string]string{}
+	for _, t := range e.Config.Targets {
+		if t.Kind != config.TargetPackage {
+			continue
+		}
+		sum, err := hashTree(t.Dir)
+		if err != nil {
+			return nil, fmt.Errorf("target %s: %w", t.Name, err)
+		}
+		sums[t.Name] = sum
+	}
+	return sums, nil
+}
+
+// baseCell fills in what is known about a cell before it is built.
+func baseCell(p plan, hostArch string) results.Cell {
+	return results.Cell{
+		ID:            p.id,
+		Toolchain:     p.tc.Name,
+		ToolchainKind: p.tc.Kind,
+		GoVersion:     p.tc.GoVersion,
+		Protobuf:      p.protobuf,
+		Cover:         p.cover,
+		Target:        p.target.Name,
+		TargetKind:    p.target.Kind,
+		HostArch:      hostArch,
+		GOOS:          "linux",
+	}
+}
+
+func (e *Engine) interrupted(p plan, hostArch string) results.Cell {
+	cell := baseCell(p, hostArch)
+	cell.Outcome = results.Unavailable
+	cell.Interrupted = true
+	cell.Reason = "interrupted before this cell finished"
+	return cell
+}
+
+// cacheKeyInputs is everything that can change a cell's result.
+type cacheKeyInputs struct {
+	Toolchain  string            `json:"toolchain"`
+	TargetKind string            `json:"targetKind"`
+	Source     string            `json:"source"`
+	Package    string            `json:"package,omitempty"`
+	Args       []string          `json:"args,omitempty"`
+	Env        map[string]string `json:"env,omitempty"`
+	BuildEnv   map[string]string `json:"buildEnv,omitempty"`
+	BuildFlags []string          `json:"buildFlags,omitempty"`
+	CGO        bool              `json:"cgo"`
+	Pass       config.PassRule   `json:"pass"`
+	Protobuf   string            `json:"protobuf"`
+	Cover      bool              `json:"cover"`
+	GOARCH     string            `json:"goarch"`
+	HostArch   string            `json:"hostArch"`
+	Runs       int               `json:"runs"`
+	Timeout    time.Duration     `json:"timeout"`
+	Harness    string            `json:"harness"`
+}
+
+func (e *Engine) cacheKey(p plan, hostArch, source string) string {
+	if p.target.Kind == config.TargetRepro {
+		source = "repro:" + repro.TemplateHash()
+	}
+	return keyOf(cacheKeyInputs{
+		Toolchain:  p.tc.Identity,
+		TargetKind: p.target.Kind,
+		Source:     source,
+		Package:    p.target.Package,
+		Args:       p.target.Args,
+		Env:        p.target.Env,
+		BuildEnv:   p.target.BuildEnv,
+		BuildFlags: p.target.BuildFlags,
+		CGO:        p.target.CGO,
+		Pass:       p.target.Pass,
+		Protobuf:   p.protobuf,
+		Cover:      p.cover,
+		GOARCH:     p.goarch,
+		HostArch:   hostArch,
+		Runs:       e.Config.Runs,
+		Timeout:    p.target.RunTimeout(e.Config),
+		Harness:    e.Version,
+	})
+}
+
+// runCell builds and runs one cell, or takes it from the cache.
+func (e *Engine) runCell(ctx context.Context, p plan, hostArch, source string, w *results.Writer) results.Cell {
+	cell := baseCell(p, hostArch)
+	if !p.tc.Available {
+		cell.Outcome = results.Unavailable
+		cell.Reason = p.tc.Reason
+		return cell
+	}
+	key := e.cacheKey(p, hostArch, source)
+	cache := Cache{Dir: e.CacheDir}
+	if !e.NoCache && e.CacheDir != "" {
+		if cached, logs, ok := cache.Get(key); ok {
+			if err := e.relabel(&cached, p, logs, w); err == nil {
+				return cached
+			}
+		}
+	}
+
+	logs := map[string][]byte{}
+	cell.CacheKey = key
+	// The binary stays in the work dir after the run, so that the
+	// reproduce commands recorded with the cell work as written.
+	binDir := filepath.Join(e.WorkDir, "bin", p.id)
+	if err := resetDir(binDir); err != nil {
+		cell.Outcome = results.Unavailable
+		cell.Reason = fmt.Sprintf("preparing work dir: %v", err)
+		return cell
+	}
+
+	built := e.Build(ctx, build.Spec{
+		Toolchain: p.tc,
+		Target:    p.target,
+		Protobuf:  p.protobuf,
+		Cover:     p.cover,
+		GOARCH:    p.goarch,
+		WorkDir:   e.WorkDir,
+		Output:    filepath.Join(binDir, p.target.Name),
+		Timeout:   e.Config.BuildTimeout.D(),
+	})
+	cell.BuildSeconds = round(built.Seconds)
+	cell.Reproduce = built.Reproduce
+	logs["build.log"] = built.Log
+	keepSources(logs, p.target.Kind, built.Reproduce)
+	if ctx.Err() != nil {
+		return e.interrupted(p, hostArch)
+	}
+	if !built.OK {
+		cell.Outcome = built.Outcome
+		cell.Reason = built.Reason
+		return e.finish(key, cell, logs, w)
+	}
+	cell.GoVersion = built.GoVersion
+	cell.BinaryArch = built.GOARCH
+	cell.GOOS = built.GOOS
+	cell.ProtobufLinked = built.ProtobufLinked
+	cell.ProtobufNote = built.ProtobufNote
+
+	runs, err := e.runBinary(ctx, p, &cell, built, binDir, logs)
+	if ctx.Err() != nil {
+		return e.interrupted(p, hostArch)
+	}
+	if err != nil {
+		cell.Outcome = results.Unavailable
+		cell.Reason = err.Error()
+		return e.finish("", cell, logs, w)
+	}
+	cell.RunResults = runs
+	cell.Runs = len(runs)
+	for _, r := range runs {
+		cell.RunSeconds += r.Seconds
+		if r.Outcome == results.Crash {
+			cell.Crashes++
+		}
+	}
+	cell.RunSeconds = round(cell.RunSeconds)
+	cell.Outcome, cell.Flaky, cell.OutcomeCounts, cell.Signature, cell.Frames = classify.Aggregate(runs)
+	if !cell.Flaky {
+		cell.OutcomeCounts = nil
+	}
+	for _, r := range runs {
+		if r.Outcome == cell.Outcome {
+			cell.Reason = r.Reason
+			break
+		}
+	}
+	return e.finish(key, cell, logs, w)
+}
+
+// finish writes the cell's logs into the run, records their paths and stores
+// the cell in the cache under key (when key is not empty).
+func (e *Engine) finish(key string, cell results.Cell, logs map[string][]byte, w *results.Writer) results.Cell {
+	if err := attachLogs(&cell, logs, w); err != nil {
+		cell.Reason = strings.TrimSpace(cell.Reason + "; " + err.Error())
+	}
+	if key != "" && e.CacheDir != "" && cell.Outcome != results.Unavailable {
+		if err := (Cache{Dir: e.CacheDir}).Put(key, cell, logs); err != nil {
+			fmt.Fprintf(e.Progress, "gorepro: warning: %v\n", err)
+		}
+	}
+	return cell
+}
+
+// relabel turns a cached cell into this run's cell: current names, logs
+// copied into this run's directory, Cached set.
+func (e *Engine) relabel(cell *results.Cell, p plan, logs map[string][]byte, w *results.Writer) error {
+	cell.ID = p.id
+	cell.Toolchain = p.tc.Name
+	cell.Target = p.target.Name
+	cell.Cached = true
+	cell.Logs = results.Logs{}
+	cell.Reproduce.Sources = ""
+	for i := range cell.RunResults {
+		cell.RunResults[i].Log = ""
+	}
+	return attachLogs(cell, logs, w)
+}
+
+// attachLogs writes logs (build.log, run-N.log and kept sources) through w
+// and records their run-relative paths in the cell.
+func attachLogs(cell *results.Cell, logs map[string][]byte, w *results.Writer) error {
+	if w == nil {
+		return nil
+	}
+	for _, name := range slices.Sorted(maps.Keys(logs)) {
+		rel, err := w.WriteCellFile(cell.ID, name, logs[name])
+		if err != nil {
+			return err
+		}
+		var n int
+		switch {
+		case name == "build.log":
+			cell.Logs.Build = rel
+		case strings.HasPrefix(name, sourcesDir+"/"):
+			cell.Reproduce.Sources = path.Dir(rel)
+		default:
+			if _, err := fmt.Sscanf(name, "run-%d.log", &n); err == nil && n >= 1 && n <= len(cell.RunResults) {
+				cell.Logs.Runs = append(cell.Logs.Runs, rel)
+				cell.RunResults[n-1].Log = rel
+			}
+		}
+	}
+	return nil
+}
+
+// sourcesDir is where, inside a cell's directory, a copy of the generated
+// sources of the build goes.
+const sourcesDir = "sources"
+
+// keepSources adds to logs a copy of what gorepro generated for the build:
+// the reproducer module, or the alternate go.mod and go.sum of a
+// full-application target, so that the results directory alone is enough
+// to reproduce the cell.
+func keepSources(logs map[string][]byte, targetKind string, r results.Reproduce) {
+	var files map[string]string // name in the cell -> path on disk
+	switch targetKind {
+	case config.TargetRepro:
+		if r.Dir == "" {
+			return
+		}
+		// main.go is kept as main.go.txt: a results dir may sit inside a Go
+		// module tree (the default --out is ./results), where it must not
+		// become a package.
+		files = map[string]string{"main.go.txt": filepath.Join(r.Dir, "main.go"), "go.mod": filepath.Join(r.Dir, "go.mod"), "go.sum": filepath.Join(r.Dir, "go.sum")}
+	case config.TargetPackage:
+		for _, arg := range r.Build {
+			if mod, ok := strings.CutPrefix(arg, "-modfile="); ok {
+				files = map[string]string{"go.mod": mod, "go.sum": strings.TrimSuffix(mod, ".mod") + ".sum"}
+			}
+		}
+	}
+	for name, file := range files {
+		if b, err := os.ReadFile(file); err == nil {
+			logs[sourcesDir+"/"+name] = b
+		}
+	}
+}
+
+// resetDir makes dir an empty directory.
+func resetDir(dir string) error {
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	return os.MkdirAll(dir, 0o755)
+}
+
+// runBinary runs the built binary Config.Runs times and classifies each run.
+// The error is for a binary that cannot be started at all (for example an
+// arm64 binary on an amd64 host without an emulator).
+func (e *Engine) runBinary(ctx context.Context, p plan, cell *results.Cell, built *build.Result, binDir string, logs map[string][]byte) ([]results.RunResult, error) {
+	t := p.target
+	timeout := t.RunTimeout(e.Config)
+	cmd := proc.Cmd{
+		Argv:        append([]string{built.Binary}, t.Args...),
+		Dir:         binDir,
+		Timeout:     timeout,
+		GraceSignal: syscall.SIGQUIT, // a hung Go program dumps its goroutines
+		Grace:       2 * time.Second,
+	}
+	if t.Pass.AliveFor > 0 {
+		cmd.Timeout = t.Pass.AliveFor.D()
+		cmd.GraceSignal = 0
+	}
+	var logRe *regexp.Regexp
+	if t.Pass.LogMatches != "" {
+		logRe = regexp.MustCompile(t.Pass.LogMatches) // validated by config
+	}
+	var env []string
+	for _, k := range slices.Sorted(maps.Keys(t.Env)) {
+		env = append(env, k+"="+t.Env[k])
+	}
+	repro := &cell.Reproduce
+	repro.Run = cmd.Argv
+	for _, kv := range env {
+		repro.RunEnv = append(repro.RunEnv, build.RedactEnv(kv))
+	}
+	if p.cover {
+		repro.RunEnv = append(repro.RunEnv, "GOCOVERDIR="+filepath.Join(binDir, "cover-1"))
+	}
+	if repro.Script != "" {
+		repro.Script += "\n"
+	}
+	repro.Script += build.Script(binDir, repro.RunEnv, repro.Run)
+	var runs []results.RunResult
+	for i := range e.Config.Runs {
+		runEnv := env
+		if p.cover {
+			covDir := filepath.Join(binDir, fmt.Sprintf("cover-%d", i+1))
+			if err := resetDir(covDir); err != nil {
+				return nil, err
+			}
+			runEnv = append(runEnv, "GOCOVERDIR="+covDir)
+		}
+		cmd.Env = proc.Environ(nil, runEnv...)
+		res, err := e.Exec(ctx, cmd)
+		if err != nil {
+			return nil, explainStartError(err, built.GOARCH, p.goarch)
+		}
+		if res.Canceled {
+			return runs, ctx.Err()
+		}
+		v := classify.Classify(classify.Input{
+			Output:        res.Output,
+			ExitCode:      res.ExitCode,
+			Signal:        res.Signal,
+			TimedOut:      res.TimedOut,
+			PassExitCodes: t.Pass.ExitCodes,
+			LogMatches:    logRe,
+			AliveFor:      t.Pass.AliveFor > 0,
+		})
+		rr := results.RunResult{
+			Index:     i + 1,
+			Outcome:   v.Outcome,
+			ExitCode:  res.ExitCode,
+			Seconds:   round(res.Duration.Seconds()),
+			Signature: v.Signature,
+			Frames:    v.Frames,
+			Reason:    v.Reason,
+			Truncated: res.Truncated,
+		}
+		if res.Signaled() {
+			rr.Signal = classify.SignalName(res.Signal)
+		}
+		logs[fmt.Sprintf("run-%d.log", i+1)] = runLog(cmd, res)
+		runs = append(runs, rr)
+	}
+	return runs, nil
+}
+
+// runLog is a run's log file: the command, then everything it printed, then
+// how it ended.
+func runLog(cmd proc.Cmd, res *proc.Result) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "$ %s\n", strings.Join(cmd.Argv, " "))
+	b.Write(res.Output)
+	if len(res.Output) > 0 && res.Output[len(res.Output)-1] != '\n' {
+		b.WriteByte('\n')
+	}
+	switch {
+	case res.TimedOut:
+		fmt.Fprintf(&b, "[gorepro: stopped at the deadline after %.1fs]\n", res.Duration.Seconds())
+	case res.Signaled():
+		fmt.Fprintf(&b, "[gorepro: killed by %s after %.1fs]\n", classify.SignalName(res.Signal), res.Duration.Seconds())
+	default:
+		fmt.Fprintf(&b, "[gorepro: exit status %d after %.1fs]\n", res.ExitCode, res.Duration.Seconds())
+	}
+	return []byte(b.String())
+}
+
+// explainStartError turns a failure to start the binary into a reason a
+// person can act on.
+func explainStartError(err error, binArch, hostArch string) error {
+	if errors.Is(err, syscall.ENOEXEC) && binArch != hostArch {
+		return fmt.Errorf("cannot run a %s binary on this %s host: no emulator is registered (install qemu-user-static and register it with binfmt_misc): %w", binArch, hostArch, err)
+	}
+	return fmt.Errorf("running the binary: %w", err)
+}
+
+func (e *Engine) progress(n, total int, c results.Cell) {
+	e.progressMu.Lock()
+	defer e.progressMu.Unlock()
+	cover := "off"
+	if c.Cover {
+		cover = "on"
+	}
+	width := len(fmt.Sprint(total))
+	line := fmt.Sprintf("[%*d/%d] %s %s protobuf=%s cover=%s %s %s/%s: %s", width, n, total,
+		c.Toolchain, dash(c.GoVersion), c.Protobuf, cover, c.Target, dash(c.BinaryArch), c.HostArch, c.Outcome)
+	if c.Runs > 0 {
+		line += fmt.Sprintf(" %d/%d", countOutcome(c), c.Runs)
+	}
+	if c.Flaky {
+		line += " (flaky)"
+	}
+	if c.Signature != "" {
+		line += " " + c.Signature
+	} else if c.Reason != "" && c.Outcome != results.Pass {
+		line += " — " + c.Reason
+	}
+	switch {
+	case c.Cached:
+		line += " (cached)"
+	case c.Outcome != results.Unavailable:
+		line += fmt.Sprintf(" (build %.1fs, run %.1fs)", c.BuildSeconds, c.RunSeconds)
+	}
+	fmt.Fprintln(e.Progress, line)
+}
+
+func countOutcome(c results.Cell) int {
+	n := 0
+	for _, r := range c.RunResults {
+		if r.Outcome == c.Outcome {
+			n++
+		}
+	}
+	return n
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func round(s float64) float64 {
+	return float64(int64(s*1000+0.5)) / 1000
+}

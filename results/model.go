@@ -1,0 +1,176 @@
+// Package results defines what a gorepro matrix run records — one Cell per
+// combination of toolchain, protobuf version, cover flag, target and
+// architecture — and stores it: results.json, results.md, junit.xml and per-cell
+// logs under <out>/<run-id>/, written atomically, with <out>/latest pointing at
+// the newest run. It also renders the terminal and Markdown tables and a JUnit report.
+package results
+
+import "time"
+
+// SchemaVersion is the version of the results.json document. It changes when a
+// field changes meaning or disappears; new fields do not change it.
+const SchemaVersion = 1
+
+// Outcome is what happened to one cell (or one run of a cell's binary).
+type Outcome string
+
+// The outcomes a cell can have. Unavailable says nothing about the code: the
+// toolchain, engine or host could not be used.
+const (
+	Pass        Outcome = "pass"
+	Crash       Outcome = "crash"
+	Fail        Outcome = "fail"
+	Timeout     Outcome = "timeout"
+	BuildError  Outcome = "build-error"
+	Unavailable Outcome = "unavailable"
+)
+
+// Severity orders outcomes from benign to worst; a flaky cell reports the worst
+// outcome any of its runs had.
+func (o Outcome) Severity() int {
+	switch o {
+	case Pass:
+		return 0
+	case Fail:
+		return 1
+	case Timeout:
+		return 2
+	case Crash:
+		return 3
+	case BuildError:
+		return 4
+	case Unavailable:
+		return 5
+	}
+	return 6
+}
+
+// Valid reports whether o is one of the six outcomes.
+func (o Outcome) Valid() bool { return o.Severity() < 6 }
+
+// Run is one invocation of `gorepro matrix`: the document written to
+// results.json.
+type Run struct {
+	SchemaVersion  int       `json:"schemaVersion"`
+	ID             string    `json:"id"`
+	GoreproVersion string    `json:"goreproVersion"`
+	Started        time.Time `json:"started"`
+	Finished       time.Time `json:"finished"`
+	// Config is the path of the toolchains.json the matrix came from, and
+	// ConfigSHA256 the hash of its bytes.
+	Config       string `json:"config"`
+	ConfigSHA256 string `json:"configSHA256"`
+	Host         Host   `json:"host"`
+	// Interrupted is true when the run was stopped (Ctrl-C) before every cell
+	// finished; unfinished cells are then unavailable with Interrupted set.
+	Interrupted bool   `json:"interrupted,omitempty"`
+	Cells       []Cell `json:"cells"`
+}
+
+// Host describes the machine the matrix ran on.
+type Host struct {
+	GOOS     string `json:"goos"`
+	GOARCH   string `json:"goarch"`
+	Hostname string `json:"hostname,omitempty"`
+	NumCPU   int    `json:"numCPU"`
+	Kernel   string `json:"kernel,omitempty"`
+}
+
+// Cell is the record of one combination of the matrix axes.
+type Cell struct {
+	// ID is unique within a run and safe as a file name, e.g.
+	// "local_v1.36.10_cover_repro_amd64".
+	ID            string `json:"id"`
+	Toolchain     string `json:"toolchain"`
+	ToolchainKind string `json:"toolchainKind"`
+	// GoVersion is the Go version embedded in the built binary, or the
+	// toolchain's own version when nothing was built.
+	GoVersion string `json:"goVersion"`
+	// Protobuf is the google.golang.org/protobuf version the cell asked for;
+	// ProtobufLinked is the one in the binary's build info. ProtobufNote says
+	// why they differ (MVS selected a higher version) when they do.
+	Protobuf       string `json:"protobuf"`
+	ProtobufLinked string `json:"protobufLinked"`
+	ProtobufNote   string `json:"protobufNote,omitempty"`
+	Cover          bool   `json:"cover"`
+	Target         string `json:"target"`
+	TargetKind     string `json:"targetKind"`
+	// BinaryArch is GOARCH as recorded in the binary; HostArch the
+	// architecture of the machine that ran it.
+	BinaryArch string `json:"binaryArch"`
+	HostArch   string `json:"hostArch"`
+	GOOS       string `json:"goos"`
+
+	Outcome Outcome `json:"outcome"`
+	// Flaky is true when the runs did not all have the same outcome;
+	// OutcomeCounts then says how many runs had which.
+	Flaky         bool            `json:"flaky,omitempty"`
+	OutcomeCounts map[Outcome]int `json:"outcomeCounts,omitempty"`
+	// Signature identifies a crash without addresses or goroutine ids, e.g.
+	// "fatal error: taggedPointerPack in runtime.netpollopen". Frames are the
+	// first meaningful frames of the crashing goroutine.
+	Signature string   `json:"signature"`
+	Frames    []string `json:"frames,omitempty"`
+	// Reason explains unavailable, build-error and fail outcomes in one line.
+	Reason string `json:"reason,omitempty"`
+
+	Runs       int         `json:"runs"`
+	Crashes    int         `json:"crashes"`
+	RunResults []RunResult `json:"runResults,omitempty"`
+
+	BuildSeconds float64 `json:"buildSeconds"`
+	RunSeconds   float64 `json:"runSeconds"`
+
+	// Cached is true when this cell was not rebuilt or rerun because an
+	// identical cell (same CacheKey) had already been recorded.
+	Cached   bool   `json:"cached"`
+	CacheKey string `json:"cacheKey,omitempty"`
+	// Interrupted is true when the run was stopped before this cell finished.
+	Interrupted bool `json:"interrupted,omitempty"`
+
+	Logs      Logs      `json:"logs"`
+	Reproduce Reproduce `json:"reproduce"`
+}
+
+// RunResult is one execution of a cell's binary.
+type RunResult struct {
+	Index    int     `json:"index"`
+	Outcome  Outcome `json:"outcome"`
+	ExitCode int     `json:"exitCode"`
+	// Signal names the signal that killed the process, if one did.
+	Signal    string   `json:"signal,omitempty"`
+	Seconds   float64  `json:"seconds"`
+	Signature string   `json:"signature,omitempty"`
+	Frames    []string `json:"frames,omitempty"`
+	Reason    string   `json:"reason,omitempty"`
+	// Truncated is true when the captured output was cut (head and tail kept).
+	Truncated bool   `json:"truncated,omitempty"`
+	Log       string `json:"log,omitempty"`
+}
+
+// Logs holds the paths of a cell's logs, relative to the run directory.
+type Logs struct {
+	Build string   `json:"build,omitempty"`
+	Runs  []string `json:"runs,omitempty"`
+}
+
+// Reproduce is what a person needs to redo a cell by hand: the commands, the
+// directory they run in and the environment that differs from the default.
+// Credentials in URLs are redacted.
+type Reproduce struct {
+	// Dir is where the build runs; Env the build environment gorepro set
+	// and Build the build command.
+	Dir   string   `json:"dir,omitempty"`
+	Env   []string `json:"env,omitempty"`
+	Build []string `json:"build,omitempty"`
+	// Run is the command that runs the binary and RunEnv the variables
+	// gorepro set for it.
+	Run    []string `json:"run,omitempty"`
+	RunEnv []string `json:"runEnv,omitempty"`
+	// Sources is the run-relative directory holding a copy of what was
+	// built when gorepro generated it (the reproducer module, or the
+	// alternate go.mod and go.sum of a full-application target).
+	Sources string `json:"sources,omitempty"`
+	// Script is the same as a copy-pasteable shell snippet.
+	Script string `json:"script,omitempty"`
+}

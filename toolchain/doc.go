@@ -1,0 +1,27 @@
+// Package toolchain turns a configured toolchain (config.Toolchain) into a
+// Resolved one: the go command to execute, the environment every build with
+// it must set, the Go version and GOROOT it reports, and an identity string
+// that changes whenever the toolchain is replaced on disk.
+//
+// Resolution asks the go command itself, never guesses: it runs
+// `go env -json GOVERSION GOROOT GOHOSTOS GOHOSTARCH` through proc.Run with
+// an explicit GOTOOLCHAIN so the go command cannot silently switch to another
+// release:
+//
+//   - local: the go on PATH with GOTOOLCHAIN=local.
+//   - goroot: <goroot>/bin/go with GOTOOLCHAIN=local and GOROOT=<goroot>.
+//   - gotoolchain: the local go with GOTOOLCHAIN=<version>; the go command
+//     downloads that release into the module cache on first use. The go
+//     binary of the downloaded GOROOT is then executed directly, and builds
+//     keep GOTOOLCHAIN=<version> so they stay exact.
+//   - image: not implemented yet; reported as unavailable.
+//
+// A toolchain that cannot be used is not an error: Resolve returns it with
+// Available false and a one-line Reason that says how to fix it, so the
+// matrix can record its cells as unavailable. An expectGo mismatch is a
+// loud Warning, not a failure.
+//
+// HostArch reports the machine's architecture as a GOARCH value from
+// `uname -m`, which, unlike runtime.GOARCH, is not fooled by the harness
+// itself running under emulation.
+package toolchain
