@@ -249,7 +249,7 @@ func TestBuildErrors(t *testing.T) {
 	})
 
 	t.Run("unavailable toolchain", func(t *testing.T) {
-		tc := &toolchain.Resolved{Name: "img", Kind: config.KindImage, Reason: "kind image toolchains are not implemented yet (image x); see issue 3"}
+		tc := &toolchain.Resolved{Name: "img", Kind: config.KindImage, Reason: "kind image toolchains are not supported by this gorepro yet (image x); see issue 3"}
 		r := Build(ctx, Spec{Toolchain: tc, Target: config.Target{Kind: config.TargetRepro}, Protobuf: "v1.36.10",
 			WorkDir: t.TempDir(), Output: filepath.Join(t.TempDir(), "x")})
 		assert.False(t, r.OK)

@@ -318,9 +318,9 @@ func TestErrorFormat(t *testing.T) {
 func TestLoadMissingFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "nope.json")
 	_, err := Load(path)
-	require.Error(t, err)
-	assert.ErrorIs(t, err, os.ErrNotExist)
-	assert.Contains(t, err.Error(), "reading config "+path+": ")
+	var errs Errors
+	require.ErrorAs(t, err, &errs, "a missing config is a config error (exit status 2)")
+	assert.Equal(t, path+": cannot read the config: no such file or directory (pass --config with the path of a toolchains.json)", err.Error())
 }
 
 func TestLookups(t *testing.T) {

@@ -2,7 +2,9 @@ package config
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,7 +16,9 @@ import (
 func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading config %s: %w", path, err)
+		// A config that cannot be read is a usage error like any other
+		// bad config: it comes back as Errors naming the file.
+		return nil, Errors{{File: path, Msg: fmt.Sprintf("cannot read the config: %v (pass --config with the path of a toolchains.json)", unwrapPathError(err))}}
 	}
 	return Parse(path, data)
 }
@@ -116,4 +120,14 @@ func (p PassRule) PassingExitCodes() []int {
 		return []int{0}
 	}
 	return p.ExitCodes
+}
+
+// unwrapPathError drops the "open <path>:" prefix that the file name in
+// the message already says.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

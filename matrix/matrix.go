@@ -352,7 +352,7 @@ func (e *Engine) runCell(ctx context.Context, p plan, hostArch, source string, w
 	cell.ProtobufLinked = built.ProtobufLinked
 	cell.ProtobufNote = built.ProtobufNote
 
-	runs, err := e.runBinary(ctx, p, &cell, built, binDir, logs)
+	runs, err := e.runBinary(ctx, p, hostArch, &cell, built, binDir, logs)
 	if ctx.Err() != nil {
 		return e.interrupted(p, hostArch)
 	}
@@ -483,7 +483,7 @@ func resetDir(dir string) error {
 // runBinary runs the built binary Config.Runs times and classifies each run.
 // The error is for a binary that cannot be started at all (for example an
 // arm64 binary on an amd64 host without an emulator).
-func (e *Engine) runBinary(ctx context.Context, p plan, cell *results.Cell, built *build.Result, binDir string, logs map[string][]byte) ([]results.RunResult, error) {
+func (e *Engine) runBinary(ctx context.Context, p plan, hostArch string, cell *results.Cell, built *build.Result, binDir string, logs map[string][]byte) ([]results.RunResult, error) {
 	t := p.target
 	timeout := t.RunTimeout(e.Config)
 	cmd := proc.Cmd{
@@ -530,7 +530,7 @@ func (e *Engine) runBinary(ctx context.Context, p plan, cell *results.Cell, buil
 		cmd.Env = proc.Environ(nil, runEnv...)
 		res, err := e.Exec(ctx, cmd)
 		if err != nil {
-			return nil, explainStartError(err, built.GOARCH, p.goarch)
+			return nil, explainStartError(err, built.GOARCH, hostArch)
 		}
 		if res.Canceled {
 			return runs, ctx.Err()
@@ -587,7 +587,7 @@ func runLog(cmd proc.Cmd, res *proc.Result) []byte {
 // person can act on.
 func explainStartError(err error, binArch, hostArch string) error {
 	if errors.Is(err, syscall.ENOEXEC) && binArch != hostArch {
-		return fmt.Errorf("cannot run a %s binary on this %s host: no emulator is registered (install qemu-user-static and register it with binfmt_misc): %w", binArch, hostArch, err)
+		return fmt.Errorf("cannot run the %s binary on this %s host: no emulator is registered for %s (install qemu-user-static and register it with binfmt_misc, or build for the native arch): %w", binArch, hostArch, binArch, err)
 	}
 	return fmt.Errorf("running the binary: %w", err)
 }

@@ -14,7 +14,7 @@
 //     downloads that release into the module cache on first use. The go
 //     binary of the downloaded GOROOT is then executed directly, and builds
 //     keep GOTOOLCHAIN=<version> so they stay exact.
-//   - image: not implemented yet; reported as unavailable.
+//   - image: not supported by this gorepro yet; reported as unavailable.
 //
 // A toolchain that cannot be used is not an error: Resolve returns it with
 // Available false and a one-line Reason that says how to fix it, so the

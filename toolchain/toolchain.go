@@ -24,36 +24,36 @@ const DefaultTimeout = 10 * time.Minute
 // Resolved is a toolchain ready to build with, or the reason it is not.
 type Resolved struct {
 	// Name and Kind are copied from the configuration.
-	Name string
-	Kind string
+	Name string `json:"name"`
+	Kind string `json:"kind"`
 	// GoVersion is the version the go command reports (`go env GOVERSION`)
 	// without any experiment suffix, e.g. "go1.26.8"; Experiments holds
 	// that suffix without the "X:" ("nocoverageredesign"), if any.
-	GoVersion   string
-	Experiments string
+	GoVersion   string `json:"goVersion"`
+	Experiments string `json:"experiments,omitempty"`
 	// GOROOT is the toolchain's root directory.
-	GOROOT string
+	GOROOT string `json:"goroot,omitempty"`
 	// GoCmd is the absolute path of the go binary to execute.
-	GoCmd string
+	GoCmd string `json:"goCmd,omitempty"`
 	// Env is what every build with this toolchain must set, as KEY=VALUE
 	// strings: always an explicit GOTOOLCHAIN ("local", or the exact
 	// release for kind gotoolchain), plus GOROOT for kind goroot.
-	Env []string
+	Env []string `json:"env,omitempty"`
 	// HostGOOS and HostGOARCH are what the toolchain reports as its host
 	// (`go env GOHOSTOS GOHOSTARCH`).
-	HostGOOS   string
-	HostGOARCH string
+	HostGOOS   string `json:"hostGOOS,omitempty"`
+	HostGOARCH string `json:"hostGOARCH,omitempty"`
 	// Available says whether builds can use the toolchain; Reason explains
 	// in one line why not and how to fix it.
-	Available bool
-	Reason    string
+	Available bool   `json:"available"`
+	Reason    string `json:"reason,omitempty"`
 	// Warning is set when something is off but builds can go ahead, e.g.
 	// the toolchain is not the configured expectGo version.
-	Warning string
+	Warning string `json:"warning,omitempty"`
 	// Identity is a stable string for cache keys; it changes when the
 	// toolchain is replaced (kind, version, GOROOT, size and modification
 	// time of the go binary and of GOROOT/VERSION).
-	Identity string
+	Identity string `json:"identity,omitempty"`
 }
 
 // Options tune Resolve.
@@ -89,7 +89,7 @@ func Resolve(ctx context.Context, tc config.Toolchain, opts Options) *Resolved {
 	case config.KindGotoolchain:
 		resolveGotoolchain(ctx, r, tc, opts)
 	case config.KindImage:
-		r.Reason = fmt.Sprintf("kind image toolchains are not implemented yet (image %s); see issue 3", tc.Image)
+		r.Reason = fmt.Sprintf("kind image toolchains are not supported by this gorepro yet (image %s); use a local, goroot or gotoolchain toolchain of the same Go version", tc.Image)
 	default:
 		r.Reason = fmt.Sprintf("unknown toolchain kind %q; use local, goroot, gotoolchain or image", tc.Kind)
 	}

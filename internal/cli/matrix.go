@@ -116,6 +116,14 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 	if err := opts.validate(); err != nil {
 		return err
 	}
+	// Zero means "unchanged" to config.Overrides, so an explicit zero must
+	// be refused here rather than silently ignored.
+	if cmd.Flags().Changed("runs") && opts.Overrides.Runs == 0 {
+		return &config.FlagError{Flag: "--runs", Msg: fmt.Sprintf("must be between 1 and %d (got 0)", config.MaxRuns)}
+	}
+	if cmd.Flags().Changed("timeout") && opts.Overrides.Timeout == 0 {
+		return &config.FlagError{Flag: "--timeout", Msg: "must be greater than 0 (got 0s)"}
+	}
 	cfg, err := config.Load(opts.ConfigPath)
 	if err != nil {
 		return err

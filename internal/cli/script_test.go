@@ -3,6 +3,7 @@ package cli_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,6 +38,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
+		Condition:           binfmtCondition,
 		Setup: func(env *testscript.Env) error {
 			for k, v := range goEnv {
 				env.Setenv(k, v)
@@ -75,4 +77,19 @@ func TestScripts(t *testing.T) {
 			},
 		},
 	})
+}
+
+// binfmtCondition provides [binfmt-arm64]: an arm64 emulator
+// (qemu-user-static) is registered with the kernel, so arm64 binaries run
+// here.
+func binfmtCondition(cond string) (bool, error) {
+	switch cond {
+	case "binfmt-arm64":
+		data, err := os.ReadFile("/proc/sys/fs/binfmt_misc/qemu-aarch64")
+		if err != nil {
+			return false, nil
+		}
+		return strings.HasPrefix(string(data), "enabled"), nil
+	}
+	return false, fmt.Errorf("unknown condition %q", cond)
 }
