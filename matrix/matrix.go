@@ -431,9 +431,14 @@ func attachLogs(cell *results.Cell, logs map[string][]byte, w *results.Writer) e
 			cell.Reproduce.Sources = path.Dir(rel)
 		default:
 			if _, err := fmt.Sscanf(name, "run-%d.log", &n); err == nil && n >= 1 && n <= len(cell.RunResults) {
-				cell.Logs.Runs = append(cell.Logs.Runs, rel)
 				cell.RunResults[n-1].Log = rel
 			}
+		}
+	}
+	// In run order, not name order (run-10.log sorts before run-2.log).
+	for _, r := range cell.RunResults {
+		if r.Log != "" {
+			cell.Logs.Runs = append(cell.Logs.Runs, r.Log)
 		}
 	}
 	return nil
