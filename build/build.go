@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"context"
 	"debug/buildinfo"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -45,6 +47,9 @@ type Spec struct {
 	Timeout time.Duration
 	// LocalGo runs the local go command to generate the reproducer.
 	LocalGo repro.GoRunner
+	// Relink removes a binary left at Output first, so the go command
+	// links it again even when it is up to date.
+	Relink bool
 }
 
 // Result is what a build produced.
@@ -152,9 +157,16 @@ func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 	if err := os.MkdirAll(filepath.Dir(output), 0o755); err != nil {
 		return r.fail(results.BuildError, fmt.Sprintf("creating output directory: %v", err))
 	}
-	// A binary left by an earlier build must not pass for this one.
-	if err := os.Remove(output); err != nil && !os.IsNotExist(err) {
-		return r.fail(results.BuildError, fmt.Sprintf("removing old binary: %v", err))
+	// A binary left at output by an earlier build is kept unless Relink
+	// asks otherwise: the go command relinks it unless its build ID says
+	// it was built from exactly these inputs, and a failed build is
+	// reported as such whatever the file holds.
+	// Anything that is not a Go binary is removed too: the go command
+	// refuses to overwrite it.
+	if _, err := buildinfo.ReadFile(output); s.Relink || (err != nil && !errors.Is(err, fs.ErrNotExist)) {
+		if err := os.Remove(output); err != nil && !os.IsNotExist(err) {
+			return r.fail(results.BuildError, fmt.Sprintf("removing old binary: %v", err))
+		}
 	}
 
 	timeout := s.Timeout

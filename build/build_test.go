@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -155,6 +156,40 @@ func TestBuildRepro(t *testing.T) {
 		assert.Equal(t, cross, r.GOARCH)
 		assert.Contains(t, r.Reproduce.Env, "GOARCH="+cross)
 	})
+}
+
+// The go command relinks a binary left at the output unless its build ID
+// says it is current; Relink makes gorepro remove it first.
+func TestBuildReusesUpToDateBinary(t *testing.T) {
+	ctx := context.Background()
+	local := resolve(t, config.Toolchain{Name: "local", Kind: config.KindLocal})
+	bin := filepath.Join(t.TempDir(), "repro")
+	require.NoError(t, os.WriteFile(bin, []byte("not a binary from these inputs"), 0o755))
+	spec := Spec{Toolchain: local, Target: config.Target{Name: "repro", Kind: config.TargetRepro},
+		Protobuf: "v1.36.10", WorkDir: t.TempDir(), Output: bin}
+	inode := func() uint64 {
+		fi, err := os.Stat(bin)
+		require.NoError(t, err)
+		return fi.Sys().(*syscall.Stat_t).Ino
+	}
+
+	r := Build(ctx, spec)
+	require.True(t, r.OK, "%s: %s\n%s", r.Outcome, r.Reason, r.Log)
+	facts, ok := repro.ParseFacts(runBinary(t, bin))
+	require.True(t, ok, "a stale file at the output is replaced by a real build")
+	assert.Equal(t, local.GoVersion, facts.GoVersion)
+	first := inode()
+
+	r = Build(ctx, spec)
+	require.True(t, r.OK, "%s: %s\n%s", r.Outcome, r.Reason, r.Log)
+	assert.Equal(t, first, inode(), "an up-to-date binary is not linked again")
+
+	spec.Relink = true
+	r = Build(ctx, spec)
+	require.True(t, r.OK, "%s: %s\n%s", r.Outcome, r.Reason, r.Log)
+	assert.NotEqual(t, first, inode(), "Relink links a new file")
+	_, ok = repro.ParseFacts(runBinary(t, bin))
+	assert.True(t, ok)
 }
 
 func contains(list []string, s string) bool {

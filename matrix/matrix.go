@@ -47,8 +47,10 @@ type Engine struct {
 	WorkDir  string
 	CacheDir string
 	// NoCache forces every cell to be built and run again (the fresh
-	// result still refreshes the cache).
+	// result still refreshes the cache). The go command still skips
+	// relinking a binary it finds up to date, unless Relink is set.
 	NoCache bool
+	Relink  bool
 	// Jobs bounds how many cells are built and run at once.
 	Jobs int
 	// Progress receives one line per finished cell (stderr in the CLI).
@@ -316,9 +318,10 @@ func (e *Engine) runCell(ctx context.Context, p plan, hostArch, source string, w
 	logs := map[string][]byte{}
 	cell.CacheKey = key
 	// The binary stays in the work dir after the run, so that the
-	// reproduce commands recorded with the cell work as written.
+	// reproduce commands recorded with the cell work as written, and so
+	// that the go command need not relink it when nothing changed.
 	binDir := filepath.Join(e.WorkDir, "bin", p.id)
-	if err := resetDir(binDir); err != nil {
+	if err := os.MkdirAll(binDir, 0o755); err != nil {
 		cell.Outcome = results.Unavailable
 		cell.Reason = fmt.Sprintf("preparing work dir: %v", err)
 		return cell
@@ -333,6 +336,7 @@ func (e *Engine) runCell(ctx context.Context, p plan, hostArch, source string, w
 		WorkDir:   e.WorkDir,
 		Output:    filepath.Join(binDir, p.target.Name),
 		Timeout:   e.Config.BuildTimeout.D(),
+		Relink:    e.Relink,
 	})
 	cell.BuildSeconds = round(built.Seconds)
 	cell.Reproduce = built.Reproduce

@@ -22,6 +22,7 @@ type MatrixOptions struct {
 	Out        string
 	CacheDir   string
 	NoCache    bool
+	Rebuild    bool
 	JSON       bool
 	Format     string
 	FailOn     string
@@ -67,6 +68,7 @@ or configuration error, 3 when nothing could run, 130 when interrupted.`,
 	f.StringVarP(&opts.Out, "out", "o", "results", "results directory")
 	f.StringVar(&opts.CacheDir, "cache-dir", "", "work and result cache directory (default $GOREPRO_CACHE or the user cache dir + /gorepro)")
 	f.BoolVar(&opts.NoCache, "no-cache", false, "build and run every cell even if an identical one is cached")
+	f.BoolVar(&opts.Rebuild, "rebuild", false, "with --no-cache, also relink binaries the go command finds up to date")
 	f.BoolVar(&opts.JSON, "json", false, "print the results document as JSON on stdout (same as --format json)")
 	f.StringVar(&opts.Format, "format", "table", "stdout format: table, markdown, json or junit")
 	f.StringVar(&opts.FailOn, "fail-on", "crash", "exit 1 when a cell is: crash, any (any outcome but pass or unavailable) or none")
@@ -145,7 +147,8 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 		Config:   cfg,
 		WorkDir:  filepath.Join(root, "work"),
 		CacheDir: filepath.Join(root, "cells"),
-		NoCache:  opts.NoCache,
+		NoCache:  opts.NoCache || opts.Rebuild,
+		Relink:   opts.Rebuild,
 		Jobs:     opts.Jobs,
 		Progress: deps.Stderr,
 		Version:  deps.Version,
