@@ -9,8 +9,11 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 build:
 	$(GO) build -o bin/gorepro ./cmd/gorepro
 
+# Image toolchains are never pulled from a registry by default here: make run
+# PULL=missing lets the engine fetch absent builder and runtime images.
+PULL ?= never
 run:
-	$(GO) run ./cmd/gorepro matrix --config toolchains.json
+	$(GO) run ./cmd/gorepro matrix --config toolchains.json --pull $(PULL)
 
 test:
 	$(GO) test -count=1 -timeout 25m ./...

@@ -65,6 +65,9 @@ type Result struct {
 	Seconds float64
 	// Binary is the path of the built binary.
 	Binary string
+	// Image is the image built for a dockerfile target; its entrypoint
+	// is the binary (a copy of which is at Binary).
+	Image string
 	// GoVersion, GOOS and GOARCH are read from the binary's build info.
 	GoVersion string
 	GOOS      string
@@ -110,6 +113,10 @@ func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 		return failed(results.BuildError, fmt.Sprintf("bad work directory: %v", err))
 	}
 
+	if s.Target.Kind == config.TargetDockerfile {
+		return buildDockerfile(ctx, s, output, log)
+	}
+
 	// Where to build, what, and how the protobuf axis is applied.
 	var dir, pkg string
 	var modArgs []string
@@ -152,7 +159,9 @@ func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 	argv = append(argv, pkg)
 
 	r := &Result{Binary: output, Reproduce: reproduce(dir, setEnv, argv)}
-	fmt.Fprintf(log, "$ %s\n", r.Reproduce.Script)
+	if tc.Container == nil {
+		fmt.Fprintf(log, "$ %s\n", r.Reproduce.Script)
+	}
 
 	if err := os.MkdirAll(filepath.Dir(output), 0o755); err != nil {
 		return r.fail(results.BuildError, fmt.Sprintf("creating output directory: %v", err))
@@ -174,9 +183,23 @@ func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 		timeout = DefaultTimeout
 	}
 	env := proc.Environ(nil, setEnv...)
-	res, err := proc.Run(ctx, proc.Cmd{Argv: argv, Dir: dir, Env: env, Timeout: timeout})
-	if err != nil {
-		return r.fail(results.Unavailable, oneLine(err.Error()))
+	var res *proc.Result
+	if c := tc.Container; c != nil {
+		// In the builder image: the same command, with everything it
+		// needs mounted at the same paths and no network.
+		spec, err := containerBuild(ctx, s, c, dir, setEnv, argv, output, timeout, log)
+		if err != nil {
+			return r.fail(results.BuildError, oneLine(err.Error()))
+		}
+		r.Reproduce = reproduceContainer(c.Engine.RunArgv(spec))
+		fmt.Fprintf(log, "$ %s\n", r.Reproduce.Script)
+		if res, err = c.Engine.Run(ctx, spec); err != nil {
+			return r.fail(engineOutcome(err), oneLine(err.Error()))
+		}
+	} else {
+		if res, err = proc.Run(ctx, proc.Cmd{Argv: argv, Dir: dir, Env: env, Timeout: timeout}); err != nil {
+			return r.fail(results.Unavailable, oneLine(err.Error()))
+		}
 	}
 	log.Write(res.Output)
 	switch {
@@ -192,28 +215,10 @@ func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 		return r.fail(results.BuildError, reason)
 	}
 
-	info, err := buildinfo.ReadFile(output)
-	if err != nil {
-		return r.fail(results.BuildError, fmt.Sprintf("reading build info of %s: %v", output, err))
+	if err := r.readBinary(output); err != nil {
+		return r.fail(results.BuildError, err.Error())
 	}
-	r.GoVersion = info.GoVersion
-	for _, setting := range info.Settings {
-		switch setting.Key {
-		case "GOOS":
-			r.GOOS = setting.Value
-		case "GOARCH":
-			r.GOARCH = setting.Value
-		}
-	}
-	for _, dep := range info.Deps {
-		if dep.Path == repro.ProtobufModule {
-			r.ProtobufLinked = dep.Version
-			if dep.Replace != nil {
-				r.ProtobufNote = fmt.Sprintf("%s is replaced by %s %s", repro.ProtobufModule, dep.Replace.Path, dep.Replace.Version)
-			}
-		}
-	}
-	if reason := CheckGoVersion(info.GoVersion, tc); reason != "" {
+	if reason := CheckGoVersion(r.GoVersion, tc); reason != "" {
 		return r.fail(results.BuildError, reason)
 	}
 	if r.ProtobufNote == "" {
@@ -232,6 +237,33 @@ func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 }
 
 // failed is a Result for a build that never started.
+// readBinary fills in what the binary's build info says: Go version,
+// GOOS/GOARCH and the protobuf version linked.
+func (r *Result) readBinary(binary string) error {
+	info, err := buildinfo.ReadFile(binary)
+	if err != nil {
+		return fmt.Errorf("reading build info of %s: %v", binary, err)
+	}
+	r.GoVersion = info.GoVersion
+	for _, setting := range info.Settings {
+		switch setting.Key {
+		case "GOOS":
+			r.GOOS = setting.Value
+		case "GOARCH":
+			r.GOARCH = setting.Value
+		}
+	}
+	for _, dep := range info.Deps {
+		if dep.Path == repro.ProtobufModule {
+			r.ProtobufLinked = dep.Version
+			if dep.Replace != nil {
+				r.ProtobufNote = fmt.Sprintf("%s is replaced by %s %s", repro.ProtobufModule, dep.Replace.Path, dep.Replace.Version)
+			}
+		}
+	}
+	return nil
+}
+
 func failed(outcome results.Outcome, reason string) *Result {
 	return &Result{Outcome: outcome, Reason: reason}
 }

@@ -114,6 +114,8 @@ func TestParseDefaults(t *testing.T) {
 	assert.Equal(t, 10*time.Minute, c.BuildTimeout.D())
 	assert.Equal(t, []bool{false}, c.Cover)
 	assert.Equal(t, []string{"native"}, c.Arch)
+	assert.Equal(t, PullMissing, c.Pull)
+	assert.Empty(t, c.Engine, "no engine: whichever is installed")
 	assert.Equal(t, []int{0}, c.Targets[0].Pass.PassingExitCodes())
 	assert.Equal(t, 60*time.Second, c.Targets[0].RunTimeout(c))
 }
@@ -193,9 +195,9 @@ func TestParseErrorMessages(t *testing.T) {
 		{"missing targets", head + `"runs": 1}`,
 			`toolchains.json:1:1: targets: missing required field: list at least one target, such as {"name": "repro", "kind": "repro"}`},
 		{"missing kind", head + `"targets": [{"name": "r"}]}`,
-			`toolchains.json:1:92: targets[0].kind: missing required field (valid: repro, package)`},
+			`toolchains.json:1:92: targets[0].kind: missing required field (valid: repro, package, dockerfile)`},
 		{"unknown kind", head + `"targets": [{"name": "r", "kind": "binary"}]}`,
-			`toolchains.json:1:114: targets[0].kind: unknown kind "binary" (valid: repro, package)`},
+			`toolchains.json:1:114: targets[0].kind: unknown kind "binary" (valid: repro, package, dockerfile)`},
 		{"field of other kind", `{"toolchains": [{"name": "local", "kind": "local", "image": "golang"}], "protobuf": ["v1.36.10"], "targets": [{"name": "r", "kind": "repro"}]}`,
 			`toolchains.json:1:52: toolchains[0].image: not allowed for kind "local" (fields for kind "local": name, kind, expectGo)`},
 		{"duplicate name", head + `"targets": [{"name": "r", "kind": "repro"}, {"name": "r", "kind": "repro"}]}`,
@@ -234,6 +236,40 @@ func TestParseErrorMessages(t *testing.T) {
 			`toolchains.json:1:79: toolchains[0].platform: invalid platform "linux": use os/arch[/variant] such as "linux/arm64" or "linux/arm/v7"`},
 		{"empty goroot", `{"toolchains": [{"name": "s", "kind": "goroot", "goroot": ""}], "protobuf": ["v1.36.10"], "targets": [{"name": "r", "kind": "repro"}]}`,
 			`toolchains.json:1:59: toolchains[0].goroot: must not be empty: the directory of an installed Go, such as "/usr/local/go" (absolute or relative to the config file)`},
+		{"dockerfile missing", head + `"targets": [{"name": "d", "kind": "dockerfile"}]}`,
+			`toolchains.json:1:92: targets[0].dockerfile: missing required field for kind "dockerfile": the path of your Dockerfile, relative to the config file (such as "../app/Dockerfile")`},
+		{"dockerfile not found", head + `"targets": [{"name": "d", "kind": "dockerfile", "dockerfile": "testdata/Dockerfile"}]}`,
+			`toolchains.json:1:142: targets[0].dockerfile: "testdata/Dockerfile" resolves to $WD/testdata/Dockerfile, which does not exist (dockerfile must be the path of a Dockerfile, relative to the config file)`},
+		{"dockerfile is a directory", head + `"targets": [{"name": "d", "kind": "dockerfile", "dockerfile": "testdata/dockerapp"}]}`,
+			`toolchains.json:1:142: targets[0].dockerfile: "testdata/dockerapp" resolves to $WD/testdata/dockerapp, which is a directory (dockerfile must be the path of a Dockerfile, relative to the config file)`},
+		{"context not a directory", head + `"targets": [{"name": "d", "kind": "dockerfile", "dockerfile": "testdata/dockerapp/Dockerfile", "context": "testdata/app/go.mod"}]}`,
+			`toolchains.json:1:186: targets[0].context: "testdata/app/go.mod" resolves to $WD/testdata/app/go.mod, which is not a directory (context must be the build context directory, relative to the config file)`},
+		{"build arg field", head + `"targets": [{"name": "d", "kind": "dockerfile", "dockerfile": "testdata/dockerapp/Dockerfile", "buildArgs": {"GOARCH": "{{.Goarch}}"}}]}`,
+			`toolchains.json:1:199: targets[0].buildArgs.GOARCH: template: GOARCH:1:2: unknown field .Goarch (valid fields: .GOFLAGS, .GOARCH, .GOOS, .Image, .GoVersion, .Protobuf)`},
+		{"build arg syntax", head + `"targets": [{"name": "d", "kind": "dockerfile", "dockerfile": "testdata/dockerapp/Dockerfile", "buildArgs": {"GOARCH": "{{.GOARCH"}}]}`,
+			`toolchains.json:1:199: targets[0].buildArgs.GOARCH: template: GOARCH:1: unclosed action (valid fields: .GOFLAGS, .GOARCH, .GOOS, .Image, .GoVersion, .Protobuf)`},
+		{"build arg name", head + `"targets": [{"name": "d", "kind": "dockerfile", "dockerfile": "testdata/dockerapp/Dockerfile", "buildArgs": {"GO ARCH": "x"}}]}`,
+			`toolchains.json:1:189: targets[0].buildArgs["GO ARCH"]: invalid build-arg name "GO ARCH" (names must match ^[A-Za-z_][A-Za-z0-9_]*$)`},
+		{"stage", head + `"targets": [{"name": "d", "kind": "dockerfile", "dockerfile": "testdata/dockerapp/Dockerfile", "stage": "-build"}]}`,
+			`toolchains.json:1:184: targets[0].stage: invalid stage name "-build": use the name after AS in a FROM line: letters, digits, ".", "_" or "-", starting with a letter or digit`},
+		{"stage empty", head + `"targets": [{"name": "d", "kind": "dockerfile", "dockerfile": "testdata/dockerapp/Dockerfile", "stage": ""}]}`,
+			`toolchains.json:1:184: targets[0].stage: must not be empty: the Dockerfile stage to build (--target), or leave the field out to build the last stage`},
+		{"dockerfile buildFlags", head + `"targets": [{"name": "d", "kind": "dockerfile", "dockerfile": "testdata/dockerapp/Dockerfile", "buildFlags": ["-trimpath"]}]}`,
+			`toolchains.json:1:175: targets[0].buildFlags: not allowed for kind "dockerfile": the Dockerfile decides how to build; pass values to it with "buildArgs", such as {"GOFLAGS": "{{.GOFLAGS}}"} (fields for kind "dockerfile": name, kind, args, env, pass, timeout, dockerfile, context, buildArgs, stage)`},
+		{"dockerfile dir", head + `"targets": [{"name": "d", "kind": "dockerfile", "dockerfile": "testdata/dockerapp/Dockerfile", "dir": "testdata/app"}]}`,
+			`toolchains.json:1:175: targets[0].dir: not allowed for kind "dockerfile": the Dockerfile decides how to build; "context" is the directory sent to the engine (fields for kind "dockerfile": name, kind, args, env, pass, timeout, dockerfile, context, buildArgs, stage)`},
+		{"stage on repro", head + `"targets": [{"name": "r", "kind": "repro", "stage": "build"}]}`,
+			`toolchains.json:1:123: targets[0].stage: not allowed for kind "repro" (fields for kind "repro": name, kind, args, env, buildEnv, buildFlags, cgo, pass, timeout)`},
+		{"buildArgs on package", head + `"targets": [{"name": "p", "kind": "package", "dir": "testdata/app", "package": ".", "buildArgs": {"A": "b"}}]}`,
+			`toolchains.json:1:164: targets[0].buildArgs: not allowed for kind "package" (fields for kind "package": name, kind, args, env, buildEnv, buildFlags, cgo, pass, timeout, dir, package)`},
+		{"top-level engine", head + `"targets": [{"name": "r", "kind": "repro"}], "engine": "nerdctl"}`,
+			`toolchains.json:1:135: engine: unknown engine "nerdctl" (valid: podman, docker; leave the field out to use whichever is installed)`},
+		{"toolchain engine case", `{"toolchains": [{"name": "i", "kind": "image", "image": "golang", "engine": "Docker"}], "protobuf": ["v1.36.10"], "targets": [{"name": "r", "kind": "repro"}]}`,
+			`toolchains.json:1:77: toolchains[0].engine: unknown engine "Docker": did you mean "docker"? (valid: podman, docker; leave the field out to use whichever is installed)`},
+		{"pull", head + `"targets": [{"name": "r", "kind": "repro"}], "pull": "if-not-present"}`,
+			`toolchains.json:1:133: pull: unknown pull policy "if-not-present" (valid: never, missing, always; leave the field out for missing)`},
+		{"pull type", head + `"targets": [{"name": "r", "kind": "repro"}], "pull": false}`,
+			`toolchains.json:1:133: pull: must be a string (got false)`},
 	}
 	wd, err := os.Getwd()
 	require.NoError(t, err)

@@ -50,6 +50,12 @@
 //   - timeout (optional duration, default "60s"): bounds one run of a binary
 //     unless the target sets its own timeout.
 //   - buildTimeout (optional duration, default "10m"): bounds one build.
+//   - engine (optional string): the container engine, "podman" or "docker",
+//     for image toolchains and dockerfile targets; a toolchain's own engine
+//     wins over it. Left out (or ""), whichever is installed is used.
+//   - pull (optional string, default "missing"): when the container engine
+//     pulls images: "never" (use only images already present), "missing"
+//     (pull those not present) or "always".
 //
 // Durations are strings in Go's time.ParseDuration syntax ("30s", "2m",
 // "1m30s") and must be greater than zero. A field left out gets its
@@ -89,7 +95,8 @@
 //     runtimeImage (optional), the image it runs in (default: the builder
 //     image); platform (optional), "os/arch[/variant]" such as "linux/arm64"
 //     or "linux/arm/v7"; engine (optional), "podman" or "docker" (default:
-//     whichever is installed). Image references must not contain spaces.
+//     the top-level engine, else whichever is installed). Image references
+//     must not contain spaces.
 //
 // # Targets
 //
@@ -98,11 +105,18 @@
 //   - name (required): unique among targets, with the same rule as
 //     toolchain names.
 //   - kind (required): "repro", the generated minimal reproducer that
-//     imports protobuf's detrand, or "package", a main package of your own
-//     module.
+//     imports protobuf's detrand; "package", a main package of your own
+//     module; or "dockerfile", your own Dockerfile (see Dockerfile
+//     targets).
 //   - args (optional array of strings): arguments for the binary.
 //   - env (optional object of strings): environment variables for the
 //     binary. Names must match ^[A-Za-z_][A-Za-z0-9_]*$.
+//   - pass (optional object): what counts as a passing run; see Pass rules.
+//   - timeout (optional duration): bounds one run of this target's binary
+//     instead of the top-level timeout.
+//
+// Targets of kind "repro" and "package" (not "dockerfile") may also have:
+//
 //   - buildEnv (optional object of strings): environment variables for go
 //     build, with the same rule for names. GOARCH, GOTOOLCHAIN and
 //     CGO_ENABLED are set by gorepro (from arch, the toolchain and cgo) and
@@ -112,9 +126,6 @@
 //     rejected.
 //   - cgo (optional boolean, default false): build with CGO_ENABLED=1
 //     instead of 0.
-//   - pass (optional object): what counts as a passing run; see Pass rules.
-//   - timeout (optional duration): bounds one run of this target's binary
-//     instead of the top-level timeout.
 //
 // Targets of kind "package" also have (and only they may have):
 //
@@ -125,6 +136,49 @@
 //     relative path starting with "./" ("./cmd/controller"), or an import
 //     path inside the module named by dir's go.mod. Absolute paths, ".."
 //     and "..." patterns are rejected.
+//
+// # Dockerfile targets
+//
+// A target of kind "dockerfile" is your own Dockerfile, built for every
+// cell by the container engine (docker build or podman build) and run from
+// the image it produces. The Dockerfile decides how to build, so dir,
+// package, buildFlags, buildEnv and cgo are rejected; args, env, pass and
+// timeout apply to the binary as for the other kinds. Its fields (only
+// dockerfile targets may have them):
+//
+//   - dockerfile (required): the path of the Dockerfile, relative to the
+//     config file's directory (or absolute). It must exist and be a file.
+//     After parsing, Target.Dockerfile is absolute.
+//   - context (optional): the build context directory, relative to the
+//     config file's directory (or absolute); it must exist. Default: the
+//     Dockerfile's directory. After parsing, Target.Context is absolute and
+//     set.
+//   - buildArgs (optional object of strings): the --build-arg values. Names
+//     must match ^[A-Za-z_][A-Za-z0-9_]*$. Each value is a Go text/template
+//     (https://pkg.go.dev/text/template) over the cell, with these fields:
+//     {{.GOFLAGS}} ("-cover" in cells with cover on, else ""), {{.GOARCH}}
+//     and {{.GOOS}} (the cell's target platform, such as "amd64" and
+//     "linux"), {{.Image}} (the builder image of the cell's image
+//     toolchain), {{.GoVersion}} (the toolchain's Go version, such as
+//     "go1.25.3") and {{.Protobuf}} (the cell's protobuf version, such as
+//     "v1.36.10"). A template that does not parse, names another field (in
+//     any branch) or fails to execute with sample values is rejected when
+//     the file is read. See Target.RenderBuildArgs.
+//   - stage (optional non-empty string): the stage to build (--target), as
+//     named after AS in a FROM line; it must match
+//     ^[A-Za-z0-9][A-Za-z0-9._-]*$. Left out, the last stage is built.
+//
+// The protobuf axis cannot be applied to a Dockerfile target: the Dockerfile
+// decides its modules, so gorepro cannot pin google.golang.org/protobuf in
+// it, and such cells say so. A Dockerfile that wants to honour the axis can
+// read {{.Protobuf}} through a build arg.
+//
+// For example, a controller built by a kubernaut-style Dockerfile, checked
+// to be up and still alive after ten seconds:
+//
+//	{"name": "controller-image", "kind": "dockerfile", "dockerfile": "../kubernaut/docker/workflowexecution-controller.Dockerfile",
+//	 "context": "../kubernaut", "buildArgs": {"GOFLAGS": "{{.GOFLAGS}}", "GOARCH": "{{.GOARCH}}", "TARGETARCH": "{{.GOARCH}}"},
+//	 "pass": {"logMatches": "Starting workers", "aliveFor": "10s"}}
 //
 // # Pass rules
 //
@@ -157,7 +211,9 @@
 // # Command-line overrides
 //
 // Config.Apply narrows or replaces the axes from command-line flags
-// (--toolchain, --target, --protobuf, --cover, --arch, --runs, --timeout;
-// see Overrides) and reports bad values as *FlagError. --timeout replaces the
-// run timeout of the config and of every target.
+// (--toolchain, --target, --protobuf, --cover, --arch, --runs, --timeout,
+// --engine, --pull; see Overrides) and reports bad values as *FlagError.
+// --timeout replaces the run timeout of the config and of every target;
+// --engine replaces the top-level engine and every toolchain's own (see
+// Config.EngineFor); --pull replaces the pull policy.
 package config

@@ -28,8 +28,8 @@ func Load(path string) (*Config, error) {
 // every semantic problem described in the package documentation, and
 // returns all of them as Errors, each located by line, column and JSON path.
 // On success it applies the defaults, sets Path to path and Dir to the
-// absolute directory of path, and makes target dirs and goroot paths
-// absolute (relative ones are relative to Dir).
+// absolute directory of path, and makes target dirs, Dockerfiles, build
+// contexts and goroot paths absolute (relative ones are relative to Dir).
 func Parse(path string, data []byte) (*Config, error) {
 	pos := newPosition(data)
 	if e := syntaxError(path, data, pos); e != nil {
@@ -79,6 +79,14 @@ func applyDefaults(c *Config) {
 	if c.Arch == nil {
 		c.Arch = []string{ArchNative}
 	}
+	if c.Pull == "" {
+		c.Pull = DefaultPull
+	}
+	for i, t := range c.Targets {
+		if t.Kind == TargetDockerfile && t.Context == "" {
+			c.Targets[i].Context = filepath.Dir(t.Dockerfile)
+		}
+	}
 }
 
 // Toolchain returns the toolchain called name.
@@ -99,6 +107,17 @@ func (c *Config) Target(name string) (Target, bool) {
 		}
 	}
 	return Target{}, false
+}
+
+// EngineFor returns the container engine for toolchain tc: its own engine,
+// else the config's, else "" (use whichever is installed). Apply with
+// --engine sets the config's engine and clears every toolchain's, so the
+// flag wins.
+func (c *Config) EngineFor(tc Toolchain) string {
+	if tc.Engine != "" {
+		return tc.Engine
+	}
+	return c.Engine
 }
 
 // RunTimeout bounds one run of the target's binary: the target's own

@@ -21,6 +21,8 @@ type Overrides struct {
 	Arch       []string      // --arch: native or GOARCH values
 	Runs       int           // --runs (0 = unchanged)
 	Timeout    time.Duration // --timeout (0 = unchanged); replaces the run timeout of the config and of every target
+	Engine     string        // --engine: podman or docker ("" = unchanged); wins over the config's and every toolchain's engine
+	Pull       string        // --pull: never, missing or always ("" = unchanged); replaces the config's pull policy
 }
 
 // Apply applies o to c. It checks every flag and reports all problems, each
@@ -123,6 +125,27 @@ func (c *Config) Apply(o Overrides) error {
 		}
 	}
 
+	if o.Engine != "" {
+		engine := strings.TrimSpace(o.Engine)
+		if problem := engineProblem(engine, ""); problem != "" {
+			fail("--engine", "%s", problem)
+		}
+		// The flag wins over every toolchain's own engine too.
+		next.Engine = engine
+		next.Toolchains = slices.Clone(next.Toolchains)
+		for i := range next.Toolchains {
+			next.Toolchains[i].Engine = ""
+		}
+	}
+
+	if o.Pull != "" {
+		pull := strings.TrimSpace(o.Pull)
+		if problem := pullProblem(pull, ""); problem != "" {
+			fail("--pull", "%s", problem)
+		}
+		next.Pull = pull
+	}
+
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
@@ -174,6 +197,12 @@ func (o Overrides) String() string {
 	}
 	if o.Timeout != 0 {
 		parts = append(parts, "--timeout="+o.Timeout.String())
+	}
+	if engine := strings.TrimSpace(o.Engine); engine != "" {
+		parts = append(parts, "--engine="+engine)
+	}
+	if pull := strings.TrimSpace(o.Pull); pull != "" {
+		parts = append(parts, "--pull="+pull)
 	}
 	return strings.Join(parts, " ")
 }

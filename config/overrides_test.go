@@ -16,14 +16,16 @@ func overridesConfig(t *testing.T) *Config {
   "toolchains": [
     {"name": "local", "kind": "local"},
     {"name": "go1.27.3", "kind": "gotoolchain", "version": "go1.27.3"},
-    {"name": "sdk", "kind": "goroot", "goroot": "/opt/go"}
+    {"name": "sdk", "kind": "goroot", "goroot": "/opt/go"},
+    {"name": "img", "kind": "image", "image": "golang:1.25", "engine": "docker"}
   ],
   "protobuf": ["v1.33.0", "v1.36.10"],
   "targets": [
     {"name": "repro", "kind": "repro"},
     {"name": "server", "kind": "repro", "pass": {"aliveFor": "20s"}},
     {"name": "slow", "kind": "repro", "timeout": "5m"}
-  ]
+  ],
+  "engine": "podman"
 }`))
 	require.NoError(t, err)
 	return c
@@ -80,6 +82,31 @@ func TestApply(t *testing.T) {
 			slow, _ := c.Target("slow")
 			assert.Equal(t, 2*time.Minute, slow.RunTimeout(c), "--timeout replaces a target's own timeout too")
 		}},
+		{"no engine or pull", Overrides{}, func(t *testing.T, c *Config) {
+			assert.Equal(t, EnginePodman, c.Engine)
+			img, _ := c.Toolchain("img")
+			assert.Equal(t, EngineDocker, c.EngineFor(img), "a toolchain's own engine wins over the config's")
+			local, _ := c.Toolchain("local")
+			assert.Equal(t, EnginePodman, c.EngineFor(local))
+			assert.Equal(t, PullMissing, c.Pull)
+		}},
+		{"engine wins over every toolchain", Overrides{Engine: " podman "}, func(t *testing.T, c *Config) {
+			assert.Equal(t, EnginePodman, c.Engine)
+			img, _ := c.Toolchain("img")
+			assert.Empty(t, img.Engine, "--engine clears the toolchain's own")
+			assert.Equal(t, EnginePodman, c.EngineFor(img))
+		}},
+		{"engine docker", Overrides{Engine: "docker"}, func(t *testing.T, c *Config) {
+			for _, tc := range c.Toolchains {
+				assert.Equal(t, EngineDocker, c.EngineFor(tc), tc.Name)
+			}
+		}},
+		{"pull", Overrides{Pull: "always"}, func(t *testing.T, c *Config) {
+			assert.Equal(t, PullAlways, c.Pull)
+		}},
+		{"pull never", Overrides{Pull: "never"}, func(t *testing.T, c *Config) {
+			assert.Equal(t, PullNever, c.Pull)
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,9 +124,9 @@ func TestApplyErrors(t *testing.T) {
 		want string
 	}{
 		{"unknown toolchain", Overrides{Toolchains: []string{"local,foo"}},
-			`--toolchain: unknown toolchain "foo" (configured: local, go1.27.3, sdk)`},
+			`--toolchain: unknown toolchain "foo" (configured: local, go1.27.3, sdk, img)`},
 		{"empty toolchain", Overrides{Toolchains: []string{" , "}},
-			`--toolchain: no toolchain name given (configured: local, go1.27.3, sdk)`},
+			`--toolchain: no toolchain name given (configured: local, go1.27.3, sdk, img)`},
 		{"unknown target", Overrides{Targets: []string{"controller"}},
 			`--target: unknown target "controller" (configured: repro, server, slow)`},
 		{"bad protobuf", Overrides{Protobuf: []string{"1.36.10"}},
@@ -116,9 +143,15 @@ func TestApplyErrors(t *testing.T) {
 			`--timeout: must be greater than 0 (got -1s)`},
 		{"timeout shorter than aliveFor", Overrides{Timeout: 10 * time.Second},
 			`--timeout: 10s is not longer than pass.aliveFor 20s of target "server": its runs would time out first`},
+		{"bad engine", Overrides{Engine: "lxc"},
+			`--engine: unknown engine "lxc" (valid: podman, docker)`},
+		{"engine case", Overrides{Engine: "Podman"},
+			`--engine: unknown engine "Podman": did you mean "podman"? (valid: podman, docker)`},
+		{"bad pull", Overrides{Pull: "sometimes"},
+			`--pull: unknown pull policy "sometimes" (valid: never, missing, always)`},
 		{"several", Overrides{Toolchains: []string{"a", "b"}, Runs: 2000},
-			"--toolchain: unknown toolchain \"a\" (configured: local, go1.27.3, sdk)\n" +
-				"--toolchain: unknown toolchain \"b\" (configured: local, go1.27.3, sdk)\n" +
+			"--toolchain: unknown toolchain \"a\" (configured: local, go1.27.3, sdk, img)\n" +
+				"--toolchain: unknown toolchain \"b\" (configured: local, go1.27.3, sdk, img)\n" +
 				"--runs: must be between 1 and 1000 (got 2000)"},
 	}
 	for _, tt := range tests {
@@ -167,4 +200,5 @@ func TestOverridesString(t *testing.T) {
 	assert.Empty(t, Overrides{}.String())
 	assert.Equal(t, "--toolchain=local,sdk --cover=both --runs=3 --timeout=1m30s",
 		Overrides{Toolchains: []string{"local, sdk"}, Cover: []string{"both"}, Runs: 3, Timeout: 90 * time.Second}.String())
+	assert.Equal(t, "--engine=docker --pull=never", Overrides{Engine: "docker", Pull: "never"}.String())
 }

@@ -31,6 +31,14 @@ const (
 	EngineDocker = "docker"
 )
 
+// Image pull policies accepted in "pull" and --pull.
+const (
+	PullNever   = "never"   // use only images already present; a missing one fails the cell
+	PullMissing = "missing" // pull images that are not present (the default)
+	PullAlways  = "always"  // pull every image before use
+	DefaultPull = PullMissing
+)
+
 // KnownArches returns the GOARCH values accepted in "arch" (besides
 // "native"): those `go tool dist list` reports for linux.
 func KnownArches() []string {
@@ -59,24 +67,66 @@ func toolchainKinds() map[string][]string {
 	}
 }
 
-// targetKinds lists the target kinds with the fields only they allow.
+// targetKinds lists the target kinds with the fields each allows besides
+// name and kind.
 func targetKinds() map[string][]string {
 	return map[string][]string{
-		TargetRepro:   nil,
-		TargetPackage: {"dir", "package"},
+		TargetRepro:      {"args", "env", "buildEnv", "buildFlags", "cgo", "pass", "timeout"},
+		TargetPackage:    {"args", "env", "buildEnv", "buildFlags", "cgo", "pass", "timeout", "dir", "package"},
+		TargetDockerfile: {"args", "env", "pass", "timeout", "dockerfile", "context", "buildArgs", "stage"},
+	}
+}
+
+// targetFieldReasons explains, per target kind, why fields of other kinds
+// make no sense for it.
+func targetFieldReasons() map[string]map[string]string {
+	const decides = "the Dockerfile decides how to build"
+	return map[string]map[string]string{
+		TargetDockerfile: {
+			"dir":        decides + `; "context" is the directory sent to the engine`,
+			"package":    decides + " (and which package)",
+			"buildFlags": decides + `; pass values to it with "buildArgs", such as {"GOFLAGS": "{{.GOFLAGS}}"}`,
+			"buildEnv":   decides + `; pass values to it with "buildArgs"`,
+			"cgo":        decides + " (and whether cgo is on)",
+		},
 	}
 }
 
 const (
 	validToolchainKinds = "local, goroot, gotoolchain, image"
-	validTargetKinds    = "repro, package"
+	validTargetKinds    = "repro, package, dockerfile"
 )
 
 var (
 	nameRE     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$`)
 	platformRE = regexp.MustCompile(`^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$`)
 	releaseRE  = regexp.MustCompile(`^go1\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*)|rc[1-9][0-9]*)?$`)
+	stageRE    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 )
+
+// engineProblem explains why engine is not a container engine gorepro
+// knows, or returns ""; hint is appended to the list of valid engines.
+func engineProblem(engine, hint string) string {
+	return choiceProblem("engine", engine, []string{EnginePodman, EngineDocker}, hint)
+}
+
+// pullProblem explains why pull is not an image pull policy, or returns "";
+// hint is appended to the list of valid policies.
+func pullProblem(pull, hint string) string {
+	return choiceProblem("pull policy", pull, []string{PullNever, PullMissing, PullAlways}, hint)
+}
+
+// choiceProblem explains why value is not one of valid, or returns "".
+func choiceProblem(noun, value string, valid []string, hint string) string {
+	if slices.Contains(valid, value) {
+		return ""
+	}
+	list := strings.Join(valid, ", ") + hint
+	if lower := strings.ToLower(strings.TrimSpace(value)); lower != value && slices.Contains(valid, lower) {
+		return fmt.Sprintf("unknown %s %q: did you mean %q? (valid: %s)", noun, value, lower, list)
+	}
+	return fmt.Sprintf("unknown %s %q (valid: %s)", noun, value, list)
+}
 
 // nameProblem explains why name cannot name a toolchain or target, or
 // returns "".

@@ -15,8 +15,9 @@ const (
 
 // Target kinds.
 const (
-	TargetRepro   = "repro"   // the generated minimal detrand reproducer
-	TargetPackage = "package" // a main package in the user's own module
+	TargetRepro      = "repro"      // the generated minimal detrand reproducer
+	TargetPackage    = "package"    // a main package in the user's own module
+	TargetDockerfile = "dockerfile" // the user's own Dockerfile, built per cell by the container engine
 )
 
 // Config is a parsed and validated toolchains.json: the axes of the matrix.
@@ -36,6 +37,13 @@ type Config struct {
 	// build (default 10m).
 	Timeout      Duration `json:"timeout,omitempty"`
 	BuildTimeout Duration `json:"buildTimeout,omitempty"`
+	// Engine is the container engine ("podman", "docker") for toolchains
+	// that do not name their own; empty means whichever is installed. Use
+	// EngineFor to pick a toolchain's engine.
+	Engine string `json:"engine,omitempty"`
+	// Pull says when the container engine pulls images: "never",
+	// "missing" (the default) or "always".
+	Pull string `json:"pull,omitempty"`
 
 	// Path is the file the config was read from and Dir its directory,
 	// against which relative target dirs are resolved. Not part of the JSON.
@@ -59,7 +67,8 @@ type Toolchain struct {
 	// different one is reported loudly.
 	ExpectGo string `json:"expectGo,omitempty"`
 	// Platform ("linux/arm64") and Engine ("podman", "docker") apply to kind
-	// image.
+	// image. An empty Engine falls back to the config's; see
+	// Config.EngineFor.
 	Platform string `json:"platform,omitempty"`
 	Engine   string `json:"engine,omitempty"`
 }
@@ -84,6 +93,19 @@ type Target struct {
 	Pass PassRule `json:"pass,omitempty"`
 	// Timeout overrides the config's run timeout for this target.
 	Timeout Duration `json:"timeout,omitempty"`
+	// Dockerfile is the user's Dockerfile (kind dockerfile), relative to
+	// the config file; after Load it is absolute. Context is the build
+	// context directory, likewise absolute after Load; it defaults to the
+	// Dockerfile's directory.
+	Dockerfile string `json:"dockerfile,omitempty"`
+	Context    string `json:"context,omitempty"`
+	// BuildArgs are the --build-arg values of a dockerfile target, each a
+	// text/template over BuildArgValues ("{{.GOARCH}}"); see
+	// RenderBuildArgs.
+	BuildArgs map[string]string `json:"buildArgs,omitempty"`
+	// Stage is the Dockerfile stage to build (--target); empty builds the
+	// last one.
+	Stage string `json:"stage,omitempty"`
 }
 
 // PassRule says what counts as a passing run. The zero value means: exit
@@ -123,4 +145,21 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	}
 	*d = Duration(v)
 	return nil
+}
+
+// BuildArgValues are the fields a dockerfile target's buildArgs templates
+// may use, describing one cell.
+type BuildArgValues struct {
+	// GOFLAGS is "-cover" in cells of the cover axis's true value, else "".
+	GOFLAGS string
+	// GOARCH and GOOS are the cell's target platform ("amd64", "linux").
+	GOARCH string
+	GOOS   string
+	// Image is the builder image of the cell's toolchain (kind image).
+	Image string
+	// GoVersion is the toolchain's Go version ("go1.25.3").
+	GoVersion string
+	// Protobuf is the cell's google.golang.org/protobuf version
+	// ("v1.36.10"), which gorepro cannot apply to a Dockerfile itself.
+	Protobuf string
 }

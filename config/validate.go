@@ -57,6 +57,16 @@ func (d *decoder) validate(c *Config, dir string) {
 	if d.has("runs") && (c.Runs < 1 || c.Runs > MaxRuns) {
 		d.errorValue("runs", fmt.Sprintf("must be between 1 and %d (got %d)", MaxRuns, c.Runs))
 	}
+	if d.has("engine") && c.Engine != "" {
+		if problem := engineProblem(c.Engine, "; leave the field out to use whichever is installed"); problem != "" {
+			d.errorValue("engine", problem)
+		}
+	}
+	if d.has("pull") && c.Pull != "" {
+		if problem := pullProblem(c.Pull, "; leave the field out for "+DefaultPull); problem != "" {
+			d.errorValue("pull", problem)
+		}
+	}
 }
 
 // requireList reports a list that is missing or empty.
@@ -125,8 +135,10 @@ func (d *decoder) checkName(path, noun, name, example string, names map[string]s
 }
 
 // checkKind validates an object's kind and the fields present for it, and
-// reports whether the kind is known.
-func (d *decoder) checkKind(path, kind string, kinds map[string][]string, common []string, valid string) bool {
+// reports whether the kind is known. kinds maps each kind to the fields it
+// allows besides common; reasons explains (by field) why a field of another
+// kind is not allowed for this one.
+func (d *decoder) checkKind(path, kind string, kinds map[string][]string, common []string, reasons map[string]string, valid string) bool {
 	p := path + ".kind"
 	switch {
 	case d.bad[p]:
@@ -147,7 +159,11 @@ func (d *decoder) checkKind(path, kind string, kinds map[string][]string, common
 	}
 	for _, f := range d.values[path].fields {
 		if slices.Contains(only, f.key) && !slices.Contains(allowed, f.key) {
-			d.errorKey(fieldPath(path, f.key), fmt.Sprintf("not allowed for kind %q (fields for kind %q: %s)", kind, kind, strings.Join(allowed, ", ")))
+			why := ""
+			if reason, ok := reasons[f.key]; ok {
+				why = ": " + reason
+			}
+			d.errorKey(fieldPath(path, f.key), fmt.Sprintf("not allowed for kind %q%s (fields for kind %q: %s)", kind, why, kind, strings.Join(allowed, ", ")))
 		}
 	}
 	return true
@@ -179,7 +195,7 @@ func (d *decoder) validateToolchain(tc *Toolchain, path, dir string, names map[s
 			d.errorValue(p, problem)
 		}
 	}
-	if !d.checkKind(path, tc.Kind, toolchainKinds(), []string{"name", "kind", "expectGo"}, validToolchainKinds) {
+	if !d.checkKind(path, tc.Kind, toolchainKinds(), []string{"name", "kind", "expectGo"}, nil, validToolchainKinds) {
 		return
 	}
 	switch tc.Kind {
@@ -214,8 +230,10 @@ func (d *decoder) validateToolchain(tc *Toolchain, path, dir string, names map[s
 		if p := path + ".platform"; d.has(p) && !platformRE.MatchString(tc.Platform) {
 			d.errorValue(p, fmt.Sprintf(`invalid platform %q: use os/arch[/variant] such as "linux/arm64" or "linux/arm/v7"`, tc.Platform))
 		}
-		if p := path + ".engine"; d.has(p) && tc.Engine != "" && tc.Engine != EnginePodman && tc.Engine != EngineDocker {
-			d.errorValue(p, fmt.Sprintf("unknown engine %q (valid: %s, %s; leave the field out to use whichever is installed)", tc.Engine, EnginePodman, EngineDocker))
+		if p := path + ".engine"; d.has(p) && tc.Engine != "" {
+			if problem := engineProblem(tc.Engine, "; leave the field out to use whichever is installed"); problem != "" {
+				d.errorValue(p, problem)
+			}
 		}
 	}
 }
@@ -254,12 +272,19 @@ func (d *decoder) validateTarget(t *Target, path, dir string, names map[string]s
 		}
 	}
 	d.validatePass(t, path, c)
-	if !d.checkKind(path, t.Kind, targetKinds(), []string{"name", "kind", "args", "env", "buildEnv", "buildFlags", "cgo", "pass", "timeout"}, validTargetKinds) {
+	if !d.checkKind(path, t.Kind, targetKinds(), []string{"name", "kind"}, targetFieldReasons()[t.Kind], validTargetKinds) {
 		return
 	}
-	if t.Kind != TargetPackage {
-		return
+	switch t.Kind {
+	case TargetPackage:
+		d.validatePackageTarget(t, path, dir)
+	case TargetDockerfile:
+		d.validateDockerfileTarget(t, path, dir)
 	}
+}
+
+// validatePackageTarget checks the fields of a target of kind package.
+func (d *decoder) validatePackageTarget(t *Target, path, dir string) {
 	modulePath := ""
 	p := path + ".dir"
 	if d.requireString(p, t.Dir, t.Kind, `the root of your Go module, relative to the config file (such as "../app"; "." is the config file's directory)`) {
@@ -274,6 +299,72 @@ func (d *decoder) validateTarget(t *Target, path, dir string, names map[string]s
 		if problem := packageProblem(t.Package, modulePath); problem != "" {
 			d.errorValue(p, problem)
 		}
+	}
+}
+
+// validateDockerfileTarget checks the fields of a target of kind
+// dockerfile and makes its paths absolute.
+func (d *decoder) validateDockerfileTarget(t *Target, path, dir string) {
+	p := path + ".dockerfile"
+	if d.requireString(p, t.Dockerfile, t.Kind, `the path of your Dockerfile, relative to the config file (such as "../app/Dockerfile")`) {
+		if !filepath.IsAbs(t.Dockerfile) {
+			t.Dockerfile = filepath.Join(dir, t.Dockerfile)
+		}
+		d.checkPath(p, t.Dockerfile, false, "dockerfile must be the path of a Dockerfile, relative to the config file")
+	}
+	if p := path + ".context"; d.has(p) {
+		if t.Context == "" {
+			d.errorValue(p, "must not be empty: the build context directory, relative to the config file, or leave the field out to use the Dockerfile's directory")
+		} else {
+			if !filepath.IsAbs(t.Context) {
+				t.Context = filepath.Join(dir, t.Context)
+			}
+			d.checkPath(p, t.Context, true, "context must be the build context directory, relative to the config file")
+		}
+	}
+	if p := path + ".buildArgs"; d.has(p) {
+		for _, f := range d.values[p].fields {
+			q := fieldPath(p, f.key)
+			if !envNameRE.MatchString(f.key) {
+				d.errorKey(q, fmt.Sprintf("invalid build-arg name %q (names must match %s)", f.key, envNameRE))
+				continue
+			}
+			if !d.has(q) {
+				continue
+			}
+			if problem := buildArgProblem(f.key, t.BuildArgs[f.key]); problem != "" {
+				d.errorValue(q, problem)
+			}
+		}
+	}
+	if p := path + ".stage"; d.has(p) {
+		switch {
+		case t.Stage == "":
+			d.errorValue(p, "must not be empty: the Dockerfile stage to build (--target), or leave the field out to build the last stage")
+		case !stageRE.MatchString(t.Stage):
+			d.errorValue(p, fmt.Sprintf(`invalid stage name %q: use the name after AS in a FROM line: letters, digits, ".", "_" or "-", starting with a letter or digit`, t.Stage))
+		}
+	}
+}
+
+// checkPath checks that abs, the absolute form of the value at path,
+// exists and is a directory (wantDir) or a file; what says what the field
+// must be.
+func (d *decoder) checkPath(path, abs string, wantDir bool, what string) {
+	where := abs
+	if given := d.values[path].text; given != abs {
+		where = fmt.Sprintf("%q resolves to %s", given, abs)
+	}
+	info, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		d.errorValue(path, fmt.Sprintf("%s, which does not exist (%s)", where, what))
+	case err != nil:
+		d.errorValue(path, fmt.Sprintf("%s, which cannot be read: %v", where, err))
+	case wantDir && !info.IsDir():
+		d.errorValue(path, fmt.Sprintf("%s, which is not a directory (%s)", where, what))
+	case !wantDir && info.IsDir():
+		d.errorValue(path, fmt.Sprintf("%s, which is a directory (%s)", where, what))
 	}
 }
 

@@ -10,9 +10,11 @@
 package matrix
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gorepro/gorepro/engine"
 	"io"
 	"maps"
 	"os"
@@ -58,8 +60,14 @@ type Engine struct {
 	// Version is gorepro's version, recorded in the results.
 	Version string
 
+	// Engines provides container engines to kind image toolchains; Pull
+	// is their image pull policy.
+	Engines *Engines
+	Pull    engine.PullPolicy
+
 	// Resolve, Build and Exec default to toolchain.Resolve, build.Build and
-	// proc.Run.
+	// proc.Run (Exec is for binaries run on this host; binaries of image
+	// toolchains run through the engine).
 	Resolve func(context.Context, config.Toolchain) *toolchain.Resolved
 	Build   func(context.Context, build.Spec) *build.Result
 	Exec    func(context.Context, proc.Cmd) (*proc.Result, error)
@@ -100,6 +108,11 @@ func (e *Engine) Run(ctx context.Context, runID string, w *results.Writer) (*res
 	tcs, err := e.resolveAll(ctx)
 	if err != nil {
 		return nil, err
+	}
+	for _, tc := range tcs {
+		if tc.Warning != "" {
+			fmt.Fprintf(e.Progress, "gorepro: WARNING: toolchain %s: %s\n", tc.Name, tc.Warning)
+		}
 	}
 	hostArch := toolchain.HostArch()
 	run.Host.GOARCH = hostArch
@@ -146,8 +159,11 @@ func (e *Engine) defaults() {
 		e.Progress = io.Discard
 	}
 	if e.Resolve == nil {
+		if e.Engines == nil {
+			e.Engines = &Engines{Warnings: e.Progress}
+		}
 		e.Resolve = func(ctx context.Context, tc config.Toolchain) *toolchain.Resolved {
-			return toolchain.Resolve(ctx, tc, toolchain.Options{})
+			return toolchain.Resolve(ctx, tc, toolchain.Options{Engine: e.Engines.Get, Pull: e.Pull})
 		}
 	}
 	if e.Build == nil {
@@ -183,16 +199,24 @@ func (e *Engine) expand(tcs []*toolchain.Resolved, hostArch string) []plan {
 	cfg := e.Config
 	var plans []plan
 	for _, tc := range tcs {
-		for _, pb := range cfg.Protobuf {
+		for i, pb := range cfg.Protobuf {
 			for _, cover := range cfg.Cover {
 				for _, target := range cfg.Targets {
+					if target.Kind == config.TargetDockerfile {
+						// The protobuf axis does not apply: one cell
+						// per toolchain, cover and arch, asking for none.
+						if i > 0 {
+							continue
+						}
+						pb = ""
+					}
 					for _, arch := range cfg.Arch {
 						goarch := arch
 						if goarch == "" || goarch == "native" {
-							goarch = hostArch
+							goarch = cellHostArch(tc, hostArch)
 						}
 						p := plan{index: len(plans), tc: tc, target: target, protobuf: pb, cover: cover, goarch: goarch}
-						p.id = CellID(tc.Name, pb, cover, target.Name, goarch)
+						p.id = CellID(tc.Name, cmp.Or(pb, "noprotobuf"), cover, target.Name, goarch)
 						plans = append(plans, p)
 					}
 				}
@@ -200,6 +224,15 @@ func (e *Engine) expand(tcs []*toolchain.Resolved, hostArch string) []plan {
 		}
 	}
 	return plans
+}
+
+// cellHostArch is the architecture a toolchain's binaries run on: the
+// engine's platform for image toolchains, else this host's.
+func cellHostArch(tc *toolchain.Resolved, hostArch string) string {
+	if tc.Container != nil && tc.Container.Platform != "" {
+		return tc.Container.PlatformArch()
+	}
+	return hostArch
 }
 
 // CellID is a cell's file-safe identity within a run.
@@ -229,7 +262,14 @@ func (e *Engine) hashSources() (map[string]string, error) {
 
 // baseCell fills in what is known about a cell before it is built.
 func baseCell(p plan, hostArch string) results.Cell {
+	hostArch = cellHostArch(p.tc, hostArch)
+	var warnings []string
+	if p.tc.Warning != "" {
+		warnings = append(warnings, "toolchain "+p.tc.Name+": "+p.tc.Warning)
+	}
 	return results.Cell{
+		Container:     containerInfo(p.tc.Container),
+		Warnings:      warnings,
 		ID:            p.id,
 		Toolchain:     p.tc.Name,
 		ToolchainKind: p.tc.Kind,
@@ -241,6 +281,27 @@ func baseCell(p plan, hostArch string) results.Cell {
 		HostArch:      hostArch,
 		GOOS:          "linux",
 	}
+}
+
+// containerInfo is the provenance recorded with every cell of an image
+// toolchain.
+func containerInfo(c *toolchain.Container) *results.Container {
+	if c == nil {
+		return nil
+	}
+	info := &results.Container{
+		Engine:         c.EngineName,
+		EngineVersion:  c.EngineVersion,
+		EngineHostArch: c.EngineHostArch,
+		Platform:       c.Platform,
+	}
+	if b := c.Builder; b != nil {
+		info.Image, info.ImageID, info.ImageDigest, info.ImageArch = b.Ref, b.ID, b.Digest, b.Arch
+	}
+	if r := c.Runtime; r != nil {
+		info.RuntimeImage, info.RuntimeImageID, info.RuntimeImageDigest, info.RuntimeImageArch = r.Ref, r.ID, r.Digest, r.Arch
+	}
+	return info
 }
 
 func (e *Engine) interrupted(p plan, hostArch string) results.Cell {
@@ -514,18 +575,59 @@ func (e *Engine) runBinary(ctx context.Context, p plan, hostArch string, cell *r
 	for _, k := range slices.Sorted(maps.Keys(t.Env)) {
 		env = append(env, k+"="+t.Env[k])
 	}
+	c := p.tc.Container
+	// runSpec is how a binary of an image toolchain runs: in the runtime
+	// image, with the binary's directory mounted at the same path, no
+	// network, and only the target's environment.
+	runSpec := func(runEnv []string) engine.RunSpec {
+		if built.Image != "" {
+			// A Dockerfile target runs its own image's entrypoint.
+			return engine.RunSpec{
+				Image:       built.Image,
+				Platform:    c.Platform,
+				Labels:      map[string]string{"gorepro.role": "run", "gorepro.cell": p.id},
+				Mounts:      []engine.Mount{{Source: binDir, Target: binDir}},
+				Env:         runEnv,
+				Args:        t.Args,
+				Network:     "none",
+				Timeout:     cmd.Timeout,
+				GraceSignal: cmd.GraceSignal,
+				Grace:       cmd.Grace,
+			}
+		}
+		return engine.RunSpec{
+			Image:       c.RunImage().Ref,
+			Platform:    c.Platform,
+			Labels:      map[string]string{"gorepro.role": "run", "gorepro.cell": p.id},
+			Mounts:      []engine.Mount{{Source: binDir, Target: binDir}},
+			Env:         runEnv,
+			Workdir:     binDir,
+			Args:        cmd.Argv,
+			Network:     "none",
+			Timeout:     cmd.Timeout,
+			GraceSignal: cmd.GraceSignal,
+			Grace:       cmd.Grace,
+		}
+	}
 	repro := &cell.Reproduce
-	repro.Run = cmd.Argv
+	var reproEnv []string
 	for _, kv := range env {
-		repro.RunEnv = append(repro.RunEnv, build.RedactEnv(kv))
+		reproEnv = append(reproEnv, build.RedactEnv(kv))
 	}
 	if p.cover {
-		repro.RunEnv = append(repro.RunEnv, "GOCOVERDIR="+filepath.Join(binDir, "cover-1"))
+		reproEnv = append(reproEnv, "GOCOVERDIR="+filepath.Join(binDir, "cover-1"))
 	}
 	if repro.Script != "" {
 		repro.Script += "\n"
 	}
-	repro.Script += build.Script(binDir, repro.RunEnv, repro.Run)
+	if c != nil {
+		repro.Run = c.Engine.RunArgv(runSpec(reproEnv))
+		repro.Script += build.Script("", nil, repro.Run)
+	} else {
+		repro.Run = cmd.Argv
+		repro.RunEnv = reproEnv
+		repro.Script += build.Script(binDir, repro.RunEnv, repro.Run)
+	}
 	var runs []results.RunResult
 	for i := range e.Config.Runs {
 		runEnv := env
@@ -534,12 +636,24 @@ func (e *Engine) runBinary(ctx context.Context, p plan, hostArch string, cell *r
 			if err := resetDir(covDir); err != nil {
 				return nil, err
 			}
+			// Writable by whatever user the runtime image runs as.
+			if err := os.Chmod(covDir, 0o777); err != nil {
+				return nil, err
+			}
 			runEnv = append(runEnv, "GOCOVERDIR="+covDir)
 		}
-		cmd.Env = proc.Environ(nil, runEnv...)
-		res, err := e.Exec(ctx, cmd)
-		if err != nil {
-			return nil, explainStartError(err, built.GOARCH, hostArch)
+		var res *proc.Result
+		var err error
+		if c != nil {
+			res, err = c.Engine.Run(ctx, runSpec(runEnv))
+			if err != nil {
+				return nil, err
+			}
+		} else {
+			cmd.Env = proc.Environ(nil, runEnv...)
+			if res, err = e.Exec(ctx, cmd); err != nil {
+				return nil, explainStartError(err, built.GOARCH, hostArch)
+			}
 		}
 		if res.Canceled {
 			return runs, ctx.Err()

@@ -128,8 +128,36 @@ type Cell struct {
 	// Interrupted is true when the run was stopped before this cell finished.
 	Interrupted bool `json:"interrupted,omitempty"`
 
+	// Container is the provenance of a cell built with a kind image
+	// toolchain: engine, engine host, platform and the exact images.
+	Container *Container `json:"container,omitempty"`
+	// Warnings are things that are off but did not stop the cell, such
+	// as a toolchain that is not the Go version the config expected.
+	Warnings []string `json:"warnings,omitempty"`
+
 	Logs      Logs      `json:"logs"`
 	Reproduce Reproduce `json:"reproduce"`
+}
+
+// Container records where a cell's container build and runs happened.
+type Container struct {
+	Engine        string `json:"engine"`
+	EngineVersion string `json:"engineVersion"`
+	// EngineHostArch is the architecture of the machine the engine runs
+	// containers on (a Podman machine's VM), as GOARCH.
+	EngineHostArch string `json:"engineHostArch"`
+	Platform       string `json:"platform"`
+	// Image is the builder image as configured, ImageID and ImageDigest
+	// what it resolved to, ImageArch the architecture it is for.
+	Image       string `json:"image"`
+	ImageID     string `json:"imageID"`
+	ImageDigest string `json:"imageDigest,omitempty"`
+	ImageArch   string `json:"imageArch"`
+	// RuntimeImage and its resolution, when binaries run in another image.
+	RuntimeImage       string `json:"runtimeImage,omitempty"`
+	RuntimeImageID     string `json:"runtimeImageID,omitempty"`
+	RuntimeImageDigest string `json:"runtimeImageDigest,omitempty"`
+	RuntimeImageArch   string `json:"runtimeImageArch,omitempty"`
 }
 
 // RunResult is one execution of a cell's binary.

@@ -14,7 +14,10 @@
 //     downloads that release into the module cache on first use. The go
 //     binary of the downloaded GOROOT is then executed directly, and builds
 //     keep GOTOOLCHAIN=<version> so they stay exact.
-//   - image: not supported by this gorepro yet; reported as unavailable.
+//   - image: a builder image under Podman or Docker (Options.Engine): the
+//     image is made present as Options.Pull allows, its Go version is asked
+//     from the image itself, and Container records the engine, platform and
+//     resolved images.
 //
 // A toolchain that cannot be used is not an error: Resolve returns it with
 // Available false and a one-line Reason that says how to fix it, so the

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/gorepro/gorepro/engine"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,6 +51,9 @@ type Resolved struct {
 	// Warning is set when something is off but builds can go ahead, e.g.
 	// the toolchain is not the configured expectGo version.
 	Warning string `json:"warning,omitempty"`
+	// Container describes the engine and images of a kind image
+	// toolchain.
+	Container *Container `json:"container,omitempty"`
 	// Identity is a stable string for cache keys; it changes when the
 	// toolchain is replaced (kind, version, GOROOT, size and modification
 	// time of the go binary and of GOROOT/VERSION).
@@ -64,6 +68,13 @@ type Options struct {
 	// Timeout bounds each go command Resolve runs; DefaultTimeout when
 	// zero.
 	Timeout time.Duration
+	// Engine returns the container engine for kind image toolchains by
+	// name ("" = auto-detect), with what the engine says about its host,
+	// or the error that makes it unusable. Nil makes image toolchains
+	// unavailable.
+	Engine func(ctx context.Context, name string) (*engine.Engine, *engine.Info, error)
+	// Pull is the image pull policy (PullMissing when empty).
+	Pull engine.PullPolicy
 }
 
 // goEnv is the part of `go env -json` Resolve asks for.
@@ -89,13 +100,16 @@ func Resolve(ctx context.Context, tc config.Toolchain, opts Options) *Resolved {
 	case config.KindGotoolchain:
 		resolveGotoolchain(ctx, r, tc, opts)
 	case config.KindImage:
-		r.Reason = fmt.Sprintf("kind image toolchains are not supported by this gorepro yet (image %s); use a local, goroot or gotoolchain toolchain of the same Go version", tc.Image)
+		resolveImage(ctx, r, tc, opts)
 	default:
 		r.Reason = fmt.Sprintf("unknown toolchain kind %q; use local, goroot, gotoolchain or image", tc.Kind)
 	}
 	if r.Available {
 		r.Warning = expectWarning(tc.ExpectGo, r.GoVersion)
 		r.Identity = identity(r)
+		if r.Container != nil {
+			r.Identity = r.Container.identity()
+		}
 	}
 	return r
 }

@@ -130,7 +130,7 @@ func TestResolveUnavailable(t *testing.T) {
 		{
 			name:       "image",
 			tc:         config.Toolchain{Name: "img", Kind: config.KindImage, Image: "localhost/go:1.25"},
-			wantReason: []string{"kind image toolchains are not supported by this gorepro yet (image localhost/go:1.25)"},
+			wantReason: []string{"no container engine is configured for kind image toolchains"},
 		},
 		{
 			name:       "unknown kind",

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gorepro/gorepro/config"
+	"github.com/gorepro/gorepro/engine"
 	"github.com/gorepro/gorepro/matrix"
 	"github.com/gorepro/gorepro/results"
 )
@@ -62,6 +63,8 @@ or configuration error, 3 when nothing could run, 130 when interrupted.`,
 	f.StringSliceVar(&opts.Overrides.Cover, "cover", nil, "cover axis: off, on, or off,on")
 	f.StringSliceVar(&opts.Overrides.Targets, "target", nil, "only these configured targets (comma-separated names)")
 	f.StringSliceVar(&opts.Overrides.Arch, "arch", nil, "GOARCH values to build for (native = the host's)")
+	f.StringVar(&opts.Overrides.Engine, "engine", "", "container engine for image toolchains: podman or docker (default: the config's, else auto-detect)")
+	f.StringVar(&opts.Overrides.Pull, "pull", "", "image pull policy: never, missing or always (default: the config's, else missing)")
 	f.IntVar(&opts.Overrides.Runs, "runs", 0, "run each binary this many times (default: the config's runs)")
 	f.DurationVar(&opts.Overrides.Timeout, "timeout", 0, "timeout of one run (default: the config's timeout)")
 	f.IntVarP(&opts.Jobs, "jobs", "j", runtime.NumCPU(), "cells built and run at once")
@@ -74,6 +77,8 @@ or configuration error, 3 when nothing could run, 130 when interrupted.`,
 	f.StringVar(&opts.FailOn, "fail-on", "crash", "exit 1 when a cell is: crash, any (any outcome but pass or unavailable) or none")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"table", "markdown", "json", "junit"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"crash", "any", "none"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("engine", cobra.FixedCompletions([]string{"podman", "docker"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("pull", cobra.FixedCompletions([]string{"never", "missing", "always"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("cover", cobra.FixedCompletions([]string{"off", "on", "off,on"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -152,6 +157,8 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 		Jobs:     opts.Jobs,
 		Progress: deps.Stderr,
 		Version:  deps.Version,
+		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: deps.Stderr},
+		Pull:     engine.PullPolicy(cfg.Pull),
 	}
 	ctx := cmd.Context()
 	fmt.Fprintf(deps.Stderr, "gorepro: %d cells (%d toolchains × %d protobuf × %d cover × %d targets × %d arch), -j %d\n",

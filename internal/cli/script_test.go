@@ -38,7 +38,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
-		Condition:           binfmtCondition,
+		Condition:           condition,
 		Setup: func(env *testscript.Env) error {
 			for k, v := range goEnv {
 				env.Setenv(k, v)
@@ -79,11 +79,19 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-// binfmtCondition provides [binfmt-arm64]: an arm64 emulator
-// (qemu-user-static) is registered with the kernel, so arm64 binaries run
-// here.
-func binfmtCondition(cond string) (bool, error) {
+// condition provides the scripts' conditions:
+//   - [binfmt-arm64]: an arm64 emulator (qemu-user-static) is registered
+//     with the kernel, so arm64 binaries run here;
+//   - [engine]: podman works and the local test images exist. When
+//     GOREPRO_REQUIRE_ENGINE=1 (CI), their absence fails the test instead.
+func condition(cond string) (bool, error) {
 	switch cond {
+	case "engine":
+		err := engineReady()
+		if err != nil && os.Getenv("GOREPRO_REQUIRE_ENGINE") == "1" {
+			return false, fmt.Errorf("GOREPRO_REQUIRE_ENGINE=1 but %v", err)
+		}
+		return err == nil, nil
 	case "binfmt-arm64":
 		data, err := os.ReadFile("/proc/sys/fs/binfmt_misc/qemu-aarch64")
 		if err != nil {
@@ -92,4 +100,18 @@ func binfmtCondition(cond string) (bool, error) {
 		return strings.HasPrefix(string(data), "enabled"), nil
 	}
 	return false, fmt.Errorf("unknown condition %q", cond)
+}
+
+// engineReady says why the container scripts cannot run here, if they
+// cannot: they need podman and the images of scripts/build-test-images.sh.
+func engineReady() error {
+	if _, err := exec.LookPath("podman"); err != nil {
+		return fmt.Errorf("podman is not installed (scripts/setup-podman.sh)")
+	}
+	for _, image := range []string{"localhost/gorepro-test/go:local", "localhost/gorepro-test/go:1.27.3", "localhost/gorepro-test/runtime:latest"} {
+		if err := exec.Command("podman", "image", "exists", image).Run(); err != nil {
+			return fmt.Errorf("image %s is missing (scripts/build-test-images.sh)", image)
+		}
+	}
+	return nil
 }

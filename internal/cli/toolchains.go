@@ -2,11 +2,15 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/gorepro/gorepro/config"
+	"github.com/gorepro/gorepro/engine"
+	"github.com/gorepro/gorepro/matrix"
 	"github.com/gorepro/gorepro/results"
 	"github.com/gorepro/gorepro/toolchain"
 )
@@ -15,6 +19,8 @@ import (
 type ToolchainsOptions struct {
 	ConfigPath string
 	Toolchains []string
+	Engine     string
+	Pull       string
 	JSON       bool
 }
 
@@ -38,6 +44,8 @@ gotoolchain entry is downloaded by the go command on first use.`,
 	}
 	cmd.Flags().StringVarP(&opts.ConfigPath, "config", "c", "toolchains.json", "the matrix definition")
 	cmd.Flags().StringSliceVar(&opts.Toolchains, "toolchain", nil, "only these toolchains (comma-separated names)")
+	cmd.Flags().StringVar(&opts.Engine, "engine", "", "container engine for image toolchains: podman or docker")
+	cmd.Flags().StringVar(&opts.Pull, "pull", "", "image pull policy: never, missing or always (default: the config's, else missing)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON instead of a table")
 	return cmd
 }
@@ -47,15 +55,17 @@ func runToolchains(cmd *cobra.Command, deps Deps, opts *ToolchainsOptions) error
 	if err != nil {
 		return err
 	}
-	if err := cfg.Apply(config.Overrides{Toolchains: opts.Toolchains}); err != nil {
+	if err := cfg.Apply(config.Overrides{Toolchains: opts.Toolchains, Engine: opts.Engine, Pull: opts.Pull}); err != nil {
 		return err
 	}
+	engines := &matrix.Engines{Default: cfg.Engine, Warnings: deps.Stderr}
+	resolveOpts := toolchain.Options{Engine: engines.Get, Pull: engine.PullPolicy(cfg.Pull)}
 	resolved := make([]*toolchain.Resolved, len(cfg.Toolchains))
 	g, ctx := errgroup.WithContext(cmd.Context())
 	g.SetLimit(4)
 	for i, tc := range cfg.Toolchains {
 		g.Go(func() error {
-			resolved[i] = toolchain.Resolve(ctx, tc, toolchain.Options{})
+			resolved[i] = toolchain.Resolve(ctx, tc, resolveOpts)
 			return nil
 		})
 	}
@@ -71,7 +81,7 @@ func runToolchains(cmd *cobra.Command, deps Deps, opts *ToolchainsOptions) error
 	for i, r := range resolved {
 		where := r.GOROOT
 		if tc := cfg.Toolchains[i]; tc.Kind == config.KindImage {
-			where = tc.Image
+			where = imageColumn(tc, r.Container)
 		}
 		status := "usable"
 		note := r.Warning
@@ -89,4 +99,29 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// imageColumn describes an image toolchain: the builder image, what it
+// resolved to, where it runs, and the runtime image.
+func imageColumn(tc config.Toolchain, c *toolchain.Container) string {
+	if c == nil || c.Builder == nil {
+		return tc.Image
+	}
+	s := fmt.Sprintf("%s (%s, %s", tc.Image, shortID(c.Builder.ID), c.Builder.Arch)
+	if c.Builder.Digest != "" {
+		s += ", " + c.Builder.Digest
+	}
+	s += fmt.Sprintf("; %s %s on %s/%s, platform %s)", c.EngineName, c.EngineVersion, c.EngineHostOS, c.EngineHostArch, c.Platform)
+	if c.Runtime != nil {
+		s += fmt.Sprintf(" runs in %s (%s)", tc.RuntimeImage, shortID(c.Runtime.ID))
+	}
+	return s
+}
+
+func shortID(id string) string {
+	id = strings.TrimPrefix(id, "sha256:")
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
 }

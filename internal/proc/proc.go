@@ -159,6 +159,10 @@ func Run(ctx context.Context, c Cmd) (*Result, error) {
 	res.TimedOut, res.Canceled = timedOut, canceled
 	mu.Unlock()
 	res.Output, res.OutputBytes, res.Truncated = out.bytes()
+	// ProcessState is nil when waiting itself failed (waitErr says why).
+	if cmd.ProcessState == nil {
+		return res, fmt.Errorf("waiting for %s: %w", c.Argv[0], waitErr)
+	}
 	if st, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok {
 		switch {
 		case st.Signaled():

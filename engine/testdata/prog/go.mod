@@ -1,0 +1,3 @@
+module example.com/engineprog
+
+go 1.26
