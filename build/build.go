@@ -33,6 +33,8 @@ type Spec struct {
 	// Target is the thing to build (kind repro or package).
 	Target config.Target
 	// Protobuf is the google.golang.org/protobuf version the cell asks for.
+	// Empty for a package target means none: the module is built with its
+	// own go.mod and go.sum, untouched, without an alternate module file.
 	Protobuf string
 	Cover    bool
 	// GOARCH is the architecture to build for; "" or "native" means the
@@ -50,6 +52,9 @@ type Spec struct {
 	// Relink removes a binary left at Output first, so the go command
 	// links it again even when it is up to date.
 	Relink bool
+	// HostModCache is the host's GOMODCACHE, served to container builds;
+	// asked from the local go command when empty.
+	HostModCache string
 }
 
 // Result is what a build produced.
@@ -135,15 +140,21 @@ func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 		if err != nil || s.Target.Dir == "" {
 			return failed(results.BuildError, fmt.Sprintf("target %q has no usable module directory %q", s.Target.Name, s.Target.Dir))
 		}
-		altGoMod, err := prepareModfile(dir, s.Protobuf, s.WorkDir, output)
-		if err != nil {
-			return failed(results.BuildError, oneLine(err.Error()))
-		}
-		fmt.Fprintf(log, "# %s: copy of %s requiring %s %s\n", altGoMod, filepath.Join(dir, "go.mod"), repro.ProtobufModule, s.Protobuf)
 		pkg = s.Target.Package
 		if pkg == "" {
 			pkg = "."
 		}
+		if s.Protobuf == "" && len(s.Target.Modules) == 0 {
+			// No protobuf override: the module's own go.mod and go.sum,
+			// as they are, with the go command's default -mod.
+			fmt.Fprintf(log, "# %s: as is (no protobuf override)\n", filepath.Join(dir, "go.mod"))
+			break
+		}
+		altGoMod, err := prepareModfile(dir, s.Protobuf, s.Target.Modules, s.WorkDir, output)
+		if err != nil {
+			return failed(results.BuildError, oneLine(err.Error()))
+		}
+		fmt.Fprintf(log, "# %s: copy of %s requiring %s %s\n", altGoMod, filepath.Join(dir, "go.mod"), repro.ProtobufModule, s.Protobuf)
 		modArgs = []string{"-mod=mod", "-modfile=" + altGoMod}
 	default:
 		return failed(results.BuildError, fmt.Sprintf("unknown target kind %q", s.Target.Kind))

@@ -249,6 +249,31 @@ func TestBuildPackage(t *testing.T) {
 	assert.Equal(t, before, treeDigest(t, app), "the user's module is unchanged")
 }
 
+func TestBuildPackageWithoutProtobufOverride(t *testing.T) {
+	ctx := context.Background()
+	local := resolve(t, config.Toolchain{Name: "local", Kind: config.KindLocal})
+	app := copyTree(t, filepath.Join("testdata", "app"))
+	before := treeDigest(t, app)
+	workDir := t.TempDir()
+	bin := filepath.Join(t.TempDir(), "app")
+
+	r := Build(ctx, Spec{
+		Toolchain: local,
+		Target:    config.Target{Name: "app", Kind: config.TargetPackage, Dir: app, Package: "."},
+		WorkDir:   workDir, Output: bin,
+	})
+	require.True(t, r.OK, "%s: %s\n%s", r.Outcome, r.Reason, r.Log)
+	assert.Equal(t, "v1.36.10", r.ProtobufLinked, "the module's own requirement")
+	assert.Empty(t, r.ProtobufNote)
+	for _, arg := range r.Reproduce.Build {
+		assert.False(t, strings.HasPrefix(arg, "-mod"), "no module flags: %v", r.Reproduce.Build)
+	}
+	assert.Contains(t, string(r.Log), "# "+filepath.Join(app, "go.mod")+": as is (no protobuf override)")
+	assert.NoDirExists(t, filepath.Join(workDir, "modfiles"), "no alternate go.mod")
+	assert.Contains(t, string(runBinary(t, bin)), "dep: 2 bytes")
+	assert.Equal(t, before, treeDigest(t, app), "the user's module is unchanged")
+}
+
 func TestBuildErrors(t *testing.T) {
 	ctx := context.Background()
 	local := resolve(t, config.Toolchain{Name: "local", Kind: config.KindLocal})
@@ -369,7 +394,7 @@ func TestPrepareModfile(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(moduleDir, "go.sum"), []byte("example.com/x v1.0.0 h1:abc=\n"), 0o644))
 	workDir := t.TempDir()
 
-	alt, err := prepareModfile(moduleDir, "v1.33.0", workDir, "/out/bin")
+	alt, err := prepareModfile(moduleDir, "v1.33.0", nil, workDir, "/out/bin")
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(alt, filepath.Join(workDir, "modfiles")+string(filepath.Separator)))
 	assert.Equal(t, "go.mod", filepath.Base(alt))
@@ -387,18 +412,27 @@ func TestPrepareModfile(t *testing.T) {
 	orig, err := os.ReadFile(filepath.Join(moduleDir, "go.mod"))
 	require.NoError(t, err)
 	assert.Equal(t, goMod, string(orig))
-	other, err := prepareModfile(moduleDir, "v1.33.0", workDir, "/out/bin2")
+	other, err := prepareModfile(moduleDir, "v1.33.0", nil, workDir, "/out/bin2")
 	require.NoError(t, err)
 	assert.NotEqual(t, alt, other)
 
 	// A module that does not require protobuf yet gets the requirement.
 	bare := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(bare, "go.mod"), []byte("module example.com/bare\n\ngo 1.22\n"), 0o644))
-	alt, err = prepareModfile(bare, "v1.36.12", workDir, "/out/bare")
+	alt, err = prepareModfile(bare, "v1.36.12", nil, workDir, "/out/bare")
 	require.NoError(t, err)
 	data, err = os.ReadFile(alt)
 	require.NoError(t, err)
 	assert.Contains(t, string(data), "require google.golang.org/protobuf v1.36.12\n")
+
+	// Other module overrides are required too, in a stable order, with or
+	// without a protobuf override.
+	alt, err = prepareModfile(bare, "", map[string]string{"golang.org/x/text": "v0.20.0", "example.com/a": "v1.0.0"}, workDir, "/out/mods")
+	require.NoError(t, err)
+	data, err = os.ReadFile(alt)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "require (\n\texample.com/a v1.0.0\n\tgolang.org/x/text v0.20.0\n)\n")
+	assert.NotContains(t, string(data), "protobuf")
 }
 
 func TestRedact(t *testing.T) {

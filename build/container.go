@@ -9,11 +9,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"golang.org/x/mod/modfile"
 
+	"github.com/gorepro/gorepro/config"
 	"github.com/gorepro/gorepro/engine"
 	"github.com/gorepro/gorepro/results"
 	"github.com/gorepro/gorepro/toolchain"
@@ -51,11 +53,15 @@ func BuildCacheVolume(image *engine.Image) string {
 func containerBuild(ctx context.Context, s Spec, c *toolchain.Container, dir string, setEnv, argv []string, output string, timeout time.Duration, log io.Writer) (engine.RunSpec, error) {
 	runner := s.LocalGo
 	runner.Log = log
-	dl, err := runner.Run(ctx, dir, "env", "GOMODCACHE")
-	if err != nil {
-		return engine.RunSpec{}, fmt.Errorf("finding the host module cache: %w", err)
+	modCache := s.HostModCache
+	if modCache == "" {
+		dl, err := runner.Run(ctx, dir, "env", "GOMODCACHE")
+		if err != nil {
+			return engine.RunSpec{}, fmt.Errorf("finding the host module cache: %w", err)
+		}
+		modCache = strings.TrimSpace(string(dl))
 	}
-	downloads := filepath.Join(strings.TrimSpace(string(dl)), "cache", "download")
+	downloads := filepath.Join(modCache, "cache", "download")
 
 	mounts := []engine.Mount{
 		{Source: dir, Target: dir, ReadOnly: true},
@@ -63,6 +69,16 @@ func containerBuild(ctx context.Context, s Spec, c *toolchain.Container, dir str
 		{Source: downloads, Target: downloads, ReadOnly: true},
 		{Source: modCacheVolume, Target: modCacheMount, Volume: true},
 		{Source: BuildCacheVolume(c.Builder), Target: buildCacheDir, Volume: true},
+	}
+	pkg := argv[len(argv)-1]
+	dlRunner := runner
+	dlRunner.Env = append(append([]string{}, runner.Env...), goosGoarch(setEnv)...)
+	if !slices.ContainsFunc(argv, func(a string) bool { return strings.HasPrefix(a, "-modfile=") }) && s.Target.Kind == config.TargetPackage {
+		// The module's own go.mod, untouched (-mod=readonly wins over the
+		// runner's GOFLAGS): the host downloads what the build needs.
+		if _, err := dlRunner.Run(ctx, dir, "list", "-mod=readonly", "-deps", "-test=false", pkg); err != nil {
+			return engine.RunSpec{}, fmt.Errorf("downloading modules on the host: %w", err)
+		}
 	}
 	for _, a := range argv {
 		altGoMod, ok := strings.CutPrefix(a, "-modfile=")
@@ -81,9 +97,6 @@ func containerBuild(ctx context.Context, s Spec, c *toolchain.Container, dir str
 		}
 		// The host downloads what the build needs and completes the
 		// alternate go.sum, so the container needs no network.
-		pkg := argv[len(argv)-1]
-		dlRunner := runner
-		dlRunner.Env = append(append([]string{}, runner.Env...), goosGoarch(setEnv)...)
 		if _, err := dlRunner.Run(ctx, dir, "list", "-modfile="+altGoMod, "-deps", "-test=false", pkg); err != nil {
 			return engine.RunSpec{}, fmt.Errorf("downloading modules on the host: %w", err)
 		}

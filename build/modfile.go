@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/semver"
@@ -26,8 +28,8 @@ import (
 // <workDir>/modfiles/<hash>/, where the hash covers the inputs and the output
 // binary, so concurrent builds of different cells never share a file the go
 // command may rewrite.
-func prepareModfile(moduleDir, protobufVersion, workDir, output string) (string, error) {
-	if !semver.IsValid(protobufVersion) {
+func prepareModfile(moduleDir, protobufVersion string, modules map[string]string, workDir, output string) (string, error) {
+	if protobufVersion != "" && !semver.IsValid(protobufVersion) {
 		return "", fmt.Errorf("protobuf version %q is not a semantic version such as v1.36.10", protobufVersion)
 	}
 	goModPath := filepath.Join(moduleDir, "go.mod")
@@ -39,8 +41,17 @@ func prepareModfile(moduleDir, protobufVersion, workDir, output string) (string,
 	if err != nil {
 		return "", fmt.Errorf("parsing the target's go.mod: %w", err)
 	}
-	if err := f.AddRequire(repro.ProtobufModule, protobufVersion); err != nil {
-		return "", fmt.Errorf("requiring protobuf %s: %w", protobufVersion, err)
+	if protobufVersion != "" {
+		if err := f.AddRequire(repro.ProtobufModule, protobufVersion); err != nil {
+			return "", fmt.Errorf("requiring protobuf %s: %w", protobufVersion, err)
+		}
+	}
+	// Other module overrides (the target's "modules", or a bisection over
+	// module:PATH), in a stable order.
+	for _, path := range slices.Sorted(maps.Keys(modules)) {
+		if err := f.AddRequire(path, modules[path]); err != nil {
+			return "", fmt.Errorf("requiring %s %s: %w", path, modules[path], err)
+		}
 	}
 	type dirReplace struct{ oldPath, oldVersion, newPath string }
 	var rewrites []dirReplace

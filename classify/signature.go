@@ -213,9 +213,12 @@ func normaliseHeading(heading string, after []string) string {
 	return h
 }
 
-// normaliseText replaces hexadecimal numbers by "0x?" and removes goroutine
-// ids.
+// normaliseText replaces hexadecimal numbers by "0x?", removes goroutine
+// ids, and turns no-break spaces into spaces: protobuf's error messages
+// deliberately use either at random ("proto:\u00a0invalid type"), so that
+// the same crash keeps one signature.
 func normaliseText(s string) string {
+	s = strings.ReplaceAll(s, "\u00a0", " ")
 	s = hexRE.ReplaceAllString(s, "0x?")
 	s = goroutineIDRE.ReplaceAllString(s, "goroutine")
 	return strings.TrimSpace(s)

@@ -3,6 +3,7 @@ package classify
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -147,4 +148,17 @@ func TestFrameFunc(t *testing.T) {
 		assert.Equal(t, tt.ok, ok, tt.line)
 		assert.Equal(t, tt.name, name, tt.line)
 	}
+}
+
+// protobuf randomises a space in its error messages between U+0020 and
+// U+00A0 (internal/detrand) so that nobody matches them as strings; the
+// signature of the same panic must not depend on the draw.
+func TestSignatureFoldsNoBreakSpaces(t *testing.T) {
+	trace := "panic: proto:%sinvalid type: json.Number\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:14 +0x8d\nexit status 2\n"
+	plain, _, ok := Signature([]byte(fmt.Sprintf(trace, " ")))
+	require.True(t, ok)
+	nbsp, _, ok := Signature([]byte(fmt.Sprintf(trace, "\u00a0")))
+	require.True(t, ok)
+	assert.Equal(t, "panic: proto: invalid type: json.Number in main.main", plain)
+	assert.Equal(t, plain, nbsp)
 }

@@ -261,7 +261,7 @@ func TestParseErrorMessages(t *testing.T) {
 		{"stage on repro", head + `"targets": [{"name": "r", "kind": "repro", "stage": "build"}]}`,
 			`toolchains.json:1:123: targets[0].stage: not allowed for kind "repro" (fields for kind "repro": name, kind, args, env, buildEnv, buildFlags, cgo, pass, timeout)`},
 		{"buildArgs on package", head + `"targets": [{"name": "p", "kind": "package", "dir": "testdata/app", "package": ".", "buildArgs": {"A": "b"}}]}`,
-			`toolchains.json:1:164: targets[0].buildArgs: not allowed for kind "package" (fields for kind "package": name, kind, args, env, buildEnv, buildFlags, cgo, pass, timeout, dir, package)`},
+			`toolchains.json:1:164: targets[0].buildArgs: not allowed for kind "package" (fields for kind "package": name, kind, args, env, buildEnv, buildFlags, cgo, pass, timeout, dir, package, modules)`},
 		{"top-level engine", head + `"targets": [{"name": "r", "kind": "repro"}], "engine": "nerdctl"}`,
 			`toolchains.json:1:135: engine: unknown engine "nerdctl" (valid: podman, docker; leave the field out to use whichever is installed)`},
 		{"toolchain engine case", `{"toolchains": [{"name": "i", "kind": "image", "image": "golang", "engine": "Docker"}], "protobuf": ["v1.36.10"], "targets": [{"name": "r", "kind": "repro"}]}`,

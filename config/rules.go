@@ -72,7 +72,7 @@ func toolchainKinds() map[string][]string {
 func targetKinds() map[string][]string {
 	return map[string][]string{
 		TargetRepro:      {"args", "env", "buildEnv", "buildFlags", "cgo", "pass", "timeout"},
-		TargetPackage:    {"args", "env", "buildEnv", "buildFlags", "cgo", "pass", "timeout", "dir", "package"},
+		TargetPackage:    {"args", "env", "buildEnv", "buildFlags", "cgo", "pass", "timeout", "dir", "package", "modules"},
 		TargetDockerfile: {"args", "env", "pass", "timeout", "dockerfile", "context", "buildArgs", "stage"},
 	}
 }

@@ -88,6 +88,11 @@ type Target struct {
 	Env        map[string]string `json:"env,omitempty"`
 	BuildEnv   map[string]string `json:"buildEnv,omitempty"`
 	BuildFlags []string          `json:"buildFlags,omitempty"`
+	// Modules requires these module versions (path → version) in the
+	// alternate go.mod of a package target, as the protobuf axis does for
+	// protobuf; minimal version selection still honours higher
+	// requirements. gorepro bisect --axis module:PATH sets it per probe.
+	Modules map[string]string `json:"modules,omitempty"`
 	// CGO builds with CGO_ENABLED=1; the default is CGO_ENABLED=0.
 	CGO  bool     `json:"cgo,omitempty"`
 	Pass PassRule `json:"pass,omitempty"`

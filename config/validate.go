@@ -3,7 +3,9 @@ package config
 import (
 	"errors"
 	"fmt"
+	"golang.org/x/mod/semver"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -269,6 +271,18 @@ func (d *decoder) validateTarget(t *Target, path, dir string, names map[string]s
 			d.errorValue(p, fmt.Sprintf(`%q is set by gorepro from the "cover" axis; remove it`, flag))
 		case "o":
 			d.errorValue(p, fmt.Sprintf("%q is set by gorepro, which chooses where binaries go; remove it", flag))
+		}
+	}
+	for _, mod := range slices.Sorted(maps.Keys(t.Modules)) {
+		p := path + ".modules." + mod
+		v := t.Modules[mod]
+		switch {
+		case module.CheckPath(mod) != nil:
+			d.errorValue(p, fmt.Sprintf("%q is not a module path: %v", mod, module.CheckPath(mod)))
+		case mod == "google.golang.org/protobuf":
+			d.errorValue(p, `protobuf versions come from the "protobuf" axis; remove it here`)
+		case !semver.IsValid(v) || semver.Canonical(v) != v:
+			d.errorValue(p, fmt.Sprintf("%q is not a canonical module version such as v0.30.0", v))
 		}
 	}
 	d.validatePass(t, path, c)

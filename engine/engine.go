@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorepro/gorepro/internal/proc"
@@ -23,6 +24,10 @@ type Engine struct {
 	// Exec runs child processes; nil means proc.Run. (Injectable for unit
 	// tests of pure logic.)
 	Exec func(context.Context, proc.Cmd) (*proc.Result, error)
+
+	// volumes remembers the volumes VolumeCreate made or found, so that
+	// each build of a run does not ask the engine again.
+	volumes sync.Map
 }
 
 // Names of the supported engines.
@@ -156,6 +161,26 @@ type Info struct {
 func (e *Engine) Info(ctx context.Context) (*Info, error) {
 	if e.Name == Docker {
 		return e.dockerInfo(ctx)
+	}
+	// `podman version` answers in a fraction of the time `podman info`
+	// takes, and names the server's platform when podman is remote (a
+	// Podman machine); info is the fallback.
+	if out, err := e.query(ctx, "version", "version", "--format", "json"); err == nil {
+		var pv struct {
+			Client *struct{ Version, OsArch string } `json:"Client"`
+			Server *struct{ Version, OsArch string } `json:"Server"`
+		}
+		if decodeJSON(out, &pv) == nil {
+			side := pv.Server
+			if side == nil || side.OsArch == "" {
+				side = pv.Client
+			}
+			if side != nil {
+				if goos, arch, ok := strings.Cut(side.OsArch, "/"); ok && side.Version != "" {
+					return &Info{Name: e.Name, Version: side.Version, HostOS: goos, HostArch: GoArch(arch)}, nil
+				}
+			}
+		}
 	}
 	out, err := e.query(ctx, "info", "info", "--format", "json")
 	if err != nil {

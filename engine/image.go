@@ -209,18 +209,24 @@ func (e *Engine) RemoveImage(ctx context.Context, ref string) error {
 // VolumeCreate creates the named volume (labelled gorepro=1) unless it
 // exists.
 func (e *Engine) VolumeCreate(ctx context.Context, name string) error {
+	if _, known := e.volumes.Load(name); known {
+		return nil
+	}
 	if _, err := e.query(ctx, "inspect volume "+name, "volume", "inspect", name); err == nil {
+		e.volumes.Store(name, true)
 		return nil
 	}
 	out, err := e.query(ctx, "create volume "+name, "volume", "create", "--label", labelGorepro+"=1", name)
-	if err != nil && strings.Contains(strings.ToLower(string(out)), "already exists") {
-		return nil // created meanwhile
+	if err != nil && !strings.Contains(strings.ToLower(string(out)), "already exists") {
+		return err
 	}
-	return err
+	e.volumes.Store(name, true) // created, or created meanwhile
+	return nil
 }
 
 // VolumeRemove removes the named volume; an absent volume is not an error.
 func (e *Engine) VolumeRemove(ctx context.Context, name string) error {
+	e.volumes.Delete(name)
 	if out, err := e.query(ctx, "inspect volume "+name, "volume", "inspect", name); err != nil {
 		if strings.Contains(strings.ToLower(string(out)), "no such volume") {
 			return nil

@@ -73,6 +73,10 @@ type Engine struct {
 	Exec    func(context.Context, proc.Cmd) (*proc.Result, error)
 
 	progressMu sync.Mutex
+	// modCache is the host's GOMODCACHE, asked once per run for container
+	// builds.
+	modCacheOnce sync.Once
+	modCache     string
 }
 
 // plan is one cell before it runs.
@@ -226,6 +230,21 @@ func (e *Engine) expand(tcs []*toolchain.Resolved, hostArch string) []plan {
 	return plans
 }
 
+// hostModCache is the host's module cache, for the builds of image
+// toolchains (others need not know it).
+func (e *Engine) hostModCache(ctx context.Context, tc *toolchain.Resolved) string {
+	if tc.Container == nil {
+		return ""
+	}
+	e.modCacheOnce.Do(func() {
+		out, err := repro.GoRunner{}.Run(ctx, e.WorkDir, "env", "GOMODCACHE")
+		if err == nil {
+			e.modCache = strings.TrimSpace(string(out))
+		}
+	})
+	return e.modCache
+}
+
 // cellHostArch is the architecture a toolchain's binaries run on: the
 // engine's platform for image toolchains, else this host's.
 func cellHostArch(tc *toolchain.Resolved, hostArch string) string {
@@ -322,6 +341,7 @@ type cacheKeyInputs struct {
 	Env        map[string]string `json:"env,omitempty"`
 	BuildEnv   map[string]string `json:"buildEnv,omitempty"`
 	BuildFlags []string          `json:"buildFlags,omitempty"`
+	Modules    map[string]string `json:"modules,omitempty"`
 	CGO        bool              `json:"cgo"`
 	Pass       config.PassRule   `json:"pass"`
 	Protobuf   string            `json:"protobuf"`
@@ -346,6 +366,7 @@ func (e *Engine) cacheKey(p plan, hostArch, source string) string {
 		Env:        p.target.Env,
 		BuildEnv:   p.target.BuildEnv,
 		BuildFlags: p.target.BuildFlags,
+		Modules:    p.target.Modules,
 		CGO:        p.target.CGO,
 		Pass:       p.target.Pass,
 		Protobuf:   p.protobuf,
@@ -389,15 +410,16 @@ func (e *Engine) runCell(ctx context.Context, p plan, hostArch, source string, w
 	}
 
 	built := e.Build(ctx, build.Spec{
-		Toolchain: p.tc,
-		Target:    p.target,
-		Protobuf:  p.protobuf,
-		Cover:     p.cover,
-		GOARCH:    p.goarch,
-		WorkDir:   e.WorkDir,
-		Output:    filepath.Join(binDir, p.target.Name),
-		Timeout:   e.Config.BuildTimeout.D(),
-		Relink:    e.Relink,
+		Toolchain:    p.tc,
+		Target:       p.target,
+		Protobuf:     p.protobuf,
+		Cover:        p.cover,
+		GOARCH:       p.goarch,
+		WorkDir:      e.WorkDir,
+		Output:       filepath.Join(binDir, p.target.Name),
+		Timeout:      e.Config.BuildTimeout.D(),
+		Relink:       e.Relink,
+		HostModCache: e.hostModCache(ctx, p.tc),
 	})
 	cell.BuildSeconds = round(built.Seconds)
 	cell.Reproduce = built.Reproduce

@@ -35,6 +35,9 @@ func WriteMarkdown(w io.Writer, run *Run) error {
 		b.WriteString(mdTableRow(row))
 	}
 
+	if run.Bisect != nil {
+		writeMarkdownBisect(&b, run.Bisect)
+	}
 	failed := slices.IndexFunc(run.Cells, func(c Cell) bool { return c.Outcome != Pass }) >= 0
 	if failed {
 		b.WriteString("\n## Details\n")

@@ -65,6 +65,9 @@ type Run struct {
 	// finished; unfinished cells are then unavailable with Interrupted set.
 	Interrupted bool   `json:"interrupted,omitempty"`
 	Cells       []Cell `json:"cells"`
+	// Bisect is set for the runs of `gorepro bisect`: the search, its
+	// probes (whose cells are in Cells) and its conclusion.
+	Bisect *Bisect `json:"bisect,omitempty"`
 }
 
 // Host describes the machine the matrix ran on.

@@ -13,6 +13,20 @@
 # concurrent go builds gain on this machine. Each timing is the median of
 # $REPS runs. It prints the ratios against the targets and exits 1 when one is
 # missed.
+#
+# With Podman and the images of scripts/build-test-images.sh (never pulled), it
+# also times an image toolchain (go:local builder, runtime image) over the same
+# 6 cells:
+#   (g) gorepro matrix -j1 --rebuild
+#   (h) the exact podman commands gorepro recorded for each cell (results.json:
+#       cells[].reproduce.build, the whole `podman run ... go build ...`, and
+#       .run, the whole `podman run ... binary`), run one by one from the shell,
+#       each binary deleted first as --rebuild does
+# so that (g)/(h) is gorepro's own overhead around the same container work;
+# `gorepro toolchains` on that config is timed too, to tell the once-per-run
+# part (engine info, image inspection, the image's go version) from the
+# per-cell part. Without Podman or the images that part is skipped with one line
+# (GOREPRO_REQUIRE_ENGINE=1 makes that a failure).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPS=${REPS:-3}
@@ -93,6 +107,141 @@ while kill -0 "$pid" 2>/dev/null; do
 done
 wait "$pid"
 
+# (g)/(h): the image toolchain, if Podman and the local test images are here.
+BUILDER=localhost/gorepro-test/go:local
+RUNTIME=localhost/gorepro-test/runtime:latest
+img_skip=""
+if ! command -v podman >/dev/null 2>&1; then
+  img_skip="podman is not installed (scripts/setup-podman.sh)"
+else
+  for im in "$BUILDER" "$RUNTIME"; do
+    podman image exists "$im" || { img_skip="image $im is missing (scripts/build-test-images.sh)"; break; }
+  done
+fi
+
+# extract_cells RESULTS_JSON DIR: for cell N, writes DIR/N.build and DIR/N.run
+# (the recorded argv, NUL-terminated words), DIR/N.bin (the binary the build
+# writes) and DIR/N.cov (the run's GOCOVERDIR, or empty). python3 when there
+# is one, else a throwaway Go program outside this module.
+extract_cells() {
+  if command -v python3 >/dev/null 2>&1; then
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+run, out = json.load(open(sys.argv[1])), sys.argv[2]
+for n, cell in enumerate(run["cells"]):
+    if cell.get("outcome") != "pass":
+        sys.exit("cell %s: %s %s" % (cell.get("id"), cell.get("outcome"), cell.get("reason", "")))
+    rep = cell["reproduce"]
+    build, runv = rep["build"], rep["run"]
+    for name, argv in (("build", build), ("run", runv)):
+        with open("%s/%d.%s" % (out, n, name), "wb") as f:
+            f.write(b"".join(a.encode() + b"\0" for a in argv))
+    go_build = build[build.index("build") + 1:]
+    binary = go_build[go_build.index("-o") + 1]
+    cov = [a[len("GOCOVERDIR="):] for a in runv if a.startswith("GOCOVERDIR=")]
+    open("%s/%d.bin" % (out, n), "w").write(binary)
+    open("%s/%d.cov" % (out, n), "w").write(cov[0] if cov else "")
+PY
+  else
+    mkdir -p "$tmp/extract"
+    cat > "$tmp/extract/main.go" <<'GO'
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+)
+
+func main() {
+	data, err := os.ReadFile(os.Args[1])
+	check(err)
+	var run struct {
+		Cells []struct {
+			ID, Outcome, Reason string
+			Reproduce           struct{ Build, Run []string }
+		}
+	}
+	check(json.Unmarshal(data, &run))
+	out := os.Args[2]
+	for n, c := range run.Cells {
+		if c.Outcome != "pass" {
+			check(fmt.Errorf("cell %s: %s %s", c.ID, c.Outcome, c.Reason))
+		}
+		build, runv := c.Reproduce.Build, c.Reproduce.Run
+		for name, argv := range map[string][]string{"build": build, "run": runv} {
+			check(os.WriteFile(fmt.Sprintf("%s/%d.%s", out, n, name), []byte(strings.Join(argv, "\x00")+"\x00"), 0o644))
+		}
+		goBuild := build[slices.Index(build, "build")+1:]
+		binary := goBuild[slices.Index(goBuild, "-o")+1]
+		cov := ""
+		for _, a := range runv {
+			if v, ok := strings.CutPrefix(a, "GOCOVERDIR="); ok {
+				cov = v
+			}
+		}
+		check(os.WriteFile(fmt.Sprintf("%s/%d.bin", out, n), []byte(binary), 0o644))
+		check(os.WriteFile(fmt.Sprintf("%s/%d.cov", out, n), []byte(cov), 0o644))
+	}
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "extract:", err)
+		os.Exit(1)
+	}
+}
+GO
+    (cd "$tmp/extract" && GOWORK=off GOFLAGS= go run main.go "$1" "$2")
+  fi
+}
+
+if [ -z "$img_skip" ]; then
+  cat > "$tmp/bench-img.json" <<JSON
+{
+  "pull": "never",
+  "toolchains": [{"name": "img", "kind": "image", "image": "$BUILDER", "runtimeImage": "$RUNTIME"}],
+  "protobuf": ["v1.33.0", "v1.36.10", "v1.36.12"],
+  "cover": [false, true],
+  "targets": [{"name": "repro", "kind": "repro"}],
+  "runs": 1,
+  "timeout": "60s"
+}
+JSON
+  img_matrix() { "$BIN" matrix --config "$tmp/bench-img.json" --out "$tmp/results-img" --pull never "$@" >/dev/null 2>"$tmp/stderr" || { cat "$tmp/stderr" >&2; exit 1; }; }
+  # Warm-up: the module cache volume, the image's build cache volume, the
+  # reproducers; then the commands that run recorded.
+  img_matrix -j1 --rebuild
+  mkdir -p "$tmp/hand"
+  extract_cells "$tmp/results-img/latest/results.json" "$tmp/hand"
+  img_cells=$(ls "$tmp/hand"/*.build | wc -l)
+  img_bins=(); img_covs=()
+  for n in $(seq 0 $((img_cells - 1))); do
+    img_bins+=("$(cat "$tmp/hand/$n.bin")"); img_covs+=("$(cat "$tmp/hand/$n.cov")")
+  done
+  # (h): the recorded commands, one cell after the other, each binary
+  # deleted first and each coverage directory emptied, as gorepro does.
+  img_by_hand() {
+    local n argv
+    for n in $(seq 0 $((img_cells - 1))); do
+      rm -f "${img_bins[$n]}"
+      if [ -n "${img_covs[$n]}" ]; then rm -rf "${img_covs[$n]}"; mkdir -p "${img_covs[$n]}"; chmod 777 "${img_covs[$n]}"; fi
+      mapfile -d '' -t argv < "$tmp/hand/$n.build"; "${argv[@]}" >/dev/null
+      mapfile -d '' -t argv < "$tmp/hand/$n.run"; "${argv[@]}" >/dev/null
+    done
+  }
+  for _ in $(seq "$REPS"); do
+    timeit g img_matrix -j1 --rebuild
+    timeit h img_by_hand
+    timeit s "$BIN" toolchains --config "$tmp/bench-img.json" --pull never >/dev/null
+  done
+elif [ "${GOREPRO_REQUIRE_ENGINE:-}" = 1 ]; then
+  echo "bench: GOREPRO_REQUIRE_ENGINE=1 but $img_skip" >&2
+  exit 1
+fi
+
 a=$(median < "$tmp/a"); b=$(median < "$tmp/b"); c=$(median < "$tmp/c"); d=$(median < "$tmp/d")
 f=$(median < "$tmp/f"); na=$(median < "$tmp/na"); nd=$(median < "$tmp/nd"); b2=$(median < "$tmp/b2")
 rss_mb=$(calc "$hwm / 1024")
@@ -107,6 +256,17 @@ check "(a)/(b)" "$(calc "$a / $b")" "<=" 1.10
 check "-j2/(b)" "$(calc "$d / $b")" "<=" 0.70
 check "(c)/(a)" "$(calc "$c / $a")" "<=" 0.05
 check "harness peak RSS (MB)" "$rss_mb" "<=" 100
+if [ -z "$img_skip" ]; then
+  g=$(median < "$tmp/g"); h=$(median < "$tmp/h")
+  printf 'image toolchain %s + %s x 3 protobuf x cover off/on x repro (%s cells), median of %s\n' "$BUILDER" "${RUNTIME##*/}" "$img_cells" "$REPS"
+  printf '  (g) matrix -j1 --rebuild    %7.2fs\n  (h) recorded podman commands by hand %6.2fs\n' "$g" "$h"
+  check "(g)/(h)" "$(calc "$g / $h")" "<=" 1.15
+  s_img=$(median < "$tmp/s")
+  printf '  of which once per run: resolving the toolchain (gorepro toolchains: engine info, images, go version) %.2fs;\n' "$s_img"
+  printf '  without it, per cell: ((g) - that)/(h) %.3f, %.2fs per cell\n' "$(calc "($g - $s_img) / $h")" "$(calc "($g - $s_img - $h) / $img_cells")"
+else
+  printf 'image toolchain: skipped: %s\n' "$img_skip"
+fi
 printf 'for comparison (no targets):\n'
 printf '  (f) hand loop as two parallel halves %6.2fs  (f)/(b) %.3f  <- what 2 concurrent go builds gain here\n' "$f" "$(calc "$f / $b")"
 printf '  matrix --no-cache -j1 %6.2fs, -j2 %6.2fs; hand loop, per-cell outputs (b2) %6.2fs; -j1/(b2) %.3f\n' "$na" "$nd" "$b2" "$(calc "$na / $b2")"

@@ -13,9 +13,41 @@ const (
 	ExitOK          = 0   // every cell passed the fail policy
 	ExitFailPolicy  = 1   // some cell matched --fail-on, or an operational error
 	ExitUsage       = 2   // bad flags, arguments or configuration
-	ExitNothingRan  = 3   // no cell could run (all unavailable)
+	ExitNothingRan  = 3   // no cell could run (all unavailable), or infrastructure failed
 	ExitInterrupted = 130 // stopped by Ctrl-C or SIGTERM
 )
+
+// Exit statuses of `gorepro check`, for `git bisect run`: it marks 1 bad and
+// 125 skipped, and stops at 128 or more (ExitInterrupted included).
+const (
+	ExitCheckBad   = 1   // the cell is bad (--bad-if, --bad-threshold)
+	ExitCheckSkip  = 125 // the cell could not be judged: build error or unavailable
+	ExitCheckUsage = 128 // bad flags, arguments or configuration
+	ExitCheckInfra = 129 // gorepro itself failed
+)
+
+// CheckVerdictError is the verdict bad (Code ExitCheckBad) or skip (Code
+// ExitCheckSkip) of `gorepro check`, which the command has already
+// reported on stderr.
+type CheckVerdictError struct {
+	Code int
+	// Summary is the verdict line, e.g. "bad: crash panic: boom in main.f
+	// (go1.26.8, amd64/amd64)".
+	Summary string
+}
+
+func (e *CheckVerdictError) Error() string { return e.Summary }
+
+// CheckAbortError is a failure of `gorepro check` that must stop `git
+// bisect run` rather than mark the commit: a usage or configuration error
+// (Code ExitCheckUsage) or gorepro itself failing (Code ExitCheckInfra).
+type CheckAbortError struct {
+	Code int
+	Err  error
+}
+
+func (e *CheckAbortError) Error() string { return "check: " + e.Err.Error() }
+func (e *CheckAbortError) Unwrap() error { return e.Err }
 
 // UsageError is a bad flag, argument or flag value.
 type UsageError struct{ Err error }
@@ -57,7 +89,25 @@ func ExitCode(err error) int {
 	var policy *FailPolicyError
 	var nothing *NothingRanError
 	var intr *InterruptedError
+	var infra *InfraError
+	var undecided *UndecidedError
+	var badRange *RangeError
+	var checkVerdict *CheckVerdictError
+	var checkAbort *CheckAbortError
 	switch {
+	case errors.As(err, &checkVerdict):
+		if checkVerdict.Code == ExitCheckSkip {
+			return ExitCheckSkip
+		}
+		return ExitCheckBad
+	case errors.As(err, &checkAbort):
+		return max(checkAbort.Code, ExitCheckUsage)
+	case errors.As(err, &infra):
+		return ExitNothingRan
+	case errors.As(err, &badRange):
+		return ExitUsage
+	case errors.As(err, &undecided):
+		return ExitFailPolicy
 	case errors.As(err, &intr):
 		return ExitInterrupted
 	case errors.As(err, &usage), errors.As(err, &cfgErrs), errors.As(err, &cfgErr), errors.As(err, &flagErr):

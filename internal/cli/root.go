@@ -7,6 +7,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -71,6 +72,8 @@ The matrix is defined in toolchains.json (see 'gorepro matrix --help' and the RE
 		NewCmdMatrix(deps, nil),
 		NewCmdToolchains(deps, nil),
 		NewCmdReport(deps, nil),
+		NewCmdBisect(deps, nil),
+		NewCmdCheck(deps, nil),
 		NewCmdVersion(deps),
 	)
 	return root
@@ -82,7 +85,9 @@ func Main(ctx context.Context, args []string, deps Deps) int {
 	root := NewRootCmd(deps)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	if err != nil {
+	var verdict *CheckVerdictError
+	// A check verdict is not an error message: check printed it already.
+	if err != nil && !errors.As(err, &verdict) {
 		fmt.Fprintf(deps.Stderr, "gorepro: %v\n", err)
 		if ExitCode(err) == ExitUsage {
 			if _, ok := err.(*UsageError); ok {

@@ -1,0 +1,252 @@
+package bisect
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gorepro/gorepro/results"
+)
+
+func TestParseBadIf(t *testing.T) {
+	tests := []struct {
+		in, want string
+	}{
+		{"", "crash"},
+		{"  ", "crash"},
+		{"crash", "crash"},
+		{"timeout", "timeout"},
+		{"fail", "fail"},
+		{"nonpass", "nonpass"},
+		{"crash,timeout", "crash,timeout"},
+		{" crash , timeout ", "crash,timeout"},
+		{"signature~taggedPointerPack", "signature~taggedPointerPack"},
+		{"signature~a{1,3},crash", "signature~a{1,3},crash"},
+		{"signature~x,y", "signature~x,y"},
+		{"signature~a,b,timeout,signature~c,d", "signature~a,b,timeout,signature~c,d"},
+		{"crash,signature~in runtime\\.netpoll,fail", "crash,signature~in runtime\\.netpoll,fail"},
+		{"signature~ leading space", "signature~ leading space"},
+		{"signature~crashy,failing", "signature~crashy,failing"},
+		{"signature~a, crash", "signature~a,crash"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			p, err := ParseBadIf(tt.in)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, p.String())
+		})
+	}
+}
+
+func TestParseBadIfErrors(t *testing.T) {
+	tests := []struct {
+		in, want string
+	}{
+		{"crsh", `--bad-if: unknown condition "crsh" (valid: crash, timeout, fail, nonpass, signature~REGEX)`},
+		{"crash,foo", `--bad-if: unknown condition "foo" (valid: crash, timeout, fail, nonpass, signature~REGEX)`},
+		{"Crash", `--bad-if: unknown condition "Crash" (valid: crash, timeout, fail, nonpass, signature~REGEX)`},
+		{"signature", `--bad-if: unknown condition "signature" (valid: crash, timeout, fail, nonpass, signature~REGEX)`},
+		{"crash,", `--bad-if: empty condition in "crash," (valid: crash, timeout, fail, nonpass, signature~REGEX)`},
+		{",crash", `--bad-if: empty condition in ",crash" (valid: crash, timeout, fail, nonpass, signature~REGEX)`},
+		{"signature~", `--bad-if: signature~ needs a regular expression, e.g. signature~taggedPointerPack`},
+		{"signature~,crash", `--bad-if: signature~ needs a regular expression, e.g. signature~taggedPointerPack`},
+		{"signature~(", "--bad-if: signature~(: error parsing regexp: missing closing ): `(`"},
+		{"crash,signature~a[", "--bad-if: signature~a[: error parsing regexp: missing closing ]: `[`"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			_, err := ParseBadIf(tt.in)
+			require.EqualError(t, err, tt.want)
+		})
+	}
+}
+
+func TestBadRun(t *testing.T) {
+	const sig = "fatal error: taggedPointerPack in runtime.netpollopen"
+	outcomes := []results.Outcome{results.Pass, results.Crash, results.Fail, results.Timeout, results.BuildError, results.Unavailable}
+	// want lists, for each --bad-if, which outcomes (with signature sig) are bad.
+	tests := []struct {
+		badIf string
+		want  []results.Outcome
+	}{
+		{"", []results.Outcome{results.Crash}},
+		{"crash", []results.Outcome{results.Crash}},
+		{"timeout", []results.Outcome{results.Timeout}},
+		{"fail", []results.Outcome{results.Fail}},
+		{"nonpass", []results.Outcome{results.Crash, results.Fail, results.Timeout}},
+		{"crash,timeout", []results.Outcome{results.Crash, results.Timeout}},
+		{"signature~taggedPointer", []results.Outcome{results.Crash, results.Fail, results.Timeout}},
+		{"signature~^nomatch$", nil},
+		{"signature~^nomatch$,fail", []results.Outcome{results.Fail}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.badIf, func(t *testing.T) {
+			p, err := ParseBadIf(tt.badIf)
+			require.NoError(t, err)
+			for _, o := range outcomes {
+				assert.Equal(t, contains(tt.want, o), p.BadRun(o, sig), "outcome %s", o)
+			}
+		})
+	}
+	t.Run("zero predicate is crash", func(t *testing.T) {
+		var p Predicate
+		assert.True(t, p.BadRun(results.Crash, ""))
+		assert.False(t, p.BadRun(results.Timeout, ""))
+		assert.Equal(t, "crash", p.String())
+	})
+	t.Run("signature needs a signature", func(t *testing.T) {
+		p, err := ParseBadIf("signature~.*")
+		require.NoError(t, err)
+		assert.False(t, p.BadRun(results.Crash, ""))
+		assert.True(t, p.BadRun(results.Crash, "panic: boom"))
+		assert.False(t, p.BadRun(results.Pass, "panic: boom"))
+	})
+}
+
+func contains(list []results.Outcome, o results.Outcome) bool {
+	for _, x := range list {
+		if x == o {
+			return true
+		}
+	}
+	return false
+}
+
+func TestParseThreshold(t *testing.T) {
+	tests := []struct {
+		in   string
+		runs int
+		want Threshold
+	}{
+		{"", 1, Threshold{K: 1, N: 1}},
+		{"", 5, Threshold{K: 1, N: 5}},
+		{"", 0, Threshold{K: 1, N: 1}},
+		{"2/3", 3, Threshold{K: 2, N: 3}},
+		{" 3/3 ", 3, Threshold{K: 3, N: 3}},
+		{"1/1", 0, Threshold{K: 1, N: 1}},
+	}
+	for _, tt := range tests {
+		got, err := ParseThreshold(tt.in, tt.runs)
+		require.NoError(t, err, tt.in)
+		assert.Equal(t, tt.want, got, tt.in)
+	}
+	assert.Equal(t, "2/3", Threshold{K: 2, N: 3}.String())
+}
+
+func TestParseThresholdErrors(t *testing.T) {
+	tests := []struct {
+		in   string
+		runs int
+		want string
+	}{
+		{"2", 3, `--bad-threshold: want k/N such as 2/3 (bad when at least k of N runs are bad), got "2"`},
+		{"a/3", 3, `--bad-threshold: want k/N such as 2/3 (bad when at least k of N runs are bad), got "a/3"`},
+		{"2/", 3, `--bad-threshold: want k/N such as 2/3 (bad when at least k of N runs are bad), got "2/"`},
+		{"2/5", 3, `--bad-threshold: "2/5" is for 5 runs per probe but --runs is 3`},
+		{"2/3", 1, `--bad-threshold: "2/3" is for 3 runs per probe but --runs is 1`},
+		{"0/3", 3, `--bad-threshold: k must be between 1 and 3, got "0/3"`},
+		{"4/3", 3, `--bad-threshold: k must be between 1 and 3, got "4/3"`},
+		{"-1/3", 3, `--bad-threshold: k must be between 1 and 3, got "-1/3"`},
+	}
+	for _, tt := range tests {
+		_, err := ParseThreshold(tt.in, tt.runs)
+		require.EqualError(t, err, tt.want, tt.in)
+	}
+}
+
+func TestJudge(t *testing.T) {
+	const sig = "fatal error: taggedPointerPack in runtime.netpollopen"
+	run := func(o results.Outcome, signature string) results.RunResult {
+		return results.RunResult{Outcome: o, Signature: signature}
+	}
+	crash, pass := run(results.Crash, sig), run(results.Pass, "")
+	tests := []struct {
+		name      string
+		cell      results.Cell
+		badIf     string
+		threshold Threshold
+		want      Probe
+	}{
+		{
+			name: "build error is skipped",
+			cell: results.Cell{ID: "c1", Outcome: results.BuildError, Reason: "undefined: foo"},
+			want: Probe{Outcome: results.BuildError, Verdict: Skip, Built: true, CellID: "c1", Reason: "undefined: foo"},
+		},
+		{
+			name: "unavailable is skipped even when cached",
+			cell: results.Cell{ID: "c2", Outcome: results.Unavailable, Reason: "no engine", Cached: true},
+			want: Probe{Outcome: results.Unavailable, Verdict: Skip, CellID: "c2", Reason: "no engine"},
+		},
+		{
+			name: "no outcome is skipped",
+			cell: results.Cell{ID: "c3"},
+			want: Probe{Verdict: Skip, Built: true, CellID: "c3", Reason: `no valid outcome ("")`},
+		},
+		{
+			name: "all runs crash",
+			cell: results.Cell{ID: "c4", Outcome: results.Crash, Signature: sig, RunResults: []results.RunResult{crash, crash, crash}},
+			want: Probe{Outcome: results.Crash, Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 3, Built: true, CellID: "c4"},
+		},
+		{
+			name: "one crash of three is bad under any",
+			cell: results.Cell{Outcome: results.Crash, Signature: sig, Flaky: true, RunResults: []results.RunResult{pass, crash, pass}},
+			want: Probe{Outcome: results.Crash, Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 1, Built: true},
+		},
+		{
+			name:      "one crash of three is good under 2/3",
+			cell:      results.Cell{Outcome: results.Crash, Signature: sig, Flaky: true, RunResults: []results.RunResult{pass, crash, pass}},
+			threshold: Threshold{K: 2, N: 3},
+			want:      Probe{Outcome: results.Crash, Verdict: Good, Signature: sig, Runs: 3, BadRuns: 1, Built: true},
+		},
+		{
+			name:      "two crashes of three are bad under 2/3",
+			cell:      results.Cell{Outcome: results.Crash, Signature: sig, RunResults: []results.RunResult{crash, pass, crash}},
+			threshold: Threshold{K: 2, N: 3},
+			want:      Probe{Outcome: results.Crash, Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 2, Built: true},
+		},
+		{
+			name: "no run results: the cell's outcome once",
+			cell: results.Cell{Outcome: results.Crash, Signature: sig, Cached: true},
+			want: Probe{Outcome: results.Crash, Verdict: Bad, Signature: sig, Runs: 1, BadRuns: 1},
+		},
+		{
+			name: "pass is good",
+			cell: results.Cell{Outcome: results.Pass, RunResults: []results.RunResult{pass, pass}},
+			want: Probe{Outcome: results.Pass, Verdict: Good, Runs: 2, Built: true},
+		},
+		{
+			name:  "timeout is good under crash",
+			cell:  results.Cell{Outcome: results.Timeout, RunResults: []results.RunResult{run(results.Timeout, "")}},
+			badIf: "crash",
+			want:  Probe{Outcome: results.Timeout, Verdict: Good, Runs: 1, Built: true},
+		},
+		{
+			name:  "timeout is bad under nonpass",
+			cell:  results.Cell{Outcome: results.Timeout, RunResults: []results.RunResult{run(results.Timeout, "")}},
+			badIf: "nonpass",
+			want:  Probe{Outcome: results.Timeout, Verdict: Bad, Runs: 1, BadRuns: 1, Built: true},
+		},
+		{
+			name: "signature picks the matching run",
+			cell: results.Cell{Outcome: results.Crash, Signature: "panic: other", RunResults: []results.RunResult{
+				run(results.Crash, "panic: other"), run(results.Crash, sig)}},
+			badIf: "signature~taggedPointerPack",
+			want:  Probe{Outcome: results.Crash, Verdict: Bad, Signature: sig, Runs: 2, BadRuns: 1, Built: true},
+		},
+		{
+			name: "other signature is good",
+			cell: results.Cell{Outcome: results.Crash, Signature: "panic: other", RunResults: []results.RunResult{
+				run(results.Crash, "panic: other")}},
+			badIf: "signature~taggedPointerPack",
+			want:  Probe{Outcome: results.Crash, Verdict: Good, Signature: "panic: other", Runs: 1, Built: true},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := ParseBadIf(tt.badIf)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, Judge(tt.cell, p, tt.threshold))
+		})
+	}
+}

@@ -1,0 +1,526 @@
+package cli
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"go/version"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/mod/semver"
+
+	"github.com/gorepro/gorepro/bisect"
+	"github.com/gorepro/gorepro/config"
+	"github.com/gorepro/gorepro/engine"
+	"github.com/gorepro/gorepro/internal/proc"
+	"github.com/gorepro/gorepro/matrix"
+	"github.com/gorepro/gorepro/repro"
+	"github.com/gorepro/gorepro/results"
+)
+
+// BisectOptions are the parsed flags of `gorepro bisect`.
+type BisectOptions struct {
+	ConfigPath string
+	Axis       string
+	From, To   string
+	Versions   []string
+	Prerelease bool
+	// The held axes: one value each (default: the config's first).
+	Toolchain, Target, Protobuf, Cover, Arch string
+	Runs                                     int
+	Timeout                                  time.Duration
+	BadIf, BadThreshold                      string
+	Confirm                                  int
+	Out, CacheDir                            string
+	NoCache, JSON                            bool
+	Engine, Pull                             string
+}
+
+// NewCmdBisect builds `gorepro bisect`.
+func NewCmdBisect(deps Deps, runF func(*cobra.Command, *BisectOptions) error) *cobra.Command {
+	opts := &BisectOptions{}
+	cmd := &cobra.Command{
+		Use:   "bisect --axis protobuf|module:PATH|go|toolchain",
+		Short: "Find the version where a cell's outcome flips (first bad or first good)",
+		Long: `Bisect one ordered axis of a cell to the adjacent pair of candidates where the
+verdict flips: a regression (first bad) or a fix (first good). The other axes
+(toolchain, target, protobuf, cover, arch) are held at one value each: the
+flags', else the config's first. Candidates come from --versions, else from the
+module proxy (go list -m -versions) between --from and --to.
+
+build-error and unavailable probes are skipped (like exit 125 of git bisect run).
+The endpoints are probed first and must differ; the boundary's two sides are
+re-confirmed (--confirm) before the answer is given, and a target whose probes
+disagree is reported as flaky. Probes re-use the matrix's result cache, so no
+cell is built twice. The run is stored like a matrix run, with a bisect section
+in results.json and results.md.
+
+Exit status: 0 boundary found, 1 flaky or undecided, 2 usage or configuration
+error (including endpoints that do not differ), 3 infrastructure error (module
+proxy unreachable); probes done so far are kept.`,
+		Example: `  gorepro bisect --axis protobuf --from v1.20.0 --to v1.36.10 --target controller --bad-if timeout
+  gorepro bisect --axis go --versions go1.25.0,go1.25.3,go1.25.5 --target repro --bad-if 'signature~taggedPointerPack'
+  gorepro bisect --axis module:golang.org/x/net --from v0.30.0 --to v0.40.0 --target controller`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd, opts)
+			}
+			return runBisect(cmd, deps, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.ConfigPath, "config", "c", "toolchains.json", "the matrix definition")
+	f.StringVar(&opts.Axis, "axis", "", "the axis to bisect: protobuf, module:PATH, go or toolchain")
+	f.StringVar(&opts.From, "from", "", "first candidate of the range")
+	f.StringVar(&opts.To, "to", "", "last candidate of the range")
+	f.StringSliceVar(&opts.Versions, "versions", nil, "the candidates, in order (instead of listing them from the module proxy)")
+	f.BoolVar(&opts.Prerelease, "prerelease", false, "include pre-release versions")
+	f.StringVar(&opts.Toolchain, "toolchain", "", "held toolchain (a configured name)")
+	f.StringVar(&opts.Target, "target", "", "held target (a configured name)")
+	f.StringVar(&opts.Protobuf, "protobuf", "", "held protobuf version")
+	f.StringVar(&opts.Cover, "cover", "", "held cover flag: off or on")
+	f.StringVar(&opts.Arch, "arch", "", "held GOARCH (native = the host's)")
+	f.IntVar(&opts.Runs, "runs", 0, "runs per probe (default: the config's runs)")
+	f.DurationVar(&opts.Timeout, "timeout", 0, "timeout of one run (default: the config's)")
+	f.StringVar(&opts.BadIf, "bad-if", "crash", "what is bad: crash, timeout, fail, nonpass, signature~REGEX, comma-separated")
+	f.StringVar(&opts.BadThreshold, "bad-threshold", "", "k/N: a probe is bad when at least k of its N runs are (default: any run)")
+	f.IntVar(&opts.Confirm, "confirm", 1, "re-confirmation probes of each side of the boundary (0 = none)")
+	f.StringVarP(&opts.Out, "out", "o", "results", "results directory")
+	f.StringVar(&opts.CacheDir, "cache-dir", "", "work and result cache directory (default $GOREPRO_CACHE or the user cache dir + /gorepro)")
+	f.BoolVar(&opts.NoCache, "no-cache", false, "build every probe even if an identical cell is cached")
+	f.BoolVar(&opts.JSON, "json", false, "print the bisection as JSON on stdout")
+	f.StringVar(&opts.Engine, "engine", "", "container engine for image toolchains: podman or docker")
+	f.StringVar(&opts.Pull, "pull", "", "image pull policy: never, missing or always")
+	return cmd
+}
+
+// axis is a parsed --axis.
+type axis struct {
+	name   string // as given
+	kind   string // protobuf, module, go, toolchain
+	module string // the module path of protobuf and module axes
+}
+
+func parseAxis(s string) (axis, error) {
+	switch {
+	case s == "protobuf":
+		return axis{name: s, kind: "protobuf", module: repro.ProtobufModule}, nil
+	case s == "go", s == "toolchain":
+		return axis{name: s, kind: s}, nil
+	case strings.HasPrefix(s, "module:"):
+		path := strings.TrimPrefix(s, "module:")
+		if path == "" || strings.ContainsAny(path, " @") {
+			return axis{}, &UsageError{Err: fmt.Errorf("--axis: %q is not a module path (write module:golang.org/x/net)", s)}
+		}
+		if path == repro.ProtobufModule {
+			return axis{name: "protobuf", kind: "protobuf", module: path}, nil
+		}
+		return axis{name: s, kind: "module", module: path}, nil
+	case s == "":
+		return axis{}, &UsageError{Err: errors.New("--axis is required (valid: protobuf, module:PATH, go, toolchain)")}
+	}
+	return axis{}, &UsageError{Err: fmt.Errorf("--axis: unknown axis %q (valid: protobuf, module:PATH, go, toolchain)", s)}
+}
+
+// RangeError reports a bisection range that cannot be searched (endpoints
+// that do not differ, nothing judged): exit status 2, like other bad input.
+type RangeError struct{ Err error }
+
+func (e *RangeError) Error() string { return e.Err.Error() }
+func (e *RangeError) Unwrap() error { return e.Err }
+
+// UndecidedError reports a bisection that found no trustworthy boundary (a
+// flaky target): exit status 1.
+type UndecidedError struct{ Conclusion string }
+
+func (e *UndecidedError) Error() string { return "bisect: " + e.Conclusion }
+
+// InfraError is a failure of what gorepro depends on (the module proxy, the
+// disk), not of the user's input: exit status 3.
+type InfraError struct{ Err error }
+
+func (e *InfraError) Error() string { return e.Err.Error() }
+func (e *InfraError) Unwrap() error { return e.Err }
+
+func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
+	ctx := cmd.Context()
+	ax, err := parseAxis(opts.Axis)
+	if err != nil {
+		return err
+	}
+	pred, err := bisect.ParseBadIf(opts.BadIf)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	cfg, err := config.Load(opts.ConfigPath)
+	if err != nil {
+		return err
+	}
+	over := config.Overrides{Runs: opts.Runs, Timeout: opts.Timeout, Engine: opts.Engine, Pull: opts.Pull}
+	for flag, v := range map[string]string{"toolchain": opts.Toolchain, "target": opts.Target, "protobuf": opts.Protobuf, "cover": opts.Cover, "arch": opts.Arch} {
+		if strings.Contains(v, ",") {
+			return &UsageError{Err: fmt.Errorf("--%s: bisect holds one value, got %q", flag, v)}
+		}
+	}
+	over.Toolchains = nonEmpty(opts.Toolchain)
+	over.Targets = nonEmpty(opts.Target)
+	over.Protobuf = nonEmpty(opts.Protobuf)
+	over.Cover = nonEmpty(opts.Cover)
+	over.Arch = nonEmpty(opts.Arch)
+	if err := cfg.Apply(over); err != nil {
+		return err
+	}
+	threshold, err := bisect.ParseThreshold(opts.BadThreshold, cfg.Runs)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	// Hold every axis at its first value.
+	cfg.Toolchains, cfg.Targets, cfg.Protobuf = cfg.Toolchains[:1], cfg.Targets[:1], cfg.Protobuf[:1]
+	cfg.Cover, cfg.Arch = cfg.Cover[:1], cfg.Arch[:1]
+	target := cfg.Targets[0]
+	if ax.kind == "module" && target.Kind != config.TargetPackage {
+		return &UsageError{Err: fmt.Errorf("--axis %s: target %q is kind %s; module versions can only be changed in a package target", ax.name, target.Name, target.Kind)}
+	}
+	if ax.kind == "protobuf" && target.Kind == config.TargetDockerfile {
+		return &UsageError{Err: fmt.Errorf("--axis protobuf: target %q is a Dockerfile target, whose modules the Dockerfile decides", target.Name)}
+	}
+
+	candidates, err := listCandidates(ctx, ax, cfg, opts)
+	if err != nil {
+		return err
+	}
+	root, err := cacheRoot(opts.CacheDir)
+	if err != nil {
+		return err
+	}
+	runID := results.NewRunID(time.Now())
+	w, err := results.Store{Root: opts.Out}.Begin(runID)
+	if err != nil {
+		return err
+	}
+	eng := &matrix.Engine{
+		WorkDir:  filepath.Join(root, "work"),
+		CacheDir: filepath.Join(root, "cells"),
+		Jobs:     1,
+		Progress: deps.Stderr,
+		Version:  deps.Version,
+		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: deps.Stderr},
+		Pull:     engine.PullPolicy(cfg.Pull),
+	}
+	run := &results.Run{SchemaVersion: results.SchemaVersion, ID: runID, GoreproVersion: deps.Version, Started: time.Now().UTC(), Config: cfg.Path}
+	cells := map[string]results.Cell{} // by version, the latest probe
+	probe := func(ctx context.Context, v string, fresh bool) (bisect.Probe, error) {
+		pc, err := probeConfig(cfg, ax, v)
+		if err != nil {
+			return bisect.Probe{Version: v, Verdict: bisect.Skip, Outcome: results.Unavailable, Reason: err.Error()}, nil
+		}
+		eng.Config = pc
+		eng.NoCache = opts.NoCache || fresh
+		r, err := eng.Run(ctx, runID, w)
+		if err != nil {
+			return bisect.Probe{}, err
+		}
+		if r.Interrupted || len(r.Cells) != 1 {
+			return bisect.Probe{}, context.Canceled
+		}
+		cell := r.Cells[0]
+		run.Host = r.Host
+		run.Cells = append(run.Cells, cell)
+		cells[v] = cell
+		p := bisect.Judge(cell, pred, threshold)
+		p.Version, p.CellID = v, cell.ID
+		p.Built = !cell.Cached && cell.Outcome != results.Unavailable
+		return p, nil
+	}
+	res, searchErr := bisect.Search(ctx, candidates, probe, bisect.Options{Progress: deps.Stderr, Confirm: confirmCount(opts.Confirm)})
+	run.Finished = time.Now().UTC()
+	run.Interrupted = ctx.Err() != nil
+	run.Bisect = bisectRecord(ax, cfg, pred.String(), res, cells)
+	dir, err := w.Commit(run)
+	if err != nil {
+		return fmt.Errorf("writing results: %w", err)
+	}
+	fmt.Fprintf(deps.Stderr, "gorepro: results in %s\n", dir)
+	if run.Bisect != nil {
+		if err := writeBisect(deps, run.Bisect, opts.JSON); err != nil {
+			return err
+		}
+	}
+	return bisectVerdict(ctx, res, searchErr)
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+// confirmCount maps --confirm to bisect.Options.Confirm (where 0 means the
+// default and a negative number none).
+func confirmCount(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
+}
+
+// probeConfig is the one-cell config of a probe of version v.
+func probeConfig(cfg *config.Config, ax axis, v string) (*config.Config, error) {
+	pc := *cfg
+	switch ax.kind {
+	case "protobuf":
+		pc.Protobuf = []string{v}
+	case "module":
+		t := pc.Targets[0]
+		t.Modules = map[string]string{}
+		for k, mv := range cfg.Targets[0].Modules {
+			t.Modules[k] = mv
+		}
+		t.Modules[ax.module] = v
+		// Each probe's cell gets its own ID (and log directory).
+		t.Name += "+" + v
+		pc.Targets = []config.Target{t}
+	case "toolchain":
+		tc, ok := cfg.Toolchain(v)
+		if !ok {
+			return nil, fmt.Errorf("no toolchain %q in %s", v, cfg.Path)
+		}
+		pc.Toolchains = []config.Toolchain{tc}
+	case "go":
+		pc.Toolchains = []config.Toolchain{goToolchain(cfg, v)}
+	}
+	return &pc, nil
+}
+
+// goToolchain is the toolchain that provides Go version v: a configured
+// gotoolchain or local/goroot toolchain of that version, else a gotoolchain
+// fetched by the go command.
+func goToolchain(cfg *config.Config, v string) config.Toolchain {
+	for _, tc := range cfg.Toolchains {
+		if tc.Kind == config.KindGotoolchain && tc.Version == v {
+			return tc
+		}
+	}
+	if localGoVersion() == v {
+		return config.Toolchain{Name: "local", Kind: config.KindLocal}
+	}
+	return config.Toolchain{Name: v, Kind: config.KindGotoolchain, Version: v}
+}
+
+// localGoVersion is the version of the go command on PATH.
+func localGoVersion() string {
+	res, err := proc.Run(context.Background(), proc.Cmd{Argv: []string{"go", "env", "GOVERSION"}, Env: proc.Environ(nil, "GOTOOLCHAIN=local"), Timeout: time.Minute})
+	if err != nil || res.ExitCode != 0 {
+		return ""
+	}
+	v, _, _ := strings.Cut(strings.TrimSpace(string(res.Output)), " ")
+	return v
+}
+
+// listCandidates orders the candidates of an axis and cuts them to
+// [--from, --to].
+func listCandidates(ctx context.Context, ax axis, cfg *config.Config, opts *BisectOptions) ([]string, error) {
+	list := opts.Versions
+	var err error
+	switch ax.kind {
+	case "protobuf", "module":
+		if len(list) == 0 {
+			if list, err = moduleVersions(ctx, ax.module); err != nil {
+				return nil, err
+			}
+		}
+		for _, v := range list {
+			if !semver.IsValid(v) || semver.Canonical(v) != v {
+				return nil, &UsageError{Err: fmt.Errorf("--versions: %q is not a canonical module version such as v1.36.10", v)}
+			}
+		}
+		semver.Sort(list)
+		if !opts.Prerelease {
+			list = slices.DeleteFunc(list, func(v string) bool {
+				return semver.Prerelease(v) != "" && v != opts.From && v != opts.To
+			})
+		}
+	case "go":
+		if len(list) == 0 {
+			if list, err = goVersions(ctx); err != nil {
+				return nil, err
+			}
+		}
+		for _, v := range list {
+			if !version.IsValid(v) {
+				return nil, &UsageError{Err: fmt.Errorf("--versions: %q is not a Go version such as go1.25.5", v)}
+			}
+		}
+		slices.SortFunc(list, version.Compare)
+		if !opts.Prerelease {
+			list = slices.DeleteFunc(list, func(v string) bool {
+				return strings.ContainsAny(strings.TrimPrefix(v, "go"), "abcdefghijklmnopqrstuvwxyz") && v != opts.From && v != opts.To
+			})
+		}
+	case "toolchain":
+		if len(list) == 0 {
+			cfgAll, err := config.Load(cfg.Path)
+			if err != nil {
+				return nil, err
+			}
+			for _, tc := range cfgAll.Toolchains {
+				list = append(list, tc.Name)
+			}
+		}
+	}
+	list = slices.Compact(list)
+	lo, hi := 0, len(list)-1
+	if opts.From != "" {
+		if lo = slices.Index(list, opts.From); lo < 0 {
+			return nil, &UsageError{Err: fmt.Errorf("--from: %s is not among the %d candidates of %s (%s)", opts.From, len(list), ax.name, ends(list))}
+		}
+	}
+	if opts.To != "" {
+		if hi = slices.Index(list, opts.To); hi < 0 {
+			return nil, &UsageError{Err: fmt.Errorf("--to: %s is not among the %d candidates of %s (%s)", opts.To, len(list), ax.name, ends(list))}
+		}
+	}
+	if hi-lo < 1 {
+		return nil, &UsageError{Err: fmt.Errorf("bisect needs at least two candidates in order; %s has %d between --from and --to", ax.name, max(0, hi-lo+1))}
+	}
+	return list[lo : hi+1], nil
+}
+
+func ends(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	return list[0] + " … " + list[len(list)-1]
+}
+
+// moduleVersions asks the module proxy for the versions of a module.
+func moduleVersions(ctx context.Context, module string) ([]string, error) {
+	tmp, err := os.MkdirTemp("", "gorepro-versions-")
+	if err != nil {
+		return nil, &InfraError{Err: err}
+	}
+	defer os.RemoveAll(tmp)
+	res, err := proc.Run(ctx, proc.Cmd{
+		Argv:    []string{"go", "list", "-m", "-versions", module},
+		Dir:     tmp,
+		Env:     proc.Environ(nil, "GOTOOLCHAIN=local", "GOFLAGS=-mod=mod", "GO111MODULE=on", "GOWORK=off"),
+		Timeout: 2 * time.Minute,
+	})
+	if err != nil {
+		return nil, &InfraError{Err: fmt.Errorf("listing versions of %s: %w", module, err)}
+	}
+	if res.ExitCode != 0 || res.TimedOut {
+		return nil, &InfraError{Err: fmt.Errorf("listing versions of %s from the module proxy failed (check GOPROXY and network access, or pass --versions): %s",
+			module, strings.TrimSpace(string(res.Output)))}
+	}
+	fields := strings.Fields(string(res.Output))
+	if len(fields) < 2 {
+		return nil, &UsageError{Err: fmt.Errorf("the module proxy lists no versions of %s", module)}
+	}
+	return fields[1:], nil
+}
+
+// goVersions lists the Go releases the go command can fetch for this
+// platform (golang.org/toolchain versions), without fetching any.
+func goVersions(ctx context.Context) ([]string, error) {
+	mods, err := moduleVersions(ctx, "golang.org/toolchain")
+	if err != nil {
+		return nil, err
+	}
+	suffix := "." + runtime.GOOS + "-" + runtime.GOARCH
+	var out []string
+	for _, m := range mods {
+		if rest, ok := strings.CutPrefix(m, "v0.0.1-"); ok && strings.HasSuffix(rest, suffix) {
+			out = append(out, strings.TrimSuffix(rest, suffix))
+		}
+	}
+	return out, nil
+}
+
+// bisectRecord is the stored form of a bisection.
+func bisectRecord(ax axis, cfg *config.Config, badIf string, res *bisect.Result, cells map[string]results.Cell) *results.Bisect {
+	if res == nil {
+		return nil
+	}
+	var rec results.Bisect
+	data, _ := json.Marshal(res)
+	_ = json.Unmarshal(data, &rec)
+	rec.Axis = ax.name
+	rec.BadIf = badIf
+	cover := "off"
+	if cfg.Cover[0] {
+		cover = "on"
+	}
+	rec.Fixed = map[string]string{"target": cfg.Targets[0].Name, "cover": cover, "arch": cfg.Arch[0], "runs": fmt.Sprint(cfg.Runs)}
+	if ax.kind != "toolchain" && ax.kind != "go" {
+		rec.Fixed["toolchain"] = cfg.Toolchains[0].Name
+	}
+	if ax.kind != "protobuf" {
+		rec.Fixed["protobuf"] = cfg.Protobuf[0]
+	}
+	if res.Boundary != nil {
+		rec.Reproduce = map[string]string{}
+		for side, v := range map[string]string{"before": res.Boundary.Before, "after": res.Boundary.After} {
+			if c, ok := cells[v]; ok {
+				rec.Reproduce[side] = c.Reproduce.Script
+			}
+		}
+	}
+	return &rec
+}
+
+// writeBisect prints the bisection: its JSON, or a summary and the probes.
+func writeBisect(deps Deps, b *results.Bisect, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(deps.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(b)
+	}
+	rows := make([][]string, len(b.Probes))
+	for i, p := range b.Probes {
+		built := "cached"
+		if p.Built {
+			built = "built"
+		}
+		if p.Confirmation {
+			built += " (confirm)"
+		}
+		rows[i] = []string{p.Version, p.Verdict, string(p.Outcome), fmt.Sprintf("%d/%d", p.BadRuns, p.Runs), built, cmp.Or(p.Signature, p.Reason)}
+	}
+	if err := results.WritePlainTable(deps.Stdout, []string{"VERSION", "VERDICT", "OUTCOME", "BAD", "BUILT", "SIGNATURE"}, rows); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(deps.Stdout, "%s (%d cells built)\n", b.Conclusion, b.Builds)
+	return err
+}
+
+// bisectVerdict maps the end of a search to the command's error.
+func bisectVerdict(ctx context.Context, res *bisect.Result, err error) error {
+	var endpoints *bisect.EndpointsError
+	var noVerdict *bisect.NoVerdictError
+	switch {
+	case ctx.Err() != nil:
+		n := 0
+		if res != nil {
+			n = len(res.Probes)
+		}
+		return &InterruptedError{Finished: n, Total: n}
+	case errors.As(err, &endpoints), errors.As(err, &noVerdict):
+		return &RangeError{Err: err}
+	case err != nil:
+		return &InfraError{Err: err}
+	case res.Flaky || res.Boundary == nil:
+		return &UndecidedError{Conclusion: res.Conclusion}
+	}
+	return nil
+}

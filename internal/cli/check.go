@@ -1,0 +1,451 @@
+package cli
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"go/version"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gorepro/gorepro/bisect"
+	"github.com/gorepro/gorepro/config"
+	"github.com/gorepro/gorepro/engine"
+	"github.com/gorepro/gorepro/matrix"
+	"github.com/gorepro/gorepro/results"
+)
+
+// CheckOptions are the parsed flags of `gorepro check`.
+type CheckOptions struct {
+	// Toolchain is local, goroot:PATH, gotoolchain:VERSION, a Go release
+	// (VERSION), or the name of a toolchain in ConfigPath.
+	Toolchain string
+	// ConfigPath is an optional toolchains.json in which Toolchain and
+	// Target names are looked up.
+	ConfigPath string
+	// Dir is the module root and Package the main package in it; Target
+	// names a configured target instead.
+	Dir     string
+	Package string
+	Target  string
+	// Protobuf overrides the module's protobuf version; empty leaves the
+	// module's go.mod alone.
+	Protobuf string
+	Cover    bool
+	Arch     string
+	Runs     int
+	Timeout  time.Duration
+	// Args are passed to the binary.
+	Args         []string
+	BadIf        string
+	BadThreshold string
+	JSON         bool
+	NoCache      bool
+	// Out is a results directory to store the run in; empty stores nothing.
+	Out      string
+	CacheDir string
+}
+
+// NewCmdCheck builds `gorepro check`: build and run one cell and exit with a
+// status `git bisect run` understands. runF, when not nil, replaces the
+// command's work (tests use it to inspect parsed options).
+func NewCmdCheck(deps Deps, runF func(*cobra.Command, *CheckOptions) error) *cobra.Command {
+	opts := &CheckOptions{}
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Build and run one cell and exit good (0), bad (1) or skip (125), for git bisect run",
+		Long: `Build and run one cell — by default the main package of the module in the
+current directory, with the local go command — judge it with --bad-if, print
+one line on stderr and exit with a status 'git bisect run' understands:
+
+  0    good: the cell ran and was not bad
+  1    bad: at least --bad-threshold of its runs were bad (--bad-if)
+  125  skip: the build failed or the toolchain or host could not be used
+  128  usage or configuration error (git bisect run stops)
+  129  gorepro itself failed (git bisect run stops)
+  130  interrupted
+
+The module is built with its own go.mod and go.sum as they are, unless
+--protobuf overrides protobuf (in an alternate module file, as the matrix does).
+Results are cached by content (sources, go.mod, toolchain, flags), so a commit
+whose tree changed is built again; --no-cache forces it. Nothing is written to
+the module tree: results are stored only with --out.
+
+--toolchain is local (the go on PATH), goroot:PATH (an installed Go tree, or a
+Go source tree after make.bash: bisect the toolchain itself), gotoolchain:VERSION
+or just VERSION (a release the go command fetches, e.g. go1.27.3), or the name
+of a toolchain in --config.`,
+		Example: `  git bisect start HEAD v1.4.0 && git bisect run gorepro check
+  gorepro check --package ./cmd/controller --args=--metrics-bind-address=0 --bad-if crash,timeout --timeout 20s
+  gorepro check --toolchain go1.27.3 --runs 5 --bad-threshold 2/5 --json
+  gorepro check --config toolchains.json --toolchain ubi9-go-1.25 --target controller`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return &CheckAbortError{Code: ExitCheckUsage, Err: &UsageError{Err: fmt.Errorf("unexpected argument %q (arguments for the binary go in --args)", args[0])}}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd, opts)
+			}
+			return checkError(runCheck(cmd, deps, opts))
+		},
+	}
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &CheckAbortError{Code: ExitCheckUsage, Err: &UsageError{Err: err}}
+	})
+	f := cmd.Flags()
+	f.StringVar(&opts.Toolchain, "toolchain", config.KindLocal, "local, goroot:PATH, gotoolchain:VERSION, VERSION (go1.27.3) or a toolchain name in --config")
+	f.StringVarP(&opts.ConfigPath, "config", "c", "", "a toolchains.json to look up --toolchain and --target names in")
+	f.StringVar(&opts.Dir, "dir", ".", "the module root")
+	f.StringVar(&opts.Package, "package", ".", "the main package, relative to --dir (e.g. ./cmd/controller)")
+	f.StringVar(&opts.Target, "target", "", "a target name in --config, instead of --dir and --package")
+	f.StringVar(&opts.Protobuf, "protobuf", "", "build against this google.golang.org/protobuf version (default: the module's own)")
+	f.BoolVar(&opts.Cover, "cover", false, "build with -cover")
+	f.StringVar(&opts.Arch, "arch", config.ArchNative, "GOARCH to build for (native = the host's)")
+	f.IntVar(&opts.Runs, "runs", config.DefaultRuns, "run the binary this many times (default: 1, or N of --bad-threshold k/N)")
+	f.DurationVar(&opts.Timeout, "timeout", config.DefaultTimeout, "timeout of one run")
+	f.StringArrayVar(&opts.Args, "args", nil, "an argument for the binary (repeat for several)")
+	f.StringVar(&opts.BadIf, "bad-if", "crash", "what is bad: crash, timeout, fail, nonpass, signature~REGEX, comma-separated")
+	f.StringVar(&opts.BadThreshold, "bad-threshold", "", "k/N: bad when at least k of N runs are (default: any run)")
+	f.BoolVar(&opts.JSON, "json", false, "also print the cell as JSON on stdout")
+	f.BoolVar(&opts.NoCache, "no-cache", false, "build and run even if an identical cell is cached")
+	f.StringVarP(&opts.Out, "out", "o", "", "store the run in this results directory (default: store nothing)")
+	f.StringVar(&opts.CacheDir, "cache-dir", "", "work and result cache directory (default $GOREPRO_CACHE or the user cache dir + /gorepro)")
+	_ = cmd.RegisterFlagCompletionFunc("bad-if", cobra.FixedCompletions([]string{"crash", "timeout", "fail", "nonpass", "signature~"}, cobra.ShellCompDirectiveNoFileComp|cobra.ShellCompDirectiveNoSpace))
+	return cmd
+}
+
+// checkError maps what runCheck returns to check's exit statuses: verdicts
+// and interruptions as they are, usage and configuration errors to 128,
+// anything else (gorepro itself failing) to 129.
+func checkError(err error) error {
+	var verdict *CheckVerdictError
+	var abort *CheckAbortError
+	var intr *InterruptedError
+	switch {
+	case err == nil, errors.As(err, &verdict), errors.As(err, &abort), errors.As(err, &intr):
+		return err
+	case ExitCode(err) == ExitUsage:
+		return &CheckAbortError{Code: ExitCheckUsage, Err: err}
+	}
+	return &CheckAbortError{Code: ExitCheckInfra, Err: err}
+}
+
+// checkUsage is a usage error of check.
+func checkUsage(format string, args ...any) error {
+	return &UsageError{Err: fmt.Errorf(format, args...)}
+}
+
+func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
+	pred, err := bisect.ParseBadIf(opts.BadIf)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	runsSet := cmd.Flags().Changed("runs")
+	if !runsSet && opts.BadThreshold != "" {
+		// --bad-threshold 2/5 alone means five runs.
+		if _, n, ok := strings.Cut(opts.BadThreshold, "/"); ok {
+			if v, err := strconv.Atoi(strings.TrimSpace(n)); err == nil && v >= 1 && v <= config.MaxRuns {
+				opts.Runs, runsSet = v, true
+			}
+		}
+	}
+	cfg, err := checkConfig(opts, runsSet, cmd.Flags().Changed("timeout"),
+		cmd.Flags().Changed("dir") || cmd.Flags().Changed("package"), cmd.Flags().Changed("args"))
+	if err != nil {
+		return err
+	}
+	threshold, err := bisect.ParseThreshold(opts.BadThreshold, cfg.Runs)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+
+	root, err := cacheRoot(opts.CacheDir)
+	if err != nil {
+		return err
+	}
+	target := cfg.Targets[0]
+	runID := results.NewRunID(time.Now())
+	var w *results.Writer
+	if opts.Out != "" {
+		if w, err = (results.Store{Root: opts.Out}).Begin(runID); err != nil {
+			return err
+		}
+	}
+	eng := &matrix.Engine{
+		Config: cfg,
+		// Binaries of different modules never share a path, so two
+		// checks may run at once in different trees.
+		WorkDir:  filepath.Join(root, "work", "check", shortHash(target.Dir, target.Package, target.Name)),
+		CacheDir: filepath.Join(root, "cells"),
+		NoCache:  opts.NoCache,
+		Jobs:     1,
+		Progress: io.Discard,
+		Version:  deps.Version,
+		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: deps.Stderr},
+		Pull:     engine.PullPolicy(cfg.Pull),
+	}
+	ctx := cmd.Context()
+	run, err := eng.Run(ctx, runID, w)
+	if err == nil && (run.Interrupted || len(run.Cells) != 1) {
+		err = &InterruptedError{Finished: 0, Total: 1}
+	}
+	if err != nil {
+		if w != nil {
+			_ = w.Abort()
+		}
+		if ctx.Err() != nil {
+			return &InterruptedError{Finished: 0, Total: 1}
+		}
+		return err
+	}
+	cell := run.Cells[0]
+	probe := bisect.Judge(cell, pred, threshold)
+
+	for _, warning := range cell.Warnings {
+		fmt.Fprintf(deps.Stderr, "gorepro check: warning: %s\n", warning)
+	}
+	if w != nil {
+		dir, err := w.Commit(run)
+		if err != nil {
+			return fmt.Errorf("writing results: %w", err)
+		}
+		fmt.Fprintf(deps.Stderr, "gorepro check: results in %s\n", dir)
+	}
+	if opts.JSON {
+		enc := json.NewEncoder(deps.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(cell); err != nil {
+			return err
+		}
+	}
+	line := checkLine(probe, cell)
+	fmt.Fprintf(deps.Stderr, "gorepro check: %s\n", line)
+	switch probe.Verdict {
+	case bisect.Good:
+		return nil
+	case bisect.Bad:
+		return &CheckVerdictError{Code: ExitCheckBad, Summary: line}
+	}
+	return &CheckVerdictError{Code: ExitCheckSkip, Summary: line}
+}
+
+// checkConfig is the one-cell config of a check. runsSet, timeoutSet,
+// pkgSet and argsSet say which flags were given explicitly.
+func checkConfig(opts *CheckOptions, runsSet, timeoutSet, pkgSet, argsSet bool) (*config.Config, error) {
+	var loaded *config.Config
+	if opts.ConfigPath != "" {
+		var err error
+		if loaded, err = config.Load(opts.ConfigPath); err != nil {
+			return nil, err
+		}
+	}
+	tc, err := checkToolchain(opts.Toolchain, loaded)
+	if err != nil {
+		return nil, err
+	}
+	cfg := &config.Config{
+		Toolchains:   []config.Toolchain{tc},
+		Protobuf:     []string{""},
+		Cover:        []bool{opts.Cover},
+		Arch:         []string{config.ArchNative},
+		Runs:         opts.Runs,
+		Timeout:      config.Duration(opts.Timeout),
+		BuildTimeout: config.Duration(config.DefaultBuildTimeout),
+		Pull:         config.DefaultPull,
+	}
+	var target config.Target
+	switch {
+	case opts.Target != "":
+		if loaded == nil {
+			return nil, checkUsage("--target %s: target names are looked up in --config, which is not given", opts.Target)
+		}
+		if pkgSet {
+			return nil, checkUsage("--target and --dir/--package are alternatives: give one")
+		}
+		var ok bool
+		if target, ok = loaded.Target(opts.Target); !ok {
+			return nil, checkUsage("--target: unknown target %q (configured: %s)", opts.Target, strings.Join(targetNames(loaded), ", "))
+		}
+		if argsSet {
+			target.Args = opts.Args
+		}
+		if target.Kind == config.TargetRepro && opts.Protobuf == "" {
+			return nil, checkUsage("--target %s: the reproducer needs a protobuf version: pass --protobuf", target.Name)
+		}
+	default:
+		if target, err = packageTarget(opts.Dir, opts.Package, opts.Args); err != nil {
+			return nil, err
+		}
+	}
+	cfg.Targets = []config.Target{target}
+	if loaded != nil {
+		cfg.Path, cfg.Dir = loaded.Path, loaded.Dir
+		cfg.BuildTimeout, cfg.Engine, cfg.Pull = loaded.BuildTimeout, loaded.Engine, loaded.Pull
+		if !runsSet {
+			cfg.Runs = loaded.Runs
+		}
+		if !timeoutSet {
+			cfg.Timeout = loaded.Timeout
+		}
+	}
+
+	// The flags are checked as the matrix's are.
+	if cfg.Runs < 1 || cfg.Runs > config.MaxRuns {
+		return nil, &config.FlagError{Flag: "--runs", Msg: fmt.Sprintf("must be between 1 and %d (got %d)", config.MaxRuns, cfg.Runs)}
+	}
+	if opts.Timeout <= 0 {
+		return nil, &config.FlagError{Flag: "--timeout", Msg: fmt.Sprintf("must be greater than 0 (got %v)", opts.Timeout)}
+	}
+	for flag, v := range map[string]string{"--protobuf": opts.Protobuf, "--arch": opts.Arch} {
+		if strings.Contains(v, ",") {
+			return nil, checkUsage("%s: check builds one cell, got %q", flag, v)
+		}
+	}
+	over := config.Overrides{Arch: []string{opts.Arch}}
+	if opts.Protobuf != "" {
+		over.Protobuf = []string{opts.Protobuf}
+	}
+	if timeoutSet {
+		over.Timeout = opts.Timeout
+	}
+	if err := cfg.Apply(over); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// packageTarget is the target of --dir and --package.
+func packageTarget(dir, pkg string, args []string) (config.Target, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return config.Target{}, checkUsage("--dir %s: %v", dir, err)
+	}
+	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+		return config.Target{}, checkUsage("--dir %s: not a directory", dir)
+	}
+	if pkg == "" {
+		pkg = "."
+	}
+	// A package path relative to the module root must say so, or the go
+	// command takes it for an import path.
+	if !strings.HasPrefix(pkg, ".") && !filepath.IsAbs(pkg) && !strings.Contains(strings.SplitN(pkg, "/", 2)[0], ".") {
+		pkg = "./" + pkg
+	}
+	name := filepath.Base(filepath.Clean(pkg))
+	if name == "." || name == string(filepath.Separator) {
+		name = filepath.Base(abs)
+	}
+	return config.Target{Name: fileSafeName(name), Kind: config.TargetPackage, Dir: abs, Package: pkg, Args: args}, nil
+}
+
+// releaseRE matches a Go release or release candidate: go1.27.3, go1.27rc1,
+// or go1.20 (before Go 1.21, the first release of a minor version had no
+// patch number).
+var releaseRE = regexp.MustCompile(`^go1\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*)|rc[1-9][0-9]*)?$`)
+
+// checkToolchain parses --toolchain.
+func checkToolchain(value string, loaded *config.Config) (config.Toolchain, error) {
+	value = strings.TrimSpace(value)
+	if loaded != nil {
+		if tc, ok := loaded.Toolchain(value); ok {
+			return tc, nil
+		}
+	}
+	if value == config.KindLocal {
+		return config.Toolchain{Name: config.KindLocal, Kind: config.KindLocal}, nil
+	}
+	if dir, ok := strings.CutPrefix(value, config.KindGoroot+":"); ok {
+		if dir == "" {
+			return config.Toolchain{}, checkUsage("--toolchain goroot:PATH needs the path of a Go tree")
+		}
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return config.Toolchain{}, checkUsage("--toolchain %s: %v", value, err)
+		}
+		return config.Toolchain{Name: config.KindGoroot, Kind: config.KindGoroot, GOROOT: abs}, nil
+	}
+	release, explicit := strings.CutPrefix(value, config.KindGotoolchain+":")
+	if explicit || strings.HasPrefix(value, "go1") {
+		if m := releaseRE.FindStringSubmatch(release); m == nil || !version.IsValid(release) {
+			return config.Toolchain{}, checkUsage("--toolchain %s: %q is not a Go release such as go1.27.3", value, release)
+		} else if minor, _ := strconv.Atoi(m[1]); minor >= 21 && m[2] == "" {
+			return config.Toolchain{}, checkUsage("--toolchain %s: %s is a language version; name a release such as %s.0", value, release, release)
+		}
+		return config.Toolchain{Name: release, Kind: config.KindGotoolchain, Version: release}, nil
+	}
+	valid := "local, goroot:PATH, gotoolchain:VERSION or a Go release such as go1.27.3"
+	if loaded != nil {
+		names := make([]string, len(loaded.Toolchains))
+		for i, tc := range loaded.Toolchains {
+			names[i] = tc.Name
+		}
+		valid += ", or a toolchain of " + loaded.Path + ": " + strings.Join(names, ", ")
+	} else {
+		valid += " (or a toolchain name, with --config)"
+	}
+	return config.Toolchain{}, checkUsage("--toolchain: unknown toolchain %q (valid: %s)", value, valid)
+}
+
+func targetNames(c *config.Config) []string {
+	names := make([]string, len(c.Targets))
+	for i, t := range c.Targets {
+		names[i] = t.Name
+	}
+	return names
+}
+
+// fileSafeName turns name into a target name that is safe in file names.
+func fileSafeName(name string) string {
+	safe := []byte(name)
+	for i, c := range safe {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '+' || c == '-') {
+			safe[i] = '_'
+		}
+	}
+	s := strings.TrimLeft(string(safe), "._+-")
+	if len(s) > 64 {
+		s = s[:64]
+	}
+	return cmp.Or(s, "main")
+}
+
+// shortHash is a short hex digest of parts, for directory names.
+func shortHash(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:%s\n", len(p), p)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// checkLine is the one line check prints: the verdict, the outcome, what
+// made it (signature or reason), the Go version and the architectures.
+func checkLine(p bisect.Probe, c results.Cell) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s", p.Verdict, c.Outcome)
+	if p.Runs > 1 {
+		fmt.Fprintf(&b, " (%d/%d runs bad)", p.BadRuns, p.Runs)
+	}
+	detail := p.Signature
+	if detail == "" && c.Outcome != results.Pass {
+		detail = p.Reason
+	}
+	if detail != "" {
+		b.WriteString(" " + detail)
+	}
+	fmt.Fprintf(&b, " (%s, %s/%s)", cmp.Or(c.GoVersion, "-"), cmp.Or(c.BinaryArch, "-"), cmp.Or(c.HostArch, "-"))
+	return b.String()
+}

@@ -1,0 +1,178 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gorepro/gorepro/bisect"
+	"github.com/gorepro/gorepro/config"
+	"github.com/gorepro/gorepro/results"
+)
+
+func TestCheckExitCodes(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want int
+	}{
+		{"good", nil, 0},
+		{"bad", &CheckVerdictError{Code: ExitCheckBad, Summary: "bad: crash"}, 1},
+		{"skip", &CheckVerdictError{Code: ExitCheckSkip, Summary: "skip: build-error"}, 125},
+		{"verdict codes are only 1 or 125", &CheckVerdictError{Code: 7}, 1},
+		{"usage", checkError(&UsageError{Err: errors.New("--bad-if: nope")}), 128},
+		{"config", checkError(config.Errors{{File: "x.json", Msg: "cannot read the config"}}), 128},
+		{"flag", checkError(&config.FlagError{Flag: "--runs", Msg: "must be between 1 and 1000"}), 128},
+		{"cobra flag error", checkError(errors.New("unknown flag: --bogus")), 128},
+		{"infrastructure", checkError(errors.New("creating the run directory: permission denied")), 129},
+		{"abort below 128 is raised to 128", &CheckAbortError{Code: 2, Err: errors.New("x")}, 128},
+		{"interrupted", checkError(&InterruptedError{Total: 1}), 130},
+		{"wrapped verdict", fmt.Errorf("wrapped: %w", &CheckVerdictError{Code: ExitCheckSkip}), 125},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, ExitCode(tt.err))
+		})
+	}
+	// Other commands keep their statuses.
+	assert.Equal(t, ExitUsage, ExitCode(&UsageError{Err: errors.New("x")}))
+	assert.Equal(t, ExitFailPolicy, ExitCode(errors.New("x")))
+}
+
+func TestCheckToolchain(t *testing.T) {
+	cwd, err := os.Getwd()
+	require.NoError(t, err)
+	loaded := &config.Config{Path: "toolchains.json", Toolchains: []config.Toolchain{
+		{Name: "ubi9", Kind: config.KindImage, Image: "ubi9/go-toolset:1.25"},
+		{Name: "local", Kind: config.KindGoroot, GOROOT: "/sdk/go"}, // a configured name wins
+	}}
+	tests := []struct {
+		value   string
+		loaded  *config.Config
+		want    config.Toolchain
+		wantErr string
+	}{
+		{value: "local", want: config.Toolchain{Name: "local", Kind: config.KindLocal}},
+		{value: "goroot:/usr/local/go", want: config.Toolchain{Name: "goroot", Kind: config.KindGoroot, GOROOT: "/usr/local/go"}},
+		{value: "goroot:go", want: config.Toolchain{Name: "goroot", Kind: config.KindGoroot, GOROOT: filepath.Join(cwd, "go")}},
+		{value: "gotoolchain:go1.27.3", want: config.Toolchain{Name: "go1.27.3", Kind: config.KindGotoolchain, Version: "go1.27.3"}},
+		{value: "go1.27.3", want: config.Toolchain{Name: "go1.27.3", Kind: config.KindGotoolchain, Version: "go1.27.3"}},
+		{value: "go1.27rc1", want: config.Toolchain{Name: "go1.27rc1", Kind: config.KindGotoolchain, Version: "go1.27rc1"}},
+		{value: "go1.20", want: config.Toolchain{Name: "go1.20", Kind: config.KindGotoolchain, Version: "go1.20"}},
+		{value: "ubi9", loaded: loaded, want: loaded.Toolchains[0]},
+		{value: "local", loaded: loaded, want: loaded.Toolchains[1]},
+		{value: "go1.27", wantErr: "go1.27 is a language version; name a release such as go1.27.0"},
+		{value: "gotoolchain:1.27.3", wantErr: `"1.27.3" is not a Go release such as go1.27.3`},
+		{value: "go1.27.3-custom", wantErr: "is not a Go release"},
+		{value: "goroot:", wantErr: "needs the path of a Go tree"},
+		{value: "ubi9", wantErr: `unknown toolchain "ubi9" (valid: local, goroot:PATH, gotoolchain:VERSION or a Go release such as go1.27.3 (or a toolchain name, with --config))`},
+		{value: "nope", loaded: loaded, wantErr: "or a toolchain of toolchains.json: ubi9, local)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			got, err := checkToolchain(tt.value, tt.loaded)
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				assert.Equal(t, ExitCheckUsage, ExitCode(checkError(err)))
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestCheckPackageTarget(t *testing.T) {
+	dir := t.TempDir()
+	mod := filepath.Join(dir, "my app")
+	require.NoError(t, os.Mkdir(mod, 0o755))
+	tests := []struct {
+		pkg, wantPkg, wantName string
+	}{
+		{".", ".", "my_app"},
+		{"", ".", "my_app"},
+		{"./cmd/controller", "./cmd/controller", "controller"},
+		{"cmd/controller", "./cmd/controller", "controller"},
+		{"example.com/app/cmd/x", "example.com/app/cmd/x", "x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.pkg, func(t *testing.T) {
+			target, err := packageTarget(mod, tt.pkg, []string{"--flag=1"})
+			require.NoError(t, err)
+			assert.Equal(t, config.Target{Name: tt.wantName, Kind: config.TargetPackage, Dir: mod, Package: tt.wantPkg, Args: []string{"--flag=1"}}, target)
+		})
+	}
+	_, err := packageTarget(filepath.Join(dir, "missing"), ".", nil)
+	assert.ErrorContains(t, err, "not a directory")
+}
+
+func TestCheckFlags(t *testing.T) {
+	var got *CheckOptions
+	cmd := NewCmdCheck(Deps{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}, func(_ *cobra.Command, o *CheckOptions) error {
+		got = o
+		return nil
+	})
+	cmd.SetArgs(nil)
+	require.NoError(t, cmd.ExecuteContext(context.Background()))
+	assert.Equal(t, &CheckOptions{
+		Toolchain: "local", Dir: ".", Package: ".", Arch: "native", Runs: 1, Timeout: 60 * time.Second, BadIf: "crash",
+	}, got, "defaults: local go, this module, no protobuf override, nothing stored")
+
+	cmd.SetArgs([]string{"--toolchain", "goroot:/go", "--package", "./cmd/c", "--args", "a,b", "--args", "c",
+		"--bad-if", "crash,signature~x,y", "--bad-threshold", "2/3", "--protobuf", "v1.36.10", "--cover", "--out", "res", "--json", "--no-cache"})
+	require.NoError(t, cmd.ExecuteContext(context.Background()))
+	assert.Equal(t, []string{"a,b", "c"}, got.Args, "--args is not split at commas")
+	assert.Equal(t, "goroot:/go", got.Toolchain)
+	assert.Equal(t, "crash,signature~x,y", got.BadIf)
+	assert.True(t, got.Cover && got.JSON && got.NoCache)
+	assert.Equal(t, "res", got.Out)
+}
+
+func TestCheckLine(t *testing.T) {
+	tests := []struct {
+		name  string
+		probe bisect.Probe
+		cell  results.Cell
+		want  string
+	}{
+		{
+			"bad crash",
+			bisect.Probe{Verdict: bisect.Bad, Runs: 1, BadRuns: 1, Signature: "panic: boom in main.f"},
+			results.Cell{Outcome: results.Crash, GoVersion: "go1.26.8", BinaryArch: "amd64", HostArch: "amd64", Reason: "exit status 2"},
+			"bad: crash panic: boom in main.f (go1.26.8, amd64/amd64)",
+		},
+		{
+			"good pass",
+			bisect.Probe{Verdict: bisect.Good, Runs: 1},
+			results.Cell{Outcome: results.Pass, GoVersion: "go1.26.8", BinaryArch: "arm64", HostArch: "arm64"},
+			"good: pass (go1.26.8, arm64/arm64)",
+		},
+		{
+			"flaky bad over threshold",
+			bisect.Probe{Verdict: bisect.Bad, Runs: 3, BadRuns: 2, Signature: "fatal error: taggedPointerPack in runtime.netpollopen"},
+			results.Cell{Outcome: results.Crash, GoVersion: "go1.25.3", BinaryArch: "amd64", HostArch: "arm64"},
+			"bad: crash (2/3 runs bad) fatal error: taggedPointerPack in runtime.netpollopen (go1.25.3, amd64/arm64)",
+		},
+		{
+			"skip build error",
+			bisect.Probe{Verdict: bisect.Skip, Reason: "./x.go:3:1: syntax error"},
+			results.Cell{Outcome: results.BuildError, GoVersion: "go1.26.8", HostArch: "amd64"},
+			"skip: build-error ./x.go:3:1: syntax error (go1.26.8, -/amd64)",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, checkLine(tt.probe, tt.cell))
+		})
+	}
+}
