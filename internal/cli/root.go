@@ -74,6 +74,7 @@ The matrix is defined in toolchains.json (see 'gorepro matrix --help' and the RE
 		NewCmdReport(deps, nil),
 		NewCmdBisect(deps, nil),
 		NewCmdCheck(deps, nil),
+		NewCmdDiagnose(deps, nil),
 		NewCmdVersion(deps),
 	)
 	return root

@@ -1,0 +1,46 @@
+// Package diagnose reads a Go crash log someone already has — a container's
+// log from Kubernetes or docker, kubectl or compose output, text pasted from
+// a bug report — and says what it shows and what to run next.
+//
+// Log (and LogWith, which adds facts the log does not contain, such as the
+// host's architecture) first removes the log's transport wrapping: CRLF line
+// ends, ANSI colour codes, CRI prefixes ("2026-01-09T14:16:27.123456789Z
+// stderr F ...", partial "P" lines joined), docker json-file lines
+// ({"log":"...","stream":"stderr"}), kubectl --timestamps and --prefix
+// prefixes, compose service prefixes (each service read separately) and
+// indentation common to every line. Structured log lines (zap's
+// {"level":...,"msg":...}) are log entries, never crashes, even when a field
+// holds a goroutine trace.
+//
+// The unwrapped text is classified with classify.Signature, crash by crash:
+// a SIGQUIT goroutine dump is not a crash, further crashes (a container that
+// crashed on every restart) are listed after the first, and a log that ends
+// inside a trace still yields the heading and the frames seen, marked
+// truncated. Without a crash the log is "fail" when it reports errors
+// (error:, klog E/F lines, error-level JSON entries, "exit status N") and
+// "no-crash" otherwise.
+//
+// From the trace the report infers:
+//   - the Go version, only when the log reveals it: a GOROOT that names it
+//     (/usr/local/go-1.25.3, /root/sdk/go1.25.3, golang.org/toolchain@v0.0.1-go1.24.6...,
+//     a CI tool cache), or a printed "go version go1.25.3" or GoVersion field;
+//     a distribution's GOROOT such as /usr/lib/golang does not say it;
+//   - the binary's architecture: an assembly file (asm_amd64.s) names it;
+//     otherwise a code offset (+0x12a) that is not a multiple of 4 rules out
+//     arm64, whose instructions are all 4 bytes, and 64-bit addresses then
+//     say amd64;
+//   - whether the Go build is a distribution's (/usr/lib/golang: Fedora,
+//     RHEL, UBI go-toolset; /usr/lib/go-1.N: Debian).
+//
+// # Known issues
+//
+// KnownIssues is a small database of upstream bugs with a crash signature
+// (golang/go#69255, "fatal error: taggedPointerPack" or "lfstack.push" for
+// amd64 binaries emulated on arm64 with Go < 1.25.5, and Go crashes under
+// qemu-user), each with the Go versions affected, the conditions it needs,
+// a workaround and the public sources it rests on. MatchIssues matches
+// Facts against it: a match is the likely cause only when every condition
+// is known to hold; when one does not hold or is unknown (the host's
+// architecture is not in a log) the crash is reported as similar, with the
+// reason for each condition.
+package diagnose
