@@ -17,6 +17,7 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/gorepro/gorepro/config"
+	"github.com/gorepro/gorepro/emulation"
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/repro"
 	"github.com/gorepro/gorepro/results"
@@ -30,7 +31,7 @@ const DefaultTimeout = 10 * time.Minute
 // with or without -cover, for an architecture.
 type Spec struct {
 	Toolchain *toolchain.Resolved
-	// Target is the thing to build (kind repro or package).
+	// Target is the thing to build (kind repro, package, probe or dockerfile).
 	Target config.Target
 	// Protobuf is the google.golang.org/protobuf version the cell asks for.
 	// Empty for a package target means none: the module is built with its
@@ -133,6 +134,15 @@ func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 		if err != nil {
 			return failed(results.BuildError, oneLine(err.Error()))
 		}
+		pkg = "."
+		modArgs = []string{"-mod=readonly"}
+	case config.TargetProbe:
+		// gorepro's environment probe: one file, no dependencies, no
+		// protobuf axis.
+		if dir, err = emulation.GenerateProbe(s.WorkDir); err != nil {
+			return failed(results.BuildError, oneLine(err.Error()))
+		}
+		fmt.Fprintf(log, "# %s: gorepro's environment probe (no dependencies)\n", dir)
 		pkg = "."
 		modArgs = []string{"-mod=readonly"}
 	case config.TargetPackage:

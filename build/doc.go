@@ -21,6 +21,9 @@
 //     requirement is set rather than `go get`, minimal version selection
 //     keeps any higher version another module requires; the result then says
 //     which version was linked and who required it.
+//   - probe: the axis does not apply; gorepro's environment probe
+//     (emulation.GenerateProbe, no dependencies) is built with
+//     -mod=readonly.
 //
 // After a build the binary's own build information (debug/buildinfo) is the
 // source of truth for its Go version, GOOS, GOARCH and linked protobuf; a

@@ -151,7 +151,8 @@ func TestParseAccepts(t *testing.T) {
     {"name": "import", "kind": "package", "dir": "testdata/app", "package": "example.com/app/cmd/x",
      "buildEnv": {"GOFLAGS": "-mod=mod", "_X": "1"}, "buildFlags": ["-trimpath", "-coverpkg=./..."], "cgo": true,
      "pass": {"exitCodes": [0, 2, 255], "aliveFor": "5s", "logMatches": "^ready$"}},
-    {"name": "server", "kind": "repro", "timeout": "2m", "pass": {"aliveFor": "90s"}}
+    {"name": "server", "kind": "repro", "timeout": "2m", "pass": {"aliveFor": "90s"}},
+    {"name": "env", "kind": "probe", "timeout": "10s"}
   ],
   "runs": 1000,
   "timeout": "1m30s",
@@ -164,6 +165,10 @@ func TestParseAccepts(t *testing.T) {
 	server, ok := c.Target("server")
 	require.True(t, ok)
 	assert.Equal(t, 2*time.Minute, server.RunTimeout(c))
+	probe, ok := c.Target("env")
+	require.True(t, ok)
+	assert.Equal(t, TargetProbe, probe.Kind)
+	assert.Equal(t, 10*time.Second, probe.RunTimeout(c))
 }
 
 // TestParseErrorMessages pins the exact text of each class of error.
@@ -195,9 +200,9 @@ func TestParseErrorMessages(t *testing.T) {
 		{"missing targets", head + `"runs": 1}`,
 			`toolchains.json:1:1: targets: missing required field: list at least one target, such as {"name": "repro", "kind": "repro"}`},
 		{"missing kind", head + `"targets": [{"name": "r"}]}`,
-			`toolchains.json:1:92: targets[0].kind: missing required field (valid: repro, package, dockerfile)`},
+			`toolchains.json:1:92: targets[0].kind: missing required field (valid: repro, package, dockerfile, probe)`},
 		{"unknown kind", head + `"targets": [{"name": "r", "kind": "binary"}]}`,
-			`toolchains.json:1:114: targets[0].kind: unknown kind "binary" (valid: repro, package, dockerfile)`},
+			`toolchains.json:1:114: targets[0].kind: unknown kind "binary" (valid: repro, package, dockerfile, probe)`},
 		{"field of other kind", `{"toolchains": [{"name": "local", "kind": "local", "image": "golang"}], "protobuf": ["v1.36.10"], "targets": [{"name": "r", "kind": "repro"}]}`,
 			`toolchains.json:1:52: toolchains[0].image: not allowed for kind "local" (fields for kind "local": name, kind, expectGo)`},
 		{"duplicate name", head + `"targets": [{"name": "r", "kind": "repro"}, {"name": "r", "kind": "repro"}]}`,
@@ -236,6 +241,10 @@ func TestParseErrorMessages(t *testing.T) {
 			`toolchains.json:1:79: toolchains[0].platform: invalid platform "linux": use os/arch[/variant] such as "linux/arm64" or "linux/arm/v7"`},
 		{"empty goroot", `{"toolchains": [{"name": "s", "kind": "goroot", "goroot": ""}], "protobuf": ["v1.36.10"], "targets": [{"name": "r", "kind": "repro"}]}`,
 			`toolchains.json:1:59: toolchains[0].goroot: must not be empty: the directory of an installed Go, such as "/usr/local/go" (absolute or relative to the config file)`},
+		{"probe with args", head + `"targets": [{"name": "p", "kind": "probe", "args": ["-v"]}]}`,
+			`toolchains.json:1:123: targets[0].args: not allowed for kind "probe": the probe is gorepro's built-in environment report and is not configurable (fields for kind "probe": name, kind, timeout)`},
+		{"probe with modules", head + `"targets": [{"name": "p", "kind": "probe", "modules": {"golang.org/x/net": "v0.30.0"}}]}`,
+			`toolchains.json:1:123: targets[0].modules: not allowed for kind "probe": the probe is gorepro's built-in environment report and is not configurable (it has no dependencies) (fields for kind "probe": name, kind, timeout)`},
 		{"dockerfile missing", head + `"targets": [{"name": "d", "kind": "dockerfile"}]}`,
 			`toolchains.json:1:92: targets[0].dockerfile: missing required field for kind "dockerfile": the path of your Dockerfile, relative to the config file (such as "../app/Dockerfile")`},
 		{"dockerfile not found", head + `"targets": [{"name": "d", "kind": "dockerfile", "dockerfile": "testdata/Dockerfile"}]}`,

@@ -106,8 +106,9 @@
 //     toolchain names.
 //   - kind (required): "repro", the generated minimal reproducer that
 //     imports protobuf's detrand; "package", a main package of your own
-//     module; or "dockerfile", your own Dockerfile (see Dockerfile
-//     targets).
+//     module; "dockerfile", your own Dockerfile (see Dockerfile
+//     targets); or "probe", gorepro's built-in environment probe (see
+//     Probe targets).
 //   - args (optional array of strings): arguments for the binary.
 //   - env (optional object of strings): environment variables for the
 //     binary. Names must match ^[A-Za-z_][A-Za-z0-9_]*$.
@@ -136,6 +137,21 @@
 //     relative path starting with "./" ("./cmd/controller"), or an import
 //     path inside the module named by dir's go.mod. Absolute paths, ".."
 //     and "..." patterns are rejected.
+//
+// # Probe targets
+//
+// A target of kind "probe" is a small program built into gorepro, built by
+// every toolchain of the matrix for every arch and cover value like the
+// reproducer (the protobuf axis does not apply: one cell per toolchain,
+// cover and arch, asking for none). It links no module, opens no file
+// through package os (so it never reaches the network poller whose
+// taggedPointerPack check crashed emulated binaries) and prints one JSON
+// line of what it sees of the machine it runs on: the architecture it was
+// compiled for, uname, the page size, the highest address of a few
+// anonymous mmaps (and whether bit 47 is set: the address width an amd64
+// runtime before Go 1.25.5 cannot pack), the CPU vendor from
+// /proc/cpuinfo and the binfmt_misc handlers. The results show it as an
+// Environment section. Besides name and kind, it allows only timeout.
 //
 // # Dockerfile targets
 //

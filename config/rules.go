@@ -74,6 +74,7 @@ func targetKinds() map[string][]string {
 		TargetRepro:      {"args", "env", "buildEnv", "buildFlags", "cgo", "pass", "timeout"},
 		TargetPackage:    {"args", "env", "buildEnv", "buildFlags", "cgo", "pass", "timeout", "dir", "package", "modules"},
 		TargetDockerfile: {"args", "env", "pass", "timeout", "dockerfile", "context", "buildArgs", "stage"},
+		TargetProbe:      {"timeout"},
 	}
 }
 
@@ -81,7 +82,14 @@ func targetKinds() map[string][]string {
 // make no sense for it.
 func targetFieldReasons() map[string]map[string]string {
 	const decides = "the Dockerfile decides how to build"
+	const builtIn = "the probe is gorepro's built-in environment report and is not configurable"
 	return map[string]map[string]string{
+		TargetProbe: {
+			"args": builtIn, "env": builtIn, "pass": builtIn + " (it passes when it exits 0)",
+			"buildEnv": builtIn, "buildFlags": builtIn, "cgo": builtIn, "dir": builtIn, "package": builtIn,
+			"modules": builtIn + " (it has no dependencies)", "dockerfile": builtIn, "context": builtIn,
+			"buildArgs": builtIn, "stage": builtIn,
+		},
 		TargetDockerfile: {
 			"dir":        decides + `; "context" is the directory sent to the engine`,
 			"package":    decides + " (and which package)",
@@ -94,7 +102,7 @@ func targetFieldReasons() map[string]map[string]string {
 
 const (
 	validToolchainKinds = "local, goroot, gotoolchain, image"
-	validTargetKinds    = "repro, package, dockerfile"
+	validTargetKinds    = "repro, package, dockerfile, probe"
 )
 
 var (

@@ -1108,10 +1108,16 @@ func TestEndToEnd(t *testing.T) {
 	cross := run.Cells[1]
 	assert.Equal(t, "local_v1.36.10_nocover_repro_"+foreign, cross.ID)
 	assert.Equal(t, foreign, cross.BinaryArch, cross.Reason)
+	assert.False(t, native.Emulated)
 	if !fileExists("/proc/sys/fs/binfmt_misc/qemu-" + map[string]string{"arm64": "aarch64", "amd64": "x86_64"}[foreign]) {
 		assert.Equal(t, results.Unavailable, cross.Outcome)
 		assert.Contains(t, cross.Reason, "exec format error")
 		assert.Contains(t, cross.Reason, "install qemu-user-static and register it with binfmt_misc")
+		assert.False(t, cross.Emulated, "it never ran")
+	} else {
+		assert.Equal(t, results.Pass, cross.Outcome, cross.Reason)
+		assert.True(t, cross.Emulated)
+		assert.Equal(t, "qemu-user", cross.Emulator)
 	}
 
 	for _, c := range run.Cells[2:] {

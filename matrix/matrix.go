@@ -33,6 +33,7 @@ import (
 	"github.com/gorepro/gorepro/build"
 	"github.com/gorepro/gorepro/classify"
 	"github.com/gorepro/gorepro/config"
+	"github.com/gorepro/gorepro/emulation"
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/repro"
 	"github.com/gorepro/gorepro/results"
@@ -88,6 +89,7 @@ type plan struct {
 	protobuf string
 	cover    bool
 	goarch   string // the GOARCH to build for, never "native"
+	native   bool   // goarch is the host's because the config asked for "native"
 }
 
 // Run resolves, expands, builds and runs the matrix, writing logs through w,
@@ -206,7 +208,7 @@ func (e *Engine) expand(tcs []*toolchain.Resolved, hostArch string) []plan {
 		for i, pb := range cfg.Protobuf {
 			for _, cover := range cfg.Cover {
 				for _, target := range cfg.Targets {
-					if target.Kind == config.TargetDockerfile {
+					if !usesProtobufAxis(target) {
 						// The protobuf axis does not apply: one cell
 						// per toolchain, cover and arch, asking for none.
 						if i > 0 {
@@ -219,7 +221,7 @@ func (e *Engine) expand(tcs []*toolchain.Resolved, hostArch string) []plan {
 						if goarch == "" || goarch == "native" {
 							goarch = cellHostArch(tc, hostArch)
 						}
-						p := plan{index: len(plans), tc: tc, target: target, protobuf: pb, cover: cover, goarch: goarch}
+						p := plan{index: len(plans), tc: tc, target: target, protobuf: pb, cover: cover, goarch: goarch, native: arch == "" || arch == config.ArchNative}
 						p.id = CellID(tc.Name, cmp.Or(pb, "noprotobuf"), cover, target.Name, goarch)
 						plans = append(plans, p)
 					}
@@ -252,6 +254,26 @@ func cellHostArch(tc *toolchain.Resolved, hostArch string) string {
 		return tc.Container.PlatformArch()
 	}
 	return hostArch
+}
+
+// usesProtobufAxis says whether a target's cells vary with the protobuf
+// axis: a Dockerfile decides its own modules and the probe links none, so
+// those get one cell per toolchain, cover and arch.
+func usesProtobufAxis(t config.Target) bool {
+	return t.Kind != config.TargetDockerfile && t.Kind != config.TargetProbe
+}
+
+// CellCount is the number of cells the matrix of cfg has.
+func CellCount(cfg *config.Config) int {
+	perCombination := 0
+	for _, t := range cfg.Targets {
+		if usesProtobufAxis(t) {
+			perCombination += len(cfg.Protobuf)
+		} else {
+			perCombination++
+		}
+	}
+	return len(cfg.Toolchains) * len(cfg.Cover) * len(cfg.Arch) * perCombination
 }
 
 // CellID is a cell's file-safe identity within a run.
@@ -354,8 +376,11 @@ type cacheKeyInputs struct {
 }
 
 func (e *Engine) cacheKey(p plan, hostArch, source string) string {
-	if p.target.Kind == config.TargetRepro {
+	switch p.target.Kind {
+	case config.TargetRepro:
 		source = "repro:" + repro.TemplateHash()
+	case config.TargetProbe:
+		source = "probe:" + emulation.ProbeHash()
 	}
 	return keyOf(cacheKeyInputs{
 		Toolchain:  p.tc.Identity,
@@ -434,7 +459,7 @@ func (e *Engine) runCell(ctx context.Context, p plan, hostArch, source string, w
 		return e.finish(key, cell, logs, w)
 	}
 	cell.GoVersion = built.GoVersion
-	cell.BinaryArch = built.GOARCH
+	cell.BinaryArch = binaryArch(built)
 	cell.GOOS = built.GOOS
 	cell.ProtobufLinked = built.ProtobufLinked
 	cell.ProtobufNote = built.ProtobufNote
@@ -467,6 +492,8 @@ func (e *Engine) runCell(ctx context.Context, p plan, hostArch, source string, w
 			break
 		}
 	}
+	recordEmulation(p, &cell, logs)
+	knownIssues(&cell)
 	return e.finish(key, cell, logs, w)
 }
 
@@ -542,7 +569,7 @@ const sourcesDir = "sources"
 func keepSources(logs map[string][]byte, targetKind string, r results.Reproduce) {
 	var files map[string]string // name in the cell -> path on disk
 	switch targetKind {
-	case config.TargetRepro:
+	case config.TargetRepro, config.TargetProbe:
 		if r.Dir == "" {
 			return
 		}
@@ -674,7 +701,7 @@ func (e *Engine) runBinary(ctx context.Context, p plan, hostArch string, cell *r
 		} else {
 			cmd.Env = proc.Environ(nil, runEnv...)
 			if res, err = e.Exec(ctx, cmd); err != nil {
-				return nil, explainStartError(err, built.GOARCH, hostArch)
+				return nil, explainStartError(err, cell.BinaryArch, hostArch)
 			}
 		}
 		if res.Canceled {

@@ -27,7 +27,7 @@ func sampleRun() *Run {
 			{
 				ID: "ubi9-go1.25_v1.36.10_cover_controller_amd64", Toolchain: "ubi9-go1.25", ToolchainKind: "image", GoVersion: "go1.25.3",
 				Protobuf: "v1.36.10", ProtobufLinked: "v1.36.10", Cover: true, Target: "controller", TargetKind: "dockerfile",
-				BinaryArch: "amd64", HostArch: "arm64", GOOS: "linux", Outcome: Crash, Runs: 3, Crashes: 3,
+				BinaryArch: "amd64", HostArch: "arm64", GOOS: "linux", Emulated: true, Emulator: "rosetta", Outcome: Crash, Runs: 3, Crashes: 3,
 				OutcomeCounts: map[Outcome]int{Crash: 3},
 				Signature:     "fatal error: taggedPointerPack in runtime.netpollopen",
 				Frames:        []string{"runtime.taggedPointerPack", "runtime.netpollopen", "internal/poll.(*FD).Init", "google.golang.org/protobuf/internal/detrand.binaryHash"},

@@ -101,7 +101,7 @@ func WriteJUnit(w io.Writer, run *Run) error {
 		tc := junitCase{
 			Classname: xmlText(orDash(c.Toolchain)),
 			Name: xmlText(fmt.Sprintf("%s protobuf=%s cover=%s arch=%s",
-				orDash(c.Target), orDash(c.Protobuf), CoverColumn(c), ArchColumn(c))),
+				orDash(c.Target), orDash(c.Protobuf), CoverColumn(c), orDash(c.BinaryArch)+"/"+orDash(c.HostArch))),
 			Time: junitSeconds(seconds),
 		}
 		switch c.Outcome {

@@ -35,6 +35,10 @@ func WriteMarkdown(w io.Writer, run *Run) error {
 		b.WriteString(mdTableRow(row))
 	}
 
+	if run.Analysis != nil {
+		writeMarkdownAnalysis(&b, run.Analysis)
+	}
+	writeMarkdownProbes(&b, run.Cells)
 	if run.Bisect != nil {
 		writeMarkdownBisect(&b, run.Bisect)
 	}
@@ -116,6 +120,16 @@ func writeMarkdownCell(b *strings.Builder, c Cell) {
 	}
 	if c.Signature != "" {
 		fmt.Fprintf(b, "- **Signature:** %s\n", mdCode(c.Signature))
+	}
+	for _, k := range c.KnownIssues {
+		fmt.Fprintf(b, "- **Known issue:** [%s](%s) — %s", mdText(k.ID), k.URL, mdText(k.Verdict))
+		if len(k.Why) > 0 {
+			fmt.Fprintf(b, " (%s)", mdText(strings.Join(k.Why, "; ")))
+		}
+		if k.Workaround != "" {
+			fmt.Fprintf(b, "; workaround: %s", mdText(k.Workaround))
+		}
+		b.WriteString("\n")
 	}
 	if len(c.Frames) > 0 {
 		b.WriteString("- **Frames:**\n")

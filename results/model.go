@@ -68,6 +68,8 @@ type Run struct {
 	// Bisect is set for the runs of `gorepro bisect`: the search, its
 	// probes (whose cells are in Cells) and its conclusion.
 	Bisect *Bisect `json:"bisect,omitempty"`
+	// Analysis says which axes changed the outcome (see Analyze).
+	Analysis *Analysis `json:"analysis,omitempty"`
 }
 
 // Host describes the machine the matrix ran on.
@@ -98,11 +100,20 @@ type Cell struct {
 	Cover          bool   `json:"cover"`
 	Target         string `json:"target"`
 	TargetKind     string `json:"targetKind"`
-	// BinaryArch is GOARCH as recorded in the binary; HostArch the
-	// architecture of the machine that ran it.
+	// BinaryArch is the binary's real architecture (from its ELF header)
+	// as GOARCH; HostArch the architecture of the machine that ran it.
 	BinaryArch string `json:"binaryArch"`
 	HostArch   string `json:"hostArch"`
 	GOOS       string `json:"goos"`
+	// Emulated is true when the binary ran under an emulator (an
+	// architecture the machine running it does not execute natively);
+	// Emulator says which: "qemu-user", "rosetta", another binfmt_misc
+	// handler's name, or "unknown" (the engine VM's handlers cannot be
+	// seen).
+	Emulated bool   `json:"emulated"`
+	Emulator string `json:"emulator,omitempty"`
+	// Probe is what a probe target reported from inside the cell.
+	Probe *ProbeFacts `json:"probe,omitempty"`
 
 	Outcome Outcome `json:"outcome"`
 	// Flaky is true when the runs did not all have the same outcome;
@@ -134,12 +145,26 @@ type Cell struct {
 	// Container is the provenance of a cell built with a kind image
 	// toolchain: engine, engine host, platform and the exact images.
 	Container *Container `json:"container,omitempty"`
+	// KnownIssues are the known upstream issues whose signature this
+	// cell's crash matches, checked against the cell's own facts.
+	KnownIssues []KnownIssueMatch `json:"knownIssues,omitempty"`
 	// Warnings are things that are off but did not stop the cell, such
 	// as a toolchain that is not the Go version the config expected.
 	Warnings []string `json:"warnings,omitempty"`
 
 	Logs      Logs      `json:"logs"`
 	Reproduce Reproduce `json:"reproduce"`
+}
+
+// KnownIssueMatch links a crash to a known upstream issue. Verdict is
+// "cause" when every condition of the issue holds for the cell (Go version,
+// binary and host architecture, emulation), else "similar".
+type KnownIssueMatch struct {
+	ID         string   `json:"id"`
+	URL        string   `json:"url"`
+	Verdict    string   `json:"verdict"`
+	Why        []string `json:"why,omitempty"`
+	Workaround string   `json:"workaround,omitempty"`
 }
 
 // Container records where a cell's container build and runs happened.

@@ -40,12 +40,17 @@ func TableRow(c Cell) []string {
 }
 
 // ArchColumn returns the binary's and the host's architecture as
-// "binary/host", e.g. "amd64/arm64"; an unknown side is "-".
+// "binary/host", e.g. "amd64/arm64", followed by " (emulated)" when the
+// binary ran under an emulator; an unknown side is "-".
 func ArchColumn(c Cell) string {
 	if c.BinaryArch == "" && c.HostArch == "" {
 		return "-"
 	}
-	return orDash(c.BinaryArch) + "/" + orDash(c.HostArch)
+	arch := orDash(c.BinaryArch) + "/" + orDash(c.HostArch)
+	if c.Emulated {
+		arch += " (emulated)"
+	}
+	return arch
 }
 
 // OutcomeColumn returns the cell's outcome, marked "(flaky)" when its runs

@@ -72,6 +72,12 @@ func TestColumns(t *testing.T) {
 			want: []string{"t", "-", "v1.33.0→v1.36.10", "off", "repro", "amd64/arm64", "crash (flaky)", "1/3", "fatal error: x in y"},
 		},
 		{
+			name: "emulated",
+			cell: Cell{Toolchain: "t", Protobuf: "v1.36.10", Target: "repro", BinaryArch: "arm64", HostArch: "amd64",
+				Emulated: true, Emulator: "qemu-user", Outcome: Pass, Runs: 1},
+			want: []string{"t", "-", "v1.36.10", "off", "repro", "arm64/amd64 (emulated)", "pass", "1/1", ""},
+		},
+		{
 			name: "flaky crash counted from runResults",
 			cell: Cell{Outcome: Crash, Flaky: true, Runs: 3, Signature: "s",
 				RunResults: []RunResult{{Outcome: Pass}, {Outcome: Crash}, {Outcome: Crash}}},

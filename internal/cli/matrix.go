@@ -162,13 +162,14 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 	}
 	ctx := cmd.Context()
 	fmt.Fprintf(deps.Stderr, "gorepro: %d cells (%d toolchains × %d protobuf × %d cover × %d targets × %d arch), -j %d\n",
-		len(cfg.Toolchains)*len(cfg.Protobuf)*len(cfg.Cover)*len(cfg.Targets)*len(cfg.Arch),
+		matrix.CellCount(cfg),
 		len(cfg.Toolchains), len(cfg.Protobuf), len(cfg.Cover), len(cfg.Targets), len(cfg.Arch), opts.Jobs)
 	run, err := engine.Run(ctx, runID, w)
 	if err != nil {
 		_ = w.Abort()
 		return err
 	}
+	run.Analysis = results.Analyze(run.Cells)
 	dir, err := w.Commit(run)
 	if err != nil {
 		return fmt.Errorf("writing results: %w", err)

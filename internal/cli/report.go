@@ -13,7 +13,7 @@ import (
 func writerFor(format string) (func(io.Writer, *results.Run) error, bool) {
 	switch format {
 	case "table":
-		return func(w io.Writer, r *results.Run) error { return results.WriteTable(w, r.Cells) }, true
+		return writeTableAndAnalysis, true
 	case "markdown":
 		return results.WriteMarkdown, true
 	case "json":
@@ -22,6 +22,35 @@ func writerFor(format string) (func(io.Writer, *results.Run) error, bool) {
 		return results.WriteJUnit, true
 	}
 	return nil, false
+}
+
+// writeTableAndAnalysis writes the table of r's cells and, when r has an
+// analysis, a line saying which axes matter.
+func writeTableAndAnalysis(w io.Writer, r *results.Run) error {
+	if err := results.WriteTable(w, r.Cells); err != nil {
+		return err
+	}
+	// One line per known upstream issue a crash matches.
+	seen := map[string]bool{}
+	for _, c := range r.Cells {
+		for _, k := range c.KnownIssues {
+			line := fmt.Sprintf("known issue: %s (%s) %s — %s", c.Signature, k.Verdict, k.ID, k.URL)
+			if seen[line] {
+				continue
+			}
+			seen[line] = true
+			if _, err := fmt.Fprintf(w, "%s\n", line); err != nil {
+				return fmt.Errorf("writing known issues: %w", err)
+			}
+		}
+	}
+	if r.Analysis == nil {
+		return nil
+	}
+	if _, err := fmt.Fprintf(w, "\nwhich axes matter: %s\n", r.Analysis.Summary); err != nil {
+		return fmt.Errorf("writing the analysis: %w", err)
+	}
+	return nil
 }
 
 // ReportOptions are the parsed flags of `gorepro report`.
@@ -55,6 +84,9 @@ results.json, or a results root (its latest run is used); default results/latest
 			run, _, err := results.Load(opts.Path)
 			if err != nil {
 				return err
+			}
+			if run.Analysis == nil { // recorded before gorepro analysed runs
+				run.Analysis = results.Analyze(run.Cells)
 			}
 			return render(deps.Stdout, run)
 		},
