@@ -122,7 +122,7 @@ func containerBuild(ctx context.Context, s Spec, c *toolchain.Container, dir str
 	cmd := append([]string{"go"}, argv[1:]...)
 	return engine.RunSpec{
 		Image:    c.Builder.Ref,
-		Platform: c.Platform,
+		Platform: c.BuilderPlatform,
 		Labels:   map[string]string{"gorepro.role": "build"},
 		Mounts:   mounts,
 		Env:      env,

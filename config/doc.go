@@ -94,7 +94,9 @@
 //   - image: image (required), the container image that builds the binary;
 //     runtimeImage (optional), the image it runs in (default: the builder
 //     image); platform (optional), "os/arch[/variant]" such as "linux/arm64"
-//     or "linux/arm/v7"; engine (optional), "podman" or "docker" (default:
+//     or "linux/arm/v7", where binaries run (default: the engine host's
+//     native platform; with a runtimeImage the builder runs natively and
+//     cross-compiles for it); engine (optional), "podman" or "docker" (default:
 //     the top-level engine, else whichever is installed). Image references
 //     must not contain spaces.
 //

@@ -46,7 +46,10 @@ func recordEmulation(p plan, cell *results.Cell, logs map[string][]byte) {
 		handlers, _ = emulation.Handlers("")
 	}
 	cell.Emulated, cell.Emulator = emulation.Emulator(cell.BinaryArch, runArch, handlers)
-	if cell.Emulated && p.native && cell.BinaryArch != cell.HostArch {
+	// A native cell whose binary is not for the platform it was meant to
+	// run on emulates without having been asked to; an explicit platform
+	// (or arch) is asked for.
+	if cell.Emulated && p.native && cell.BinaryArch != cellHostArch(p.tc, cell.HostArch) {
 		warning := fmt.Sprintf("binary is %s but the host is %s: it ran under emulation (%s)", cell.BinaryArch, cell.HostArch, cell.Emulator)
 		if p.target.Kind == config.TargetDockerfile {
 			warning += " — a Dockerfile default GOARCH?"

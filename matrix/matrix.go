@@ -303,7 +303,11 @@ func (e *Engine) hashSources() (map[string]string, error) {
 
 // baseCell fills in what is known about a cell before it is built.
 func baseCell(p plan, hostArch string) results.Cell {
-	hostArch = cellHostArch(p.tc, hostArch)
+	// The host a container cell runs on is the engine's (a Podman
+	// machine's VM), whatever platform its images are for.
+	if c := p.tc.Container; c != nil && c.EngineHostArch != "" {
+		hostArch = c.EngineHostArch
+	}
 	var warnings []string
 	if p.tc.Warning != "" {
 		warnings = append(warnings, "toolchain "+p.tc.Name+": "+p.tc.Warning)
@@ -331,10 +335,11 @@ func containerInfo(c *toolchain.Container) *results.Container {
 		return nil
 	}
 	info := &results.Container{
-		Engine:         c.EngineName,
-		EngineVersion:  c.EngineVersion,
-		EngineHostArch: c.EngineHostArch,
-		Platform:       c.Platform,
+		Engine:          c.EngineName,
+		EngineVersion:   c.EngineVersion,
+		EngineHostArch:  c.EngineHostArch,
+		Platform:        c.Platform,
+		BuilderPlatform: c.BuilderPlatform,
 	}
 	if b := c.Builder; b != nil {
 		info.Image, info.ImageID, info.ImageDigest, info.ImageArch = b.Ref, b.ID, b.Digest, b.Arch

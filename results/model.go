@@ -175,6 +175,9 @@ type Container struct {
 	// containers on (a Podman machine's VM), as GOARCH.
 	EngineHostArch string `json:"engineHostArch"`
 	Platform       string `json:"platform"`
+	// BuilderPlatform is where the builder image ran (the engine host's
+	// native platform when a runtime image is given).
+	BuilderPlatform string `json:"builderPlatform,omitempty"`
 	// Image is the builder image as configured, ImageID and ImageDigest
 	// what it resolved to, ImageArch the architecture it is for.
 	Image       string `json:"image"`

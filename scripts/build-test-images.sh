@@ -62,10 +62,12 @@ EOF
 # import DIR REF: tars DIR (owned by root) and imports it as REF; the image
 # REF named before (--force) is removed unless something still uses it.
 import() {
-	local dir=$1 ref=$2 old
+	local dir=$1 ref=$2 arch=${3:-} old
+	local archflag=()
+	[ -n "$arch" ] && archflag=(--arch "$arch")
 	old=$("$engine" image inspect --format '{{.Id}}' "$ref" 2>/dev/null || true)
 	tar -C "$dir" --numeric-owner --owner=0 --group=0 -cf "$dir.tar" .
-	"$engine" import --quiet \
+	"$engine" import --quiet "${archflag[@]}" \
 		--change 'ENV PATH=/usr/local/go/bin:/usr/bin:/bin' \
 		--change 'WORKDIR /' \
 		--change 'LABEL gorepro.test-image=true' \
@@ -109,14 +111,19 @@ builder() {
 	made+=("$ref")
 }
 
+# runtime [ARCH]: a runtime image holding nothing static Go binaries need;
+# with ARCH, an image for that architecture (tagged :ARCH), so that a
+# toolchain with "platform": "linux/ARCH" runs its binaries in it (under
+# qemu-user when ARCH is not the host's).
 runtime() {
-	local ref=localhost/gorepro-test/runtime:latest
+	local arch=${1:-} ref=localhost/gorepro-test/runtime:latest
+	[ -n "$arch" ] && ref=localhost/gorepro-test/runtime:$arch
 	if [ "$force" -eq 0 ] && exists "$ref"; then
 		echo "build-test-images: $ref exists (use --force to rebuild)"
 		return
 	fi
 	base "$work/runtime"
-	import "$work/runtime" "$ref"
+	import "$work/runtime" "$ref" "$arch"
 	made+=("$ref")
 }
 
@@ -124,6 +131,7 @@ start=$SECONDS
 builder local
 builder go1.27.3
 runtime
+runtime arm64
 # The local toolchain's image under a stable name, for tests and configs
 # that must not hard-code this machine's Go version.
 local_ref=localhost/gorepro-test/go:$(v=$(GOTOOLCHAIN=local go env GOVERSION); v=${v%% *}; echo "${v#go}")

@@ -23,9 +23,14 @@ type Container struct {
 	EngineHostArch string `json:"engineHostArch"`
 	// Platform is the platform images are pulled and run for, e.g.
 	// "linux/arm64": the config's, else the engine host's native one.
-	Platform string            `json:"platform"`
-	Pull     engine.PullPolicy `json:"pull"`
-	Builder  *engine.Image     `json:"builder"`
+	Platform string `json:"platform"`
+	// BuilderPlatform is the platform the builder image runs on: the
+	// engine host's native one when binaries run in a separate runtime
+	// image (the builder cross-compiles for Platform, as a multi-stage
+	// Dockerfile would), else Platform.
+	BuilderPlatform string            `json:"builderPlatform"`
+	Pull            engine.PullPolicy `json:"pull"`
+	Builder         *engine.Image     `json:"builder"`
 	// Runtime is the image binaries run in; nil when they run in the
 	// builder image.
 	Runtime *engine.Image `json:"runtime,omitempty"`
@@ -51,7 +56,7 @@ func (c *Container) PlatformArch() string {
 }
 
 func (c *Container) identity() string {
-	id := fmt.Sprintf("kind=image engine=%s platform=%s builder=%s", c.EngineName, c.Platform, c.Builder.ID)
+	id := fmt.Sprintf("kind=image engine=%s platform=%s builderPlatform=%s builder=%s", c.EngineName, c.Platform, c.BuilderPlatform, c.Builder.ID)
 	if c.Runtime != nil {
 		id += " runtime=" + c.Runtime.ID
 	}
@@ -87,9 +92,13 @@ func resolveImage(ctx context.Context, r *Resolved, tc config.Toolchain, opts Op
 	if c.Platform == "" {
 		c.Platform = info.HostOS + "/" + info.HostArch
 	}
+	c.BuilderPlatform = c.Platform
+	if tc.RuntimeImage != "" {
+		c.BuilderPlatform = info.HostOS + "/" + info.HostArch
+	}
 	r.Container = c
 	r.HostGOOS, r.HostGOARCH = "linux", c.PlatformArch()
-	if c.Builder, err = eng.Ensure(ctx, tc.Image, pull, c.Platform); err != nil {
+	if c.Builder, err = eng.Ensure(ctx, tc.Image, pull, c.BuilderPlatform); err != nil {
 		r.Reason = imageReason("builder", tc.Image, err)
 		return
 	}
@@ -99,7 +108,7 @@ func resolveImage(ctx context.Context, r *Resolved, tc config.Toolchain, opts Op
 			return
 		}
 	}
-	version, raw, err := eng.GoVersion(ctx, tc.Image, c.Platform)
+	version, raw, err := eng.GoVersion(ctx, tc.Image, c.BuilderPlatform)
 	if err != nil {
 		r.Reason = fmt.Sprintf("cannot run go in %s: %s (is it a Go builder image with go on PATH?)", tc.Image, oneLine(err.Error()))
 		return
