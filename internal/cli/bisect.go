@@ -254,6 +254,11 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 		if err := writeBisect(deps, run.Bisect, opts.JSON); err != nil {
 			return err
 		}
+		if !opts.JSON {
+			if err := writeKnownIssues(deps.Stdout, run.Cells); err != nil {
+				return err
+			}
+		}
 	}
 	return bisectVerdict(ctx, res, searchErr)
 }

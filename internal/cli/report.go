@@ -30,9 +30,23 @@ func writeTableAndAnalysis(w io.Writer, r *results.Run) error {
 	if err := results.WriteTable(w, r.Cells); err != nil {
 		return err
 	}
-	// One line per known upstream issue a crash matches.
+	if err := writeKnownIssues(w, r.Cells); err != nil {
+		return err
+	}
+	if r.Analysis == nil {
+		return nil
+	}
+	if _, err := fmt.Fprintf(w, "\nwhich axes matter: %s\n", r.Analysis.Summary); err != nil {
+		return fmt.Errorf("writing the analysis: %w", err)
+	}
+	return nil
+}
+
+// writeKnownIssues writes one line per known upstream issue that a crash
+// of cells matches, and whether the cell's facts make it the cause.
+func writeKnownIssues(w io.Writer, cells []results.Cell) error {
 	seen := map[string]bool{}
-	for _, c := range r.Cells {
+	for _, c := range cells {
 		for _, k := range c.KnownIssues {
 			line := fmt.Sprintf("known issue: %s (%s) %s — %s", c.Signature, k.Verdict, k.ID, k.URL)
 			if seen[line] {
@@ -43,12 +57,6 @@ func writeTableAndAnalysis(w io.Writer, r *results.Run) error {
 				return fmt.Errorf("writing known issues: %w", err)
 			}
 		}
-	}
-	if r.Analysis == nil {
-		return nil
-	}
-	if _, err := fmt.Fprintf(w, "\nwhich axes matter: %s\n", r.Analysis.Summary); err != nil {
-		return fmt.Errorf("writing the analysis: %w", err)
 	}
 	return nil
 }
