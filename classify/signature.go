@@ -266,7 +266,7 @@ func parseBlocks(lines []string) []block {
 			ended = true
 			continue
 		}
-		name, ok := frameFunc(line)
+		name, ok := FrameFunc(line)
 		if !ok || ended {
 			continue
 		}
@@ -279,9 +279,10 @@ func parseBlocks(lines []string) []block {
 	return blocks
 }
 
-// frameFunc returns the function name of a frame line such as
-// "main.(*T).Run(0xc000010000, {0x4c611c?, 0x0?})" or "main.explode(...)".
-func frameFunc(line string) (string, bool) {
+// FrameFunc returns the function named by a goroutine trace's frame line,
+// such as "main.(*T).Run(0xc000010000, {0x4c611c?, 0x0?})" →
+// "main.(*T).Run", and false for a line that is not a frame.
+func FrameFunc(line string) (string, bool) {
 	if line == "" || line[0] == ' ' || line[0] == '\t' || !strings.HasSuffix(line, ")") {
 		return "", false
 	}

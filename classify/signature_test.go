@@ -144,7 +144,7 @@ func TestFrameFunc(t *testing.T) {
 		{"", "", false},
 	}
 	for _, tt := range tests {
-		name, ok := frameFunc(tt.line)
+		name, ok := FrameFunc(tt.line)
 		assert.Equal(t, tt.ok, ok, tt.line)
 		assert.Equal(t, tt.name, name, tt.line)
 	}

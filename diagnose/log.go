@@ -397,19 +397,11 @@ var partialFrameRE = regexp.MustCompile(`^[A-Za-z_][\w./*()\[\]-]*\(`)
 // initFuncRE matches a package initialiser: "pkg.init" or "pkg.init.0".
 var initFuncRE = regexp.MustCompile(`\.init(\.\d+)?$`)
 
-// frameName returns the function of a frame line.
+// frameName returns the function of a frame line (the line itself when it
+// is not one, e.g. cut before its closing parenthesis).
 func frameName(line string) string {
-	depth := 0
-	for i := len(line) - 1; i >= 0; i-- {
-		switch line[i] {
-		case ')':
-			depth++
-		case '(':
-			depth--
-			if depth == 0 {
-				return line[:i]
-			}
-		}
+	if name, ok := classify.FrameFunc(strings.TrimSpace(line)); ok {
+		return name
 	}
 	return line
 }
