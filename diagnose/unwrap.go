@@ -52,9 +52,6 @@ type source struct {
 	lines []string
 }
 
-// text returns the source's lines joined.
-func (s source) text() string { return strings.Join(s.lines, "\n") + "\n" }
-
 // unwrap removes transport wrapping from data: CRLF, ANSI colour codes,
 // CRI and docker json-file framing (joining partial lines),
 // kubectl --timestamps and --prefix prefixes, compose service prefixes,
