@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gorepro/gorepro/results"
 	"io"
 	"math/bits"
 	"slices"
@@ -27,10 +28,7 @@ type Options struct {
 
 // Boundary is the adjacent pair of candidates (among those not skipped) where
 // the verdict flips.
-type Boundary struct {
-	Before string `json:"before"`
-	After  string `json:"after"`
-}
+type Boundary = results.Boundary
 
 // The directions of a result.
 const (
@@ -40,33 +38,9 @@ const (
 	Fix = "fix"
 )
 
-// Result is the outcome of a [Search].
-type Result struct {
-	// Candidates are the candidates searched, in order.
-	Candidates []string `json:"candidates"`
-	// Probes are the probes in the order they ran.
-	Probes []Probe `json:"probes"`
-	// Skipped lists the candidates judged skip, in candidate order.
-	Skipped []string `json:"skipped"`
-	// Direction is Regression (Before good, After bad) or Fix (Before bad,
-	// After good); "" when undecided.
-	Direction string `json:"direction"`
-	// Boundary is adjacent among the candidates that were not skipped; nil
-	// when the target is flaky or nothing was decided.
-	Boundary *Boundary `json:"boundary"`
-	// Between lists the skipped candidates strictly between Boundary.Before
-	// and Boundary.After: the flip may be at any of them.
-	Between []string `json:"between,omitempty"`
-	// Builds counts the probes that really built a cell (cache hits
-	// excluded), re-confirmations included.
-	Builds int  `json:"builds"`
-	Flaky  bool `json:"flaky"`
-	// FlakyVersions lists the candidates whose probes disagreed.
-	FlakyVersions []string `json:"flakyVersions,omitempty"`
-	// Conclusion is one line, e.g. "fix: first good v1.35.0 (last bad
-	// v1.34.2)" or "flaky: ...".
-	Conclusion string `json:"conclusion"`
-}
+// Result is the outcome of a [Search]: the search part of the record that
+// results.Run stores (results.BisectSearch documents its fields).
+type Result = results.BisectSearch
 
 // Search bisects candidates (ordered, distinct, at least two) with probe as
 // the package documentation describes. It always returns a non-nil Result

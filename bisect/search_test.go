@@ -328,27 +328,27 @@ func TestSearchSkips(t *testing.T) {
 	}{
 		{
 			name: "single skip at the midpoint", n: 9, flip: 6, direction: Regression, skips: []int{4},
-			boundary: Boundary{"v006", "v007"}, skipped: []string{"v005"},
+			boundary: Boundary{Before: "v006", After: "v007"}, skipped: []string{"v005"},
 			conclusion: "regression: first bad v007 (last good v006)",
 		},
 		{
 			name: "cluster of skips", n: 16, flip: 3, direction: Fix, skips: []int{5, 6, 7, 8, 9},
-			boundary: Boundary{"v003", "v004"}, skipped: []string{"v006", "v007", "v008", "v009", "v010"},
+			boundary: Boundary{Before: "v003", After: "v004"}, skipped: []string{"v006", "v007", "v008", "v009", "v010"},
 			conclusion: "fix: first good v004 (last bad v003)",
 		},
 		{
 			name: "skipped endpoints", n: 10, flip: 5, direction: Regression, skips: []int{0, 1, 9},
-			boundary: Boundary{"v005", "v006"}, skipped: []string{"v001", "v002", "v010"},
+			boundary: Boundary{Before: "v005", After: "v006"}, skipped: []string{"v001", "v002", "v010"},
 			conclusion: "regression: first bad v006 (last good v005)",
 		},
 		{
 			name: "skipped at the flip", n: 10, flip: 5, direction: Regression, skips: []int{4, 5},
-			boundary: Boundary{"v004", "v007"}, between: []string{"v005", "v006"}, skipped: []string{"v005", "v006"},
+			boundary: Boundary{Before: "v004", After: "v007"}, between: []string{"v005", "v006"}, skipped: []string{"v005", "v006"},
 			conclusion: "regression between v004 (good) and v007 (bad); skipped in between, the flip may be at any of: v005 v006",
 		},
 		{
 			name: "everything between the endpoints skipped", n: 6, flip: 3, direction: Fix, skips: []int{1, 2, 3, 4},
-			boundary: Boundary{"v001", "v006"}, between: []string{"v002", "v003", "v004", "v005"},
+			boundary: Boundary{Before: "v001", After: "v006"}, between: []string{"v002", "v003", "v004", "v005"},
 			skipped:    []string{"v002", "v003", "v004", "v005"},
 			conclusion: "fix between v001 (bad) and v006 (good); skipped in between, the flip may be at any of: v002 v003 v004 v005",
 		},
@@ -475,7 +475,7 @@ func TestSearchFlaky(t *testing.T) {
 		res, err := Search(context.Background(), f.candidates, f.probe, Options{})
 		require.NoError(t, err)
 		assert.False(t, res.Flaky)
-		assert.Equal(t, &Boundary{"v005", "v006"}, res.Boundary)
+		assert.Equal(t, &Boundary{Before: "v005", After: "v006"}, res.Boundary)
 	})
 }
 

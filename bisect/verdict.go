@@ -10,7 +10,7 @@ import (
 )
 
 // Verdict is the judgement of one probe of a candidate.
-type Verdict string
+type Verdict = results.BisectVerdict
 
 // The three verdicts. Skip means the candidate could not be judged (it did not
 // build, or could not be run) and says nothing about the code.
@@ -210,26 +210,7 @@ func ParseThreshold(s string, runs int) (Threshold, error) {
 }
 
 // Probe is one evaluation of a candidate.
-type Probe struct {
-	// Version is the candidate probed.
-	Version string `json:"version"`
-	// Outcome is the cell's (worst) outcome.
-	Outcome results.Outcome `json:"outcome"`
-	Verdict Verdict         `json:"verdict"`
-	// Signature is the signature of the first bad run, or the cell's.
-	Signature string `json:"signature,omitempty"`
-	// Runs is the number of runs judged, BadRuns how many were bad.
-	Runs    int `json:"runs"`
-	BadRuns int `json:"badRuns"`
-	// Built is true when the prober really built the cell (false for a
-	// cache hit).
-	Built bool `json:"built"`
-	// Confirmation is true for a re-confirmation probe of the boundary.
-	Confirmation bool   `json:"confirmation,omitempty"`
-	CellID       string `json:"cellID,omitempty"`
-	// Reason is the cell's reason: why it was skipped, or why it failed.
-	Reason string `json:"reason,omitempty"`
-}
+type Probe = results.BisectProbe
 
 // Judge turns a finished cell into a probe: Skip when the cell is build-error
 // or unavailable (or has no valid outcome); otherwise each run in

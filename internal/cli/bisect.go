@@ -457,11 +457,7 @@ func bisectRecord(ax axis, cfg *config.Config, badIf string, res *bisect.Result,
 	if res == nil {
 		return nil
 	}
-	var rec results.Bisect
-	data, _ := json.Marshal(res)
-	_ = json.Unmarshal(data, &rec)
-	rec.Axis = ax.name
-	rec.BadIf = badIf
+	rec := results.Bisect{Axis: ax.name, BadIf: badIf, BisectSearch: *res}
 	cover := "off"
 	if cfg.Cover[0] {
 		cover = "on"
@@ -500,7 +496,7 @@ func writeBisect(deps Deps, b *results.Bisect, asJSON bool) error {
 		if p.Confirmation {
 			built += " (confirm)"
 		}
-		rows[i] = []string{p.Version, p.Verdict, string(p.Outcome), fmt.Sprintf("%d/%d", p.BadRuns, p.Runs), built, cmp.Or(p.Signature, p.Reason)}
+		rows[i] = []string{p.Version, string(p.Verdict), string(p.Outcome), fmt.Sprintf("%d/%d", p.BadRuns, p.Runs), built, cmp.Or(p.Signature, p.Reason)}
 	}
 	if err := results.WritePlainTable(deps.Stdout, []string{"VERSION", "VERDICT", "OUTCOME", "BAD", "BUILT", "SIGNATURE"}, rows); err != nil {
 		return err
