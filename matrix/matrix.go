@@ -74,6 +74,13 @@ type Engine struct {
 	Exec    func(context.Context, proc.Cmd) (*proc.Result, error)
 
 	progressMu sync.Mutex
+	// resolved remembers resolved toolchains and hostArch the host's
+	// architecture, so that an Engine run several times (each probe of a
+	// bisection) asks for them once.
+	resolvedMu   sync.Mutex
+	resolved     map[config.Toolchain]*toolchain.Resolved
+	hostArchOnce sync.Once
+	hostArch     string
 	// modCache is the host's GOMODCACHE, asked once per run for container
 	// builds.
 	modCacheOnce sync.Once
@@ -120,7 +127,8 @@ func (e *Engine) Run(ctx context.Context, runID string, w *results.Writer) (*res
 			fmt.Fprintf(e.Progress, "gorepro: WARNING: toolchain %s: %s\n", tc.Name, tc.Warning)
 		}
 	}
-	hostArch := toolchain.HostArch()
+	e.hostArchOnce.Do(func() { e.hostArch = toolchain.HostArch() })
+	hostArch := e.hostArch
 	run.Host.GOARCH = hostArch
 	plans := e.expand(tcs, hostArch)
 	run.Cells = make([]results.Cell, len(plans))
@@ -180,13 +188,19 @@ func (e *Engine) defaults() {
 	}
 }
 
-// resolveAll resolves every configured toolchain, in parallel: a gotoolchain
-// may need a download.
+// resolveAll resolves every configured toolchain, in parallel (a gotoolchain
+// may need a download), once per Engine.
 func (e *Engine) resolveAll(ctx context.Context) ([]*toolchain.Resolved, error) {
 	tcs := make([]*toolchain.Resolved, len(e.Config.Toolchains))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(e.Jobs)
 	for i, tc := range e.Config.Toolchains {
+		e.resolvedMu.Lock()
+		tcs[i] = e.resolved[tc]
+		e.resolvedMu.Unlock()
+		if tcs[i] != nil {
+			continue
+		}
 		g.Go(func() error {
 			tcs[i] = e.Resolve(gctx, tc)
 			return nil
@@ -195,6 +209,14 @@ func (e *Engine) resolveAll(ctx context.Context) ([]*toolchain.Resolved, error) 
 	_ = g.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("resolving toolchains: %w", err)
+	}
+	e.resolvedMu.Lock()
+	defer e.resolvedMu.Unlock()
+	if e.resolved == nil {
+		e.resolved = map[config.Toolchain]*toolchain.Resolved{}
+	}
+	for i, tc := range e.Config.Toolchains {
+		e.resolved[tc] = tcs[i]
 	}
 	return tcs, nil
 }

@@ -218,8 +218,12 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	}
 	run := &results.Run{SchemaVersion: results.SchemaVersion, ID: runID, GoreproVersion: deps.Version, Started: time.Now().UTC(), Config: cfg.Path}
 	cells := map[string]results.Cell{} // by version, the latest probe
+	localVersion := ""                 // the go on PATH, which provides its own version on the go axis
+	if ax.kind == "go" {
+		localVersion = localGoVersion()
+	}
 	probe := func(ctx context.Context, v string, fresh bool) (bisect.Probe, error) {
-		pc, err := probeConfig(cfg, ax, v)
+		pc, err := probeConfig(cfg, ax, v, localVersion)
 		if err != nil {
 			return bisect.Probe{Version: v, Verdict: bisect.Skip, Outcome: results.Unavailable, Reason: err.Error()}, nil
 		}
@@ -280,7 +284,7 @@ func confirmCount(n int) int {
 }
 
 // probeConfig is the one-cell config of a probe of version v.
-func probeConfig(cfg *config.Config, ax axis, v string) (*config.Config, error) {
+func probeConfig(cfg *config.Config, ax axis, v, localVersion string) (*config.Config, error) {
 	pc := *cfg
 	switch ax.kind {
 	case "protobuf":
@@ -302,21 +306,21 @@ func probeConfig(cfg *config.Config, ax axis, v string) (*config.Config, error) 
 		}
 		pc.Toolchains = []config.Toolchain{tc}
 	case "go":
-		pc.Toolchains = []config.Toolchain{goToolchain(cfg, v)}
+		pc.Toolchains = []config.Toolchain{goToolchain(cfg, v, localVersion)}
 	}
 	return &pc, nil
 }
 
 // goToolchain is the toolchain that provides Go version v: a configured
-// gotoolchain or local/goroot toolchain of that version, else a gotoolchain
-// fetched by the go command.
-func goToolchain(cfg *config.Config, v string) config.Toolchain {
+// gotoolchain of that version, the local go when it is localVersion, else a
+// gotoolchain fetched by the go command.
+func goToolchain(cfg *config.Config, v, localVersion string) config.Toolchain {
 	for _, tc := range cfg.Toolchains {
 		if tc.Kind == config.KindGotoolchain && tc.Version == v {
 			return tc
 		}
 	}
-	if localGoVersion() == v {
+	if localVersion == v {
 		return config.Toolchain{Name: "local", Kind: config.KindLocal}
 	}
 	return config.Toolchain{Name: v, Kind: config.KindGotoolchain, Version: v}
