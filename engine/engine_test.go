@@ -148,7 +148,7 @@ func TestPodman(t *testing.T) {
 
 	t.Run("GoVersion", func(t *testing.T) {
 		t.Parallel()
-		version, raw, err := e.GoVersion(ctx, builderImage(), "")
+		version, raw, _, err := e.GoVersion(ctx, builderImage(), "")
 		require.NoError(t, err)
 		assert.Equal(t, strings.Fields(runtime.Version())[0], version)
 		assert.Equal(t, runtime.Version(), raw)

@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -320,29 +322,40 @@ func (e *Engine) RemoveContainers(ctx context.Context, names ...string) error {
 	return errors.Join(errs...)
 }
 
-// GoVersion asks the go command inside image for its version: `go env
-// GOVERSION` (falling back to `go version`) with --network=none and
-// GOTOOLCHAIN=local, so the image's own go answers. version is "go1.25.3"
-// without experiment suffixes; raw is the whole answer ("go1.25.3
-// X:nocoverageredesign").
-func (e *Engine) GoVersion(ctx context.Context, image, platform string) (version, raw string, err error) {
+// ReportedGoEnv returns the `go env` variables recorded for every
+// toolchain: the ones a Go bug report asks about because they change the
+// code the compiler emits or how the go command picks a toolchain.
+func ReportedGoEnv() []string {
+	return []string{"GOARCH", "GOAMD64", "GOARM64", "CGO_ENABLED", "GOFLAGS", "GOEXPERIMENT", "GOTOOLCHAIN"}
+}
+
+// GoVersion asks the go command inside image for its version and the
+// ReportedGoEnv variables: `go env -json GOVERSION ...` (falling back to `go
+// version`, which gives no env) with --network=none and GOTOOLCHAIN=local, so
+// the image's own go answers. version is "go1.25.3" without experiment
+// suffixes; raw is the whole answer ("go1.25.3 X:nocoverageredesign").
+// GOTOOLCHAIN in env is the "local" the query forces; the image's own
+// setting is in its config's Env.
+func (e *Engine) GoVersion(ctx context.Context, image, platform string) (version, raw string, env map[string]string, err error) {
 	spec := RunSpec{
-		Image: image, Platform: platform, Entrypoint: "go", Args: []string{"env", "GOVERSION"},
+		Image: image, Platform: platform, Entrypoint: "go", Args: append([]string{"env", "-json", "GOVERSION"}, ReportedGoEnv()...),
 		Network: "none", Env: []string{"GOTOOLCHAIN=local"}, Timeout: queryTimeout, Cap: queryCap,
 	}
 	res, err := e.Run(ctx, spec)
 	if err != nil {
-		return "", "", err
+		return "", "", nil, err
 	}
 	if res.ExitCode == 0 {
-		if line := lastLine(res.Output); strings.HasPrefix(line, "go") && !strings.HasPrefix(line, "go version") {
-			return strings.Fields(line)[0], line, nil
+		if vars, ok := parseGoEnvJSON(res.Output); ok && strings.HasPrefix(vars["GOVERSION"], "go") {
+			raw := strings.TrimSpace(vars["GOVERSION"])
+			delete(vars, "GOVERSION")
+			return strings.Fields(raw)[0], raw, vars, nil
 		}
 	}
 	spec.Args = []string{"version"}
 	res2, err := e.Run(ctx, spec)
 	if err != nil {
-		return "", "", err
+		return "", "", nil, err
 	}
 	line := lastLine(res2.Output)
 	if res2.ExitCode == 0 && strings.HasPrefix(line, "go version go") {
@@ -350,10 +363,24 @@ func (e *Engine) GoVersion(ctx context.Context, image, platform string) (version
 		if len(fields) > 1 {
 			fields = fields[:len(fields)-1] // the os/arch
 		}
-		return fields[0], strings.Join(fields, " "), nil
+		return fields[0], strings.Join(fields, " "), nil, nil
 	}
-	return "", "", fmt.Errorf("go version of %s: go env GOVERSION: exit %d: %s; go version: exit %d: %s",
+	return "", "", nil, fmt.Errorf("go version of %s: go env GOVERSION: exit %d: %s; go version: exit %d: %s",
 		image, res.ExitCode, firstLine(res.Output), res2.ExitCode, firstLine(res2.Output))
+}
+
+// parseGoEnvJSON parses the JSON object `go env -json` printed, skipping
+// any engine warnings around it.
+func parseGoEnvJSON(out []byte) (map[string]string, bool) {
+	start, end := bytes.IndexByte(out, '{'), bytes.LastIndexByte(out, '}')
+	if start < 0 || end < start {
+		return nil, false
+	}
+	vars := map[string]string{}
+	if err := json.Unmarshal(out[start:end+1], &vars); err != nil {
+		return nil, false
+	}
+	return vars, true
 }
 
 // lastLine returns the last non-empty line of out that is not an engine

@@ -130,6 +130,7 @@ func (e *Engine) Run(ctx context.Context, runID string, w *results.Writer) (*res
 	e.hostArchOnce.Do(func() { e.hostArch = toolchain.HostArch() })
 	hostArch := e.hostArch
 	run.Host.GOARCH = hostArch
+	run.Toolchains = toolchainInfo(tcs, hostArch)
 	plans := e.expand(tcs, hostArch)
 	run.Cells = make([]results.Cell, len(plans))
 
@@ -348,6 +349,27 @@ func baseCell(p plan, hostArch string) results.Cell {
 		HostArch:      hostArch,
 		GOOS:          "linux",
 	}
+}
+
+// toolchainInfo is what the run records about its resolved toolchains.
+func toolchainInfo(tcs []*toolchain.Resolved, hostArch string) []results.Toolchain {
+	out := make([]results.Toolchain, len(tcs))
+	for i, tc := range tcs {
+		out[i] = results.Toolchain{
+			Name:        tc.Name,
+			Kind:        tc.Kind,
+			GoVersion:   tc.GoVersion,
+			Experiments: tc.Experiments,
+			GOROOT:      tc.GOROOT,
+			HostArch:    hostArch,
+			GoEnv:       tc.GoEnv,
+			Available:   tc.Available,
+			Reason:      tc.Reason,
+			Warning:     tc.Warning,
+			Container:   containerInfo(tc.Container),
+		}
+	}
+	return out
 }
 
 // containerInfo is the provenance recorded with every cell of an image

@@ -70,6 +70,62 @@ type Run struct {
 	Bisect *Bisect `json:"bisect,omitempty"`
 	// Analysis says which axes changed the outcome (see Analyze).
 	Analysis *Analysis `json:"analysis,omitempty"`
+	// Toolchains are what the run's toolchains resolved to, in config
+	// order: Go version, GOROOT, relevant go env, engine and images.
+	Toolchains []Toolchain `json:"toolchains,omitempty"`
+	// Shard is set when the run built only its share of the matrix
+	// (`gorepro matrix --shard k/n`).
+	Shard *Shard `json:"shard,omitempty"`
+	// Runners are the runs a merged run was made of (`gorepro merge`), one
+	// per input, in the order given.
+	Runners []Runner `json:"runners,omitempty"`
+}
+
+// Toolchain is what one configured toolchain resolved to on the machine
+// that ran the matrix.
+type Toolchain struct {
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+	// GoVersion is the release ("go1.26.8"); Experiments any GOEXPERIMENT
+	// suffix of the version string.
+	GoVersion   string `json:"goVersion,omitempty"`
+	Experiments string `json:"experiments,omitempty"`
+	GOROOT      string `json:"goroot,omitempty"`
+	// HostArch is the architecture of the machine that resolved it (of
+	// the runner, in a merged run).
+	HostArch string `json:"hostArch,omitempty"`
+	// GoEnv holds GOARCH, GOAMD64, GOARM64, CGO_ENABLED, GOFLAGS,
+	// GOEXPERIMENT and GOTOOLCHAIN as the toolchain's go command reports
+	// them (builds then set GOARCH, CGO_ENABLED and GOFLAGS per cell).
+	GoEnv map[string]string `json:"goEnv,omitempty"`
+	// Available and Reason say whether the toolchain could be used.
+	Available bool   `json:"available"`
+	Reason    string `json:"reason,omitempty"`
+	Warning   string `json:"warning,omitempty"`
+	// Container is the engine and images of a kind image toolchain.
+	Container *Container `json:"container,omitempty"`
+}
+
+// Shard says which share of the matrix a run built: Index of Count (1-based),
+// Assigned of the matrix's Total cells.
+type Shard struct {
+	Index    int `json:"index"`
+	Count    int `json:"count"`
+	Assigned int `json:"assigned"`
+	Total    int `json:"total"`
+}
+
+// Runner is one input of a merged run: which run it was, where it ran and
+// which shard it held.
+type Runner struct {
+	RunID string `json:"runID"`
+	// Source is the path the run was merged from.
+	Source   string    `json:"source"`
+	Host     Host      `json:"host"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	Shard    *Shard    `json:"shard,omitempty"`
+	Cells    int       `json:"cells"`
 }
 
 // Host describes the machine the matrix ran on.

@@ -108,12 +108,18 @@ func resolveImage(ctx context.Context, r *Resolved, tc config.Toolchain, opts Op
 			return
 		}
 	}
-	version, raw, err := eng.GoVersion(ctx, tc.Image, c.BuilderPlatform)
+	version, raw, goEnv, err := eng.GoVersion(ctx, tc.Image, c.BuilderPlatform)
 	if err != nil {
 		r.Reason = fmt.Sprintf("cannot run go in %s: %s (is it a Go builder image with go on PATH?)", tc.Image, oneLine(err.Error()))
 		return
 	}
 	c.GoVersionRaw = raw
+	r.GoEnv = goEnv
+	if r.GoEnv != nil {
+		// The query forced GOTOOLCHAIN=local; builds do too, but what the
+		// image itself sets is what its users get.
+		r.GoEnv["GOTOOLCHAIN"] = imageEnv(c.Builder.Env, "GOTOOLCHAIN")
+	}
 	r.GoVersion, r.Experiments = SplitVersion(version)
 	// Inside the container the go command must never switch toolchains.
 	r.Env = []string{"GOTOOLCHAIN=local"}
@@ -141,4 +147,14 @@ func oneLine(s string) string {
 		s = s[:i]
 	}
 	return s
+}
+
+// imageEnv is the value of name in an image's config Env, or "".
+func imageEnv(env []string, name string) string {
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok {
+			return v
+		}
+	}
+	return ""
 }

@@ -54,6 +54,11 @@ type Resolved struct {
 	// Container describes the engine and images of a kind image
 	// toolchain.
 	Container *Container `json:"container,omitempty"`
+	// GoEnv holds the engine.ReportedGoEnv variables as the toolchain's go
+	// command reports them with the toolchain's Env (and GOFLAGS cleared,
+	// as builds do), e.g. GOAMD64 "v1", CGO_ENABLED "1". Builds set GOARCH,
+	// CGO_ENABLED and GOFLAGS per cell (see each cell's reproduce env).
+	GoEnv map[string]string `json:"goEnv,omitempty"`
 	// Identity is a stable string for cache keys; it changes when the
 	// toolchain is replaced (kind, version, GOROOT, size and modification
 	// time of the go binary and of GOROOT/VERSION).
@@ -83,6 +88,8 @@ type goEnv struct {
 	GOROOT     string
 	GOHOSTOS   string
 	GOHOSTARCH string
+	// Reported are the engine.ReportedGoEnv variables.
+	Reported map[string]string `json:"-"`
 }
 
 // Resolve finds out what tc is. It never fails: a toolchain that cannot be
@@ -197,6 +204,7 @@ func (r *Resolved) fill(env *goEnv) {
 	r.GOROOT = env.GOROOT
 	r.HostGOOS = env.GOHOSTOS
 	r.HostGOARCH = env.GOHOSTARCH
+	r.GoEnv = env.Reported
 	r.Available = true
 }
 
@@ -228,7 +236,7 @@ func runGoEnv(ctx context.Context, goCmd string, set []string, timeout time.Dura
 	// GOFLAGS is cleared so a user setting cannot break or change the query.
 	env := proc.Environ(nil, append([]string{"GOFLAGS="}, set...)...)
 	res, err := proc.Run(ctx, proc.Cmd{
-		Argv:    []string{goCmd, "env", "-json", "GOVERSION", "GOROOT", "GOHOSTOS", "GOHOSTARCH"},
+		Argv:    append([]string{goCmd, "env", "-json", "GOVERSION", "GOROOT", "GOHOSTOS", "GOHOSTARCH"}, engine.ReportedGoEnv()...),
 		Env:     env,
 		Timeout: timeout,
 		Dir:     os.TempDir(), // outside any module or workspace whose go line could interfere
@@ -251,6 +259,13 @@ func runGoEnv(ctx context.Context, goCmd string, set []string, timeout time.Dura
 	var e goEnv
 	if err := json.Unmarshal(res.Output, &e); err != nil {
 		return nil, fmt.Sprintf("%s env printed something that is not JSON (%v): %s", goCmd, err, FirstLines(res.Output, 1))
+	}
+	var all map[string]string
+	if err := json.Unmarshal(res.Output, &all); err == nil {
+		e.Reported = map[string]string{}
+		for _, name := range engine.ReportedGoEnv() {
+			e.Reported[name] = all[name]
+		}
 	}
 	if e.GOVERSION == "" || e.GOROOT == "" {
 		return nil, fmt.Sprintf("%s env did not report GOVERSION and GOROOT; is it a Go 1.21 or later go command?", goCmd)
