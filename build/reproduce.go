@@ -1,36 +1,17 @@
 package build
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/gorepro/gorepro/results"
 )
 
-// urlUserinfo matches the user information of URLs ("scheme://user:pass@").
-var urlUserinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s,|'"]+@`)
+// Redact replaces the credentials in URLs found in s with REDACTED (see
+// results.Redact).
+func Redact(s string) string { return results.Redact(s) }
 
-// secretName matches environment variable names whose values are secrets.
-var secretName = regexp.MustCompile(`(?i)(TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|PRIVATE_KEY|AUTH)`)
-
-// Redact replaces the credentials in URLs found in s with REDACTED:
-// "GOPROXY=https://user:token@host/path" becomes
-// "GOPROXY=https://REDACTED@host/path". Lists such as GOPROXY's
-// ("a,b|direct") are handled element by element.
-func Redact(s string) string {
-	return urlUserinfo.ReplaceAllString(s, "${1}REDACTED@")
-}
-
-// RedactEnv redacts a KEY=VALUE string: URLs as Redact does, and the whole
-// value when the name looks like it holds a secret (GITHUB_TOKEN,
-// NPM_PASSWORD, ...).
-func RedactEnv(kv string) string {
-	k, v, ok := strings.Cut(kv, "=")
-	if ok && v != "" && secretName.MatchString(k) {
-		return k + "=REDACTED"
-	}
-	return Redact(kv)
-}
+// RedactEnv redacts a KEY=VALUE string (see results.RedactEnv).
+func RedactEnv(kv string) string { return results.RedactEnv(kv) }
 
 // reproduce describes a build for a person to redo it: dir, the variables
 // gorepro set and the argv, all redacted, and a shell script doing the same.

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -35,6 +34,15 @@ const (
 	// committed yet.
 	incompletePrefix = ".incomplete-"
 )
+
+// storedReports are the reports Commit writes into every run directory.
+func storedReports() []struct{ name, format string } {
+	return []struct{ name, format string }{
+		{JSONFile, "json"},
+		{MarkdownFile, "markdown"},
+		{JUnitFile, "junit"},
+	}
+}
 
 // Store is a results directory (gorepro's --out, "results" by default). Each
 // committed run is a subdirectory named by its run ID; LatestLink points at the
@@ -151,17 +159,11 @@ func (w *Writer) Commit(run *Run) (string, error) {
 	if run.SchemaVersion == 0 {
 		run.SchemaVersion = SchemaVersion
 	}
-	reports := []struct {
-		name  string
-		write func(io.Writer, *Run) error
-	}{
-		{JSONFile, WriteJSON},
-		{MarkdownFile, WriteMarkdown},
-		{JUnitFile, WriteJUnit},
-	}
-	for _, report := range reports {
+	files := os.DirFS(w.dir)
+	for _, report := range storedReports() {
+		render, _ := RendererFor(report.format)
 		var buf bytes.Buffer
-		if err := report.write(&buf, run); err != nil {
+		if err := render(&buf, run, files); err != nil {
 			return "", fmt.Errorf("rendering %s: %w", report.name, err)
 		}
 		if err := writeFileAtomic(filepath.Join(w.dir, report.name), buf.Bytes()); err != nil {

@@ -259,7 +259,7 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 			return err
 		}
 		if !opts.JSON {
-			if err := writeKnownIssues(deps.Stdout, run.Cells); err != nil {
+			if err := results.WriteKnownIssues(deps.Stdout, run.Cells); err != nil {
 				return err
 			}
 		}

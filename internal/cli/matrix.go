@@ -73,9 +73,9 @@ or configuration error, 3 when nothing could run, 130 when interrupted.`,
 	f.BoolVar(&opts.NoCache, "no-cache", false, "build and run every cell even if an identical one is cached")
 	f.BoolVar(&opts.Rebuild, "rebuild", false, "with --no-cache, also relink binaries the go command finds up to date")
 	f.BoolVar(&opts.JSON, "json", false, "print the results document as JSON on stdout (same as --format json)")
-	f.StringVar(&opts.Format, "format", "table", "stdout format: table, markdown, json or junit")
+	f.StringVar(&opts.Format, "format", "text", "stdout format: "+formatList())
 	f.StringVar(&opts.FailOn, "fail-on", "crash", "exit 1 when a cell is: crash, any (any outcome but pass or unavailable) or none")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"table", "markdown", "json", "junit"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(results.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"crash", "any", "none"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("engine", cobra.FixedCompletions([]string{"podman", "docker"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("pull", cobra.FixedCompletions([]string{"never", "missing", "always"}, cobra.ShellCompDirectiveNoFileComp))
@@ -87,8 +87,8 @@ func (o *MatrixOptions) validate() error {
 	if o.JSON {
 		o.Format = "json"
 	}
-	if _, ok := writerFor(o.Format); !ok {
-		return &UsageError{Err: fmt.Errorf("--format: unknown format %q (valid: table, markdown, json, junit)", o.Format)}
+	if _, err := rendererFor(o.Format); err != nil {
+		return err
 	}
 	switch o.FailOn {
 	case "crash", "any", "none":
@@ -174,8 +174,8 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 	if err != nil {
 		return fmt.Errorf("writing results: %w", err)
 	}
-	render, _ := writerFor(opts.Format)
-	if err := render(deps.Stdout, run); err != nil {
+	render, _ := rendererFor(opts.Format)
+	if err := render(deps.Stdout, run, os.DirFS(dir)); err != nil {
 		return err
 	}
 	summarize(deps, run, dir)

@@ -2,63 +2,25 @@ package cli
 
 import (
 	"fmt"
-	"io"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/gorepro/gorepro/results"
 )
 
-// writerFor returns the renderer of a stdout format.
-func writerFor(format string) (func(io.Writer, *results.Run) error, bool) {
-	switch format {
-	case "table":
-		return writeTableAndAnalysis, true
-	case "markdown":
-		return results.WriteMarkdown, true
-	case "json":
-		return results.WriteJSON, true
-	case "junit":
-		return results.WriteJUnit, true
-	}
-	return nil, false
-}
+// formatList is the report formats for help texts and errors.
+func formatList() string { return strings.Join(results.Formats(), ", ") }
 
-// writeTableAndAnalysis writes the table of r's cells and, when r has an
-// analysis, a line saying which axes matter.
-func writeTableAndAnalysis(w io.Writer, r *results.Run) error {
-	if err := results.WriteTable(w, r.Cells); err != nil {
-		return err
+// rendererFor returns the renderer of a --format value, or a usage error
+// naming the valid ones.
+func rendererFor(format string) (results.Renderer, error) {
+	render, ok := results.RendererFor(format)
+	if !ok {
+		return nil, &UsageError{Err: fmt.Errorf("--format: unknown format %q (valid: %s)", format, formatList())}
 	}
-	if err := writeKnownIssues(w, r.Cells); err != nil {
-		return err
-	}
-	if r.Analysis == nil {
-		return nil
-	}
-	if _, err := fmt.Fprintf(w, "\nwhich axes matter: %s\n", r.Analysis.Summary); err != nil {
-		return fmt.Errorf("writing the analysis: %w", err)
-	}
-	return nil
-}
-
-// writeKnownIssues writes one line per known upstream issue that a crash
-// of cells matches, and whether the cell's facts make it the cause.
-func writeKnownIssues(w io.Writer, cells []results.Cell) error {
-	seen := map[string]bool{}
-	for _, c := range cells {
-		for _, k := range c.KnownIssues {
-			line := fmt.Sprintf("known issue: %s (%s) %s — %s", c.Signature, k.Verdict, k.ID, k.URL)
-			if seen[line] {
-				continue
-			}
-			seen[line] = true
-			if _, err := fmt.Fprintf(w, "%s\n", line); err != nil {
-				return fmt.Errorf("writing known issues: %w", err)
-			}
-		}
-	}
-	return nil
+	return render, nil
 }
 
 // ReportOptions are the parsed flags of `gorepro report`.
@@ -72,7 +34,7 @@ func NewCmdReport(deps Deps, runF func(*cobra.Command, *ReportOptions) error) *c
 	opts := &ReportOptions{}
 	cmd := &cobra.Command{
 		Use:   "report [run-dir | results.json | results-root]",
-		Short: "Render a stored run as a table, Markdown, JSON or JUnit",
+		Short: "Render a stored run (matrix or bisect) as text, Markdown, JSON, JUnit or HTML",
 		Long: `Render a run stored by 'gorepro matrix'. The argument is a run directory, its
 results.json, or a results root (its latest run is used); default results/latest.`,
 		Example: "  gorepro report --format markdown > report.md\n  gorepro report results/20261127T113000Z-3f2a --format junit",
@@ -85,21 +47,21 @@ results.json, or a results root (its latest run is used); default results/latest
 			if runF != nil {
 				return runF(cmd, opts)
 			}
-			render, ok := writerFor(opts.Format)
-			if !ok {
-				return &UsageError{Err: fmt.Errorf("--format: unknown format %q (valid: table, markdown, json, junit)", opts.Format)}
+			render, err := rendererFor(opts.Format)
+			if err != nil {
+				return err
 			}
-			run, _, err := results.Load(opts.Path)
+			run, dir, err := results.Load(opts.Path)
 			if err != nil {
 				return err
 			}
 			if run.Analysis == nil { // recorded before gorepro analysed runs
 				run.Analysis = results.Analyze(run.Cells)
 			}
-			return render(deps.Stdout, run)
+			return render(deps.Stdout, run, os.DirFS(dir))
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "table", "table, markdown, json or junit")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"table", "markdown", "json", "junit"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "report format: "+formatList())
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(results.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }

@@ -1,0 +1,72 @@
+package results
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+)
+
+// Renderer writes a run in one report format. files is the run directory
+// (its cells/ logs and sources, as recorded in each Cell), or nil when the
+// run has none at hand; renderers that quote logs then leave them out.
+type Renderer func(w io.Writer, run *Run, files fs.FS) error
+
+// Formats lists the report formats gorepro renders, in the order help
+// texts show them.
+func Formats() []string {
+	return []string{"text", "markdown", "json", "junit"}
+}
+
+// RendererFor returns the renderer of format (one of Formats; "table" is
+// another name for "text").
+func RendererFor(format string) (Renderer, bool) {
+	switch format {
+	case "text", "table":
+		return func(w io.Writer, run *Run, _ fs.FS) error { return WriteText(w, run) }, true
+	case "markdown":
+		return func(w io.Writer, run *Run, _ fs.FS) error { return WriteMarkdown(w, run) }, true
+	case "json":
+		return func(w io.Writer, run *Run, _ fs.FS) error { return WriteJSON(w, run) }, true
+	case "junit":
+		return func(w io.Writer, run *Run, _ fs.FS) error { return WriteJUnit(w, run) }, true
+	}
+	return nil, false
+}
+
+// WriteText writes what a terminal shows of run: the table of its cells,
+// one line per known upstream issue a crash matches and, when the run has
+// an analysis, which axes matter.
+func WriteText(w io.Writer, run *Run) error {
+	if err := WriteTable(w, run.Cells); err != nil {
+		return err
+	}
+	if err := WriteKnownIssues(w, run.Cells); err != nil {
+		return err
+	}
+	if run.Analysis == nil {
+		return nil
+	}
+	if _, err := fmt.Fprintf(w, "\nwhich axes matter: %s\n", run.Analysis.Summary); err != nil {
+		return fmt.Errorf("writing the analysis: %w", err)
+	}
+	return nil
+}
+
+// WriteKnownIssues writes one line per known upstream issue that a crash
+// of cells matches, and whether the cell's facts make it the cause.
+func WriteKnownIssues(w io.Writer, cells []Cell) error {
+	seen := map[string]bool{}
+	for _, c := range cells {
+		for _, k := range c.KnownIssues {
+			line := fmt.Sprintf("known issue: %s (%s) %s — %s", c.Signature, k.Verdict, k.ID, k.URL)
+			if seen[line] {
+				continue
+			}
+			seen[line] = true
+			if _, err := fmt.Fprintf(w, "%s\n", line); err != nil {
+				return fmt.Errorf("writing known issues: %w", err)
+			}
+		}
+	}
+	return nil
+}
