@@ -14,7 +14,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/gorepro/gorepro/engine"
 	"io"
 	"maps"
 	"os"
@@ -34,7 +33,9 @@ import (
 	"github.com/gorepro/gorepro/classify"
 	"github.com/gorepro/gorepro/config"
 	"github.com/gorepro/gorepro/emulation"
+	"github.com/gorepro/gorepro/engine"
 	"github.com/gorepro/gorepro/internal/proc"
+	"github.com/gorepro/gorepro/internal/progress"
 	"github.com/gorepro/gorepro/repro"
 	"github.com/gorepro/gorepro/results"
 	"github.com/gorepro/gorepro/toolchain"
@@ -56,8 +57,12 @@ type Engine struct {
 	Relink  bool
 	// Jobs bounds how many cells are built and run at once.
 	Jobs int
-	// Progress receives one line per finished cell (stderr in the CLI).
+	// Progress receives warnings and, unless Reporter is set, one line
+	// per finished cell (stderr in the CLI).
 	Progress io.Writer
+	// Reporter is told when cells start and finish; nil means a
+	// progress.Reporter in line mode on Progress.
+	Reporter Reporter
 	// Version is gorepro's version, recorded in the results.
 	Version string
 
@@ -73,7 +78,6 @@ type Engine struct {
 	Build   func(context.Context, build.Spec) *build.Result
 	Exec    func(context.Context, proc.Cmd) (*proc.Result, error)
 
-	progressMu sync.Mutex
 	// resolved remembers resolved toolchains and hostArch the host's
 	// architecture, so that an Engine run several times (each probe of a
 	// bisection) asks for them once.
@@ -87,10 +91,23 @@ type Engine struct {
 	modCache     string
 }
 
+// Reporter follows the cells of a run (progress.Reporter draws them).
+type Reporter interface {
+	// Begin is called at the start of every Run with its number of cells.
+	Begin(total int)
+	// CellStarted is called when a cell starts (to be built, run or taken
+	// from the cache); name is a short name for people.
+	CellStarted(id, name string)
+	// CellFinished is called once per cell of the run, in the order they
+	// finish, also for cells that never started (interrupted).
+	CellFinished(id string, c results.Cell)
+}
+
 // plan is one cell before it runs.
 type plan struct {
 	index    int
 	id       string
+	name     string // short name: the axes that vary in this run
 	tc       *toolchain.Resolved
 	target   config.Target
 	protobuf string
@@ -139,24 +156,20 @@ func (e *Engine) Run(ctx context.Context, runID string, w *results.Writer) (*res
 		return nil, err
 	}
 
+	e.Reporter.Begin(len(plans))
 	g, gctx := errgroup.WithContext(context.WithoutCancel(ctx))
 	g.SetLimit(e.Jobs)
-	var finished int
-	var mu sync.Mutex
 	for _, p := range plans {
 		g.Go(func() error {
 			var cell results.Cell
 			if ctx.Err() != nil {
 				cell = e.interrupted(p, hostArch)
 			} else {
+				e.Reporter.CellStarted(p.id, p.name)
 				cell = e.runCell(ctx, p, hostArch, sources[p.target.Name], w)
 			}
 			run.Cells[p.index] = cell
-			mu.Lock()
-			finished++
-			n := finished
-			mu.Unlock()
-			e.progress(n, len(plans), cell)
+			e.Reporter.CellFinished(p.id, cell)
 			return gctx.Err()
 		})
 	}
@@ -172,6 +185,9 @@ func (e *Engine) defaults() {
 	}
 	if e.Progress == nil {
 		e.Progress = io.Discard
+	}
+	if e.Reporter == nil {
+		e.Reporter = progress.New(e.Progress, progress.Options{})
 	}
 	if e.Resolve == nil {
 		if e.Engines == nil {
@@ -252,7 +268,45 @@ func (e *Engine) expand(tcs []*toolchain.Resolved, hostArch string) []plan {
 			}
 		}
 	}
+	nameCells(plans)
 	return plans
+}
+
+// nameCells gives each cell a short name for the live status line: the
+// values of the axes that vary in this run, and always the target; a run of
+// one cell (a bisection probe) names every axis.
+func nameCells(plans []plan) {
+	distinct := func(f func(plan) string) bool {
+		for _, p := range plans[min(1, len(plans)):] {
+			if f(p) != f(plans[0]) {
+				return true
+			}
+		}
+		return len(plans) == 1
+	}
+	tcs := distinct(func(p plan) string { return p.tc.Name })
+	pbs := distinct(func(p plan) string { return p.protobuf })
+	covers := distinct(func(p plan) string { return fmt.Sprint(p.cover) })
+	archs := distinct(func(p plan) string { return p.goarch })
+	for i, p := range plans {
+		var parts []string
+		if tcs {
+			parts = append(parts, p.tc.Name)
+		}
+		if pbs && p.protobuf != "" {
+			parts = append(parts, p.protobuf)
+		}
+		if covers && p.cover {
+			parts = append(parts, "cover")
+		} else if covers {
+			parts = append(parts, "nocover")
+		}
+		parts = append(parts, p.target.Name)
+		if archs {
+			parts = append(parts, p.goarch)
+		}
+		plans[i].name = strings.Join(parts, " ")
+	}
 }
 
 // hostModCache is the host's module cache, for the builds of image
@@ -811,53 +865,6 @@ func explainStartError(err error, binArch, hostArch string) error {
 		return fmt.Errorf("cannot run the %s binary on this %s host: no emulator is registered for %s (install qemu-user-static and register it with binfmt_misc, or build for the native arch): %w", binArch, hostArch, binArch, err)
 	}
 	return fmt.Errorf("running the binary: %w", err)
-}
-
-func (e *Engine) progress(n, total int, c results.Cell) {
-	e.progressMu.Lock()
-	defer e.progressMu.Unlock()
-	cover := "off"
-	if c.Cover {
-		cover = "on"
-	}
-	width := len(fmt.Sprint(total))
-	line := fmt.Sprintf("[%*d/%d] %s %s protobuf=%s cover=%s %s %s/%s: %s", width, n, total,
-		c.Toolchain, dash(c.GoVersion), c.Protobuf, cover, c.Target, dash(c.BinaryArch), c.HostArch, c.Outcome)
-	if c.Runs > 0 {
-		line += fmt.Sprintf(" %d/%d", countOutcome(c), c.Runs)
-	}
-	if c.Flaky {
-		line += " (flaky)"
-	}
-	if c.Signature != "" {
-		line += " " + c.Signature
-	} else if c.Reason != "" && c.Outcome != results.Pass {
-		line += " — " + c.Reason
-	}
-	switch {
-	case c.Cached:
-		line += " (cached)"
-	case c.Outcome != results.Unavailable:
-		line += fmt.Sprintf(" (build %.1fs, run %.1fs)", c.BuildSeconds, c.RunSeconds)
-	}
-	fmt.Fprintln(e.Progress, line)
-}
-
-func countOutcome(c results.Cell) int {
-	n := 0
-	for _, r := range c.RunResults {
-		if r.Outcome == c.Outcome {
-			n++
-		}
-	}
-	return n
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 func round(s float64) float64 {

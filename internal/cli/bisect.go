@@ -40,7 +40,7 @@ type BisectOptions struct {
 	BadIf, BadThreshold                      string
 	Confirm                                  int
 	Out, CacheDir                            string
-	NoCache, JSON                            bool
+	NoCache, JSON, Quiet                     bool
 	Engine, Pull                             string
 }
 
@@ -65,7 +65,12 @@ in results.json and results.md.
 
 Exit status: 0 boundary found, 1 flaky or undecided, 2 usage or configuration
 error (including endpoints that do not differ), 3 infrastructure error (module
-proxy unreachable); probes done so far are kept.`,
+proxy unreachable); probes done so far are kept.
+
+Progress goes to stderr: each probe's cell line and verdict line. On a terminal
+the cell being probed is also shown on a status line redrawn in place, and
+outcomes are coloured unless NO_COLOR is set (TERM=dumb: neither). --quiet
+prints only warnings and errors on stderr.`,
 		Example: `  gorepro bisect --axis protobuf --from v1.20.0 --to v1.36.10 --target controller --bad-if timeout
   gorepro bisect --axis go --versions go1.25.0,go1.25.3,go1.25.5 --target repro --bad-if 'signature~taggedPointerPack'
   gorepro bisect --axis module:golang.org/x/net --from v0.30.0 --to v0.40.0 --target controller`,
@@ -100,6 +105,7 @@ proxy unreachable); probes done so far are kept.`,
 	f.BoolVar(&opts.JSON, "json", false, "print the bisection as JSON on stdout")
 	f.StringVar(&opts.Engine, "engine", "", "container engine for image toolchains: podman or docker")
 	f.StringVar(&opts.Pull, "pull", "", "image pull policy: never, missing or always")
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress on stderr, only warnings and errors")
 	return cmd
 }
 
@@ -207,13 +213,16 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	if err != nil {
 		return err
 	}
+	rep := newReporter(deps, opts.Quiet, 1)
+	defer rep.Close()
 	eng := &matrix.Engine{
 		WorkDir:  filepath.Join(root, "work"),
 		CacheDir: filepath.Join(root, "cells"),
 		Jobs:     1,
-		Progress: deps.Stderr,
+		Progress: rep,
+		Reporter: rep,
 		Version:  deps.Version,
-		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: deps.Stderr},
+		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: rep},
 		Pull:     engine.PullPolicy(cfg.Pull),
 	}
 	run := &results.Run{SchemaVersion: results.SchemaVersion, ID: runID, GoreproVersion: deps.Version, Started: time.Now().UTC(), Config: cfg.Path}
@@ -245,7 +254,12 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 		p.Built = !cell.Cached && cell.Outcome != results.Unavailable
 		return p, nil
 	}
-	res, searchErr := bisect.Search(ctx, candidates, probe, bisect.Options{Progress: deps.Stderr, Confirm: confirmCount(opts.Confirm)})
+	searchOpts := bisect.Options{Progress: rep, Confirm: confirmCount(opts.Confirm)}
+	if opts.Quiet {
+		searchOpts.Progress = nil
+	}
+	res, searchErr := bisect.Search(ctx, candidates, probe, searchOpts)
+	_ = rep.Close() // erase the status line before anything goes to stdout
 	run.Finished = time.Now().UTC()
 	run.Interrupted = ctx.Err() != nil
 	run.Bisect = bisectRecord(ax, cfg, pred.String(), res, cells)
@@ -253,7 +267,9 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	if err != nil {
 		return fmt.Errorf("writing results: %w", err)
 	}
-	fmt.Fprintf(deps.Stderr, "gorepro: results in %s\n", dir)
+	if !opts.Quiet {
+		fmt.Fprintf(deps.Stderr, "gorepro: results in %s\n", dir)
+	}
 	if run.Bisect != nil {
 		if err := writeBisect(deps, run.Bisect, opts.JSON); err != nil {
 			return err

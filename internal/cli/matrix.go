@@ -27,6 +27,7 @@ type MatrixOptions struct {
 	JSON       bool
 	Format     string
 	FailOn     string
+	Quiet      bool
 }
 
 // NewCmdMatrix builds `gorepro matrix`. runF, when not nil, replaces the
@@ -41,7 +42,11 @@ protobuf × cover × target × arch), classify each run, and record the results 
 <out>/<run-id>/ (results.json, results.md, junit.xml and per-cell logs), with
 <out>/latest pointing at the newest run. Unchanged cells are re-used from the
 cache; --no-cache forces work. Progress goes to stderr, the table (or --json) to
-stdout.
+stdout. On a terminal, finished cells are listed above a status line redrawn in
+place (cells done, elapsed, ETA, running cells) and erased before the table, and
+outcomes are coloured unless NO_COLOR is set; off a terminal, or with TERM=dumb,
+progress is one plain line per finished cell. --quiet prints only warnings and
+errors on stderr.
 
 Exit status: 0 when no cell matched --fail-on, 1 when some did, 2 for a usage
 or configuration error, 3 when nothing could run, 130 when interrupted.`,
@@ -75,6 +80,7 @@ or configuration error, 3 when nothing could run, 130 when interrupted.`,
 	f.BoolVar(&opts.JSON, "json", false, "print the results document as JSON on stdout (same as --format json)")
 	f.StringVar(&opts.Format, "format", "text", "stdout format: "+formatList())
 	f.StringVar(&opts.FailOn, "fail-on", "crash", "exit 1 when a cell is: crash, any (any outcome but pass or unavailable) or none")
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress on stderr, only warnings and errors")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(results.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"crash", "any", "none"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("engine", cobra.FixedCompletions([]string{"podman", "docker"}, cobra.ShellCompDirectiveNoFileComp))
@@ -148,6 +154,8 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 	if err != nil {
 		return err
 	}
+	rep := newReporter(deps, opts.Quiet, opts.Jobs)
+	defer rep.Close()
 	engine := &matrix.Engine{
 		Config:   cfg,
 		WorkDir:  filepath.Join(root, "work"),
@@ -155,16 +163,20 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 		NoCache:  opts.NoCache || opts.Rebuild,
 		Relink:   opts.Rebuild,
 		Jobs:     opts.Jobs,
-		Progress: deps.Stderr,
+		Progress: rep,
+		Reporter: rep,
 		Version:  deps.Version,
-		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: deps.Stderr},
+		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: rep},
 		Pull:     engine.PullPolicy(cfg.Pull),
 	}
 	ctx := cmd.Context()
-	fmt.Fprintf(deps.Stderr, "gorepro: %d cells (%d toolchains × %d protobuf × %d cover × %d targets × %d arch), -j %d\n",
-		matrix.CellCount(cfg),
-		len(cfg.Toolchains), len(cfg.Protobuf), len(cfg.Cover), len(cfg.Targets), len(cfg.Arch), opts.Jobs)
+	if !opts.Quiet {
+		fmt.Fprintf(deps.Stderr, "gorepro: %d cells (%d toolchains × %d protobuf × %d cover × %d targets × %d arch), -j %d\n",
+			matrix.CellCount(cfg),
+			len(cfg.Toolchains), len(cfg.Protobuf), len(cfg.Cover), len(cfg.Targets), len(cfg.Arch), opts.Jobs)
+	}
 	run, err := engine.Run(ctx, runID, w)
+	_ = rep.Close() // erase the status line before anything goes to stdout
 	if err != nil {
 		_ = w.Abort()
 		return err
@@ -178,7 +190,9 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 	if err := render(deps.Stdout, run, os.DirFS(dir)); err != nil {
 		return err
 	}
-	summarize(deps, run, dir)
+	if !opts.Quiet {
+		summarize(deps, run, dir)
+	}
 	return verdict(run, opts.FailOn)
 }
 

@@ -24,11 +24,14 @@ type Deps struct {
 	Stderr io.Writer
 	// Version is gorepro's version string.
 	Version string
+	// Getenv reads the environment (NO_COLOR, TERM); nil reads an empty
+	// environment.
+	Getenv func(string) string
 }
 
 // StdDeps returns Deps wired to the process's standard streams.
 func StdDeps() Deps {
-	return Deps{Stdout: os.Stdout, Stderr: os.Stderr, Version: Version()}
+	return Deps{Stdout: os.Stdout, Stderr: os.Stderr, Version: Version(), Getenv: os.Getenv}
 }
 
 // Version is gorepro's version as recorded in its build info: the module
