@@ -2,7 +2,9 @@
 // toolchains, expands the axes (toolchain × protobuf × cover × target × arch)
 // into cells, builds and runs every cell with bounded parallelism, classifies
 // each run, re-uses results of unchanged cells from a content-keyed cache,
-// and records everything through a results.Writer.
+// and records everything through a results.Writer. With Engine.Shard it
+// runs one share of the cells (`--shard k/n`, see AssignShards), for
+// results.Merge to put back together.
 //
 // The Engine is the one place that knows the order of the work; building is
 // package build's, running is package proc's, judging is package classify's

@@ -50,7 +50,8 @@ Exit status: 0 when no cell matched --fail-on, 1 when some did, 2 for a usage
 or configuration error, 3 when nothing could run, 130 when interrupted.`,
 		Example: `  gorepro matrix
   gorepro matrix --config toolchains.json --protobuf v1.33.0,v1.36.10 --cover off,on -j 2
-  gorepro matrix --toolchain local --target repro --runs 3 --json > results.json`,
+  gorepro matrix --toolchain local --target repro --runs 3 --json > results.json
+  gorepro matrix --shard 2/4 --out shard2     # one of 4 CI jobs; then gorepro merge`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
