@@ -3,6 +3,7 @@
 GO ?= go
 GOFLAGS_BUILD ?= -buildvcs=auto
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+ACTIONLINT ?= github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
 .PHONY: build run test lint bench clean
 
@@ -22,6 +23,7 @@ lint:
 	$(GO) vet ./...
 	test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }
 	$(GO) run $(STATICCHECK) ./...
+	$(GO) run $(ACTIONLINT) scripts/github/*.yml
 
 bench: build
 	scripts/bench.sh

@@ -233,5 +233,6 @@
 // --engine, --pull; see Overrides) and reports bad values as *FlagError.
 // --timeout replaces the run timeout of the config and of every target;
 // --engine replaces the top-level engine and every toolchain's own (see
-// Config.EngineFor); --pull replaces the pull policy.
+// Config.EngineFor); --pull replaces the pull policy. Config.MatrixHash
+// identifies the applied matrix (recorded as matrixSHA256 in results.json).
 package config

@@ -2,7 +2,9 @@
 // toolchains, expands the axes (toolchain × protobuf × cover × target × arch)
 // into cells, builds and runs every cell with bounded parallelism, classifies
 // each run, re-uses results of unchanged cells from a content-keyed cache,
-// and records everything through a results.Writer.
+// and records everything through a results.Writer. With Engine.Shard it
+// runs one share of the cells (`--shard k/n`, see AssignShards), for
+// results.Merge to put back together.
 //
 // The Engine is the one place that knows the order of the work; building is
 // package build's, running is package proc's, judging is package classify's
@@ -65,6 +67,10 @@ type Engine struct {
 	Reporter Reporter
 	// Version is gorepro's version, recorded in the results.
 	Version string
+	// Shard, when set, restricts the run to that share of the matrix
+	// (see AssignShards): only its cells are resolved, built, run and
+	// recorded, with their usual IDs, and the run records the shard.
+	Shard *Shard
 
 	// Engines provides container engines to kind image toolchains; Pull
 	// is their image pull policy.
@@ -134,13 +140,32 @@ func (e *Engine) Run(ctx context.Context, runID string, w *results.Writer) (*res
 	if sum, err := fileSHA256(cfg.Path); err == nil {
 		run.ConfigSHA256 = sum
 	}
+	run.MatrixSHA256 = cfg.MatrixHash()
 
-	tcs, err := e.resolveAll(ctx)
+	specs := cellSpecs(cfg)
+	if s := e.Shard; s != nil {
+		if s.Count < 1 || s.Index < 1 || s.Index > s.Count {
+			return nil, fmt.Errorf("running shard %d/%d: the shard must be k/n with 1 ≤ k ≤ n", s.Index, s.Count)
+		}
+		total := len(specs)
+		specs = shardSpecs(specs, *s)
+		run.Shard = &results.Shard{Index: s.Index, Count: s.Count, Assigned: len(specs), Total: total}
+		for _, sp := range specs {
+			run.Shard.Positions = append(run.Shard.Positions, sp.position)
+		}
+	}
+	// Only the toolchains some cell uses are resolved: a shard without
+	// image cells need not touch a container engine.
+	used := make([]bool, len(cfg.Toolchains))
+	for _, sp := range specs {
+		used[sp.toolchain] = true
+	}
+	tcs, err := e.resolveAll(ctx, used)
 	if err != nil {
 		return nil, err
 	}
 	for _, tc := range tcs {
-		if tc.Warning != "" {
+		if tc != nil && tc.Warning != "" {
 			fmt.Fprintf(e.Progress, "gorepro: WARNING: toolchain %s: %s\n", tc.Name, tc.Warning)
 		}
 	}
@@ -148,7 +173,7 @@ func (e *Engine) Run(ctx context.Context, runID string, w *results.Writer) (*res
 	hostArch := e.hostArch
 	run.Host.GOARCH = hostArch
 	run.Toolchains = toolchainInfo(tcs, hostArch)
-	plans := e.expand(tcs, hostArch)
+	plans := expand(specs, tcs, hostArch)
 	run.Cells = make([]results.Cell, len(plans))
 
 	sources, err := e.hashSources()
@@ -205,13 +230,17 @@ func (e *Engine) defaults() {
 	}
 }
 
-// resolveAll resolves every configured toolchain, in parallel (a gotoolchain
-// may need a download), once per Engine.
-func (e *Engine) resolveAll(ctx context.Context) ([]*toolchain.Resolved, error) {
+// resolveAll resolves the configured toolchains marked used, in parallel (a
+// gotoolchain may need a download), once per Engine. The result is in
+// config order, nil for the toolchains not used.
+func (e *Engine) resolveAll(ctx context.Context, used []bool) ([]*toolchain.Resolved, error) {
 	tcs := make([]*toolchain.Resolved, len(e.Config.Toolchains))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(e.Jobs)
 	for i, tc := range e.Config.Toolchains {
+		if !used[i] {
+			continue
+		}
 		e.resolvedMu.Lock()
 		tcs[i] = e.resolved[tc]
 		e.resolvedMu.Unlock()
@@ -233,40 +262,27 @@ func (e *Engine) resolveAll(ctx context.Context) ([]*toolchain.Resolved, error) 
 		e.resolved = map[config.Toolchain]*toolchain.Resolved{}
 	}
 	for i, tc := range e.Config.Toolchains {
-		e.resolved[tc] = tcs[i]
+		if tcs[i] != nil {
+			e.resolved[tc] = tcs[i]
+		}
 	}
 	return tcs, nil
 }
 
-// expand lists the cells in axis order: toolchain, protobuf, cover, target,
-// arch.
-func (e *Engine) expand(tcs []*toolchain.Resolved, hostArch string) []plan {
-	cfg := e.Config
-	var plans []plan
-	for _, tc := range tcs {
-		for i, pb := range cfg.Protobuf {
-			for _, cover := range cfg.Cover {
-				for _, target := range cfg.Targets {
-					if !usesProtobufAxis(target) {
-						// The protobuf axis does not apply: one cell
-						// per toolchain, cover and arch, asking for none.
-						if i > 0 {
-							continue
-						}
-						pb = ""
-					}
-					for _, arch := range cfg.Arch {
-						goarch := arch
-						if goarch == "" || goarch == "native" {
-							goarch = cellHostArch(tc, hostArch)
-						}
-						p := plan{index: len(plans), tc: tc, target: target, protobuf: pb, cover: cover, goarch: goarch, native: arch == "" || arch == config.ArchNative}
-						p.id = CellID(tc.Name, cmp.Or(pb, "noprotobuf"), cover, target.Name, goarch)
-						plans = append(plans, p)
-					}
-				}
-			}
+// expand turns the cells of specs (see cellSpecs) into plans, with the
+// toolchains tcs resolved in config order: "native" becomes the GOARCH the
+// cell's binaries run on.
+func expand(specs []cellSpec, tcs []*toolchain.Resolved, hostArch string) []plan {
+	plans := make([]plan, len(specs))
+	for i, sp := range specs {
+		tc := tcs[sp.toolchain]
+		goarch := sp.arch
+		native := sp.arch == config.ArchNative
+		if native {
+			goarch = cellHostArch(tc, hostArch)
 		}
+		plans[i] = plan{index: i, tc: tc, target: sp.target, protobuf: sp.protobuf, cover: sp.cover, goarch: goarch, native: native,
+			id: CellID(tc.Name, cmp.Or(sp.protobuf, "noprotobuf"), sp.cover, sp.target.Name, goarch)}
 	}
 	nameCells(plans)
 	return plans
@@ -340,7 +356,8 @@ func usesProtobufAxis(t config.Target) bool {
 	return t.Kind != config.TargetDockerfile && t.Kind != config.TargetProbe
 }
 
-// CellCount is the number of cells the matrix of cfg has.
+// CellCount is the number of cells the matrix of cfg has (without
+// --shard).
 func CellCount(cfg *config.Config) int {
 	perCombination := 0
 	for _, t := range cfg.Targets {
@@ -407,9 +424,12 @@ func baseCell(p plan, hostArch string) results.Cell {
 
 // toolchainInfo is what the run records about its resolved toolchains.
 func toolchainInfo(tcs []*toolchain.Resolved, hostArch string) []results.Toolchain {
-	out := make([]results.Toolchain, len(tcs))
-	for i, tc := range tcs {
-		out[i] = results.Toolchain{
+	var out []results.Toolchain
+	for _, tc := range tcs {
+		if tc == nil {
+			continue // not used by this run's cells
+		}
+		out = append(out, results.Toolchain{
 			Name:        tc.Name,
 			Kind:        tc.Kind,
 			GoVersion:   tc.GoVersion,
@@ -421,7 +441,7 @@ func toolchainInfo(tcs []*toolchain.Resolved, hostArch string) []results.Toolcha
 			Reason:      tc.Reason,
 			Warning:     tc.Warning,
 			Container:   containerInfo(tc.Container),
-		}
+		})
 	}
 	return out
 }

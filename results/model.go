@@ -60,6 +60,12 @@ type Run struct {
 	// ConfigSHA256 the hash of its bytes.
 	Config       string `json:"config"`
 	ConfigSHA256 string `json:"configSHA256"`
+	// MatrixSHA256 is the hash of the matrix as run, after command-line
+	// overrides (config.Config.MatrixHash): runs with the same hash
+	// computed the same cells with the same settings, whatever their
+	// --shard, -j, --out or caches. `gorepro merge` refuses runs whose
+	// hashes differ. Empty in runs recorded before it existed.
+	MatrixSHA256 string `json:"matrixSHA256,omitempty"`
 	Host         Host   `json:"host"`
 	// Interrupted is true when the run was stopped (Ctrl-C) before every cell
 	// finished; unfinished cells are then unavailable with Interrupted set.
@@ -113,6 +119,10 @@ type Shard struct {
 	Count    int `json:"count"`
 	Assigned int `json:"assigned"`
 	Total    int `json:"total"`
+	// Positions are the 0-based positions of the run's cells, in the
+	// order of Cells, among the Total cells of the whole matrix in its
+	// axis order, so that a merge can restore the unsharded order.
+	Positions []int `json:"positions,omitempty"`
 }
 
 // Runner is one input of a merged run: which run it was, where it ran and
@@ -126,6 +136,10 @@ type Runner struct {
 	Finished time.Time `json:"finished"`
 	Shard    *Shard    `json:"shard,omitempty"`
 	Cells    int       `json:"cells"`
+	// GoreproVersion is the version of the gorepro that ran it, and
+	// Interrupted whether it was stopped before every cell finished.
+	GoreproVersion string `json:"goreproVersion,omitempty"`
+	Interrupted    bool   `json:"interrupted,omitempty"`
 }
 
 // Host describes the machine the matrix ran on.

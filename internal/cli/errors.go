@@ -6,13 +6,14 @@ import (
 	"strings"
 
 	"github.com/gorepro/gorepro/config"
+	"github.com/gorepro/gorepro/results"
 )
 
 // Exit statuses of gorepro, mapped from errors in one place: ExitCode.
 const (
 	ExitOK          = 0   // every cell passed the fail policy
 	ExitFailPolicy  = 1   // some cell matched --fail-on, or an operational error
-	ExitUsage       = 2   // bad flags, arguments or configuration
+	ExitUsage       = 2   // bad flags, arguments or configuration; runs merge refuses
 	ExitNothingRan  = 3   // no cell could run (all unavailable), or infrastructure failed
 	ExitInterrupted = 130 // stopped by Ctrl-C or SIGTERM
 )
@@ -94,6 +95,7 @@ func ExitCode(err error) int {
 	var badRange *RangeError
 	var checkVerdict *CheckVerdictError
 	var checkAbort *CheckAbortError
+	var mergeErr *results.MergeError
 	switch {
 	case errors.As(err, &checkVerdict):
 		if checkVerdict.Code == ExitCheckSkip {
@@ -110,7 +112,7 @@ func ExitCode(err error) int {
 		return ExitFailPolicy
 	case errors.As(err, &intr):
 		return ExitInterrupted
-	case errors.As(err, &usage), errors.As(err, &cfgErrs), errors.As(err, &cfgErr), errors.As(err, &flagErr):
+	case errors.As(err, &usage), errors.As(err, &cfgErrs), errors.As(err, &cfgErr), errors.As(err, &flagErr), errors.As(err, &mergeErr):
 		return ExitUsage
 	case errors.As(err, &policy):
 		return ExitFailPolicy

@@ -28,6 +28,9 @@ type MatrixOptions struct {
 	Format     string
 	FailOn     string
 	Quiet      bool
+	// Shard is --shard k/n, parsed into shard by validate.
+	Shard string
+	shard *matrix.Shard
 }
 
 // NewCmdMatrix builds `gorepro matrix`. runF, when not nil, replaces the
@@ -52,7 +55,8 @@ Exit status: 0 when no cell matched --fail-on, 1 when some did, 2 for a usage
 or configuration error, 3 when nothing could run, 130 when interrupted.`,
 		Example: `  gorepro matrix
   gorepro matrix --config toolchains.json --protobuf v1.33.0,v1.36.10 --cover off,on -j 2
-  gorepro matrix --toolchain local --target repro --runs 3 --json > results.json`,
+  gorepro matrix --toolchain local --target repro --runs 3 --json > results.json
+  gorepro matrix --shard 2/4 --out shard2     # one of 4 CI jobs; then gorepro merge`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -81,6 +85,7 @@ or configuration error, 3 when nothing could run, 130 when interrupted.`,
 	f.StringVar(&opts.Format, "format", "text", "stdout format: "+formatList())
 	f.StringVar(&opts.FailOn, "fail-on", "crash", "exit 1 when a cell is: crash, any (any outcome but pass or unavailable) or none")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress on stderr, only warnings and errors")
+	f.StringVar(&opts.Shard, "shard", "", "run only shard k of n of the matrix (k/n, e.g. 2/4; merge the shards with gorepro merge)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(results.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"crash", "any", "none"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("engine", cobra.FixedCompletions([]string{"podman", "docker"}, cobra.ShellCompDirectiveNoFileComp))
@@ -106,6 +111,13 @@ func (o *MatrixOptions) validate() error {
 	}
 	if o.Out == "" {
 		return &UsageError{Err: fmt.Errorf("--out: must not be empty")}
+	}
+	if o.Shard != "" {
+		s, err := matrix.ParseShard(o.Shard)
+		if err != nil {
+			return &UsageError{Err: fmt.Errorf("--shard: %w", err)}
+		}
+		o.shard = &s
 	}
 	return nil
 }
@@ -168,12 +180,17 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 		Version:  deps.Version,
 		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: rep},
 		Pull:     engine.PullPolicy(cfg.Pull),
+		Shard:    opts.shard,
 	}
 	ctx := cmd.Context()
 	if !opts.Quiet {
-		fmt.Fprintf(deps.Stderr, "gorepro: %d cells (%d toolchains × %d protobuf × %d cover × %d targets × %d arch), -j %d\n",
-			matrix.CellCount(cfg),
-			len(cfg.Toolchains), len(cfg.Protobuf), len(cfg.Cover), len(cfg.Targets), len(cfg.Arch), opts.Jobs)
+		cells := fmt.Sprintf("%d cells", matrix.CellCount(cfg))
+		if s := opts.shard; s != nil {
+			assigned, total := matrix.ShardSize(cfg, *s)
+			cells = fmt.Sprintf("shard %s: %d of %d cells", s, assigned, total)
+		}
+		fmt.Fprintf(deps.Stderr, "gorepro: %s (%d toolchains × %d protobuf × %d cover × %d targets × %d arch), -j %d\n",
+			cells, len(cfg.Toolchains), len(cfg.Protobuf), len(cfg.Cover), len(cfg.Targets), len(cfg.Arch), opts.Jobs)
 	}
 	run, err := engine.Run(ctx, runID, w)
 	_ = rep.Close() // erase the status line before anything goes to stdout
@@ -217,7 +234,7 @@ func verdict(run *results.Run, failOn string) error {
 	if run.Interrupted {
 		return &InterruptedError{Finished: finished, Total: len(run.Cells)}
 	}
-	if ran == 0 {
+	if ran == 0 && len(run.Cells) > 0 { // no cells at all: an empty --shard, nothing to run
 		reason := "every cell was unavailable"
 		if len(run.Cells) > 0 {
 			reason += " (first: " + run.Cells[0].Reason + ")"

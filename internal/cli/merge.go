@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gorepro/gorepro/results"
+)
+
+// MergeOptions are the parsed flags of `gorepro merge`.
+type MergeOptions struct {
+	// Inputs are the runs to merge: run directories, results.json files
+	// or results roots (their latest run).
+	Inputs []string
+	Out    string
+	Format string
+}
+
+// NewCmdMerge builds `gorepro merge`, which combines the shards of a
+// matrix (`gorepro matrix --shard k/n`), from runners of any architecture,
+// into one stored run.
+func NewCmdMerge(deps Deps, runF func(*cobra.Command, *MergeOptions) error) *cobra.Command {
+	opts := &MergeOptions{}
+	cmd := &cobra.Command{
+		Use:   "merge RUN... [--out DIR]",
+		Short: "Combine the shards of a matrix (gorepro matrix --shard k/n) into one run",
+		Long: `Combine runs of one matrix into one run stored in <out>/<run-id>/ (results.json,
+results.md, junit.xml and every cell's logs), with <out>/latest pointing at it.
+Each RUN is a run directory, its results.json, or a results root (its latest run).
+
+Typically the RUNs are the shards of 'gorepro matrix --shard k/n' from CI
+runners: each runner architecture (amd64, arm64, ...) must supply shards 1..n
+exactly once; a run without --shard is complete on its own. merge refuses runs
+of different matrices (config or command-line axes), schema versions or shard
+counts, missing or repeated shards, shards missing cells, and cells present in
+two runs. Interrupted runs are merged, with a warning, into an interrupted run.
+The merged run's table (or --format) goes to stdout.
+
+Exit status: 0 merged, 2 the runs cannot be merged (or bad flags).`,
+		Example: `  gorepro merge shard1 shard2 shard3 --out merged
+  gorepro merge shards/*/ --out merged --format markdown > report.md`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Inputs = args
+			if runF != nil {
+				return runF(cmd, opts)
+			}
+			return runMerge(deps, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.Out, "out", "o", "results", "results directory for the merged run")
+	f.StringVar(&opts.Format, "format", "text", "stdout format: "+formatList())
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(results.Formats(), cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func runMerge(deps Deps, opts *MergeOptions) error {
+	render, err := rendererFor(opts.Format)
+	if err != nil {
+		return err
+	}
+	if opts.Out == "" {
+		return &UsageError{Err: fmt.Errorf("--out: must not be empty")}
+	}
+	inputs := make([]results.MergeInput, len(opts.Inputs))
+	for i, path := range opts.Inputs {
+		if inputs[i], err = results.LoadMergeInput(path); err != nil {
+			return &UsageError{Err: err}
+		}
+	}
+	run, err := results.Merge(inputs)
+	if err != nil {
+		return err
+	}
+	for _, r := range run.Runners {
+		shard := "full run"
+		if r.Shard != nil {
+			shard = fmt.Sprintf("shard %d/%d", r.Shard.Index, r.Shard.Count)
+		}
+		fmt.Fprintf(deps.Stderr, "gorepro: merging %s: %s on %s/%s, %s\n", r.Source, shard, r.Host.GOOS, r.Host.GOARCH, pluralCells(r.Cells))
+		if r.Interrupted {
+			fmt.Fprintf(deps.Stderr, "gorepro: WARNING: %s was interrupted: its unfinished cells are unavailable, and the merged run is marked interrupted\n", r.Source)
+		}
+		if r.GoreproVersion != run.GoreproVersion {
+			fmt.Fprintf(deps.Stderr, "gorepro: WARNING: %s was recorded by gorepro %s, %s by %s\n", r.Source, r.GoreproVersion, run.Runners[0].Source, run.GoreproVersion)
+		}
+	}
+	dir, err := results.Store{Root: opts.Out}.WriteMerged(results.NewRunID(time.Now()), run, inputs)
+	if err != nil {
+		return fmt.Errorf("writing the merged run: %w", err)
+	}
+	if err := render(deps.Stdout, run, os.DirFS(dir)); err != nil {
+		return err
+	}
+	summarize(deps, run, dir)
+	return nil
+}
