@@ -72,6 +72,7 @@ The matrix is defined in toolchains.json (see 'gorepro matrix --help' and the RE
 		NewCmdMatrix(deps, nil),
 		NewCmdToolchains(deps, nil),
 		NewCmdReport(deps, nil),
+		NewCmdDiff(deps, nil),
 		NewCmdBisect(deps, nil),
 		NewCmdCheck(deps, nil),
 		NewCmdDiagnose(deps, nil),
