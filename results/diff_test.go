@@ -142,6 +142,13 @@ func TestDiffMatchesByIDAndOrdersByKind(t *testing.T) {
 	assert.Contains(t, cmp.Warnings[1], "run n has 1 duplicate cell IDs (first: same)")
 	assert.Equal(t, "5 of 6 cells changed: 1 new-crash, 1 fixed, 2 only-in-base, 1 only-in-new; 1 unchanged", cmp.Summary())
 
+	var buf bytes.Buffer
+	require.NoError(t, WriteDiffText(&buf, cmp))
+	assert.True(t, strings.HasPrefix(buf.String(), "warning: the runs come from different configs"), buf.String())
+	buf.Reset()
+	require.NoError(t, WriteDiffMarkdown(&buf, cmp))
+	assert.Contains(t, buf.String(), "\n- **Warning:** the runs come from different configs (a.json")
+
 	next.SchemaVersion = 2
 	assert.Contains(t, Diff(base, next).Warnings[1], "different schema versions (1 and 2)")
 }
