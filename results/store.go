@@ -140,6 +140,28 @@ func (w *Writer) WriteCellFile(cellID, rel string, data []byte) (string, error) 
 	return path.Join(append([]string{CellsDir, cellID}, elems...)...), nil
 }
 
+// WriteFile writes a file at the top of the run directory, atomically, e.g.
+// the diff.json of `gorepro matrix --baseline`; it becomes part of the run
+// at Commit. name must be a plain file name and not one of the reports
+// Commit writes (results.json, results.md, junit.xml).
+func (w *Writer) WriteFile(name string, data []byte) error {
+	if w.done {
+		return fmt.Errorf("writing %s: run %s already finished", name, w.id)
+	}
+	if err := checkFileName(name); err != nil {
+		return fmt.Errorf("writing %s of run %s: invalid file name: %w", name, w.id, err)
+	}
+	for _, report := range storedReports() {
+		if name == report.name {
+			return fmt.Errorf("writing %s of run %s: Commit writes it", name, w.id)
+		}
+	}
+	if name == CellsDir || strings.HasPrefix(name, ".") {
+		return fmt.Errorf("writing %s of run %s: reserved name", name, w.id)
+	}
+	return writeFileAtomic(filepath.Join(w.dir, name), data)
+}
+
 // Commit finishes the run: it writes results.json, results.md and junit.xml
 // into the run directory, renames it to <Root>/<id> and points <Root>/latest
 // at it. It fills in run.ID and run.SchemaVersion when they are zero. It

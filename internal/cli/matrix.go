@@ -31,6 +31,8 @@ type MatrixOptions struct {
 	// Shard is --shard k/n, parsed into shard by validate.
 	Shard string
 	shard *matrix.Shard
+	// Baseline is a stored run to compare this one with (--baseline).
+	Baseline string
 }
 
 // NewCmdMatrix builds `gorepro matrix`. runF, when not nil, replaces the
@@ -51,8 +53,17 @@ outcomes are coloured unless NO_COLOR is set; off a terminal, or with TERM=dumb,
 progress is one plain line per finished cell. --quiet prints only warnings and
 errors on stderr.
 
+With --baseline FILE (a results.json, a run directory or a results root), the
+run is compared with that run when it is done, as 'gorepro diff FILE <run>'
+would: the changes go to stderr and into the run directory as diff.json and
+diff.md, and --fail-on new-crash or any-change judge them instead of the cells.
+
 Exit status: 0 when no cell matched --fail-on, 1 when some did, 2 for a usage
-or configuration error, 3 when nothing could run, 130 when interrupted.`,
+or configuration error (an unreadable --baseline included, before anything
+runs), 3 when nothing could run, 130 when interrupted. --fail-on crash
+matches a cell that crashed; any, one that neither passed nor was
+unavailable; new-crash, one that crashes and did not crash in the baseline;
+any-change, one that changed since the baseline.`,
 		Example: `  gorepro matrix
   gorepro matrix --config toolchains.json --protobuf v1.33.0,v1.36.10 --cover off,on -j 2
   gorepro matrix --toolchain local --target repro --runs 3 --json > results.json
@@ -83,11 +94,12 @@ or configuration error, 3 when nothing could run, 130 when interrupted.`,
 	f.BoolVar(&opts.Rebuild, "rebuild", false, "with --no-cache, also relink binaries the go command finds up to date")
 	f.BoolVar(&opts.JSON, "json", false, "print the results document as JSON on stdout (same as --format json)")
 	f.StringVar(&opts.Format, "format", "text", "stdout format: "+formatList())
-	f.StringVar(&opts.FailOn, "fail-on", "crash", "exit 1 when a cell is: crash, any (any outcome but pass or unavailable) or none")
+	f.StringVar(&opts.FailOn, "fail-on", "crash", "exit 1 when a cell is: crash, any (any outcome but pass or unavailable), with --baseline new-crash or any-change (see diff), or none")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress on stderr, only warnings and errors")
 	f.StringVar(&opts.Shard, "shard", "", "run only shard k of n of the matrix (k/n, e.g. 2/4; merge the shards with gorepro merge)")
+	f.StringVar(&opts.Baseline, "baseline", "", "compare the run with this stored run (results.json, run dir or results root) and store diff.json and diff.md")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(results.Formats(), cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"crash", "any", "none"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"crash", "any", "none", failOnNewCrash, failOnAnyChange}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("engine", cobra.FixedCompletions([]string{"podman", "docker"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("pull", cobra.FixedCompletions([]string{"never", "missing", "always"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("cover", cobra.FixedCompletions([]string{"off", "on", "off,on"}, cobra.ShellCompDirectiveNoFileComp))
@@ -101,10 +113,12 @@ func (o *MatrixOptions) validate() error {
 	if _, err := rendererFor(o.Format); err != nil {
 		return err
 	}
-	switch o.FailOn {
-	case "crash", "any", "none":
-	default:
-		return &UsageError{Err: fmt.Errorf("--fail-on: unknown policy %q (valid: crash, any, none)", o.FailOn)}
+	switch {
+	case o.FailOn == "crash", o.FailOn == "any", o.FailOn == "none":
+	case isBaselinePolicy(o.FailOn) && o.Baseline == "":
+		return &UsageError{Err: fmt.Errorf("--fail-on %s compares with a baseline: it needs --baseline FILE", o.FailOn)}
+	case !isBaselinePolicy(o.FailOn):
+		return &UsageError{Err: fmt.Errorf("--fail-on: unknown policy %q (valid: crash, any, none; with --baseline also new-crash, any-change)", o.FailOn)}
 	}
 	if o.Jobs < 1 {
 		return &UsageError{Err: fmt.Errorf("--jobs: must be at least 1, got %d", o.Jobs)}
@@ -160,6 +174,10 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 	if err != nil {
 		return err
 	}
+	baseline, err := loadBaseline(opts)
+	if err != nil {
+		return err
+	}
 	store := results.Store{Root: opts.Out}
 	runID := results.NewRunID(time.Now())
 	w, err := store.Begin(runID)
@@ -199,6 +217,11 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 		return err
 	}
 	run.Analysis = results.Analyze(run.Cells)
+	comparison, err := compareWithBaseline(w, baseline, run)
+	if err != nil {
+		_ = w.Abort()
+		return err
+	}
 	dir, err := w.Commit(run)
 	if err != nil {
 		return fmt.Errorf("writing results: %w", err)
@@ -210,7 +233,13 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 	if !opts.Quiet {
 		summarize(deps, run, dir)
 	}
-	return verdict(run, opts.FailOn)
+	if err := reportBaseline(deps, comparison); err != nil {
+		return err
+	}
+	if err := verdict(run, opts.FailOn); err != nil {
+		return err
+	}
+	return comparisonVerdict(comparison, opts.FailOn)
 }
 
 // summarize prints what happened and where the results went, on stderr.

@@ -76,6 +76,7 @@ The matrix is defined in toolchains.json (see 'gorepro matrix --help' and the RE
 		NewCmdToolchains(deps, nil),
 		NewCmdReport(deps, nil),
 		NewCmdMerge(deps, nil),
+		NewCmdDiff(deps, nil),
 		NewCmdBisect(deps, nil),
 		NewCmdCheck(deps, nil),
 		NewCmdDiagnose(deps, nil),

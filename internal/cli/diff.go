@@ -1,0 +1,194 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gorepro/gorepro/config"
+	"github.com/gorepro/gorepro/results"
+)
+
+// The --fail-on policies that compare a run with a baseline: new-crash
+// fails when some cell crashes that did not in the baseline (a cell
+// unavailable in the baseline or missing from it never counts), any-change
+// when any cell changed (results.ChangeKinds).
+const (
+	failOnNewCrash  = "new-crash"
+	failOnAnyChange = "any-change"
+)
+
+// DiffOptions are the parsed arguments and flags of `gorepro diff`.
+type DiffOptions struct {
+	// Base and New are the runs to compare: a results.json file, a run
+	// directory or a results root (its latest run).
+	Base   string
+	New    string
+	Format string
+	FailOn string
+}
+
+// NewCmdDiff builds `gorepro diff BASE NEW`, which lists the cells whose
+// outcome changed between two stored runs.
+func NewCmdDiff(deps Deps, runF func(*cobra.Command, *DiffOptions) error) *cobra.Command {
+	opts := &DiffOptions{}
+	cmd := &cobra.Command{
+		Use:   "diff BASE NEW",
+		Short: "List the cells whose outcome changed between two stored runs",
+		Long: `Compare two stored runs cell by cell (cells are matched by their ID) and list
+every cell that changed: new-crash, new-build-error, new-timeout, new-fail,
+new-flaky, signature-changed, outcome-changed, no-longer-flaky, fixed,
+now-unavailable, now-available, only-in-base and only-in-new. A cell unavailable
+in one of the runs is listed as now-unavailable or now-available, never as a
+new crash. BASE and NEW are each a results.json file, a run directory or a
+results root (its latest run is used). The comparison goes to stdout; a warning
+on stderr says when the runs come from different configs or schema versions
+(they are compared all the same).
+
+Exit status: 0 when the --fail-on policy did not match (always with none), 1
+when it did (new-crash: some cell crashes that did not crash in BASE;
+any-change: some cell changed), 2 for a usage error or a run that cannot be
+read.`,
+		Example: `  gorepro diff results/baseline.json results --fail-on new-crash
+  gorepro diff nightly-1/results.json nightly-2 --format markdown >> "$GITHUB_STEP_SUMMARY"`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Base, opts.New = args[0], args[1]
+			if runF != nil {
+				return runF(cmd, opts)
+			}
+			return runDiff(deps, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Format, "format", "text", "output format: "+strings.Join(results.DiffFormats(), ", "))
+	f.StringVar(&opts.FailOn, "fail-on", "none", "exit 1 when: new-crash (a cell crashes that did not in BASE), any-change, or none")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(results.DiffFormats(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"none", failOnNewCrash, failOnAnyChange}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func (o *DiffOptions) validate() error {
+	if _, ok := results.DiffRendererFor(o.Format); !ok {
+		return &UsageError{Err: fmt.Errorf("--format: unknown format %q (valid: %s)", o.Format, strings.Join(results.DiffFormats(), ", "))}
+	}
+	switch o.FailOn {
+	case "none", failOnNewCrash, failOnAnyChange:
+	default:
+		return &UsageError{Err: fmt.Errorf("--fail-on: unknown policy %q (valid: none, new-crash, any-change)", o.FailOn)}
+	}
+	return nil
+}
+
+func runDiff(deps Deps, opts *DiffOptions) error {
+	if err := opts.validate(); err != nil {
+		return err
+	}
+	base, err := loadRunArg("BASE", opts.Base)
+	if err != nil {
+		return err
+	}
+	next, err := loadRunArg("NEW", opts.New)
+	if err != nil {
+		return err
+	}
+	cmp := results.Diff(base, next)
+	warnComparison(deps, cmp)
+	render, _ := results.DiffRendererFor(opts.Format)
+	if opts.Format == "text" || opts.Format == "table" {
+		// The warnings went to stderr already; stdout carries the data.
+		shown := *cmp
+		shown.Warnings = nil
+		cmp = &shown
+	}
+	if err := render(deps.Stdout, cmp); err != nil {
+		return err
+	}
+	return comparisonVerdict(cmp, opts.FailOn)
+}
+
+// loadRunArg loads a run named on the command line (what is the argument's
+// or flag's name), as a usage error naming it and the path when it cannot
+// be read.
+func loadRunArg(what, path string) (*results.Run, error) {
+	run, _, err := results.Load(path)
+	if err != nil {
+		return nil, &config.FlagError{Flag: what, Msg: fmt.Sprintf("cannot read %s: %v", path, err)}
+	}
+	return run, nil
+}
+
+// warnComparison prints the comparison's warnings (different configs or
+// schema versions) on stderr.
+func warnComparison(deps Deps, cmp *results.Comparison) {
+	for _, w := range cmp.Warnings {
+		fmt.Fprintf(deps.Stderr, "gorepro: warning: %s\n", w)
+	}
+}
+
+// comparisonVerdict turns a comparison into the error of a --fail-on
+// policy that compares with a baseline: a FailPolicyError when policy
+// (new-crash or any-change) matched, else nil. Other policies, and a nil
+// comparison (no baseline), never match.
+func comparisonVerdict(cmp *results.Comparison, policy string) error {
+	if cmp == nil {
+		return nil
+	}
+	n := 0
+	switch policy {
+	case failOnNewCrash:
+		n = cmp.Count(results.NewCrash)
+	case failOnAnyChange:
+		n = len(cmp.Changes)
+	}
+	if n > 0 {
+		return &FailPolicyError{Policy: policy, Count: n}
+	}
+	return nil
+}
+
+// isBaselinePolicy reports whether a matrix --fail-on value needs
+// --baseline.
+func isBaselinePolicy(policy string) bool {
+	return policy == failOnNewCrash || policy == failOnAnyChange
+}
+
+// loadBaseline reads the run of matrix's --baseline, before any cell runs;
+// nil when the flag is not given.
+func loadBaseline(opts *MatrixOptions) (*results.Run, error) {
+	if opts.Baseline == "" {
+		return nil, nil
+	}
+	return loadRunArg("--baseline", opts.Baseline)
+}
+
+// compareWithBaseline compares a finished matrix run with its baseline
+// and writes diff.json and diff.md into the run through w, before Commit.
+// It returns nil when there is no baseline.
+func compareWithBaseline(w *results.Writer, base, run *results.Run) (*results.Comparison, error) {
+	if base == nil {
+		return nil, nil
+	}
+	if run.ID == "" {
+		run.ID = w.ID()
+	}
+	if run.SchemaVersion == 0 {
+		run.SchemaVersion = results.SchemaVersion
+	}
+	cmp := results.Diff(base, run)
+	if err := w.WriteComparison(cmp); err != nil {
+		return nil, fmt.Errorf("writing the comparison with the baseline: %w", err)
+	}
+	return cmp, nil
+}
+
+// reportBaseline prints the comparison with the baseline, if there is one,
+// on stderr: stdout keeps the run's own report.
+func reportBaseline(deps Deps, cmp *results.Comparison) error {
+	if cmp == nil {
+		return nil
+	}
+	fmt.Fprintf(deps.Stderr, "gorepro: compared with the baseline %s:\n", cmp.Base.ID)
+	return results.WriteDiffText(deps.Stderr, cmp)
+}
