@@ -602,11 +602,11 @@ func compareSemver(a, b string) int {
 	return cmp.Or(semver.Compare(a, b), strings.Compare(a, b))
 }
 
-// writeMarkdownAnalysis writes the "Which axes matter" section of results.md:
-// the summary and, for each axis, its values, its verdict and the pairs of
-// cells that prove it.
+// writeMarkdownAnalysis writes the "Which axes matter" section of the
+// Markdown report: the summary and, for each axis, its values, its verdict
+// and the pairs of cells that prove it.
 func writeMarkdownAnalysis(b *strings.Builder, a *Analysis) {
-	b.WriteString("\n## Which axes matter\n\n")
+	b.WriteString("\n### Which axes matter\n\n")
 	fmt.Fprintf(b, "%s\n\n", mdText(a.Summary))
 	for _, f := range a.Axes {
 		fmt.Fprintf(b, "- **%s** (%s): ", mdText(f.Axis), mdText(strings.Join(f.Values, ", ")))

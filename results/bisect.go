@@ -80,9 +80,10 @@ type Boundary struct {
 	After  string `json:"after"`
 }
 
-// writeMarkdownBisect renders a bisection for a bug report.
+// writeMarkdownBisect renders a bisection for a bug report. Reasons and
+// scripts are redacted.
 func writeMarkdownBisect(b *strings.Builder, bi *Bisect) {
-	fmt.Fprintf(b, "\n## Bisection over %s\n\n", mdText(bi.Axis))
+	fmt.Fprintf(b, "\n### Bisection over %s\n\n", mdText(bi.Axis))
 	fmt.Fprintf(b, "**%s**\n\n", mdText(bi.Conclusion))
 	var fixed []string
 	for _, k := range slices.Sorted(maps.Keys(bi.Fixed)) {
@@ -118,11 +119,12 @@ func writeMarkdownBisect(b *strings.Builder, bi *Bisect) {
 		if detail == "" {
 			detail = p.Reason
 		}
+		detail = RedactText(detail)
 		b.WriteString(mdTableRow([]string{fmt.Sprint(i + 1), mdText(p.Version), mdText(string(p.Verdict)), mdText(string(p.Outcome)),
 			fmt.Sprintf("%d (%d)", p.Runs, p.BadRuns), built, mdText(detail)}))
 	}
 	for _, side := range []string{"before", "after"} {
-		if script := bi.Reproduce[side]; script != "" {
+		if script := printableText(RedactText(bi.Reproduce[side])); script != "" {
 			fmt.Fprintf(b, "\nReproduce the %s side:\n\n", side)
 			fence := strings.Repeat("`", max(3, longestRun(script, '`')+1))
 			fmt.Fprintf(b, "%ssh\n%s\n%s\n", fence, strings.TrimRight(script, "\n"), fence)

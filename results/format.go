@@ -24,7 +24,7 @@ func RendererFor(format string) (Renderer, bool) {
 	case "text", "table":
 		return func(w io.Writer, run *Run, _ fs.FS) error { return WriteText(w, run) }, true
 	case "markdown":
-		return func(w io.Writer, run *Run, _ fs.FS) error { return WriteMarkdown(w, run) }, true
+		return WriteMarkdown, true
 	case "json":
 		return func(w io.Writer, run *Run, _ fs.FS) error { return WriteJSON(w, run) }, true
 	case "junit":

@@ -42,8 +42,9 @@ type ProbeFacts struct {
 	Problems []string `json:"problems,omitempty"`
 }
 
-// writeMarkdownProbes writes the "Environment" section of results.md: one
-// row per cell whose probe reported, or nothing when none did.
+// writeMarkdownProbes writes the "Environment inside the cells" section of
+// the Markdown report: one row per cell whose probe reported, or nothing
+// when none did.
 func writeMarkdownProbes(b *strings.Builder, cells []Cell) {
 	header := []string{"CELL", "ARCH (BIN/HOST)", "COMPILED", "UNAME", "PAGE", "MMAP HIGHEST", "BIT 47", "CPU", "BINFMT_MISC"}
 	var rows [][]string
@@ -56,7 +57,7 @@ func writeMarkdownProbes(b *strings.Builder, cells []Cell) {
 	if len(rows) == 0 {
 		return
 	}
-	b.WriteString("\n## Environment\n\n")
+	b.WriteString("\n### Environment inside the cells\n\n")
 	b.WriteString("What the probe target saw from inside each cell (under qemu-user, uname reports the emulated machine).\n\n")
 	b.WriteString(mdTableRow(header))
 	separator := make([]string, len(header))

@@ -61,16 +61,39 @@ func RedactEnv(kv string) string {
 // ...), and well-known token formats (GitHub, GitLab, Slack, AWS access key
 // IDs, npm, bearer and basic credentials) wherever they appear.
 func RedactText(s string) string {
-	r := newRedactor()
+	return newRedactor().text(s)
+}
+
+// text is RedactText with r's patterns, for callers that redact many
+// strings (every line of a log) and compile the patterns once.
+func (r *redactor) text(s string) string {
 	s = r.url(s)
 	s = r.header.ReplaceAllString(s, "${1}${2}REDACTED")
-	s = r.assignment.ReplaceAllStringFunc(s, func(m string) string {
+	s = r.assignments(s)
+	return r.knownTokens(s)
+}
+
+// assignments redacts the values of NAME=value and NAME: value pairs whose
+// name looks secret. The value of a pair with another name is searched
+// too: in "found: DB_PASSWORD=x" the pair "found: DB_PASSWORD=x" holds
+// the secret one.
+func (r *redactor) assignments(s string) string {
+	return r.assignment.ReplaceAllStringFunc(s, func(m string) string {
 		sub := r.assignment.FindStringSubmatch(m)
-		if !r.secretName.MatchString(sub[1]) || sub[3] == "REDACTED" {
+		if sub[3] == "REDACTED" {
 			return m
+		}
+		if !r.secretName.MatchString(sub[1]) {
+			return sub[1] + sub[2] + r.assignments(sub[3])
 		}
 		return sub[1] + sub[2] + "REDACTED"
 	})
+}
+
+// knownTokens redacts only the well-known token formats in s. Unlike
+// text it never touches the characters around a token, so it can go over
+// a whole rendered document without breaking its markup.
+func (r *redactor) knownTokens(s string) string {
 	return r.tokens.ReplaceAllStringFunc(s, func(m string) string {
 		if scheme, _, ok := strings.Cut(m, " "); ok && (strings.EqualFold(scheme, "bearer") || strings.EqualFold(scheme, "basic")) {
 			return scheme + " REDACTED"

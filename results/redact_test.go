@@ -18,6 +18,8 @@ func TestRedactText(t *testing.T) {
 		{"GOFLAGS=-mod=mod GOAMD64=v3", "GOFLAGS=-mod=mod GOAMD64=v3"},
 		{"panic: boom in main.explode", "panic: boom in main.explode"},
 		{"GOREPRO_AUTHOR=me", "GOREPRO_AUTHOR=REDACTED"},
+		{"not found: DB_PASSWORD=hunter2 here", "not found: DB_PASSWORD=REDACTED here"},
+		{"-e=GITHUB_TOKEN=abc", "-e=GITHUB_TOKEN=REDACTED"},
 	} {
 		assert.Equal(t, tt.want, RedactText(tt.in), tt.in)
 	}

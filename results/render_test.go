@@ -35,7 +35,7 @@ func TestRenderGolden(t *testing.T) {
 	}{
 		{"table.golden", func(w io.Writer) error { return WriteTable(w, sampleRun().Cells) }},
 		{"table-empty.golden", func(w io.Writer) error { return WriteTable(w, nil) }},
-		{"results.md.golden", func(w io.Writer) error { return WriteMarkdown(w, sampleRun()) }},
+		{"results.md.golden", func(w io.Writer) error { return WriteMarkdown(w, sampleRun(), nil) }},
 		{"junit.xml.golden", func(w io.Writer) error { return WriteJUnit(w, sampleRun()) }},
 		{"results.json.golden", func(w io.Writer) error { return WriteJSON(w, sampleRun()) }},
 	}
