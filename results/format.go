@@ -14,7 +14,7 @@ type Renderer func(w io.Writer, run *Run, files fs.FS) error
 // Formats lists the report formats gorepro renders, in the order help
 // texts show them.
 func Formats() []string {
-	return []string{"text", "markdown", "json", "junit"}
+	return []string{"text", "markdown", "json", "junit", "html"}
 }
 
 // RendererFor returns the renderer of format (one of Formats; "table" is
@@ -29,6 +29,8 @@ func RendererFor(format string) (Renderer, bool) {
 		return func(w io.Writer, run *Run, _ fs.FS) error { return WriteJSON(w, run) }, true
 	case "junit":
 		return func(w io.Writer, run *Run, _ fs.FS) error { return WriteJUnit(w, run) }, true
+	case "html":
+		return WriteHTML, true
 	}
 	return nil, false
 }

@@ -10,14 +10,15 @@ import (
 	"unicode/utf8"
 )
 
-// junitSuites is the <testsuites> root of a JUnit report.
+// junitSuites is the <testsuites> root of a JUnit report. Its attributes
+// are those the Jenkins JUnit schema allows there (no skipped count: the
+// suite has it).
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
 	Name     string       `xml:"name,attr"`
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
 	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
 	Time     string       `xml:"time,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
@@ -42,15 +43,21 @@ type junitProperty struct {
 	Value string `xml:"value,attr"`
 }
 
-// junitCase is one <testcase>: one cell.
+// junitCase is one <testcase>: one cell. Its children are in the order
+// the Jenkins JUnit schema requires: skipped, error, failure, system-out.
 type junitCase struct {
 	Classname string        `xml:"classname,attr"`
 	Name      string        `xml:"name,attr"`
 	Time      string        `xml:"time,attr"`
-	Failure   *junitProblem `xml:"failure,omitempty"`
-	Error     *junitProblem `xml:"error,omitempty"`
 	Skipped   *junitSkipped `xml:"skipped,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
+	Error     *junitProblem `xml:"error,omitempty"`
+	Failure   *junitProblem `xml:"failure,omitempty"`
+	SystemOut *junitOutput  `xml:"system-out,omitempty"`
+}
+
+// junitOutput is the <system-out> of a test case.
+type junitOutput struct {
+	Text string `xml:",cdata"`
 }
 
 // junitProblem is a <failure> or <error> of a test case.
@@ -60,20 +67,27 @@ type junitProblem struct {
 	Text    string `xml:",cdata"`
 }
 
-// junitSkipped is the <skipped> of an unavailable cell.
+// junitSkipped is the <skipped> of an unavailable cell. The reason is its
+// text: the Jenkins JUnit schema gives <skipped> no attributes, and Jenkins
+// and GitLab show the text when there is no message attribute.
 type junitSkipped struct {
-	Message string `xml:"message,attr"`
+	Reason string `xml:",chardata"`
 }
 
-// WriteJUnit writes run as a JUnit XML report for CI systems: one test suite
-// named "gorepro" with one test case per cell. Crash, fail and timeout cells
-// are failures, build-error cells errors and unavailable cells skipped; their
-// text carries the signature or reason and the reproduction script.
+// WriteJUnit writes run as a JUnit XML report for CI systems, valid under
+// the Jenkins JUnit schema (results/testdata/jenkins-junit.xsd): one test
+// suite named "gorepro" with one test case per cell. Crash cells are
+// failures of type "crash" whose message is the crash signature, fail and
+// timeout cells failures whose message is the reason, build-error cells
+// errors and unavailable cells skipped with the reason; a flaky cell's
+// message says so ("(flaky: 1/3 runs)"). A failure's or error's text holds
+// the cell's details, and every cell's system-out its reproduction script.
+// Everything taken from the run is redacted (see RedactText).
 func WriteJUnit(w io.Writer, run *Run) error {
 	suite := junitSuite{
 		Name:     "gorepro",
 		Tests:    len(run.Cells),
-		Hostname: xmlText(run.Host.Hostname),
+		Hostname: junitText(run.Host.Hostname),
 	}
 	if !run.Started.IsZero() {
 		suite.Timestamp = run.Started.UTC().Format(time.RFC3339)
@@ -87,7 +101,7 @@ func WriteJUnit(w io.Writer, run *Run) error {
 		{"kernel", run.Host.Kernel},
 	} {
 		if p.Value != "" && p.Value != "/" {
-			suite.Properties = append(suite.Properties, junitProperty{p.Name, xmlText(p.Value)})
+			suite.Properties = append(suite.Properties, junitProperty{p.Name, junitText(p.Value)})
 		}
 	}
 	if run.Interrupted {
@@ -99,25 +113,25 @@ func WriteJUnit(w io.Writer, run *Run) error {
 		seconds := c.BuildSeconds + c.RunSeconds
 		cellSeconds += seconds
 		tc := junitCase{
-			Classname: xmlText(orDash(c.Toolchain)),
-			Name: xmlText(fmt.Sprintf("%s protobuf=%s cover=%s arch=%s",
+			Classname: junitText(orDash(c.Toolchain)),
+			Name: junitText(fmt.Sprintf("%s protobuf=%s cover=%s arch=%s",
 				orDash(c.Target), orDash(c.Protobuf), CoverColumn(c), orDash(c.BinaryArch)+"/"+orDash(c.HostArch))),
 			Time: junitSeconds(seconds),
 		}
+		if out := junitSystemOut(c); out != "" {
+			tc.SystemOut = &junitOutput{Text: junitText(out)}
+		}
 		switch c.Outcome {
 		case Pass:
-			if c.Cached {
-				tc.SystemOut = "cached: the result of an identical earlier cell was reused"
-			}
 		case Crash, Fail, Timeout:
 			suite.Failures++
-			tc.Failure = &junitProblem{Message: xmlText(junitMessage(c)), Type: string(c.Outcome), Text: xmlText(junitDetails(c))}
+			tc.Failure = &junitProblem{Message: junitText(junitMessage(c)), Type: string(c.Outcome), Text: junitText(junitDetails(c))}
 		case Unavailable:
 			suite.Skipped++
-			tc.Skipped = &junitSkipped{Message: xmlText(oneLine(orDash(c.Reason)))}
+			tc.Skipped = &junitSkipped{Reason: junitText(oneLine(orDash(c.Reason)))}
 		default: // BuildError and anything unknown
 			suite.Errors++
-			tc.Error = &junitProblem{Message: xmlText(junitMessage(c)), Type: orDash(string(c.Outcome)), Text: xmlText(junitDetails(c))}
+			tc.Error = &junitProblem{Message: junitText(junitMessage(c)), Type: orDash(string(c.Outcome)), Text: junitText(junitDetails(c))}
 		}
 		suite.Cases = append(suite.Cases, tc)
 	}
@@ -132,7 +146,6 @@ func WriteJUnit(w io.Writer, run *Run) error {
 		Tests:    suite.Tests,
 		Failures: suite.Failures,
 		Errors:   suite.Errors,
-		Skipped:  suite.Skipped,
 		Time:     suite.Time,
 		Suites:   []junitSuite{suite},
 	}
@@ -201,6 +214,25 @@ func junitDetails(c Cell) string {
 		fmt.Fprintf(&b, "\nreproduce:\n%s\n", strings.TrimRight(c.Reproduce.Script, "\n"))
 	}
 	return b.String()
+}
+
+// junitSystemOut is a test case's standard output: whether the cell was
+// cached and the script that reproduces it.
+func junitSystemOut(c Cell) string {
+	var b strings.Builder
+	if c.Cached {
+		b.WriteString("cached: the result of an identical earlier cell was reused\n")
+	}
+	if c.Reproduce.Script != "" {
+		fmt.Fprintf(&b, "reproduce:\n%s\n", strings.TrimRight(c.Reproduce.Script, "\n"))
+	}
+	return b.String()
+}
+
+// junitText makes s fit for the report: characters XML cannot hold are
+// replaced and credentials redacted.
+func junitText(s string) string {
+	return RedactText(xmlText(s))
 }
 
 // junitSeconds formats a duration in seconds with millisecond precision.

@@ -1,8 +1,9 @@
 // Package results defines what a gorepro matrix run records — one Cell per
 // combination of toolchain, protobuf version, cover flag, target and
-// architecture — and stores it: results.json, results.md, junit.xml and per-cell
-// logs under <out>/<run-id>/, written atomically, with <out>/latest pointing at
-// the newest run. It also renders the terminal and Markdown tables and a JUnit report.
+// architecture — and stores it: results.json, results.md, junit.xml,
+// report.html and per-cell logs under <out>/<run-id>/, written atomically,
+// with <out>/latest pointing at the newest run. It also renders the terminal
+// and Markdown tables, a JUnit report and a self-contained HTML report.
 package results
 
 import "time"

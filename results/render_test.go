@@ -149,10 +149,10 @@ func TestWriteJUnitIsValidXML(t *testing.T) {
 		Tests    int `xml:"tests,attr"`
 		Failures int `xml:"failures,attr"`
 		Errors   int `xml:"errors,attr"`
-		Skipped  int `xml:"skipped,attr"`
 		Suites   []struct {
-			Name  string `xml:"name,attr"`
-			Cases []struct {
+			Name    string `xml:"name,attr"`
+			Skipped int    `xml:"skipped,attr"`
+			Cases   []struct {
 				Classname string `xml:"classname,attr"`
 				Name      string `xml:"name,attr"`
 				Failure   *struct {
@@ -162,8 +162,9 @@ func TestWriteJUnitIsValidXML(t *testing.T) {
 				} `xml:"failure"`
 				Error   *struct{} `xml:"error"`
 				Skipped *struct {
-					Message string `xml:"message,attr"`
+					Reason string `xml:",chardata"`
 				} `xml:"skipped"`
+				SystemOut string `xml:"system-out"`
 			} `xml:"testcase"`
 		} `xml:"testsuite"`
 	}
@@ -171,8 +172,8 @@ func TestWriteJUnitIsValidXML(t *testing.T) {
 	assert.Equal(t, 8, doc.Tests)
 	assert.Equal(t, 4, doc.Failures)
 	assert.Equal(t, 1, doc.Errors)
-	assert.Equal(t, 1, doc.Skipped)
 	require.Len(t, doc.Suites, 1)
+	assert.Equal(t, 1, doc.Suites[0].Skipped)
 	assert.Equal(t, "gorepro", doc.Suites[0].Name)
 	crash := doc.Suites[0].Cases[1]
 	assert.Equal(t, "ubi9-go1.25", crash.Classname)
@@ -182,5 +183,6 @@ func TestWriteJUnitIsValidXML(t *testing.T) {
 	assert.Contains(t, crash.Failure.Message, "]]> <&>")
 	assert.Contains(t, crash.Failure.Text, "podman run --rm gorepro-cell")
 	assert.Contains(t, crash.Failure.Text, "signature: fatal error: \uFFFD[31mred")
-	assert.Equal(t, "podman: executable file not found in $PATH", doc.Suites[0].Cases[6].Skipped.Message)
+	assert.Equal(t, "reproduce:\ncd /src/controller\npodman build --arch amd64 -t gorepro-cell .\npodman run --rm gorepro-cell\n", crash.SystemOut)
+	assert.Equal(t, "podman: executable file not found in $PATH", doc.Suites[0].Cases[6].Skipped.Reason)
 }

@@ -23,6 +23,9 @@ const (
 	MarkdownFile = "results.md"
 	// JUnitFile is the report for CI systems (see WriteJUnit).
 	JUnitFile = "junit.xml"
+	// HTMLFile is the self-contained report for CI artifacts and browsers
+	// (see WriteHTML).
+	HTMLFile = "report.html"
 	// LatestLink is the symbolic link in a store root that names the newest
 	// committed run directory.
 	LatestLink = "latest"
@@ -41,6 +44,7 @@ func storedReports() []struct{ name, format string } {
 		{JSONFile, "json"},
 		{MarkdownFile, "markdown"},
 		{JUnitFile, "junit"},
+		{HTMLFile, "html"},
 	}
 }
 
@@ -143,7 +147,7 @@ func (w *Writer) WriteCellFile(cellID, rel string, data []byte) (string, error) 
 // WriteFile writes a file at the top of the run directory, atomically, e.g.
 // the diff.json of `gorepro matrix --baseline`; it becomes part of the run
 // at Commit. name must be a plain file name and not one of the reports
-// Commit writes (results.json, results.md, junit.xml).
+// Commit writes (results.json, results.md, junit.xml, report.html).
 func (w *Writer) WriteFile(name string, data []byte) error {
 	if w.done {
 		return fmt.Errorf("writing %s: run %s already finished", name, w.id)
@@ -162,9 +166,9 @@ func (w *Writer) WriteFile(name string, data []byte) error {
 	return writeFileAtomic(filepath.Join(w.dir, name), data)
 }
 
-// Commit finishes the run: it writes results.json, results.md and junit.xml
-// into the run directory, renames it to <Root>/<id> and points <Root>/latest
-// at it. It fills in run.ID and run.SchemaVersion when they are zero. It
+// Commit finishes the run: it writes results.json, results.md, junit.xml
+// and report.html into the run directory, renames it to <Root>/<id> and
+// points <Root>/latest at it. It fills in run.ID and run.SchemaVersion when they are zero. It
 // returns the final run directory. If Commit fails before the rename, the run
 // stays incomplete and Abort removes it; if only updating latest fails, the
 // committed directory is returned with the error.

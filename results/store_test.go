@@ -88,6 +88,7 @@ func TestCommitProducesTree(t *testing.T) {
 		id + "/cells/local_v1.36.10_cover_repro_amd64/build.log",
 		id + "/cells/local_v1.36.10_cover_repro_amd64/run-1.log",
 		id + "/junit.xml",
+		id + "/report.html",
 		id + "/results.json",
 		id + "/results.md",
 		"latest",
@@ -111,6 +112,11 @@ func TestCommitProducesTree(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, string(want), string(got), name)
 	}
+	// The HTML report quotes the logs it found in the run directory.
+	html, err := os.ReadFile(filepath.Join(dir, HTMLFile))
+	require.NoError(t, err)
+	assert.Contains(t, string(html), `<pre>building`)
+	assert.Contains(t, string(html), `href="#cell-local_v1.36.10_cover_repro_amd64"`)
 
 	_, err = w.WriteLog("c", "late.log", nil)
 	assert.Error(t, err, "no writes after Commit")

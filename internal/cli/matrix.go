@@ -44,7 +44,7 @@ func NewCmdMatrix(deps Deps, runF func(*cobra.Command, *MatrixOptions) error) *c
 		Short: "Build and run every cell of the matrix and record the outcomes",
 		Long: `Build and run every cell of the matrix defined in toolchains.json (toolchain ×
 protobuf × cover × target × arch), classify each run, and record the results in
-<out>/<run-id>/ (results.json, results.md, junit.xml and per-cell logs), with
+<out>/<run-id>/ (results.json, results.md, junit.xml, report.html and per-cell logs), with
 <out>/latest pointing at the newest run. Unchanged cells are re-used from the
 cache; --no-cache forces work. Progress goes to stderr, the table (or --json) to
 stdout. On a terminal, finished cells are listed above a status line redrawn in
