@@ -291,7 +291,7 @@ func TestWriteComparisonIntoRun(t *testing.T) {
 	run.ID = w.ID()
 	dir, err := w.Commit(run)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"diff.json", "diff.md", "junit.xml", "results.json", "results.md"},
+	assert.Equal(t, []string{"diff.json", "diff.md", "junit.xml", "report.html", "results.json", "results.md"},
 		tree(t, dir), "the comparison is part of the committed run, no temporary files left")
 	data, err := os.ReadFile(filepath.Join(dir, DiffJSONFile))
 	require.NoError(t, err)
