@@ -74,6 +74,28 @@ type BisectProbe struct {
 	Reason string `json:"reason,omitempty"`
 }
 
+// BuiltLabel says how the probe's cell was obtained: "built" or "cached",
+// followed by ", confirmation" for a re-confirmation of the boundary.
+func (p BisectProbe) BuiltLabel() string {
+	built := "cached"
+	if p.Built {
+		built = "built"
+	}
+	if p.Confirmation {
+		built += ", confirmation"
+	}
+	return built
+}
+
+// Detail is what explains the probe's outcome: its crash signature, else
+// its reason.
+func (p BisectProbe) Detail() string {
+	if p.Signature != "" {
+		return p.Signature
+	}
+	return p.Reason
+}
+
 // Boundary is the adjacent pair of candidates where the verdict flips.
 type Boundary struct {
 	Before string `json:"before"`
@@ -108,20 +130,8 @@ func writeMarkdownBisect(b *strings.Builder, bi *Bisect) {
 	b.WriteString(mdTableRow([]string{"#", "VERSION", "VERDICT", "OUTCOME", "RUNS (BAD)", "BUILT", "SIGNATURE"}))
 	b.WriteString(mdTableRow([]string{"---", "---", "---", "---", "---", "---", "---"}))
 	for i, p := range bi.Probes {
-		built := "cached"
-		if p.Built {
-			built = "built"
-		}
-		if p.Confirmation {
-			built += ", confirmation"
-		}
-		detail := p.Signature
-		if detail == "" {
-			detail = p.Reason
-		}
-		detail = RedactText(detail)
 		b.WriteString(mdTableRow([]string{fmt.Sprint(i + 1), mdText(p.Version), mdText(string(p.Verdict)), mdText(string(p.Outcome)),
-			fmt.Sprintf("%d (%d)", p.Runs, p.BadRuns), built, mdText(detail)}))
+			fmt.Sprintf("%d (%d)", p.Runs, p.BadRuns), p.BuiltLabel(), mdText(RedactText(p.Detail()))}))
 	}
 	for _, side := range []string{"before", "after"} {
 		if script := printableText(RedactText(bi.Reproduce[side])); script != "" {

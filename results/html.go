@@ -496,17 +496,6 @@ func newHTMLBisect(bi *Bisect, cells []Cell, anchors []string) *htmlBisect {
 	}
 	add("cells built", strconv.Itoa(bi.Builds))
 	for _, pr := range bi.Probes {
-		built := "cached"
-		if pr.Built {
-			built = "built"
-		}
-		if pr.Confirmation {
-			built += ", confirmation"
-		}
-		detail := pr.Signature
-		if detail == "" {
-			detail = pr.Reason
-		}
 		anchor := ""
 		if i := slices.IndexFunc(cells, func(c Cell) bool { return c.ID == pr.CellID }); pr.CellID != "" && i >= 0 {
 			anchor = anchors[i]
@@ -517,8 +506,8 @@ func newHTMLBisect(bi *Bisect, cells []Cell, anchors []string) *htmlBisect {
 			Outcome: clean(string(pr.Outcome)),
 			Class:   outcomeClass(pr.Outcome),
 			Runs:    fmt.Sprintf("%d (%d bad)", pr.Runs, pr.BadRuns),
-			Built:   built,
-			Detail:  clean(oneLine(detail)),
+			Built:   pr.BuiltLabel(),
+			Detail:  clean(oneLine(pr.Detail())),
 			Anchor:  anchor,
 		})
 	}

@@ -14,27 +14,9 @@
 # scripts/build-test-images.sh.
 set -euo pipefail
 
-die() { echo "setup-podman: $*" >&2; exit 1; }
-
-[ "$(id -u)" -eq 0 ] || die "must run as root (try: sudo $0)"
-command -v apt-get >/dev/null 2>&1 && [ -f /etc/debian_version ] ||
-	die "this script supports Debian-like systems (apt-get, /etc/debian_version) only; install podman, runc and qemu-user-static with your package manager and write /etc/containers/containers.conf by hand (see this script)"
-
-packages=(podman runc qemu-user-static)
-missing=()
-for p in "${packages[@]}"; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-		missing+=("$p")
-	fi
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-	echo "setup-podman: installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update
-	apt-get install -y "${packages[@]}"
-else
-	echo "setup-podman: ${packages[*]} already installed"
-fi
+# shellcheck source=scripts/apt-install.sh
+. "$(dirname "$0")/apt-install.sh"
+apt_install setup-podman podman runc qemu-user-static
 
 conf=/etc/containers/containers.conf
 want='[engine]
