@@ -1,0 +1,43 @@
+package results
+
+import (
+	"bytes"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestEveryFormatOfTheRecordedRun renders the recorded run in every format
+// through RendererFor, as `gorepro report` does, and compares each with its
+// golden file; the JSON must be the recorded results.json byte for byte.
+func TestEveryFormatOfTheRecordedRun(t *testing.T) {
+	run, dir, err := Load("testdata/recorded")
+	require.NoError(t, err)
+	goldens := map[string]string{
+		"text":     "recorded.txt.golden",
+		"markdown": "bugreport.md.golden",
+		"junit":    "junit-recorded.xml.golden",
+		"html":     "report.html.golden",
+	}
+	for _, format := range Formats() {
+		t.Run(format, func(t *testing.T) {
+			render, ok := RendererFor(format)
+			require.True(t, ok)
+			var buf bytes.Buffer
+			require.NoError(t, render(&buf, run, os.DirFS(dir)))
+			if format == "json" {
+				recorded, err := os.ReadFile("testdata/recorded/" + JSONFile)
+				require.NoError(t, err)
+				assert.Equal(t, string(recorded), buf.String(), "load and render round-trips results.json")
+				return
+			}
+			golden, ok := goldens[format]
+			require.True(t, ok, "no golden file for format %s", format)
+			checkGolden(t, golden, buf.Bytes())
+		})
+	}
+	_, ok := RendererFor("xml")
+	assert.False(t, ok)
+}
