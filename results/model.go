@@ -2,8 +2,10 @@
 // combination of toolchain, protobuf version, cover flag, target and
 // architecture — and stores it: results.json, results.md, junit.xml,
 // report.html and per-cell logs under <out>/<run-id>/, written atomically,
-// with <out>/latest pointing at the newest run. It also renders the terminal
-// and Markdown tables, a JUnit report and a self-contained HTML report.
+// with <out>/latest pointing at the newest run. It renders a run in every
+// report format (Formats, RendererFor: the terminal table, a Markdown bug
+// report, JSON, JUnit and a self-contained HTML page), compares two runs
+// (Diff) and merges the shards of a distributed run into one (Merge).
 package results
 
 import "time"
