@@ -204,7 +204,7 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	if err != nil {
 		return err
 	}
-	root, err := cacheRoot(opts.CacheDir)
+	root, err := cacheRoot(opts.CacheDir, deps)
 	if err != nil {
 		return err
 	}

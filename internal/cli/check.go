@@ -172,7 +172,7 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 		return &UsageError{Err: err}
 	}
 
-	root, err := cacheRoot(opts.CacheDir)
+	root, err := cacheRoot(opts.CacheDir, deps)
 	if err != nil {
 		return err
 	}

@@ -137,11 +137,11 @@ func (o *MatrixOptions) validate() error {
 }
 
 // cacheRoot is where gorepro keeps its work and result caches.
-func cacheRoot(flag string) (string, error) {
+func cacheRoot(flag string, deps Deps) (string, error) {
 	if flag != "" {
 		return filepath.Abs(flag)
 	}
-	if env := os.Getenv("GOREPRO_CACHE"); env != "" {
+	if env := deps.getenv("GOREPRO_CACHE"); env != "" {
 		return filepath.Abs(env)
 	}
 	dir, err := os.UserCacheDir()
@@ -170,7 +170,7 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 	if err := cfg.Apply(opts.Overrides); err != nil {
 		return err
 	}
-	root, err := cacheRoot(opts.CacheDir)
+	root, err := cacheRoot(opts.CacheDir, deps)
 	if err != nil {
 		return err
 	}

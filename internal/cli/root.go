@@ -24,9 +24,17 @@ type Deps struct {
 	Stderr io.Writer
 	// Version is gorepro's version string.
 	Version string
-	// Getenv reads the environment (NO_COLOR, TERM); nil reads an empty
-	// environment.
+	// Getenv reads the environment (NO_COLOR, TERM, GOREPRO_CACHE); nil
+	// reads an empty environment.
 	Getenv func(string) string
+}
+
+// getenv reads one variable through Getenv, "" when Getenv is nil.
+func (d Deps) getenv(name string) string {
+	if d.Getenv == nil {
+		return ""
+	}
+	return d.Getenv(name)
 }
 
 // StdDeps returns Deps wired to the process's standard streams.
