@@ -127,12 +127,12 @@ func writeMarkdownBisect(b *strings.Builder, bi *Bisect) {
 		fmt.Fprintf(b, "- flaky: probes of %s disagreed\n", mdText(strings.Join(bi.FlakyVersions, " ")))
 	}
 	fmt.Fprintf(b, "- cells built: %d\n\n", bi.Builds)
-	b.WriteString(mdTableRow([]string{"#", "VERSION", "VERDICT", "OUTCOME", "RUNS (BAD)", "BUILT", "SIGNATURE"}))
-	b.WriteString(mdTableRow([]string{"---", "---", "---", "---", "---", "---", "---"}))
+	rows := make([][]string, len(bi.Probes))
 	for i, p := range bi.Probes {
-		b.WriteString(mdTableRow([]string{fmt.Sprint(i + 1), mdText(p.Version), mdText(string(p.Verdict)), mdText(string(p.Outcome)),
-			fmt.Sprintf("%d (%d)", p.Runs, p.BadRuns), p.BuiltLabel(), mdText(RedactText(p.Detail()))}))
+		rows[i] = []string{fmt.Sprint(i + 1), mdText(p.Version), mdText(string(p.Verdict)), mdText(string(p.Outcome)),
+			fmt.Sprintf("%d (%d)", p.Runs, p.BadRuns), p.BuiltLabel(), mdText(RedactText(p.Detail()))}
 	}
+	writeMarkdownTable(b, []string{"#", "VERSION", "VERDICT", "OUTCOME", "RUNS (BAD)", "BUILT", "SIGNATURE"}, rows)
 	for _, side := range []string{"before", "after"} {
 		if script := printableText(RedactText(bi.Reproduce[side])); script != "" {
 			fmt.Fprintf(b, "\nReproduce the %s side:\n\n", side)

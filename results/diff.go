@@ -474,20 +474,16 @@ func WriteDiffMarkdown(w io.Writer, c *Comparison) error {
 		for i := range header {
 			header[i] = strings.ToLower(header[i])
 		}
-		b.WriteString(mdTableRow(header))
-		separator := make([]string, len(header))
-		for i := range separator {
-			separator[i] = "---"
-		}
-		b.WriteString(mdTableRow(separator))
-		for _, ch := range c.Changes {
+		rows := make([][]string, len(c.Changes))
+		for ri, ch := range c.Changes {
 			row := diffRow(ch)
 			for i := range row {
 				row[i] = mdText(row[i])
 			}
 			row[0] = "**" + row[0] + "**"
-			b.WriteString(mdTableRow(row))
+			rows[ri] = row
 		}
+		writeMarkdownTable(&b, header, rows)
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("writing the comparison as Markdown: %w", err)

@@ -59,18 +59,12 @@ func writeMarkdownProbes(b *strings.Builder, cells []Cell) {
 	}
 	b.WriteString("\n### Environment inside the cells\n\n")
 	b.WriteString("What the probe target saw from inside each cell (under qemu-user, uname reports the emulated machine).\n\n")
-	b.WriteString(mdTableRow(header))
-	separator := make([]string, len(header))
-	for i := range separator {
-		separator[i] = "---"
-	}
-	b.WriteString(mdTableRow(separator))
 	for _, row := range rows {
 		for i := range row {
 			row[i] = mdText(row[i])
 		}
-		b.WriteString(mdTableRow(row))
 	}
+	writeMarkdownTable(b, header, rows)
 }
 
 // probeRow is a probe cell's row of the Environment table.
