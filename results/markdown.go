@@ -172,7 +172,7 @@ type reasonGroup struct {
 func newMarkdownReport(run *Run, files fs.FS) *markdownReport {
 	r := &markdownReport{
 		run:      run,
-		redact:   newRedactor(),
+		redact:   sharedRedactor(),
 		tables:   Pivot(run.Cells),
 		letter:   map[*Cell]string{},
 		sources:  map[string]string{},

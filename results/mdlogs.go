@@ -39,7 +39,7 @@ type logReader struct {
 func newLogReader(files fs.FS) *logReader {
 	return &logReader{
 		files:           files,
-		redact:          newRedactor(),
+		redact:          sharedRedactor(),
 		crashStart:      regexp.MustCompile(`^(panic: |fatal error: |fatal: |SIG[A-Z]+: |unexpected signal |unexpected fault address )`),
 		goroutineHeader: regexp.MustCompile(`^goroutine \d+ .*\]:$`),
 	}

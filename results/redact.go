@@ -3,9 +3,10 @@ package results
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
-// Redaction patterns. They are compiled once by newRedactor and never
+// Redaction patterns. They are compiled once (sharedRedactor) and never
 // changed, so sharing them is safe.
 type redactor struct {
 	// userinfo matches the user information of URLs ("scheme://user:pass@").
@@ -19,6 +20,11 @@ type redactor struct {
 	// tokens matches well-known credential formats wherever they appear.
 	tokens *regexp.Regexp
 }
+
+// sharedRedactor returns the one redactor every report uses: compiling
+// the patterns for each redacted string made rendering a report several
+// times slower.
+var sharedRedactor = sync.OnceValue(newRedactor)
 
 func newRedactor() *redactor {
 	return &redactor{
@@ -36,7 +42,7 @@ func newRedactor() *redactor {
 // "GOPROXY=https://REDACTED@host/path". Lists such as GOPROXY's
 // ("a,b|direct") are handled element by element.
 func Redact(s string) string {
-	return newRedactor().url(s)
+	return sharedRedactor().url(s)
 }
 
 func (r *redactor) url(s string) string {
@@ -47,7 +53,7 @@ func (r *redactor) url(s string) string {
 // value when the name looks like it holds a secret (GITHUB_TOKEN,
 // NPM_PASSWORD, ...).
 func RedactEnv(kv string) string {
-	r := newRedactor()
+	r := sharedRedactor()
 	k, v, ok := strings.Cut(kv, "=")
 	if ok && v != "" && r.secretName.MatchString(k) {
 		return k + "=REDACTED"
@@ -61,7 +67,7 @@ func RedactEnv(kv string) string {
 // ...), and well-known token formats (GitHub, GitLab, Slack, AWS access key
 // IDs, npm, bearer and basic credentials) wherever they appear.
 func RedactText(s string) string {
-	return newRedactor().text(s)
+	return sharedRedactor().text(s)
 }
 
 // text is RedactText with r's patterns, for callers that redact many
