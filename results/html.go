@@ -29,11 +29,6 @@ const (
 	htmlLogBudget = 4 << 20
 )
 
-// htmlGoEnvOrder is the order the relevant go env variables are shown in.
-func htmlGoEnvOrder() []string {
-	return []string{"GOARCH", "GOAMD64", "GOARM64", "CGO_ENABLED", "GOFLAGS", "GOEXPERIMENT", "GOTOOLCHAIN"}
-}
-
 // htmlOutcomes are the outcomes in the order the legend shows them.
 func htmlOutcomes() []Outcome {
 	return []Outcome{Pass, Crash, Timeout, Fail, BuildError, Unavailable}
@@ -357,23 +352,12 @@ func htmlEnvironment(run *Run) []htmlField {
 // htmlEngines names the container engines and versions the run used.
 func htmlEngines(run *Run) string {
 	var engines []string
-	note := func(c *Container) {
-		if c == nil || c.Engine == "" {
-			return
-		}
+	for _, c := range usedEngines(run) {
 		e := c.Engine + " " + c.EngineVersion
 		if c.EngineHostArch != "" {
 			e += " (engine host " + c.EngineHostArch + ")"
 		}
-		if !slices.Contains(engines, e) {
-			engines = append(engines, e)
-		}
-	}
-	for _, tc := range run.Toolchains {
-		note(tc.Container)
-	}
-	for _, c := range run.Cells {
-		note(c.Container)
+		engines = append(engines, e)
 	}
 	return strings.Join(engines, ", ")
 }
@@ -417,7 +401,7 @@ func newHTMLToolchain(tc Toolchain) htmlToolchain {
 	if !tc.Available {
 		h.Status = clean(orDash(tc.Reason))
 	}
-	keys := htmlGoEnvOrder()
+	keys := goEnvOrder()
 	for _, k := range slices.Sorted(maps.Keys(tc.GoEnv)) {
 		if !slices.Contains(keys, k) {
 			keys = append(keys, k)

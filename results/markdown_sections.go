@@ -218,10 +218,7 @@ func (r *markdownReport) hostText(h Host) string {
 // versions and the architecture of the machine they run containers on.
 func (r *markdownReport) enginesText() string {
 	var engines []string
-	add := func(c *Container) {
-		if c == nil || c.Engine == "" {
-			return
-		}
+	for _, c := range usedEngines(r.run) {
 		e := c.Engine + " " + orDash(c.EngineVersion)
 		if c.EngineHostArch != "" {
 			e += ", engine host " + c.EngineHostArch
@@ -229,15 +226,7 @@ func (r *markdownReport) enginesText() string {
 				e += " (not the host's architecture: a virtual machine)"
 			}
 		}
-		if !slices.Contains(engines, e) {
-			engines = append(engines, e)
-		}
-	}
-	for _, tc := range r.run.Toolchains {
-		add(tc.Container)
-	}
-	for _, c := range r.run.Cells {
-		add(c.Container)
+		engines = append(engines, e)
 	}
 	if len(engines) == 0 {
 		for _, tc := range r.toolchains() {
@@ -293,7 +282,31 @@ func (r *markdownReport) emulationText() string {
 	return s
 }
 
-// goEnvOrder is the order go env variables are listed in.
+// usedEngines lists the container engines a run used, each engine,
+// version and engine host architecture once, in the order its toolchains
+// and then its cells name them (only those fields are set).
+func usedEngines(run *Run) []Container {
+	var used []Container
+	add := func(c *Container) {
+		if c == nil || c.Engine == "" {
+			return
+		}
+		e := Container{Engine: c.Engine, EngineVersion: c.EngineVersion, EngineHostArch: c.EngineHostArch}
+		if !slices.Contains(used, e) {
+			used = append(used, e)
+		}
+	}
+	for _, tc := range run.Toolchains {
+		add(tc.Container)
+	}
+	for _, c := range run.Cells {
+		add(c.Container)
+	}
+	return used
+}
+
+// goEnvOrder is the order go env variables are listed in (the ones
+// gorepro records, engine.ReportedGoEnv).
 func goEnvOrder() []string {
 	return []string{"GOARCH", "GOAMD64", "GOARM64", "CGO_ENABLED", "GOFLAGS", "GOEXPERIMENT", "GOTOOLCHAIN"}
 }
