@@ -13,7 +13,7 @@ apt_install() {
 	fi
 	local p missing=()
 	for p in "$@"; do
-		if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != 'install ok installed' ]; then
 			missing+=("$p")
 		fi
 	done

@@ -40,7 +40,8 @@ for name in "$@"; do
 	else
 		# The file holds the registration string (":name:type:offset:magic:mask:interpreter:flags");
 		# comment and blank lines are skipped.
-		grep -v -e '^#' -e '^[[:space:]]*$' "$conf" | head -n1 >"$dir/register"
+		# (awk reads the whole file, so no SIGPIPE under pipefail.)
+		awk '!/^#/ && !/^[[:space:]]*$/ { print; exit }' "$conf" >"$dir/register"
 		echo "setup-binfmt: registered $name from $conf"
 	fi
 	echo "setup-binfmt: $name: $(head -n1 "$dir/$name"), $(grep '^interpreter' "$dir/$name")"

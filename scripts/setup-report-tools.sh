@@ -15,4 +15,6 @@ set -euo pipefail
 . "$(dirname "$0")/apt-install.sh"
 apt_install setup-report-tools chromium libxml2-utils
 chromium --version
-xmllint --version 2>&1 | head -n 1
+# sed reads all of its input: head would close the pipe early and, under
+# pipefail, xmllint's SIGPIPE (exit 141) would fail the script.
+xmllint --version 2>&1 | sed -n 1p
