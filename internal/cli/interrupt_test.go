@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -23,34 +24,70 @@ import (
 // the cell's processes is left behind, and the next run resumes from the
 // cache.
 func TestInterruptKeepsFinishedCellsAndResumes(t *testing.T) {
+	f := newInterruptFixture(t, `{"name": "local", "kind": "local"}`)
+	f.interruptSecondCell(t, "local", nil)
+	assert.Empty(t, processesRunning(t, f.cache), "no process of the interrupted cell survives")
+	f.resume(t)
+}
+
+// interruptFixture is a built gorepro and a two-cell matrix in a temporary
+// directory: one toolchain × a quick target that passes and a slow one that
+// hangs until its 4 s timeout.
+type interruptFixture struct {
+	dir, bin, cache string
+	// matrixArgs are the arguments of every matrix run after "matrix".
+	matrixArgs []string
+}
+
+// newInterruptFixture builds gorepro and writes the app and a
+// toolchains.json whose only toolchain is toolchainJSON; extraArgs are added
+// to every matrix run.
+func newInterruptFixture(t *testing.T, toolchainJSON string, extraArgs ...string) *interruptFixture {
+	t.Helper()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "gorepro")
-	build := exec.Command("go", "build", "-o", bin, "../../cmd/gorepro")
+	f := &interruptFixture{
+		dir:        dir,
+		bin:        filepath.Join(dir, "gorepro"),
+		cache:      filepath.Join(dir, "cache"),
+		matrixArgs: append([]string{"-j", "1", "--config", "toolchains.json"}, extraArgs...),
+	}
+	build := exec.Command("go", "build", "-o", f.bin, "../../cmd/gorepro")
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 
-	app := filepath.Join(dir, "app")
-	writeFiles(t, app, map[string]string{
+	writeFiles(t, filepath.Join(dir, "app"), map[string]string{
 		"go.mod":            "module example.com/app\n\ngo 1.23\n",
 		"cmd/quick/main.go": "package main\n\nfunc main() { println(\"ok\") }\n",
 		"cmd/slow/main.go":  "package main\n\nimport \"time\"\n\nfunc main() { time.Sleep(time.Hour) }\n",
 	})
 	writeFiles(t, dir, map[string]string{"toolchains.json": `{
-  "toolchains": [{"name": "local", "kind": "local"}],
+  "toolchains": [` + toolchainJSON + `],
   "protobuf": ["v1.36.10"],
   "targets": [
     {"name": "quick", "kind": "package", "dir": "app", "package": "./cmd/quick"},
     {"name": "slow", "kind": "package", "dir": "app", "package": "./cmd/slow", "timeout": "4s"}
   ]
 }`})
-	matrix := func() *exec.Cmd {
-		cmd := exec.Command(bin, "matrix", "-j", "1", "--config", "toolchains.json")
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOREPRO_CACHE="+filepath.Join(dir, "cache"))
-		return cmd
-	}
+	return f
+}
 
-	cmd := matrix()
+// matrix returns an unstarted matrix run of the fixture.
+func (f *interruptFixture) matrix(args ...string) *exec.Cmd {
+	cmd := exec.Command(f.bin, append(append([]string{"matrix"}, f.matrixArgs...), args...)...)
+	cmd.Dir = f.dir
+	cmd.Env = append(os.Environ(), "GOREPRO_CACHE="+f.cache)
+	return cmd
+}
+
+// interruptSecondCell starts a matrix run, waits until its first cell (of
+// toolchain toolchainName) has finished, calls beforeSignal (if any) with
+// gorepro's pid, and sends SIGINT. It checks what every interrupted run must
+// show: exit status 130, the interruption line, and a results store with the
+// quick cell passed and the slow one unavailable and interrupted. It
+// returns gorepro's pid.
+func (f *interruptFixture) interruptSecondCell(t *testing.T, toolchainName string, beforeSignal func(pid int)) int {
+	t.Helper()
+	cmd := f.matrix()
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
@@ -62,40 +99,53 @@ func TestInterruptKeepsFinishedCellsAndResumes(t *testing.T) {
 			break
 		}
 	}
-	require.Contains(t, strings.Join(seen, "\n"), "[1/2] local", "the first cell finished")
+	require.Contains(t, strings.Join(seen, "\n"), "[1/2] "+toolchainName, "the first cell finished")
+	pid := cmd.Process.Pid
+	if beforeSignal != nil {
+		beforeSignal(pid)
+	}
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
 	for lines.Scan() {
 		seen = append(seen, lines.Text())
 	}
 	err = cmd.Wait()
+	t.Logf("gorepro's progress, interrupted:\n%s", strings.Join(seen, "\n"))
 	var exitErr *exec.ExitError
 	require.ErrorAs(t, err, &exitErr, strings.Join(seen, "\n"))
 	assert.Equal(t, 130, exitErr.ExitCode())
 	assert.Contains(t, strings.Join(seen, "\n"), "interrupted: 1 of 2 cells finished")
 
-	run, _, err := results.Load(filepath.Join(dir, "results"))
+	run, _, err := results.Load(filepath.Join(f.dir, "results"))
 	require.NoError(t, err)
 	assert.True(t, run.Interrupted)
 	require.Len(t, run.Cells, 2)
+	assert.Equal(t, "quick", run.Cells[0].Target)
 	assert.Equal(t, results.Pass, run.Cells[0].Outcome)
 	assert.False(t, run.Cells[0].Interrupted)
+	assert.Equal(t, "slow", run.Cells[1].Target)
 	assert.Equal(t, results.Unavailable, run.Cells[1].Outcome)
 	assert.True(t, run.Cells[1].Interrupted)
-	assert.Empty(t, processesRunning(t, filepath.Join(dir, "cache")), "no process of the interrupted cell survives")
+	return pid
+}
 
-	// The next run resumes: the finished cell comes from the cache, the
-	// interrupted one runs (and times out, which is not a crash: exit 0).
-	cmd = matrix()
-	cmd.Args = append(cmd.Args, "--json")
-	out2, err := cmd.Output()
-	require.NoError(t, err)
+// resume runs the matrix again and checks that it resumes: the finished
+// cell comes from the cache, the interrupted one runs (and times out, which
+// is not a crash: exit 0). It returns the rerun's pid.
+func (f *interruptFixture) resume(t *testing.T) int {
+	t.Helper()
+	cmd := f.matrix("--json")
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	out, err := cmd.Output()
+	require.NoError(t, err, errOut.String())
 	var rerun results.Run
-	require.NoError(t, json.Unmarshal(out2, &rerun))
+	require.NoError(t, json.Unmarshal(out, &rerun))
 	require.Len(t, rerun.Cells, 2)
 	assert.True(t, rerun.Cells[0].Cached)
 	assert.Equal(t, results.Pass, rerun.Cells[0].Outcome)
 	assert.False(t, rerun.Cells[1].Cached)
 	assert.Equal(t, results.Timeout, rerun.Cells[1].Outcome)
+	return cmd.Process.Pid
 }
 
 func writeFiles(t *testing.T, root string, files map[string]string) {
