@@ -1,9 +1,6 @@
 package classify
 
 import (
-	"context"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"syscall"
 	"testing"
@@ -12,35 +9,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gorepro/gorepro/internal/proc"
+	"github.com/gorepro/gorepro/internal/crashfixture"
 	"github.com/gorepro/gorepro/results"
 )
-
-// buildFixtures builds every program under testdata/fixtures into a
-// temporary directory with one go build and returns that directory.
-func buildFixtures(t *testing.T) string {
-	t.Helper()
-	goTool, err := exec.LookPath("go")
-	require.NoError(t, err, "the go command is needed to build the fixture programs")
-	fixtures, err := filepath.Abs(filepath.Join("testdata", "fixtures"))
-	require.NoError(t, err)
-	binDir := t.TempDir()
-	res, err := proc.Run(context.Background(), proc.Cmd{
-		Argv:    []string{goTool, "build", "-o", binDir + string(filepath.Separator), "./..."},
-		Dir:     fixtures,
-		Env:     proc.Environ(nil, "GOTOOLCHAIN=local", "GOFLAGS=-buildvcs=false", "CGO_ENABLED=0", "GOWORK=off"),
-		Timeout: 2 * time.Minute,
-	})
-	require.NoError(t, err)
-	require.Equal(t, 0, res.ExitCode, "building fixtures:\n%s", res.Output)
-	return binDir
-}
 
 // TestEndToEnd builds real crashing, failing, hanging and serving programs,
 // runs them the way the matrix does (proc.Run with a deadline and a SIGQUIT
 // grace period) and classifies what they did.
 func TestEndToEnd(t *testing.T) {
-	binDir := buildFixtures(t)
+	binDir := crashfixture.Build(t)
 	starting := regexp.MustCompile(`Starting workers`)
 
 	tests := []struct {
@@ -149,18 +126,7 @@ func TestEndToEnd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			timeout := tt.timeout
-			if timeout == 0 {
-				timeout = 20 * time.Second
-			}
-			res, err := proc.Run(context.Background(), proc.Cmd{
-				Argv:        append([]string{filepath.Join(binDir, tt.program)}, tt.args...),
-				Env:         proc.Environ(nil, append([]string{"GOTRACEBACK="}, tt.env...)...),
-				Timeout:     timeout,
-				GraceSignal: syscall.SIGQUIT,
-				Grace:       time.Second,
-			})
-			require.NoError(t, err)
+			res := crashfixture.Run(t, binDir, tt.program, tt.args, tt.env, tt.timeout)
 			if tt.signal != 0 {
 				require.Equal(t, tt.signal, res.Signal, "output:\n%s", res.Output)
 			}

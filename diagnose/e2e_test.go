@@ -1,9 +1,6 @@
 package diagnose
 
 import (
-	"context"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"syscall"
 	"testing"
@@ -12,26 +9,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gorepro/gorepro/internal/proc"
+	"github.com/gorepro/gorepro/internal/crashfixture"
 )
 
 // TestRealOutputs builds classify's fixture programs once, runs them with
 // proc.Run as the matrix does, and diagnoses what they printed: as is, and
 // wrapped as a Kubernetes (CRI) container log.
 func TestRealOutputs(t *testing.T) {
-	goTool, err := exec.LookPath("go")
-	require.NoError(t, err, "the go command is needed to build the fixture programs")
-	fixtures, err := filepath.Abs(filepath.Join("..", "classify", "testdata", "fixtures"))
-	require.NoError(t, err)
-	binDir := t.TempDir()
-	res, err := proc.Run(context.Background(), proc.Cmd{
-		Argv:    []string{goTool, "build", "-o", binDir + string(filepath.Separator), "./..."},
-		Dir:     fixtures,
-		Env:     proc.Environ(nil, "GOTOOLCHAIN=local", "GOFLAGS=-buildvcs=false", "CGO_ENABLED=0", "GOWORK=off"),
-		Timeout: 2 * time.Minute,
-	})
-	require.NoError(t, err)
-	require.Equal(t, 0, res.ExitCode, "building fixtures:\n%s", res.Output)
+	binDir := crashfixture.Build(t)
 
 	tests := []struct {
 		name    string
@@ -75,18 +60,7 @@ func TestRealOutputs(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			timeout := tt.timeout
-			if timeout == 0 {
-				timeout = 20 * time.Second
-			}
-			res, err := proc.Run(context.Background(), proc.Cmd{
-				Argv:        append([]string{filepath.Join(binDir, tt.program)}, tt.args...),
-				Env:         proc.Environ(nil, append([]string{"GOTRACEBACK="}, tt.env...)...),
-				Timeout:     timeout,
-				GraceSignal: syscall.SIGQUIT,
-				Grace:       time.Second,
-			})
-			require.NoError(t, err)
+			res := crashfixture.Run(t, binDir, tt.program, tt.args, tt.env, tt.timeout)
 			if tt.signal != 0 {
 				require.Equal(t, tt.signal, res.Signal, "output:\n%s", res.Output)
 			}
