@@ -28,5 +28,7 @@ lint:
 bench: build
 	scripts/bench.sh
 
+# Run directories share results/ with the results package's source: remove
+# only what a run writes there (see .gitignore), never the directory.
 clean:
-	rm -rf bin results
+	rm -rf bin results/2*/ results/latest results/.incomplete-*
