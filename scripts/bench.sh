@@ -59,7 +59,7 @@ timeit() { # timeit name command...: appends seconds of one run to $tmp/name
 # Warm-up: module downloads, the Go build cache and the generated reproducers,
 # so that every variant below starts from the same warm state.
 matrix -j1 --no-cache
-mapfile -t dirs < <(for v in v1.33.0 v1.36.10 v1.36.12; do ls -d "$GOREPRO_CACHE"/work/repro/"$v"-* | head -1; done)
+mapfile -t dirs < <(for v in v1.33.0 v1.36.10 v1.36.12; do ls -d "$GOREPRO_CACHE"/work/repro/"$v"-* | sed -n 1p; done)
 
 # (b): what a person would type, per cell. Cells are "dir:coverflag"; with
 # per-cell set, each cell's binary goes to its own path (b2).
