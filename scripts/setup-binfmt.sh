@@ -40,7 +40,8 @@ for name in "$@"; do
 	else
 		# The file holds the registration string (":name:type:offset:magic:mask:interpreter:flags");
 		# comment and blank lines are skipped.
-		# (awk reads the whole file, so no SIGPIPE under pipefail.)
+		# One awk reading the file itself: no pipe that a SIGPIPE could fail under
+		# pipefail.
 		awk '!/^#/ && !/^[[:space:]]*$/ { print; exit }' "$conf" >"$dir/register"
 		echo "setup-binfmt: registered $name from $conf"
 	fi
