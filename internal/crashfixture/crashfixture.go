@@ -5,6 +5,14 @@
 // GOTRACEBACK unset unless a test sets it). The classify and diagnose tests
 // use it, so both look at what the runtime really printed.
 //
+// It also makes the injected GOROOT (MakeInjectedGOROOT,
+// SharedInjectedGOROOT, InjectedGOROOT): a hard-link copy of the local
+// GOROOT whose runtime packs pointers with 47 address bits, so that amd64
+// binaries built with it die with golang/go#69255's "fatal error:
+// taggedPointerPack" in runtime.netpollopen natively, with no emulator and
+// no old Go release. The end-to-end scripts use it as a kind goroot
+// toolchain.
+//
 // It is a test helper: it reports failures through testing.TB.
 package crashfixture
 
