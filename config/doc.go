@@ -43,6 +43,10 @@
 //     to build for. "native" is the host's own architecture; the others must
 //     be GOARCH values Go supports on linux: 386, amd64, arm, arm64, loong64,
 //     mips, mips64, mips64le, mipsle, ppc64, ppc64le, riscv64, s390x.
+//     ["native", "amd64"] is "as the host builds, and as an amd64
+//     Dockerfile default builds": on an arm64 host the amd64 cells run
+//     emulated; on an amd64 host both name the same cells, which run once
+//     (the run says so in one line and records it as "collapsed").
 //   - targets (required, non-empty array of objects): what to build and run;
 //     see Targets.
 //   - runs (optional number, 1 to 1000, default 1): how often each binary
@@ -143,9 +147,12 @@
 // # Probe targets
 //
 // A target of kind "probe" is a small program built into gorepro, built by
-// every toolchain of the matrix for every arch and cover value like the
-// reproducer (the protobuf axis does not apply: one cell per toolchain,
-// cover and arch, asking for none). It links no module, opens no file
+// every toolchain of the matrix for every arch like the reproducer. Neither
+// the protobuf nor the cover axis applies: one cell per toolchain and
+// arch, asking for no protobuf version and built without -cover (a -cover
+// binary writes its coverage meta-data at exit through package os, which
+// reaches the network poller: on an affected runtime the probe would die
+// of the crash it is there to explain). It links no module, opens no file
 // through package os (so it never reaches the network poller whose
 // taggedPointerPack check crashed emulated binaries) and prints one JSON
 // line of what it sees of the machine it runs on: the architecture it was

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	"github.com/gorepro/gorepro/results"
 )
@@ -123,6 +122,13 @@ func keyOf(v any) string {
 // hashTree hashes the names and contents of the regular files under dir,
 // skipping hidden directories (.git) so that VCS state does not matter.
 func hashTree(dir string) (string, error) {
+	return hashTreeSkipping(dir, hiddenDir)
+}
+
+// hashTreeSkipping hashes the names and contents of the regular files and
+// the targets of the symbolic links under dir, leaving out the directories
+// below dir whose names skip accepts.
+func hashTreeSkipping(dir string, skip func(name string) bool) (string, error) {
 	h := sha256.New()
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -130,7 +136,7 @@ func hashTree(dir string) (string, error) {
 		}
 		rel, _ := filepath.Rel(dir, path)
 		if d.IsDir() {
-			if path != dir && strings.HasPrefix(d.Name(), ".") {
+			if path != dir && skip(d.Name()) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -147,7 +153,13 @@ func hashTree(dir string) (string, error) {
 			return err
 		}
 		defer f.Close()
-		fmt.Fprintf(h, "F %s\n", filepath.ToSlash(rel))
+		fi, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		// The size keeps one file's content from passing for the
+		// next file's name.
+		fmt.Fprintf(h, "F %s %d\n", filepath.ToSlash(rel), fi.Size())
 		_, err = io.Copy(h, f)
 		return err
 	})

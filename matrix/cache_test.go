@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gorepro/gorepro/config"
 	"github.com/gorepro/gorepro/results"
 )
 
@@ -118,13 +119,13 @@ func TestCacheGetBrokenEntryIsMiss(t *testing.T) {
 
 func TestKeyOf(t *testing.T) {
 	in := cacheKeyInputs{Toolchain: "kind=local version=go1.26.8", Protobuf: "v1.36.10", Runs: 1,
-		Env: map[string]string{"B": "2", "A": "1"}}
+		Target: config.Target{Env: map[string]string{"B": "2", "A": "1"}}}
 	key := keyOf(in)
 	assert.Regexp(t, `^[0-9a-f]{64}$`, key)
 	assert.Equal(t, key, keyOf(in), "deterministic")
 
 	same := in
-	same.Env = map[string]string{"A": "1", "B": "2"}
+	same.Target.Env = map[string]string{"A": "1", "B": "2"}
 	assert.Equal(t, key, keyOf(same), "map order does not matter")
 
 	other := in

@@ -521,6 +521,16 @@ func TestCacheKeyInputs(t *testing.T) {
 		{"env", func(h *harness, _ string) { h.cfg.Targets[0].Env = map[string]string{"GODEBUG": "madvdontneed=1"} }, true},
 		{"build flags", func(h *harness, _ string) { h.cfg.Targets[0].BuildFlags = []string{"-trimpath"} }, true},
 		{"pass rule", func(h *harness, _ string) { h.cfg.Targets[0].Pass.ExitCodes = []int{0, 3} }, true},
+		{"modules", func(h *harness, _ string) {
+			h.cfg.Targets[0].Modules = map[string]string{"golang.org/x/net": "v0.30.0"}
+		}, true},
+		{"cgo", func(h *harness, _ string) { h.cfg.Targets[0].CGO = true }, true},
+		{"build env", func(h *harness, _ string) { h.cfg.Targets[0].BuildEnv = map[string]string{"GOAMD64": "v3"} }, true},
+		{"package", func(h *harness, _ string) { h.cfg.Targets[0].Package = "./cmd/other" }, true},
+		{"local replacement edited", func(h *harness, dir string) {
+			lib := filepath.Join(filepath.Dir(dir), filepath.Base(dir)+"-lib")
+			writeFiles(h.t, lib, map[string]string{"lib.go": "package lib\n\nconst N = 2\n"})
+		}, true},
 		{".git", func(h *harness, dir string) {
 			writeFiles(h.t, dir, map[string]string{".git/HEAD": "ref: refs/heads/feature\n", ".git/index": "new index"})
 		}, false},
@@ -531,6 +541,11 @@ func TestCacheKeyInputs(t *testing.T) {
 			h := newHarness(t)
 			h.cfg.Targets = nil
 			appDir := h.addPackageTarget("app")
+			// The module replaces a library with a local directory, whose
+			// sources the build reads too.
+			lib := filepath.Join(filepath.Dir(appDir), filepath.Base(appDir)+"-lib")
+			writeFiles(t, lib, map[string]string{"go.mod": "module example.com/lib\n", "lib.go": "package lib\n\nconst N = 1\n"})
+			writeFiles(t, appDir, map[string]string{"go.mod": "module example.com/app\n\ngo 1.24\n\nreplace example.com/lib => ../" + filepath.Base(lib) + "\n"})
 			h.run(context.Background(), nil)
 			builds, _ := h.calls()
 			require.Equal(t, 1, builds)
@@ -581,6 +596,16 @@ func TestCacheKeyInputs(t *testing.T) {
 		run, _ := h.run(context.Background(), func(e *Engine) { e.Version = "v0.0.1-test" })
 		builds, _ := h.calls()
 		assert.Equal(t, 1, builds)
+		assert.False(t, run.Cells[0].Cached)
+	})
+
+	t.Run("harness build", func(t *testing.T) {
+		h := newHarness(t)
+		h.run(context.Background(), func(e *Engine) { e.Harness = "(devel) exe:1111" })
+		h.calls()
+		run, _ := h.run(context.Background(), func(e *Engine) { e.Harness = "(devel) exe:2222" })
+		builds, _ := h.calls()
+		assert.Equal(t, 1, builds, "a development build whose executable changed re-uses nothing")
 		assert.False(t, run.Cells[0].Cached)
 	})
 

@@ -6,6 +6,18 @@
 // runs one share of the cells (`--shard k/n`, see AssignShards), for
 // results.Merge to put back together.
 //
+// Not every target takes every axis: a Dockerfile decides its own modules
+// and the probe links none, so neither gets the protobuf axis; the probe,
+// gorepro's instrument, is never built with -cover either (see
+// usesCoverAxis). Cells that the config names twice but that are one cell
+// on this host ("native" and the host's own arch) run once, under the arch
+// listed first, and the run records them as collapsed.
+//
+// A cell's cache key (cacheKeyInputs) holds the toolchain's identity, the
+// whole target but its name, a digest of everything the build reads
+// (module tree and local replacements, Dockerfile and context, templates),
+// the axis values, runs, timeout and the gorepro build (Engine.Harness).
+//
 // The Engine is the one place that knows the order of the work; building is
 // package build's, running is package proc's, judging is package classify's
 // and storing is package results'.
@@ -34,7 +46,6 @@ import (
 	"github.com/gorepro/gorepro/build"
 	"github.com/gorepro/gorepro/classify"
 	"github.com/gorepro/gorepro/config"
-	"github.com/gorepro/gorepro/emulation"
 	"github.com/gorepro/gorepro/engine"
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/progress"
@@ -65,8 +76,13 @@ type Engine struct {
 	// Reporter is told when cells start and finish; nil means a
 	// progress.Reporter in line mode on Progress.
 	Reporter Reporter
-	// Version is gorepro's version, recorded in the results.
+	// Version is gorepro's version, recorded in the results. Harness
+	// identifies the gorepro build in cache keys, so that cells cached by
+	// another build of gorepro are not re-used: a release's version is
+	// enough, a development build needs more (the CLI adds the hash of its
+	// executable). Empty means Version.
 	Version string
+	Harness string
 	// Shard, when set, restricts the run to that share of the matrix
 	// (see AssignShards): only its cells are resolved, built, run and
 	// recorded, with their usual IDs, and the run records the shard.
@@ -142,17 +158,13 @@ func (e *Engine) Run(ctx context.Context, runID string, w *results.Writer) (*res
 	}
 	run.MatrixSHA256 = cfg.MatrixHash()
 
-	specs := cellSpecs(cfg)
+	allSpecs := cellSpecs(cfg)
+	specs := allSpecs
 	if s := e.Shard; s != nil {
 		if s.Count < 1 || s.Index < 1 || s.Index > s.Count {
 			return nil, fmt.Errorf("running shard %d/%d: the shard must be k/n with 1 ≤ k ≤ n", s.Index, s.Count)
 		}
-		total := len(specs)
-		specs = shardSpecs(specs, *s)
-		run.Shard = &results.Shard{Index: s.Index, Count: s.Count, Assigned: len(specs), Total: total}
-		for _, sp := range specs {
-			run.Shard.Positions = append(run.Shard.Positions, sp.position)
-		}
+		specs = shardSpecs(allSpecs, *s)
 	}
 	// Only the toolchains some cell uses are resolved: a shard without
 	// image cells need not touch a container engine.
@@ -173,10 +185,20 @@ func (e *Engine) Run(ctx context.Context, runID string, w *results.Writer) (*res
 	hostArch := e.hostArch
 	run.Host.GOARCH = hostArch
 	run.Toolchains = toolchainInfo(tcs, hostArch)
+	specs, run.Collapsed = collapse(allSpecs, specs, tcs, hostArch)
+	for _, c := range run.Collapsed {
+		fmt.Fprintf(e.Progress, "gorepro: %s\n", c)
+	}
+	if s := e.Shard; s != nil {
+		run.Shard = &results.Shard{Index: s.Index, Count: s.Count, Assigned: len(specs), Total: len(allSpecs)}
+		for _, sp := range specs {
+			run.Shard.Positions = append(run.Shard.Positions, sp.position)
+		}
+	}
 	plans := expand(specs, tcs, hostArch)
 	run.Cells = make([]results.Cell, len(plans))
 
-	sources, err := e.hashSources()
+	sources, err := e.sourceDigests()
 	if err != nil {
 		return nil, err
 	}
@@ -276,16 +298,69 @@ func expand(specs []cellSpec, tcs []*toolchain.Resolved, hostArch string) []plan
 	plans := make([]plan, len(specs))
 	for i, sp := range specs {
 		tc := tcs[sp.toolchain]
-		goarch := sp.arch
+		goarch := specArch(sp, tcs, hostArch)
 		native := sp.arch == config.ArchNative
-		if native {
-			goarch = cellHostArch(tc, hostArch)
-		}
 		plans[i] = plan{index: i, tc: tc, target: sp.target, protobuf: sp.protobuf, cover: sp.cover, goarch: goarch, native: native,
 			id: CellID(tc.Name, cmp.Or(sp.protobuf, "noprotobuf"), sp.cover, sp.target.Name, goarch)}
 	}
 	nameCells(plans)
 	return plans
+}
+
+// specArch is the GOARCH a cell builds for: its configured arch, with
+// "native" resolved to where its toolchain's binaries run.
+func specArch(sp cellSpec, tcs []*toolchain.Resolved, hostArch string) string {
+	if sp.arch == config.ArchNative {
+		return cellHostArch(tcs[sp.toolchain], hostArch)
+	}
+	return sp.arch
+}
+
+// collapse drops from specs (a share of allSpecs, or all of them) the
+// cells that are the same as an earlier cell of allSpecs on this host:
+// "arch": ["native", "amd64"] lists every amd64 cell twice on an amd64
+// host. The earlier one is kept, so every shard of a matrix makes the same
+// choice; it returns the kept specs and what was collapsed, per pair of
+// arch values. Only specs' toolchains need to be resolved in tcs.
+func collapse(allSpecs, specs []cellSpec, tcs []*toolchain.Resolved, hostArch string) ([]cellSpec, []results.Collapse) {
+	type cellKey struct {
+		toolchain      int
+		protobuf       string
+		cover          bool
+		target, goarch string
+	}
+	keyOf := func(sp cellSpec) cellKey {
+		return cellKey{sp.toolchain, sp.protobuf, sp.cover, sp.target.Name, specArch(sp, tcs, hostArch)}
+	}
+	first := map[cellKey]cellSpec{} // the first spec of each cell, among the toolchains used
+	for _, sp := range allSpecs {
+		if tcs[sp.toolchain] == nil {
+			continue
+		}
+		if _, ok := first[keyOf(sp)]; !ok {
+			first[keyOf(sp)] = sp
+		}
+	}
+	var kept []cellSpec
+	var collapsed []results.Collapse
+	for _, sp := range specs {
+		k := keyOf(sp)
+		into := first[k]
+		if into.position == sp.position {
+			kept = append(kept, sp)
+			continue
+		}
+		host := cellHostArch(tcs[sp.toolchain], hostArch)
+		i := slices.IndexFunc(collapsed, func(c results.Collapse) bool {
+			return c.Arch == sp.arch && c.Into == into.arch && c.GOARCH == k.goarch && c.HostArch == host
+		})
+		if i < 0 {
+			collapsed = append(collapsed, results.Collapse{Arch: sp.arch, Into: into.arch, GOARCH: k.goarch, HostArch: host})
+			i = len(collapsed) - 1
+		}
+		collapsed[i].Cells++
+	}
+	return kept, collapsed
 }
 
 // nameCells gives each cell a short name for the live status line: the
@@ -356,18 +431,21 @@ func usesProtobufAxis(t config.Target) bool {
 	return t.Kind != config.TargetDockerfile && t.Kind != config.TargetProbe
 }
 
+// usesCoverAxis says whether a target's cells vary with the cover axis. The
+// probe never does: it is gorepro's instrument, and a -cover binary writes
+// its coverage meta-data at exit through package os, which reaches the
+// network poller, so on an affected runtime (golang/go#69255) the probe
+// would die of the very crash it is there to explain. It gets one cell per
+// toolchain and arch, built without -cover.
+func usesCoverAxis(t config.Target) bool {
+	return t.Kind != config.TargetProbe
+}
+
 // CellCount is the number of cells the matrix of cfg has (without
-// --shard).
+// --shard), before cells that turn out to be the same on this host are
+// collapsed (see Engine.Run).
 func CellCount(cfg *config.Config) int {
-	perCombination := 0
-	for _, t := range cfg.Targets {
-		if usesProtobufAxis(t) {
-			perCombination += len(cfg.Protobuf)
-		} else {
-			perCombination++
-		}
-	}
-	return len(cfg.Toolchains) * len(cfg.Cover) * len(cfg.Arch) * perCombination
+	return len(cellSpecs(cfg))
 }
 
 // CellID is a cell's file-safe identity within a run.
@@ -377,22 +455,6 @@ func CellID(toolchain, protobuf string, cover bool, target, goarch string) strin
 		c = "cover"
 	}
 	return strings.Join([]string{toolchain, protobuf, c, target, goarch}, "_")
-}
-
-// hashSources hashes each package target's module tree once, for cache keys.
-func (e *Engine) hashSources() (map[string]string, error) {
-	sums := map[string]string{}
-	for _, t := range e.Config.Targets {
-		if t.Kind != config.TargetPackage {
-			continue
-		}
-		sum, err := hashTree(t.Dir)
-		if err != nil {
-			return nil, fmt.Errorf("target %s: %w", t.Name, err)
-		}
-		sums[t.Name] = sum
-	}
-	return sums, nil
 }
 
 // baseCell fills in what is known about a cell before it is built.
@@ -474,57 +536,6 @@ func (e *Engine) interrupted(p plan, hostArch string) results.Cell {
 	cell.Interrupted = true
 	cell.Reason = "interrupted before this cell finished"
 	return cell
-}
-
-// cacheKeyInputs is everything that can change a cell's result.
-type cacheKeyInputs struct {
-	Toolchain  string            `json:"toolchain"`
-	TargetKind string            `json:"targetKind"`
-	Source     string            `json:"source"`
-	Package    string            `json:"package,omitempty"`
-	Args       []string          `json:"args,omitempty"`
-	Env        map[string]string `json:"env,omitempty"`
-	BuildEnv   map[string]string `json:"buildEnv,omitempty"`
-	BuildFlags []string          `json:"buildFlags,omitempty"`
-	Modules    map[string]string `json:"modules,omitempty"`
-	CGO        bool              `json:"cgo"`
-	Pass       config.PassRule   `json:"pass"`
-	Protobuf   string            `json:"protobuf"`
-	Cover      bool              `json:"cover"`
-	GOARCH     string            `json:"goarch"`
-	HostArch   string            `json:"hostArch"`
-	Runs       int               `json:"runs"`
-	Timeout    time.Duration     `json:"timeout"`
-	Harness    string            `json:"harness"`
-}
-
-func (e *Engine) cacheKey(p plan, hostArch, source string) string {
-	switch p.target.Kind {
-	case config.TargetRepro:
-		source = "repro:" + repro.TemplateHash()
-	case config.TargetProbe:
-		source = "probe:" + emulation.ProbeHash()
-	}
-	return keyOf(cacheKeyInputs{
-		Toolchain:  p.tc.Identity,
-		TargetKind: p.target.Kind,
-		Source:     source,
-		Package:    p.target.Package,
-		Args:       p.target.Args,
-		Env:        p.target.Env,
-		BuildEnv:   p.target.BuildEnv,
-		BuildFlags: p.target.BuildFlags,
-		Modules:    p.target.Modules,
-		CGO:        p.target.CGO,
-		Pass:       p.target.Pass,
-		Protobuf:   p.protobuf,
-		Cover:      p.cover,
-		GOARCH:     p.goarch,
-		HostArch:   hostArch,
-		Runs:       e.Config.Runs,
-		Timeout:    p.target.RunTimeout(e.Config),
-		Harness:    e.Version,
-	})
 }
 
 // runCell builds and runs one cell, or takes it from the cache.

@@ -138,7 +138,7 @@ func cellSpecs(cfg *config.Config) []cellSpec {
 	var specs []cellSpec
 	for ti, tc := range cfg.Toolchains {
 		for i, pb := range cfg.Protobuf {
-			for _, cover := range cfg.Cover {
+			for j, cover := range cfg.Cover {
 				for _, target := range cfg.Targets {
 					cellPB := pb
 					if !usesProtobufAxis(target) {
@@ -149,10 +149,18 @@ func cellSpecs(cfg *config.Config) []cellSpec {
 						}
 						cellPB = ""
 					}
+					cellCover := cover
+					if !usesCoverAxis(target) {
+						// Nor the cover axis: one cell, without -cover.
+						if j > 0 {
+							continue
+						}
+						cellCover = false
+					}
 					for _, arch := range cfg.Arch {
 						arch = cmp.Or(arch, config.ArchNative)
-						specs = append(specs, cellSpec{position: len(specs), toolchain: ti, protobuf: cellPB, cover: cover, target: target, arch: arch,
-							key: ShardKey(tc.Name, cellPB, cover, target.Name, arch)})
+						specs = append(specs, cellSpec{position: len(specs), toolchain: ti, protobuf: cellPB, cover: cellCover, target: target, arch: arch,
+							key: ShardKey(tc.Name, cellPB, cellCover, target.Name, arch)})
 					}
 				}
 			}

@@ -266,7 +266,9 @@ func TestEngineShards(t *testing.T) {
 	h.cfg.Targets = append(h.cfg.Targets, config.Target{Name: "env", Kind: config.TargetProbe})
 
 	full, _ := h.run(context.Background(), nil)
-	require.Len(t, full.Cells, 2*(2*2*2+2))
+	// Per toolchain: repro and app over protobuf × cover, and one probe
+	// cell (the probe takes neither axis).
+	require.Len(t, full.Cells, 2*(2*2*2+1))
 	assert.Nil(t, full.Shard)
 	assert.Equal(t, h.cfg.MatrixHash(), full.MatrixSHA256)
 
@@ -325,4 +327,91 @@ func TestEngineShards(t *testing.T) {
 	e.Shard = &Shard{Index: 4, Count: 3}
 	_, err := e.Run(context.Background(), "bad-shard", nil)
 	assert.ErrorContains(t, err, "1 ≤ k ≤ n")
+}
+
+// TestCellSpecsProbeTakesNoCover checks that the probe, gorepro's
+// instrument, is never built with -cover: one cell per toolchain and arch,
+// without it, even when the cover axis holds only "on".
+func TestCellSpecsProbeTakesNoCover(t *testing.T) {
+	for _, covers := range [][]bool{{false, true}, {true}} {
+		cfg := &config.Config{
+			Toolchains: []config.Toolchain{{Name: "a", Kind: config.KindLocal}, {Name: "b", Kind: config.KindLocal}},
+			Protobuf:   []string{"v1.33.0", "v1.36.10"},
+			Cover:      covers,
+			Arch:       []string{config.ArchNative, "arm64"},
+			Targets:    []config.Target{{Name: "env", Kind: config.TargetProbe}, {Name: "repro", Kind: config.TargetRepro}},
+		}
+		probes, repros := 0, 0
+		for _, sp := range cellSpecs(cfg) {
+			switch sp.target.Name {
+			case "env":
+				probes++
+				assert.False(t, sp.cover, "the probe is built without -cover (cover axis %v)", covers)
+			case "repro":
+				repros++
+			}
+		}
+		assert.Equal(t, 2*2, probes, "one probe cell per toolchain × arch (cover axis %v)", covers)
+		assert.Equal(t, 2*2*len(covers)*2, repros, "the reproducer takes every axis (cover axis %v)", covers)
+		assert.Equal(t, probes+repros, CellCount(cfg))
+	}
+}
+
+// TestCollapseNativeDuplicates runs "arch": ["native", <host arch>], which
+// names every cell twice on this host: each runs once, under native, the
+// run says so in one line, and shards of the matrix make the same choice,
+// so that their merge is the unsharded run.
+func TestCollapseNativeDuplicates(t *testing.T) {
+	h := newHarness(t)
+	h.cfg.Toolchains = []config.Toolchain{{Name: "tca", Kind: config.KindLocal}, {Name: "tcb", Kind: config.KindLocal}}
+	h.cfg.Protobuf = []string{"v1.36.10", "v1.34.2"}
+	h.cfg.Cover = []bool{false, true}
+	h.cfg.Targets = append(h.cfg.Targets, config.Target{Name: "env", Kind: config.TargetProbe})
+	h.cfg.Arch = []string{config.ArchNative, h.hostArch}
+	h.identity = map[string]string{"tca": "a", "tcb": "b"}
+	require.Equal(t, 2*2*(2*2+1), CellCount(h.cfg), "as configured, every cell is listed twice")
+
+	full, dir := h.run(context.Background(), nil)
+	require.Len(t, full.Cells, 2*(2*2+1), "each cell ran once")
+	seen := map[string]bool{}
+	for _, c := range full.Cells {
+		assert.False(t, seen[c.ID], "cell %s twice", c.ID)
+		seen[c.ID] = true
+		assert.Equal(t, h.hostArch, c.BinaryArch)
+	}
+	builds, _ := h.calls()
+	assert.Equal(t, len(full.Cells), builds)
+	want := results.Collapse{Arch: h.hostArch, Into: config.ArchNative, GOARCH: h.hostArch, HostArch: h.hostArch, Cells: len(full.Cells)}
+	assert.Equal(t, []results.Collapse{want}, full.Collapsed)
+	assert.Equal(t, 1, strings.Count(h.progress.String(), "the same as arch "+h.hostArch), h.progress.String())
+	assert.Contains(t, h.progress.String(), fmt.Sprintf("gorepro: arch native is %s on the %s host, the same as arch %s: the 10 cells listed under both ran once\n", h.hostArch, h.hostArch, h.hostArch))
+	loaded, _, err := results.Load(dir)
+	require.NoError(t, err)
+	assert.Equal(t, full.Collapsed, loaded.Collapsed, "stored in results.json")
+
+	// Shards: the union of their cells is the unsharded run's, and the
+	// shards merge.
+	const n = 3
+	var inputs []results.MergeInput
+	collapsed := 0
+	for k := 1; k <= n; k++ {
+		run, dir := h.run(context.Background(), func(e *Engine) { e.Shard = &Shard{Index: k, Count: n} })
+		assert.Equal(t, len(run.Cells), run.Shard.Assigned, "a shard is assigned the cells it runs")
+		assert.Equal(t, CellCount(h.cfg), run.Shard.Total)
+		for _, c := range run.Collapsed {
+			collapsed += c.Cells
+		}
+		inputs = append(inputs, results.MergeInput{Run: run, Dir: dir, Source: fmt.Sprintf("shard%d", k)})
+	}
+	assert.Equal(t, len(full.Cells), collapsed, "every duplicate was collapsed in some shard")
+	merged, err := results.Merge(inputs)
+	require.NoError(t, err)
+	assert.Equal(t, cellIDs(full), cellIDs(merged), "the merged shards are the unsharded run, in its order")
+	assert.Equal(t, []results.Collapse{want}, merged.Collapsed)
+
+	// A foreign arch next to native is not a duplicate.
+	h.cfg.Arch = []string{config.ArchNative, h.foreignArch()}
+	other, _ := h.run(context.Background(), nil)
+	assert.Len(t, other.Cells, CellCount(h.cfg))
+	assert.Empty(t, other.Collapsed)
 }

@@ -45,6 +45,11 @@ func WriteText(w io.Writer, run *Run) error {
 	if err := WriteKnownIssues(w, run.Cells); err != nil {
 		return err
 	}
+	for _, c := range run.Collapsed {
+		if _, err := fmt.Fprintf(w, "note: %s\n", c); err != nil {
+			return fmt.Errorf("writing the table: %w", err)
+		}
+	}
 	if run.Analysis == nil {
 		return nil
 	}

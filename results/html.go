@@ -346,6 +346,9 @@ func htmlEnvironment(run *Run) []htmlField {
 	if run.Interrupted {
 		add("Interrupted", "the run was stopped before every cell finished")
 	}
+	for _, c := range run.Collapsed {
+		add("Collapsed", c.String())
+	}
 	return env
 }
 

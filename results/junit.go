@@ -107,6 +107,9 @@ func WriteJUnit(w io.Writer, run *Run) error {
 	if run.Interrupted {
 		suite.Properties = append(suite.Properties, junitProperty{"interrupted", "true"})
 	}
+	for _, c := range run.Collapsed {
+		suite.Properties = append(suite.Properties, junitProperty{"collapsed", junitText(c.String())})
+	}
 
 	var cellSeconds float64
 	for _, c := range run.Cells {

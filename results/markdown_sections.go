@@ -428,6 +428,9 @@ func (r *markdownReport) writeWhatWasDone(b *strings.Builder, lim mdLimits) {
 		}
 		fmt.Fprintf(b, "- **%s:** %s\n", ax.name, r.text(strings.Join(values, ", ")))
 	}
+	for _, c := range r.run.Collapsed {
+		fmt.Fprintf(b, "- %s\n", r.text(c.String()))
+	}
 	runs := 0
 	for _, c := range cells {
 		runs = max(runs, c.Runs)

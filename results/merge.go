@@ -72,7 +72,8 @@ const maxListed = 5
 // first), Cells, for each runner architecture in order of first
 // appearance, its cells in the unsharded matrix's order (by
 // Shard.Positions; in input order and then each input's order when a
-// shard lacks them), and Analysis is computed over all of them. The cells' file paths
+// shard lacks them), Collapsed the inputs' collapsed cells added up, and
+// Analysis is computed over all of them. The cells' file paths
 // are unchanged; WriteMerged copies the files.
 func Merge(inputs []MergeInput) (*Run, error) {
 	if len(inputs) == 0 {
@@ -118,6 +119,16 @@ func Merge(inputs []MergeInput) (*Run, error) {
 			GoreproVersion: r.GoreproVersion,
 			Interrupted:    r.Interrupted,
 		})
+		for _, c := range r.Collapsed {
+			i := slices.IndexFunc(run.Collapsed, func(d Collapse) bool {
+				return d.Arch == c.Arch && d.Into == c.Into && d.GOARCH == c.GOARCH && d.HostArch == c.HostArch
+			})
+			if i < 0 {
+				run.Collapsed = append(run.Collapsed, c)
+			} else {
+				run.Collapsed[i].Cells += c.Cells
+			}
+		}
 		for _, tc := range r.Toolchains {
 			k := toolchainKey{tc.Name, cmp.Or(tc.HostArch, r.Host.GOARCH)}
 			if !seen[k] {

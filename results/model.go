@@ -8,7 +8,10 @@
 // (Diff) and merges the shards of a distributed run into one (Merge).
 package results
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // SchemaVersion is the version of the results.json document. It changes when a
 // field changes meaning or disappears; new fields do not change it.
@@ -85,6 +88,10 @@ type Run struct {
 	// Shard is set when the run built only its share of the matrix
 	// (`gorepro matrix --shard k/n`).
 	Shard *Shard `json:"shard,omitempty"`
+	// Collapsed lists the cells the config lists twice that are one cell
+	// where they ran (arch "native" and the host's own arch), which ran
+	// once.
+	Collapsed []Collapse `json:"collapsed,omitempty"`
 	// Runners are the runs a merged run was made of (`gorepro merge`), one
 	// per input, in the order given.
 	Runners []Runner `json:"runners,omitempty"`
@@ -113,6 +120,32 @@ type Toolchain struct {
 	Warning   string `json:"warning,omitempty"`
 	// Container is the engine and images of a kind image toolchain.
 	Container *Container `json:"container,omitempty"`
+}
+
+// Collapse records cells that the config lists under two arch values but
+// that are one cell on the machine that ran them: "native" is that
+// machine's architecture, so "arch": ["native", "amd64"] names every
+// amd64 cell twice on an amd64 host. They ran once, under the arch value
+// listed first (Into); Cells of Arch's cells were dropped.
+type Collapse struct {
+	Arch string `json:"arch"`
+	Into string `json:"into"`
+	// GOARCH is what both arch values are on HostArch, the architecture
+	// the cells' binaries run on (the engine's, for image toolchains).
+	GOARCH   string `json:"goarch"`
+	HostArch string `json:"hostArch"`
+	Cells    int    `json:"cells"`
+}
+
+// String says what was collapsed in one line, e.g. "arch native is amd64
+// on the amd64 host, the same as arch amd64: the 12 cells listed under
+// both ran once".
+func (c Collapse) String() string {
+	cells := fmt.Sprintf("the %d cells listed under both ran once", c.Cells)
+	if c.Cells == 1 {
+		cells = "the cell listed under both ran once"
+	}
+	return fmt.Sprintf("arch %s is %s on the %s host, the same as arch %s: %s", c.Into, c.GOARCH, c.HostArch, c.Arch, cells)
 }
 
 // Shard says which share of the matrix a run built: Index of Count (1-based),

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"github.com/gorepro/gorepro/engine"
@@ -305,11 +307,31 @@ func expectWarning(expect, got string) string {
 	return fmt.Sprintf("expected %s but the toolchain is %s", want, got)
 }
 
-// identity builds r.Identity from what is on disk.
+// identity builds r.Identity from what is on disk. The runtime's sources
+// are stamped too: the go command compiles the runtime from GOROOT/src, so
+// a GOROOT whose runtime was patched in place (the injected GOROOT of the
+// tests, a vendor's patch) is another toolchain, though its go binary and
+// VERSION are unchanged.
 func identity(r *Resolved) string {
-	return fmt.Sprintf("kind=%s version=%s experiments=%s goroot=%s gocmd=%s(%s) VERSION(%s) env=%s",
+	return fmt.Sprintf("kind=%s version=%s experiments=%s goroot=%s gocmd=%s(%s) VERSION(%s) runtime(%s) env=%s",
 		r.Kind, r.GoVersion, r.Experiments, r.GOROOT, r.GoCmd, fileStamp(r.GoCmd),
-		fileStamp(filepath.Join(r.GOROOT, "VERSION")), strings.Join(r.Env, ","))
+		fileStamp(filepath.Join(r.GOROOT, "VERSION")), dirStamp(filepath.Join(r.GOROOT, "src", "runtime")), strings.Join(r.Env, ","))
+}
+
+// dirStamp hashes the names, sizes and modification times of the files
+// directly in dir (stat only, no reads), or is "missing".
+func dirStamp(dir string) string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "missing"
+	}
+	h := sha256.New()
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() {
+			fmt.Fprintf(h, "%s %d %d\n", e.Name(), fi.Size(), fi.ModTime().UnixNano())
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // fileStamp is a file's size and modification time, or "missing".

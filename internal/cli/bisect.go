@@ -222,6 +222,7 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 		Progress: rep,
 		Reporter: rep,
 		Version:  deps.Version,
+		Harness:  harnessID(deps.Version),
 		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: rep},
 		Pull:     engine.PullPolicy(cfg.Pull),
 	}

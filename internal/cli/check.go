@@ -194,6 +194,7 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 		Jobs:     1,
 		Progress: io.Discard,
 		Version:  deps.Version,
+		Harness:  harnessID(deps.Version),
 		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: deps.Stderr},
 		Pull:     engine.PullPolicy(cfg.Pull),
 	}

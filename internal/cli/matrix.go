@@ -196,6 +196,7 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 		Progress: rep,
 		Reporter: rep,
 		Version:  deps.Version,
+		Harness:  harnessID(deps.Version),
 		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: rep},
 		Pull:     engine.PullPolicy(cfg.Pull),
 		Shard:    opts.shard,

@@ -7,11 +7,14 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -60,6 +63,31 @@ func Version() string {
 		}
 	}
 	return v
+}
+
+// harnessID identifies this build of gorepro in cache keys: its version
+// when the version names one build (a release, or the pseudo-version of a
+// clean checkout), else the version and the SHA-256 of the running
+// executable, so that a development build ("(devel)", "+dirty", go run,
+// go test) whose code changed never re-uses the cells of another.
+func harnessID(version string) string {
+	if version != "" && !strings.Contains(version, "(devel)") && !strings.Contains(version, "+dirty") && !strings.Contains(version, "(unknown)") {
+		return version
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return version + " exe:unknown"
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return version + " exe:unknown"
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return version + " exe:unknown"
+	}
+	return version + " exe:" + hex.EncodeToString(h.Sum(nil))
 }
 
 // NewRootCmd builds the gorepro command tree.
