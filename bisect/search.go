@@ -287,7 +287,10 @@ func describe(p Probe) string {
 			parts = append(parts, p.Signature)
 		}
 	}
-	if !p.Built {
+	switch {
+	case p.NotRun:
+		parts = append(parts, "not run")
+	case !p.Built:
 		parts = append(parts, "cached")
 	}
 	if len(parts) == 0 {

@@ -27,7 +27,7 @@ func (a axisCell) cell() Cell {
 	return Cell{
 		ID:        fmt.Sprintf("%s_%s_%s_%s_%s-on-%s", a.toolchain, a.protobuf, cover, a.target, a.binaryArch, a.hostArch),
 		Toolchain: a.toolchain, GoVersion: a.goVersion, Protobuf: a.protobuf, ProtobufLinked: a.protobuf, Cover: a.cover,
-		Target: a.target, BinaryArch: a.binaryArch, HostArch: a.hostArch, GOOS: "linux", Outcome: a.outcome,
+		Target: a.target, TargetKind: "repro", BinaryArch: a.binaryArch, HostArch: a.hostArch, GOOS: "linux", Outcome: a.outcome,
 	}
 }
 
@@ -52,23 +52,35 @@ func grid(toolchains [][2]string, protobufs []string, covers []bool, targets []s
 	return cells
 }
 
+// postmortemToolchains are the postmortem's three builder images: two Red
+// Hat builds of Go < 1.25.5 and an upstream build of go1.25.5.
+var postmortemToolchains = [][2]string{{"ubi9-go-1.24", "go1.24.6"}, {"ubi9-go-1.25", "go1.25.3"}, {"golang-1.25-bookworm", "go1.25.5"}}
+
+// affected is the rule of golang/go#69255: amd64 binaries emulated on
+// arm64 crash with Go before 1.25.5.
+func affected(a axisCell) Outcome {
+	if a.binaryArch != a.hostArch && a.goVersion != "go1.25.5" && a.goVersion != "go1.26.8" {
+		return Crash
+	}
+	return Pass
+}
+
 // postmortemCells is the DOMAIN's case on an Apple Silicon Mac: amd64
 // binaries emulated on arm64 crash with Go before 1.25.5; protobuf and
 // -cover are bystanders.
 func postmortemCells() []Cell {
-	return grid(
-		[][2]string{{"ubi9-go-1.24", "go1.24.6"}, {"ubi9-go-1.25", "go1.25.3"}, {"golang-1.25-bookworm", "go1.25.5"}},
-		[]string{"v1.33.0", "v1.36.10"}, []bool{false, true}, []string{"repro"},
-		[][2]string{{"amd64", "arm64"}, {"arm64", "arm64"}},
-		func(a axisCell) Outcome {
-			if a.binaryArch != a.hostArch && a.goVersion != "go1.25.5" {
-				return Crash
-			}
-			return Pass
-		})
+	return grid(postmortemToolchains, []string{"v1.33.0", "v1.36.10"}, []bool{false, true}, []string{"repro"},
+		[][2]string{{"amd64", "arm64"}, {"arm64", "arm64"}}, affected)
 }
 
-func findingOf(t *testing.T, a *Analysis, axis string) AxisFinding {
+// only returns the analysis of the one target of a.
+func only(t *testing.T, a *Analysis) TargetAnalysis {
+	t.Helper()
+	require.Len(t, a.Targets, 1)
+	return a.Targets[0]
+}
+
+func findingOf(t *testing.T, a TargetAnalysis, axis string) AxisFinding {
 	t.Helper()
 	i := slices.IndexFunc(a.Axes, func(f AxisFinding) bool { return f.Axis == axis })
 	require.GreaterOrEqual(t, i, 0, "axis %s", axis)
@@ -77,16 +89,28 @@ func findingOf(t *testing.T, a *Analysis, axis string) AxisFinding {
 
 func TestAnalyzePostmortem(t *testing.T) {
 	cells := postmortemCells()
-	a := Analyze(cells)
+	a := only(t, Analyze(cells, nil))
+	assert.Equal(t, "repro", a.Target)
 	assert.Equal(t, "crash iff binaryArch != hostArch and go < go1.25.5", a.Failing)
-	assert.Equal(t, "crash iff binaryArch != hostArch and go < go1.25.5; toolchain matters only through Go version; "+
-		"protobuf version and cover flag never change the outcome; target was not varied.", a.Summary)
+	assert.Equal(t, []string{"goVersion", "arch"}, a.FailingAxes)
+	// Each Go version came from one builder image, so "Red Hat's builds"
+	// fits as well as "Go < 1.25.5": both are given, with the cell that
+	// would have told them apart.
+	require.Len(t, a.Alternatives, 1)
+	assert.Equal(t, "crash iff binaryArch != hostArch and toolchain in {ubi9-go-1.24, ubi9-go-1.25}", a.Alternatives[0].Failing)
+	assert.Equal(t, []string{"toolchain", "arch"}, a.Alternatives[0].Axes)
+	assert.Equal(t, `to tell the Go version from the build, run ubi9-go-1.25_v1.33.0_cover_repro_amd64-on-arm64 with another build of go1.25.3, `+
+		`e.g. the toolchain {"kind": "gotoolchain", "version": "go1.25.3"} or the image golang:1.25.3, next to ubi9-go-1.25: `+
+		`if it crashes too, the Go version is to blame; if it passes, the build of ubi9-go-1.25 is`, a.Alternatives[0].Separating)
+	assert.Equal(t, "crash iff binaryArch != hostArch and go < go1.25.5, or equally iff binaryArch != hostArch and toolchain in {ubi9-go-1.24, ubi9-go-1.25} "+
+		"(the cells cannot tell these apart); "+a.Alternatives[0].Separating+"; protobuf version and cover flag never change the outcome.", a.Summary)
+	assert.Empty(t, a.Builds)
 
 	var axes []string
 	for _, f := range a.Axes {
 		axes = append(axes, f.Axis)
 	}
-	assert.Equal(t, []string{"toolchain", "goVersion", "protobuf", "cover", "target", "arch"}, axes)
+	assert.Equal(t, []string{"toolchain", "goVersion", "protobuf", "cover", "arch"}, axes, "no target axis: targets are never compared")
 
 	arch := findingOf(t, a, "arch")
 	assert.True(t, arch.Matters)
@@ -99,20 +123,18 @@ func TestAnalyzePostmortem(t *testing.T) {
 		ValueA: "amd64/arm64", ValueB: "arm64/arm64", OutcomeA: Crash, OutcomeB: Pass,
 	}, arch.Pairs[0])
 
-	// The Go version changes with the toolchain, so comparing along it lets
-	// the toolchain change too.
+	// A Go version cannot change without the toolchain: its pairs differ
+	// in both. The toolchain alone (another build of one Go version) was
+	// never varied.
 	goVersion := findingOf(t, a, "goVersion")
 	assert.True(t, goVersion.Matters)
 	assert.Equal(t, []string{"go1.24.6", "go1.25.3", "go1.25.5"}, goVersion.Values)
 	assert.Equal(t, []string{"toolchain"}, goVersion.With)
-	assert.Equal(t, []string{"goVersion"}, findingOf(t, a, "toolchain").With)
-	assert.Empty(t, arch.With)
 	assert.Equal(t, 24, goVersion.Compared) // 3 version pairs × 8 other combinations
 	assert.Equal(t, 8, goVersion.Changed)   // 2 crashing versions × go1.25.5 × 4 emulated combinations
-	for _, p := range goVersion.Pairs {
-		assert.Equal(t, Crash, p.OutcomeA)
-		assert.Equal(t, "go1.25.5", p.ValueB)
-	}
+	toolchain := findingOf(t, a, "toolchain")
+	assert.Equal(t, []string{"goVersion"}, toolchain.With, "a toolchain is a Go version and a build")
+	assert.Equal(t, goVersion.Compared, toolchain.Compared)
 
 	for _, axis := range []string{"protobuf", "cover"} {
 		f := findingOf(t, a, axis)
@@ -121,13 +143,166 @@ func TestAnalyzePostmortem(t *testing.T) {
 		assert.Zero(t, f.Changed, axis)
 		assert.Empty(t, f.Pairs, axis)
 	}
-	target := findingOf(t, a, "target")
-	assert.Equal(t, AxisFinding{Axis: "target", Values: []string{"repro"}}, target)
 
 	// Deterministic: the order of the cells does not matter.
 	reversed := slices.Clone(cells)
 	slices.Reverse(reversed)
-	assert.Equal(t, a, Analyze(reversed))
+	assert.Equal(t, a, only(t, Analyze(reversed, nil)))
+}
+
+// TestAnalyzePostmortemTable is the postmortem's own table, as they ran
+// it by hand: three builder images on one machine. The Go version and
+// the vendor changed together, so gorepro must not blame either alone.
+func TestAnalyzePostmortemTable(t *testing.T) {
+	cells := grid(postmortemToolchains, []string{"v1.36.10"}, []bool{false, true}, []string{"controller"},
+		[][2]string{{"amd64", "arm64"}}, affected)
+	for i := range cells {
+		cells[i].ToolchainKind = "image"
+	}
+	a := only(t, Analyze(cells, nil))
+	assert.Equal(t, "crash iff go < go1.25.5", a.Failing)
+	require.Len(t, a.Alternatives, 1)
+	assert.Equal(t, "crash iff toolchain in {ubi9-go-1.24, ubi9-go-1.25}", a.Alternatives[0].Failing)
+	assert.Contains(t, a.Alternatives[0].Separating, `another build of go1.25.3, e.g. the toolchain {"kind": "gotoolchain", "version": "go1.25.3"} or the image golang:1.25.3, next to ubi9-go-1.25`)
+	assert.Equal(t, "crash iff go < go1.25.5, or equally iff toolchain in {ubi9-go-1.24, ubi9-go-1.25} (the cells cannot tell these apart); "+
+		a.Alternatives[0].Separating+"; cover flag never changes the outcome; protobuf version and arch were not varied.", a.Summary)
+
+	// Had they run the separating cell: an upstream go1.25.3 crashes too,
+	// so the Go version is to blame and the builds are cleared.
+	separated := append(slices.Clone(cells), grid([][2]string{{"go1.25.3", "go1.25.3"}}, []string{"v1.36.10"}, []bool{false, true},
+		[]string{"controller"}, [][2]string{{"amd64", "arm64"}}, affected)...)
+	b := only(t, Analyze(separated, nil))
+	assert.Equal(t, "crash iff go < go1.25.5", b.Failing)
+	assert.Empty(t, b.Alternatives)
+	assert.Equal(t, "crash iff go < go1.25.5; toolchain and cover flag never change the outcome; protobuf version and arch were not varied.", b.Summary,
+		"two builds of go1.25.3 crashed alike: the toolchain alone never changed the outcome")
+
+	// Had the upstream go1.25.3 passed, the build would be to blame.
+	vendor := slices.Clone(separated)
+	for i := range vendor {
+		if vendor[i].Toolchain == "go1.25.3" {
+			vendor[i].Outcome = Pass
+		}
+	}
+	c := only(t, Analyze(vendor, nil))
+	assert.Equal(t, "crash iff toolchain in {ubi9-go-1.24, ubi9-go-1.25}", c.Failing)
+	assert.Empty(t, c.Alternatives)
+	require.Len(t, c.Builds, 1)
+	assert.Equal(t, BuildDifference{GoVersion: "go1.25.3", Bad: "ubi9-go-1.25", Good: "go1.25.3", BadOutcome: Crash, GoodOutcome: Pass,
+		Differences: []string{"no toolchain details were recorded"}}, c.Builds[0])
+}
+
+// TestAnalyzeSameGoVersionDifferentBuild is the injected GOROOT: a go1.26.8
+// that crashes next to the local go1.26.8 that passes. The analysis names
+// the toolchain, clears the bystanders and shows where the builds differ.
+func TestAnalyzeSameGoVersionDifferentBuild(t *testing.T) {
+	cells := grid([][2]string{{"local", "go1.26.8"}, {"go1.27.3", "go1.27.3"}, {"injected", "go1.26.8"}},
+		[]string{"v1.34.2", "v1.36.10"}, []bool{false, true}, []string{"repro"}, [][2]string{{"amd64", "amd64"}},
+		func(a axisCell) Outcome {
+			if a.toolchain == "injected" {
+				return Crash
+			}
+			return Pass
+		})
+	toolchains := []Toolchain{
+		{Name: "local", Kind: "local", GoVersion: "go1.26.8", GOROOT: "/usr/local/go", HostArch: "amd64", GoEnv: map[string]string{"GOAMD64": "v1", "CGO_ENABLED": "1"}},
+		{Name: "go1.27.3", Kind: "gotoolchain", GoVersion: "go1.27.3", GOROOT: "/root/go/pkg/mod/golang.org/toolchain@v0.0.1-go1.27.3.linux-amd64", HostArch: "amd64"},
+		{Name: "injected", Kind: "goroot", GoVersion: "go1.26.8", GOROOT: "/tmp/go-injected", HostArch: "amd64", GoEnv: map[string]string{"GOAMD64": "v1", "CGO_ENABLED": "0"}},
+	}
+	a := only(t, Analyze(cells, toolchains))
+	assert.Equal(t, "crash iff toolchain=injected", a.Failing)
+	assert.Empty(t, a.Alternatives, "local is go1.26.8 too and passes: the Go version does not explain it")
+	require.Len(t, a.Builds, 1)
+	assert.Equal(t, BuildDifference{GoVersion: "go1.26.8", Bad: "injected", Good: "local", BadOutcome: Crash, GoodOutcome: Pass,
+		Differences: []string{"kind goroot vs local", "GOROOT /tmp/go-injected vs /usr/local/go", "CGO_ENABLED 0 vs 1"}}, a.Builds[0])
+	assert.Equal(t, "crash iff toolchain=injected; same Go version, different build: injected (crash) and local (pass) are both go1.26.8; "+
+		"they differ in kind goroot vs local, GOROOT /tmp/go-injected vs /usr/local/go, CGO_ENABLED 0 vs 1; "+
+		"protobuf version and cover flag never change the outcome; arch was not varied.", a.Summary)
+
+	// Images: the digests say which build is which.
+	for i := range toolchains {
+		toolchains[i].Container = &Container{Image: "golang:1.26.8", ImageDigest: "sha256:" + strings.Repeat(string(rune('a'+i)), 4)}
+	}
+	b := only(t, Analyze(cells, toolchains))
+	assert.Contains(t, b.Builds[0].Differences, "builder image digest sha256:cccc vs sha256:aaaa")
+}
+
+// TestAnalyzePerTarget checks that each target is analysed apart and that
+// probes take no part: the wrong answer this replaces paired a probe cell
+// (no protobuf) with a reproducer cell and blamed protobuf, -cover and the
+// target.
+func TestAnalyzePerTarget(t *testing.T) {
+	toolchains := [][2]string{{"local", "go1.26.8"}, {"injected", "go1.26.8"}}
+	repro := grid(toolchains, []string{"v1.36.10"}, []bool{false, true}, []string{"repro"}, [][2]string{{"amd64", "amd64"}},
+		func(a axisCell) Outcome {
+			if a.toolchain == "injected" {
+				return Crash
+			}
+			return Pass
+		})
+	// The probe, before it was kept away from -cover, crashed in the
+	// injected cover cell only; it must not count.
+	probe := grid(toolchains, []string{""}, []bool{false, true}, []string{"env"}, [][2]string{{"amd64", "amd64"}},
+		func(a axisCell) Outcome {
+			if a.toolchain == "injected" && a.cover {
+				return Crash
+			}
+			return Pass
+		})
+	for i := range probe {
+		probe[i].TargetKind = "probe"
+		probe[i].ProtobufLinked = ""
+	}
+	// The application crashes under -cover, whatever the toolchain.
+	app := grid(toolchains, []string{"v1.33.0", "v1.36.10"}, []bool{false, true}, []string{"app"}, [][2]string{{"amd64", "amd64"}},
+		func(a axisCell) Outcome {
+			if a.cover {
+				return Fail
+			}
+			return Pass
+		})
+	all := slices.Concat(repro, probe, app)
+	a := Analyze(all, nil)
+	require.Len(t, a.Targets, 2, "the probe takes no part")
+	assert.Equal(t, "repro", a.Targets[0].Target)
+	assert.Equal(t, "crash iff toolchain=injected", a.Targets[0].Failing)
+	assert.Equal(t, "app", a.Targets[1].Target)
+	assert.Equal(t, "fail iff cover=on", a.Targets[1].Failing)
+	assert.Equal(t, "repro: crash iff toolchain=injected; same Go version, different build: injected (crash) and local (pass) are both go1.26.8; "+
+		"they differ in no toolchain details were recorded; cover flag never changes the outcome; Go version, protobuf version and arch were not varied.\n"+
+		"app: fail iff cover=on; toolchain and protobuf version never change the outcome; Go version and arch were not varied.", a.Summary)
+	assert.Equal(t, "which axes matter for repro: "+a.Targets[0].Summary+"\nwhich axes matter for app: "+a.Targets[1].Summary+"\n", AnalysisLines(a))
+	for _, ta := range a.Targets {
+		for _, f := range ta.Axes {
+			assert.NotContains(t, f.Values, "-", "%s: no value is 'none'", f.Axis)
+		}
+	}
+	// Each target's analysis is what it is alone.
+	assert.Equal(t, only(t, Analyze(repro, nil)), a.Targets[0])
+	assert.Equal(t, only(t, Analyze(app, nil)), a.Targets[1])
+
+	// Only probes: nothing to analyse.
+	assert.Equal(t, "which axes matter: no cell of a program under test (probe targets take no part).\n", AnalysisLines(Analyze(probe, nil)))
+	// Every target passes: one line.
+	passing := grid(toolchains, []string{"v1.36.10"}, []bool{false}, []string{"repro", "app"}, [][2]string{{"amd64", "amd64"}},
+		func(axisCell) Outcome { return Pass })
+	assert.Equal(t, "which axes matter: every compared cell passes (repro and app).\n", AnalysisLines(Analyze(passing, nil)))
+}
+
+// TestAnalyzeNoProtobufIsNotAValue: a Dockerfile target asks for no
+// protobuf version; "none" must never be a value of the protobuf axis.
+func TestAnalyzeNoProtobufIsNotAValue(t *testing.T) {
+	cells := grid([][2]string{{"a", "go1.25.3"}, {"b", "go1.25.5"}}, []string{""}, []bool{false, true}, []string{"image"},
+		[][2]string{{"amd64", "arm64"}}, affected)
+	for i := range cells {
+		cells[i].ProtobufLinked = ""
+	}
+	// One cell linked a version (the Dockerfile's go.mod): still no axis.
+	cells[0].ProtobufLinked = "v1.36.10"
+	a := only(t, Analyze(cells, nil))
+	assert.False(t, slices.ContainsFunc(a.Axes, func(f AxisFinding) bool { return f.Axis == "protobuf" }))
+	assert.NotContains(t, a.Summary, "protobuf")
+	assert.Equal(t, "crash iff go < go1.25.5", a.Failing)
 }
 
 func TestAnalyzeDescriptions(t *testing.T) {
@@ -152,11 +327,11 @@ func TestAnalyzeDescriptions(t *testing.T) {
 				return Pass
 			}),
 			wantFailing: "crash iff cover=on",
-			wantSummary: "crash iff cover=on; toolchain, Go version and protobuf version never change the outcome; target and arch were not varied.",
+			wantSummary: "crash iff cover=on; toolchain and protobuf version never change the outcome; arch was not varied.",
 			wantMatter:  []string{"cover"},
 		},
 		{
-			name: "a newer Go version regresses",
+			name: "a newer Go version regresses: the only build of it cannot be told from it",
 			cells: grid(toolchains, protobufs, covers, targets, native, func(a axisCell) Outcome {
 				if a.goVersion == "go1.27.3" {
 					return Fail
@@ -164,21 +339,25 @@ func TestAnalyzeDescriptions(t *testing.T) {
 				return Pass
 			}),
 			wantFailing: "fail iff go >= go1.27.3",
-			wantSummary: "fail iff go >= go1.27.3; toolchain matters only through Go version; protobuf version and cover flag never change the outcome; target and arch were not varied.",
-			wantMatter:  []string{"toolchain", "goVersion"},
+			wantSummary: "fail iff go >= go1.27.3, or equally iff toolchain=go1.27.3 (the cells cannot tell these apart); " +
+				"to tell the Go version from the build, run go1.27.3_v1.36.10_cover_repro_amd64-on-amd64 with another build of go1.27.3, " +
+				`e.g. the toolchain {"kind": "gotoolchain", "version": "go1.27.3"} or the image golang:1.27.3, next to go1.27.3: ` +
+				"if it fails too, the Go version is to blame; if it passes, the build of go1.27.3 is; " +
+				"protobuf version and cover flag never change the outcome; arch was not varied.",
+			wantMatter: []string{"toolchain", "goVersion"},
 		},
 		{
 			name: "one protobuf version, in a set of three",
-			cells: grid(toolchains[:1], []string{"v1.33.0", "v1.36.10", "v1.36.12"}, covers[:1], []string{"repro", "app"}, native,
+			cells: grid(toolchains[:1], []string{"v1.33.0", "v1.36.10", "v1.36.12"}, covers, targets, native,
 				func(a axisCell) Outcome {
-					if a.protobuf != "v1.36.10" && a.target == "app" {
+					if a.protobuf != "v1.36.10" && a.cover {
 						return Timeout
 					}
 					return Pass
 				}),
-			wantFailing: "timeout iff protobuf != v1.36.10 and target=app",
-			wantSummary: "timeout iff protobuf != v1.36.10 and target=app; toolchain, Go version, cover flag and arch were not varied.",
-			wantMatter:  []string{"protobuf", "target"},
+			wantFailing: "timeout iff protobuf != v1.36.10 and cover=on",
+			wantSummary: "timeout iff protobuf != v1.36.10 and cover=on; toolchain, Go version and arch were not varied.",
+			wantMatter:  []string{"protobuf", "cover"},
 		},
 		{
 			name: "mixed outcomes in natively built cells",
@@ -190,7 +369,7 @@ func TestAnalyzeDescriptions(t *testing.T) {
 					return Pass
 				}),
 			wantFailing: "crash iff arch=amd64/amd64",
-			wantSummary: "crash iff arch=amd64/amd64; toolchain, Go version, protobuf version, cover flag and target were not varied.",
+			wantSummary: "crash iff arch=amd64/amd64; toolchain, Go version, protobuf version and cover flag were not varied.",
 			wantMatter:  []string{"arch"},
 		},
 		{
@@ -199,7 +378,7 @@ func TestAnalyzeDescriptions(t *testing.T) {
 				return Pass
 			}),
 			wantFailing: "every compared cell passes",
-			wantSummary: "every compared cell passes; toolchain, Go version and protobuf version never change the outcome; cover flag, target and arch were not varied.",
+			wantSummary: "every compared cell passes; toolchain and protobuf version never change the outcome; cover flag and arch were not varied.",
 		},
 		{
 			name: "every cell crashes or times out",
@@ -210,7 +389,7 @@ func TestAnalyzeDescriptions(t *testing.T) {
 				return Crash
 			}),
 			wantFailing: "crash or timeout in every compared cell",
-			wantSummary: "crash or timeout in every compared cell; protobuf version changes the outcome; toolchain, Go version, cover flag, target and arch were not varied.",
+			wantSummary: "crash or timeout in every compared cell; protobuf version changes the outcome; toolchain, Go version, cover flag and arch were not varied.",
 			wantMatter:  []string{"protobuf"},
 		},
 		{
@@ -223,7 +402,7 @@ func TestAnalyzeDescriptions(t *testing.T) {
 			}),
 			wantFailing: "no simple description; failing cells: (protobuf=v1.36.10, cover=on), (protobuf=v1.36.12, cover=off)",
 			wantSummary: "no simple description; failing cells: (protobuf=v1.36.10, cover=on), (protobuf=v1.36.12, cover=off); " +
-				"protobuf version changes the outcome; cover flag changes the outcome; toolchain, Go version, target and arch were not varied.",
+				"protobuf version changes the outcome; cover flag changes the outcome; toolchain, Go version and arch were not varied.",
 			wantMatter: []string{"protobuf", "cover"},
 		},
 		{
@@ -235,8 +414,8 @@ func TestAnalyzeDescriptions(t *testing.T) {
 				return Pass
 			}),
 			wantFailing: "every compared cell passes",
-			wantSummary: "every compared cell passes; toolchain, Go version, protobuf version and cover flag never change the outcome; " +
-				"target and arch were not varied; 8 unavailable cells were left out.",
+			wantSummary: "every compared cell passes; toolchain, protobuf version and cover flag never change the outcome; " +
+				"arch was not varied; 8 unavailable cells were left out.",
 		},
 		{
 			name: "axes never varied alone: the description is a correlation",
@@ -246,18 +425,18 @@ func TestAnalyzeDescriptions(t *testing.T) {
 				(axisCell{toolchain: "t1", goVersion: "go1.26.8", protobuf: "v1.36.12", cover: true, target: "repro", binaryArch: "amd64", hostArch: "amd64", outcome: Pass}).cell(),
 			},
 			wantFailing: "crash iff toolchain=t2",
-			wantSummary: "crash iff toolchain=t2; toolchain, protobuf version and cover flag were never varied alone; Go version, target and arch were not varied.",
+			wantSummary: "crash iff toolchain=t2; protobuf version and cover flag were never varied alone; Go version and arch were not varied.",
 		},
 		{
 			name:        "nothing ran",
-			cells:       []Cell{{ID: "a", Outcome: Unavailable}, {ID: "b", Outcome: BuildError}, {ID: "c", Outcome: Unavailable}},
+			cells:       []Cell{{ID: "a", Target: "repro", Outcome: Unavailable}, {ID: "b", Target: "repro", Outcome: BuildError}, {ID: "c", Target: "repro", Outcome: Unavailable}},
 			wantFailing: "",
 			wantSummary: "no cell ran to compare; 1 build-error and 2 unavailable cells were left out.",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := Analyze(tt.cells)
+			a := only(t, Analyze(tt.cells, nil))
 			assert.Equal(t, tt.wantFailing, a.Failing)
 			assert.Equal(t, tt.wantSummary, a.Summary)
 			var matter []string
@@ -287,11 +466,9 @@ func TestAnalyzeExcludesBuildErrorsAndUnavailable(t *testing.T) {
 			cells[i].Outcome = Unavailable
 		}
 	}
-	a := Analyze(cells)
+	a := only(t, Analyze(cells, nil))
 	assert.Equal(t, "crash iff binaryArch != hostArch and go < go1.25.5", a.Failing)
-	assert.Equal(t, "crash iff binaryArch != hostArch and go < go1.25.5; toolchain matters only through Go version; "+
-		"protobuf version and cover flag never change the outcome; target was not varied; "+
-		"4 build-error and 4 unavailable cells were left out.", a.Summary)
+	assert.True(t, strings.HasSuffix(a.Summary, "; protobuf version and cover flag never change the outcome; 4 build-error and 4 unavailable cells were left out."), a.Summary)
 	// Only pairs of cells that both ran count: 2 of go1.24.6 (without
 	// -cover), none of go1.25.3, 4 of go1.25.5.
 	assert.Equal(t, 6, findingOf(t, a, "arch").Compared)
@@ -300,9 +477,9 @@ func TestAnalyzeExcludesBuildErrorsAndUnavailable(t *testing.T) {
 func TestAnalyzeUnvariedAxes(t *testing.T) {
 	cells := []Cell{(axisCell{toolchain: "local", goVersion: "go1.26.8", protobuf: "v1.36.10", target: "repro",
 		binaryArch: "amd64", hostArch: "amd64", outcome: Crash}).cell()}
-	a := Analyze(cells)
+	a := only(t, Analyze(cells, nil))
 	assert.Equal(t, "crash in every compared cell", a.Failing)
-	assert.Equal(t, "crash in every compared cell; toolchain, Go version, protobuf version, cover flag, target and arch were not varied.", a.Summary)
+	assert.Equal(t, "crash in every compared cell; toolchain, Go version, protobuf version, cover flag and arch were not varied.", a.Summary)
 	for _, f := range a.Axes {
 		assert.False(t, f.Matters)
 		assert.Zero(t, f.Compared)
@@ -315,19 +492,37 @@ func TestAnalyzeUsesLinkedProtobuf(t *testing.T) {
 	// Asking for v1.33.0 linked v1.36.10 (MVS): both cells linked the same
 	// version, so protobuf was not varied at all.
 	cells := []Cell{
-		{ID: "a", Protobuf: "v1.33.0", ProtobufLinked: "v1.36.10", Outcome: Pass},
-		{ID: "b", Protobuf: "v1.36.10", ProtobufLinked: "v1.36.10", Outcome: Pass},
+		{ID: "a", Target: "t", Protobuf: "v1.33.0", ProtobufLinked: "v1.36.10", Outcome: Pass},
+		{ID: "b", Target: "t", Protobuf: "v1.36.10", ProtobufLinked: "v1.36.10", Outcome: Pass},
 	}
-	assert.Equal(t, []string{"v1.36.10"}, findingOf(t, Analyze(cells), "protobuf").Values)
+	assert.Equal(t, []string{"v1.36.10"}, findingOf(t, only(t, Analyze(cells, nil)), "protobuf").Values)
 	// Without a linked version the asked one counts.
 	cells[0].ProtobufLinked = ""
-	assert.Equal(t, []string{"v1.33.0", "v1.36.10"}, findingOf(t, Analyze(cells), "protobuf").Values)
+	assert.Equal(t, []string{"v1.33.0", "v1.36.10"}, findingOf(t, only(t, Analyze(cells, nil)), "protobuf").Values)
+}
+
+func TestAnalyzeSeparatingCellFromTheRun(t *testing.T) {
+	// An arm64 image toolchain was only ever run on arm64, the local one
+	// only natively: "the arch" and "that toolchain" fit equally, and a
+	// cell of values the run has (local, emulated) tells them apart.
+	cells := []Cell{
+		(axisCell{toolchain: "local", goVersion: "go1.26.8", protobuf: "v1.36.10", target: "repro", binaryArch: "amd64", hostArch: "amd64", outcome: Pass}).cell(),
+		(axisCell{toolchain: "local", goVersion: "go1.26.8", protobuf: "v1.36.10", cover: true, target: "repro", binaryArch: "amd64", hostArch: "amd64", outcome: Pass}).cell(),
+		(axisCell{toolchain: "img-arm64", goVersion: "go1.26.8", protobuf: "v1.36.10", target: "repro", binaryArch: "arm64", hostArch: "amd64", outcome: Crash}).cell(),
+		(axisCell{toolchain: "img-arm64", goVersion: "go1.26.8", protobuf: "v1.36.10", cover: true, target: "repro", binaryArch: "arm64", hostArch: "amd64", outcome: Crash}).cell(),
+	}
+	a := only(t, Analyze(cells, nil))
+	assert.Equal(t, "crash iff binaryArch != hostArch", a.Failing)
+	require.Len(t, a.Alternatives, 1)
+	assert.Equal(t, "crash iff toolchain=img-arm64", a.Alternatives[0].Failing)
+	assert.Equal(t, "to tell them apart, run a cell like img-arm64_v1.36.10_cover_repro_arm64-on-amd64 with arch=amd64/amd64: "+
+		"it passes if binaryArch != hostArch is right, and crashes if toolchain=img-arm64 is", a.Alternatives[0].Separating)
 }
 
 func TestMarkdownAnalysisGolden(t *testing.T) {
 	run := sampleRun()
 	run.Cells = postmortemCells()
-	run.Analysis = Analyze(run.Cells)
+	run.Analysis = Analyze(run.Cells, nil)
 
 	var section strings.Builder
 	writeMarkdownAnalysis(&section, run.Analysis)
@@ -338,10 +533,12 @@ func TestMarkdownAnalysisGolden(t *testing.T) {
 	var md bytes.Buffer
 	require.NoError(t, WriteMarkdown(&md, run, nil))
 	assert.Contains(t, md.String(), "the crash signature (below)\n"+section.String())
+	assert.Contains(t, md.String(), "Instead: repro: crash iff binaryArch != hostArch and go \\< go1.25.5.\n")
 
 	var doc bytes.Buffer
 	require.NoError(t, WriteJSON(&doc, run))
 	assert.Contains(t, doc.String(), `"failing": "crash iff binaryArch != hostArch and go < go1.25.5"`)
+	assert.Contains(t, doc.String(), `"failing": "crash iff binaryArch != hostArch and toolchain in {ubi9-go-1.24, ubi9-go-1.25}"`)
 
 	// A run without an analysis (an older results.json) has no section.
 	run.Analysis = nil

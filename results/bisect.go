@@ -65,8 +65,10 @@ type BisectProbe struct {
 	Runs    int `json:"runs"`
 	BadRuns int `json:"badRuns"`
 	// Built is true when the prober really built the cell (false for a
-	// cache hit).
-	Built bool `json:"built"`
+	// cache hit). NotRun is true when the cell was neither built nor taken
+	// from the cache: its toolchain could not be found or used.
+	Built  bool `json:"built"`
+	NotRun bool `json:"notRun,omitempty"`
 	// Confirmation is true for a re-confirmation probe of the boundary.
 	Confirmation bool   `json:"confirmation,omitempty"`
 	CellID       string `json:"cellID,omitempty"`
@@ -74,12 +76,16 @@ type BisectProbe struct {
 	Reason string `json:"reason,omitempty"`
 }
 
-// BuiltLabel says how the probe's cell was obtained: "built" or "cached",
-// followed by ", confirmation" for a re-confirmation of the boundary.
+// BuiltLabel says how the probe's cell was obtained: "built", "cached" or
+// "not run", followed by ", confirmation" for a re-confirmation of the
+// boundary.
 func (p BisectProbe) BuiltLabel() string {
 	built := "cached"
-	if p.Built {
+	switch {
+	case p.Built:
 		built = "built"
+	case p.NotRun:
+		built = "not run"
 	}
 	if p.Confirmation {
 		built += ", confirmation"

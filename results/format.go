@@ -53,7 +53,7 @@ func WriteText(w io.Writer, run *Run) error {
 	if run.Analysis == nil {
 		return nil
 	}
-	if _, err := fmt.Fprintf(w, "\nwhich axes matter: %s\n", run.Analysis.Summary); err != nil {
+	if _, err := io.WriteString(w, "\n"+AnalysisLines(run.Analysis)); err != nil {
 		return fmt.Errorf("writing the analysis: %w", err)
 	}
 	return nil

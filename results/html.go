@@ -68,7 +68,8 @@ type htmlPage struct {
 	ID          string
 	Summary     string
 	Interrupted bool
-	Analysis    string
+	// Analysis holds one line per target: " for repro: crash iff …".
+	Analysis    []string
 	CSP         string
 	CSS         template.CSS
 	Script      template.JS
@@ -180,7 +181,9 @@ func newHTMLPage(run *Run, files fs.FS) *htmlPage {
 			"; img-src data:; base-uri 'none'; form-action 'none'",
 	}
 	if run.Analysis != nil {
-		p.Analysis = clean(run.Analysis.Summary)
+		for _, line := range strings.Split(strings.TrimRight(AnalysisLines(run.Analysis), "\n"), "\n") {
+			p.Analysis = append(p.Analysis, clean(strings.TrimPrefix(line, "which axes matter")))
+		}
 	}
 	for _, o := range htmlOutcomes() {
 		p.Legend = append(p.Legend, htmlLegendItem{Class: outcomeClass(o), Symbol: OutcomeSymbol(o), Outcome: string(o)})

@@ -102,8 +102,8 @@ const htmlTemplate = `<!DOCTYPE html>
 {{- if .Interrupted}}
 <p class="warning">The run was interrupted before every cell finished.</p>
 {{- end}}
-{{- with .Analysis}}
-<p><b>Which axes matter:</b> {{.}}</p>
+{{- range .Analysis}}
+<p class="analysis"><b>Which axes matter</b>{{.}}</p>
 {{- end}}
 </header>
 

@@ -906,8 +906,16 @@ func (r *markdownReport) writeExpected(b *strings.Builder) {
 		fmt.Fprintf(b, "; in particular no %s crash", r.code(shorten(crashTitle(r.crashes[0]), 120)))
 	}
 	b.WriteString(".\n")
-	if a := r.run.Analysis; a != nil && a.Failing != "" && !strings.HasPrefix(a.Failing, "no simple description") {
-		fmt.Fprintf(b, "Instead: %s.\n", r.text(strings.TrimSuffix(shorten(a.Failing, 600), ".")))
+	if a := r.run.Analysis; a != nil {
+		var instead []string
+		for _, t := range a.Targets {
+			if t.Failing != "" && !t.Passed && !strings.HasPrefix(t.Failing, "no simple description") {
+				instead = append(instead, orDash(t.Target)+": "+t.Failing)
+			}
+		}
+		if len(instead) > 0 {
+			fmt.Fprintf(b, "Instead: %s.\n", r.text(strings.TrimSuffix(shorten(strings.Join(instead, "; "), 600), ".")))
+		}
 	}
 }
 

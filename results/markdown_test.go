@@ -192,7 +192,9 @@ func hostileRun() (*Run, fstest.MapFS) {
 				Shard: &Shard{Index: 1, Count: 2}, Started: started},
 			{RunID: "r2", Source: "https://u:" + secrets[2] + "@ci.example/x", Host: Host{GOOS: "linux", GOARCH: "amd64"}, Cells: 3},
 		},
-		Analysis: &Analysis{Failing: "crash iff " + hostile, Summary: "crash iff " + hostile},
+		Analysis: &Analysis{Targets: []TargetAnalysis{{Target: "t|" + hostile, Failing: "crash iff " + hostile, Summary: "crash iff " + hostile,
+			Alternatives: []Alternative{{Failing: "crash iff " + hostile, Separating: hostile}}, Builds: []BuildDifference{{Bad: hostile, Differences: []string{hostile}}}}},
+			Summary: "t: crash iff " + hostile},
 		Bisect: &Bisect{Axis: "protobuf|x", Fixed: map[string]string{"t|": "v|"}, BadIf: hostile,
 			BisectSearch: BisectSearch{Candidates: []string{"v1|", "v2"}, Conclusion: "fix " + hostile,
 				Probes: []BisectProbe{{Version: "v1|", Outcome: Crash, Verdict: "bad", Signature: hostile, Runs: 1, BadRuns: 1},
@@ -394,7 +396,7 @@ func hugeRun(t *testing.T) (*Run, fs.FS) {
 		}
 	}
 	run := &Run{SchemaVersion: SchemaVersion, ID: "huge", GoreproVersion: "v1", Host: Host{GOOS: "linux", GOARCH: "amd64"}, Cells: cells}
-	run.Analysis = Analyze(run.Cells)
+	run.Analysis = Analyze(run.Cells, nil)
 	return run, files
 }
 
@@ -436,7 +438,7 @@ func TestMarkdownLevelsTrimStepByStep(t *testing.T) {
 func TestStackExcerpt(t *testing.T) {
 	long := strings.Repeat("x", 10000)
 	files := fstest.MapFS{
-		"fatal.log": {Data: []byte("starting\nfatal error: taggedPointerPack\n\nruntime stack:\nruntime.throw({0x1, 0x2})\n\t/go/src/runtime/panic.go:1 +0x1\n\n" +
+		"fatal.log": {Data: []byte("starting\nruntime: not this one\nbetween\nruntime: taggedPointerPack invalid packing: ptr=0x7f7baf418e00 tag=0x1\nfatal error: taggedPointerPack\n\nruntime stack:\nruntime.throw({0x1, 0x2})\n\t/go/src/runtime/panic.go:1 +0x1\n\n" +
 			"goroutine 1 gp=0xc0 m=0 mp=0x1 [running]:\nruntime.netpollopen(...)\n\t/go/x.go:1\n\ngoroutine 2 [idle]:\nother\n[gorepro: exit status 2 after 0.1s]\n")},
 		"sigquit.log": {Data: []byte("waiting\nSIGQUIT: quit\nPC=0x1 m=0 sigcode=0\n\ngoroutine 0 gp=0x1 m=0 mp=0x2 [idle]:\nruntime.futex(...)\n\ngoroutine 1 [sleep]:\nmain.main()\n")},
 		"nocrash.log": {Data: []byte("one\ntwo\nthree " + long + "\nfour\n[gorepro: killed]\n")},
@@ -448,7 +450,7 @@ func TestStackExcerpt(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, ex.FromCrash)
 	assert.False(t, ex.Cut)
-	assert.Equal(t, []string{"fatal error: taggedPointerPack", "", "runtime stack:", "runtime.throw({0x1, 0x2})", "\t/go/src/runtime/panic.go:1 +0x1", "",
+	assert.Equal(t, []string{"runtime: taggedPointerPack invalid packing: ptr=0x7f7baf418e00 tag=0x1", "fatal error: taggedPointerPack", "", "runtime stack:", "runtime.throw({0x1, 0x2})", "\t/go/src/runtime/panic.go:1 +0x1", "",
 		"goroutine 1 gp=0xc0 m=0 mp=0x1 [running]:", "runtime.netpollopen(...)", "\t/go/x.go:1"}, ex.Lines)
 
 	ex, err = lr.stackExcerpt("sigquit.log", 40)

@@ -21,6 +21,10 @@ const maxExcerptLineRunes = 300
 // log (redaction sees that much before the line is cut for the report).
 const maxScannedLineBytes = 4 << 10
 
+// maxRuntimeSays is how many of the runtime's own "runtime: " lines right
+// before a fatal error a report quotes with it.
+const maxRuntimeSays = 4
+
 // maxSourceBytes is how much of a source file a report quotes.
 const maxSourceBytes = 24 << 10
 
@@ -66,7 +70,8 @@ type stackExcerpt struct {
 }
 
 // stackExcerpt reads the log at p in files and returns its crash: the
-// "panic:", "fatal error:" or "SIGQUIT:" line and what follows it through
+// "panic:", "fatal error:" or "SIGQUIT:" line (for a fatal error, after the
+// runtime's "runtime: " lines right before it) and what follows it through
 // the end of the first goroutine's stack, at most maxLines lines. Without
 // such a line it returns the log's last maxLines lines. It reads the log
 // once, line by line, whatever its size.
@@ -78,6 +83,10 @@ func (lr *logReader) stackExcerpt(p string, maxLines int) (*stackExcerpt, error)
 	defer f.Close()
 	ex := &stackExcerpt{Path: p}
 	tail := newLastLines(maxLines)
+	// says holds the runtime's own lines right before the crash line
+	// ("runtime: taggedPointerPack invalid packing: ptr=…" before "fatal
+	// error: taggedPointerPack"): they say what the runtime found wrong.
+	var says []string
 	sawGoroutine, done := false, false
 	err = eachLine(f, func(line string) bool {
 		if strings.HasPrefix(line, "[gorepro: ") {
@@ -86,8 +95,19 @@ func (lr *logReader) stackExcerpt(p string, maxLines int) (*stackExcerpt, error)
 		if !ex.FromCrash {
 			if lr.crashStart.MatchString(line) {
 				ex.FromCrash = true
+				if strings.HasPrefix(line, "fatal error: ") {
+					ex.Lines = append(ex.Lines, says...)
+				}
 				ex.Lines = append(ex.Lines, line)
 				return true
+			}
+			switch {
+			case !strings.HasPrefix(line, "runtime: "):
+				says = says[:0]
+			case len(says) == maxRuntimeSays:
+				says = append(says[1:], line)
+			default:
+				says = append(says, line)
 			}
 			tail.add(line)
 			return true

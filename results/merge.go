@@ -140,7 +140,7 @@ func Merge(inputs []MergeInput) (*Run, error) {
 	for _, g := range groupBy(inputs, runnerArch) {
 		run.Cells = append(run.Cells, matrixOrder(g.inputs)...)
 	}
-	run.Analysis = Analyze(run.Cells)
+	run.Analysis = Analyze(run.Cells, run.Toolchains)
 	return run, nil
 }
 

@@ -85,7 +85,7 @@ func TestMerge(t *testing.T) {
 	assert.Equal(t, "arm64", run.Toolchains[1].HostArch)
 
 	require.NotNil(t, run.Analysis)
-	assert.Equal(t, Analyze(run.Cells), run.Analysis)
+	assert.Equal(t, Analyze(run.Cells, run.Toolchains), run.Analysis)
 
 	// Full runs are complete on their own, also next to another arch's shards.
 	full := shardInput("full-arm64", "arm64", 0, 0, 0, 0, "c1", "c2", "c3", "c4", "c5")
@@ -127,7 +127,7 @@ func TestMergeRefusals(t *testing.T) {
 			in := nightly()
 			in[2].Run.SchemaVersion = 0
 			return in
-		}, []string{"different schema versions (schemaVersion 1: amd64-1, amd64-2, arm64-1, arm64-2, arm64-3; schemaVersion 0: amd64-3)"}},
+		}, []string{"different schema versions (schemaVersion 2: amd64-1, amd64-2, arm64-1, arm64-2, arm64-3; schemaVersion 0: amd64-3)"}},
 		{"matrix", func() []MergeInput {
 			in := nightly()
 			in[5].Run.MatrixSHA256 = "0123456789abcdef"

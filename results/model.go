@@ -4,8 +4,9 @@
 // report.html and per-cell logs under <out>/<run-id>/, written atomically,
 // with <out>/latest pointing at the newest run. It renders a run in every
 // report format (Formats, RendererFor: the terminal table, a Markdown bug
-// report, JSON, JUnit and a self-contained HTML page), compares two runs
-// (Diff) and merges the shards of a distributed run into one (Merge).
+// report, JSON, JUnit and a self-contained HTML page), says which axes of a
+// run change each target's outcome (Analyze), compares two runs (Diff) and
+// merges the shards of a distributed run into one (Merge).
 package results
 
 import (
@@ -15,7 +16,11 @@ import (
 
 // SchemaVersion is the version of the results.json document. It changes when a
 // field changes meaning or disappears; new fields do not change it.
-const SchemaVersion = 1
+//
+// Version 2 analyses each target apart: analysis.targets replaced
+// analysis.axes and analysis.failing. Load analyses a version 1 run that
+// has an analysis again, and so upgrades it.
+const SchemaVersion = 2
 
 // Outcome is what happened to one cell (or one run of a cell's binary).
 type Outcome string
@@ -80,7 +85,8 @@ type Run struct {
 	// Bisect is set for the runs of `gorepro bisect`: the search, its
 	// probes (whose cells are in Cells) and its conclusion.
 	Bisect *Bisect `json:"bisect,omitempty"`
-	// Analysis says which axes changed the outcome (see Analyze).
+	// Analysis says, target by target, which axes changed the outcome
+	// (see Analyze).
 	Analysis *Analysis `json:"analysis,omitempty"`
 	// Toolchains are what the run's toolchains resolved to, in config
 	// order: Go version, GOROOT, relevant go env, engine and images.

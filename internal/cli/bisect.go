@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"go/version"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -53,15 +54,21 @@ func NewCmdBisect(deps Deps, runF func(*cobra.Command, *BisectOptions) error) *c
 		Long: `Bisect one ordered axis of a cell to the adjacent pair of candidates where the
 verdict flips: a regression (first bad) or a fix (first good). The other axes
 (toolchain, target, protobuf, cover, arch) are held at one value each: the
-flags', else the config's first. Candidates come from --versions, else from the
-module proxy (go list -m -versions) between --from and --to.
+flags', else the config's first; the bisected axis itself cannot be held.
+Candidates come from --versions, else from the module proxy (go list -m
+-versions) between --from and --to. On --axis toolchain they are the
+configured toolchains in config order, and --versions, --from and --to take
+toolchain names.
 
 build-error and unavailable probes are skipped (like exit 125 of git bisect run).
 The endpoints are probed first and must differ; the boundary's two sides are
 re-confirmed (--confirm) before the answer is given, and a target whose probes
 disagree is reported as flaky. Probes re-use the matrix's result cache, so no
-cell is built twice. The run is stored like a matrix run, with a bisect section
-in results.json and results.md.
+cell is built twice; each probe says whether its cell was built, taken from
+the cache, or not run at all (its toolchain could not be used). The run is
+stored like a matrix run, with a bisect section in results.json and
+results.md, and ends with which axes of the probed cells matter (as
+gorepro matrix says it).
 
 Exit status: 0 boundary found, 1 flaky or undecided, 2 usage or configuration
 error (including endpoints that do not differ), 3 infrastructure error (module
@@ -73,7 +80,8 @@ outcomes are coloured unless NO_COLOR is set (TERM=dumb: neither). --quiet
 prints only warnings and errors on stderr.`,
 		Example: `  gorepro bisect --axis protobuf --from v1.20.0 --to v1.36.10 --target controller --bad-if timeout
   gorepro bisect --axis go --versions go1.25.0,go1.25.3,go1.25.5 --target repro --bad-if 'signature~taggedPointerPack'
-  gorepro bisect --axis module:golang.org/x/net --from v0.30.0 --to v0.40.0 --target controller`,
+  gorepro bisect --axis module:golang.org/x/net --from v0.30.0 --to v0.40.0 --target controller
+  gorepro bisect --axis toolchain --target repro --from ubi9-go-toolset-1.24 --to golang-1.25-bookworm`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -177,6 +185,14 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 			return &UsageError{Err: fmt.Errorf("--%s: bisect holds one value, got %q", flag, v)}
 		}
 	}
+	// The bisected axis is not also held.
+	for _, held := range []struct{ axis, flag, value string }{
+		{"toolchain", "--toolchain", opts.Toolchain}, {"go", "--toolchain", opts.Toolchain}, {"protobuf", "--protobuf", opts.Protobuf},
+	} {
+		if ax.kind == held.axis && held.value != "" {
+			return &UsageError{Err: fmt.Errorf("%s: --axis %s bisects that axis, so it cannot also be held; choose its candidates with --from, --to or --versions", held.flag, ax.name)}
+		}
+	}
 	over.Toolchains = nonEmpty(opts.Toolchain)
 	over.Targets = nonEmpty(opts.Target)
 	over.Protobuf = nonEmpty(opts.Protobuf)
@@ -189,7 +205,10 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	if err != nil {
 		return &UsageError{Err: err}
 	}
-	// Hold every axis at its first value.
+	// Hold every axis at its first value. The toolchain axis's candidates
+	// are looked up among all the configured toolchains, not only the
+	// held one.
+	toolchains := cfg.Toolchains
 	cfg.Toolchains, cfg.Targets, cfg.Protobuf = cfg.Toolchains[:1], cfg.Targets[:1], cfg.Protobuf[:1]
 	cfg.Cover, cfg.Arch = cfg.Cover[:1], cfg.Arch[:1]
 	target := cfg.Targets[0]
@@ -200,7 +219,7 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 		return &UsageError{Err: fmt.Errorf("--axis protobuf: target %q is a Dockerfile target, whose modules the Dockerfile decides", target.Name)}
 	}
 
-	candidates, err := listCandidates(ctx, ax, cfg, opts)
+	candidates, err := listCandidates(ctx, ax, toolchains, opts)
 	if err != nil {
 		return err
 	}
@@ -233,9 +252,9 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 		localVersion = localGoVersion()
 	}
 	probe := func(ctx context.Context, v string, fresh bool) (bisect.Probe, error) {
-		pc, err := probeConfig(cfg, ax, v, localVersion)
+		pc, err := probeConfig(cfg, toolchains, ax, v, localVersion)
 		if err != nil {
-			return bisect.Probe{Version: v, Verdict: bisect.Skip, Outcome: results.Unavailable, Reason: err.Error()}, nil
+			return bisect.Probe{Version: v, Verdict: bisect.Skip, Outcome: results.Unavailable, Reason: err.Error(), NotRun: true}, nil
 		}
 		eng.Config = pc
 		eng.NoCache = opts.NoCache || fresh
@@ -248,11 +267,19 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 		}
 		cell := r.Cells[0]
 		run.Host = r.Host
+		for _, tc := range r.Toolchains {
+			if !slices.ContainsFunc(run.Toolchains, func(t results.Toolchain) bool { return t.Name == tc.Name }) {
+				run.Toolchains = append(run.Toolchains, tc)
+			}
+		}
 		run.Cells = append(run.Cells, cell)
 		cells[v] = cell
 		p := bisect.Judge(cell, pred, threshold)
 		p.Version, p.CellID = v, cell.ID
-		p.Built = !cell.Cached && cell.Outcome != results.Unavailable
+		// A cell with no cache key was neither built nor taken from the
+		// cache: its toolchain could not be used.
+		p.Built = !cell.Cached && cell.CacheKey != ""
+		p.NotRun = !cell.Cached && cell.CacheKey == ""
 		return p, nil
 	}
 	searchOpts := bisect.Options{Progress: rep, Confirm: confirmCount(opts.Confirm)}
@@ -264,6 +291,7 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	run.Finished = time.Now().UTC()
 	run.Interrupted = ctx.Err() != nil
 	run.Bisect = bisectRecord(ax, cfg, pred.String(), res, cells)
+	run.Analysis = results.Analyze(latestCells(run.Cells), run.Toolchains)
 	dir, err := w.Commit(run)
 	if err != nil {
 		return fmt.Errorf("writing results: %w", err)
@@ -279,9 +307,27 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 			if err := results.WriteKnownIssues(deps.Stdout, run.Cells); err != nil {
 				return err
 			}
+			if _, err := io.WriteString(deps.Stdout, results.AnalysisLines(run.Analysis)); err != nil {
+				return err
+			}
 		}
 	}
-	return bisectVerdict(ctx, res, searchErr)
+	return bisectVerdict(ctx, res, searchErr, len(candidates))
+}
+
+// latestCells keeps the last of the cells that share an ID (a boundary's
+// re-confirmation probes its cell again), in the order of first
+// appearance.
+func latestCells(cells []results.Cell) []results.Cell {
+	var out []results.Cell
+	for _, c := range cells {
+		if i := slices.IndexFunc(out, func(d results.Cell) bool { return d.ID == c.ID }); i >= 0 {
+			out[i] = c
+		} else {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func nonEmpty(s string) []string {
@@ -300,8 +346,9 @@ func confirmCount(n int) int {
 	return n
 }
 
-// probeConfig is the one-cell config of a probe of version v.
-func probeConfig(cfg *config.Config, ax axis, v, localVersion string) (*config.Config, error) {
+// probeConfig is the one-cell config of a probe of version v; toolchains
+// are the configured toolchains the toolchain axis picks from.
+func probeConfig(cfg *config.Config, toolchains []config.Toolchain, ax axis, v, localVersion string) (*config.Config, error) {
 	pc := *cfg
 	switch ax.kind {
 	case "protobuf":
@@ -317,11 +364,11 @@ func probeConfig(cfg *config.Config, ax axis, v, localVersion string) (*config.C
 		t.Name += "+" + v
 		pc.Targets = []config.Target{t}
 	case "toolchain":
-		tc, ok := cfg.Toolchain(v)
-		if !ok {
+		i := slices.IndexFunc(toolchains, func(tc config.Toolchain) bool { return tc.Name == v })
+		if i < 0 {
 			return nil, fmt.Errorf("no toolchain %q in %s", v, cfg.Path)
 		}
-		pc.Toolchains = []config.Toolchain{tc}
+		pc.Toolchains = []config.Toolchain{toolchains[i]}
 	case "go":
 		pc.Toolchains = []config.Toolchain{goToolchain(cfg, v, localVersion)}
 	}
@@ -354,8 +401,9 @@ func localGoVersion() string {
 }
 
 // listCandidates orders the candidates of an axis and cuts them to
-// [--from, --to].
-func listCandidates(ctx context.Context, ax axis, cfg *config.Config, opts *BisectOptions) ([]string, error) {
+// [--from, --to]. The toolchain axis's candidates are the names of
+// toolchains, in config order.
+func listCandidates(ctx context.Context, ax axis, toolchains []config.Toolchain, opts *BisectOptions) ([]string, error) {
 	list := opts.Versions
 	var err error
 	switch ax.kind {
@@ -394,13 +442,21 @@ func listCandidates(ctx context.Context, ax axis, cfg *config.Config, opts *Bise
 			})
 		}
 	case "toolchain":
-		if len(list) == 0 {
-			cfgAll, err := config.Load(cfg.Path)
-			if err != nil {
-				return nil, err
+		var names []string
+		for _, tc := range toolchains {
+			names = append(names, tc.Name)
+		}
+		for _, v := range list {
+			if !slices.Contains(names, v) {
+				return nil, &UsageError{Err: fmt.Errorf("--versions: no toolchain %q in the config (configured: %s)", v, strings.Join(names, ", "))}
 			}
-			for _, tc := range cfgAll.Toolchains {
-				list = append(list, tc.Name)
+		}
+		if len(list) == 0 {
+			list = names
+		}
+		for flag, v := range map[string]string{"--from": opts.From, "--to": opts.To} {
+			if v != "" && !slices.Contains(list, v) {
+				return nil, &UsageError{Err: fmt.Errorf("%s: no toolchain %q among the candidates (%s); on --axis toolchain it takes a toolchain name", flag, v, strings.Join(list, ", "))}
 			}
 		}
 	}
@@ -510,10 +566,7 @@ func writeBisect(deps Deps, b *results.Bisect, asJSON bool) error {
 	}
 	rows := make([][]string, len(b.Probes))
 	for i, p := range b.Probes {
-		built := "cached"
-		if p.Built {
-			built = "built"
-		}
+		built, _, _ := strings.Cut(p.BuiltLabel(), ",")
 		if p.Confirmation {
 			built += " (confirm)"
 		}
@@ -526,8 +579,9 @@ func writeBisect(deps Deps, b *results.Bisect, asJSON bool) error {
 	return err
 }
 
-// bisectVerdict maps the end of a search to the command's error.
-func bisectVerdict(ctx context.Context, res *bisect.Result, err error) error {
+// bisectVerdict maps the end of a search over candidates to the command's
+// error.
+func bisectVerdict(ctx context.Context, res *bisect.Result, err error, candidates int) error {
 	var endpoints *bisect.EndpointsError
 	var noVerdict *bisect.NoVerdictError
 	switch {
@@ -536,7 +590,11 @@ func bisectVerdict(ctx context.Context, res *bisect.Result, err error) error {
 		if res != nil {
 			n = len(res.Probes)
 		}
-		return &InterruptedError{Finished: n, Total: n}
+		probes := "probes"
+		if n == 1 {
+			probes = "probe"
+		}
+		return &InterruptedError{Detail: fmt.Sprintf("%d %s finished before the search over %d candidates could end", n, probes, candidates)}
 	case errors.As(err, &endpoints), errors.As(err, &noVerdict):
 		return &RangeError{Err: err}
 	case err != nil:

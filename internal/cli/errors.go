@@ -71,11 +71,20 @@ type NothingRanError struct{ Reason string }
 
 func (e *NothingRanError) Error() string { return "nothing could run: " + e.Reason }
 
-// InterruptedError reports that the run was stopped before it finished.
-type InterruptedError struct{ Finished, Total int }
+// InterruptedError reports that the run was stopped before it finished:
+// Finished of its Total cells were, or, when Detail is set, what Detail
+// says (a bisection does not know how many probes it would have needed).
+type InterruptedError struct {
+	Finished, Total int
+	Detail          string
+}
 
 func (e *InterruptedError) Error() string {
-	return "interrupted: " + strconv.Itoa(e.Finished) + " of " + strconv.Itoa(e.Total) + " cells finished; run again to resume from the cache"
+	done := strconv.Itoa(e.Finished) + " of " + strconv.Itoa(e.Total) + " cells finished"
+	if e.Detail != "" {
+		done = e.Detail
+	}
+	return "interrupted: " + done + "; run again to resume from the cache"
 }
 
 // ExitCode maps an error returned by a command to gorepro's exit status.

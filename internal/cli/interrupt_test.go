@@ -88,17 +88,7 @@ func (f *interruptFixture) matrix(args ...string) *exec.Cmd {
 func (f *interruptFixture) interruptSecondCell(t *testing.T, toolchainName string, beforeSignal func(pid int)) int {
 	t.Helper()
 	cmd := f.matrix()
-	stderr, err := cmd.StderrPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	var seen []string
-	lines := bufio.NewScanner(stderr)
-	for lines.Scan() {
-		seen = append(seen, lines.Text())
-		if strings.HasPrefix(lines.Text(), "[1/2]") {
-			break
-		}
-	}
+	lines, seen := startUntil(t, cmd, "[1/2]")
 	require.Contains(t, strings.Join(seen, "\n"), "[1/2] "+toolchainName, "the first cell finished")
 	pid := cmd.Process.Pid
 	if beforeSignal != nil {
@@ -108,7 +98,7 @@ func (f *interruptFixture) interruptSecondCell(t *testing.T, toolchainName strin
 	for lines.Scan() {
 		seen = append(seen, lines.Text())
 	}
-	err = cmd.Wait()
+	err := cmd.Wait()
 	t.Logf("gorepro's progress, interrupted:\n%s", strings.Join(seen, "\n"))
 	var exitErr *exec.ExitError
 	require.ErrorAs(t, err, &exitErr, strings.Join(seen, "\n"))
@@ -148,6 +138,25 @@ func (f *interruptFixture) resume(t *testing.T) int {
 	return cmd.Process.Pid
 }
 
+// startUntil starts cmd and reads its stderr until a line starting with
+// prefix (or the end); it returns the scanner, to read the rest, and the
+// lines read so far.
+func startUntil(t *testing.T, cmd *exec.Cmd, prefix string) (*bufio.Scanner, []string) {
+	t.Helper()
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	var seen []string
+	lines := bufio.NewScanner(stderr)
+	for lines.Scan() {
+		seen = append(seen, lines.Text())
+		if strings.HasPrefix(lines.Text(), prefix) {
+			break
+		}
+	}
+	return lines, seen
+}
+
 func writeFiles(t *testing.T, root string, files map[string]string) {
 	t.Helper()
 	for name, content := range files {
@@ -182,4 +191,39 @@ func processesRunning(t *testing.T, dir string) []string {
 		}
 	}
 	return found
+}
+
+// TestInterruptBisect sends SIGINT to a real bisection over two toolchains
+// while its second probe runs: exit status 130 and a message that counts
+// probes, never "n of n cells finished" (a bisection does not know how many
+// probes it would have needed).
+func TestInterruptBisect(t *testing.T) {
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	require.NoError(t, err)
+	f := newInterruptFixture(t, `{"name": "local", "kind": "local"}, {"name": "goroot", "kind": "goroot", "goroot": "`+strings.TrimSpace(string(goroot))+`"}`)
+	cmd := exec.Command(f.bin, "bisect", "--config", "toolchains.json", "--axis", "toolchain", "--target", "slow", "--bad-if", "timeout")
+	cmd.Dir = f.dir
+	cmd.Env = append(os.Environ(), "GOREPRO_CACHE="+f.cache)
+	lines, seen := startUntil(t, cmd, "bisect: probe local:")
+	require.Contains(t, strings.Join(seen, "\n"), "bisect: probe local: bad (timeout", "the first probe finished")
+	time.Sleep(500 * time.Millisecond) // the second probe is building or running
+	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+	for lines.Scan() {
+		seen = append(seen, lines.Text())
+	}
+	err = cmd.Wait()
+	all := strings.Join(seen, "\n")
+	t.Logf("gorepro's progress, interrupted:\n%s", all)
+	var exitErr *exec.ExitError
+	require.ErrorAs(t, err, &exitErr, all)
+	assert.Equal(t, 130, exitErr.ExitCode())
+	assert.Contains(t, all, "interrupted: 1 probe finished before the search over 2 candidates could end; run again to resume from the cache")
+	assert.NotContains(t, all, "cells finished")
+
+	run, _, err := results.Load(filepath.Join(f.dir, "results"))
+	require.NoError(t, err)
+	assert.True(t, run.Interrupted)
+	require.NotNil(t, run.Bisect)
+	require.Len(t, run.Bisect.Probes, 1)
+	assert.Equal(t, "local", run.Bisect.Probes[0].Version)
 }

@@ -217,7 +217,7 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 		_ = w.Abort()
 		return err
 	}
-	run.Analysis = results.Analyze(run.Cells)
+	run.Analysis = results.Analyze(run.Cells, run.Toolchains)
 	comparison, err := compareWithBaseline(w, baseline, run)
 	if err != nil {
 		_ = w.Abort()

@@ -56,7 +56,7 @@ results.json, or a results root (its latest run is used); default results/latest
 				return err
 			}
 			if run.Analysis == nil { // recorded before gorepro analysed runs
-				run.Analysis = results.Analyze(run.Cells)
+				run.Analysis = results.Analyze(run.Cells, run.Toolchains)
 			}
 			return render(deps.Stdout, run, os.DirFS(dir))
 		},

@@ -7,13 +7,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/gorepro/gorepro/internal/cli"
+	"github.com/gorepro/gorepro/internal/crashfixture"
 )
 
 func TestMain(m *testing.M) {
@@ -35,6 +38,10 @@ func TestScripts(t *testing.T) {
 		}
 		goEnv[k] = strings.TrimSpace(string(out))
 	}
+	// The injected GOROOT (a real taggedPointerPack crash on amd64, see
+	// internal/crashfixture) is made once, when the first script that
+	// runs on an amd64 host starts; scripts that need it skip elsewhere.
+	injected := sync.OnceValues(crashfixture.SharedInjectedGOROOT)
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
@@ -50,6 +57,13 @@ func TestScripts(t *testing.T) {
 			}
 			env.Setenv("GOREPRO_CACHE", filepath.Join(env.WorkDir, ".gorepro-cache"))
 			env.Setenv("GOROOT_LOCAL", goEnv["GOROOT"])
+			if runtime.GOARCH == "amd64" {
+				dir, err := injected()
+				if err != nil {
+					return fmt.Errorf("making the injected GOROOT: %w", err)
+				}
+				env.Setenv("GOROOT_INJECTED", dir)
+			}
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
