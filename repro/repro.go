@@ -22,7 +22,7 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/gorepro/gorepro/internal/proc"
-	"github.com/gorepro/gorepro/toolchain"
+	"github.com/gorepro/gorepro/internal/toolchain"
 )
 
 // ModulePath is the module path of the generated reproducer.

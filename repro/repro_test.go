@@ -14,9 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/mod/modfile"
 
-	"github.com/gorepro/gorepro/config"
+	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/proc"
-	"github.com/gorepro/gorepro/toolchain"
+	"github.com/gorepro/gorepro/internal/toolchain"
 )
 
 // These protobuf versions are in the local module cache of the test machines.

@@ -306,7 +306,7 @@ func usedEngines(run *Run) []Container {
 }
 
 // goEnvOrder is the order go env variables are listed in (the ones
-// gorepro records, engine.ReportedGoEnv).
+// gorepro records, container.ReportedGoEnv).
 func goEnvOrder() []string {
 	return []string{"GOARCH", "GOAMD64", "GOARM64", "CGO_ENABLED", "GOFLAGS", "GOEXPERIMENT", "GOTOOLCHAIN"}
 }

@@ -19,10 +19,10 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/gorepro/gorepro/bisect"
-	"github.com/gorepro/gorepro/config"
-	"github.com/gorepro/gorepro/engine"
+	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/container"
+	"github.com/gorepro/gorepro/internal/matrix"
 	"github.com/gorepro/gorepro/internal/proc"
-	"github.com/gorepro/gorepro/matrix"
 	"github.com/gorepro/gorepro/repro"
 	"github.com/gorepro/gorepro/results"
 )
@@ -243,7 +243,7 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 		Version:  deps.Version,
 		Harness:  harnessID(deps.Version),
 		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: rep},
-		Pull:     engine.PullPolicy(cfg.Pull),
+		Pull:     container.PullPolicy(cfg.Pull),
 	}
 	run := &results.Run{SchemaVersion: results.SchemaVersion, ID: runID, GoreproVersion: deps.Version, Started: time.Now().UTC(), Config: cfg.Path}
 	cells := map[string]results.Cell{} // by version, the latest probe

@@ -19,9 +19,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gorepro/gorepro/bisect"
-	"github.com/gorepro/gorepro/config"
-	"github.com/gorepro/gorepro/engine"
-	"github.com/gorepro/gorepro/matrix"
+	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/container"
+	"github.com/gorepro/gorepro/internal/matrix"
 	"github.com/gorepro/gorepro/results"
 )
 
@@ -196,7 +196,7 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 		Version:  deps.Version,
 		Harness:  harnessID(deps.Version),
 		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: deps.Stderr},
-		Pull:     engine.PullPolicy(cfg.Pull),
+		Pull:     container.PullPolicy(cfg.Pull),
 	}
 	ctx := cmd.Context()
 	run, err := eng.Run(ctx, runID, w)

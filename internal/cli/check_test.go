@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gorepro/gorepro/bisect"
-	"github.com/gorepro/gorepro/config"
+	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/results"
 )
 

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gorepro/gorepro/diagnose"
+	"github.com/gorepro/gorepro/internal/diagnose"
 )
 
 // DiagnoseOptions are the parsed flags of `gorepro diagnose`.

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gorepro/gorepro/config"
+	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/results"
 )
 

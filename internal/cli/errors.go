@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gorepro/gorepro/config"
+	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/results"
 )
 

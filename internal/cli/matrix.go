@@ -9,9 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gorepro/gorepro/config"
-	"github.com/gorepro/gorepro/engine"
-	"github.com/gorepro/gorepro/matrix"
+	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/container"
+	"github.com/gorepro/gorepro/internal/matrix"
 	"github.com/gorepro/gorepro/results"
 )
 
@@ -198,7 +198,7 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 		Version:  deps.Version,
 		Harness:  harnessID(deps.Version),
 		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: rep},
-		Pull:     engine.PullPolicy(cfg.Pull),
+		Pull:     container.PullPolicy(cfg.Pull),
 		Shard:    opts.shard,
 	}
 	ctx := cmd.Context()

@@ -8,11 +8,11 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/gorepro/gorepro/config"
-	"github.com/gorepro/gorepro/engine"
-	"github.com/gorepro/gorepro/matrix"
+	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/container"
+	"github.com/gorepro/gorepro/internal/matrix"
+	"github.com/gorepro/gorepro/internal/toolchain"
 	"github.com/gorepro/gorepro/results"
-	"github.com/gorepro/gorepro/toolchain"
 )
 
 // ToolchainsOptions are the parsed flags of `gorepro toolchains`.
@@ -59,7 +59,7 @@ func runToolchains(cmd *cobra.Command, deps Deps, opts *ToolchainsOptions) error
 		return err
 	}
 	engines := &matrix.Engines{Default: cfg.Engine, Warnings: deps.Stderr}
-	resolveOpts := toolchain.Options{Engine: engines.Get, Pull: engine.PullPolicy(cfg.Pull)}
+	resolveOpts := toolchain.Options{Engine: engines.Get, Pull: container.PullPolicy(cfg.Pull)}
 	resolved := make([]*toolchain.Resolved, len(cfg.Toolchains))
 	g, ctx := errgroup.WithContext(cmd.Context())
 	g.SetLimit(4)

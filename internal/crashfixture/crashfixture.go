@@ -1,5 +1,5 @@
 // Package crashfixture builds and runs the real crashing, failing, hanging
-// and serving programs under classify/testdata/fixtures for end-to-end
+// and serving programs under internal/classify/testdata/fixtures for end-to-end
 // tests: one go build of every program, and runs the way the matrix runs a
 // cell's binary (proc.Run with a deadline, then SIGQUIT and a grace period,
 // GOTRACEBACK unset unless a test sets it). The classify and diagnose tests
@@ -42,7 +42,7 @@ func Build(t testing.TB) string {
 	require.NoError(t, err, "the go command is needed to build the fixture programs")
 	_, self, _, ok := runtime.Caller(0)
 	require.True(t, ok, "locating the crashfixture package's source")
-	fixtures := filepath.Join(filepath.Dir(self), "..", "..", "classify", "testdata", "fixtures")
+	fixtures := filepath.Join(filepath.Dir(self), "..", "classify", "testdata", "fixtures")
 	binDir := t.TempDir()
 	res, err := proc.Run(context.Background(), proc.Cmd{
 		Argv:    []string{goTool, "build", "-o", binDir + string(filepath.Separator), "./..."},

@@ -1,0 +1,422 @@
+package cellbuild
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"debug/buildinfo"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/semver"
+
+	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/emulation"
+	"github.com/gorepro/gorepro/internal/proc"
+	"github.com/gorepro/gorepro/internal/toolchain"
+	"github.com/gorepro/gorepro/repro"
+	"github.com/gorepro/gorepro/results"
+)
+
+// DefaultTimeout bounds one build when Spec.Timeout is zero.
+const DefaultTimeout = 10 * time.Minute
+
+// Spec is one build: a target built with a toolchain for a protobuf version,
+// with or without -cover, for an architecture.
+type Spec struct {
+	Toolchain *toolchain.Resolved
+	// Target is the thing to build (kind repro, package, probe or dockerfile).
+	Target config.Target
+	// Protobuf is the google.golang.org/protobuf version the cell asks for.
+	// Empty for a package target means none: the module is built with its
+	// own go.mod and go.sum, untouched, without an alternate module file.
+	Protobuf string
+	Cover    bool
+	// GOARCH is the architecture to build for; "" or "native" means the
+	// toolchain's host architecture, anything else cross-compiles.
+	GOARCH string
+	// WorkDir is gorepro's work and cache directory, outside any module
+	// tree: generated reproducers and alternate go.mod files live there.
+	WorkDir string
+	// Output is the path of the binary to write.
+	Output string
+	// Timeout bounds the go build; DefaultTimeout when zero.
+	Timeout time.Duration
+	// LocalGo runs the local go command to generate the reproducer.
+	LocalGo repro.GoRunner
+	// Relink removes a binary left at Output first, so the go command
+	// links it again even when it is up to date.
+	Relink bool
+	// HostModCache is the host's GOMODCACHE, served to container builds;
+	// asked from the local go command when empty.
+	HostModCache string
+}
+
+// Result is what a build produced.
+type Result struct {
+	OK bool
+	// Outcome is "" when OK, else results.BuildError or results.Unavailable.
+	Outcome results.Outcome
+	// Reason explains a failure in one line.
+	Reason string
+	// Log is the build output, preceded by the commands run (each line
+	// starting with "$ ").
+	Log     []byte
+	Seconds float64
+	// Binary is the path of the built binary.
+	Binary string
+	// Image is the image built for a dockerfile target; its entrypoint
+	// is the binary (a copy of which is at Binary).
+	Image string
+	// GoVersion, GOOS and GOARCH are read from the binary's build info.
+	GoVersion string
+	GOOS      string
+	GOARCH    string
+	// ProtobufLinked is the google.golang.org/protobuf version in the
+	// binary ("" when not linked); ProtobufNote says why it differs from
+	// the version asked for.
+	ProtobufLinked string
+	ProtobufNote   string
+	// Reproduce says how to redo the build by hand.
+	Reproduce results.Reproduce
+}
+
+// Build builds s.Target as s describes. It never returns nil; failures are
+// reported in the Result.
+func Build(ctx context.Context, s Spec) *Result {
+	start := time.Now()
+	var log bytes.Buffer
+	r := build(ctx, s, &log)
+	r.Log = log.Bytes()
+	r.Seconds = time.Since(start).Seconds()
+	return r
+}
+
+func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
+	tc := s.Toolchain
+	if tc == nil {
+		return failed(results.Unavailable, "no toolchain")
+	}
+	if !tc.Available {
+		return failed(results.Unavailable, tc.Reason)
+	}
+	output, err := filepath.Abs(s.Output)
+	if err != nil || s.Output == "" {
+		return failed(results.BuildError, fmt.Sprintf("bad output path %q", s.Output))
+	}
+	// The build runs in another directory: every path it is given must be
+	// absolute.
+	if s.WorkDir == "" {
+		return failed(results.BuildError, "no work directory")
+	}
+	if s.WorkDir, err = filepath.Abs(s.WorkDir); err != nil {
+		return failed(results.BuildError, fmt.Sprintf("bad work directory: %v", err))
+	}
+
+	if s.Target.Kind == config.TargetDockerfile {
+		return buildDockerfile(ctx, s, output, log)
+	}
+
+	// Where to build, what, and how the protobuf axis is applied.
+	var dir, pkg string
+	var modArgs []string
+	switch s.Target.Kind {
+	case config.TargetRepro:
+		runner := s.LocalGo
+		runner.Log = log
+		dir, err = repro.Generate(ctx, s.WorkDir, s.Protobuf, runner)
+		if err != nil {
+			return failed(results.BuildError, oneLine(err.Error()))
+		}
+		pkg = "."
+		modArgs = []string{"-mod=readonly"}
+	case config.TargetProbe:
+		// gorepro's environment probe: one file, no dependencies, no
+		// protobuf axis.
+		if dir, err = emulation.GenerateProbe(s.WorkDir); err != nil {
+			return failed(results.BuildError, oneLine(err.Error()))
+		}
+		fmt.Fprintf(log, "# %s: gorepro's environment probe (no dependencies)\n", dir)
+		pkg = "."
+		modArgs = []string{"-mod=readonly"}
+	case config.TargetPackage:
+		dir, err = filepath.Abs(s.Target.Dir)
+		if err != nil || s.Target.Dir == "" {
+			return failed(results.BuildError, fmt.Sprintf("target %q has no usable module directory %q", s.Target.Name, s.Target.Dir))
+		}
+		pkg = s.Target.Package
+		if pkg == "" {
+			pkg = "."
+		}
+		if s.Protobuf == "" && len(s.Target.Modules) == 0 {
+			// No protobuf override: the module's own go.mod and go.sum,
+			// as they are, with the go command's default -mod.
+			fmt.Fprintf(log, "# %s: as is (no protobuf override)\n", filepath.Join(dir, "go.mod"))
+			break
+		}
+		altGoMod, err := prepareModfile(dir, s.Protobuf, s.Target.Modules, s.WorkDir, output)
+		if err != nil {
+			return failed(results.BuildError, oneLine(err.Error()))
+		}
+		fmt.Fprintf(log, "# %s: copy of %s requiring %s %s\n", altGoMod, filepath.Join(dir, "go.mod"), repro.ProtobufModule, s.Protobuf)
+		modArgs = []string{"-mod=mod", "-modfile=" + altGoMod}
+	default:
+		return failed(results.BuildError, fmt.Sprintf("unknown target kind %q", s.Target.Kind))
+	}
+
+	setEnv := buildEnv(s)
+	argv := []string{tc.GoCmd, "build", "-buildvcs=false", "-o", output}
+	if s.Cover {
+		argv = append(argv, "-cover")
+	}
+	argv = append(argv, modArgs...)
+	argv = append(argv, s.Target.BuildFlags...)
+	argv = append(argv, pkg)
+
+	r := &Result{Binary: output, Reproduce: reproduce(dir, setEnv, argv)}
+	if tc.Container == nil {
+		fmt.Fprintf(log, "$ %s\n", r.Reproduce.Script)
+	}
+
+	if err := os.MkdirAll(filepath.Dir(output), 0o755); err != nil {
+		return r.fail(results.BuildError, fmt.Sprintf("creating output directory: %v", err))
+	}
+	// A binary left at output by an earlier build is kept unless Relink
+	// asks otherwise: the go command relinks it unless its build ID says
+	// it was built from exactly these inputs, and a failed build is
+	// reported as such whatever the file holds.
+	// Anything that is not a Go binary is removed too: the go command
+	// refuses to overwrite it.
+	if _, err := buildinfo.ReadFile(output); s.Relink || (err != nil && !errors.Is(err, fs.ErrNotExist)) {
+		if err := os.Remove(output); err != nil && !os.IsNotExist(err) {
+			return r.fail(results.BuildError, fmt.Sprintf("removing old binary: %v", err))
+		}
+	}
+
+	timeout := s.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	env := proc.Environ(nil, setEnv...)
+	var res *proc.Result
+	if c := tc.Container; c != nil {
+		// In the builder image: the same command, with everything it
+		// needs mounted at the same paths and no network.
+		spec, err := containerBuild(ctx, s, c, dir, setEnv, argv, output, timeout, log)
+		if err != nil {
+			return r.fail(results.BuildError, oneLine(err.Error()))
+		}
+		r.Reproduce = reproduceContainer(c.Engine.RunArgv(spec))
+		fmt.Fprintf(log, "$ %s\n", r.Reproduce.Script)
+		if res, err = c.Engine.Run(ctx, spec); err != nil {
+			return r.fail(engineOutcome(err), oneLine(err.Error()))
+		}
+	} else {
+		if res, err = proc.Run(ctx, proc.Cmd{Argv: argv, Dir: dir, Env: env, Timeout: timeout}); err != nil {
+			return r.fail(results.Unavailable, oneLine(err.Error()))
+		}
+	}
+	log.Write(res.Output)
+	switch {
+	case res.Canceled:
+		return r.fail(results.Unavailable, "build interrupted")
+	case res.TimedOut:
+		return r.fail(results.BuildError, fmt.Sprintf("build timed out after %s", timeout))
+	case res.ExitCode != 0:
+		reason := FirstError(res.Output)
+		if reason == "" {
+			reason = fmt.Sprintf("go build failed with exit status %d", res.ExitCode)
+		}
+		return r.fail(results.BuildError, reason)
+	}
+
+	if err := r.readBinary(output); err != nil {
+		return r.fail(results.BuildError, err.Error())
+	}
+	if reason := CheckGoVersion(r.GoVersion, tc); reason != "" {
+		return r.fail(results.BuildError, reason)
+	}
+	if r.ProtobufNote == "" {
+		r.ProtobufNote = protobufNote(ctx, s.Protobuf, r.ProtobufLinked, func() []byte {
+			graphArgv := append([]string{tc.GoCmd, "mod", "graph"}, modfileArgs(modArgs)...)
+			fmt.Fprintf(log, "$ %s\n", Script(dir, r.Reproduce.Env, graphArgv))
+			g, err := proc.Run(ctx, proc.Cmd{Argv: graphArgv, Dir: dir, Env: env, Timeout: time.Minute})
+			if err != nil || g.ExitCode != 0 {
+				return nil
+			}
+			return g.Output
+		})
+	}
+	r.OK = true
+	return r
+}
+
+// failed is a Result for a build that never started.
+// readBinary fills in what the binary's build info says: Go version,
+// GOOS/GOARCH and the protobuf version linked.
+func (r *Result) readBinary(binary string) error {
+	info, err := buildinfo.ReadFile(binary)
+	if err != nil {
+		return fmt.Errorf("reading build info of %s: %v", binary, err)
+	}
+	r.GoVersion = info.GoVersion
+	for _, setting := range info.Settings {
+		switch setting.Key {
+		case "GOOS":
+			r.GOOS = setting.Value
+		case "GOARCH":
+			r.GOARCH = setting.Value
+		}
+	}
+	for _, dep := range info.Deps {
+		if dep.Path == repro.ProtobufModule {
+			r.ProtobufLinked = dep.Version
+			if dep.Replace != nil {
+				r.ProtobufNote = fmt.Sprintf("%s is replaced by %s %s", repro.ProtobufModule, dep.Replace.Path, dep.Replace.Version)
+			}
+		}
+	}
+	return nil
+}
+
+func failed(outcome results.Outcome, reason string) *Result {
+	return &Result{Outcome: outcome, Reason: reason}
+}
+
+// fail marks r as failed.
+func (r *Result) fail(outcome results.Outcome, reason string) *Result {
+	r.OK = false
+	r.Outcome = outcome
+	r.Reason = reason
+	return r
+}
+
+// buildEnv returns the variables gorepro sets for s's build, in a stable
+// order, later ones (the target's buildEnv) overriding earlier ones.
+func buildEnv(s Spec) []string {
+	set := append([]string{}, s.Toolchain.Env...)
+	cgo := "0"
+	if s.Target.CGO {
+		cgo = "1"
+	}
+	goos := s.Toolchain.HostGOOS
+	if goos == "" {
+		goos = "linux"
+	}
+	goarch := s.GOARCH
+	if goarch == "" || goarch == "native" {
+		goarch = s.Toolchain.HostGOARCH
+	}
+	set = append(set,
+		"CGO_ENABLED="+cgo,
+		"GOOS="+goos,
+		"GOARCH="+goarch,
+		"GOFLAGS=",
+		"GOWORK=off",
+	)
+	keys := make([]string, 0, len(s.Target.BuildEnv))
+	for k := range s.Target.BuildEnv {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		set = append(set, k+"="+s.Target.BuildEnv[k])
+	}
+	return proc.Environ([]string{}, set...)
+}
+
+// modfileArgs keeps the -modfile flag of a build's module flags.
+func modfileArgs(modArgs []string) []string {
+	var out []string
+	for _, a := range modArgs {
+		if strings.HasPrefix(a, "-modfile=") {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// CheckGoVersion returns why a binary whose build info says binaryVersion
+// cannot count as built by tc, or "" when it can.
+func CheckGoVersion(binaryVersion string, tc *toolchain.Resolved) string {
+	got, _ := toolchain.SplitVersion(binaryVersion)
+	if got == tc.GoVersion {
+		return ""
+	}
+	return fmt.Sprintf("binary was built by %s but toolchain %q is %s (GOTOOLCHAIN switched?)", got, tc.Name, tc.GoVersion)
+}
+
+// protobufNote explains a linked protobuf version that differs from the one
+// asked for; graph returns `go mod graph` output, or nil, and is only called
+// when needed.
+func protobufNote(ctx context.Context, asked, linked string, graph func() []byte) string {
+	switch {
+	case asked == "" || linked == asked:
+		return ""
+	case linked == "":
+		return fmt.Sprintf("asked %s but the binary does not link %s", asked, repro.ProtobufModule)
+	case semver.Compare(linked, asked) < 0:
+		return fmt.Sprintf("asked %s but %s was linked", asked, linked)
+	}
+	note := fmt.Sprintf("asked %s but MVS selected %s", asked, linked)
+	if ctx.Err() != nil {
+		return note
+	}
+	if by := requiredBy(graph(), repro.ProtobufModule+"@"+linked); len(by) > 0 {
+		return note + " (required by " + strings.Join(by, ", ") + ")"
+	}
+	return note
+}
+
+// requiredBy returns the modules (other than the main module) that require
+// mod ("path@version") in `go mod graph` output, as "path version".
+func requiredBy(graph []byte, mod string) []string {
+	var by []string
+	sc := bufio.NewScanner(bytes.NewReader(graph))
+	for sc.Scan() {
+		from, to, ok := strings.Cut(strings.TrimSpace(sc.Text()), " ")
+		if !ok || to != mod || !strings.Contains(from, "@") {
+			continue
+		}
+		by = append(by, strings.Replace(from, "@", " ", 1))
+	}
+	sort.Strings(by)
+	const most = 3
+	if len(by) > most {
+		by = append(by[:most], fmt.Sprintf("and %d more", len(by)-most))
+	}
+	return by
+}
+
+// FirstError returns the first meaningful error line of go build output:
+// package headers ("# pkg"), download progress and blank lines are skipped.
+func FirstError(out []byte) string {
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case line == "",
+			strings.HasPrefix(line, "#"),
+			strings.HasPrefix(line, "$ "),
+			strings.HasPrefix(line, "go: downloading "),
+			strings.HasPrefix(line, "go: finding "),
+			strings.HasPrefix(line, "go: extracting "),
+			strings.HasPrefix(line, "go: warning: "):
+			continue
+		}
+		return line
+	}
+	return ""
+}
+
+// oneLine joins a multi-line message into one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", "; ")), " ")
+}

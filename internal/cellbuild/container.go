@@ -1,0 +1,192 @@
+package cellbuild
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/modfile"
+
+	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/container"
+	"github.com/gorepro/gorepro/internal/toolchain"
+	"github.com/gorepro/gorepro/results"
+)
+
+// Named volumes that keep the go command's caches between container builds:
+// the module cache is shared by every image, the build cache is per builder
+// image, so that the second build in the same image is fast.
+const (
+	modCacheVolume = "gorepro-gomodcache"
+	modCacheMount  = "/gorepro/gomodcache"
+	buildCacheDir  = "/gorepro/gocache"
+)
+
+// BuildCacheVolume is the named volume holding the go build cache of a
+// builder image.
+func BuildCacheVolume(image *container.Image) string {
+	id := strings.TrimPrefix(image.ID, "sha256:")
+	if len(id) > 12 {
+		id = id[:12]
+	}
+	if id == "" {
+		sum := sha256.Sum256([]byte(image.Ref))
+		id = hex.EncodeToString(sum[:6])
+	}
+	return "gorepro-gocache-" + id
+}
+
+// containerBuild describes the build of s inside the builder image of c:
+// the same go build command, run with no network, with the sources, the
+// output directory, the alternate go.mod and any replaced module
+// directories mounted at the same paths as on the host, and modules served
+// read-only from the host's module download cache (which the host fills
+// first, so go.sum is complete).
+func containerBuild(ctx context.Context, s Spec, c *toolchain.Container, dir string, setEnv, argv []string, output string, timeout time.Duration, log io.Writer) (container.RunSpec, error) {
+	runner := s.LocalGo
+	runner.Log = log
+	modCache := s.HostModCache
+	if modCache == "" {
+		dl, err := runner.Run(ctx, dir, "env", "GOMODCACHE")
+		if err != nil {
+			return container.RunSpec{}, fmt.Errorf("finding the host module cache: %w", err)
+		}
+		modCache = strings.TrimSpace(string(dl))
+	}
+	downloads := filepath.Join(modCache, "cache", "download")
+
+	mounts := []container.Mount{
+		{Source: dir, Target: dir, ReadOnly: true},
+		{Source: filepath.Dir(output), Target: filepath.Dir(output)},
+		{Source: downloads, Target: downloads, ReadOnly: true},
+		{Source: modCacheVolume, Target: modCacheMount, Volume: true},
+		{Source: BuildCacheVolume(c.Builder), Target: buildCacheDir, Volume: true},
+	}
+	pkg := argv[len(argv)-1]
+	dlRunner := runner
+	dlRunner.Env = append(append([]string{}, runner.Env...), goosGoarch(setEnv)...)
+	if !slices.ContainsFunc(argv, func(a string) bool { return strings.HasPrefix(a, "-modfile=") }) && s.Target.Kind == config.TargetPackage {
+		// The module's own go.mod, untouched (-mod=readonly wins over the
+		// runner's GOFLAGS): the host downloads what the build needs.
+		if _, err := dlRunner.Run(ctx, dir, "list", "-mod=readonly", "-deps", "-test=false", pkg); err != nil {
+			return container.RunSpec{}, fmt.Errorf("downloading modules on the host: %w", err)
+		}
+	}
+	for _, a := range argv {
+		altGoMod, ok := strings.CutPrefix(a, "-modfile=")
+		if !ok {
+			continue
+		}
+		mounts = append(mounts, container.Mount{Source: filepath.Dir(altGoMod), Target: filepath.Dir(altGoMod)})
+		replaced, err := replaceDirs(altGoMod)
+		if err != nil {
+			return container.RunSpec{}, err
+		}
+		for _, d := range replaced {
+			if !within(d, dir) {
+				mounts = append(mounts, container.Mount{Source: d, Target: d, ReadOnly: true})
+			}
+		}
+		// The host downloads what the build needs and completes the
+		// alternate go.sum, so the container needs no network.
+		if _, err := dlRunner.Run(ctx, dir, "list", "-modfile="+altGoMod, "-deps", "-test=false", pkg); err != nil {
+			return container.RunSpec{}, fmt.Errorf("downloading modules on the host: %w", err)
+		}
+	}
+	for _, m := range mounts {
+		if m.Volume {
+			if err := c.Engine.VolumeCreate(ctx, m.Source); err != nil {
+				return container.RunSpec{}, err
+			}
+		}
+	}
+	env := append(append([]string{}, setEnv...),
+		"GOPROXY=file://"+downloads,
+		"GOSUMDB=off",
+		"GONOSUMDB=",
+		"GOPRIVATE=",
+		"GOMODCACHE="+modCacheMount,
+		"GOCACHE="+buildCacheDir,
+		"GOENV=off",
+		"HOME=/tmp",
+		"GOPATH=/tmp/gopath",
+	)
+	cmd := append([]string{"go"}, argv[1:]...)
+	return container.RunSpec{
+		Image:    c.Builder.Ref,
+		Platform: c.BuilderPlatform,
+		Labels:   map[string]string{"gorepro.role": "build"},
+		Mounts:   mounts,
+		Env:      env,
+		Workdir:  dir,
+		User:     "0:0",
+		Args:     cmd,
+		Network:  "none",
+		Timeout:  timeout,
+	}, nil
+}
+
+// replaceDirs lists the directory replacements of a go.mod (already
+// absolute in gorepro's alternate go.mod).
+func replaceDirs(goMod string) ([]string, error) {
+	data, err := os.ReadFile(goMod)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", goMod, err)
+	}
+	f, err := modfile.Parse(goMod, data, nil)
+	if err != nil {
+		return nil, fmt.Errorf("parsing %s: %w", goMod, err)
+	}
+	var dirs []string
+	for _, r := range f.Replace {
+		if r.New.Version == "" && filepath.IsAbs(r.New.Path) {
+			dirs = append(dirs, r.New.Path)
+		}
+	}
+	return dirs, nil
+}
+
+func within(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
+}
+
+// goosGoarch keeps the variables that decide which packages a build loads.
+func goosGoarch(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		for _, k := range []string{"GOOS=", "GOARCH=", "CGO_ENABLED="} {
+			if strings.HasPrefix(kv, k) {
+				out = append(out, kv)
+			}
+		}
+	}
+	return out
+}
+
+// reproduceContainer records an engine command line.
+func reproduceContainer(argv []string) results.Reproduce {
+	build := make([]string, len(argv))
+	for i, a := range argv {
+		build[i] = RedactEnv(Redact(a))
+	}
+	return results.Reproduce{Build: build, Script: Script("", nil, build)}
+}
+
+// engineOutcome is the outcome of a cell whose engine call failed: an
+// engine that cannot be used says nothing about the code.
+func engineOutcome(err error) results.Outcome {
+	var ee *container.Error
+	if errors.As(err, &ee) && ee.Kind != container.ErrEngineRun && ee.Kind != container.ErrDiskFull {
+		return results.Unavailable
+	}
+	return results.BuildError
+}

@@ -1,0 +1,134 @@
+package cellbuild
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/container"
+	"github.com/gorepro/gorepro/results"
+)
+
+// buildDockerfile builds a kind dockerfile target: the user's own
+// Dockerfile, built by the engine of the cell's image toolchain with build
+// args filled in from the cell, tagged with a gorepro tag. The binary the
+// image runs (its entrypoint, else its command) is copied out to output so
+// that its build info can be read; Result.Image names the image to run.
+func buildDockerfile(ctx context.Context, s Spec, output string, log io.Writer) *Result {
+	tc := s.Toolchain
+	c := tc.Container
+	if c == nil {
+		return failed(results.Unavailable, fmt.Sprintf("dockerfile target %q is built by a container engine: combine it with kind image toolchains, not %s", s.Target.Name, tc.Kind))
+	}
+	goarch := s.GOARCH
+	if goarch == "" || goarch == "native" {
+		goarch = tc.HostGOARCH
+	}
+	values := config.BuildArgValues{GOARCH: goarch, GOOS: "linux", Image: c.Builder.Ref, GoVersion: tc.GoVersion, Protobuf: s.Protobuf}
+	if s.Cover {
+		values.GOFLAGS = "-cover"
+	}
+	args, err := s.Target.RenderBuildArgs(values)
+	if err != nil {
+		return failed(results.BuildError, oneLine(err.Error()))
+	}
+	contextDir := s.Target.Context
+	if contextDir == "" {
+		contextDir = filepath.Dir(s.Target.Dockerfile)
+	}
+	spec := container.BuildSpec{
+		Context:    contextDir,
+		Dockerfile: s.Target.Dockerfile,
+		Stage:      s.Target.Stage,
+		Tag:        imageTag(s.Target.Name, output),
+		Platform:   c.Platform,
+		BuildArgs:  args,
+		Labels:     map[string]string{"gorepro": "1"},
+		Pull:       c.Pull,
+		Timeout:    s.Timeout,
+	}
+	if spec.Timeout <= 0 {
+		spec.Timeout = DefaultTimeout
+	}
+	r := &Result{Binary: output, Image: spec.Tag, Reproduce: reproduceContainer(c.Engine.BuildArgv(spec))}
+	fmt.Fprintf(log, "$ %s\n", r.Reproduce.Script)
+	res, err := c.Engine.Build(ctx, spec)
+	if res != nil {
+		_, _ = log.Write(res.Output)
+	}
+	switch {
+	case err != nil:
+		return r.fail(engineOutcome(err), oneLine(err.Error()))
+	case res.Canceled:
+		return r.fail(results.Unavailable, "build interrupted")
+	case res.TimedOut:
+		return r.fail(results.BuildError, fmt.Sprintf("image build timed out after %s", spec.Timeout))
+	case res.ExitCode != 0:
+		reason := engineErrorLine(res.Output)
+		if reason == "" {
+			reason = FirstError(res.Output)
+		}
+		if reason == "" {
+			reason = fmt.Sprintf("%s build failed with exit status %d", c.EngineName, res.ExitCode)
+		}
+		return r.fail(results.BuildError, reason)
+	}
+
+	entrypoint, cmd, err := c.Engine.ImageCommand(ctx, spec.Tag)
+	if err != nil {
+		return r.fail(results.BuildError, oneLine(err.Error()))
+	}
+	binary := append(entrypoint, cmd...)
+	if len(binary) == 0 || !strings.HasPrefix(binary[0], "/") {
+		return r.fail(results.BuildError, fmt.Sprintf("image %s has no absolute ENTRYPOINT or CMD binary (%q); gorepro runs the image's entrypoint and reads its build info", spec.Tag, binary))
+	}
+	if err := c.Engine.CopyFrom(ctx, spec.Tag, binary[0], output); err != nil {
+		return r.fail(results.BuildError, oneLine(err.Error()))
+	}
+	if err := r.readBinary(output); err != nil {
+		return r.fail(results.BuildError, fmt.Sprintf("%s in image %s: %v", binary[0], spec.Tag, err))
+	}
+	if reason := CheckGoVersion(r.GoVersion, tc); reason != "" {
+		return r.fail(results.BuildError, reason+"; does the Dockerfile build FROM the image passed as {{.Image}}?")
+	}
+	note := "the protobuf axis does not apply to Dockerfile targets: the Dockerfile decides its modules"
+	if r.ProtobufNote != "" {
+		note += "; " + r.ProtobufNote
+	}
+	r.ProtobufNote = note
+	r.OK = true
+	return r
+}
+
+// imageTag names the image built for one cell: stable for the cell, so a
+// rebuild replaces it.
+func imageTag(target, output string) string {
+	sum := sha256.Sum256([]byte(output))
+	name := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '.', r == '_', r == '-':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		}
+		return '-'
+	}, target)
+	return "localhost/gorepro-cell/" + name + ":" + hex.EncodeToString(sum[:6])
+}
+
+// engineErrorLine is the last "Error: ..." line an engine printed, which
+// says which step of a Dockerfile failed.
+func engineErrorLine(out []byte) string {
+	lines := strings.Split(string(out), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); strings.HasPrefix(l, "Error: ") || strings.HasPrefix(l, "ERROR: ") {
+			return l
+		}
+	}
+	return ""
+}

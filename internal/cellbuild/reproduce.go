@@ -1,0 +1,89 @@
+package cellbuild
+
+import (
+	"strings"
+
+	"github.com/gorepro/gorepro/results"
+)
+
+// Redact replaces the credentials in URLs found in s with REDACTED (see
+// results.Redact).
+func Redact(s string) string { return results.Redact(s) }
+
+// RedactEnv redacts a KEY=VALUE string (see results.RedactEnv).
+func RedactEnv(kv string) string { return results.RedactEnv(kv) }
+
+// reproduce describes a build for a person to redo it: dir, the variables
+// gorepro set and the argv, all redacted, and a shell script doing the same.
+func reproduce(dir string, setEnv, argv []string) results.Reproduce {
+	env := make([]string, len(setEnv))
+	for i, kv := range setEnv {
+		env[i] = RedactEnv(kv)
+	}
+	build := make([]string, len(argv))
+	for i, a := range argv {
+		build[i] = Redact(a)
+	}
+	return results.Reproduce{
+		Dir:    dir,
+		Env:    env,
+		Build:  build,
+		Script: Script(dir, env, build),
+	}
+}
+
+// Script returns a shell snippet that runs argv in dir with env added to the
+// environment: `cd DIR && env K=V ... ARGV...`, every word quoted as needed.
+// It is for people to paste; gorepro never runs it.
+func Script(dir string, env, argv []string) string {
+	var b strings.Builder
+	if dir != "" {
+		b.WriteString("cd ")
+		b.WriteString(ShellQuote(dir))
+		b.WriteString(" && ")
+	}
+	if len(env) > 0 {
+		b.WriteString("env ")
+		b.WriteString(shellJoin(env))
+		b.WriteString(" ")
+	}
+	b.WriteString(shellJoin(argv))
+	return b.String()
+}
+
+// shellJoin quotes each word and joins them with spaces.
+func shellJoin(words []string) string {
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = ShellQuote(w)
+	}
+	return strings.Join(quoted, " ")
+}
+
+// ShellQuote quotes s for a POSIX shell: words made only of safe characters
+// are returned as they are, everything else in single quotes.
+func ShellQuote(s string) string {
+	if s == "" {
+		return "''"
+	}
+	safe := true
+	for _, c := range s {
+		if !isShellSafe(c) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// isShellSafe reports whether c never needs quoting.
+func isShellSafe(c rune) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		return true
+	}
+	return strings.ContainsRune("@%+=:,./-_", c)
+}

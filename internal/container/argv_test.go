@@ -1,0 +1,256 @@
+package container
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorepro/gorepro/internal/proc"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// internal is what RunArgv puts in for the labels every container gets.
+func internal(t *testing.T) string {
+	host, err := os.Hostname()
+	require.NoError(t, err)
+	return "--label gorepro=1 --label gorepro.pid=" + strconv.Itoa(os.Getpid()) + " --label gorepro.host=" + host
+}
+
+func TestRunArgv(t *testing.T) {
+	tests := []struct {
+		name   string
+		engine string
+		spec   RunSpec
+		want   string // with LABELS for the internal labels
+	}{
+		{
+			name:   "minimal",
+			engine: Podman,
+			spec:   RunSpec{Image: "localhost/r:1", Name: "gorepro-abc"},
+			want:   "/usr/bin/podman run --rm --pull=never --name gorepro-abc --init LABELS localhost/r:1",
+		},
+		{
+			name:   "everything",
+			engine: Podman,
+			spec: RunSpec{
+				Image: "registry.access.redhat.com/ubi9/ubi-minimal:latest", Platform: "linux/arm64", Name: "gorepro-1",
+				Labels: map[string]string{"gorepro.cell": "c1", "a": "b", "gorepro": "overridden?", "gorepro.pid": "1"},
+				Mounts: []Mount{
+					{Source: "/cache/bin/repro", Target: "/gorepro/bin", ReadOnly: true},
+					{Source: "gorepro-gocache", Target: "/gocache", Volume: true},
+				},
+				Env:     []string{"GOTRACEBACK=crash", "A=b=c"},
+				Workdir: "/tmp", User: "65534:65534", Entrypoint: "/gorepro/bin",
+				Args: []string{"--flag", "x y"}, Network: "none",
+				Timeout: time.Second, Cap: 10,
+			},
+			want: "/usr/bin/podman run --rm --pull=never --name gorepro-1 --init LABELS --label a=b --label gorepro.cell=c1" +
+				" --platform linux/arm64 --network none --user 65534:65534 --workdir /tmp --entrypoint /gorepro/bin" +
+				" -e GOTRACEBACK=crash -e A=b=c" +
+				" --mount type=bind,source=/cache/bin/repro,target=/gorepro/bin,readonly --mount type=volume,source=gorepro-gocache,target=/gocache" +
+				" registry.access.redhat.com/ubi9/ubi-minimal:latest --flag x y",
+		},
+		{
+			name:   "docker without init",
+			engine: Docker,
+			spec:   RunSpec{Image: "golang:1.25", Name: "n", NoInit: true, Entrypoint: "go", Args: []string{"env", "GOVERSION"}},
+			want:   "/usr/bin/docker run --rm --pull=never --name n LABELS --entrypoint go golang:1.25 env GOVERSION",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := &Engine{Name: tt.engine, Cmd: "/usr/bin/" + tt.engine}
+			want := strings.Fields(strings.Replace(tt.want, "LABELS", internal(t), 1))
+			got := e.RunArgv(tt.spec)
+			if tt.name == "everything" { // "x y" is one argument
+				want = append(want[:len(want)-2], "x y")
+			}
+			assert.Equal(t, want, got)
+		})
+	}
+}
+
+func TestBuildArgv(t *testing.T) {
+	tests := []struct {
+		name   string
+		engine string
+		spec   BuildSpec
+		want   string
+	}{
+		{
+			name:   "context only",
+			engine: Podman,
+			spec:   BuildSpec{Context: "/ctx"},
+			want:   "/usr/bin/podman build /ctx",
+		},
+		{
+			name:   "podman everything",
+			engine: Podman,
+			spec: BuildSpec{
+				Context: "/ctx", Dockerfile: "/ctx/Dockerfile.repro", Stage: "final", Tag: "localhost/gorepro/x:1",
+				Platform: "linux/arm64", BuildArgs: map[string]string{"GO": "1.25", "A": "1"},
+				Labels: map[string]string{"gorepro": "1"}, Network: "none", Pull: PullNever,
+			},
+			want: "/usr/bin/podman build --file /ctx/Dockerfile.repro --target final --tag localhost/gorepro/x:1 --platform linux/arm64" +
+				" --build-arg A=1 --build-arg GO=1.25 --label gorepro=1 --network none --pull=never /ctx",
+		},
+		{
+			name:   "podman pull missing",
+			engine: Podman,
+			spec:   BuildSpec{Context: ".", Pull: PullMissing},
+			want:   "/usr/bin/podman build --pull=missing .",
+		},
+		{
+			name:   "docker pull always",
+			engine: Docker,
+			spec:   BuildSpec{Context: ".", Tag: "t", Pull: PullAlways},
+			want:   "/usr/bin/docker build --tag t --pull .",
+		},
+		{
+			name:   "docker pull never has no flag",
+			engine: Docker,
+			spec:   BuildSpec{Context: ".", Pull: PullNever},
+			want:   "/usr/bin/docker build .",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := &Engine{Name: tt.engine, Cmd: "/usr/bin/" + tt.engine}
+			assert.Equal(t, strings.Fields(tt.want), e.BuildArgv(tt.spec))
+		})
+	}
+}
+
+func TestRunSpecValidate(t *testing.T) {
+	e := &Engine{Name: Podman, Cmd: "/nonexistent/podman", Exec: func(context.Context, proc.Cmd) (*proc.Result, error) {
+		t.Fatal("must not run")
+		return nil, nil
+	}}
+	for _, s := range []RunSpec{
+		{},
+		{Image: "i", Mounts: []Mount{{Source: "/a,b", Target: "/x"}}},
+		{Image: "i", Mounts: []Mount{{Source: "/a"}}},
+		{Image: "i", Env: []string{"NOVALUE"}},
+	} {
+		_, err := e.Run(context.Background(), s)
+		assert.Error(t, err)
+	}
+}
+
+func TestDetect(t *testing.T) {
+	dir := t.TempDir()
+	fake := func(name string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte("#!/bin/sh\n"), 0o755))
+		return p
+	}
+	t.Setenv("PATH", dir)
+
+	_, err := Detect("")
+	var ee *Error
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, ErrEngineMissing, ee.Kind)
+	assert.Equal(t, "detect: podman or docker not found on PATH ("+hintInstall+")", err.Error())
+
+	docker := fake("docker")
+	e, err := Detect("")
+	require.NoError(t, err)
+	assert.Equal(t, &Engine{Name: Docker, Cmd: docker}, e)
+
+	_, err = Detect("podman")
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, ErrEngineMissing, ee.Kind)
+
+	podman := fake("podman")
+	e, err = Detect("")
+	require.NoError(t, err)
+	assert.Equal(t, &Engine{Name: Podman, Cmd: podman}, e)
+	e, err = Detect("docker")
+	require.NoError(t, err)
+	assert.Equal(t, Docker, e.Name)
+	e, err = Detect(podman)
+	require.NoError(t, err)
+	assert.Equal(t, &Engine{Name: Podman, Cmd: podman}, e)
+
+	_, err = Detect("containerd")
+	require.ErrorAs(t, err, &ee)
+	assert.Contains(t, ee.Msg, `unknown engine "containerd"`)
+	_, err = Detect(fake("nerdctl"))
+	require.ErrorAs(t, err, &ee)
+	assert.Contains(t, ee.Msg, "neither podman nor docker")
+}
+
+// fakeExec answers engine commands from a table keyed by the first
+// arguments after the CLI path.
+func fakeExec(t *testing.T, answers map[string]proc.Result) func(context.Context, proc.Cmd) (*proc.Result, error) {
+	return func(_ context.Context, c proc.Cmd) (*proc.Result, error) {
+		key := strings.Join(c.Argv[1:], " ")
+		for prefix, res := range answers {
+			if strings.HasPrefix(key, prefix) {
+				r := res
+				return &r, nil
+			}
+		}
+		t.Fatalf("unexpected command %q", key)
+		return nil, nil
+	}
+}
+
+func TestDockerInfoParsing(t *testing.T) {
+	e := &Engine{Name: Docker, Cmd: "/usr/bin/docker", Exec: fakeExec(t, map[string]proc.Result{
+		"info": {Output: []byte(`WARNING: bridge-nf-call-iptables is disabled` + "\n" +
+			`{"ID":"x","Architecture":"aarch64","OSType":"linux","ServerVersion":"28.2.2"}` + "\n")},
+	})}
+	info, err := e.Info(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, &Info{Name: Docker, Version: "28.2.2", HostOS: "linux", HostArch: "arm64"}, info)
+}
+
+func TestDockerListParsing(t *testing.T) {
+	e := &Engine{Name: Docker, Cmd: "/usr/bin/docker", Exec: fakeExec(t, map[string]proc.Result{
+		"ps -a": {Output: []byte(`{"Names":"gorepro-a","Labels":"gorepro=1,gorepro.pid=12"}` + "\n" +
+			`{"Names":"gorepro-b","Labels":"gorepro.pid=34,gorepro=1,gorepro.host=elsewhere"}` + "\n")},
+	})}
+	list, err := e.listGorepro(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, []labelled{
+		{name: "gorepro-a", labels: map[string]string{"gorepro": "1", "gorepro.pid": "12"}},
+		{name: "gorepro-b", labels: map[string]string{"gorepro": "1", "gorepro.pid": "34", "gorepro.host": "elsewhere"}},
+	}, list)
+}
+
+func TestCleanupStaleSelection(t *testing.T) {
+	host, err := os.Hostname()
+	require.NoError(t, err)
+	live := strconv.Itoa(os.Getpid())
+	var removed []string
+	e := &Engine{Name: Podman, Cmd: "/usr/bin/podman", Exec: func(_ context.Context, c proc.Cmd) (*proc.Result, error) {
+		switch c.Argv[1] {
+		case "ps":
+			assert.Equal(t, []string{"/usr/bin/podman", "ps", "-a", "--filter", "label=gorepro=1", "--format", "json"}, c.Argv)
+			return &proc.Result{Output: []byte(`[
+  {"Names": ["gorepro-dead"], "Labels": {"gorepro": "1", "gorepro.pid": "999999"}},
+  {"Names": ["gorepro-dead-here"], "Labels": {"gorepro": "1", "gorepro.pid": "999998", "gorepro.host": "` + host + `"}},
+  {"Names": ["gorepro-live"], "Labels": {"gorepro": "1", "gorepro.pid": "` + live + `"}},
+  {"Names": ["gorepro-elsewhere"], "Labels": {"gorepro": "1", "gorepro.pid": "999999", "gorepro.host": "another-` + host + `"}},
+  {"Names": ["gorepro-no-pid"], "Labels": {"gorepro": "1"}},
+  {"Names": ["gorepro-bad-pid"], "Labels": {"gorepro": "1", "gorepro.pid": "x"}}
+]`)}, nil
+		case "rm":
+			assert.Equal(t, []string{"rm", "-f", "-t", "0"}, c.Argv[1:5])
+			removed = append(removed, c.Argv[5:]...)
+			return &proc.Result{}, nil
+		}
+		t.Fatalf("unexpected %q", c.Argv)
+		return nil, nil
+	}}
+	got, err := e.CleanupStale(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, []string{"gorepro-dead", "gorepro-dead-here"}, got)
+	assert.Equal(t, got, removed)
+}

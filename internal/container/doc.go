@@ -1,0 +1,40 @@
+// Package container is gorepro's one wrapper around a container engine's command
+// line, Podman or Docker: every call goes through proc.Run with an argv list,
+// so each has a context, a bound on its output and its own process group.
+//
+// It finds the engine (Detect), asks it what it is and where it runs (Info:
+// the engine host's OS and GOARCH, which for a podman machine or a remote
+// Docker is the VM's or server's, not this host's), makes images available
+// under a pull policy (Inspect, Ensure: an absent image is never pulled unless
+// the policy says so), asks a builder image for its Go version (GoVersion),
+// runs containers (Run, RunArgv), builds images (Build, BuildArgv) and copies
+// files out of images (CopyFrom).
+//
+// # Containers that always go away
+//
+// The engine's client dying does not stop a container (Podman's conmon and
+// Docker's daemon keep it running), so Run never relies on killing the client.
+// Every container gets a name (gorepro-<random> when the caller gives none)
+// and the labels gorepro=1, gorepro.pid=<this process's pid> and
+// gorepro.host=<this host's name>. At the deadline Run sends the grace signal
+// to the container itself (`kill --signal`), waits Grace, then removes it
+// (`rm -f`); on cancellation it removes it at once. CleanupStale removes
+// containers whose gorepro.pid is not alive on this host: what an interrupted
+// gorepro left behind.
+//
+// Run starts containers with --init (unless RunSpec.NoInit): a program running
+// as PID 1 of its PID namespace cannot be killed by a signal it raises itself,
+// so without an init a GOTRACEBACK=crash abort would exit 2 instead of dying by
+// SIGABRT. With it, a program killed by signal N makes the engine report exit
+// status 128+N, which Run turns into Result.Signal (see ExitSignal). Run also
+// always passes --pull=never: pulling is Ensure's job, never a side effect.
+//
+// # Errors
+//
+// Failures of the engine itself (as opposed to the program in the container)
+// are *Error values with a Kind, the engine's own message and a one-line hint
+// on how to fix it. Classify maps an engine's output to a kind; exit statuses
+// 125, 126 and 127 with an engine message (and an init process that could not
+// start the program) are engine errors in Run, while any other exit status is
+// the program's and is returned in the Result.
+package container

@@ -1,0 +1,206 @@
+package container
+
+import (
+	"regexp"
+	"strings"
+)
+
+// ErrorKind says what went wrong with the container engine.
+type ErrorKind int
+
+const (
+	// ErrEngineMissing: no engine CLI was found (or it could not be started).
+	ErrEngineMissing ErrorKind = iota + 1
+	// ErrEngineDown: the CLI is there but the engine (daemon, socket,
+	// podman machine) does not answer.
+	ErrEngineDown
+	// ErrImageAbsent: the image is not available locally and was not (or
+	// could not be) pulled.
+	ErrImageAbsent
+	// ErrPermission: this user may not talk to the engine's socket.
+	ErrPermission
+	// ErrDiskFull: the engine's storage has no space left.
+	ErrDiskFull
+	// ErrEngineRun: any other failure of the engine, including a container
+	// whose program could not be started at all.
+	ErrEngineRun
+	// ErrRegistry: a registry could not be reached or refused access while
+	// pulling.
+	ErrRegistry
+)
+
+// String returns a short lower-case name for the kind.
+func (k ErrorKind) String() string {
+	switch k {
+	case ErrEngineMissing:
+		return "engine missing"
+	case ErrEngineDown:
+		return "engine down"
+	case ErrImageAbsent:
+		return "image absent"
+	case ErrPermission:
+		return "permission denied"
+	case ErrDiskFull:
+		return "disk full"
+	case ErrEngineRun:
+		return "engine error"
+	case ErrRegistry:
+		return "registry error"
+	}
+	return "unknown engine error"
+}
+
+// Error is a failure of the container engine.
+type Error struct {
+	Kind ErrorKind
+	// Op is what gorepro asked the engine to do ("info", "pull REF", "run").
+	Op string
+	// Msg is the engine's own message (its first lines).
+	Msg string
+	// Hint says in one line how to fix it.
+	Hint string
+}
+
+// Error returns "<op>: <msg> (<hint>)".
+func (e *Error) Error() string {
+	s := e.Op + ": " + e.Msg
+	if e.Hint != "" {
+		s += " (" + e.Hint + ")"
+	}
+	return s
+}
+
+// Hints, one line each.
+const (
+	hintInstall        = "install Podman: apt-get install podman runc (Debian) or brew install podman (macOS), or Docker; or pass --engine"
+	hintPodmanDown     = "start it: podman machine start (macOS, Windows), or systemctl start podman.socket for a remote connection"
+	hintDockerDown     = "start the Docker daemon (Docker Desktop, or systemctl start docker)"
+	hintEngineDown     = "start the container engine: podman machine start, or start the Docker daemon"
+	hintPermission     = "add your user to the docker group (then log in again), or use rootless podman"
+	hintDiskFull       = "free space in the engine's storage: podman system prune (docker system prune)"
+	hintImageAbsent    = "pull it (podman pull REF) or run with --pull missing"
+	hintShortName      = "use a fully qualified image name, e.g. docker.io/library/golang:1.25"
+	hintRegistry       = "check that the registry is reachable and that you are logged in (podman login)"
+	hintExecFailed     = "the program could not be started in the container: a missing file, or a binary for another architecture without emulation (install qemu-user-static and register binfmt_misc)"
+	maxMsgLines        = 3
+	maxMsgChars        = 600
+	engineErrorTailLen = 5
+)
+
+// engineLine matches a line the engine CLI itself prints for an error.
+var engineLine = regexp.MustCompile(`^(Error: |Error response from daemon: |docker: |ERRO\[[0-9]+\] |time="[^"]*" level=(error|fatal) |Cannot connect to (Podman|the Docker daemon))`)
+
+// engineWarning matches a warning the engine mixes into a container's output.
+var engineWarning = regexp.MustCompile(`^(WARNING: |WARN\[[0-9]+\] |time="[^"]*" level=warning )`)
+
+// initExecFailure matches what the init process (--init: Podman's catatonit,
+// Docker's tini) prints when it cannot start the program.
+var initExecFailure = regexp.MustCompile(`^(ERROR \(catatonit:[0-9]+\): failed to exec pid1: |\[FATAL tini \([0-9]+\)\] exec .* failed: )`)
+
+// Classify maps the output of a failed engine command to a kind and a hint.
+// op names the operation; "not found" means an absent image only for pulls
+// (an op starting with "pull"). It always returns an *Error; ErrEngineRun when
+// nothing more specific matched.
+func Classify(op string, output []byte) *Error {
+	text := string(output)
+	lower := strings.ToLower(text)
+	pull := strings.HasPrefix(op, "pull")
+	e := &Error{Kind: ErrEngineRun, Op: op, Msg: engineMessage(text)}
+	has := func(subs ...string) bool {
+		for _, s := range subs {
+			if strings.Contains(lower, s) {
+				return true
+			}
+		}
+		return false
+	}
+	// A socket, not a file in a container or a registry.
+	socketish := has(".sock", "dial unix", "docker daemon", "podman socket", "api socket")
+	switch {
+	case has("no space left on device"):
+		e.Kind, e.Hint = ErrDiskFull, hintDiskFull
+	case has("cannot connect to podman", "unable to connect to podman"):
+		e.Kind, e.Hint = ErrEngineDown, hintPodmanDown
+	case has("cannot connect to the docker daemon", "is the docker daemon running"):
+		e.Kind, e.Hint = ErrEngineDown, hintDockerDown
+	case has("permission denied") && socketish && !has("oci permission denied", "exec:"):
+		e.Kind, e.Hint = ErrPermission, hintPermission
+	case has("connection refused") && !pull && socketish:
+		e.Kind, e.Hint = ErrEngineDown, hintEngineDown
+	case pull && has("short-name", "short name"):
+		e.Kind, e.Hint = ErrImageAbsent, hintShortName
+	case has("image not known", "no such image", "manifest unknown", "unable to find image", "name unknown", "repository does not exist", "pull access denied") ||
+		(pull && has("not found")):
+		e.Kind, e.Hint = ErrImageAbsent, hintImageAbsent
+	case pull && has("pinging container registry", "initializing source", "dial tcp", "tls handshake", "unauthorized", "i/o timeout", "connection refused", "no such host"):
+		e.Kind, e.Hint = ErrRegistry, hintRegistry
+	}
+	if e.Msg == "" {
+		e.Msg = "failed without a message"
+	}
+	return e
+}
+
+// engineMessage returns the engine's own lines of output (the lines it marks
+// as errors, or else the first non-empty lines), at most maxMsgLines of them
+// joined with "; ".
+func engineMessage(text string) string {
+	var marked, first []string
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if engineLine.MatchString(line) || initExecFailure.MatchString(line) {
+			marked = append(marked, strings.TrimPrefix(line, "Error: "))
+		}
+		if len(first) < maxMsgLines {
+			first = append(first, line)
+		}
+	}
+	lines := first
+	if len(marked) > 0 {
+		lines = marked
+	}
+	if len(lines) > maxMsgLines {
+		lines = lines[:maxMsgLines]
+	}
+	msg := strings.Join(lines, "; ")
+	if len(msg) > maxMsgChars {
+		msg = msg[:maxMsgChars] + "…"
+	}
+	return msg
+}
+
+// tailLines returns the last n non-empty lines of text, trimmed, skipping the
+// engine's warnings (which it mixes into a container's output).
+func tailLines(text string, n int) []string {
+	lines := strings.Split(text, "\n")
+	var tail []string
+	for i := len(lines) - 1; i >= 0 && len(tail) < n; i-- {
+		line := strings.TrimSpace(lines[i])
+		if line == "" || engineWarning.MatchString(line) {
+			continue
+		}
+		tail = append(tail, line)
+	}
+	return tail
+}
+
+// engineErrorInTail reports whether the engine printed an error at the end of
+// a container's output.
+func engineErrorInTail(output []byte) bool {
+	for _, line := range tailLines(string(output), engineErrorTailLen) {
+		if engineLine.MatchString(line) {
+			return true
+		}
+	}
+	return false
+}
+
+// initFailed reports whether the init process could not start the program
+// (the last line of output says so).
+func initFailed(output []byte) bool {
+	tail := tailLines(string(output), 1)
+	return len(tail) == 1 && initExecFailure.MatchString(tail[0])
+}

@@ -1,0 +1,482 @@
+package container
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/gorepro/gorepro/internal/proc"
+)
+
+// Labels Run puts on every container.
+const (
+	labelGorepro = "gorepro"
+	labelPID     = "gorepro.pid"
+	labelHost    = "gorepro.host"
+	namePrefix   = "gorepro-"
+)
+
+// clientGrace is how long Run waits for the engine client to return after
+// the container was removed before it kills the client.
+const clientGrace = 10 * time.Second
+
+// Mount is a bind mount (or a named volume) in a container.
+type Mount struct {
+	// Source is a host path, or a volume name when Volume is set.
+	Source, Target string
+	ReadOnly       bool
+	// Volume says that Source is a named volume.
+	Volume bool
+}
+
+// RunSpec describes one container run.
+type RunSpec struct {
+	// Image is the image to run; Platform ("os/arch[/variant]") selects it
+	// among local images when not "".
+	Image, Platform string
+	// Name is the container name; Run generates "gorepro-<random>" when it
+	// is empty.
+	Name string
+	// Labels are added to the container; Run always adds gorepro=1,
+	// gorepro.pid=<this process's pid> and gorepro.host=<hostname>, which
+	// cannot be overridden.
+	Labels map[string]string
+	Mounts []Mount
+	// Env holds KEY=VALUE pairs, passed as -e.
+	Env           []string
+	Workdir, User string
+	// Entrypoint replaces the image's entrypoint when not "".
+	Entrypoint string
+	// Args is the command after the image.
+	Args []string
+	// Network is the network mode, e.g. "none"; "" is the engine's default.
+	Network string
+	// NoInit runs the program as PID 1 instead of under the engine's init
+	// (see the package documentation).
+	NoInit bool
+	// Timeout, GraceSignal, Grace and Cap are as in proc.Cmd; the grace
+	// signal is sent to the container's program, not to the engine client.
+	Timeout     time.Duration
+	GraceSignal syscall.Signal
+	Grace       time.Duration
+	Cap         int
+	// Tee, when set, also receives all output as it is produced.
+	Tee io.Writer
+}
+
+// RunArgv returns the exact argv Run executes for s (Run sets a generated
+// Name first when s.Name is empty): `run --rm` and the flags, the image and
+// its arguments, after the engine's path.
+func (e *Engine) RunArgv(s RunSpec) []string {
+	argv := e.argv("run", "--rm", "--pull=never")
+	if s.Name != "" {
+		argv = append(argv, "--name", s.Name)
+	}
+	if !s.NoInit {
+		argv = append(argv, "--init")
+	}
+	argv = append(argv, e.internalLabels()...)
+	argv = append(argv, labelFlags(s.Labels)...)
+	if s.Platform != "" {
+		argv = append(argv, "--platform", s.Platform)
+	}
+	if s.Network != "" {
+		argv = append(argv, "--network", s.Network)
+	}
+	if s.User != "" {
+		argv = append(argv, "--user", s.User)
+	}
+	if s.Workdir != "" {
+		argv = append(argv, "--workdir", s.Workdir)
+	}
+	if s.Entrypoint != "" {
+		argv = append(argv, "--entrypoint", s.Entrypoint)
+	}
+	for _, kv := range s.Env {
+		argv = append(argv, "-e", kv)
+	}
+	for _, m := range s.Mounts {
+		argv = append(argv, "--mount", m.flag())
+	}
+	argv = append(argv, s.Image)
+	return append(argv, s.Args...)
+}
+
+// flag returns the --mount value for m.
+func (m Mount) flag() string {
+	kind := "bind"
+	if m.Volume {
+		kind = "volume"
+	}
+	v := "type=" + kind + ",source=" + m.Source + ",target=" + m.Target
+	if m.ReadOnly {
+		v += ",readonly"
+	}
+	return v
+}
+
+// internalLabels returns the --label flags of every container gorepro
+// creates.
+func (e *Engine) internalLabels() []string {
+	flags := []string{"--label", labelGorepro + "=1", "--label", labelPID + "=" + strconv.Itoa(os.Getpid())}
+	if host, err := os.Hostname(); err == nil && host != "" {
+		flags = append(flags, "--label", labelHost+"="+host)
+	}
+	return flags
+}
+
+// labelFlags returns --label flags for labels in key order, without the
+// internal ones.
+func labelFlags(labels map[string]string) []string {
+	keys := make([]string, 0, len(labels))
+	for k := range labels {
+		if k == labelGorepro || k == labelPID || k == labelHost {
+			continue
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	flags := make([]string, 0, 2*len(keys))
+	for _, k := range keys {
+		flags = append(flags, "--label", k+"="+labels[k])
+	}
+	return flags
+}
+
+// newName returns "gorepro-<12 random hex digits>".
+func newName() (string, error) {
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("generating a container name: %w", err)
+	}
+	return namePrefix + hex.EncodeToString(b[:]), nil
+}
+
+// validate rejects what the engine's flag syntax cannot carry.
+func (s RunSpec) validate() error {
+	if s.Image == "" {
+		return errors.New("no image")
+	}
+	for _, m := range s.Mounts {
+		if m.Source == "" || m.Target == "" {
+			return fmt.Errorf("mount %q → %q: source and target are required", m.Source, m.Target)
+		}
+		if strings.Contains(m.Source, ",") || strings.Contains(m.Target, ",") {
+			return fmt.Errorf("mount %q → %q: a comma in a mount path cannot be passed to the engine", m.Source, m.Target)
+		}
+	}
+	for _, kv := range s.Env {
+		if !strings.Contains(kv, "=") {
+			return fmt.Errorf("env %q is not KEY=VALUE", kv)
+		}
+	}
+	return nil
+}
+
+// Run runs the container attached, captures its output through proc.Run and
+// makes sure the container is gone afterwards. At the deadline the grace
+// signal goes to the container (`kill --signal`), and after Grace (at once
+// without a grace signal) the container is removed with `rm -f`, which is also
+// what cancellation of ctx does: the engine client dying would not stop it.
+//
+// The Result is like proc's: ExitCode is the status the engine reports (128+N
+// when the program died by signal N, in which case Signal is set too, see
+// ExitSignal), TimedOut and Canceled say whether Run stopped it. An exit status
+// of 125, 126 or 127 with an engine message, or an init process that could not
+// start the program, is returned as an *Error (ErrEngineRun, ErrImageAbsent,
+// ErrPermission, ErrDiskFull ...) together with the Result.
+func (e *Engine) Run(ctx context.Context, s RunSpec) (*proc.Result, error) {
+	if err := s.validate(); err != nil {
+		return nil, fmt.Errorf("run %s: %w", s.Image, err)
+	}
+	if s.Name == "" {
+		name, err := newName()
+		if err != nil {
+			return nil, err
+		}
+		s.Name = name
+	}
+	op := "run " + s.Image
+	cleanupCtx := context.WithoutCancel(ctx)
+	clientCtx, cancelClient := context.WithCancel(ctx)
+	defer cancelClient()
+
+	var timedOut atomic.Bool
+	done := make(chan struct{})
+	watchdogDone := make(chan struct{})
+	go func() {
+		defer close(watchdogDone)
+		if s.Timeout <= 0 {
+			return
+		}
+		deadline := time.NewTimer(s.Timeout)
+		defer deadline.Stop()
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+			return
+		case <-deadline.C:
+		}
+		timedOut.Store(true)
+		if s.GraceSignal != 0 && s.Grace > 0 {
+			e.killContainer(cleanupCtx, s.Name, s.GraceSignal)
+			grace := time.NewTimer(s.Grace)
+			defer grace.Stop()
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-grace.C:
+			}
+		}
+		e.removeContainer(cleanupCtx, s.Name)
+		client := time.NewTimer(clientGrace)
+		defer client.Stop()
+		select {
+		case <-done:
+		case <-client.C:
+			cancelClient()
+		}
+	}()
+
+	res, err := e.exec(clientCtx, proc.Cmd{Argv: e.RunArgv(s), Cap: s.Cap, Tee: s.Tee})
+	close(done)
+	<-watchdogDone
+	if err != nil {
+		e.removeContainer(cleanupCtx, s.Name)
+		return nil, e.startError(op, err)
+	}
+	res.TimedOut = timedOut.Load()
+	res.Canceled = ctx.Err() != nil && !res.TimedOut
+	engineFailed := (res.ExitCode >= 125 && res.ExitCode <= 127 && engineErrorInTail(res.Output)) || initFailed(res.Output)
+	if res.TimedOut || res.Canceled || res.Signal != 0 || engineFailed {
+		e.removeContainer(cleanupCtx, s.Name)
+	}
+	if engineFailed && !res.TimedOut && !res.Canceled {
+		ce := e.classify(op, res.Output)
+		if ce.Kind == ErrEngineRun && initFailed(res.Output) {
+			ce.Hint = hintExecFailed
+		}
+		ce.Hint = strings.Replace(ce.Hint, "REF", s.Image, 1)
+		return res, ce
+	}
+	if res.Signal == 0 {
+		if sig, ok := ExitSignal(res.ExitCode); ok && !engineErrorInTail(res.Output) {
+			res.Signal = sig
+		}
+	}
+	return res, nil
+}
+
+// ExitSignal returns the signal N of an exit status 128+N (129..192), the
+// way engines and shells report a process killed by a signal.
+func ExitSignal(code int) (syscall.Signal, bool) {
+	if code >= 129 && code <= 192 {
+		return syscall.Signal(code - 128), true
+	}
+	return 0, false
+}
+
+// killContainer sends sig to the container's program; errors (the container
+// already gone) are ignored.
+func (e *Engine) killContainer(ctx context.Context, name string, sig syscall.Signal) {
+	_, _ = e.exec(ctx, proc.Cmd{Argv: e.argv("kill", "--signal", strconv.Itoa(int(sig)), name), Timeout: cleanupTimeout, Cap: queryCap})
+}
+
+// removeContainer removes the container at once, whatever its state;
+// errors (already gone) are ignored.
+func (e *Engine) removeContainer(ctx context.Context, names ...string) {
+	_ = e.RemoveContainers(context.WithoutCancel(ctx), names...)
+}
+
+// RemoveContainers removes the named containers at once, running or not
+// (podman rm -f -t 0, docker rm -f); containers that do not exist are not an
+// error. It removes them one at a time: given several names of which one does
+// not exist, podman 4.3's rm -f removes none of them and exits 0.
+func (e *Engine) RemoveContainers(ctx context.Context, names ...string) error {
+	var errs []error
+	for _, name := range names {
+		args := []string{"rm", "-f"}
+		if e.Name == Podman {
+			args = append(args, "-t", "0")
+		}
+		out, err := e.query(ctx, "remove container "+name, append(args, name)...)
+		if err != nil && !strings.Contains(strings.ToLower(string(out)), "no such container") {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ReportedGoEnv returns the `go env` variables recorded for every
+// toolchain: the ones a Go bug report asks about because they change the
+// code the compiler emits or how the go command picks a toolchain.
+func ReportedGoEnv() []string {
+	return []string{"GOARCH", "GOAMD64", "GOARM64", "CGO_ENABLED", "GOFLAGS", "GOEXPERIMENT", "GOTOOLCHAIN"}
+}
+
+// GoVersion asks the go command inside image for its version and the
+// ReportedGoEnv variables: `go env -json GOVERSION ...` (falling back to `go
+// version`, which gives no env) with --network=none and GOTOOLCHAIN=local, so
+// the image's own go answers. version is "go1.25.3" without experiment
+// suffixes; raw is the whole answer ("go1.25.3 X:nocoverageredesign").
+// GOTOOLCHAIN in env is the "local" the query forces; the image's own
+// setting is in its config's Env.
+func (e *Engine) GoVersion(ctx context.Context, image, platform string) (version, raw string, env map[string]string, err error) {
+	spec := RunSpec{
+		Image: image, Platform: platform, Entrypoint: "go", Args: append([]string{"env", "-json", "GOVERSION"}, ReportedGoEnv()...),
+		Network: "none", Env: []string{"GOTOOLCHAIN=local"}, Timeout: queryTimeout, Cap: queryCap,
+	}
+	res, err := e.Run(ctx, spec)
+	if err != nil {
+		return "", "", nil, err
+	}
+	if res.ExitCode == 0 {
+		if vars, ok := parseGoEnvJSON(res.Output); ok && strings.HasPrefix(vars["GOVERSION"], "go") {
+			raw := strings.TrimSpace(vars["GOVERSION"])
+			delete(vars, "GOVERSION")
+			return strings.Fields(raw)[0], raw, vars, nil
+		}
+	}
+	spec.Args = []string{"version"}
+	res2, err := e.Run(ctx, spec)
+	if err != nil {
+		return "", "", nil, err
+	}
+	line := lastLine(res2.Output)
+	if res2.ExitCode == 0 && strings.HasPrefix(line, "go version go") {
+		fields := strings.Fields(strings.TrimPrefix(line, "go version "))
+		if len(fields) > 1 {
+			fields = fields[:len(fields)-1] // the os/arch
+		}
+		return fields[0], strings.Join(fields, " "), nil, nil
+	}
+	return "", "", nil, fmt.Errorf("go version of %s: go env GOVERSION: exit %d: %s; go version: exit %d: %s",
+		image, res.ExitCode, firstLine(res.Output), res2.ExitCode, firstLine(res2.Output))
+}
+
+// parseGoEnvJSON parses the JSON object `go env -json` printed, skipping
+// any engine warnings around it.
+func parseGoEnvJSON(out []byte) (map[string]string, bool) {
+	start, end := bytes.IndexByte(out, '{'), bytes.LastIndexByte(out, '}')
+	if start < 0 || end < start {
+		return nil, false
+	}
+	vars := map[string]string{}
+	if err := json.Unmarshal(out[start:end+1], &vars); err != nil {
+		return nil, false
+	}
+	return vars, true
+}
+
+// lastLine returns the last non-empty line of out that is not an engine
+// warning.
+func lastLine(out []byte) string {
+	tail := tailLines(string(out), 1)
+	if len(tail) == 0 {
+		return ""
+	}
+	return tail[0]
+}
+
+// CleanupStale removes the containers labelled gorepro=1 whose gorepro.pid
+// process is not alive on this host (left by an interrupted run), and returns
+// their names. Containers labelled with another host's name, or without a
+// pid, are kept.
+func (e *Engine) CleanupStale(ctx context.Context) ([]string, error) {
+	containers, err := e.listGorepro(ctx)
+	if err != nil {
+		return nil, err
+	}
+	host, _ := os.Hostname()
+	var stale []string
+	for _, c := range containers {
+		if h, ok := c.labels[labelHost]; ok && h != host {
+			continue
+		}
+		pid, err := strconv.Atoi(c.labels[labelPID])
+		if err != nil || pid <= 0 || processAlive(pid) {
+			continue
+		}
+		stale = append(stale, c.name)
+	}
+	sort.Strings(stale)
+	if err := e.RemoveContainers(ctx, stale...); err != nil {
+		return nil, err
+	}
+	return stale, nil
+}
+
+// labelled is a container and its labels.
+type labelled struct {
+	name   string
+	labels map[string]string
+}
+
+// listGorepro lists the containers labelled gorepro=1, running or not.
+func (e *Engine) listGorepro(ctx context.Context) ([]labelled, error) {
+	filter := "label=" + labelGorepro + "=1"
+	if e.Name == Docker {
+		out, err := e.query(ctx, "list containers", "ps", "-a", "--no-trunc", "--filter", filter, "--format", "{{json .}}")
+		if err != nil {
+			return nil, err
+		}
+		var list []labelled
+		for _, line := range strings.Split(string(out), "\n") {
+			line = strings.TrimSpace(line)
+			if !strings.HasPrefix(line, "{") {
+				continue
+			}
+			var c struct{ Names, Labels string }
+			if err := decodeJSON([]byte(line), &c); err != nil {
+				return nil, fmt.Errorf("list containers: %w", err)
+			}
+			labels := map[string]string{}
+			for _, kv := range strings.Split(c.Labels, ",") {
+				if k, v, ok := strings.Cut(kv, "="); ok {
+					labels[k] = v
+				}
+			}
+			list = append(list, labelled{name: strings.Split(c.Names, ",")[0], labels: labels})
+		}
+		return list, nil
+	}
+	out, err := e.query(ctx, "list containers", "ps", "-a", "--filter", filter, "--format", "json")
+	if err != nil {
+		return nil, err
+	}
+	var found []struct {
+		Names  []string
+		Labels map[string]string
+	}
+	if err := decodeJSON(out, &found); err != nil {
+		return nil, fmt.Errorf("list containers: %w", err)
+	}
+	list := make([]labelled, 0, len(found))
+	for _, c := range found {
+		if len(c.Names) > 0 {
+			list = append(list, labelled{name: c.Names[0], labels: c.Labels})
+		}
+	}
+	return list, nil
+}
+
+// processAlive reports whether a process with that pid exists on this host.
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

@@ -1,0 +1,191 @@
+package matrix
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/modfile"
+
+	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/emulation"
+	"github.com/gorepro/gorepro/repro"
+)
+
+// cacheKeyInputs is everything that can change a cell's result. A cell is
+// re-used only when all of it is equal.
+type cacheKeyInputs struct {
+	// Toolchain is the resolved toolchain's identity (version, GOROOT,
+	// the go binary's and runtime sources' stamps, image IDs).
+	Toolchain string `json:"toolchain"`
+	// Target is the whole target as configured, normalised: without its
+	// name (renaming a target does not change what it builds) and with
+	// the run timeout that applies to it. Every other field of
+	// config.Target is part of the key (TestCacheKeyCoversEveryTargetField).
+	Target config.Target `json:"target"`
+	// Source is a content digest of everything the build reads besides the
+	// toolchain: the template of the reproducer or probe, a package's
+	// module tree and its local replacements, a Dockerfile and its context.
+	Source   string        `json:"source"`
+	Protobuf string        `json:"protobuf"`
+	Cover    bool          `json:"cover"`
+	GOARCH   string        `json:"goarch"`
+	HostArch string        `json:"hostArch"`
+	Runs     int           `json:"runs"`
+	Timeout  time.Duration `json:"timeout"`
+	// Harness identifies the gorepro build (see Engine.Harness).
+	Harness string `json:"harness"`
+}
+
+// cacheKey is the content key of cell p, whose target's sources have the
+// digest source (from sourceDigests).
+func (e *Engine) cacheKey(p plan, hostArch, source string) string {
+	target := p.target
+	target.Name = ""
+	target.Timeout = config.Duration(p.target.RunTimeout(e.Config))
+	return keyOf(cacheKeyInputs{
+		Toolchain: p.tc.Identity,
+		Target:    target,
+		Source:    source,
+		Protobuf:  p.protobuf,
+		Cover:     p.cover,
+		GOARCH:    p.goarch,
+		HostArch:  hostArch,
+		Runs:      e.Config.Runs,
+		Timeout:   p.target.RunTimeout(e.Config),
+		Harness:   e.harness(),
+	})
+}
+
+// harness is Engine.Harness, or Version when it is empty.
+func (e *Engine) harness() string {
+	if e.Harness != "" {
+		return e.Harness
+	}
+	return e.Version
+}
+
+// sourceDigests computes, once per run, the digest of what each target's
+// build reads besides the toolchain, by target name.
+func (e *Engine) sourceDigests() (map[string]string, error) {
+	sums := map[string]string{}
+	for _, t := range e.Config.Targets {
+		sum, err := sourceDigest(t)
+		if err != nil {
+			return nil, fmt.Errorf("target %s: %w", t.Name, err)
+		}
+		sums[t.Name] = sum
+	}
+	return sums, nil
+}
+
+// sourceDigest is the digest of what target t's build reads besides the
+// toolchain:
+//   - repro and probe: gorepro's template (the version of the module
+//     graph they get is in the key as the protobuf version);
+//   - package: the module tree (hidden directories such as .git left out,
+//     as the go command leaves them out) and the tree of every local
+//     directory its go.mod replaces a module with;
+//   - dockerfile: the Dockerfile and the whole build context but .git.
+func sourceDigest(t config.Target) (string, error) {
+	switch t.Kind {
+	case config.TargetRepro:
+		return "repro:" + repro.TemplateHash(), nil
+	case config.TargetProbe:
+		return "probe:" + emulation.ProbeHash(), nil
+	case config.TargetPackage:
+		return packageDigest(t.Dir)
+	case config.TargetDockerfile:
+		return dockerfileDigest(t)
+	}
+	return "", fmt.Errorf("unknown target kind %q", t.Kind)
+}
+
+// packageDigest hashes a module tree and its local replacements.
+func packageDigest(dir string) (string, error) {
+	h := sha256.New()
+	sum, err := hashTree(dir)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(h, "module %s\n", sum)
+	replaced, err := localReplacements(dir)
+	if err != nil {
+		return "", err
+	}
+	for _, r := range replaced {
+		sum, err := hashTree(r)
+		if err != nil {
+			return "", fmt.Errorf("replacement of %s: %w", filepath.Join(dir, "go.mod"), err)
+		}
+		fmt.Fprintf(h, "replace %s %s\n", r, sum)
+	}
+	return "package:" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// localReplacements lists the directories, absolute and sorted, that
+// dir/go.mod replaces modules with (replace … => ../lib). A missing or
+// malformed go.mod lists none: the build will say what is wrong.
+func localReplacements(dir string) ([]string, error) {
+	file := filepath.Join(dir, "go.mod")
+	data, err := os.ReadFile(file)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	mod, err := modfile.Parse(file, data, nil)
+	if err != nil {
+		return nil, nil // the build will report it
+	}
+	var dirs []string
+	for _, r := range mod.Replace {
+		if r.New.Version != "" || !modfile.IsDirectoryPath(r.New.Path) {
+			continue
+		}
+		d := r.New.Path
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(dir, d)
+		}
+		if !slices.Contains(dirs, d) {
+			dirs = append(dirs, d)
+		}
+	}
+	slices.Sort(dirs)
+	return dirs, nil
+}
+
+// dockerfileDigest hashes a Dockerfile target's Dockerfile and context.
+func dockerfileDigest(t config.Target) (string, error) {
+	h := sha256.New()
+	f, err := os.Open(t.Dockerfile)
+	if err != nil {
+		return "", fmt.Errorf("hashing the Dockerfile: %w", err)
+	}
+	defer f.Close()
+	io.WriteString(h, "Dockerfile\n")
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("hashing the Dockerfile: %w", err)
+	}
+	context := t.Context
+	if context == "" {
+		context = filepath.Dir(t.Dockerfile)
+	}
+	sum, err := hashTreeSkipping(context, func(name string) bool { return name == ".git" })
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(h, "\ncontext %s\n", sum)
+	return "dockerfile:" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// hiddenDir reports whether a directory name is hidden (".git", ".cache"),
+// which the go command ignores in a module tree.
+func hiddenDir(name string) bool { return strings.HasPrefix(name, ".") }

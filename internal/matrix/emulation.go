@@ -1,0 +1,94 @@
+package matrix
+
+import (
+	"fmt"
+	"github.com/gorepro/gorepro/internal/diagnose"
+	"runtime"
+	"strings"
+
+	"github.com/gorepro/gorepro/internal/cellbuild"
+	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/emulation"
+	"github.com/gorepro/gorepro/internal/toolchain"
+	"github.com/gorepro/gorepro/results"
+)
+
+// binaryArch is the built binary's real architecture, from its ELF header,
+// or what its build info says when the header cannot be read.
+func binaryArch(built *cellbuild.Result) string {
+	if arch, err := emulation.ELFArch(built.Binary); err == nil {
+		return arch
+	}
+	return built.GOARCH
+}
+
+// recordEmulation records, for a cell whose binary ran, whether it ran
+// under an emulator and which, warns when that was not asked for (arch
+// "native", yet the binary is for another architecture: a Dockerfile that
+// defaults GOARCH=amd64 on an arm64 host), and keeps a probe target's
+// report.
+//
+// Binaries of local toolchains run on this host, under its binfmt_misc
+// handlers. Binaries of image toolchains run on the engine's host: when
+// it has this host's architecture and gorepro runs on Linux it is taken
+// to be this machine (Podman or Docker on Linux); otherwise (the VM of a
+// Podman machine) its handlers cannot be seen and an emulator is
+// "unknown".
+func recordEmulation(p plan, cell *results.Cell, logs map[string][]byte) {
+	runArch := cell.HostArch
+	local := true
+	if c := p.tc.Container; c != nil && c.EngineHostArch != "" {
+		runArch = c.EngineHostArch
+		local = runtime.GOOS == "linux" && c.EngineHostArch == toolchain.HostArch()
+	}
+	var handlers []emulation.Handler
+	if local {
+		handlers, _ = emulation.Handlers("")
+	}
+	cell.Emulated, cell.Emulator = emulation.Emulator(cell.BinaryArch, runArch, handlers)
+	// A native cell whose binary is not for the platform it was meant to
+	// run on emulates without having been asked to; an explicit platform
+	// (or arch) is asked for.
+	if cell.Emulated && p.native && cell.BinaryArch != cellHostArch(p.tc, cell.HostArch) {
+		warning := fmt.Sprintf("binary is %s but the host is %s: it ran under emulation (%s)", cell.BinaryArch, cell.HostArch, cell.Emulator)
+		if p.target.Kind == config.TargetDockerfile {
+			warning += " — a Dockerfile default GOARCH?"
+		}
+		cell.Warnings = append(cell.Warnings, warning)
+	}
+	if p.target.Kind != config.TargetProbe {
+		return
+	}
+	for i := 1; i <= len(cell.RunResults); i++ {
+		if facts, ok := emulation.ParseProbe(logs[fmt.Sprintf("run-%d.log", i)]); ok {
+			cell.Probe = facts
+			return
+		}
+	}
+	warning := "the probe printed no report"
+	if reason := strings.TrimSpace(cell.Reason); reason != "" {
+		warning += ": " + reason
+	}
+	cell.Warnings = append(cell.Warnings, warning)
+}
+
+// knownIssues matches a crashed cell's signature against the known upstream
+// issues, with the cell's own facts deciding whether each is the cause or
+// only similar.
+func knownIssues(c *results.Cell) {
+	if c.Signature == "" {
+		return
+	}
+	emulated := c.Emulated
+	for _, m := range diagnose.MatchIssues(diagnose.Facts{
+		Signature:  c.Signature,
+		GoVersion:  c.GoVersion,
+		BinaryArch: c.BinaryArch,
+		HostArch:   c.HostArch,
+		Emulated:   &emulated,
+	}) {
+		c.KnownIssues = append(c.KnownIssues, results.KnownIssueMatch{
+			ID: m.Issue.ID, URL: m.Issue.URL, Verdict: m.Verdict(), Why: m.Why, Workaround: m.Issue.Workaround,
+		})
+	}
+}

@@ -1,0 +1,903 @@
+// Package matrix runs a gorepro matrix: it resolves the configured
+// toolchains, expands the axes (toolchain × protobuf × cover × target × arch)
+// into cells, builds and runs every cell with bounded parallelism, classifies
+// each run, re-uses results of unchanged cells from a content-keyed cache,
+// and records everything through a results.Writer. With Engine.Shard it
+// runs one share of the cells (`--shard k/n`, see AssignShards), for
+// results.Merge to put back together.
+//
+// Not every target takes every axis: a Dockerfile decides its own modules
+// and the probe links none, so neither gets the protobuf axis; the probe,
+// gorepro's instrument, is never built with -cover either (see
+// usesCoverAxis). Cells that the config names twice but that are one cell
+// on this host ("native" and the host's own arch) run once, under the arch
+// listed first, and the run records them as collapsed.
+//
+// A cell's cache key (cacheKeyInputs) holds the toolchain's identity, the
+// whole target but its name, a digest of everything the build reads
+// (module tree and local replacements, Dockerfile and context, templates),
+// the axis values, runs, timeout and the gorepro build (Engine.Harness).
+//
+// The Engine is the one place that knows the order of the work; building is
+// package cellbuild's, running is package proc's, judging is package classify's
+// and storing is package results'.
+package matrix
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/gorepro/gorepro/internal/cellbuild"
+	"github.com/gorepro/gorepro/internal/classify"
+	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/container"
+	"github.com/gorepro/gorepro/internal/proc"
+	"github.com/gorepro/gorepro/internal/progress"
+	"github.com/gorepro/gorepro/internal/toolchain"
+	"github.com/gorepro/gorepro/repro"
+	"github.com/gorepro/gorepro/results"
+)
+
+// Engine runs one matrix. Its function fields are the injectable steps; nil
+// means the real implementation.
+type Engine struct {
+	Config *config.Config
+	// WorkDir holds generated reproducers, alternate module files and
+	// binaries; CacheDir holds finished cells by content key. Both live
+	// outside the user's module tree.
+	WorkDir  string
+	CacheDir string
+	// NoCache forces every cell to be built and run again (the fresh
+	// result still refreshes the cache). The go command still skips
+	// relinking a binary it finds up to date, unless Relink is set.
+	NoCache bool
+	Relink  bool
+	// Jobs bounds how many cells are built and run at once.
+	Jobs int
+	// Progress receives warnings and, unless Reporter is set, one line
+	// per finished cell (stderr in the CLI).
+	Progress io.Writer
+	// Reporter is told when cells start and finish; nil means a
+	// progress.Reporter in line mode on Progress.
+	Reporter Reporter
+	// Version is gorepro's version, recorded in the results. Harness
+	// identifies the gorepro build in cache keys, so that cells cached by
+	// another build of gorepro are not re-used: a release's version is
+	// enough, a development build needs more (the CLI adds the hash of its
+	// executable). Empty means Version.
+	Version string
+	Harness string
+	// Shard, when set, restricts the run to that share of the matrix
+	// (see AssignShards): only its cells are resolved, built, run and
+	// recorded, with their usual IDs, and the run records the shard.
+	Shard *Shard
+
+	// Engines provides container engines to kind image toolchains; Pull
+	// is their image pull policy.
+	Engines *Engines
+	Pull    container.PullPolicy
+
+	// Resolve, Build and Exec default to toolchain.Resolve, cellbuild.Build and
+	// proc.Run (Exec is for binaries run on this host; binaries of image
+	// toolchains run through the engine).
+	Resolve func(context.Context, config.Toolchain) *toolchain.Resolved
+	Build   func(context.Context, cellbuild.Spec) *cellbuild.Result
+	Exec    func(context.Context, proc.Cmd) (*proc.Result, error)
+
+	// resolved remembers resolved toolchains and hostArch the host's
+	// architecture, so that an Engine run several times (each probe of a
+	// bisection) asks for them once.
+	resolvedMu   sync.Mutex
+	resolved     map[config.Toolchain]*toolchain.Resolved
+	hostArchOnce sync.Once
+	hostArch     string
+	// modCache is the host's GOMODCACHE, asked once per run for container
+	// builds.
+	modCacheOnce sync.Once
+	modCache     string
+}
+
+// Reporter follows the cells of a run (progress.Reporter draws them).
+type Reporter interface {
+	// Begin is called at the start of every Run with its number of cells.
+	Begin(total int)
+	// CellStarted is called when a cell starts (to be built, run or taken
+	// from the cache); name is a short name for people.
+	CellStarted(id, name string)
+	// CellFinished is called once per cell of the run, in the order they
+	// finish, also for cells that never started (interrupted).
+	CellFinished(id string, c results.Cell)
+}
+
+// plan is one cell before it runs.
+type plan struct {
+	index    int
+	id       string
+	name     string // short name: the axes that vary in this run
+	tc       *toolchain.Resolved
+	target   config.Target
+	protobuf string
+	cover    bool
+	goarch   string // the GOARCH to build for, never "native"
+	native   bool   // goarch is the host's because the config asked for "native"
+}
+
+// Run resolves, expands, builds and runs the matrix, writing logs through w,
+// and returns the finished results.Run (not yet committed). When ctx is
+// cancelled, finished cells are kept, the others are marked interrupted and
+// the run is returned with Interrupted set.
+func (e *Engine) Run(ctx context.Context, runID string, w *results.Writer) (*results.Run, error) {
+	e.defaults()
+	cfg := e.Config
+	run := &results.Run{
+		SchemaVersion:  results.SchemaVersion,
+		ID:             runID,
+		GoreproVersion: e.Version,
+		Started:        time.Now().UTC(),
+		Config:         cfg.Path,
+		Host:           hostInfo(),
+	}
+	if sum, err := fileSHA256(cfg.Path); err == nil {
+		run.ConfigSHA256 = sum
+	}
+	run.MatrixSHA256 = cfg.MatrixHash()
+
+	allSpecs := cellSpecs(cfg)
+	specs := allSpecs
+	if s := e.Shard; s != nil {
+		if s.Count < 1 || s.Index < 1 || s.Index > s.Count {
+			return nil, fmt.Errorf("running shard %d/%d: the shard must be k/n with 1 ≤ k ≤ n", s.Index, s.Count)
+		}
+		specs = shardSpecs(allSpecs, *s)
+	}
+	// Only the toolchains some cell uses are resolved: a shard without
+	// image cells need not touch a container engine.
+	used := make([]bool, len(cfg.Toolchains))
+	for _, sp := range specs {
+		used[sp.toolchain] = true
+	}
+	tcs, err := e.resolveAll(ctx, used)
+	if err != nil {
+		return nil, err
+	}
+	for _, tc := range tcs {
+		if tc != nil && tc.Warning != "" {
+			fmt.Fprintf(e.Progress, "gorepro: WARNING: toolchain %s: %s\n", tc.Name, tc.Warning)
+		}
+	}
+	e.hostArchOnce.Do(func() { e.hostArch = toolchain.HostArch() })
+	hostArch := e.hostArch
+	run.Host.GOARCH = hostArch
+	run.Toolchains = toolchainInfo(tcs, hostArch)
+	specs, run.Collapsed = collapse(allSpecs, specs, tcs, hostArch)
+	for _, c := range run.Collapsed {
+		fmt.Fprintf(e.Progress, "gorepro: %s\n", c)
+	}
+	if s := e.Shard; s != nil {
+		run.Shard = &results.Shard{Index: s.Index, Count: s.Count, Assigned: len(specs), Total: len(allSpecs)}
+		for _, sp := range specs {
+			run.Shard.Positions = append(run.Shard.Positions, sp.position)
+		}
+	}
+	plans := expand(specs, tcs, hostArch)
+	run.Cells = make([]results.Cell, len(plans))
+
+	sources, err := e.sourceDigests()
+	if err != nil {
+		return nil, err
+	}
+
+	e.Reporter.Begin(len(plans))
+	g, gctx := errgroup.WithContext(context.WithoutCancel(ctx))
+	g.SetLimit(e.Jobs)
+	for _, p := range plans {
+		g.Go(func() error {
+			var cell results.Cell
+			if ctx.Err() != nil {
+				cell = e.interrupted(p, hostArch)
+			} else {
+				e.Reporter.CellStarted(p.id, p.name)
+				cell = e.runCell(ctx, p, hostArch, sources[p.target.Name], w)
+			}
+			run.Cells[p.index] = cell
+			e.Reporter.CellFinished(p.id, cell)
+			return gctx.Err()
+		})
+	}
+	_ = g.Wait()
+	run.Finished = time.Now().UTC()
+	run.Interrupted = ctx.Err() != nil
+	return run, nil
+}
+
+func (e *Engine) defaults() {
+	if e.Jobs <= 0 {
+		e.Jobs = runtime.NumCPU()
+	}
+	if e.Progress == nil {
+		e.Progress = io.Discard
+	}
+	if e.Reporter == nil {
+		e.Reporter = progress.New(e.Progress, progress.Options{})
+	}
+	if e.Resolve == nil {
+		if e.Engines == nil {
+			e.Engines = &Engines{Warnings: e.Progress}
+		}
+		e.Resolve = func(ctx context.Context, tc config.Toolchain) *toolchain.Resolved {
+			return toolchain.Resolve(ctx, tc, toolchain.Options{Engine: e.Engines.Get, Pull: e.Pull})
+		}
+	}
+	if e.Build == nil {
+		e.Build = cellbuild.Build
+	}
+	if e.Exec == nil {
+		e.Exec = proc.Run
+	}
+}
+
+// resolveAll resolves the configured toolchains marked used, in parallel (a
+// gotoolchain may need a download), once per Engine. The result is in
+// config order, nil for the toolchains not used.
+func (e *Engine) resolveAll(ctx context.Context, used []bool) ([]*toolchain.Resolved, error) {
+	tcs := make([]*toolchain.Resolved, len(e.Config.Toolchains))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(e.Jobs)
+	for i, tc := range e.Config.Toolchains {
+		if !used[i] {
+			continue
+		}
+		e.resolvedMu.Lock()
+		tcs[i] = e.resolved[tc]
+		e.resolvedMu.Unlock()
+		if tcs[i] != nil {
+			continue
+		}
+		g.Go(func() error {
+			tcs[i] = e.Resolve(gctx, tc)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("resolving toolchains: %w", err)
+	}
+	e.resolvedMu.Lock()
+	defer e.resolvedMu.Unlock()
+	if e.resolved == nil {
+		e.resolved = map[config.Toolchain]*toolchain.Resolved{}
+	}
+	for i, tc := range e.Config.Toolchains {
+		if tcs[i] != nil {
+			e.resolved[tc] = tcs[i]
+		}
+	}
+	return tcs, nil
+}
+
+// expand turns the cells of specs (see cellSpecs) into plans, with the
+// toolchains tcs resolved in config order: "native" becomes the GOARCH the
+// cell's binaries run on.
+func expand(specs []cellSpec, tcs []*toolchain.Resolved, hostArch string) []plan {
+	plans := make([]plan, len(specs))
+	for i, sp := range specs {
+		tc := tcs[sp.toolchain]
+		goarch := specArch(sp, tcs, hostArch)
+		native := sp.arch == config.ArchNative
+		plans[i] = plan{index: i, tc: tc, target: sp.target, protobuf: sp.protobuf, cover: sp.cover, goarch: goarch, native: native,
+			id: CellID(tc.Name, cmp.Or(sp.protobuf, "noprotobuf"), sp.cover, sp.target.Name, goarch)}
+	}
+	nameCells(plans)
+	return plans
+}
+
+// specArch is the GOARCH a cell builds for: its configured arch, with
+// "native" resolved to where its toolchain's binaries run.
+func specArch(sp cellSpec, tcs []*toolchain.Resolved, hostArch string) string {
+	if sp.arch == config.ArchNative {
+		return cellHostArch(tcs[sp.toolchain], hostArch)
+	}
+	return sp.arch
+}
+
+// collapse drops from specs (a share of allSpecs, or all of them) the
+// cells that are the same as an earlier cell of allSpecs on this host:
+// "arch": ["native", "amd64"] lists every amd64 cell twice on an amd64
+// host. The earlier one is kept, so every shard of a matrix makes the same
+// choice; it returns the kept specs and what was collapsed, per pair of
+// arch values. Only specs' toolchains need to be resolved in tcs.
+func collapse(allSpecs, specs []cellSpec, tcs []*toolchain.Resolved, hostArch string) ([]cellSpec, []results.Collapse) {
+	type cellKey struct {
+		toolchain      int
+		protobuf       string
+		cover          bool
+		target, goarch string
+	}
+	keyOf := func(sp cellSpec) cellKey {
+		return cellKey{sp.toolchain, sp.protobuf, sp.cover, sp.target.Name, specArch(sp, tcs, hostArch)}
+	}
+	first := map[cellKey]cellSpec{} // the first spec of each cell, among the toolchains used
+	for _, sp := range allSpecs {
+		if tcs[sp.toolchain] == nil {
+			continue
+		}
+		if _, ok := first[keyOf(sp)]; !ok {
+			first[keyOf(sp)] = sp
+		}
+	}
+	var kept []cellSpec
+	var collapsed []results.Collapse
+	for _, sp := range specs {
+		k := keyOf(sp)
+		into := first[k]
+		if into.position == sp.position {
+			kept = append(kept, sp)
+			continue
+		}
+		host := cellHostArch(tcs[sp.toolchain], hostArch)
+		i := slices.IndexFunc(collapsed, func(c results.Collapse) bool {
+			return c.Arch == sp.arch && c.Into == into.arch && c.GOARCH == k.goarch && c.HostArch == host
+		})
+		if i < 0 {
+			collapsed = append(collapsed, results.Collapse{Arch: sp.arch, Into: into.arch, GOARCH: k.goarch, HostArch: host})
+			i = len(collapsed) - 1
+		}
+		collapsed[i].Cells++
+	}
+	return kept, collapsed
+}
+
+// nameCells gives each cell a short name for the live status line: the
+// values of the axes that vary in this run, and always the target; a run of
+// one cell (a bisection probe) names every axis.
+func nameCells(plans []plan) {
+	distinct := func(f func(plan) string) bool {
+		for _, p := range plans[min(1, len(plans)):] {
+			if f(p) != f(plans[0]) {
+				return true
+			}
+		}
+		return len(plans) == 1
+	}
+	tcs := distinct(func(p plan) string { return p.tc.Name })
+	pbs := distinct(func(p plan) string { return p.protobuf })
+	covers := distinct(func(p plan) string { return fmt.Sprint(p.cover) })
+	archs := distinct(func(p plan) string { return p.goarch })
+	for i, p := range plans {
+		var parts []string
+		if tcs {
+			parts = append(parts, p.tc.Name)
+		}
+		if pbs && p.protobuf != "" {
+			parts = append(parts, p.protobuf)
+		}
+		if covers && p.cover {
+			parts = append(parts, "cover")
+		} else if covers {
+			parts = append(parts, "nocover")
+		}
+		parts = append(parts, p.target.Name)
+		if archs {
+			parts = append(parts, p.goarch)
+		}
+		plans[i].name = strings.Join(parts, " ")
+	}
+}
+
+// hostModCache is the host's module cache, for the builds of image
+// toolchains (others need not know it).
+func (e *Engine) hostModCache(ctx context.Context, tc *toolchain.Resolved) string {
+	if tc.Container == nil {
+		return ""
+	}
+	e.modCacheOnce.Do(func() {
+		out, err := repro.GoRunner{}.Run(ctx, e.WorkDir, "env", "GOMODCACHE")
+		if err == nil {
+			e.modCache = strings.TrimSpace(string(out))
+		}
+	})
+	return e.modCache
+}
+
+// cellHostArch is the architecture a toolchain's binaries run on: the
+// engine's platform for image toolchains, else this host's.
+func cellHostArch(tc *toolchain.Resolved, hostArch string) string {
+	if tc.Container != nil && tc.Container.Platform != "" {
+		return tc.Container.PlatformArch()
+	}
+	return hostArch
+}
+
+// usesProtobufAxis says whether a target's cells vary with the protobuf
+// axis: a Dockerfile decides its own modules and the probe links none, so
+// those get one cell per toolchain, cover and arch.
+func usesProtobufAxis(t config.Target) bool {
+	return t.Kind != config.TargetDockerfile && t.Kind != config.TargetProbe
+}
+
+// usesCoverAxis says whether a target's cells vary with the cover axis. The
+// probe never does: it is gorepro's instrument, and a -cover binary writes
+// its coverage meta-data at exit through package os, which reaches the
+// network poller, so on an affected runtime (golang/go#69255) the probe
+// would die of the very crash it is there to explain. It gets one cell per
+// toolchain and arch, built without -cover.
+func usesCoverAxis(t config.Target) bool {
+	return t.Kind != config.TargetProbe
+}
+
+// CellCount is the number of cells the matrix of cfg has (without
+// --shard), before cells that turn out to be the same on this host are
+// collapsed (see Engine.Run).
+func CellCount(cfg *config.Config) int {
+	return len(cellSpecs(cfg))
+}
+
+// CellID is a cell's file-safe identity within a run.
+func CellID(toolchain, protobuf string, cover bool, target, goarch string) string {
+	c := "nocover"
+	if cover {
+		c = "cover"
+	}
+	return strings.Join([]string{toolchain, protobuf, c, target, goarch}, "_")
+}
+
+// baseCell fills in what is known about a cell before it is built.
+func baseCell(p plan, hostArch string) results.Cell {
+	// The host a container cell runs on is the engine's (a Podman
+	// machine's VM), whatever platform its images are for.
+	if c := p.tc.Container; c != nil && c.EngineHostArch != "" {
+		hostArch = c.EngineHostArch
+	}
+	var warnings []string
+	if p.tc.Warning != "" {
+		warnings = append(warnings, "toolchain "+p.tc.Name+": "+p.tc.Warning)
+	}
+	return results.Cell{
+		Container:     containerInfo(p.tc.Container),
+		Warnings:      warnings,
+		ID:            p.id,
+		Toolchain:     p.tc.Name,
+		ToolchainKind: p.tc.Kind,
+		GoVersion:     p.tc.GoVersion,
+		Protobuf:      p.protobuf,
+		Cover:         p.cover,
+		Target:        p.target.Name,
+		TargetKind:    p.target.Kind,
+		HostArch:      hostArch,
+		GOOS:          "linux",
+	}
+}
+
+// toolchainInfo is what the run records about its resolved toolchains.
+func toolchainInfo(tcs []*toolchain.Resolved, hostArch string) []results.Toolchain {
+	var out []results.Toolchain
+	for _, tc := range tcs {
+		if tc == nil {
+			continue // not used by this run's cells
+		}
+		out = append(out, results.Toolchain{
+			Name:        tc.Name,
+			Kind:        tc.Kind,
+			GoVersion:   tc.GoVersion,
+			Experiments: tc.Experiments,
+			GOROOT:      tc.GOROOT,
+			HostArch:    hostArch,
+			GoEnv:       tc.GoEnv,
+			Available:   tc.Available,
+			Reason:      tc.Reason,
+			Warning:     tc.Warning,
+			Container:   containerInfo(tc.Container),
+		})
+	}
+	return out
+}
+
+// containerInfo is the provenance recorded with every cell of an image
+// toolchain.
+func containerInfo(c *toolchain.Container) *results.Container {
+	if c == nil {
+		return nil
+	}
+	info := &results.Container{
+		Engine:          c.EngineName,
+		EngineVersion:   c.EngineVersion,
+		EngineHostArch:  c.EngineHostArch,
+		Platform:        c.Platform,
+		BuilderPlatform: c.BuilderPlatform,
+	}
+	if b := c.Builder; b != nil {
+		info.Image, info.ImageID, info.ImageDigest, info.ImageArch = b.Ref, b.ID, b.Digest, b.Arch
+	}
+	if r := c.Runtime; r != nil {
+		info.RuntimeImage, info.RuntimeImageID, info.RuntimeImageDigest, info.RuntimeImageArch = r.Ref, r.ID, r.Digest, r.Arch
+	}
+	return info
+}
+
+func (e *Engine) interrupted(p plan, hostArch string) results.Cell {
+	cell := baseCell(p, hostArch)
+	cell.Outcome = results.Unavailable
+	cell.Interrupted = true
+	cell.Reason = "interrupted before this cell finished"
+	return cell
+}
+
+// runCell builds and runs one cell, or takes it from the cache.
+func (e *Engine) runCell(ctx context.Context, p plan, hostArch, source string, w *results.Writer) results.Cell {
+	cell := baseCell(p, hostArch)
+	if !p.tc.Available {
+		cell.Outcome = results.Unavailable
+		cell.Reason = p.tc.Reason
+		return cell
+	}
+	key := e.cacheKey(p, hostArch, source)
+	cache := Cache{Dir: e.CacheDir}
+	if !e.NoCache && e.CacheDir != "" {
+		if cached, logs, ok := cache.Get(key); ok {
+			if err := e.relabel(&cached, p, logs, w); err == nil {
+				return cached
+			}
+		}
+	}
+
+	logs := map[string][]byte{}
+	cell.CacheKey = key
+	// The binary stays in the work dir after the run, so that the
+	// reproduce commands recorded with the cell work as written, and so
+	// that the go command need not relink it when nothing changed.
+	binDir := filepath.Join(e.WorkDir, "bin", p.id)
+	if err := os.MkdirAll(binDir, 0o755); err != nil {
+		cell.Outcome = results.Unavailable
+		cell.Reason = fmt.Sprintf("preparing work dir: %v", err)
+		return cell
+	}
+
+	built := e.Build(ctx, cellbuild.Spec{
+		Toolchain:    p.tc,
+		Target:       p.target,
+		Protobuf:     p.protobuf,
+		Cover:        p.cover,
+		GOARCH:       p.goarch,
+		WorkDir:      e.WorkDir,
+		Output:       filepath.Join(binDir, p.target.Name),
+		Timeout:      e.Config.BuildTimeout.D(),
+		Relink:       e.Relink,
+		HostModCache: e.hostModCache(ctx, p.tc),
+	})
+	cell.BuildSeconds = round(built.Seconds)
+	cell.Reproduce = built.Reproduce
+	logs["build.log"] = built.Log
+	keepSources(logs, p.target.Kind, built.Reproduce)
+	if ctx.Err() != nil {
+		return e.interrupted(p, hostArch)
+	}
+	if !built.OK {
+		cell.Outcome = built.Outcome
+		cell.Reason = built.Reason
+		return e.finish(key, cell, logs, w)
+	}
+	cell.GoVersion = built.GoVersion
+	cell.BinaryArch = binaryArch(built)
+	cell.GOOS = built.GOOS
+	cell.ProtobufLinked = built.ProtobufLinked
+	cell.ProtobufNote = built.ProtobufNote
+
+	runs, err := e.runBinary(ctx, p, hostArch, &cell, built, binDir, logs)
+	if ctx.Err() != nil {
+		return e.interrupted(p, hostArch)
+	}
+	if err != nil {
+		cell.Outcome = results.Unavailable
+		cell.Reason = err.Error()
+		return e.finish("", cell, logs, w)
+	}
+	cell.RunResults = runs
+	cell.Runs = len(runs)
+	for _, r := range runs {
+		cell.RunSeconds += r.Seconds
+		if r.Outcome == results.Crash {
+			cell.Crashes++
+		}
+	}
+	cell.RunSeconds = round(cell.RunSeconds)
+	cell.Outcome, cell.Flaky, cell.OutcomeCounts, cell.Signature, cell.Frames = classify.Aggregate(runs)
+	if !cell.Flaky {
+		cell.OutcomeCounts = nil
+	}
+	for _, r := range runs {
+		if r.Outcome == cell.Outcome {
+			cell.Reason = r.Reason
+			break
+		}
+	}
+	recordEmulation(p, &cell, logs)
+	knownIssues(&cell)
+	return e.finish(key, cell, logs, w)
+}
+
+// finish writes the cell's logs into the run, records their paths and stores
+// the cell in the cache under key (when key is not empty).
+func (e *Engine) finish(key string, cell results.Cell, logs map[string][]byte, w *results.Writer) results.Cell {
+	if err := attachLogs(&cell, logs, w); err != nil {
+		cell.Reason = strings.TrimSpace(cell.Reason + "; " + err.Error())
+	}
+	if key != "" && e.CacheDir != "" && cell.Outcome != results.Unavailable {
+		if err := (Cache{Dir: e.CacheDir}).Put(key, cell, logs); err != nil {
+			fmt.Fprintf(e.Progress, "gorepro: warning: %v\n", err)
+		}
+	}
+	return cell
+}
+
+// relabel turns a cached cell into this run's cell: current names, logs
+// copied into this run's directory, Cached set.
+func (e *Engine) relabel(cell *results.Cell, p plan, logs map[string][]byte, w *results.Writer) error {
+	cell.ID = p.id
+	cell.Toolchain = p.tc.Name
+	cell.Target = p.target.Name
+	cell.Cached = true
+	cell.Logs = results.Logs{}
+	cell.Reproduce.Sources = ""
+	for i := range cell.RunResults {
+		cell.RunResults[i].Log = ""
+	}
+	return attachLogs(cell, logs, w)
+}
+
+// attachLogs writes logs (build.log, run-N.log and kept sources) through w
+// and records their run-relative paths in the cell.
+func attachLogs(cell *results.Cell, logs map[string][]byte, w *results.Writer) error {
+	if w == nil {
+		return nil
+	}
+	for _, name := range slices.Sorted(maps.Keys(logs)) {
+		rel, err := w.WriteCellFile(cell.ID, name, logs[name])
+		if err != nil {
+			return err
+		}
+		var n int
+		switch {
+		case name == "build.log":
+			cell.Logs.Build = rel
+		case strings.HasPrefix(name, sourcesDir+"/"):
+			cell.Reproduce.Sources = path.Dir(rel)
+		default:
+			if _, err := fmt.Sscanf(name, "run-%d.log", &n); err == nil && n >= 1 && n <= len(cell.RunResults) {
+				cell.RunResults[n-1].Log = rel
+			}
+		}
+	}
+	// In run order, not name order (run-10.log sorts before run-2.log).
+	for _, r := range cell.RunResults {
+		if r.Log != "" {
+			cell.Logs.Runs = append(cell.Logs.Runs, r.Log)
+		}
+	}
+	return nil
+}
+
+// sourcesDir is where, inside a cell's directory, a copy of the generated
+// sources of the build goes.
+const sourcesDir = "sources"
+
+// keepSources adds to logs a copy of what gorepro generated for the build:
+// the reproducer module, or the alternate go.mod and go.sum of a
+// full-application target, so that the results directory alone is enough
+// to reproduce the cell.
+func keepSources(logs map[string][]byte, targetKind string, r results.Reproduce) {
+	var files map[string]string // name in the cell -> path on disk
+	switch targetKind {
+	case config.TargetRepro, config.TargetProbe:
+		if r.Dir == "" {
+			return
+		}
+		// main.go is kept as main.go.txt: a results dir may sit inside a Go
+		// module tree (the default --out is ./results), where it must not
+		// become a package.
+		files = map[string]string{"main.go.txt": filepath.Join(r.Dir, "main.go"), "go.mod": filepath.Join(r.Dir, "go.mod"), "go.sum": filepath.Join(r.Dir, "go.sum")}
+	case config.TargetPackage:
+		for _, arg := range r.Build {
+			if mod, ok := strings.CutPrefix(arg, "-modfile="); ok {
+				files = map[string]string{"go.mod": mod, "go.sum": strings.TrimSuffix(mod, ".mod") + ".sum"}
+			}
+		}
+	}
+	for name, file := range files {
+		if b, err := os.ReadFile(file); err == nil {
+			logs[sourcesDir+"/"+name] = b
+		}
+	}
+}
+
+// resetDir makes dir an empty directory.
+func resetDir(dir string) error {
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	return os.MkdirAll(dir, 0o755)
+}
+
+// runBinary runs the built binary Config.Runs times and classifies each run.
+// The error is for a binary that cannot be started at all (for example an
+// arm64 binary on an amd64 host without an emulator).
+func (e *Engine) runBinary(ctx context.Context, p plan, hostArch string, cell *results.Cell, built *cellbuild.Result, binDir string, logs map[string][]byte) ([]results.RunResult, error) {
+	t := p.target
+	timeout := t.RunTimeout(e.Config)
+	cmd := proc.Cmd{
+		Argv:        append([]string{built.Binary}, t.Args...),
+		Dir:         binDir,
+		Timeout:     timeout,
+		GraceSignal: syscall.SIGQUIT, // a hung Go program dumps its goroutines
+		Grace:       2 * time.Second,
+	}
+	if t.Pass.AliveFor > 0 {
+		cmd.Timeout = t.Pass.AliveFor.D()
+		cmd.GraceSignal = 0
+	}
+	var logRe *regexp.Regexp
+	if t.Pass.LogMatches != "" {
+		logRe = regexp.MustCompile(t.Pass.LogMatches) // validated by config
+	}
+	var env []string
+	for _, k := range slices.Sorted(maps.Keys(t.Env)) {
+		env = append(env, k+"="+t.Env[k])
+	}
+	c := p.tc.Container
+	// runSpec is how a binary of an image toolchain runs: in the runtime
+	// image, with the binary's directory mounted at the same path, no
+	// network, and only the target's environment.
+	runSpec := func(runEnv []string) container.RunSpec {
+		if built.Image != "" {
+			// A Dockerfile target runs its own image's entrypoint.
+			return container.RunSpec{
+				Image:       built.Image,
+				Platform:    c.Platform,
+				Labels:      map[string]string{"gorepro.role": "run", "gorepro.cell": p.id},
+				Mounts:      []container.Mount{{Source: binDir, Target: binDir}},
+				Env:         runEnv,
+				Args:        t.Args,
+				Network:     "none",
+				Timeout:     cmd.Timeout,
+				GraceSignal: cmd.GraceSignal,
+				Grace:       cmd.Grace,
+			}
+		}
+		return container.RunSpec{
+			Image:       c.RunImage().Ref,
+			Platform:    c.Platform,
+			Labels:      map[string]string{"gorepro.role": "run", "gorepro.cell": p.id},
+			Mounts:      []container.Mount{{Source: binDir, Target: binDir}},
+			Env:         runEnv,
+			Workdir:     binDir,
+			Args:        cmd.Argv,
+			Network:     "none",
+			Timeout:     cmd.Timeout,
+			GraceSignal: cmd.GraceSignal,
+			Grace:       cmd.Grace,
+		}
+	}
+	repro := &cell.Reproduce
+	var reproEnv []string
+	for _, kv := range env {
+		reproEnv = append(reproEnv, cellbuild.RedactEnv(kv))
+	}
+	if p.cover {
+		reproEnv = append(reproEnv, "GOCOVERDIR="+filepath.Join(binDir, "cover-1"))
+	}
+	if repro.Script != "" {
+		repro.Script += "\n"
+	}
+	if c != nil {
+		repro.Run = c.Engine.RunArgv(runSpec(reproEnv))
+		repro.Script += cellbuild.Script("", nil, repro.Run)
+	} else {
+		repro.Run = cmd.Argv
+		repro.RunEnv = reproEnv
+		repro.Script += cellbuild.Script(binDir, repro.RunEnv, repro.Run)
+	}
+	var runs []results.RunResult
+	for i := range e.Config.Runs {
+		runEnv := env
+		if p.cover {
+			covDir := filepath.Join(binDir, fmt.Sprintf("cover-%d", i+1))
+			if err := resetDir(covDir); err != nil {
+				return nil, err
+			}
+			// Writable by whatever user the runtime image runs as.
+			if err := os.Chmod(covDir, 0o777); err != nil {
+				return nil, err
+			}
+			runEnv = append(runEnv, "GOCOVERDIR="+covDir)
+		}
+		var res *proc.Result
+		var err error
+		if c != nil {
+			res, err = c.Engine.Run(ctx, runSpec(runEnv))
+			if err != nil {
+				return nil, err
+			}
+		} else {
+			cmd.Env = proc.Environ(nil, runEnv...)
+			if res, err = e.Exec(ctx, cmd); err != nil {
+				return nil, explainStartError(err, cell.BinaryArch, hostArch)
+			}
+		}
+		if res.Canceled {
+			return runs, ctx.Err()
+		}
+		v := classify.Classify(classify.Input{
+			Output:        res.Output,
+			ExitCode:      res.ExitCode,
+			Signal:        res.Signal,
+			TimedOut:      res.TimedOut,
+			PassExitCodes: t.Pass.ExitCodes,
+			LogMatches:    logRe,
+			AliveFor:      t.Pass.AliveFor > 0,
+		})
+		rr := results.RunResult{
+			Index:     i + 1,
+			Outcome:   v.Outcome,
+			ExitCode:  res.ExitCode,
+			Seconds:   round(res.Duration.Seconds()),
+			Signature: v.Signature,
+			Frames:    v.Frames,
+			Reason:    v.Reason,
+			Truncated: res.Truncated,
+		}
+		if res.Signaled() {
+			rr.Signal = classify.SignalName(res.Signal)
+		}
+		logs[fmt.Sprintf("run-%d.log", i+1)] = runLog(cmd, res)
+		runs = append(runs, rr)
+	}
+	return runs, nil
+}
+
+// runLog is a run's log file: the command, then everything it printed, then
+// how it ended.
+func runLog(cmd proc.Cmd, res *proc.Result) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "$ %s\n", strings.Join(cmd.Argv, " "))
+	b.Write(res.Output)
+	if len(res.Output) > 0 && res.Output[len(res.Output)-1] != '\n' {
+		b.WriteByte('\n')
+	}
+	switch {
+	case res.TimedOut:
+		fmt.Fprintf(&b, "[gorepro: stopped at the deadline after %.1fs]\n", res.Duration.Seconds())
+	case res.Signaled():
+		fmt.Fprintf(&b, "[gorepro: killed by %s after %.1fs]\n", classify.SignalName(res.Signal), res.Duration.Seconds())
+	default:
+		fmt.Fprintf(&b, "[gorepro: exit status %d after %.1fs]\n", res.ExitCode, res.Duration.Seconds())
+	}
+	return []byte(b.String())
+}
+
+// explainStartError turns a failure to start the binary into a reason a
+// person can act on.
+func explainStartError(err error, binArch, hostArch string) error {
+	if errors.Is(err, syscall.ENOEXEC) && binArch != hostArch {
+		return fmt.Errorf("cannot run the %s binary on this %s host: no emulator is registered for %s (install qemu-user-static and register it with binfmt_misc, or build for the native arch): %w", binArch, hostArch, binArch, err)
+	}
+	return fmt.Errorf("running the binary: %w", err)
+}
+
+func round(s float64) float64 {
+	return float64(int64(s*1000+0.5)) / 1000
+}

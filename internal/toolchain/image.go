@@ -1,0 +1,160 @@
+package toolchain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/container"
+)
+
+// Container is the provenance of a kind image toolchain: which engine ran
+// it, on what host, and exactly which images (by ID and digest) were used.
+type Container struct {
+	// Engine is the engine used for builds and runs (not serialised).
+	Engine        *container.Engine `json:"-"`
+	EngineName    string            `json:"engine"`
+	EngineVersion string            `json:"engineVersion"`
+	// EngineHostOS and EngineHostArch describe the machine the engine runs
+	// containers on (for a Podman machine: the VM), not gorepro's host.
+	EngineHostOS   string `json:"engineHostOS"`
+	EngineHostArch string `json:"engineHostArch"`
+	// Platform is the platform images are pulled and run for, e.g.
+	// "linux/arm64": the config's, else the engine host's native one.
+	Platform string `json:"platform"`
+	// BuilderPlatform is the platform the builder image runs on: the
+	// engine host's native one when binaries run in a separate runtime
+	// image (the builder cross-compiles for Platform, as a multi-stage
+	// Dockerfile would), else Platform.
+	BuilderPlatform string               `json:"builderPlatform"`
+	Pull            container.PullPolicy `json:"pull"`
+	Builder         *container.Image     `json:"builder"`
+	// Runtime is the image binaries run in; nil when they run in the
+	// builder image.
+	Runtime *container.Image `json:"runtime,omitempty"`
+	// GoVersionRaw is what `go env GOVERSION` printed inside the builder.
+	GoVersionRaw string `json:"goVersionRaw,omitempty"`
+}
+
+// RunImage is the image binaries run in.
+func (c *Container) RunImage() *container.Image {
+	if c.Runtime != nil {
+		return c.Runtime
+	}
+	return c.Builder
+}
+
+// PlatformArch is the GOARCH of Platform ("linux/arm64" → "arm64").
+func (c *Container) PlatformArch() string {
+	parts := strings.Split(c.Platform, "/")
+	if len(parts) >= 2 {
+		return parts[1]
+	}
+	return c.EngineHostArch
+}
+
+func (c *Container) identity() string {
+	id := fmt.Sprintf("kind=image engine=%s platform=%s builderPlatform=%s builder=%s", c.EngineName, c.Platform, c.BuilderPlatform, c.Builder.ID)
+	if c.Runtime != nil {
+		id += " runtime=" + c.Runtime.ID
+	}
+	return id
+}
+
+// resolveImage finds the engine, makes sure the builder (and runtime)
+// images are there as the pull policy allows, and asks the builder image
+// which Go it has.
+func resolveImage(ctx context.Context, r *Resolved, tc config.Toolchain, opts Options) {
+	if opts.Engine == nil {
+		r.Reason = "no container engine is configured for kind image toolchains"
+		return
+	}
+	eng, info, err := opts.Engine(ctx, tc.Engine)
+	if err != nil {
+		r.Reason = oneLine(err.Error())
+		return
+	}
+	pull := opts.Pull
+	if pull == "" {
+		pull = container.PullMissing
+	}
+	c := &Container{
+		Engine:         eng,
+		EngineName:     info.Name,
+		EngineVersion:  info.Version,
+		EngineHostOS:   info.HostOS,
+		EngineHostArch: info.HostArch,
+		Platform:       tc.Platform,
+		Pull:           pull,
+	}
+	if c.Platform == "" {
+		c.Platform = info.HostOS + "/" + info.HostArch
+	}
+	c.BuilderPlatform = c.Platform
+	if tc.RuntimeImage != "" {
+		c.BuilderPlatform = info.HostOS + "/" + info.HostArch
+	}
+	r.Container = c
+	r.HostGOOS, r.HostGOARCH = "linux", c.PlatformArch()
+	if c.Builder, err = eng.Ensure(ctx, tc.Image, pull, c.BuilderPlatform); err != nil {
+		r.Reason = imageReason("builder", tc.Image, err)
+		return
+	}
+	if tc.RuntimeImage != "" {
+		if c.Runtime, err = eng.Ensure(ctx, tc.RuntimeImage, pull, c.Platform); err != nil {
+			r.Reason = imageReason("runtime", tc.RuntimeImage, err)
+			return
+		}
+	}
+	version, raw, goEnv, err := eng.GoVersion(ctx, tc.Image, c.BuilderPlatform)
+	if err != nil {
+		r.Reason = fmt.Sprintf("cannot run go in %s: %s (is it a Go builder image with go on PATH?)", tc.Image, oneLine(err.Error()))
+		return
+	}
+	c.GoVersionRaw = raw
+	r.GoEnv = goEnv
+	if r.GoEnv != nil {
+		// The query forced GOTOOLCHAIN=local; builds do too, but what the
+		// image itself sets is what its users get.
+		r.GoEnv["GOTOOLCHAIN"] = imageEnv(c.Builder.Env, "GOTOOLCHAIN")
+	}
+	r.GoVersion, r.Experiments = SplitVersion(version)
+	// Inside the container the go command must never switch toolchains.
+	r.Env = []string{"GOTOOLCHAIN=local"}
+	r.GoCmd = "go"
+	r.Available = true
+}
+
+// imageReason says in one line why an image cannot be used, and how to fix
+// it: "builder image REF: image not known locally (pull it ...)".
+func imageReason(role, ref string, err error) string {
+	var ee *container.Error
+	if errors.As(err, &ee) {
+		msg := strings.TrimPrefix(oneLine(ee.Msg), ref+": ")
+		if ee.Hint != "" {
+			msg += " (" + ee.Hint + ")"
+		}
+		return fmt.Sprintf("%s image %s: %s", role, ref, msg)
+	}
+	return fmt.Sprintf("%s image %s: %s", role, ref, oneLine(err.Error()))
+}
+
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// imageEnv is the value of name in an image's config Env, or "".
+func imageEnv(env []string, name string) string {
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok {
+			return v
+		}
+	}
+	return ""
+}

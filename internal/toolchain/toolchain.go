@@ -1,0 +1,396 @@
+package toolchain
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"github.com/gorepro/gorepro/internal/container"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/proc"
+)
+
+// DefaultTimeout bounds resolving one toolchain. It is long because the first
+// use of a gotoolchain release downloads it (tens of megabytes).
+const DefaultTimeout = 10 * time.Minute
+
+// Resolved is a toolchain ready to build with, or the reason it is not.
+type Resolved struct {
+	// Name and Kind are copied from the configuration.
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+	// GoVersion is the version the go command reports (`go env GOVERSION`)
+	// without any experiment suffix, e.g. "go1.26.8"; Experiments holds
+	// that suffix without the "X:" ("nocoverageredesign"), if any.
+	GoVersion   string `json:"goVersion"`
+	Experiments string `json:"experiments,omitempty"`
+	// GOROOT is the toolchain's root directory.
+	GOROOT string `json:"goroot,omitempty"`
+	// GoCmd is the absolute path of the go binary to execute.
+	GoCmd string `json:"goCmd,omitempty"`
+	// Env is what every build with this toolchain must set, as KEY=VALUE
+	// strings: always an explicit GOTOOLCHAIN ("local", or the exact
+	// release for kind gotoolchain), plus GOROOT for kind goroot.
+	Env []string `json:"env,omitempty"`
+	// HostGOOS and HostGOARCH are what the toolchain reports as its host
+	// (`go env GOHOSTOS GOHOSTARCH`).
+	HostGOOS   string `json:"hostGOOS,omitempty"`
+	HostGOARCH string `json:"hostGOARCH,omitempty"`
+	// Available says whether builds can use the toolchain; Reason explains
+	// in one line why not and how to fix it.
+	Available bool   `json:"available"`
+	Reason    string `json:"reason,omitempty"`
+	// Warning is set when something is off but builds can go ahead, e.g.
+	// the toolchain is not the configured expectGo version.
+	Warning string `json:"warning,omitempty"`
+	// Container describes the engine and images of a kind image
+	// toolchain.
+	Container *Container `json:"container,omitempty"`
+	// GoEnv holds the container.ReportedGoEnv variables as the toolchain's go
+	// command reports them with the toolchain's Env (and GOFLAGS cleared,
+	// as builds do), e.g. GOAMD64 "v1", CGO_ENABLED "1". Builds set GOARCH,
+	// CGO_ENABLED and GOFLAGS per cell (see each cell's reproduce env).
+	GoEnv map[string]string `json:"goEnv,omitempty"`
+	// Identity is a stable string for cache keys; it changes when the
+	// toolchain is replaced (kind, version, GOROOT, size and modification
+	// time of the go binary and of GOROOT/VERSION).
+	Identity string `json:"identity,omitempty"`
+}
+
+// Options tune Resolve.
+type Options struct {
+	// GoCmd is the local go command (used for kinds local and
+	// gotoolchain); "go" looked up on PATH when empty.
+	GoCmd string
+	// Timeout bounds each go command Resolve runs; DefaultTimeout when
+	// zero.
+	Timeout time.Duration
+	// Engine returns the container engine for kind image toolchains by
+	// name ("" = auto-detect), with what the engine says about its host,
+	// or the error that makes it unusable. Nil makes image toolchains
+	// unavailable.
+	Engine func(ctx context.Context, name string) (*container.Engine, *container.Info, error)
+	// Pull is the image pull policy (PullMissing when empty).
+	Pull container.PullPolicy
+}
+
+// goEnv is the part of `go env -json` Resolve asks for.
+type goEnv struct {
+	GOVERSION  string
+	GOROOT     string
+	GOHOSTOS   string
+	GOHOSTARCH string
+	// Reported are the container.ReportedGoEnv variables.
+	Reported map[string]string `json:"-"`
+}
+
+// Resolve finds out what tc is. It never fails: a toolchain that cannot be
+// used comes back with Available false and a Reason.
+func Resolve(ctx context.Context, tc config.Toolchain, opts Options) *Resolved {
+	r := &Resolved{Name: tc.Name, Kind: tc.Kind}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	switch tc.Kind {
+	case config.KindLocal:
+		resolveLocal(ctx, r, opts)
+	case config.KindGoroot:
+		resolveGoroot(ctx, r, tc, opts)
+	case config.KindGotoolchain:
+		resolveGotoolchain(ctx, r, tc, opts)
+	case config.KindImage:
+		resolveImage(ctx, r, tc, opts)
+	default:
+		r.Reason = fmt.Sprintf("unknown toolchain kind %q; use local, goroot, gotoolchain or image", tc.Kind)
+	}
+	if r.Available {
+		r.Warning = expectWarning(tc.ExpectGo, r.GoVersion)
+		r.Identity = identity(r)
+		if r.Container != nil {
+			r.Identity = r.Container.identity()
+		}
+	}
+	return r
+}
+
+func resolveLocal(ctx context.Context, r *Resolved, opts Options) {
+	goCmd, err := lookGo(opts.GoCmd)
+	if err != nil {
+		r.Reason = fmt.Sprintf("no go command: %v; install Go or put it on PATH", err)
+		return
+	}
+	// An inherited GOROOT would make this go command use another
+	// release's tools; clear it so the go on PATH uses its own tree.
+	r.Env = []string{"GOTOOLCHAIN=local", "GOROOT="}
+	env, reason := runGoEnv(ctx, goCmd, r.Env, opts.Timeout)
+	if reason != "" {
+		r.Reason = reason
+		return
+	}
+	r.GoCmd = goCmd
+	r.fill(env)
+}
+
+func resolveGoroot(ctx context.Context, r *Resolved, tc config.Toolchain, opts Options) {
+	if tc.GOROOT == "" {
+		r.Reason = "toolchain kind goroot has no goroot; set \"goroot\" to an installed Go tree"
+		return
+	}
+	goroot, err := filepath.Abs(tc.GOROOT)
+	if err != nil {
+		r.Reason = fmt.Sprintf("goroot %s: %v", tc.GOROOT, err)
+		return
+	}
+	if fi, err := os.Stat(goroot); err != nil || !fi.IsDir() {
+		r.Reason = fmt.Sprintf("goroot %s does not exist or is not a directory; install Go there or fix \"goroot\"", goroot)
+		return
+	}
+	goCmd := filepath.Join(goroot, "bin", "go")
+	if fi, err := os.Stat(goCmd); err != nil || fi.IsDir() || fi.Mode().Perm()&0o111 == 0 {
+		r.Reason = fmt.Sprintf("goroot %s has no executable %s; point \"goroot\" at a complete Go installation", goroot, goCmd)
+		return
+	}
+	r.Env = []string{"GOTOOLCHAIN=local", "GOROOT=" + goroot}
+	env, reason := runGoEnv(ctx, goCmd, r.Env, opts.Timeout)
+	if reason != "" {
+		r.Reason = reason
+		return
+	}
+	r.GoCmd = goCmd
+	r.fill(env)
+}
+
+func resolveGotoolchain(ctx context.Context, r *Resolved, tc config.Toolchain, opts Options) {
+	if tc.Version == "" {
+		r.Reason = "toolchain kind gotoolchain has no version; set \"version\" to a Go release such as \"go1.25.5\""
+		return
+	}
+	goCmd, err := lookGo(opts.GoCmd)
+	if err != nil {
+		r.Reason = fmt.Sprintf("no go command to fetch %s with: %v; install Go or put it on PATH", tc.Version, err)
+		return
+	}
+	// GOROOT is cleared for the same reason as for local: the fetched
+	// release must use its own tree.
+	r.Env = []string{"GOTOOLCHAIN=" + tc.Version, "GOROOT="}
+	env, reason := runGoEnv(ctx, goCmd, r.Env, opts.Timeout)
+	if reason != "" {
+		r.Reason = fmt.Sprintf("GOTOOLCHAIN=%s: %s (the go command fetches it from GOPROXY: check network access, GOPROXY and that the release exists)", tc.Version, reason)
+		return
+	}
+	r.fill(env)
+	r.GoCmd = filepath.Join(env.GOROOT, "bin", "go")
+	if _, err := os.Stat(r.GoCmd); err != nil {
+		r.Available = false
+		r.Reason = fmt.Sprintf("GOTOOLCHAIN=%s reports GOROOT %s but %s is missing; clear it from the module cache and retry", tc.Version, env.GOROOT, r.GoCmd)
+		return
+	}
+	if r.GoVersion != tc.Version {
+		r.Warning = fmt.Sprintf("GOTOOLCHAIN=%s gave %s", tc.Version, r.GoVersion)
+	}
+}
+
+// fill copies what `go env` reported into r and marks it available.
+func (r *Resolved) fill(env *goEnv) {
+	r.GoVersion, r.Experiments = SplitVersion(env.GOVERSION)
+	r.GOROOT = env.GOROOT
+	r.HostGOOS = env.GOHOSTOS
+	r.HostGOARCH = env.GOHOSTARCH
+	r.GoEnv = env.Reported
+	r.Available = true
+}
+
+// SplitVersion splits a Go version as printed by the go command or stored in
+// a binary ("go1.26.8 X:nocoverageredesign") into the release ("go1.26.8")
+// and the experiments ("nocoverageredesign").
+func SplitVersion(v string) (version, experiments string) {
+	v = strings.TrimSpace(v)
+	version, rest, _ := strings.Cut(v, " ")
+	rest = strings.TrimSpace(rest)
+	return version, strings.TrimPrefix(rest, "X:")
+}
+
+// lookGo returns the absolute path of the go command to use.
+func lookGo(goCmd string) (string, error) {
+	if goCmd == "" {
+		goCmd = "go"
+	}
+	p, err := exec.LookPath(goCmd)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Abs(p)
+}
+
+// runGoEnv runs `go env -json ...` with set added to the environment. It
+// returns a one-line reason when that fails.
+func runGoEnv(ctx context.Context, goCmd string, set []string, timeout time.Duration) (*goEnv, string) {
+	// GOFLAGS is cleared so a user setting cannot break or change the query.
+	env := proc.Environ(nil, append([]string{"GOFLAGS="}, set...)...)
+	res, err := proc.Run(ctx, proc.Cmd{
+		Argv:    append([]string{goCmd, "env", "-json", "GOVERSION", "GOROOT", "GOHOSTOS", "GOHOSTARCH"}, container.ReportedGoEnv()...),
+		Env:     env,
+		Timeout: timeout,
+		Dir:     os.TempDir(), // outside any module or workspace whose go line could interfere
+	})
+	if err != nil {
+		return nil, err.Error()
+	}
+	switch {
+	case res.TimedOut:
+		return nil, fmt.Sprintf("%s env timed out after %s", goCmd, timeout)
+	case res.Canceled:
+		return nil, fmt.Sprintf("%s env was interrupted", goCmd)
+	case res.ExitCode != 0:
+		msg := FirstLines(res.Output, 3)
+		if msg == "" {
+			msg = fmt.Sprintf("exit status %d", res.ExitCode)
+		}
+		return nil, fmt.Sprintf("%s env failed: %s", goCmd, msg)
+	}
+	var e goEnv
+	if err := json.Unmarshal(res.Output, &e); err != nil {
+		return nil, fmt.Sprintf("%s env printed something that is not JSON (%v): %s", goCmd, err, FirstLines(res.Output, 1))
+	}
+	var all map[string]string
+	if err := json.Unmarshal(res.Output, &all); err == nil {
+		e.Reported = map[string]string{}
+		for _, name := range container.ReportedGoEnv() {
+			e.Reported[name] = all[name]
+		}
+	}
+	if e.GOVERSION == "" || e.GOROOT == "" {
+		return nil, fmt.Sprintf("%s env did not report GOVERSION and GOROOT; is it a Go 1.21 or later go command?", goCmd)
+	}
+	return &e, ""
+}
+
+// FirstLines joins the first n non-empty lines of out with "; ", skipping the
+// go command's progress lines ("go: downloading ...").
+func FirstLines(out []byte, n int) string {
+	var lines []string
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() && len(lines) < n {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "go: downloading ") {
+			continue
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "; ")
+}
+
+// expectWarning returns the warning for a toolchain that is not the expected
+// version, or "".
+func expectWarning(expect, got string) string {
+	if expect == "" {
+		return ""
+	}
+	want := expect
+	if !strings.HasPrefix(want, "go") {
+		want = "go" + want
+	}
+	if want == got {
+		return ""
+	}
+	return fmt.Sprintf("expected %s but the toolchain is %s", want, got)
+}
+
+// identity builds r.Identity from what is on disk. The runtime's sources
+// are stamped too: the go command compiles the runtime from GOROOT/src, so
+// a GOROOT whose runtime was patched in place (the injected GOROOT of the
+// tests, a vendor's patch) is another toolchain, though its go binary and
+// VERSION are unchanged.
+func identity(r *Resolved) string {
+	return fmt.Sprintf("kind=%s version=%s experiments=%s goroot=%s gocmd=%s(%s) VERSION(%s) runtime(%s) env=%s",
+		r.Kind, r.GoVersion, r.Experiments, r.GOROOT, r.GoCmd, fileStamp(r.GoCmd),
+		fileStamp(filepath.Join(r.GOROOT, "VERSION")), dirStamp(filepath.Join(r.GOROOT, "src", "runtime")), strings.Join(r.Env, ","))
+}
+
+// dirStamp hashes the names, sizes and modification times of the files
+// directly in dir (stat only, no reads), or is "missing".
+func dirStamp(dir string) string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "missing"
+	}
+	h := sha256.New()
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() {
+			fmt.Fprintf(h, "%s %d %d\n", e.Name(), fi.Size(), fi.ModTime().UnixNano())
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// fileStamp is a file's size and modification time, or "missing".
+func fileStamp(path string) string {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "missing"
+	}
+	return fmt.Sprintf("%d@%d", fi.Size(), fi.ModTime().UnixNano())
+}
+
+// MachineToGOARCH maps a machine name as printed by `uname -m` to a GOARCH
+// value; it returns "" for names it does not know.
+func MachineToGOARCH(machine string) string {
+	switch strings.TrimSpace(machine) {
+	case "x86_64", "amd64":
+		return "amd64"
+	case "i386", "i486", "i586", "i686":
+		return "386"
+	case "aarch64", "arm64":
+		return "arm64"
+	case "aarch64_be":
+		return "arm64be"
+	case "armv5l", "armv6l", "armv7l", "armv8l":
+		return "arm"
+	case "ppc64le":
+		return "ppc64le"
+	case "ppc64":
+		return "ppc64"
+	case "s390x":
+		return "s390x"
+	case "riscv64":
+		return "riscv64"
+	case "loongarch64", "loong64":
+		return "loong64"
+	case "mips":
+		return "mips"
+	case "mipsel":
+		return "mipsle"
+	case "mips64":
+		return "mips64"
+	case "mips64el":
+		return "mips64le"
+	}
+	return ""
+}
+
+// HostArch returns the architecture of the machine as a GOARCH value, from
+// `uname -m`, falling back to runtime.GOARCH when uname is missing or prints
+// something unknown.
+func HostArch() string {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	res, err := proc.Run(ctx, proc.Cmd{Argv: []string{"uname", "-m"}, Timeout: 10 * time.Second})
+	if err != nil || res.ExitCode != 0 {
+		return runtime.GOARCH
+	}
+	if arch := MachineToGOARCH(string(res.Output)); arch != "" {
+		return arch
+	}
+	return runtime.GOARCH
+}
