@@ -101,8 +101,8 @@ func toolchainDifferences(a, b *Toolchain) []string {
 	return out
 }
 
-// sentence says what b means in one clause of a summary.
-func (b BuildDifference) sentence() string {
+// buildSentence says what b means in one clause of a summary.
+func buildSentence(b BuildDifference) string {
 	return fmt.Sprintf("same Go version, different build: %s (%s) and %s (%s) are both %s; they differ in %s",
 		b.Bad, b.BadOutcome, b.Good, b.GoodOutcome, orDash(b.GoVersion), strings.Join(b.Differences, ", "))
 }

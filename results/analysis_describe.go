@@ -275,7 +275,7 @@ func describeTarget(ta *TargetAnalysis, tc *targetCells, excluded map[Outcome]in
 
 	ta.Builds = tc.buildDifferences(toolchains)
 	for _, b := range ta.Builds {
-		parts = append(parts, b.sentence())
+		parts = append(parts, buildSentence(b))
 	}
 	parts = append(parts, tc.otherAxes(findings, used)...)
 	parts = append(parts, leftOut)

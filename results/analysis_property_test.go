@@ -106,8 +106,8 @@ func randomRuleMatrix(r *rand.Rand) (*ruleMatrix, bool) {
 		for _, pb := range m.protobufs {
 			for _, cover := range m.covers {
 				for _, arch := range m.arches {
-					a := axisCell{toolchain: tc, goVersion: m.goOf[tc], protobuf: pb, cover: cover, target: "app", binaryArch: arch[0], hostArch: arch[1]}
-					c := a.cell()
+					a := axisCell{Toolchain: tc, GoVersion: m.goOf[tc], Protobuf: pb, Cover: cover, Target: "app", BinaryArch: arch[0], HostArch: arch[1]}
+					c := a.Cell()
 					c.Outcome = Pass
 					if m.fails(c) {
 						c.Outcome = Crash

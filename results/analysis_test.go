@@ -13,21 +13,21 @@ import (
 
 // axisCell is the values of one synthetic cell; its ID is derived from them.
 type axisCell struct {
-	toolchain, goVersion, protobuf string
-	cover                          bool
-	target, binaryArch, hostArch   string
-	outcome                        Outcome
+	Toolchain, GoVersion, Protobuf string
+	Cover                          bool
+	Target, BinaryArch, HostArch   string
+	Outcome                        Outcome
 }
 
-func (a axisCell) cell() Cell {
+func (a axisCell) Cell() Cell {
 	cover := "nocover"
-	if a.cover {
+	if a.Cover {
 		cover = "cover"
 	}
 	return Cell{
-		ID:        fmt.Sprintf("%s_%s_%s_%s_%s-on-%s", a.toolchain, a.protobuf, cover, a.target, a.binaryArch, a.hostArch),
-		Toolchain: a.toolchain, GoVersion: a.goVersion, Protobuf: a.protobuf, ProtobufLinked: a.protobuf, Cover: a.cover,
-		Target: a.target, TargetKind: "repro", BinaryArch: a.binaryArch, HostArch: a.hostArch, GOOS: "linux", Outcome: a.outcome,
+		ID:        fmt.Sprintf("%s_%s_%s_%s_%s-on-%s", a.Toolchain, a.Protobuf, cover, a.Target, a.BinaryArch, a.HostArch),
+		Toolchain: a.Toolchain, GoVersion: a.GoVersion, Protobuf: a.Protobuf, ProtobufLinked: a.Protobuf, Cover: a.Cover,
+		Target: a.Target, TargetKind: "repro", BinaryArch: a.BinaryArch, HostArch: a.HostArch, GOOS: "linux", Outcome: a.Outcome,
 	}
 }
 
@@ -40,10 +40,10 @@ func grid(toolchains [][2]string, protobufs []string, covers []bool, targets []s
 			for _, cover := range covers {
 				for _, target := range targets {
 					for _, arch := range arches {
-						a := axisCell{toolchain: tc[0], goVersion: tc[1], protobuf: pb, cover: cover, target: target,
-							binaryArch: arch[0], hostArch: arch[1]}
-						a.outcome = outcome(a)
-						cells = append(cells, a.cell())
+						a := axisCell{Toolchain: tc[0], GoVersion: tc[1], Protobuf: pb, Cover: cover, Target: target,
+							BinaryArch: arch[0], HostArch: arch[1]}
+						a.Outcome = outcome(a)
+						cells = append(cells, a.Cell())
 					}
 				}
 			}
@@ -59,7 +59,7 @@ var postmortemToolchains = [][2]string{{"ubi9-go-1.24", "go1.24.6"}, {"ubi9-go-1
 // affected is the rule of golang/go#69255: amd64 binaries emulated on
 // arm64 crash with Go before 1.25.5.
 func affected(a axisCell) Outcome {
-	if a.binaryArch != a.hostArch && a.goVersion != "go1.25.5" && a.goVersion != "go1.26.8" {
+	if a.BinaryArch != a.HostArch && a.GoVersion != "go1.25.5" && a.GoVersion != "go1.26.8" {
 		return Crash
 	}
 	return Pass
@@ -199,7 +199,7 @@ func TestAnalyzeSameGoVersionDifferentBuild(t *testing.T) {
 	cells := grid([][2]string{{"local", "go1.26.8"}, {"go1.27.3", "go1.27.3"}, {"injected", "go1.26.8"}},
 		[]string{"v1.34.2", "v1.36.10"}, []bool{false, true}, []string{"repro"}, [][2]string{{"amd64", "amd64"}},
 		func(a axisCell) Outcome {
-			if a.toolchain == "injected" {
+			if a.Toolchain == "injected" {
 				return Crash
 			}
 			return Pass
@@ -235,7 +235,7 @@ func TestAnalyzePerTarget(t *testing.T) {
 	toolchains := [][2]string{{"local", "go1.26.8"}, {"injected", "go1.26.8"}}
 	repro := grid(toolchains, []string{"v1.36.10"}, []bool{false, true}, []string{"repro"}, [][2]string{{"amd64", "amd64"}},
 		func(a axisCell) Outcome {
-			if a.toolchain == "injected" {
+			if a.Toolchain == "injected" {
 				return Crash
 			}
 			return Pass
@@ -244,7 +244,7 @@ func TestAnalyzePerTarget(t *testing.T) {
 	// injected cover cell only; it must not count.
 	probe := grid(toolchains, []string{""}, []bool{false, true}, []string{"env"}, [][2]string{{"amd64", "amd64"}},
 		func(a axisCell) Outcome {
-			if a.toolchain == "injected" && a.cover {
+			if a.Toolchain == "injected" && a.Cover {
 				return Crash
 			}
 			return Pass
@@ -256,7 +256,7 @@ func TestAnalyzePerTarget(t *testing.T) {
 	// The application crashes under -cover, whatever the toolchain.
 	app := grid(toolchains, []string{"v1.33.0", "v1.36.10"}, []bool{false, true}, []string{"app"}, [][2]string{{"amd64", "amd64"}},
 		func(a axisCell) Outcome {
-			if a.cover {
+			if a.Cover {
 				return Fail
 			}
 			return Pass
@@ -321,7 +321,7 @@ func TestAnalyzeDescriptions(t *testing.T) {
 		{
 			name: "cover alone decides",
 			cells: grid(toolchains, protobufs, covers, targets, native, func(a axisCell) Outcome {
-				if a.cover {
+				if a.Cover {
 					return Crash
 				}
 				return Pass
@@ -333,7 +333,7 @@ func TestAnalyzeDescriptions(t *testing.T) {
 		{
 			name: "a newer Go version regresses: the only build of it cannot be told from it",
 			cells: grid(toolchains, protobufs, covers, targets, native, func(a axisCell) Outcome {
-				if a.goVersion == "go1.27.3" {
+				if a.GoVersion == "go1.27.3" {
 					return Fail
 				}
 				return Pass
@@ -350,7 +350,7 @@ func TestAnalyzeDescriptions(t *testing.T) {
 			name: "one protobuf version, in a set of three",
 			cells: grid(toolchains[:1], []string{"v1.33.0", "v1.36.10", "v1.36.12"}, covers, targets, native,
 				func(a axisCell) Outcome {
-					if a.protobuf != "v1.36.10" && a.cover {
+					if a.Protobuf != "v1.36.10" && a.Cover {
 						return Timeout
 					}
 					return Pass
@@ -363,7 +363,7 @@ func TestAnalyzeDescriptions(t *testing.T) {
 			name: "mixed outcomes in natively built cells",
 			cells: grid(toolchains[:1], protobufs[:1], covers[:1], targets, [][2]string{{"amd64", "amd64"}, {"arm64", "amd64"}, {"386", "amd64"}},
 				func(a axisCell) Outcome {
-					if a.binaryArch == "amd64" {
+					if a.BinaryArch == "amd64" {
 						return Crash
 					}
 					return Pass
@@ -383,7 +383,7 @@ func TestAnalyzeDescriptions(t *testing.T) {
 		{
 			name: "every cell crashes or times out",
 			cells: grid(toolchains[:1], protobufs, covers[:1], targets, native, func(a axisCell) Outcome {
-				if a.protobuf == "v1.36.12" {
+				if a.Protobuf == "v1.36.12" {
 					return Timeout
 				}
 				return Crash
@@ -395,7 +395,7 @@ func TestAnalyzeDescriptions(t *testing.T) {
 		{
 			name: "no simple description: crash iff exactly one of cover and protobuf",
 			cells: grid(toolchains[:1], protobufs, covers, targets, native, func(a axisCell) Outcome {
-				if a.cover != (a.protobuf == "v1.36.12") {
+				if a.Cover != (a.Protobuf == "v1.36.12") {
 					return Crash
 				}
 				return Pass
@@ -408,7 +408,7 @@ func TestAnalyzeDescriptions(t *testing.T) {
 		{
 			name: "no emulator: the foreign cells are unavailable and left out",
 			cells: grid(toolchains, protobufs, covers, targets, [][2]string{{"amd64", "amd64"}, {"arm64", "amd64"}}, func(a axisCell) Outcome {
-				if a.binaryArch == "arm64" {
+				if a.BinaryArch == "arm64" {
 					return Unavailable
 				}
 				return Pass
@@ -420,9 +420,9 @@ func TestAnalyzeDescriptions(t *testing.T) {
 		{
 			name: "axes never varied alone: the description is a correlation",
 			cells: []Cell{
-				(axisCell{toolchain: "t1", goVersion: "go1.26.8", protobuf: "v1.36.10", target: "repro", binaryArch: "amd64", hostArch: "amd64", outcome: Pass}).cell(),
-				(axisCell{toolchain: "t2", goVersion: "go1.26.8", protobuf: "v1.36.12", target: "repro", binaryArch: "amd64", hostArch: "amd64", outcome: Crash}).cell(),
-				(axisCell{toolchain: "t1", goVersion: "go1.26.8", protobuf: "v1.36.12", cover: true, target: "repro", binaryArch: "amd64", hostArch: "amd64", outcome: Pass}).cell(),
+				(axisCell{Toolchain: "t1", GoVersion: "go1.26.8", Protobuf: "v1.36.10", Target: "repro", BinaryArch: "amd64", HostArch: "amd64", Outcome: Pass}).Cell(),
+				(axisCell{Toolchain: "t2", GoVersion: "go1.26.8", Protobuf: "v1.36.12", Target: "repro", BinaryArch: "amd64", HostArch: "amd64", Outcome: Crash}).Cell(),
+				(axisCell{Toolchain: "t1", GoVersion: "go1.26.8", Protobuf: "v1.36.12", Cover: true, Target: "repro", BinaryArch: "amd64", HostArch: "amd64", Outcome: Pass}).Cell(),
 			},
 			wantFailing: "crash iff toolchain=t2",
 			wantSummary: "crash iff toolchain=t2; protobuf version and cover flag were never varied alone; Go version and arch were not varied.",
@@ -475,8 +475,8 @@ func TestAnalyzeExcludesBuildErrorsAndUnavailable(t *testing.T) {
 }
 
 func TestAnalyzeUnvariedAxes(t *testing.T) {
-	cells := []Cell{(axisCell{toolchain: "local", goVersion: "go1.26.8", protobuf: "v1.36.10", target: "repro",
-		binaryArch: "amd64", hostArch: "amd64", outcome: Crash}).cell()}
+	cells := []Cell{(axisCell{Toolchain: "local", GoVersion: "go1.26.8", Protobuf: "v1.36.10", Target: "repro",
+		BinaryArch: "amd64", HostArch: "amd64", Outcome: Crash}).Cell()}
 	a := only(t, Analyze(cells, nil))
 	assert.Equal(t, "crash in every compared cell", a.Failing)
 	assert.Equal(t, "crash in every compared cell; toolchain, Go version, protobuf version, cover flag and arch were not varied.", a.Summary)
@@ -506,10 +506,10 @@ func TestAnalyzeSeparatingCellFromTheRun(t *testing.T) {
 	// only natively: "the arch" and "that toolchain" fit equally, and a
 	// cell of values the run has (local, emulated) tells them apart.
 	cells := []Cell{
-		(axisCell{toolchain: "local", goVersion: "go1.26.8", protobuf: "v1.36.10", target: "repro", binaryArch: "amd64", hostArch: "amd64", outcome: Pass}).cell(),
-		(axisCell{toolchain: "local", goVersion: "go1.26.8", protobuf: "v1.36.10", cover: true, target: "repro", binaryArch: "amd64", hostArch: "amd64", outcome: Pass}).cell(),
-		(axisCell{toolchain: "img-arm64", goVersion: "go1.26.8", protobuf: "v1.36.10", target: "repro", binaryArch: "arm64", hostArch: "amd64", outcome: Crash}).cell(),
-		(axisCell{toolchain: "img-arm64", goVersion: "go1.26.8", protobuf: "v1.36.10", cover: true, target: "repro", binaryArch: "arm64", hostArch: "amd64", outcome: Crash}).cell(),
+		(axisCell{Toolchain: "local", GoVersion: "go1.26.8", Protobuf: "v1.36.10", Target: "repro", BinaryArch: "amd64", HostArch: "amd64", Outcome: Pass}).Cell(),
+		(axisCell{Toolchain: "local", GoVersion: "go1.26.8", Protobuf: "v1.36.10", Cover: true, Target: "repro", BinaryArch: "amd64", HostArch: "amd64", Outcome: Pass}).Cell(),
+		(axisCell{Toolchain: "img-arm64", GoVersion: "go1.26.8", Protobuf: "v1.36.10", Target: "repro", BinaryArch: "arm64", HostArch: "amd64", Outcome: Crash}).Cell(),
+		(axisCell{Toolchain: "img-arm64", GoVersion: "go1.26.8", Protobuf: "v1.36.10", Cover: true, Target: "repro", BinaryArch: "arm64", HostArch: "amd64", Outcome: Crash}).Cell(),
 	}
 	a := only(t, Analyze(cells, nil))
 	assert.Equal(t, "crash iff binaryArch != hostArch", a.Failing)

@@ -113,7 +113,7 @@ func TestHTMLInChromium(t *testing.T) {
 	bin := requireTool(t, "chromium", "chromium")
 	run, page := recordedHTML(t)
 	dir := t.TempDir()
-	report := filepath.Join(dir, HTMLFile)
+	report := filepath.Join(dir, "report.html")
 	require.NoError(t, os.WriteFile(report, []byte(page), 0o644))
 	bad := filepath.Join(dir, "bad.html")
 	require.NoError(t, os.WriteFile(bad, []byte(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>bad</title></head>

@@ -321,7 +321,7 @@ func newCellState(c Cell) *CellState {
 }
 
 // cell returns the parts of a cell s records, for the table columns.
-func (s *CellState) cell() Cell {
+func (s *CellState) Cell() Cell {
 	return Cell{
 		Outcome: s.Outcome, Flaky: s.Flaky, Runs: s.Runs, OutcomeCounts: s.OutcomeCounts,
 		Signature: s.Signature, Reason: s.Reason,
@@ -386,13 +386,13 @@ func diffRow(ch Change) []string {
 	note := ""
 	switch {
 	case ch.Kind == SignatureChanged:
-		note = SignatureColumn(ch.Before.cell()) + " → " + SignatureColumn(ch.After.cell())
+		note = SignatureColumn(ch.Before.Cell()) + " → " + SignatureColumn(ch.After.Cell())
 	case ch.After == nil || ch.Kind == Fixed || ch.After.Outcome == Pass:
 		if ch.Before != nil {
-			note = SignatureColumn(ch.Before.cell())
+			note = SignatureColumn(ch.Before.Cell())
 		}
 	default:
-		note = SignatureColumn(ch.After.cell())
+		note = SignatureColumn(ch.After.Cell())
 	}
 	return []string{
 		string(ch.Kind),
@@ -422,7 +422,7 @@ func stateColumn(s *CellState) string {
 	if s == nil {
 		return "-"
 	}
-	c := s.cell()
+	c := s.Cell()
 	runs := RunsColumn(c)
 	if runs == "-" {
 		return OutcomeColumn(c)

@@ -12,21 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// diffCell is a cell of ID "c" with an outcome, flakiness and signature.
-func diffCell(outcome Outcome, flaky bool, signature string) Cell {
-	c := Cell{ID: "c", Toolchain: "local", GoVersion: "go1.26.8", Protobuf: "v1.36.10", Target: "app",
-		BinaryArch: "amd64", HostArch: "amd64", Outcome: outcome, Flaky: flaky, Runs: 3, Signature: signature}
-	switch {
-	case outcome == BuildError || outcome == Unavailable:
-		c.Runs, c.BinaryArch = 0, ""
-	case flaky:
-		c.OutcomeCounts = map[Outcome]int{outcome: 1, Pass: 2}
-	default:
-		c.OutcomeCounts = map[Outcome]int{outcome: 3}
-	}
-	return c
-}
-
 func TestDiffKinds(t *testing.T) {
 	const none = ChangeKind("")
 	tests := []struct {
@@ -154,8 +139,7 @@ func TestDiffMatchesByIDAndOrdersByKind(t *testing.T) {
 }
 
 func TestDiffNothingChanged(t *testing.T) {
-	run, _, err := Load("testdata/recorded")
-	require.NoError(t, err)
+	run, _ := recorded(t, "recorded")
 	cmp := Diff(run, run)
 	assert.Empty(t, cmp.Changes)
 	assert.Empty(t, cmp.Warnings)
@@ -184,19 +168,8 @@ func TestDiffRedactsSecrets(t *testing.T) {
 	}
 }
 
-// recordedDiff compares the two real recorded runs: testdata/recorded and
-// testdata/recorded-next (see testdata/recorded-next-src/README.md).
-func recordedDiff(t *testing.T) *Comparison {
-	t.Helper()
-	base, _, err := Load("testdata/recorded")
-	require.NoError(t, err)
-	next, _, err := Load("testdata/recorded-next")
-	require.NoError(t, err)
-	return Diff(base, next)
-}
-
 func TestDiffRecordedRuns(t *testing.T) {
-	cmp := recordedDiff(t)
+	cmp := Diff(recordedPair(t))
 	kinds := map[string]ChangeKind{}
 	for _, ch := range cmp.Changes {
 		kinds[ch.CellID] = ch.Kind
@@ -225,7 +198,7 @@ func TestDiffRecordedRuns(t *testing.T) {
 }
 
 func TestDiffGolden(t *testing.T) {
-	cmp := recordedDiff(t)
+	cmp := Diff(recordedPair(t))
 	for _, format := range DiffFormats() {
 		t.Run(format, func(t *testing.T) {
 			render, ok := DiffRendererFor(format)
@@ -241,7 +214,7 @@ func TestDiffGolden(t *testing.T) {
 }
 
 func TestDiffJSONRoundTrips(t *testing.T) {
-	cmp := recordedDiff(t)
+	cmp := Diff(recordedPair(t))
 	var buf bytes.Buffer
 	require.NoError(t, WriteDiffJSON(&buf, cmp))
 	var back Comparison
@@ -252,7 +225,7 @@ func TestDiffJSONRoundTrips(t *testing.T) {
 // TestDiffMarkdownTableIsValid checks that every row of the Markdown table
 // has exactly as many cells as the header, although signatures hold `|`.
 func TestDiffMarkdownTableIsValid(t *testing.T) {
-	cmp := recordedDiff(t)
+	cmp := Diff(recordedPair(t))
 	var buf bytes.Buffer
 	require.NoError(t, WriteDiffMarkdown(&buf, cmp))
 	require.Contains(t, buf.String(), `bad \| column`, "the recorded signature has a | to escape")
@@ -282,7 +255,7 @@ func TestWriteComparisonIntoRun(t *testing.T) {
 	store := Store{Root: t.TempDir()}
 	w, err := store.Begin("20261127T113000Z-0001")
 	require.NoError(t, err)
-	cmp := recordedDiff(t)
+	cmp := Diff(recordedPair(t))
 	require.NoError(t, w.WriteComparison(cmp))
 	for _, bad := range []string{JSONFile, MarkdownFile, JUnitFile, CellsDir, ".hidden", "../diff.json", "a/b", ""} {
 		assert.Error(t, w.WriteFile(bad, []byte("x")), "%q", bad)

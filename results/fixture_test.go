@@ -1,6 +1,13 @@
 package results
 
-import "time"
+import (
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
 
 // sampleRun returns a run with one cell of each kind the renderers treat
 // differently: pass, crash, flaky crash with a protobuf upgrade, fail,
@@ -82,4 +89,42 @@ func sampleRun() *Run {
 			},
 		},
 	}
+}
+
+// recorded reads the recorded run testdata/<name> (see
+// testdata/recorded-src/README.md) and returns it with its directory, to
+// read its logs from.
+func recorded(t testing.TB, name string) (*Run, string) {
+	t.Helper()
+	_, self, _, ok := runtime.Caller(0)
+	require.True(t, ok, "locating the recorded runs")
+	dir := filepath.Join(filepath.Dir(self), "testdata", name)
+	run, err := readRun(filepath.Join(dir, "results.json"))
+	require.NoError(t, err)
+	return run, dir
+}
+
+// recordedPair returns the two real recorded runs, testdata/recorded and
+// testdata/recorded-next (see testdata/recorded-next-src/README.md), to
+// compare.
+func recordedPair(t testing.TB) (base, next *Run) {
+	t.Helper()
+	base, _ = recorded(t, "recorded")
+	next, _ = recorded(t, "recorded-next")
+	return base, next
+}
+
+// diffCell is a cell of ID "c" with an outcome, flakiness and signature.
+func diffCell(outcome Outcome, flaky bool, signature string) Cell {
+	c := Cell{ID: "c", Toolchain: "local", GoVersion: "go1.26.8", Protobuf: "v1.36.10", Target: "app",
+		BinaryArch: "amd64", HostArch: "amd64", Outcome: outcome, Flaky: flaky, Runs: 3, Signature: signature}
+	switch {
+	case outcome == BuildError || outcome == Unavailable:
+		c.Runs, c.BinaryArch = 0, ""
+	case flaky:
+		c.OutcomeCounts = map[Outcome]int{outcome: 1, Pass: 2}
+	default:
+		c.OutcomeCounts = map[Outcome]int{outcome: 3}
+	}
+	return c
 }

@@ -3,6 +3,7 @@ package results
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,8 +14,7 @@ import (
 // through RendererFor, as `gorepro report` does, and compares each with its
 // golden file; the JSON must be the recorded results.json byte for byte.
 func TestEveryFormatOfTheRecordedRun(t *testing.T) {
-	run, dir, err := Load("testdata/recorded")
-	require.NoError(t, err)
+	run, dir := recorded(t, "recorded")
 	goldens := map[string]string{
 		"text":     "recorded.txt.golden",
 		"markdown": "bugreport.md.golden",
@@ -28,7 +28,7 @@ func TestEveryFormatOfTheRecordedRun(t *testing.T) {
 			var buf bytes.Buffer
 			require.NoError(t, render(&buf, run, os.DirFS(dir)))
 			if format == "json" {
-				recorded, err := os.ReadFile("testdata/recorded/" + JSONFile)
+				recorded, err := os.ReadFile(filepath.Join(dir, "results.json"))
 				require.NoError(t, err)
 				assert.Equal(t, string(recorded), buf.String(), "load and render round-trips results.json")
 				return

@@ -18,8 +18,7 @@ import (
 // recordedHTML renders the recorded run as WriteHTML does for a stored run.
 func recordedHTML(t *testing.T) (*Run, string) {
 	t.Helper()
-	run, dir, err := Load("testdata/recorded")
-	require.NoError(t, err)
+	run, dir := recorded(t, "recorded")
 	var buf bytes.Buffer
 	require.NoError(t, WriteHTML(&buf, run, os.DirFS(dir)))
 	return run, buf.String()
@@ -181,8 +180,7 @@ func sha256Base64(s string) string {
 }
 
 func TestHTMLWithoutRunDirectory(t *testing.T) {
-	run, _, err := Load("testdata/recorded")
-	require.NoError(t, err)
+	run, _ := recorded(t, "recorded")
 	var buf bytes.Buffer
 	require.NoError(t, WriteHTML(&buf, run, nil))
 	assert.Contains(t, buf.String(), "not quoted: the report was rendered without the run directory")
@@ -244,7 +242,6 @@ func TestHTMLIsRegistered(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, render(&buf, sampleRun(), nil))
 	assert.True(t, strings.HasPrefix(buf.String(), "<!DOCTYPE html>"))
-	assert.Contains(t, storedReports(), struct{ name, format string }{HTMLFile, "html"})
 }
 
 func TestHTMLBisectShardAndKnownIssues(t *testing.T) {

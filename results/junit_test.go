@@ -18,8 +18,7 @@ import (
 // recordedJUnit renders the recorded run's JUnit report.
 func recordedJUnit(t *testing.T) string {
 	t.Helper()
-	run, _, err := Load("testdata/recorded")
-	require.NoError(t, err)
+	run, _ := recorded(t, "recorded")
 	var buf bytes.Buffer
 	require.NoError(t, WriteJUnit(&buf, run))
 	return buf.String()

@@ -391,7 +391,7 @@ func (r *markdownReport) pickRepro() {
 func (r *markdownReport) render() string {
 	// Every field is redacted; what is left of well-known token formats
 	// goes too. That never makes the report longer.
-	return r.redact.knownTokens(r.fit())
+	return r.redact.KnownTokens(r.fit())
 }
 
 // fit is render before the last redaction.
@@ -441,7 +441,7 @@ func (r *markdownReport) document(lim mdLimits) string {
 func (r *markdownReport) clean(s string) string {
 	c, ok := r.redacted[s]
 	if !ok {
-		c = r.redact.text(s)
+		c = r.redact.Text(s)
 		r.redacted[s] = c
 	}
 	return c

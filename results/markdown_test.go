@@ -34,8 +34,7 @@ func renderMarkdown(t *testing.T, run *Run, files fs.FS) string {
 }
 
 func TestMarkdownBugReportGolden(t *testing.T) {
-	run, dir, err := Load("testdata/recorded")
-	require.NoError(t, err)
+	run, dir := recorded(t, "recorded")
 	doc := renderMarkdown(t, run, os.DirFS(dir))
 	checkGolden(t, "bugreport.md.golden", []byte(doc))
 	checkGitHubMarkdown(t, doc, recordedToken)
@@ -89,8 +88,7 @@ func TestMarkdownBugReportGolden(t *testing.T) {
 }
 
 func TestMarkdownWithoutRunDirectory(t *testing.T) {
-	run, _, err := Load("testdata/recorded")
-	require.NoError(t, err)
+	run, _ := recorded(t, "recorded")
 	doc := renderMarkdown(t, run, nil)
 	checkGitHubMarkdown(t, doc, recordedToken)
 	assert.NotContains(t, doc, "goroutine 1 [running]", "no logs, no stacks")

@@ -52,7 +52,7 @@ func newLogReader(files fs.FS) *logReader {
 // quote makes one scanned log line what a report shows: redacted,
 // printable and at most maxExcerptLineRunes long.
 func (lr *logReader) quote(line string) string {
-	return shorten(printableLine(lr.redact.text(line)), maxExcerptLineRunes)
+	return shorten(printableLine(lr.redact.Text(line)), maxExcerptLineRunes)
 }
 
 // stackExcerpt is the part of a crashing run's log a report quotes.
@@ -190,7 +190,7 @@ func (lr *logReader) source(p string) (string, bool, error) {
 		}
 	}
 	var out strings.Builder
-	for line := range strings.Lines(lr.redact.text(string(data))) {
+	for line := range strings.Lines(lr.redact.Text(string(data))) {
 		out.WriteString(printableText(strings.TrimRight(line, "\r\n")))
 		out.WriteByte('\n')
 	}

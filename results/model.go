@@ -18,8 +18,8 @@ import (
 // field changes meaning or disappears; new fields do not change it.
 //
 // Version 2 analyses each target apart: analysis.targets replaced
-// analysis.axes and analysis.failing. Load analyses a version 1 run that
-// has an analysis again, and so upgrades it.
+// analysis.axes and analysis.failing. Loading a version 1 run drops its
+// analysis, for the reader to analyse it again (gorepro report does).
 const SchemaVersion = 2
 
 // Outcome is what happened to one cell (or one run of a cell's binary).

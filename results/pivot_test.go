@@ -9,8 +9,7 @@ import (
 )
 
 func TestPivotRecordedRun(t *testing.T) {
-	run, _, err := Load("testdata/recorded")
-	require.NoError(t, err)
+	run, _ := recorded(t, "recorded")
 	tables := Pivot(run.Cells)
 	require.Len(t, tables, 3)
 	assert.Equal(t, []string{"repro", "controller", "webhook"}, []string{tables[0].Target, tables[1].Target, tables[2].Target})

@@ -67,16 +67,16 @@ func RedactEnv(kv string) string {
 // ...), and well-known token formats (GitHub, GitLab, Slack, AWS access key
 // IDs, npm, bearer and basic credentials) wherever they appear.
 func RedactText(s string) string {
-	return sharedRedactor().text(s)
+	return sharedRedactor().Text(s)
 }
 
 // text is RedactText with r's patterns, for callers that redact many
 // strings (every line of a log) and compile the patterns once.
-func (r *redactor) text(s string) string {
+func (r *redactor) Text(s string) string {
 	s = r.url(s)
 	s = r.header.ReplaceAllString(s, "${1}${2}REDACTED")
 	s = r.assignments(s)
-	return r.knownTokens(s)
+	return r.KnownTokens(s)
 }
 
 // assignments redacts the values of NAME=value and NAME: value pairs whose
@@ -99,7 +99,7 @@ func (r *redactor) assignments(s string) string {
 // knownTokens redacts only the well-known token formats in s. Unlike
 // text it never touches the characters around a token, so it can go over
 // a whole rendered document without breaking its markup.
-func (r *redactor) knownTokens(s string) string {
+func (r *redactor) KnownTokens(s string) string {
 	return r.tokens.ReplaceAllStringFunc(s, func(m string) string {
 		if scheme, _, ok := strings.Cut(m, " "); ok && (strings.EqualFold(scheme, "bearer") || strings.EqualFold(scheme, "basic")) {
 			return scheme + " REDACTED"

@@ -299,11 +299,10 @@ func readRun(file string) (*Run, error) {
 	case run.SchemaVersion < 0:
 		return nil, fmt.Errorf("loading results from %s: invalid schemaVersion %d", file, run.SchemaVersion)
 	}
-	if run.SchemaVersion < 2 && run.Analysis != nil {
+	if run.SchemaVersion < 2 {
 		// Analysed the whole run at once, before targets were analysed
-		// apart: analyse it again, which makes it a version 2 document.
-		run.Analysis = Analyze(run.Cells, run.Toolchains)
-		run.SchemaVersion = 2
+		// apart: dropped, for the reader to analyse it again.
+		run.Analysis = nil
 	}
 	return &run, nil
 }

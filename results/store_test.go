@@ -245,29 +245,24 @@ func TestWriteLogRejectsUnsafeNames(t *testing.T) {
 	assert.Empty(t, tree(t, w.Dir()), "nothing was written")
 }
 
-// TestLoadUpgradesVersion1Analysis loads a run recorded by a gorepro that
-// analysed all targets at once: its analysis is made again, per target,
-// and the document becomes version 2.
-func TestLoadUpgradesVersion1Analysis(t *testing.T) {
+// TestLoadDropsVersion1Analysis loads a run recorded by a gorepro that
+// analysed all targets at once: its analysis is dropped, for the reader to
+// analyse it again, per target (gorepro report does).
+func TestLoadDropsVersion1Analysis(t *testing.T) {
 	dir := t.TempDir()
 	old := `{"schemaVersion": 1, "id": "old", "cells": [
-  {"id": "a", "toolchain": "local", "goVersion": "go1.26.8", "protobuf": "v1.36.10", "target": "repro", "targetKind": "repro", "cover": false, "binaryArch": "amd64", "hostArch": "amd64", "outcome": "pass"},
-  {"id": "b", "toolchain": "local", "goVersion": "go1.26.8", "protobuf": "v1.36.10", "target": "repro", "targetKind": "repro", "cover": true, "binaryArch": "amd64", "hostArch": "amd64", "outcome": "crash"},
-  {"id": "c", "toolchain": "local", "goVersion": "go1.26.8", "target": "env", "targetKind": "probe", "cover": true, "binaryArch": "amd64", "hostArch": "amd64", "outcome": "crash"}],
+  {"id": "a", "toolchain": "local", "goVersion": "go1.26.8", "protobuf": "v1.36.10", "target": "repro", "targetKind": "repro", "cover": false, "binaryArch": "amd64", "hostArch": "amd64", "outcome": "pass"}],
  "analysis": {"axes": [], "failing": "no simple description; target changes the outcome", "summary": "no simple description."}}`
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "results.json"), []byte(old), 0o644))
 	run, _, err := Load(dir)
 	require.NoError(t, err)
-	assert.Equal(t, 2, run.SchemaVersion)
-	require.NotNil(t, run.Analysis)
-	require.Len(t, run.Analysis.Targets, 1, "the probe takes no part")
-	assert.Equal(t, "crash iff cover=on", run.Analysis.Targets[0].Failing)
-
-	// A version 1 run without an analysis stays as it was: `gorepro
-	// report` analyses it.
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "results.json"), []byte(`{"schemaVersion": 1, "id": "older", "cells": []}`), 0o644))
-	run, _, err = Load(dir)
-	require.NoError(t, err)
 	assert.Equal(t, 1, run.SchemaVersion)
 	assert.Nil(t, run.Analysis)
+	require.Len(t, run.Cells, 1)
+}
+
+// TestStoredReportsHoldHTML checks that every run directory gets the HTML
+// report.
+func TestStoredReportsHoldHTML(t *testing.T) {
+	assert.Contains(t, storedReports(), struct{ name, format string }{HTMLFile, "html"})
 }
