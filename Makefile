@@ -28,7 +28,6 @@ lint:
 bench: build
 	scripts/bench.sh
 
-# Run directories share results/ with the results package's source: remove
-# only what a run writes there (see .gitignore), never the directory.
+# results/ is the default --out: remove the runs, keep its README.
 clean:
 	rm -rf bin results/2*/ results/latest results/.incomplete-*

@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/gorepro/gorepro/results"
 	"io"
 	"math/bits"
 	"slices"
 	"strings"
+
+	"github.com/gorepro/gorepro/internal/record"
 )
 
 // Prober evaluates one candidate: it builds and runs the cell for version
@@ -28,7 +29,7 @@ type Options struct {
 
 // Boundary is the adjacent pair of candidates (among those not skipped) where
 // the verdict flips.
-type Boundary = results.Boundary
+type Boundary = record.Boundary
 
 // The directions of a result.
 const (
@@ -39,8 +40,8 @@ const (
 )
 
 // Result is the outcome of a [Search]: the search part of the record that
-// results.Run stores (results.BisectSearch documents its fields).
-type Result = results.BisectSearch
+// record.Run stores (record.BisectSearch documents its fields).
+type Result = record.BisectSearch
 
 // Search bisects candidates (ordered, distinct, at least two) with probe as
 // the package documentation describes. It always returns a non-nil Result

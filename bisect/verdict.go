@@ -6,11 +6,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/record"
 )
 
 // Verdict is the judgement of one probe of a candidate.
-type Verdict = results.BisectVerdict
+type Verdict = record.BisectVerdict
 
 // The three verdicts. Skip means the candidate could not be judged (it did not
 // build, or could not be run) and says nothing about the code.
@@ -151,9 +151,9 @@ func (p Predicate) String() string {
 // Passing runs, build errors and unavailable runs are never bad; nonpass is
 // crash, fail or timeout; a signature condition needs a non-empty signature
 // that its REGEX matches (anywhere, as regexp.MatchString does).
-func (p Predicate) BadRun(outcome results.Outcome, signature string) bool {
+func (p Predicate) BadRun(outcome record.Outcome, signature string) bool {
 	switch outcome {
-	case results.Crash, results.Fail, results.Timeout:
+	case record.Crash, record.Fail, record.Timeout:
 	default:
 		return false
 	}
@@ -210,7 +210,7 @@ func ParseThreshold(s string, runs int) (Threshold, error) {
 }
 
 // Probe is one evaluation of a candidate.
-type Probe = results.BisectProbe
+type Probe = record.BisectProbe
 
 // Judge turns a finished cell into a probe: Skip when the cell is build-error
 // or unavailable (or has no valid outcome); otherwise each run in
@@ -218,7 +218,7 @@ type Probe = results.BisectProbe
 // when RunResults is empty) and the probe is Bad when at least t.K runs are
 // bad (a t.K below 1 counts as 1), Good otherwise. Built is set to
 // !cell.Cached; Version is left for the prober to fill in.
-func Judge(cell results.Cell, p Predicate, t Threshold) Probe {
+func Judge(cell record.Cell, p Predicate, t Threshold) Probe {
 	probe := Probe{
 		Outcome:   cell.Outcome,
 		Signature: cell.Signature,
@@ -226,7 +226,7 @@ func Judge(cell results.Cell, p Predicate, t Threshold) Probe {
 		CellID:    cell.ID,
 		Reason:    cell.Reason,
 	}
-	if !cell.Outcome.Valid() || cell.Outcome == results.BuildError || cell.Outcome == results.Unavailable {
+	if !cell.Outcome.Valid() || cell.Outcome == record.BuildError || cell.Outcome == record.Unavailable {
 		probe.Verdict = Skip
 		if probe.Reason == "" && !cell.Outcome.Valid() {
 			probe.Reason = fmt.Sprintf("no valid outcome (%q)", cell.Outcome)
@@ -235,7 +235,7 @@ func Judge(cell results.Cell, p Predicate, t Threshold) Probe {
 	}
 	runs := cell.RunResults
 	if len(runs) == 0 {
-		runs = []results.RunResult{{Outcome: cell.Outcome, Signature: cell.Signature}}
+		runs = []record.RunResult{{Outcome: cell.Outcome, Signature: cell.Signature}}
 	}
 	probe.Runs = len(runs)
 	firstBad := -1

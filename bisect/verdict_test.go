@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/record"
 )
 
 func TestParseBadIf(t *testing.T) {
@@ -64,21 +64,21 @@ func TestParseBadIfErrors(t *testing.T) {
 
 func TestBadRun(t *testing.T) {
 	const sig = "fatal error: taggedPointerPack in runtime.netpollopen"
-	outcomes := []results.Outcome{results.Pass, results.Crash, results.Fail, results.Timeout, results.BuildError, results.Unavailable}
+	outcomes := []record.Outcome{record.Pass, record.Crash, record.Fail, record.Timeout, record.BuildError, record.Unavailable}
 	// want lists, for each --bad-if, which outcomes (with signature sig) are bad.
 	tests := []struct {
 		badIf string
-		want  []results.Outcome
+		want  []record.Outcome
 	}{
-		{"", []results.Outcome{results.Crash}},
-		{"crash", []results.Outcome{results.Crash}},
-		{"timeout", []results.Outcome{results.Timeout}},
-		{"fail", []results.Outcome{results.Fail}},
-		{"nonpass", []results.Outcome{results.Crash, results.Fail, results.Timeout}},
-		{"crash,timeout", []results.Outcome{results.Crash, results.Timeout}},
-		{"signature~taggedPointer", []results.Outcome{results.Crash, results.Fail, results.Timeout}},
+		{"", []record.Outcome{record.Crash}},
+		{"crash", []record.Outcome{record.Crash}},
+		{"timeout", []record.Outcome{record.Timeout}},
+		{"fail", []record.Outcome{record.Fail}},
+		{"nonpass", []record.Outcome{record.Crash, record.Fail, record.Timeout}},
+		{"crash,timeout", []record.Outcome{record.Crash, record.Timeout}},
+		{"signature~taggedPointer", []record.Outcome{record.Crash, record.Fail, record.Timeout}},
 		{"signature~^nomatch$", nil},
-		{"signature~^nomatch$,fail", []results.Outcome{results.Fail}},
+		{"signature~^nomatch$,fail", []record.Outcome{record.Fail}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.badIf, func(t *testing.T) {
@@ -91,20 +91,20 @@ func TestBadRun(t *testing.T) {
 	}
 	t.Run("zero predicate is crash", func(t *testing.T) {
 		var p Predicate
-		assert.True(t, p.BadRun(results.Crash, ""))
-		assert.False(t, p.BadRun(results.Timeout, ""))
+		assert.True(t, p.BadRun(record.Crash, ""))
+		assert.False(t, p.BadRun(record.Timeout, ""))
 		assert.Equal(t, "crash", p.String())
 	})
 	t.Run("signature needs a signature", func(t *testing.T) {
 		p, err := ParseBadIf("signature~.*")
 		require.NoError(t, err)
-		assert.False(t, p.BadRun(results.Crash, ""))
-		assert.True(t, p.BadRun(results.Crash, "panic: boom"))
-		assert.False(t, p.BadRun(results.Pass, "panic: boom"))
+		assert.False(t, p.BadRun(record.Crash, ""))
+		assert.True(t, p.BadRun(record.Crash, "panic: boom"))
+		assert.False(t, p.BadRun(record.Pass, "panic: boom"))
 	})
 }
 
-func contains(list []results.Outcome, o results.Outcome) bool {
+func contains(list []record.Outcome, o record.Outcome) bool {
 	for _, x := range list {
 		if x == o {
 			return true
@@ -157,89 +157,89 @@ func TestParseThresholdErrors(t *testing.T) {
 
 func TestJudge(t *testing.T) {
 	const sig = "fatal error: taggedPointerPack in runtime.netpollopen"
-	run := func(o results.Outcome, signature string) results.RunResult {
-		return results.RunResult{Outcome: o, Signature: signature}
+	run := func(o record.Outcome, signature string) record.RunResult {
+		return record.RunResult{Outcome: o, Signature: signature}
 	}
-	crash, pass := run(results.Crash, sig), run(results.Pass, "")
+	crash, pass := run(record.Crash, sig), run(record.Pass, "")
 	tests := []struct {
 		name      string
-		cell      results.Cell
+		cell      record.Cell
 		badIf     string
 		threshold Threshold
 		want      Probe
 	}{
 		{
 			name: "build error is skipped",
-			cell: results.Cell{ID: "c1", Outcome: results.BuildError, Reason: "undefined: foo"},
-			want: Probe{Outcome: results.BuildError, Verdict: Skip, Built: true, CellID: "c1", Reason: "undefined: foo"},
+			cell: record.Cell{ID: "c1", Outcome: record.BuildError, Reason: "undefined: foo"},
+			want: Probe{Outcome: record.BuildError, Verdict: Skip, Built: true, CellID: "c1", Reason: "undefined: foo"},
 		},
 		{
 			name: "unavailable is skipped even when cached",
-			cell: results.Cell{ID: "c2", Outcome: results.Unavailable, Reason: "no engine", Cached: true},
-			want: Probe{Outcome: results.Unavailable, Verdict: Skip, CellID: "c2", Reason: "no engine"},
+			cell: record.Cell{ID: "c2", Outcome: record.Unavailable, Reason: "no engine", Cached: true},
+			want: Probe{Outcome: record.Unavailable, Verdict: Skip, CellID: "c2", Reason: "no engine"},
 		},
 		{
 			name: "no outcome is skipped",
-			cell: results.Cell{ID: "c3"},
+			cell: record.Cell{ID: "c3"},
 			want: Probe{Verdict: Skip, Built: true, CellID: "c3", Reason: `no valid outcome ("")`},
 		},
 		{
 			name: "all runs crash",
-			cell: results.Cell{ID: "c4", Outcome: results.Crash, Signature: sig, RunResults: []results.RunResult{crash, crash, crash}},
-			want: Probe{Outcome: results.Crash, Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 3, Built: true, CellID: "c4"},
+			cell: record.Cell{ID: "c4", Outcome: record.Crash, Signature: sig, RunResults: []record.RunResult{crash, crash, crash}},
+			want: Probe{Outcome: record.Crash, Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 3, Built: true, CellID: "c4"},
 		},
 		{
 			name: "one crash of three is bad under any",
-			cell: results.Cell{Outcome: results.Crash, Signature: sig, Flaky: true, RunResults: []results.RunResult{pass, crash, pass}},
-			want: Probe{Outcome: results.Crash, Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 1, Built: true},
+			cell: record.Cell{Outcome: record.Crash, Signature: sig, Flaky: true, RunResults: []record.RunResult{pass, crash, pass}},
+			want: Probe{Outcome: record.Crash, Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 1, Built: true},
 		},
 		{
 			name:      "one crash of three is good under 2/3",
-			cell:      results.Cell{Outcome: results.Crash, Signature: sig, Flaky: true, RunResults: []results.RunResult{pass, crash, pass}},
+			cell:      record.Cell{Outcome: record.Crash, Signature: sig, Flaky: true, RunResults: []record.RunResult{pass, crash, pass}},
 			threshold: Threshold{K: 2, N: 3},
-			want:      Probe{Outcome: results.Crash, Verdict: Good, Signature: sig, Runs: 3, BadRuns: 1, Built: true},
+			want:      Probe{Outcome: record.Crash, Verdict: Good, Signature: sig, Runs: 3, BadRuns: 1, Built: true},
 		},
 		{
 			name:      "two crashes of three are bad under 2/3",
-			cell:      results.Cell{Outcome: results.Crash, Signature: sig, RunResults: []results.RunResult{crash, pass, crash}},
+			cell:      record.Cell{Outcome: record.Crash, Signature: sig, RunResults: []record.RunResult{crash, pass, crash}},
 			threshold: Threshold{K: 2, N: 3},
-			want:      Probe{Outcome: results.Crash, Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 2, Built: true},
+			want:      Probe{Outcome: record.Crash, Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 2, Built: true},
 		},
 		{
 			name: "no run results: the cell's outcome once",
-			cell: results.Cell{Outcome: results.Crash, Signature: sig, Cached: true},
-			want: Probe{Outcome: results.Crash, Verdict: Bad, Signature: sig, Runs: 1, BadRuns: 1},
+			cell: record.Cell{Outcome: record.Crash, Signature: sig, Cached: true},
+			want: Probe{Outcome: record.Crash, Verdict: Bad, Signature: sig, Runs: 1, BadRuns: 1},
 		},
 		{
 			name: "pass is good",
-			cell: results.Cell{Outcome: results.Pass, RunResults: []results.RunResult{pass, pass}},
-			want: Probe{Outcome: results.Pass, Verdict: Good, Runs: 2, Built: true},
+			cell: record.Cell{Outcome: record.Pass, RunResults: []record.RunResult{pass, pass}},
+			want: Probe{Outcome: record.Pass, Verdict: Good, Runs: 2, Built: true},
 		},
 		{
 			name:  "timeout is good under crash",
-			cell:  results.Cell{Outcome: results.Timeout, RunResults: []results.RunResult{run(results.Timeout, "")}},
+			cell:  record.Cell{Outcome: record.Timeout, RunResults: []record.RunResult{run(record.Timeout, "")}},
 			badIf: "crash",
-			want:  Probe{Outcome: results.Timeout, Verdict: Good, Runs: 1, Built: true},
+			want:  Probe{Outcome: record.Timeout, Verdict: Good, Runs: 1, Built: true},
 		},
 		{
 			name:  "timeout is bad under nonpass",
-			cell:  results.Cell{Outcome: results.Timeout, RunResults: []results.RunResult{run(results.Timeout, "")}},
+			cell:  record.Cell{Outcome: record.Timeout, RunResults: []record.RunResult{run(record.Timeout, "")}},
 			badIf: "nonpass",
-			want:  Probe{Outcome: results.Timeout, Verdict: Bad, Runs: 1, BadRuns: 1, Built: true},
+			want:  Probe{Outcome: record.Timeout, Verdict: Bad, Runs: 1, BadRuns: 1, Built: true},
 		},
 		{
 			name: "signature picks the matching run",
-			cell: results.Cell{Outcome: results.Crash, Signature: "panic: other", RunResults: []results.RunResult{
-				run(results.Crash, "panic: other"), run(results.Crash, sig)}},
+			cell: record.Cell{Outcome: record.Crash, Signature: "panic: other", RunResults: []record.RunResult{
+				run(record.Crash, "panic: other"), run(record.Crash, sig)}},
 			badIf: "signature~taggedPointerPack",
-			want:  Probe{Outcome: results.Crash, Verdict: Bad, Signature: sig, Runs: 2, BadRuns: 1, Built: true},
+			want:  Probe{Outcome: record.Crash, Verdict: Bad, Signature: sig, Runs: 2, BadRuns: 1, Built: true},
 		},
 		{
 			name: "other signature is good",
-			cell: results.Cell{Outcome: results.Crash, Signature: "panic: other", RunResults: []results.RunResult{
-				run(results.Crash, "panic: other")}},
+			cell: record.Cell{Outcome: record.Crash, Signature: "panic: other", RunResults: []record.RunResult{
+				run(record.Crash, "panic: other")}},
 			badIf: "signature~taggedPointerPack",
-			want:  Probe{Outcome: results.Crash, Verdict: Good, Signature: "panic: other", Runs: 1, Built: true},
+			want:  Probe{Outcome: record.Crash, Verdict: Good, Signature: "panic: other", Runs: 1, Built: true},
 		},
 	}
 	for _, tt := range tests {

@@ -19,9 +19,9 @@ import (
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/emulation"
 	"github.com/gorepro/gorepro/internal/proc"
+	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/toolchain"
 	"github.com/gorepro/gorepro/repro"
-	"github.com/gorepro/gorepro/results"
 )
 
 // DefaultTimeout bounds one build when Spec.Timeout is zero.
@@ -61,8 +61,8 @@ type Spec struct {
 // Result is what a build produced.
 type Result struct {
 	OK bool
-	// Outcome is "" when OK, else results.BuildError or results.Unavailable.
-	Outcome results.Outcome
+	// Outcome is "" when OK, else record.BuildError or record.Unavailable.
+	Outcome record.Outcome
 	// Reason explains a failure in one line.
 	Reason string
 	// Log is the build output, preceded by the commands run (each line
@@ -84,7 +84,7 @@ type Result struct {
 	ProtobufLinked string
 	ProtobufNote   string
 	// Reproduce says how to redo the build by hand.
-	Reproduce results.Reproduce
+	Reproduce record.Reproduce
 }
 
 // Build builds s.Target as s describes. It never returns nil; failures are
@@ -101,22 +101,22 @@ func Build(ctx context.Context, s Spec) *Result {
 func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 	tc := s.Toolchain
 	if tc == nil {
-		return failed(results.Unavailable, "no toolchain")
+		return failed(record.Unavailable, "no toolchain")
 	}
 	if !tc.Available {
-		return failed(results.Unavailable, tc.Reason)
+		return failed(record.Unavailable, tc.Reason)
 	}
 	output, err := filepath.Abs(s.Output)
 	if err != nil || s.Output == "" {
-		return failed(results.BuildError, fmt.Sprintf("bad output path %q", s.Output))
+		return failed(record.BuildError, fmt.Sprintf("bad output path %q", s.Output))
 	}
 	// The build runs in another directory: every path it is given must be
 	// absolute.
 	if s.WorkDir == "" {
-		return failed(results.BuildError, "no work directory")
+		return failed(record.BuildError, "no work directory")
 	}
 	if s.WorkDir, err = filepath.Abs(s.WorkDir); err != nil {
-		return failed(results.BuildError, fmt.Sprintf("bad work directory: %v", err))
+		return failed(record.BuildError, fmt.Sprintf("bad work directory: %v", err))
 	}
 
 	if s.Target.Kind == config.TargetDockerfile {
@@ -132,7 +132,7 @@ func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 		runner.Log = log
 		dir, err = repro.Generate(ctx, s.WorkDir, s.Protobuf, runner)
 		if err != nil {
-			return failed(results.BuildError, oneLine(err.Error()))
+			return failed(record.BuildError, oneLine(err.Error()))
 		}
 		pkg = "."
 		modArgs = []string{"-mod=readonly"}
@@ -140,7 +140,7 @@ func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 		// gorepro's environment probe: one file, no dependencies, no
 		// protobuf axis.
 		if dir, err = emulation.GenerateProbe(s.WorkDir); err != nil {
-			return failed(results.BuildError, oneLine(err.Error()))
+			return failed(record.BuildError, oneLine(err.Error()))
 		}
 		fmt.Fprintf(log, "# %s: gorepro's environment probe (no dependencies)\n", dir)
 		pkg = "."
@@ -148,7 +148,7 @@ func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 	case config.TargetPackage:
 		dir, err = filepath.Abs(s.Target.Dir)
 		if err != nil || s.Target.Dir == "" {
-			return failed(results.BuildError, fmt.Sprintf("target %q has no usable module directory %q", s.Target.Name, s.Target.Dir))
+			return failed(record.BuildError, fmt.Sprintf("target %q has no usable module directory %q", s.Target.Name, s.Target.Dir))
 		}
 		pkg = s.Target.Package
 		if pkg == "" {
@@ -162,12 +162,12 @@ func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 		}
 		altGoMod, err := prepareModfile(dir, s.Protobuf, s.Target.Modules, s.WorkDir, output)
 		if err != nil {
-			return failed(results.BuildError, oneLine(err.Error()))
+			return failed(record.BuildError, oneLine(err.Error()))
 		}
 		fmt.Fprintf(log, "# %s: copy of %s requiring %s %s\n", altGoMod, filepath.Join(dir, "go.mod"), repro.ProtobufModule, s.Protobuf)
 		modArgs = []string{"-mod=mod", "-modfile=" + altGoMod}
 	default:
-		return failed(results.BuildError, fmt.Sprintf("unknown target kind %q", s.Target.Kind))
+		return failed(record.BuildError, fmt.Sprintf("unknown target kind %q", s.Target.Kind))
 	}
 
 	setEnv := buildEnv(s)
@@ -185,7 +185,7 @@ func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 	}
 
 	if err := os.MkdirAll(filepath.Dir(output), 0o755); err != nil {
-		return r.fail(results.BuildError, fmt.Sprintf("creating output directory: %v", err))
+		return r.fail(record.BuildError, fmt.Sprintf("creating output directory: %v", err))
 	}
 	// A binary left at output by an earlier build is kept unless Relink
 	// asks otherwise: the go command relinks it unless its build ID says
@@ -195,7 +195,7 @@ func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 	// refuses to overwrite it.
 	if _, err := buildinfo.ReadFile(output); s.Relink || (err != nil && !errors.Is(err, fs.ErrNotExist)) {
 		if err := os.Remove(output); err != nil && !os.IsNotExist(err) {
-			return r.fail(results.BuildError, fmt.Sprintf("removing old binary: %v", err))
+			return r.fail(record.BuildError, fmt.Sprintf("removing old binary: %v", err))
 		}
 	}
 
@@ -210,7 +210,7 @@ func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 		// needs mounted at the same paths and no network.
 		spec, err := containerBuild(ctx, s, c, dir, setEnv, argv, output, timeout, log)
 		if err != nil {
-			return r.fail(results.BuildError, oneLine(err.Error()))
+			return r.fail(record.BuildError, oneLine(err.Error()))
 		}
 		r.Reproduce = reproduceContainer(c.Engine.RunArgv(spec))
 		fmt.Fprintf(log, "$ %s\n", r.Reproduce.Script)
@@ -219,28 +219,28 @@ func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 		}
 	} else {
 		if res, err = proc.Run(ctx, proc.Cmd{Argv: argv, Dir: dir, Env: env, Timeout: timeout}); err != nil {
-			return r.fail(results.Unavailable, oneLine(err.Error()))
+			return r.fail(record.Unavailable, oneLine(err.Error()))
 		}
 	}
 	log.Write(res.Output)
 	switch {
 	case res.Canceled:
-		return r.fail(results.Unavailable, "build interrupted")
+		return r.fail(record.Unavailable, "build interrupted")
 	case res.TimedOut:
-		return r.fail(results.BuildError, fmt.Sprintf("build timed out after %s", timeout))
+		return r.fail(record.BuildError, fmt.Sprintf("build timed out after %s", timeout))
 	case res.ExitCode != 0:
 		reason := FirstError(res.Output)
 		if reason == "" {
 			reason = fmt.Sprintf("go build failed with exit status %d", res.ExitCode)
 		}
-		return r.fail(results.BuildError, reason)
+		return r.fail(record.BuildError, reason)
 	}
 
 	if err := r.readBinary(output); err != nil {
-		return r.fail(results.BuildError, err.Error())
+		return r.fail(record.BuildError, err.Error())
 	}
 	if reason := CheckGoVersion(r.GoVersion, tc); reason != "" {
-		return r.fail(results.BuildError, reason)
+		return r.fail(record.BuildError, reason)
 	}
 	if r.ProtobufNote == "" {
 		r.ProtobufNote = protobufNote(ctx, s.Protobuf, r.ProtobufLinked, func() []byte {
@@ -285,12 +285,12 @@ func (r *Result) readBinary(binary string) error {
 	return nil
 }
 
-func failed(outcome results.Outcome, reason string) *Result {
+func failed(outcome record.Outcome, reason string) *Result {
 	return &Result{Outcome: outcome, Reason: reason}
 }
 
 // fail marks r as failed.
-func (r *Result) fail(outcome results.Outcome, reason string) *Result {
+func (r *Result) fail(outcome record.Outcome, reason string) *Result {
 	r.OK = false
 	r.Outcome = outcome
 	r.Reason = reason

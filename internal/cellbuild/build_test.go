@@ -17,9 +17,9 @@ import (
 
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/proc"
+	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/toolchain"
 	"github.com/gorepro/gorepro/repro"
-	"github.com/gorepro/gorepro/results"
 )
 
 // resolve resolves a real toolchain or fails the test.
@@ -287,7 +287,7 @@ func TestBuildErrors(t *testing.T) {
 			Protobuf:  "v1.36.10", WorkDir: t.TempDir(), Output: bin,
 		})
 		assert.False(t, r.OK)
-		assert.Equal(t, results.BuildError, r.Outcome)
+		assert.Equal(t, record.BuildError, r.Outcome)
 		assert.Equal(t, "./main.go:13:14: undefined: undefinedName", r.Reason)
 		assert.Contains(t, string(r.Log), "# example.com/broken")
 		assert.Contains(t, string(r.Log), "$ cd "+broken)
@@ -303,7 +303,7 @@ func TestBuildErrors(t *testing.T) {
 			Target:    config.Target{Name: "future", Kind: config.TargetPackage, Dir: dir},
 			Protobuf:  "v1.36.10", WorkDir: t.TempDir(), Output: filepath.Join(t.TempDir(), "future"),
 		})
-		assert.Equal(t, results.BuildError, r.Outcome)
+		assert.Equal(t, record.BuildError, r.Outcome)
 		assert.Contains(t, r.Reason, "requires go >= 1.99")
 		assert.Contains(t, r.Reason, "GOTOOLCHAIN=local")
 	})
@@ -313,7 +313,7 @@ func TestBuildErrors(t *testing.T) {
 		r := Build(ctx, Spec{Toolchain: tc, Target: config.Target{Kind: config.TargetRepro}, Protobuf: "v1.36.10",
 			WorkDir: t.TempDir(), Output: filepath.Join(t.TempDir(), "x")})
 		assert.False(t, r.OK)
-		assert.Equal(t, results.Unavailable, r.Outcome)
+		assert.Equal(t, record.Unavailable, r.Outcome)
 		assert.Equal(t, tc.Reason, r.Reason)
 		assert.Empty(t, r.Log, "no build attempted")
 	})
@@ -321,14 +321,14 @@ func TestBuildErrors(t *testing.T) {
 	t.Run("bad protobuf version", func(t *testing.T) {
 		r := Build(ctx, Spec{Toolchain: local, Target: config.Target{Kind: config.TargetRepro}, Protobuf: "latest",
 			WorkDir: t.TempDir(), Output: filepath.Join(t.TempDir(), "x")})
-		assert.Equal(t, results.BuildError, r.Outcome)
+		assert.Equal(t, record.BuildError, r.Outcome)
 		assert.Contains(t, r.Reason, `"latest"`)
 	})
 
 	t.Run("missing module", func(t *testing.T) {
 		r := Build(ctx, Spec{Toolchain: local, Target: config.Target{Kind: config.TargetPackage, Dir: t.TempDir()},
 			Protobuf: "v1.36.10", WorkDir: t.TempDir(), Output: filepath.Join(t.TempDir(), "x")})
-		assert.Equal(t, results.BuildError, r.Outcome)
+		assert.Equal(t, record.BuildError, r.Outcome)
 		assert.Contains(t, r.Reason, "go.mod")
 	})
 }
@@ -433,31 +433,6 @@ func TestPrepareModfile(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(data), "require (\n\texample.com/a v1.0.0\n\tgolang.org/x/text v0.20.0\n)\n")
 	assert.NotContains(t, string(data), "protobuf")
-}
-
-func TestRedact(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"GOPROXY=https://user:token@host", "GOPROXY=https://REDACTED@host"},
-		{"GOPROXY=https://user:token@proxy.example.com/go,https://proxy.golang.org,direct",
-			"GOPROXY=https://REDACTED@proxy.example.com/go,https://proxy.golang.org,direct"},
-		{"GOPROXY=https://a:b@one.example|https://token@two.example/p|off", "GOPROXY=https://REDACTED@one.example|https://REDACTED@two.example/p|off"},
-		{"GOPROXY=https://proxy.golang.org,direct", "GOPROXY=https://proxy.golang.org,direct"},
-		{"-ldflags=-X main.url=https://u:p@h/x", "-ldflags=-X main.url=https://REDACTED@h/x"},
-		{"git@github.com:org/repo", "git@github.com:org/repo"},
-		{"GONOSUMDB=example.com/@private", "GONOSUMDB=example.com/@private"},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, Redact(tt.in), tt.in)
-	}
-}
-
-func TestRedactEnv(t *testing.T) {
-	assert.Equal(t, "GITHUB_TOKEN=REDACTED", RedactEnv("GITHUB_TOKEN=ghp_123"))
-	assert.Equal(t, "NPM_PASSWORD=REDACTED", RedactEnv("NPM_PASSWORD=x"))
-	assert.Equal(t, "GOFLAGS=", RedactEnv("GOFLAGS="))
-	assert.Equal(t, "GOPROXY=https://REDACTED@h", RedactEnv("GOPROXY=https://u:p@h"))
-	assert.Equal(t, "CGO_ENABLED=0", RedactEnv("CGO_ENABLED=0"))
 }
 
 func TestShellQuote(t *testing.T) {

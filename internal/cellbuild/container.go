@@ -17,8 +17,9 @@ import (
 
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/container"
+	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/redact"
 	"github.com/gorepro/gorepro/internal/toolchain"
-	"github.com/gorepro/gorepro/results"
 )
 
 // Named volumes that keep the go command's caches between container builds:
@@ -173,20 +174,20 @@ func goosGoarch(env []string) []string {
 }
 
 // reproduceContainer records an engine command line.
-func reproduceContainer(argv []string) results.Reproduce {
+func reproduceContainer(argv []string) record.Reproduce {
 	build := make([]string, len(argv))
 	for i, a := range argv {
-		build[i] = RedactEnv(Redact(a))
+		build[i] = redact.Env(redact.URL(a))
 	}
-	return results.Reproduce{Build: build, Script: Script("", nil, build)}
+	return record.Reproduce{Build: build, Script: Script("", nil, build)}
 }
 
 // engineOutcome is the outcome of a cell whose engine call failed: an
 // engine that cannot be used says nothing about the code.
-func engineOutcome(err error) results.Outcome {
+func engineOutcome(err error) record.Outcome {
 	var ee *container.Error
 	if errors.As(err, &ee) && ee.Kind != container.ErrEngineRun && ee.Kind != container.ErrDiskFull {
-		return results.Unavailable
+		return record.Unavailable
 	}
-	return results.BuildError
+	return record.BuildError
 }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/container"
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/record"
 )
 
 // buildDockerfile builds a kind dockerfile target: the user's own
@@ -23,7 +23,7 @@ func buildDockerfile(ctx context.Context, s Spec, output string, log io.Writer) 
 	tc := s.Toolchain
 	c := tc.Container
 	if c == nil {
-		return failed(results.Unavailable, fmt.Sprintf("dockerfile target %q is built by a container engine: combine it with kind image toolchains, not %s", s.Target.Name, tc.Kind))
+		return failed(record.Unavailable, fmt.Sprintf("dockerfile target %q is built by a container engine: combine it with kind image toolchains, not %s", s.Target.Name, tc.Kind))
 	}
 	goarch := s.GOARCH
 	if goarch == "" || goarch == "native" {
@@ -35,7 +35,7 @@ func buildDockerfile(ctx context.Context, s Spec, output string, log io.Writer) 
 	}
 	args, err := s.Target.RenderBuildArgs(values)
 	if err != nil {
-		return failed(results.BuildError, oneLine(err.Error()))
+		return failed(record.BuildError, oneLine(err.Error()))
 	}
 	contextDir := s.Target.Context
 	if contextDir == "" {
@@ -65,9 +65,9 @@ func buildDockerfile(ctx context.Context, s Spec, output string, log io.Writer) 
 	case err != nil:
 		return r.fail(engineOutcome(err), oneLine(err.Error()))
 	case res.Canceled:
-		return r.fail(results.Unavailable, "build interrupted")
+		return r.fail(record.Unavailable, "build interrupted")
 	case res.TimedOut:
-		return r.fail(results.BuildError, fmt.Sprintf("image build timed out after %s", spec.Timeout))
+		return r.fail(record.BuildError, fmt.Sprintf("image build timed out after %s", spec.Timeout))
 	case res.ExitCode != 0:
 		reason := engineErrorLine(res.Output)
 		if reason == "" {
@@ -76,25 +76,25 @@ func buildDockerfile(ctx context.Context, s Spec, output string, log io.Writer) 
 		if reason == "" {
 			reason = fmt.Sprintf("%s build failed with exit status %d", c.EngineName, res.ExitCode)
 		}
-		return r.fail(results.BuildError, reason)
+		return r.fail(record.BuildError, reason)
 	}
 
 	entrypoint, cmd, err := c.Engine.ImageCommand(ctx, spec.Tag)
 	if err != nil {
-		return r.fail(results.BuildError, oneLine(err.Error()))
+		return r.fail(record.BuildError, oneLine(err.Error()))
 	}
 	binary := append(entrypoint, cmd...)
 	if len(binary) == 0 || !strings.HasPrefix(binary[0], "/") {
-		return r.fail(results.BuildError, fmt.Sprintf("image %s has no absolute ENTRYPOINT or CMD binary (%q); gorepro runs the image's entrypoint and reads its build info", spec.Tag, binary))
+		return r.fail(record.BuildError, fmt.Sprintf("image %s has no absolute ENTRYPOINT or CMD binary (%q); gorepro runs the image's entrypoint and reads its build info", spec.Tag, binary))
 	}
 	if err := c.Engine.CopyFrom(ctx, spec.Tag, binary[0], output); err != nil {
-		return r.fail(results.BuildError, oneLine(err.Error()))
+		return r.fail(record.BuildError, oneLine(err.Error()))
 	}
 	if err := r.readBinary(output); err != nil {
-		return r.fail(results.BuildError, fmt.Sprintf("%s in image %s: %v", binary[0], spec.Tag, err))
+		return r.fail(record.BuildError, fmt.Sprintf("%s in image %s: %v", binary[0], spec.Tag, err))
 	}
 	if reason := CheckGoVersion(r.GoVersion, tc); reason != "" {
-		return r.fail(results.BuildError, reason+"; does the Dockerfile build FROM the image passed as {{.Image}}?")
+		return r.fail(record.BuildError, reason+"; does the Dockerfile build FROM the image passed as {{.Image}}?")
 	}
 	note := "the protobuf axis does not apply to Dockerfile targets: the Dockerfile decides its modules"
 	if r.ProtobufNote != "" {

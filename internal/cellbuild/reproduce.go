@@ -3,28 +3,22 @@ package cellbuild
 import (
 	"strings"
 
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/redact"
 )
-
-// Redact replaces the credentials in URLs found in s with REDACTED (see
-// results.Redact).
-func Redact(s string) string { return results.Redact(s) }
-
-// RedactEnv redacts a KEY=VALUE string (see results.RedactEnv).
-func RedactEnv(kv string) string { return results.RedactEnv(kv) }
 
 // reproduce describes a build for a person to redo it: dir, the variables
 // gorepro set and the argv, all redacted, and a shell script doing the same.
-func reproduce(dir string, setEnv, argv []string) results.Reproduce {
+func reproduce(dir string, setEnv, argv []string) record.Reproduce {
 	env := make([]string, len(setEnv))
 	for i, kv := range setEnv {
-		env[i] = RedactEnv(kv)
+		env[i] = redact.Env(kv)
 	}
 	build := make([]string, len(argv))
 	for i, a := range argv {
-		build[i] = Redact(a)
+		build[i] = redact.URL(a)
 	}
-	return results.Reproduce{
+	return record.Reproduce{
 		Dir:    dir,
 		Env:    env,
 		Build:  build,

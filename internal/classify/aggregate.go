@@ -1,14 +1,14 @@
 package classify
 
-import "github.com/gorepro/gorepro/results"
+import "github.com/gorepro/gorepro/internal/record"
 
 // Aggregate combines the runs of one cell. The outcome is the worst one (by
-// results.Outcome.Severity) any run had; flaky is true when the runs do not
+// record.Outcome.Severity) any run had; flaky is true when the runs do not
 // all have the same outcome; counts says how many runs had each outcome; the
 // signature and frames are those of the first run with the reported
 // outcome. With no runs, outcome is empty and counts is an empty map.
-func Aggregate(runs []results.RunResult) (outcome results.Outcome, flaky bool, counts map[results.Outcome]int, signature string, frames []string) {
-	counts = map[results.Outcome]int{}
+func Aggregate(runs []record.RunResult) (outcome record.Outcome, flaky bool, counts map[record.Outcome]int, signature string, frames []string) {
+	counts = map[record.Outcome]int{}
 	if len(runs) == 0 {
 		return "", false, counts, "", nil
 	}

@@ -5,60 +5,60 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/record"
 )
 
 func TestAggregate(t *testing.T) {
-	crashA := results.RunResult{Index: 2, Outcome: results.Crash, Signature: "fatal error: taggedPointerPack in runtime.netpollopen",
+	crashA := record.RunResult{Index: 2, Outcome: record.Crash, Signature: "fatal error: taggedPointerPack in runtime.netpollopen",
 		Frames: []string{"runtime.netpollopen"}}
-	crashB := results.RunResult{Index: 4, Outcome: results.Crash, Signature: "panic: boom in main.explode",
+	crashB := record.RunResult{Index: 4, Outcome: record.Crash, Signature: "panic: boom in main.explode",
 		Frames: []string{"main.explode"}}
-	pass := results.RunResult{Outcome: results.Pass}
-	fail := results.RunResult{Outcome: results.Fail, Reason: "exit status 1"}
-	timeout := results.RunResult{Outcome: results.Timeout}
+	pass := record.RunResult{Outcome: record.Pass}
+	fail := record.RunResult{Outcome: record.Fail, Reason: "exit status 1"}
+	timeout := record.RunResult{Outcome: record.Timeout}
 
 	tests := []struct {
 		name      string
-		runs      []results.RunResult
-		outcome   results.Outcome
+		runs      []record.RunResult
+		outcome   record.Outcome
 		flaky     bool
-		counts    map[results.Outcome]int
+		counts    map[record.Outcome]int
 		signature string
 		frames    []string
 	}{
 		{
 			name:    "all pass",
-			runs:    []results.RunResult{pass, pass, pass},
-			outcome: results.Pass,
-			counts:  map[results.Outcome]int{results.Pass: 3},
+			runs:    []record.RunResult{pass, pass, pass},
+			outcome: record.Pass,
+			counts:  map[record.Outcome]int{record.Pass: 3},
 		},
 		{
 			name:      "mixed: worst wins, first crash's signature",
-			runs:      []results.RunResult{pass, crashA, fail, crashB, timeout},
-			outcome:   results.Crash,
+			runs:      []record.RunResult{pass, crashA, fail, crashB, timeout},
+			outcome:   record.Crash,
 			flaky:     true,
-			counts:    map[results.Outcome]int{results.Pass: 1, results.Crash: 2, results.Fail: 1, results.Timeout: 1},
+			counts:    map[record.Outcome]int{record.Pass: 1, record.Crash: 2, record.Fail: 1, record.Timeout: 1},
 			signature: crashA.Signature,
 			frames:    crashA.Frames,
 		},
 		{
 			name:    "timeout is worse than fail",
-			runs:    []results.RunResult{fail, timeout, pass},
-			outcome: results.Timeout,
+			runs:    []record.RunResult{fail, timeout, pass},
+			outcome: record.Timeout,
 			flaky:   true,
-			counts:  map[results.Outcome]int{results.Pass: 1, results.Fail: 1, results.Timeout: 1},
+			counts:  map[record.Outcome]int{record.Pass: 1, record.Fail: 1, record.Timeout: 1},
 		},
 		{
 			name:      "all crash",
-			runs:      []results.RunResult{crashB, crashA},
-			outcome:   results.Crash,
-			counts:    map[results.Outcome]int{results.Crash: 2},
+			runs:      []record.RunResult{crashB, crashA},
+			outcome:   record.Crash,
+			counts:    map[record.Outcome]int{record.Crash: 2},
 			signature: crashB.Signature,
 			frames:    crashB.Frames,
 		},
 		{
 			name:   "no runs",
-			counts: map[results.Outcome]int{},
+			counts: map[record.Outcome]int{},
 		},
 	}
 	for _, tt := range tests {

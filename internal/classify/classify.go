@@ -7,7 +7,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/record"
 )
 
 // runtimeCrashStatus is the exit status of a Go program the runtime ends
@@ -37,7 +37,7 @@ type Input struct {
 
 // Verdict is what Classify concluded about one run.
 type Verdict struct {
-	Outcome results.Outcome
+	Outcome record.Outcome
 	// Signature identifies a crash without addresses or goroutine ids;
 	// empty unless Outcome is crash.
 	Signature string
@@ -60,9 +60,9 @@ func Classify(in Input) Verdict {
 
 	if in.TimedOut {
 		if in.AliveFor && logProblem == "" {
-			return Verdict{Outcome: results.Pass}
+			return Verdict{Outcome: record.Pass}
 		}
-		return Verdict{Outcome: results.Timeout, Reason: timeoutReason(lines, logProblem)}
+		return Verdict{Outcome: record.Timeout, Reason: timeoutReason(lines, logProblem)}
 	}
 
 	signaled := in.Signal != 0
@@ -73,11 +73,11 @@ func Classify(in Input) Verdict {
 			if info.runtimeDetail != "" {
 				reason += "; " + info.runtimeDetail
 			}
-			return Verdict{Outcome: results.Crash, Signature: info.signature(), Frames: info.frames, Reason: reason}
+			return Verdict{Outcome: record.Crash, Signature: info.signature(), Frames: info.frames, Reason: reason}
 		}
 		if signaled {
 			reason := endReason(in)
-			return Verdict{Outcome: results.Crash, Signature: reason, Reason: reason}
+			return Verdict{Outcome: record.Crash, Signature: reason, Reason: reason}
 		}
 	}
 
@@ -93,9 +93,9 @@ func Classify(in Input) Verdict {
 		problems = append(problems, logProblem)
 	}
 	if len(problems) == 0 {
-		return Verdict{Outcome: results.Pass}
+		return Verdict{Outcome: record.Pass}
 	}
-	return Verdict{Outcome: results.Fail, Reason: strings.Join(problems, "; ")}
+	return Verdict{Outcome: record.Fail, Reason: strings.Join(problems, "; ")}
 }
 
 // endReason says how the process ended: "exit status 3" or "killed by

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/record"
 )
 
 func readTestdata(t *testing.T, name string) []byte {
@@ -36,7 +36,7 @@ func TestClassify(t *testing.T) {
 			file: "tagged_pointer_pack.txt",
 			in:   Input{ExitCode: 2},
 			want: Verdict{
-				Outcome:   results.Crash,
+				Outcome:   record.Crash,
 				Signature: "fatal error: taggedPointerPack in runtime.netpollopen",
 				Frames:    []string{"runtime.netpollopen", "internal/poll.runtime_pollOpen", "internal/poll.(*pollDesc).init", "internal/poll.(*FD).Init", "os.newFile"},
 				Reason:    "exit status 2; runtime: taggedPointerPack invalid packing: ptr=0x? tag=0x? packed=0x? -> ptr=0x? tag=0x?",
@@ -47,7 +47,7 @@ func TestClassify(t *testing.T) {
 			file: "stack_overflow.txt",
 			in:   Input{ExitCode: 2},
 			want: Verdict{
-				Outcome:   results.Crash,
+				Outcome:   record.Crash,
 				Signature: "fatal error: stack overflow in main.recurse",
 				Frames:    []string{"main.recurse", "main.main"},
 				Reason:    "exit status 2; runtime: goroutine stack exceeds 1000000000-byte limit",
@@ -58,7 +58,7 @@ func TestClassify(t *testing.T) {
 			file: "gotraceback_crash.txt",
 			in:   Input{ExitCode: -1, Signal: syscall.SIGABRT},
 			want: Verdict{
-				Outcome:   results.Crash,
+				Outcome:   record.Crash,
 				Signature: "panic: abort crash in main.explode",
 				Frames:    []string{"main.explode", "main.main"},
 				Reason:    "killed by SIGABRT",
@@ -69,7 +69,7 @@ func TestClassify(t *testing.T) {
 			file: "gotraceback_crash.txt",
 			in:   Input{ExitCode: 134},
 			want: Verdict{
-				Outcome:   results.Crash,
+				Outcome:   record.Crash,
 				Signature: "panic: abort crash in main.explode",
 				Frames:    []string{"main.explode", "main.main"},
 				Reason:    "exit status 134",
@@ -80,7 +80,7 @@ func TestClassify(t *testing.T) {
 			file: "deadlock.txt",
 			in:   Input{ExitCode: 2, PassExitCodes: []int{0, 2}},
 			want: Verdict{
-				Outcome:   results.Crash,
+				Outcome:   record.Crash,
 				Signature: "fatal error: all goroutines are asleep - deadlock! in main.main",
 				Frames:    []string{"main.main"},
 				Reason:    "exit status 2",
@@ -90,135 +90,135 @@ func TestClassify(t *testing.T) {
 			name: "GOTRACEBACK=none heading alone with the runtime's status 2",
 			file: "gotraceback_none.txt",
 			in:   Input{ExitCode: 2},
-			want: Verdict{Outcome: results.Crash, Signature: "panic: boom", Reason: "exit status 2"},
+			want: Verdict{Outcome: record.Crash, Signature: "panic: boom", Reason: "exit status 2"},
 		},
 		{
 			name: "heading alone with status 1 is a log message",
 			file: "gotraceback_none.txt",
 			in:   Input{ExitCode: 1},
-			want: Verdict{Outcome: results.Fail, Reason: "exit status 1"},
+			want: Verdict{Outcome: record.Fail, Reason: "exit status 1"},
 		},
 		{
 			name: "fatal error text without a trace and status 1",
 			file: "log_line_fatal_error.txt",
 			in:   Input{ExitCode: 1},
-			want: Verdict{Outcome: results.Fail, Reason: "exit status 1"},
+			want: Verdict{Outcome: record.Fail, Reason: "exit status 1"},
 		},
 		{
 			name: "recovered panic printed with debug.PrintStack, exit 0",
 			file: "recovered_printstack.txt",
 			in:   Input{ExitCode: 0},
-			want: Verdict{Outcome: results.Pass},
+			want: Verdict{Outcome: record.Pass},
 		},
 		{
 			name: "recovered panic printed with debug.PrintStack, exit 1",
 			file: "recovered_printstack.txt",
 			in:   Input{ExitCode: 1},
-			want: Verdict{Outcome: results.Fail, Reason: "exit status 1"},
+			want: Verdict{Outcome: record.Fail, Reason: "exit status 1"},
 		},
 		{
 			name: "zap JSON log with a stacktrace field",
 			file: "zap_json_log.txt",
 			in:   Input{ExitCode: 1},
-			want: Verdict{Outcome: results.Fail, Reason: "exit status 1"},
+			want: Verdict{Outcome: record.Fail, Reason: "exit status 1"},
 		},
 		{
 			name: "crash trace but exit 0 is not a crash",
 			file: "panic.txt",
 			in:   Input{ExitCode: 0},
-			want: Verdict{Outcome: results.Pass},
+			want: Verdict{Outcome: record.Pass},
 		},
 		{
 			name: "harness SIGQUIT dump is a timeout naming the main goroutine",
 			file: "sigquit_dump.txt",
 			in:   Input{ExitCode: 2, TimedOut: true},
-			want: Verdict{Outcome: results.Timeout, Reason: "timed out; main goroutine in main.main [chan receive]"},
+			want: Verdict{Outcome: record.Timeout, Reason: "timed out; main goroutine in main.main [chan receive]"},
 		},
 		{
 			name:   "timeout without a dump",
 			output: "working\n",
 			in:     Input{ExitCode: -1, Signal: syscall.SIGKILL, TimedOut: true},
-			want:   Verdict{Outcome: results.Timeout, Reason: "timed out"},
+			want:   Verdict{Outcome: record.Timeout, Reason: "timed out"},
 		},
 		{
 			name: "timeout after a crash printed before the harness's dump",
 			output: "panic: boom\n\ngoroutine 7 [running]:\nmain.worker()\n\t/src/main.go:9 +0x25\n" +
 				"SIGQUIT: quit\nPC=0x4 m=0 sigcode=0\n\ngoroutine 1 [select (no cases), 3 minutes]:\nmain.main()\n\t/src/main.go:20 +0x1\n",
 			in: Input{ExitCode: 2, TimedOut: true},
-			want: Verdict{Outcome: results.Timeout,
+			want: Verdict{Outcome: record.Timeout,
 				Reason: "timed out; main goroutine in main.main [select (no cases)]; output also shows panic: boom in main.worker"},
 		},
 		{
 			name:   "alive at the deadline with the start-up line passes",
 			output: "Starting workers\n",
 			in:     Input{ExitCode: -1, Signal: syscall.SIGKILL, TimedOut: true, AliveFor: true, LogMatches: starting},
-			want:   Verdict{Outcome: results.Pass},
+			want:   Verdict{Outcome: record.Pass},
 		},
 		{
 			name:   "alive at the deadline without a log rule passes",
 			output: "",
 			in:     Input{ExitCode: -1, Signal: syscall.SIGKILL, TimedOut: true, AliveFor: true},
-			want:   Verdict{Outcome: results.Pass},
+			want:   Verdict{Outcome: record.Pass},
 		},
 		{
 			name:   "alive at the deadline without the start-up line",
 			output: "loading\n",
 			in:     Input{ExitCode: -1, Signal: syscall.SIGKILL, TimedOut: true, AliveFor: true, LogMatches: starting},
-			want:   Verdict{Outcome: results.Timeout, Reason: `timed out; no output line matched "Starting workers"`},
+			want:   Verdict{Outcome: record.Timeout, Reason: `timed out; no output line matched "Starting workers"`},
 		},
 		{
 			name:   "killed by a signal nobody in the harness sent",
 			output: "about to die\n",
 			in:     Input{ExitCode: -1, Signal: syscall.SIGKILL},
-			want:   Verdict{Outcome: results.Crash, Signature: "killed by SIGKILL", Reason: "killed by SIGKILL"},
+			want:   Verdict{Outcome: record.Crash, Signature: "killed by SIGKILL", Reason: "killed by SIGKILL"},
 		},
 		{
 			name:   "killed by SIGSEGV without a Go heading",
 			output: "",
 			in:     Input{ExitCode: -1, Signal: syscall.SIGSEGV},
-			want:   Verdict{Outcome: results.Crash, Signature: "killed by SIGSEGV", Reason: "killed by SIGSEGV"},
+			want:   Verdict{Outcome: record.Crash, Signature: "killed by SIGSEGV", Reason: "killed by SIGSEGV"},
 		},
 		{
 			name:   "exit 0 but the start-up line never printed",
 			output: "done\n",
 			in:     Input{ExitCode: 0, LogMatches: starting},
-			want:   Verdict{Outcome: results.Fail, Reason: `no output line matched "Starting workers"`},
+			want:   Verdict{Outcome: record.Fail, Reason: `no output line matched "Starting workers"`},
 		},
 		{
 			name:   "exit 0 with the start-up line",
 			output: "init\nStarting workers\nbye\n",
 			in:     Input{ExitCode: 0, LogMatches: starting},
-			want:   Verdict{Outcome: results.Pass},
+			want:   Verdict{Outcome: record.Pass},
 		},
 		{
 			name:   "exit status outside the pass rule",
 			output: "error: config file missing\n",
 			in:     Input{ExitCode: 3},
-			want:   Verdict{Outcome: results.Fail, Reason: "exit status 3"},
+			want:   Verdict{Outcome: record.Fail, Reason: "exit status 3"},
 		},
 		{
 			name:   "exit status and log rule both broken",
 			output: "error\n",
 			in:     Input{ExitCode: 3, LogMatches: starting},
-			want:   Verdict{Outcome: results.Fail, Reason: `exit status 3; no output line matched "Starting workers"`},
+			want:   Verdict{Outcome: record.Fail, Reason: `exit status 3; no output line matched "Starting workers"`},
 		},
 		{
 			name:   "exit status listed as passing",
 			output: "usage: tool [flags]\n",
 			in:     Input{ExitCode: 3, PassExitCodes: []int{0, 3}},
-			want:   Verdict{Outcome: results.Pass},
+			want:   Verdict{Outcome: record.Pass},
 		},
 		{
 			name:   "exit 0 not listed as passing",
 			output: "",
 			in:     Input{ExitCode: 0, PassExitCodes: []int{1}},
-			want:   Verdict{Outcome: results.Fail, Reason: "exit status 0"},
+			want:   Verdict{Outcome: record.Fail, Reason: "exit status 0"},
 		},
 		{
 			name:   "CRLF output",
 			output: "fatal error: all goroutines are asleep - deadlock!\r\n\r\ngoroutine 1 [chan receive]:\r\nmain.main()\r\n\t/src/main.go:6 +0x25\r\n",
 			in:     Input{ExitCode: 2},
-			want: Verdict{Outcome: results.Crash, Signature: "fatal error: all goroutines are asleep - deadlock! in main.main",
+			want: Verdict{Outcome: record.Crash, Signature: "fatal error: all goroutines are asleep - deadlock! in main.main",
 				Frames: []string{"main.main"}, Reason: "exit status 2"},
 		},
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gorepro/gorepro/internal/crashfixture"
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/record"
 )
 
 // TestEndToEnd builds real crashing, failing, hanging and serving programs,
@@ -28,7 +28,7 @@ func TestEndToEnd(t *testing.T) {
 		timeout time.Duration
 		rule    Input // only PassExitCodes, LogMatches and AliveFor are used
 
-		outcome   results.Outcome
+		outcome   record.Outcome
 		signature string
 		frames    []string
 		// reasons are substrings the Reason must contain.
@@ -37,90 +37,90 @@ func TestEndToEnd(t *testing.T) {
 	}{
 		{
 			name: "unrecovered panic", program: "panic",
-			outcome: results.Crash, signature: "panic: boom in main.explode",
+			outcome: record.Crash, signature: "panic: boom in main.explode",
 			frames: []string{"main.explode", "main.main"}, reasons: []string{"exit status 2"},
 		},
 		{
 			name: "deadlock", program: "deadlock",
-			outcome: results.Crash, signature: "fatal error: all goroutines are asleep - deadlock! in main.main",
+			outcome: record.Crash, signature: "fatal error: all goroutines are asleep - deadlock! in main.main",
 			frames: []string{"main.main"}, reasons: []string{"exit status 2"},
 		},
 		{
 			name: "deadlock with GOTRACEBACK=system", program: "deadlock", env: []string{"GOTRACEBACK=system"},
-			outcome: results.Crash, signature: "fatal error: all goroutines are asleep - deadlock! in main.main",
+			outcome: record.Crash, signature: "fatal error: all goroutines are asleep - deadlock! in main.main",
 			frames: []string{"main.main"}, reasons: []string{"exit status 2"},
 		},
 		{
 			name: "stack overflow", program: "stackoverflow",
-			outcome: results.Crash, signature: "fatal error: stack overflow in main.recurse",
+			outcome: record.Crash, signature: "fatal error: stack overflow in main.recurse",
 			frames:  []string{"main.recurse", "main.main"},
 			reasons: []string{"exit status 2", "runtime: goroutine stack exceeds 67108864-byte limit"},
 		},
 		{
 			name: "nil pointer dereference", program: "nilpointer",
-			outcome:   results.Crash,
+			outcome:   record.Crash,
 			signature: "panic: runtime error: invalid memory address or nil pointer dereference [signal SIGSEGV: segmentation violation] in main.deref",
 			frames:    []string{"main.deref", "main.main"}, reasons: []string{"exit status 2"},
 		},
 		{
 			name: "nil pointer dereference with GOTRACEBACK=system", program: "nilpointer", env: []string{"GOTRACEBACK=system"},
-			outcome:   results.Crash,
+			outcome:   record.Crash,
 			signature: "panic: runtime error: invalid memory address or nil pointer dereference [signal SIGSEGV: segmentation violation] in main.deref",
 			frames:    []string{"main.deref", "main.main"}, reasons: []string{"exit status 2"},
 		},
 		{
 			name: "GOTRACEBACK=crash aborts", program: "abort", env: []string{"GOTRACEBACK=crash"},
-			outcome: results.Crash, signature: "panic: abort crash in main.explode",
+			outcome: record.Crash, signature: "panic: abort crash in main.explode",
 			frames: []string{"main.explode", "main.main"}, reasons: []string{"killed by SIGABRT"}, signal: syscall.SIGABRT,
 		},
 		{
 			name: "concurrent map writes", program: "mapwrites",
-			outcome: results.Crash, signature: "fatal error: concurrent map writes in main.main.func1",
+			outcome: record.Crash, signature: "fatal error: concurrent map writes in main.main.func1",
 			frames: []string{"main.main.func1"}, reasons: []string{"exit status 2"},
 		},
 		{
 			name: "exit 3 without a crash", program: "exit3",
-			outcome: results.Fail, reasons: []string{"exit status 3"},
+			outcome: record.Fail, reasons: []string{"exit status 3"},
 		},
 		{
 			name: "exit 3 allowed by the pass rule", program: "exit3", rule: Input{PassExitCodes: []int{0, 3}},
-			outcome: results.Pass,
+			outcome: record.Pass,
 		},
 		{
 			name: "recovered panic printed, exit 0", program: "recovered", args: []string{"0"},
-			outcome: results.Pass,
+			outcome: record.Pass,
 		},
 		{
 			name: "recovered panic printed, exit 1", program: "recovered", args: []string{"1"},
-			outcome: results.Fail, reasons: []string{"exit status 1"},
+			outcome: record.Fail, reasons: []string{"exit status 1"},
 		},
 		{
 			name: "zap JSON log with a trace, exit 1", program: "zaplog",
-			outcome: results.Fail, reasons: []string{"exit status 1"},
+			outcome: record.Fail, reasons: []string{"exit status 1"},
 		},
 		{
 			name: "hang", program: "hang", timeout: 2 * time.Second,
-			outcome: results.Timeout, reasons: []string{"timed out", "main goroutine in main.main [chan receive]"},
+			outcome: record.Timeout, reasons: []string{"timed out", "main goroutine in main.main [chan receive]"},
 		},
 		{
 			name: "server alive with its start-up line", program: "server", timeout: 2 * time.Second,
 			rule:    Input{AliveFor: true, LogMatches: starting},
-			outcome: results.Pass,
+			outcome: record.Pass,
 		},
 		{
 			name: "server alive without its start-up line", program: "server", args: []string{"-quiet"}, timeout: 2 * time.Second,
 			rule:    Input{AliveFor: true, LogMatches: starting},
-			outcome: results.Timeout,
+			outcome: record.Timeout,
 			reasons: []string{"timed out", `no output line matched "Starting workers"`, "main goroutine in time.Sleep [sleep]"},
 		},
 		{
 			name: "server without an alive rule", program: "server", timeout: 2 * time.Second,
 			rule:    Input{LogMatches: starting},
-			outcome: results.Timeout, reasons: []string{"timed out", "main goroutine in time.Sleep [sleep]"},
+			outcome: record.Timeout, reasons: []string{"timed out", "main goroutine in time.Sleep [sleep]"},
 		},
 		{
 			name: "kills itself with SIGKILL", program: "sigkill",
-			outcome: results.Crash, signature: "killed by SIGKILL", reasons: []string{"killed by SIGKILL"}, signal: syscall.SIGKILL,
+			outcome: record.Crash, signature: "killed by SIGKILL", reasons: []string{"killed by SIGKILL"}, signal: syscall.SIGKILL,
 		},
 	}
 	for _, tt := range tests {
@@ -145,7 +145,7 @@ func TestEndToEnd(t *testing.T) {
 			for _, r := range tt.reasons {
 				assert.Contains(t, v.Reason, r)
 			}
-			if tt.outcome == results.Pass {
+			if tt.outcome == record.Pass {
 				assert.Empty(t, v.Reason)
 			}
 		})

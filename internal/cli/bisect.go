@@ -19,12 +19,15 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/gorepro/gorepro/bisect"
+	"github.com/gorepro/gorepro/internal/compare"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/container"
 	"github.com/gorepro/gorepro/internal/matrix"
 	"github.com/gorepro/gorepro/internal/proc"
+	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report"
+	"github.com/gorepro/gorepro/internal/runstore"
 	"github.com/gorepro/gorepro/repro"
-	"github.com/gorepro/gorepro/results"
 )
 
 // BisectOptions are the parsed flags of `gorepro bisect`.
@@ -227,8 +230,8 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	if err != nil {
 		return err
 	}
-	runID := results.NewRunID(time.Now())
-	w, err := results.Store{Root: opts.Out}.Begin(runID)
+	runID := runstore.NewRunID(time.Now())
+	w, err := runstore.Store{Root: opts.Out}.Begin(runID)
 	if err != nil {
 		return err
 	}
@@ -245,16 +248,16 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: rep},
 		Pull:     container.PullPolicy(cfg.Pull),
 	}
-	run := &results.Run{SchemaVersion: results.SchemaVersion, ID: runID, GoreproVersion: deps.Version, Started: time.Now().UTC(), Config: cfg.Path}
-	cells := map[string]results.Cell{} // by version, the latest probe
-	localVersion := ""                 // the go on PATH, which provides its own version on the go axis
+	run := &record.Run{SchemaVersion: record.SchemaVersion, ID: runID, GoreproVersion: deps.Version, Started: time.Now().UTC(), Config: cfg.Path}
+	cells := map[string]record.Cell{} // by version, the latest probe
+	localVersion := ""                // the go on PATH, which provides its own version on the go axis
 	if ax.kind == "go" {
 		localVersion = localGoVersion()
 	}
 	probe := func(ctx context.Context, v string, fresh bool) (bisect.Probe, error) {
 		pc, err := probeConfig(cfg, toolchains, ax, v, localVersion)
 		if err != nil {
-			return bisect.Probe{Version: v, Verdict: bisect.Skip, Outcome: results.Unavailable, Reason: err.Error(), NotRun: true}, nil
+			return bisect.Probe{Version: v, Verdict: bisect.Skip, Outcome: record.Unavailable, Reason: err.Error(), NotRun: true}, nil
 		}
 		eng.Config = pc
 		eng.NoCache = opts.NoCache || fresh
@@ -268,7 +271,7 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 		cell := r.Cells[0]
 		run.Host = r.Host
 		for _, tc := range r.Toolchains {
-			if !slices.ContainsFunc(run.Toolchains, func(t results.Toolchain) bool { return t.Name == tc.Name }) {
+			if !slices.ContainsFunc(run.Toolchains, func(t record.Toolchain) bool { return t.Name == tc.Name }) {
 				run.Toolchains = append(run.Toolchains, tc)
 			}
 		}
@@ -291,7 +294,7 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	run.Finished = time.Now().UTC()
 	run.Interrupted = ctx.Err() != nil
 	run.Bisect = bisectRecord(ax, cfg, pred.String(), res, cells)
-	run.Analysis = results.Analyze(latestCells(run.Cells), run.Toolchains)
+	run.Analysis = compare.Analyze(latestCells(run.Cells), run.Toolchains)
 	dir, err := w.Commit(run)
 	if err != nil {
 		return fmt.Errorf("writing results: %w", err)
@@ -304,10 +307,10 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 			return err
 		}
 		if !opts.JSON {
-			if err := results.WriteKnownIssues(deps.Stdout, run.Cells); err != nil {
+			if err := report.WriteKnownIssues(deps.Stdout, run.Cells); err != nil {
 				return err
 			}
-			if _, err := io.WriteString(deps.Stdout, results.AnalysisLines(run.Analysis)); err != nil {
+			if _, err := io.WriteString(deps.Stdout, report.AnalysisLines(run.Analysis)); err != nil {
 				return err
 			}
 		}
@@ -318,10 +321,10 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 // latestCells keeps the last of the cells that share an ID (a boundary's
 // re-confirmation probes its cell again), in the order of first
 // appearance.
-func latestCells(cells []results.Cell) []results.Cell {
-	var out []results.Cell
+func latestCells(cells []record.Cell) []record.Cell {
+	var out []record.Cell
 	for _, c := range cells {
-		if i := slices.IndexFunc(out, func(d results.Cell) bool { return d.ID == c.ID }); i >= 0 {
+		if i := slices.IndexFunc(out, func(d record.Cell) bool { return d.ID == c.ID }); i >= 0 {
 			out[i] = c
 		} else {
 			out = append(out, c)
@@ -530,11 +533,11 @@ func goVersions(ctx context.Context) ([]string, error) {
 }
 
 // bisectRecord is the stored form of a bisection.
-func bisectRecord(ax axis, cfg *config.Config, badIf string, res *bisect.Result, cells map[string]results.Cell) *results.Bisect {
+func bisectRecord(ax axis, cfg *config.Config, badIf string, res *bisect.Result, cells map[string]record.Cell) *record.Bisect {
 	if res == nil {
 		return nil
 	}
-	rec := results.Bisect{Axis: ax.name, BadIf: badIf, BisectSearch: *res}
+	rec := record.Bisect{Axis: ax.name, BadIf: badIf, BisectSearch: *res}
 	cover := "off"
 	if cfg.Cover[0] {
 		cover = "on"
@@ -558,7 +561,7 @@ func bisectRecord(ax axis, cfg *config.Config, badIf string, res *bisect.Result,
 }
 
 // writeBisect prints the bisection: its JSON, or a summary and the probes.
-func writeBisect(deps Deps, b *results.Bisect, asJSON bool) error {
+func writeBisect(deps Deps, b *record.Bisect, asJSON bool) error {
 	if asJSON {
 		enc := json.NewEncoder(deps.Stdout)
 		enc.SetIndent("", "  ")
@@ -572,7 +575,7 @@ func writeBisect(deps Deps, b *results.Bisect, asJSON bool) error {
 		}
 		rows[i] = []string{p.Version, string(p.Verdict), string(p.Outcome), fmt.Sprintf("%d/%d", p.BadRuns, p.Runs), built, cmp.Or(p.Signature, p.Reason)}
 	}
-	if err := results.WritePlainTable(deps.Stdout, []string{"VERSION", "VERDICT", "OUTCOME", "BAD", "BUILT", "SIGNATURE"}, rows); err != nil {
+	if err := report.WritePlainTable(deps.Stdout, []string{"VERSION", "VERDICT", "OUTCOME", "BAD", "BUILT", "SIGNATURE"}, rows); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintf(deps.Stdout, "%s (%d cells built)\n", b.Conclusion, b.Builds)

@@ -22,7 +22,8 @@ import (
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/container"
 	"github.com/gorepro/gorepro/internal/matrix"
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/runstore"
 )
 
 // CheckOptions are the parsed flags of `gorepro check`.
@@ -177,10 +178,10 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 		return err
 	}
 	target := cfg.Targets[0]
-	runID := results.NewRunID(time.Now())
-	var w *results.Writer
+	runID := runstore.NewRunID(time.Now())
+	var w *runstore.Writer
 	if opts.Out != "" {
-		if w, err = (results.Store{Root: opts.Out}).Begin(runID); err != nil {
+		if w, err = (runstore.Store{Root: opts.Out}).Begin(runID); err != nil {
 			return err
 		}
 	}
@@ -434,14 +435,14 @@ func shortHash(parts ...string) string {
 
 // checkLine is the one line check prints: the verdict, the outcome, what
 // made it (signature or reason), the Go version and the architectures.
-func checkLine(p bisect.Probe, c results.Cell) string {
+func checkLine(p bisect.Probe, c record.Cell) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s", p.Verdict, c.Outcome)
 	if p.Runs > 1 {
 		fmt.Fprintf(&b, " (%d/%d runs bad)", p.BadRuns, p.Runs)
 	}
 	detail := p.Signature
-	if detail == "" && c.Outcome != results.Pass {
+	if detail == "" && c.Outcome != record.Pass {
 		detail = p.Reason
 	}
 	if detail != "" {

@@ -16,7 +16,7 @@ import (
 
 	"github.com/gorepro/gorepro/bisect"
 	"github.com/gorepro/gorepro/internal/config"
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/record"
 )
 
 func TestCheckExitCodes(t *testing.T) {
@@ -142,31 +142,31 @@ func TestCheckLine(t *testing.T) {
 	tests := []struct {
 		name  string
 		probe bisect.Probe
-		cell  results.Cell
+		cell  record.Cell
 		want  string
 	}{
 		{
 			"bad crash",
 			bisect.Probe{Verdict: bisect.Bad, Runs: 1, BadRuns: 1, Signature: "panic: boom in main.f"},
-			results.Cell{Outcome: results.Crash, GoVersion: "go1.26.8", BinaryArch: "amd64", HostArch: "amd64", Reason: "exit status 2"},
+			record.Cell{Outcome: record.Crash, GoVersion: "go1.26.8", BinaryArch: "amd64", HostArch: "amd64", Reason: "exit status 2"},
 			"bad: crash panic: boom in main.f (go1.26.8, amd64/amd64)",
 		},
 		{
 			"good pass",
 			bisect.Probe{Verdict: bisect.Good, Runs: 1},
-			results.Cell{Outcome: results.Pass, GoVersion: "go1.26.8", BinaryArch: "arm64", HostArch: "arm64"},
+			record.Cell{Outcome: record.Pass, GoVersion: "go1.26.8", BinaryArch: "arm64", HostArch: "arm64"},
 			"good: pass (go1.26.8, arm64/arm64)",
 		},
 		{
 			"flaky bad over threshold",
 			bisect.Probe{Verdict: bisect.Bad, Runs: 3, BadRuns: 2, Signature: "fatal error: taggedPointerPack in runtime.netpollopen"},
-			results.Cell{Outcome: results.Crash, GoVersion: "go1.25.3", BinaryArch: "amd64", HostArch: "arm64"},
+			record.Cell{Outcome: record.Crash, GoVersion: "go1.25.3", BinaryArch: "amd64", HostArch: "arm64"},
 			"bad: crash (2/3 runs bad) fatal error: taggedPointerPack in runtime.netpollopen (go1.25.3, amd64/arm64)",
 		},
 		{
 			"skip build error",
 			bisect.Probe{Verdict: bisect.Skip, Reason: "./x.go:3:1: syntax error"},
-			results.Cell{Outcome: results.BuildError, GoVersion: "go1.26.8", HostArch: "amd64"},
+			record.Cell{Outcome: record.BuildError, GoVersion: "go1.26.8", HostArch: "amd64"},
 			"skip: build-error ./x.go:3:1: syntax error (go1.26.8, -/amd64)",
 		},
 	}

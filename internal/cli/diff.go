@@ -6,14 +6,17 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gorepro/gorepro/internal/compare"
 	"github.com/gorepro/gorepro/internal/config"
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report"
+	"github.com/gorepro/gorepro/internal/runstore"
 )
 
 // The --fail-on policies that compare a run with a baseline: new-crash
 // fails when some cell crashes that did not in the baseline (a cell
 // unavailable in the baseline or missing from it never counts), any-change
-// when any cell changed (results.ChangeKinds).
+// when any cell changed (compare.ChangeKinds).
 const (
 	failOnNewCrash  = "new-crash"
 	failOnAnyChange = "any-change"
@@ -62,16 +65,16 @@ read.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Format, "format", "text", "output format: "+strings.Join(results.DiffFormats(), ", "))
+	f.StringVar(&opts.Format, "format", "text", "output format: "+strings.Join(report.DiffFormats(), ", "))
 	f.StringVar(&opts.FailOn, "fail-on", "none", "exit 1 when: new-crash (a cell crashes that did not in BASE), any-change, or none")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(results.DiffFormats(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.DiffFormats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"none", failOnNewCrash, failOnAnyChange}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
 func (o *DiffOptions) validate() error {
-	if _, ok := results.DiffRendererFor(o.Format); !ok {
-		return &UsageError{Err: fmt.Errorf("--format: unknown format %q (valid: %s)", o.Format, strings.Join(results.DiffFormats(), ", "))}
+	if _, ok := report.DiffRendererFor(o.Format); !ok {
+		return &UsageError{Err: fmt.Errorf("--format: unknown format %q (valid: %s)", o.Format, strings.Join(report.DiffFormats(), ", "))}
 	}
 	switch o.FailOn {
 	case "none", failOnNewCrash, failOnAnyChange:
@@ -93,9 +96,9 @@ func runDiff(deps Deps, opts *DiffOptions) error {
 	if err != nil {
 		return err
 	}
-	cmp := results.Diff(base, next)
+	cmp := compare.Diff(base, next)
 	warnComparison(deps, cmp)
-	render, _ := results.DiffRendererFor(opts.Format)
+	render, _ := report.DiffRendererFor(opts.Format)
 	if opts.Format == "text" || opts.Format == "table" {
 		// The warnings went to stderr already; stdout carries the data.
 		shown := *cmp
@@ -111,8 +114,8 @@ func runDiff(deps Deps, opts *DiffOptions) error {
 // loadRunArg loads a run named on the command line (what is the argument's
 // or flag's name), as a usage error naming it and the path when it cannot
 // be read.
-func loadRunArg(what, path string) (*results.Run, error) {
-	run, _, err := results.Load(path)
+func loadRunArg(what, path string) (*record.Run, error) {
+	run, _, err := runstore.Load(path)
 	if err != nil {
 		return nil, &config.FlagError{Flag: what, Msg: fmt.Sprintf("cannot read %s: %v", path, err)}
 	}
@@ -121,7 +124,7 @@ func loadRunArg(what, path string) (*results.Run, error) {
 
 // warnComparison prints the comparison's warnings (different configs or
 // schema versions) on stderr.
-func warnComparison(deps Deps, cmp *results.Comparison) {
+func warnComparison(deps Deps, cmp *compare.Comparison) {
 	for _, w := range cmp.Warnings {
 		fmt.Fprintf(deps.Stderr, "gorepro: warning: %s\n", w)
 	}
@@ -131,14 +134,14 @@ func warnComparison(deps Deps, cmp *results.Comparison) {
 // policy that compares with a baseline: a FailPolicyError when policy
 // (new-crash or any-change) matched, else nil. Other policies, and a nil
 // comparison (no baseline), never match.
-func comparisonVerdict(cmp *results.Comparison, policy string) error {
+func comparisonVerdict(cmp *compare.Comparison, policy string) error {
 	if cmp == nil {
 		return nil
 	}
 	n := 0
 	switch policy {
 	case failOnNewCrash:
-		n = cmp.Count(results.NewCrash)
+		n = cmp.Count(compare.NewCrash)
 	case failOnAnyChange:
 		n = len(cmp.Changes)
 	}
@@ -156,7 +159,7 @@ func isBaselinePolicy(policy string) bool {
 
 // loadBaseline reads the run of matrix's --baseline, before any cell runs;
 // nil when the flag is not given.
-func loadBaseline(opts *MatrixOptions) (*results.Run, error) {
+func loadBaseline(opts *MatrixOptions) (*record.Run, error) {
 	if opts.Baseline == "" {
 		return nil, nil
 	}
@@ -166,7 +169,7 @@ func loadBaseline(opts *MatrixOptions) (*results.Run, error) {
 // compareWithBaseline compares a finished matrix run with its baseline
 // and writes diff.json and diff.md into the run through w, before Commit.
 // It returns nil when there is no baseline.
-func compareWithBaseline(w *results.Writer, base, run *results.Run) (*results.Comparison, error) {
+func compareWithBaseline(w *runstore.Writer, base, run *record.Run) (*compare.Comparison, error) {
 	if base == nil {
 		return nil, nil
 	}
@@ -174,9 +177,9 @@ func compareWithBaseline(w *results.Writer, base, run *results.Run) (*results.Co
 		run.ID = w.ID()
 	}
 	if run.SchemaVersion == 0 {
-		run.SchemaVersion = results.SchemaVersion
+		run.SchemaVersion = record.SchemaVersion
 	}
-	cmp := results.Diff(base, run)
+	cmp := compare.Diff(base, run)
 	if err := w.WriteComparison(cmp); err != nil {
 		return nil, fmt.Errorf("writing the comparison with the baseline: %w", err)
 	}
@@ -185,10 +188,10 @@ func compareWithBaseline(w *results.Writer, base, run *results.Run) (*results.Co
 
 // reportBaseline prints the comparison with the baseline, if there is one,
 // on stderr: stdout keeps the run's own report.
-func reportBaseline(deps Deps, cmp *results.Comparison) error {
+func reportBaseline(deps Deps, cmp *compare.Comparison) error {
 	if cmp == nil {
 		return nil
 	}
 	fmt.Fprintf(deps.Stderr, "gorepro: compared with the baseline %s:\n", cmp.Base.ID)
-	return results.WriteDiffText(deps.Stderr, cmp)
+	return report.WriteDiffText(deps.Stderr, cmp)
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/compare"
 )
 
 func TestDiffParsesArguments(t *testing.T) {
@@ -58,9 +58,9 @@ func TestMatrixBaselinePolicies(t *testing.T) {
 }
 
 func TestComparisonVerdict(t *testing.T) {
-	cmp := &results.Comparison{
-		Counts:  map[results.ChangeKind]int{results.NewCrash: 2, results.Fixed: 1, results.NowAvailable: 1},
-		Changes: make([]results.Change, 4),
+	cmp := &compare.Comparison{
+		Counts:  map[compare.ChangeKind]int{compare.NewCrash: 2, compare.Fixed: 1, compare.NowAvailable: 1},
+		Changes: make([]compare.Change, 4),
 	}
 	tests := []struct {
 		policy string
@@ -83,6 +83,6 @@ func TestComparisonVerdict(t *testing.T) {
 		assert.Equal(t, ExitFailPolicy, ExitCode(err))
 	}
 	assert.NoError(t, comparisonVerdict(nil, "new-crash"), "no baseline, nothing to judge")
-	assert.NoError(t, comparisonVerdict(&results.Comparison{Counts: map[results.ChangeKind]int{results.NowAvailable: 1},
-		Changes: make([]results.Change, 1)}, "new-crash"), "a cell that became available is no new crash")
+	assert.NoError(t, comparisonVerdict(&compare.Comparison{Counts: map[compare.ChangeKind]int{compare.NowAvailable: 1},
+		Changes: make([]compare.Change, 1)}, "new-crash"), "a cell that became available is no new crash")
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/gorepro/gorepro/internal/config"
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/runstore"
 )
 
 // Exit statuses of gorepro, mapped from errors in one place: ExitCode.
@@ -104,7 +104,7 @@ func ExitCode(err error) int {
 	var badRange *RangeError
 	var checkVerdict *CheckVerdictError
 	var checkAbort *CheckAbortError
-	var mergeErr *results.MergeError
+	var mergeErr *runstore.MergeError
 	switch {
 	case errors.As(err, &checkVerdict):
 		if checkVerdict.Code == ExitCheckSkip {

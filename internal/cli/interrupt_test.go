@@ -15,7 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/runstore"
 )
 
 // TestInterruptKeepsFinishedCellsAndResumes sends a real SIGINT to a real
@@ -105,15 +106,15 @@ func (f *interruptFixture) interruptSecondCell(t *testing.T, toolchainName strin
 	assert.Equal(t, 130, exitErr.ExitCode())
 	assert.Contains(t, strings.Join(seen, "\n"), "interrupted: 1 of 2 cells finished")
 
-	run, _, err := results.Load(filepath.Join(f.dir, "results"))
+	run, _, err := runstore.Load(filepath.Join(f.dir, "results"))
 	require.NoError(t, err)
 	assert.True(t, run.Interrupted)
 	require.Len(t, run.Cells, 2)
 	assert.Equal(t, "quick", run.Cells[0].Target)
-	assert.Equal(t, results.Pass, run.Cells[0].Outcome)
+	assert.Equal(t, record.Pass, run.Cells[0].Outcome)
 	assert.False(t, run.Cells[0].Interrupted)
 	assert.Equal(t, "slow", run.Cells[1].Target)
-	assert.Equal(t, results.Unavailable, run.Cells[1].Outcome)
+	assert.Equal(t, record.Unavailable, run.Cells[1].Outcome)
 	assert.True(t, run.Cells[1].Interrupted)
 	return pid
 }
@@ -128,13 +129,13 @@ func (f *interruptFixture) resume(t *testing.T) int {
 	cmd.Stderr = &errOut
 	out, err := cmd.Output()
 	require.NoError(t, err, errOut.String())
-	var rerun results.Run
+	var rerun record.Run
 	require.NoError(t, json.Unmarshal(out, &rerun))
 	require.Len(t, rerun.Cells, 2)
 	assert.True(t, rerun.Cells[0].Cached)
-	assert.Equal(t, results.Pass, rerun.Cells[0].Outcome)
+	assert.Equal(t, record.Pass, rerun.Cells[0].Outcome)
 	assert.False(t, rerun.Cells[1].Cached)
-	assert.Equal(t, results.Timeout, rerun.Cells[1].Outcome)
+	assert.Equal(t, record.Timeout, rerun.Cells[1].Outcome)
 	return cmd.Process.Pid
 }
 
@@ -220,7 +221,7 @@ func TestInterruptBisect(t *testing.T) {
 	assert.Contains(t, all, "interrupted: 1 probe finished before the search over 2 candidates could end; run again to resume from the cache")
 	assert.NotContains(t, all, "cells finished")
 
-	run, _, err := results.Load(filepath.Join(f.dir, "results"))
+	run, _, err := runstore.Load(filepath.Join(f.dir, "results"))
 	require.NoError(t, err)
 	assert.True(t, run.Interrupted)
 	require.NotNil(t, run.Bisect)

@@ -9,10 +9,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gorepro/gorepro/internal/compare"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/container"
 	"github.com/gorepro/gorepro/internal/matrix"
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report"
+	"github.com/gorepro/gorepro/internal/runstore"
 )
 
 // MatrixOptions are the parsed flags of `gorepro matrix`.
@@ -98,7 +101,7 @@ any-change, one that changed since the baseline.`,
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress on stderr, only warnings and errors")
 	f.StringVar(&opts.Shard, "shard", "", "run only shard k of n of the matrix (k/n, e.g. 2/4; merge the shards with gorepro merge)")
 	f.StringVar(&opts.Baseline, "baseline", "", "compare the run with this stored run (results.json, run dir or results root) and store diff.json and diff.md")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(results.Formats(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"crash", "any", "none", failOnNewCrash, failOnAnyChange}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("engine", cobra.FixedCompletions([]string{"podman", "docker"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("pull", cobra.FixedCompletions([]string{"never", "missing", "always"}, cobra.ShellCompDirectiveNoFileComp))
@@ -178,8 +181,8 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 	if err != nil {
 		return err
 	}
-	store := results.Store{Root: opts.Out}
-	runID := results.NewRunID(time.Now())
+	store := runstore.Store{Root: opts.Out}
+	runID := runstore.NewRunID(time.Now())
 	w, err := store.Begin(runID)
 	if err != nil {
 		return err
@@ -217,7 +220,7 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 		_ = w.Abort()
 		return err
 	}
-	run.Analysis = results.Analyze(run.Cells, run.Toolchains)
+	run.Analysis = compare.Analyze(run.Cells, run.Toolchains)
 	comparison, err := compareWithBaseline(w, baseline, run)
 	if err != nil {
 		_ = w.Abort()
@@ -244,20 +247,20 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 }
 
 // summarize prints what happened and where the results went, on stderr.
-func summarize(deps Deps, run *results.Run, dir string) {
-	fmt.Fprintf(deps.Stderr, "gorepro: %s\n", results.Summary(run.Cells))
-	fmt.Fprintf(deps.Stderr, "gorepro: results in %s (for a bug report: %s)\n", dir, filepath.Join(dir, results.MarkdownFile))
+func summarize(deps Deps, run *record.Run, dir string) {
+	fmt.Fprintf(deps.Stderr, "gorepro: %s\n", report.Summary(run.Cells))
+	fmt.Fprintf(deps.Stderr, "gorepro: results in %s (for a bug report: %s)\n", dir, filepath.Join(dir, runstore.MarkdownFile))
 }
 
 // verdict turns a finished run into the matrix command's error, and so its
 // exit status.
-func verdict(run *results.Run, failOn string) error {
+func verdict(run *record.Run, failOn string) error {
 	finished, ran := 0, 0
 	for _, c := range run.Cells {
 		if !c.Interrupted {
 			finished++
 		}
-		if c.Outcome != results.Unavailable {
+		if c.Outcome != record.Unavailable {
 			ran++
 		}
 	}
@@ -274,9 +277,9 @@ func verdict(run *results.Run, failOn string) error {
 	matched := 0
 	for _, c := range run.Cells {
 		switch {
-		case failOn == "crash" && c.Outcome == results.Crash:
+		case failOn == "crash" && c.Outcome == record.Crash:
 			matched++
-		case failOn == "any" && c.Outcome != results.Pass && c.Outcome != results.Unavailable:
+		case failOn == "any" && c.Outcome != record.Pass && c.Outcome != record.Unavailable:
 			matched++
 		}
 	}

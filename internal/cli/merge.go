@@ -7,7 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/report"
+	"github.com/gorepro/gorepro/internal/runstore"
 )
 
 // MergeOptions are the parsed flags of `gorepro merge`.
@@ -54,7 +55,7 @@ Exit status: 0 merged, 2 the runs cannot be merged (or bad flags).`,
 	f := cmd.Flags()
 	f.StringVarP(&opts.Out, "out", "o", "results", "results directory for the merged run")
 	f.StringVar(&opts.Format, "format", "text", "stdout format: "+formatList())
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(results.Formats(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -66,13 +67,13 @@ func runMerge(deps Deps, opts *MergeOptions) error {
 	if opts.Out == "" {
 		return &UsageError{Err: fmt.Errorf("--out: must not be empty")}
 	}
-	inputs := make([]results.MergeInput, len(opts.Inputs))
+	inputs := make([]runstore.MergeInput, len(opts.Inputs))
 	for i, path := range opts.Inputs {
-		if inputs[i], err = results.LoadMergeInput(path); err != nil {
+		if inputs[i], err = runstore.LoadMergeInput(path); err != nil {
 			return &UsageError{Err: err}
 		}
 	}
-	run, err := results.Merge(inputs)
+	run, err := runstore.Merge(inputs)
 	if err != nil {
 		return err
 	}
@@ -89,7 +90,7 @@ func runMerge(deps Deps, opts *MergeOptions) error {
 			fmt.Fprintf(deps.Stderr, "gorepro: WARNING: %s was recorded by gorepro %s, %s by %s\n", r.Source, r.GoreproVersion, run.Runners[0].Source, run.GoreproVersion)
 		}
 	}
-	dir, err := results.Store{Root: opts.Out}.WriteMerged(results.NewRunID(time.Now()), run, inputs)
+	dir, err := runstore.Store{Root: opts.Out}.WriteMerged(runstore.NewRunID(time.Now()), run, inputs)
 	if err != nil {
 		return fmt.Errorf("writing the merged run: %w", err)
 	}

@@ -7,16 +7,18 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/compare"
+	"github.com/gorepro/gorepro/internal/report"
+	"github.com/gorepro/gorepro/internal/runstore"
 )
 
 // formatList is the report formats for help texts and errors.
-func formatList() string { return strings.Join(results.Formats(), ", ") }
+func formatList() string { return strings.Join(report.Formats(), ", ") }
 
 // rendererFor returns the renderer of a --format value, or a usage error
 // naming the valid ones.
-func rendererFor(format string) (results.Renderer, error) {
-	render, ok := results.RendererFor(format)
+func rendererFor(format string) (report.Renderer, error) {
+	render, ok := report.RendererFor(format)
 	if !ok {
 		return nil, &UsageError{Err: fmt.Errorf("--format: unknown format %q (valid: %s)", format, formatList())}
 	}
@@ -51,17 +53,17 @@ results.json, or a results root (its latest run is used); default results/latest
 			if err != nil {
 				return err
 			}
-			run, dir, err := results.Load(opts.Path)
+			run, dir, err := runstore.Load(opts.Path)
 			if err != nil {
 				return err
 			}
 			if run.Analysis == nil { // recorded before gorepro analysed runs
-				run.Analysis = results.Analyze(run.Cells, run.Toolchains)
+				run.Analysis = compare.Analyze(run.Cells, run.Toolchains)
 			}
 			return render(deps.Stdout, run, os.DirFS(dir))
 		},
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "report format: "+formatList())
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(results.Formats(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }

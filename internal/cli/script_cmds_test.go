@@ -9,11 +9,11 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/runstore"
 )
 
 // cmdCells is the script command `cells RUN...`: it prints the cells of the
-// runs (anything results.Load accepts), all together, one line per cell,
+// runs (anything runstore.Load accepts), all together, one line per cell,
 // sorted: "id outcome signature". A cell twice in the runs prints twice, so
 // `cmp stdout` against an unsharded run's lines proves that shards cover
 // every cell exactly once. It fails when a log or the sources a cell
@@ -24,7 +24,7 @@ func cmdCells(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	var lines []string
 	for _, arg := range args {
-		run, dir, err := results.Load(ts.MkAbs(arg))
+		run, dir, err := runstore.Load(ts.MkAbs(arg))
 		ts.Check(err)
 		for _, c := range run.Cells {
 			files := append([]string{c.Logs.Build, c.Reproduce.Sources}, c.Logs.Runs...)

@@ -11,8 +11,8 @@ import (
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/container"
 	"github.com/gorepro/gorepro/internal/matrix"
+	"github.com/gorepro/gorepro/internal/report"
 	"github.com/gorepro/gorepro/internal/toolchain"
-	"github.com/gorepro/gorepro/results"
 )
 
 // ToolchainsOptions are the parsed flags of `gorepro toolchains`.
@@ -91,7 +91,7 @@ func runToolchains(cmd *cobra.Command, deps Deps, opts *ToolchainsOptions) error
 		}
 		rows = append(rows, []string{r.Name, r.Kind, dash(r.GoVersion), dash(where), status, note})
 	}
-	return results.WritePlainTable(deps.Stdout, []string{"NAME", "KIND", "GO", "GOROOT/IMAGE", "STATUS", "NOTE"}, rows)
+	return report.WritePlainTable(deps.Stdout, []string{"NAME", "KIND", "GO", "GOROOT/IMAGE", "STATUS", "NOTE"}, rows)
 }
 
 func dash(s string) string {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorepro/gorepro/internal/runfixture"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -297,15 +298,14 @@ func TestParseErrorMessages(t *testing.T) {
 
 // TestParseErrorsGolden parses each testdata/errors/*.json and compares all
 // the errors reported with the matching .golden file ($TESTDATA stands for
-// the absolute testdata directory). Set GOREPRO_UPDATE_GOLDEN=1 to rewrite
-// the golden files.
+// the absolute testdata directory). go test -update rewrites the golden
+// files.
 func TestParseErrorsGolden(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "errors", "*.json"))
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
 	testdata, err := filepath.Abs("testdata")
 	require.NoError(t, err)
-	update := os.Getenv("GOREPRO_UPDATE_GOLDEN") == "1"
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			_, err := Load(file)
@@ -313,13 +313,7 @@ func TestParseErrorsGolden(t *testing.T) {
 			var errs Errors
 			require.True(t, errors.As(err, &errs), "error is Errors")
 			got := strings.ReplaceAll(err.Error(), testdata, "$TESTDATA") + "\n"
-			golden := strings.TrimSuffix(file, ".json") + ".golden"
-			if update {
-				require.NoError(t, os.WriteFile(golden, []byte(got), 0o644))
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err)
-			assert.Equal(t, string(want), got)
+			runfixture.CheckGolden(t, filepath.Join("errors", strings.TrimSuffix(filepath.Base(file), ".json")+".golden"), []byte(got))
 			assert.Equal(t, strings.Count(got, "\n"), len(errs), "one line per error")
 			for _, e := range errs {
 				assert.Equal(t, file, e.File)

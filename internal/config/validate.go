@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"golang.org/x/mod/semver"
 	"io/fs"
 	"maps"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"golang.org/x/mod/semver"
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"

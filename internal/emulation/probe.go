@@ -13,7 +13,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/record"
 )
 
 // ProbeModulePath is the module path of the generated probe.
@@ -87,7 +87,7 @@ func GenerateProbe(workDir string) (string, error) {
 
 // ParseProbe finds the probe's JSON line in a run's output and decodes it;
 // ok is false when there is none (the probe crashed before printing it).
-func ParseProbe(output []byte) (facts *results.ProbeFacts, ok bool) {
+func ParseProbe(output []byte) (facts *record.ProbeFacts, ok bool) {
 	sc := bufio.NewScanner(bytes.NewReader(output))
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	for sc.Scan() {
@@ -95,7 +95,7 @@ func ParseProbe(output []byte) (facts *results.ProbeFacts, ok bool) {
 		if !bytes.HasPrefix(line, []byte(probeMarker)) {
 			continue
 		}
-		var f results.ProbeFacts
+		var f record.ProbeFacts
 		if err := json.Unmarshal(line, &f); err == nil {
 			return &f, true
 		}

@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/record"
 )
 
 // cacheFormat changes whenever what a cached cell means changes, so that old
@@ -26,8 +26,8 @@ type Cache struct{ Dir string }
 
 // cachedCell is what a cache entry holds.
 type cachedCell struct {
-	Format string       `json:"format"`
-	Cell   results.Cell `json:"cell"`
+	Format string      `json:"format"`
+	Cell   record.Cell `json:"cell"`
 	// Logs maps a log's file name to the name it had in the cell ("build.log").
 	Logs []string `json:"logs"`
 }
@@ -39,7 +39,7 @@ func (c Cache) entryDir(key string) string {
 // Get returns the cell stored under key and the contents of its logs by
 // name, or ok=false when there is none (or it is unreadable: a broken entry
 // is treated as absent and overwritten by the next Put).
-func (c Cache) Get(key string) (cell results.Cell, logs map[string][]byte, ok bool) {
+func (c Cache) Get(key string) (cell record.Cell, logs map[string][]byte, ok bool) {
 	dir := c.entryDir(key)
 	data, err := os.ReadFile(filepath.Join(dir, "cell.json"))
 	if err != nil {
@@ -61,7 +61,7 @@ func (c Cache) Get(key string) (cell results.Cell, logs map[string][]byte, ok bo
 }
 
 // Put stores cell and its logs under key, replacing any older entry.
-func (c Cache) Put(key string, cell results.Cell, logs map[string][]byte) error {
+func (c Cache) Put(key string, cell record.Cell, logs map[string][]byte) error {
 	final := c.entryDir(key)
 	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
 		return fmt.Errorf("creating cache dir: %w", err)

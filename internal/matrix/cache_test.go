@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gorepro/gorepro/internal/config"
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/record"
 )
 
 // testKey is a well-formed cache key (64 hex digits, like keyOf's).
@@ -18,11 +18,11 @@ var testKey = keyOf("a cache key for tests")
 
 func TestCachePutGet(t *testing.T) {
 	cache := Cache{Dir: t.TempDir()}
-	cell := results.Cell{
-		ID: "local_v1.36.10_nocover_repro_amd64", Outcome: results.Crash,
+	cell := record.Cell{
+		ID: "local_v1.36.10_nocover_repro_amd64", Outcome: record.Crash,
 		Signature: "fatal error: taggedPointerPack in runtime.netpollopen",
 		Runs:      1, Crashes: 1, CacheKey: testKey,
-		RunResults: []results.RunResult{{Index: 1, Outcome: results.Crash, ExitCode: 2}},
+		RunResults: []record.RunResult{{Index: 1, Outcome: record.Crash, ExitCode: 2}},
 	}
 	logs := map[string][]byte{
 		"build.log":      []byte("$ go build\n"),
@@ -53,12 +53,12 @@ func TestCachePutGet(t *testing.T) {
 
 func TestCachePutReplaces(t *testing.T) {
 	cache := Cache{Dir: t.TempDir()}
-	first := results.Cell{ID: "c", Outcome: results.Crash, Signature: "panic: boom"}
+	first := record.Cell{ID: "c", Outcome: record.Crash, Signature: "panic: boom"}
 	require.NoError(t, cache.Put(testKey, first, map[string][]byte{
 		"build.log": []byte("old build\n"),
 		"run-1.log": []byte("panic: boom\n"),
 	}))
-	second := results.Cell{ID: "c", Outcome: results.Pass}
+	second := record.Cell{ID: "c", Outcome: record.Pass}
 	require.NoError(t, cache.Put(testKey, second, map[string][]byte{
 		"build.log": []byte("new build\n"),
 	}))
@@ -99,7 +99,7 @@ func TestCacheGetBrokenEntryIsMiss(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cache := Cache{Dir: t.TempDir()}
-			cell := results.Cell{ID: "c", Outcome: results.Pass}
+			cell := record.Cell{ID: "c", Outcome: record.Pass}
 			logs := map[string][]byte{"build.log": []byte("b\n"), "run-1.log": []byte("r\n")}
 			require.NoError(t, cache.Put(testKey, cell, logs))
 			tt.damage(t, filepath.Join(cache.Dir, testKey[:2], testKey))

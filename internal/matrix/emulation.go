@@ -2,15 +2,16 @@ package matrix
 
 import (
 	"fmt"
-	"github.com/gorepro/gorepro/internal/diagnose"
 	"runtime"
 	"strings"
+
+	"github.com/gorepro/gorepro/internal/diagnose"
 
 	"github.com/gorepro/gorepro/internal/cellbuild"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/emulation"
+	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/toolchain"
-	"github.com/gorepro/gorepro/results"
 )
 
 // binaryArch is the built binary's real architecture, from its ELF header,
@@ -34,7 +35,7 @@ func binaryArch(built *cellbuild.Result) string {
 // to be this machine (Podman or Docker on Linux); otherwise (the VM of a
 // Podman machine) its handlers cannot be seen and an emulator is
 // "unknown".
-func recordEmulation(p plan, cell *results.Cell, logs map[string][]byte) {
+func recordEmulation(p plan, cell *record.Cell, logs map[string][]byte) {
 	runArch := cell.HostArch
 	local := true
 	if c := p.tc.Container; c != nil && c.EngineHostArch != "" {
@@ -75,7 +76,7 @@ func recordEmulation(p plan, cell *results.Cell, logs map[string][]byte) {
 // knownIssues matches a crashed cell's signature against the known upstream
 // issues, with the cell's own facts deciding whether each is the cause or
 // only similar.
-func knownIssues(c *results.Cell) {
+func knownIssues(c *record.Cell) {
 	if c.Signature == "" {
 		return
 	}
@@ -87,7 +88,7 @@ func knownIssues(c *results.Cell) {
 		HostArch:   c.HostArch,
 		Emulated:   &emulated,
 	}) {
-		c.KnownIssues = append(c.KnownIssues, results.KnownIssueMatch{
+		c.KnownIssues = append(c.KnownIssues, record.KnownIssueMatch{
 			ID: m.Issue.ID, URL: m.Issue.URL, Verdict: m.Verdict(), Why: m.Why, Workaround: m.Issue.Workaround,
 		})
 	}

@@ -12,8 +12,9 @@ import (
 
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/emulation"
+	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/runstore"
 	"github.com/gorepro/gorepro/internal/toolchain"
-	"github.com/gorepro/gorepro/results"
 )
 
 // TestRecordEmulation covers what is recorded once a cell's binary ran:
@@ -78,7 +79,7 @@ func TestRecordEmulation(t *testing.T) {
 		p := plan{tc: local, target: config.Target{Name: "probe", Kind: config.TargetProbe}, goarch: toolchain.HostArch(), native: true}
 		cell := baseCell(p, toolchain.HostArch())
 		cell.BinaryArch = toolchain.HostArch()
-		cell.RunResults = []results.RunResult{{Index: 1}, {Index: 2}}
+		cell.RunResults = []record.RunResult{{Index: 1}, {Index: 2}}
 		logs := map[string][]byte{
 			"run-1.log": []byte("$ probe\nkilled\n"),
 			"run-2.log": []byte("$ probe\n{\"gorepro\":\"probe\",\"goarch\":\"" + toolchain.HostArch() + "\",\"unameMachine\":\"x\"}\n"),
@@ -89,7 +90,7 @@ func TestRecordEmulation(t *testing.T) {
 		assert.False(t, cell.Emulated)
 
 		cell = baseCell(p, toolchain.HostArch())
-		cell.RunResults = []results.RunResult{{Index: 1}}
+		cell.RunResults = []record.RunResult{{Index: 1}}
 		cell.Reason = "exit status 2"
 		recordEmulation(p, &cell, map[string][]byte{"run-1.log": []byte("boom\n")})
 		assert.Nil(t, cell.Probe)
@@ -125,7 +126,7 @@ func TestEmulatedCells(t *testing.T) {
 	}
 	var progress bytes.Buffer
 	e := &Engine{Config: cfg, WorkDir: t.TempDir(), CacheDir: t.TempDir(), Jobs: 2, Progress: &progress, Version: "v0.0.0-test"}
-	store := results.Store{Root: t.TempDir()}
+	store := runstore.Store{Root: t.TempDir()}
 	w, err := store.Begin("emulated")
 	require.NoError(t, err)
 	run, err := e.Run(context.Background(), "emulated", w)
@@ -133,9 +134,9 @@ func TestEmulatedCells(t *testing.T) {
 	_, err = w.Commit(run)
 	require.NoError(t, err)
 
-	cells := map[string]results.Cell{}
+	cells := map[string]record.Cell{}
 	for _, c := range run.Cells {
-		require.Equal(t, results.Pass, c.Outcome, "%s: %s\n%s", c.ID, c.Reason, progress.String())
+		require.Equal(t, record.Pass, c.Outcome, "%s: %s\n%s", c.ID, c.Reason, progress.String())
 		cells[c.ID] = c
 	}
 	// The protobuf axis does not apply to the probe: once per arch.
@@ -156,7 +157,7 @@ func TestEmulatedCells(t *testing.T) {
 		assert.True(t, c.Emulated, id)
 		assert.Equal(t, emulation.QemuUser, c.Emulator, id)
 		assert.Empty(t, c.Warnings, id, "arm64 was asked for")
-		assert.Equal(t, "arm64/amd64 (emulated)", results.ArchColumn(c))
+		assert.Equal(t, "arm64/amd64 (emulated)", record.ArchColumn(c))
 	}
 
 	native, emulated := cells["local_noprotobuf_nocover_probe_amd64"], cells["local_noprotobuf_nocover_probe_arm64"]
@@ -189,7 +190,7 @@ func qemuAarch64Registered(t *testing.T) bool {
 // A crash cell names the known upstream issue its signature matches, and
 // the cell's own facts decide whether it is the cause or only similar.
 func TestKnownIssuesOfCrashCells(t *testing.T) {
-	cell := results.Cell{
+	cell := record.Cell{
 		Signature: "fatal error: taggedPointerPack in runtime.netpollopen",
 		GoVersion: "go1.25.3", BinaryArch: "amd64", HostArch: "arm64", Emulated: true, Emulator: "qemu-user",
 	}
@@ -212,7 +213,7 @@ func TestKnownIssuesOfCrashCells(t *testing.T) {
 	require.Len(t, native.KnownIssues, 1)
 	assert.Equal(t, "similar", native.KnownIssues[0].Verdict)
 
-	pass := results.Cell{Outcome: results.Pass}
+	pass := record.Cell{Outcome: record.Pass}
 	knownIssues(&pass)
 	assert.Empty(t, pass.KnownIssues)
 }

@@ -22,8 +22,9 @@ import (
 	"github.com/gorepro/gorepro/internal/cellbuild"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/proc"
+	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/runstore"
 	"github.com/gorepro/gorepro/internal/toolchain"
-	"github.com/gorepro/gorepro/results"
 )
 
 // taggedPointerPackTrace is the start of the real crash this tool exists
@@ -80,7 +81,7 @@ type harness struct {
 	hostArch string
 	workDir  string
 	cacheDir string
-	store    results.Store
+	store    runstore.Store
 	progress bytes.Buffer
 	runs     int
 
@@ -115,7 +116,7 @@ func newHarness(t *testing.T) *harness {
 		hostArch:    toolchain.HostArch(),
 		workDir:     t.TempDir(),
 		cacheDir:    t.TempDir(),
-		store:       results.Store{Root: t.TempDir()},
+		store:       runstore.Store{Root: t.TempDir()},
 		unavailable: map[string]string{},
 		identity:    map[string]string{},
 	}
@@ -228,13 +229,13 @@ func fakeBuild(t *testing.T, spec cellbuild.Spec) *cellbuild.Result {
 		GOOS:           "linux",
 		GOARCH:         spec.GOARCH,
 		ProtobufLinked: spec.Protobuf,
-		Reproduce:      results.Reproduce{Dir: dir, Env: env, Build: argv, Script: cellbuild.Script(dir, env, argv)},
+		Reproduce:      record.Reproduce{Dir: dir, Env: env, Build: argv, Script: cellbuild.Script(dir, env, argv)},
 	}
 }
 
 // run runs a new Engine (adjusted by configure, if given) under ctx, commits
 // the run and returns it with its directory.
-func (h *harness) run(ctx context.Context, configure func(*Engine)) (*results.Run, string) {
+func (h *harness) run(ctx context.Context, configure func(*Engine)) (*record.Run, string) {
 	h.t.Helper()
 	h.runs++
 	id := fmt.Sprintf("run-%d", h.runs)
@@ -268,7 +269,7 @@ func (h *harness) cacheEntries() int {
 	return n
 }
 
-func cellIDs(run *results.Run) []string {
+func cellIDs(run *record.Run) []string {
 	var ids []string
 	for _, c := range run.Cells {
 		ids = append(ids, c.ID)
@@ -329,11 +330,11 @@ func TestExpansionOrder(t *testing.T) {
 	assert.Equal(t, foreign, c.BinaryArch)
 	assert.Equal(t, host, c.HostArch)
 	assert.Equal(t, "linux", c.GOOS)
-	assert.Equal(t, results.Pass, c.Outcome)
+	assert.Equal(t, record.Pass, c.Outcome)
 
 	assert.Equal(t, host, run.Host.GOARCH)
 	assert.Equal(t, "run-1", run.ID)
-	assert.Equal(t, results.SchemaVersion, run.SchemaVersion)
+	assert.Equal(t, record.SchemaVersion, run.SchemaVersion)
 	assert.Equal(t, "v0.0.0-test", run.GoreproVersion)
 	assert.False(t, run.Interrupted)
 
@@ -361,7 +362,7 @@ func TestUnavailableToolchain(t *testing.T) {
 	require.Len(t, run.Cells, 4)
 	for _, c := range run.Cells[:2] {
 		assert.Equal(t, "old", c.Toolchain)
-		assert.Equal(t, results.Unavailable, c.Outcome)
+		assert.Equal(t, record.Unavailable, c.Outcome)
 		assert.Equal(t, reason, c.Reason)
 		assert.Empty(t, c.CacheKey)
 		assert.Empty(t, c.Logs)
@@ -370,7 +371,7 @@ func TestUnavailableToolchain(t *testing.T) {
 	}
 	for _, c := range run.Cells[2:] {
 		assert.Equal(t, "local", c.Toolchain)
-		assert.Equal(t, results.Pass, c.Outcome)
+		assert.Equal(t, record.Pass, c.Outcome)
 	}
 	builds, execs := h.calls()
 	assert.Equal(t, 2, builds, "only the available toolchain's cells are built")
@@ -392,7 +393,7 @@ func TestUnavailableToolchain(t *testing.T) {
 
 // assertCellFiles checks that every file a cell records exists in runDir with
 // the content it had in the first run's directory.
-func assertCellFiles(t *testing.T, runDir, firstDir string, c, first results.Cell) {
+func assertCellFiles(t *testing.T, runDir, firstDir string, c, first record.Cell) {
 	t.Helper()
 	paths := append([]string{c.Logs.Build}, c.Logs.Runs...)
 	for _, name := range []string{"go.mod", "go.sum", "main.go.txt"} {
@@ -428,7 +429,7 @@ func TestCacheReuse(t *testing.T) {
 	assert.Equal(t, 2, h.cacheEntries())
 	for _, c := range first.Cells {
 		assert.False(t, c.Cached)
-		assert.Equal(t, results.Crash, c.Outcome)
+		assert.Equal(t, record.Crash, c.Outcome)
 		assert.Equal(t, taggedPointerPackSignature, c.Signature)
 		assert.Regexp(t, `^[0-9a-f]{64}$`, c.CacheKey)
 	}
@@ -470,7 +471,7 @@ func TestCacheReuse(t *testing.T) {
 	assert.FileExists(t, filepath.Join(app, "go.sum"))
 
 	// The run document on disk says the same.
-	loaded, _, err := results.Load(secondDir)
+	loaded, _, err := runstore.Load(secondDir)
 	require.NoError(t, err)
 	assert.True(t, loaded.Cells[0].Cached)
 
@@ -482,7 +483,7 @@ func TestCacheReuse(t *testing.T) {
 		assert.Equal(t, 2, execs)
 		for _, c := range run.Cells {
 			assert.False(t, c.Cached)
-			assert.Equal(t, results.Pass, c.Outcome)
+			assert.Equal(t, record.Pass, c.Outcome)
 		}
 		run, _ = h.run(context.Background(), nil)
 		builds, execs = h.calls()
@@ -490,7 +491,7 @@ func TestCacheReuse(t *testing.T) {
 		assert.Zero(t, execs)
 		for _, c := range run.Cells {
 			assert.True(t, c.Cached)
-			assert.Equal(t, results.Pass, c.Outcome, "the refreshed entry, not the old crash")
+			assert.Equal(t, record.Pass, c.Outcome, "the refreshed entry, not the old crash")
 			assert.Empty(t, c.Signature)
 		}
 		assert.Equal(t, 2, h.cacheEntries(), "replaced, not added")
@@ -626,14 +627,14 @@ func TestBuildFailure(t *testing.T) {
 	const reason = "./main.go:3:1: syntax error: non-declaration statement outside function body"
 	buildLog := "$ cd /src && go build -o /bin/app .\n# example.com/app\n" + reason + "\n"
 	h.buildFn = func(_ context.Context, spec cellbuild.Spec) *cellbuild.Result {
-		return &cellbuild.Result{Outcome: results.BuildError, Reason: reason, Log: []byte(buildLog), Seconds: 1.25}
+		return &cellbuild.Result{Outcome: record.BuildError, Reason: reason, Log: []byte(buildLog), Seconds: 1.25}
 	}
 	run, dir := h.run(context.Background(), nil)
 	builds, execs := h.calls()
 	assert.Equal(t, 1, builds)
 	assert.Zero(t, execs, "a failed build is not run")
 	c := run.Cells[0]
-	assert.Equal(t, results.BuildError, c.Outcome)
+	assert.Equal(t, record.BuildError, c.Outcome)
 	assert.Equal(t, reason, c.Reason)
 	assert.Equal(t, 1.25, c.BuildSeconds)
 	assert.Zero(t, c.Runs)
@@ -650,16 +651,16 @@ func TestBuildFailure(t *testing.T) {
 	builds, _ = h.calls()
 	assert.Zero(t, builds)
 	assert.True(t, run.Cells[0].Cached)
-	assert.Equal(t, results.BuildError, run.Cells[0].Outcome)
+	assert.Equal(t, record.BuildError, run.Cells[0].Outcome)
 	assert.Equal(t, reason, run.Cells[0].Reason)
 
 	t.Run("unavailable build is not cached", func(t *testing.T) {
 		h := newHarness(t)
 		h.buildFn = func(context.Context, cellbuild.Spec) *cellbuild.Result {
-			return &cellbuild.Result{Outcome: results.Unavailable, Reason: "starting /usr/local/go/bin/go: permission denied"}
+			return &cellbuild.Result{Outcome: record.Unavailable, Reason: "starting /usr/local/go/bin/go: permission denied"}
 		}
 		run, _ := h.run(context.Background(), nil)
-		assert.Equal(t, results.Unavailable, run.Cells[0].Outcome)
+		assert.Equal(t, record.Unavailable, run.Cells[0].Outcome)
 		assert.Equal(t, "starting /usr/local/go/bin/go: permission denied", run.Cells[0].Reason)
 		assert.Zero(t, h.cacheEntries())
 	})
@@ -679,9 +680,9 @@ func TestRunsFlaky(t *testing.T) {
 	_, execs := h.calls()
 	assert.Equal(t, 3, execs)
 	c := run.Cells[0]
-	assert.Equal(t, results.Crash, c.Outcome, "the worst outcome")
+	assert.Equal(t, record.Crash, c.Outcome, "the worst outcome")
 	assert.True(t, c.Flaky)
-	assert.Equal(t, map[results.Outcome]int{results.Crash: 1, results.Pass: 2}, c.OutcomeCounts)
+	assert.Equal(t, map[record.Outcome]int{record.Crash: 1, record.Pass: 2}, c.OutcomeCounts)
 	assert.Equal(t, 1, c.Crashes)
 	assert.Equal(t, 3, c.Runs)
 	assert.Equal(t, taggedPointerPackSignature, c.Signature)
@@ -690,7 +691,7 @@ func TestRunsFlaky(t *testing.T) {
 	assert.Equal(t, 4.5, c.RunSeconds)
 
 	require.Len(t, c.RunResults, 3)
-	wantOutcomes := []results.Outcome{results.Pass, results.Crash, results.Pass}
+	wantOutcomes := []record.Outcome{record.Pass, record.Crash, record.Pass}
 	for i, r := range c.RunResults {
 		assert.Equal(t, i+1, r.Index)
 		assert.Equal(t, wantOutcomes[i], r.Outcome)
@@ -717,7 +718,7 @@ func TestRunsFlaky(t *testing.T) {
 		h.cfg.Runs = 3
 		run, _ := h.run(context.Background(), nil)
 		c := run.Cells[0]
-		assert.Equal(t, results.Pass, c.Outcome)
+		assert.Equal(t, record.Pass, c.Outcome)
 		assert.False(t, c.Flaky)
 		assert.Nil(t, c.OutcomeCounts)
 		assert.Zero(t, c.Crashes)
@@ -747,7 +748,7 @@ func TestStartErrorSameArch(t *testing.T) {
 	h.execFn = func(_ context.Context, cmd proc.Cmd) (*proc.Result, error) { return nil, execFormatError(cmd) }
 	run, _ := h.run(context.Background(), nil)
 	c := run.Cells[0]
-	assert.Equal(t, results.Unavailable, c.Outcome)
+	assert.Equal(t, record.Unavailable, c.Outcome)
 	assert.Equal(t, "running the binary: starting "+filepath.Join(h.workDir, "bin", c.ID, "repro")+
 		": fork/exec "+filepath.Join(h.workDir, "bin", c.ID, "repro")+": exec format error", c.Reason)
 	assert.NotContains(t, c.Reason, "qemu")
@@ -761,7 +762,7 @@ func TestStartErrorForeignArch(t *testing.T) {
 	h.execFn = func(_ context.Context, cmd proc.Cmd) (*proc.Result, error) { return nil, execFormatError(cmd) }
 	run, _ := h.run(context.Background(), nil)
 	c := run.Cells[0]
-	assert.Equal(t, results.Unavailable, c.Outcome)
+	assert.Equal(t, record.Unavailable, c.Outcome)
 	assert.Equal(t, foreign, c.BinaryArch)
 	bin := filepath.Join(h.workDir, "bin", c.ID, "repro")
 	assert.Equal(t, fmt.Sprintf("cannot run the %[1]s binary on this %[2]s host: no emulator is registered for %[1]s "+
@@ -808,14 +809,14 @@ func TestInterruption(t *testing.T) {
 	require.Len(t, run.Cells, 4)
 
 	done := run.Cells[0]
-	assert.Equal(t, results.Crash, done.Outcome, "a finished cell keeps its outcome")
+	assert.Equal(t, record.Crash, done.Outcome, "a finished cell keeps its outcome")
 	assert.Equal(t, taggedPointerPackSignature, done.Signature)
 	assert.False(t, done.Interrupted)
 	assert.FileExists(t, filepath.Join(dir, done.Logs.Build))
 
 	for i, c := range run.Cells[1:] {
 		assert.Equal(t, CellID("local", h.cfg.Protobuf[i+1], false, "repro", h.hostArch), c.ID)
-		assert.Equal(t, results.Unavailable, c.Outcome)
+		assert.Equal(t, record.Unavailable, c.Outcome)
 		assert.True(t, c.Interrupted)
 		assert.Equal(t, "interrupted before this cell finished", c.Reason)
 		assert.Empty(t, c.CacheKey)
@@ -824,7 +825,7 @@ func TestInterruption(t *testing.T) {
 	}
 	assert.Equal(t, 1, h.cacheEntries(), "interrupted cells are not cached")
 
-	loaded, _, err := results.Load(dir)
+	loaded, _, err := runstore.Load(dir)
 	require.NoError(t, err)
 	assert.True(t, loaded.Interrupted)
 
@@ -836,11 +837,11 @@ func TestInterruption(t *testing.T) {
 	assert.Equal(t, 3, execs)
 	assert.False(t, run.Interrupted)
 	assert.True(t, run.Cells[0].Cached)
-	assert.Equal(t, results.Crash, run.Cells[0].Outcome)
+	assert.Equal(t, record.Crash, run.Cells[0].Outcome)
 	for _, c := range run.Cells[1:] {
 		assert.False(t, c.Cached)
 		assert.False(t, c.Interrupted)
-		assert.Equal(t, results.Pass, c.Outcome)
+		assert.Equal(t, record.Pass, c.Outcome)
 	}
 	for _, s := range h.specs[2:] {
 		assert.NotEqual(t, "v1.36.10", s.Protobuf, "the finished cell was not rebuilt")
@@ -854,7 +855,7 @@ func TestInterruption(t *testing.T) {
 		h.buildFn = func(ctx context.Context, spec cellbuild.Spec) *cellbuild.Result {
 			cancel()
 			<-ctx.Done()
-			return &cellbuild.Result{Outcome: results.Unavailable, Reason: "build interrupted"}
+			return &cellbuild.Result{Outcome: record.Unavailable, Reason: "build interrupted"}
 		}
 		run, _ := h.run(ctx, nil)
 		builds, execs := h.calls()
@@ -863,7 +864,7 @@ func TestInterruption(t *testing.T) {
 		assert.True(t, run.Interrupted)
 		for _, c := range run.Cells {
 			assert.True(t, c.Interrupted)
-			assert.Equal(t, results.Unavailable, c.Outcome)
+			assert.Equal(t, record.Unavailable, c.Outcome)
 			assert.Equal(t, "interrupted before this cell finished", c.Reason)
 		}
 		assert.Zero(t, h.cacheEntries())
@@ -897,7 +898,7 @@ func TestParallelismBound(t *testing.T) {
 	assert.Equal(t, 6, builds)
 	assert.Equal(t, int32(2), peak.Load(), "Jobs=2: two builds at once, never more")
 	for _, c := range run.Cells {
-		assert.Equal(t, results.Pass, c.Outcome)
+		assert.Equal(t, record.Pass, c.Outcome)
 	}
 }
 
@@ -1057,7 +1058,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Skip("builds real binaries")
 	}
 	workDir, cacheDir := t.TempDir(), t.TempDir()
-	store := results.Store{Root: t.TempDir()}
+	store := runstore.Store{Root: t.TempDir()}
 	hostArch := toolchain.HostArch()
 	foreign := "arm64"
 	if hostArch == "arm64" {
@@ -1079,7 +1080,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	var builds atomic.Int32
 	var progress bytes.Buffer
-	runMatrix := func(id string) (*results.Run, string) {
+	runMatrix := func(id string) (*record.Run, string) {
 		t.Helper()
 		e := &Engine{
 			Config: cfg, WorkDir: workDir, CacheDir: cacheDir, Jobs: 2, Progress: &progress, Version: "v0.0.0-test",
@@ -1102,7 +1103,7 @@ func TestEndToEnd(t *testing.T) {
 	assert.Equal(t, int32(2), builds.Swap(0), "only the local toolchain builds")
 
 	native := run.Cells[0]
-	require.Equal(t, results.Pass, native.Outcome, "%s\n%s", native.Reason, progress.String())
+	require.Equal(t, record.Pass, native.Outcome, "%s\n%s", native.Reason, progress.String())
 	assert.Equal(t, "local_v1.36.10_nocover_repro_"+hostArch, native.ID)
 	assert.Regexp(t, `^go1\.\d+(\.\d+)?$`, native.GoVersion)
 	assert.Equal(t, "v1.36.10", native.ProtobufLinked)
@@ -1135,29 +1136,29 @@ func TestEndToEnd(t *testing.T) {
 	assert.Equal(t, foreign, cross.BinaryArch, cross.Reason)
 	assert.False(t, native.Emulated)
 	if !fileExists("/proc/sys/fs/binfmt_misc/qemu-" + map[string]string{"arm64": "aarch64", "amd64": "x86_64"}[foreign]) {
-		assert.Equal(t, results.Unavailable, cross.Outcome)
+		assert.Equal(t, record.Unavailable, cross.Outcome)
 		assert.Contains(t, cross.Reason, "exec format error")
 		assert.Contains(t, cross.Reason, "install qemu-user-static and register it with binfmt_misc")
 		assert.False(t, cross.Emulated, "it never ran")
 	} else {
-		assert.Equal(t, results.Pass, cross.Outcome, cross.Reason)
+		assert.Equal(t, record.Pass, cross.Outcome, cross.Reason)
 		assert.True(t, cross.Emulated)
 		assert.Equal(t, "qemu-user", cross.Emulator)
 	}
 
 	for _, c := range run.Cells[2:] {
 		assert.Equal(t, "old", c.Toolchain)
-		assert.Equal(t, results.Unavailable, c.Outcome)
+		assert.Equal(t, record.Unavailable, c.Outcome)
 		assert.Contains(t, c.Reason, missingGoroot+" does not exist")
 	}
 
 	run, dir = runMatrix("second")
 	native = run.Cells[0]
 	assert.True(t, native.Cached)
-	assert.Equal(t, results.Pass, native.Outcome)
+	assert.Equal(t, record.Pass, native.Outcome)
 	assert.FileExists(t, filepath.Join(dir, native.RunResults[0].Log))
 	assert.FileExists(t, filepath.Join(dir, native.Reproduce.Sources, "main.go.txt"))
-	if run.Cells[1].Outcome == results.Unavailable {
+	if run.Cells[1].Outcome == record.Unavailable {
 		assert.Equal(t, int32(1), builds.Load(), "only the cell that could not run is built again")
 	} else {
 		assert.Zero(t, builds.Load())

@@ -2,9 +2,9 @@
 // toolchains, expands the axes (toolchain × protobuf × cover × target × arch)
 // into cells, builds and runs every cell with bounded parallelism, classifies
 // each run, re-uses results of unchanged cells from a content-keyed cache,
-// and records everything through a results.Writer. With Engine.Shard it
+// and records everything through a runstore.Writer. With Engine.Shard it
 // runs one share of the cells (`--shard k/n`, see AssignShards), for
-// results.Merge to put back together.
+// runstore.Merge to put back together.
 //
 // Not every target takes every axis: a Dockerfile decides its own modules
 // and the probe links none, so neither gets the protobuf axis; the probe,
@@ -20,7 +20,7 @@
 //
 // The Engine is the one place that knows the order of the work; building is
 // package cellbuild's, running is package proc's, judging is package classify's
-// and storing is package results'.
+// and storing is package runstore's.
 package matrix
 
 import (
@@ -49,9 +49,11 @@ import (
 	"github.com/gorepro/gorepro/internal/container"
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/progress"
+	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/redact"
+	"github.com/gorepro/gorepro/internal/runstore"
 	"github.com/gorepro/gorepro/internal/toolchain"
 	"github.com/gorepro/gorepro/repro"
-	"github.com/gorepro/gorepro/results"
 )
 
 // Engine runs one matrix. Its function fields are the injectable steps; nil
@@ -122,7 +124,7 @@ type Reporter interface {
 	CellStarted(id, name string)
 	// CellFinished is called once per cell of the run, in the order they
 	// finish, also for cells that never started (interrupted).
-	CellFinished(id string, c results.Cell)
+	CellFinished(id string, c record.Cell)
 }
 
 // plan is one cell before it runs.
@@ -139,14 +141,14 @@ type plan struct {
 }
 
 // Run resolves, expands, builds and runs the matrix, writing logs through w,
-// and returns the finished results.Run (not yet committed). When ctx is
+// and returns the finished record.Run (not yet committed). When ctx is
 // cancelled, finished cells are kept, the others are marked interrupted and
 // the run is returned with Interrupted set.
-func (e *Engine) Run(ctx context.Context, runID string, w *results.Writer) (*results.Run, error) {
+func (e *Engine) Run(ctx context.Context, runID string, w *runstore.Writer) (*record.Run, error) {
 	e.defaults()
 	cfg := e.Config
-	run := &results.Run{
-		SchemaVersion:  results.SchemaVersion,
+	run := &record.Run{
+		SchemaVersion:  record.SchemaVersion,
 		ID:             runID,
 		GoreproVersion: e.Version,
 		Started:        time.Now().UTC(),
@@ -190,13 +192,13 @@ func (e *Engine) Run(ctx context.Context, runID string, w *results.Writer) (*res
 		fmt.Fprintf(e.Progress, "gorepro: %s\n", c)
 	}
 	if s := e.Shard; s != nil {
-		run.Shard = &results.Shard{Index: s.Index, Count: s.Count, Assigned: len(specs), Total: len(allSpecs)}
+		run.Shard = &record.Shard{Index: s.Index, Count: s.Count, Assigned: len(specs), Total: len(allSpecs)}
 		for _, sp := range specs {
 			run.Shard.Positions = append(run.Shard.Positions, sp.position)
 		}
 	}
 	plans := expand(specs, tcs, hostArch)
-	run.Cells = make([]results.Cell, len(plans))
+	run.Cells = make([]record.Cell, len(plans))
 
 	sources, err := e.sourceDigests()
 	if err != nil {
@@ -208,7 +210,7 @@ func (e *Engine) Run(ctx context.Context, runID string, w *results.Writer) (*res
 	g.SetLimit(e.Jobs)
 	for _, p := range plans {
 		g.Go(func() error {
-			var cell results.Cell
+			var cell record.Cell
 			if ctx.Err() != nil {
 				cell = e.interrupted(p, hostArch)
 			} else {
@@ -322,7 +324,7 @@ func specArch(sp cellSpec, tcs []*toolchain.Resolved, hostArch string) string {
 // host. The earlier one is kept, so every shard of a matrix makes the same
 // choice; it returns the kept specs and what was collapsed, per pair of
 // arch values. Only specs' toolchains need to be resolved in tcs.
-func collapse(allSpecs, specs []cellSpec, tcs []*toolchain.Resolved, hostArch string) ([]cellSpec, []results.Collapse) {
+func collapse(allSpecs, specs []cellSpec, tcs []*toolchain.Resolved, hostArch string) ([]cellSpec, []record.Collapse) {
 	type cellKey struct {
 		toolchain      int
 		protobuf       string
@@ -342,7 +344,7 @@ func collapse(allSpecs, specs []cellSpec, tcs []*toolchain.Resolved, hostArch st
 		}
 	}
 	var kept []cellSpec
-	var collapsed []results.Collapse
+	var collapsed []record.Collapse
 	for _, sp := range specs {
 		k := keyOf(sp)
 		into := first[k]
@@ -351,11 +353,11 @@ func collapse(allSpecs, specs []cellSpec, tcs []*toolchain.Resolved, hostArch st
 			continue
 		}
 		host := cellHostArch(tcs[sp.toolchain], hostArch)
-		i := slices.IndexFunc(collapsed, func(c results.Collapse) bool {
+		i := slices.IndexFunc(collapsed, func(c record.Collapse) bool {
 			return c.Arch == sp.arch && c.Into == into.arch && c.GOARCH == k.goarch && c.HostArch == host
 		})
 		if i < 0 {
-			collapsed = append(collapsed, results.Collapse{Arch: sp.arch, Into: into.arch, GOARCH: k.goarch, HostArch: host})
+			collapsed = append(collapsed, record.Collapse{Arch: sp.arch, Into: into.arch, GOARCH: k.goarch, HostArch: host})
 			i = len(collapsed) - 1
 		}
 		collapsed[i].Cells++
@@ -458,7 +460,7 @@ func CellID(toolchain, protobuf string, cover bool, target, goarch string) strin
 }
 
 // baseCell fills in what is known about a cell before it is built.
-func baseCell(p plan, hostArch string) results.Cell {
+func baseCell(p plan, hostArch string) record.Cell {
 	// The host a container cell runs on is the engine's (a Podman
 	// machine's VM), whatever platform its images are for.
 	if c := p.tc.Container; c != nil && c.EngineHostArch != "" {
@@ -468,7 +470,7 @@ func baseCell(p plan, hostArch string) results.Cell {
 	if p.tc.Warning != "" {
 		warnings = append(warnings, "toolchain "+p.tc.Name+": "+p.tc.Warning)
 	}
-	return results.Cell{
+	return record.Cell{
 		Container:     containerInfo(p.tc.Container),
 		Warnings:      warnings,
 		ID:            p.id,
@@ -485,13 +487,13 @@ func baseCell(p plan, hostArch string) results.Cell {
 }
 
 // toolchainInfo is what the run records about its resolved toolchains.
-func toolchainInfo(tcs []*toolchain.Resolved, hostArch string) []results.Toolchain {
-	var out []results.Toolchain
+func toolchainInfo(tcs []*toolchain.Resolved, hostArch string) []record.Toolchain {
+	var out []record.Toolchain
 	for _, tc := range tcs {
 		if tc == nil {
 			continue // not used by this run's cells
 		}
-		out = append(out, results.Toolchain{
+		out = append(out, record.Toolchain{
 			Name:        tc.Name,
 			Kind:        tc.Kind,
 			GoVersion:   tc.GoVersion,
@@ -510,11 +512,11 @@ func toolchainInfo(tcs []*toolchain.Resolved, hostArch string) []results.Toolcha
 
 // containerInfo is the provenance recorded with every cell of an image
 // toolchain.
-func containerInfo(c *toolchain.Container) *results.Container {
+func containerInfo(c *toolchain.Container) *record.Container {
 	if c == nil {
 		return nil
 	}
-	info := &results.Container{
+	info := &record.Container{
 		Engine:          c.EngineName,
 		EngineVersion:   c.EngineVersion,
 		EngineHostArch:  c.EngineHostArch,
@@ -530,19 +532,19 @@ func containerInfo(c *toolchain.Container) *results.Container {
 	return info
 }
 
-func (e *Engine) interrupted(p plan, hostArch string) results.Cell {
+func (e *Engine) interrupted(p plan, hostArch string) record.Cell {
 	cell := baseCell(p, hostArch)
-	cell.Outcome = results.Unavailable
+	cell.Outcome = record.Unavailable
 	cell.Interrupted = true
 	cell.Reason = "interrupted before this cell finished"
 	return cell
 }
 
 // runCell builds and runs one cell, or takes it from the cache.
-func (e *Engine) runCell(ctx context.Context, p plan, hostArch, source string, w *results.Writer) results.Cell {
+func (e *Engine) runCell(ctx context.Context, p plan, hostArch, source string, w *runstore.Writer) record.Cell {
 	cell := baseCell(p, hostArch)
 	if !p.tc.Available {
-		cell.Outcome = results.Unavailable
+		cell.Outcome = record.Unavailable
 		cell.Reason = p.tc.Reason
 		return cell
 	}
@@ -563,7 +565,7 @@ func (e *Engine) runCell(ctx context.Context, p plan, hostArch, source string, w
 	// that the go command need not relink it when nothing changed.
 	binDir := filepath.Join(e.WorkDir, "bin", p.id)
 	if err := os.MkdirAll(binDir, 0o755); err != nil {
-		cell.Outcome = results.Unavailable
+		cell.Outcome = record.Unavailable
 		cell.Reason = fmt.Sprintf("preparing work dir: %v", err)
 		return cell
 	}
@@ -603,7 +605,7 @@ func (e *Engine) runCell(ctx context.Context, p plan, hostArch, source string, w
 		return e.interrupted(p, hostArch)
 	}
 	if err != nil {
-		cell.Outcome = results.Unavailable
+		cell.Outcome = record.Unavailable
 		cell.Reason = err.Error()
 		return e.finish("", cell, logs, w)
 	}
@@ -611,7 +613,7 @@ func (e *Engine) runCell(ctx context.Context, p plan, hostArch, source string, w
 	cell.Runs = len(runs)
 	for _, r := range runs {
 		cell.RunSeconds += r.Seconds
-		if r.Outcome == results.Crash {
+		if r.Outcome == record.Crash {
 			cell.Crashes++
 		}
 	}
@@ -633,11 +635,11 @@ func (e *Engine) runCell(ctx context.Context, p plan, hostArch, source string, w
 
 // finish writes the cell's logs into the run, records their paths and stores
 // the cell in the cache under key (when key is not empty).
-func (e *Engine) finish(key string, cell results.Cell, logs map[string][]byte, w *results.Writer) results.Cell {
+func (e *Engine) finish(key string, cell record.Cell, logs map[string][]byte, w *runstore.Writer) record.Cell {
 	if err := attachLogs(&cell, logs, w); err != nil {
 		cell.Reason = strings.TrimSpace(cell.Reason + "; " + err.Error())
 	}
-	if key != "" && e.CacheDir != "" && cell.Outcome != results.Unavailable {
+	if key != "" && e.CacheDir != "" && cell.Outcome != record.Unavailable {
 		if err := (Cache{Dir: e.CacheDir}).Put(key, cell, logs); err != nil {
 			fmt.Fprintf(e.Progress, "gorepro: warning: %v\n", err)
 		}
@@ -647,12 +649,12 @@ func (e *Engine) finish(key string, cell results.Cell, logs map[string][]byte, w
 
 // relabel turns a cached cell into this run's cell: current names, logs
 // copied into this run's directory, Cached set.
-func (e *Engine) relabel(cell *results.Cell, p plan, logs map[string][]byte, w *results.Writer) error {
+func (e *Engine) relabel(cell *record.Cell, p plan, logs map[string][]byte, w *runstore.Writer) error {
 	cell.ID = p.id
 	cell.Toolchain = p.tc.Name
 	cell.Target = p.target.Name
 	cell.Cached = true
-	cell.Logs = results.Logs{}
+	cell.Logs = record.Logs{}
 	cell.Reproduce.Sources = ""
 	for i := range cell.RunResults {
 		cell.RunResults[i].Log = ""
@@ -662,7 +664,7 @@ func (e *Engine) relabel(cell *results.Cell, p plan, logs map[string][]byte, w *
 
 // attachLogs writes logs (build.log, run-N.log and kept sources) through w
 // and records their run-relative paths in the cell.
-func attachLogs(cell *results.Cell, logs map[string][]byte, w *results.Writer) error {
+func attachLogs(cell *record.Cell, logs map[string][]byte, w *runstore.Writer) error {
 	if w == nil {
 		return nil
 	}
@@ -700,7 +702,7 @@ const sourcesDir = "sources"
 // the reproducer module, or the alternate go.mod and go.sum of a
 // full-application target, so that the results directory alone is enough
 // to reproduce the cell.
-func keepSources(logs map[string][]byte, targetKind string, r results.Reproduce) {
+func keepSources(logs map[string][]byte, targetKind string, r record.Reproduce) {
 	var files map[string]string // name in the cell -> path on disk
 	switch targetKind {
 	case config.TargetRepro, config.TargetProbe:
@@ -736,7 +738,7 @@ func resetDir(dir string) error {
 // runBinary runs the built binary Config.Runs times and classifies each run.
 // The error is for a binary that cannot be started at all (for example an
 // arm64 binary on an amd64 host without an emulator).
-func (e *Engine) runBinary(ctx context.Context, p plan, hostArch string, cell *results.Cell, built *cellbuild.Result, binDir string, logs map[string][]byte) ([]results.RunResult, error) {
+func (e *Engine) runBinary(ctx context.Context, p plan, hostArch string, cell *record.Cell, built *cellbuild.Result, binDir string, logs map[string][]byte) ([]record.RunResult, error) {
 	t := p.target
 	timeout := t.RunTimeout(e.Config)
 	cmd := proc.Cmd{
@@ -795,7 +797,7 @@ func (e *Engine) runBinary(ctx context.Context, p plan, hostArch string, cell *r
 	repro := &cell.Reproduce
 	var reproEnv []string
 	for _, kv := range env {
-		reproEnv = append(reproEnv, cellbuild.RedactEnv(kv))
+		reproEnv = append(reproEnv, redact.Env(kv))
 	}
 	if p.cover {
 		reproEnv = append(reproEnv, "GOCOVERDIR="+filepath.Join(binDir, "cover-1"))
@@ -811,7 +813,7 @@ func (e *Engine) runBinary(ctx context.Context, p plan, hostArch string, cell *r
 		repro.RunEnv = reproEnv
 		repro.Script += cellbuild.Script(binDir, repro.RunEnv, repro.Run)
 	}
-	var runs []results.RunResult
+	var runs []record.RunResult
 	for i := range e.Config.Runs {
 		runEnv := env
 		if p.cover {
@@ -850,7 +852,7 @@ func (e *Engine) runBinary(ctx context.Context, p plan, hostArch string, cell *r
 			LogMatches:    logRe,
 			AliveFor:      t.Pass.AliveFor > 0,
 		})
-		rr := results.RunResult{
+		rr := record.RunResult{
 			Index:     i + 1,
 			Outcome:   v.Outcome,
 			ExitCode:  res.ExitCode,

@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/toolchain"
-	"github.com/gorepro/gorepro/results"
 )
 
 func TestNameCells(t *testing.T) {
@@ -60,7 +60,7 @@ func (r *recorder) Begin(total int) { r.add(fmt.Sprintf("begin %d", total)) }
 
 func (r *recorder) CellStarted(id, name string) { r.add("start " + id + " (" + name + ")") }
 
-func (r *recorder) CellFinished(id string, c results.Cell) {
+func (r *recorder) CellFinished(id string, c record.Cell) {
 	r.add("finish " + id + " " + string(c.Outcome))
 }
 

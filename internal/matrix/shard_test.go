@@ -13,7 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gorepro/gorepro/internal/config"
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/runstore"
 )
 
 func TestParseShard(t *testing.T) {
@@ -281,14 +282,14 @@ func TestEngineShards(t *testing.T) {
 		for _, c := range run.Cells {
 			positions = append(positions, slices.Index(cellIDs(full), c.ID))
 		}
-		assert.Equal(t, results.Shard{Index: k, Count: n, Assigned: len(run.Cells), Total: len(full.Cells), Positions: positions}, *run.Shard)
+		assert.Equal(t, record.Shard{Index: k, Count: n, Assigned: len(run.Cells), Total: len(full.Cells), Positions: positions}, *run.Shard)
 		assert.Equal(t, full.MatrixSHA256, run.MatrixSHA256, "--shard is not part of the matrix")
-		assert.True(t, slices.IsSortedFunc(run.Cells, func(a, b results.Cell) int {
+		assert.True(t, slices.IsSortedFunc(run.Cells, func(a, b record.Cell) int {
 			return slices.Index(cellIDs(full), a.ID) - slices.Index(cellIDs(full), b.ID)
 		}), "a shard keeps the matrix's order")
 		for _, c := range run.Cells {
 			seen[c.ID]++
-			assert.Equal(t, results.Pass, c.Outcome)
+			assert.Equal(t, record.Pass, c.Outcome)
 			assert.True(t, strings.HasPrefix(c.Logs.Build, "cells/"+c.ID+"/"), "cell IDs are those of the unsharded run")
 		}
 		var tcNames []string
@@ -315,8 +316,8 @@ func TestEngineShards(t *testing.T) {
 		if len(run.Cells) == 0 {
 			empty++
 			assert.Empty(t, run.Toolchains, "no cell, no toolchain resolved")
-			assert.Equal(t, results.Shard{Index: k, Count: 3, Assigned: 0, Total: 1}, *run.Shard)
-			loaded, _, err := results.Load(dir)
+			assert.Equal(t, record.Shard{Index: k, Count: 3, Assigned: 0, Total: 1}, *run.Shard)
+			loaded, _, err := runstore.Load(dir)
 			require.NoError(t, err)
 			assert.Empty(t, loaded.Cells)
 		}
@@ -381,18 +382,18 @@ func TestCollapseNativeDuplicates(t *testing.T) {
 	}
 	builds, _ := h.calls()
 	assert.Equal(t, len(full.Cells), builds)
-	want := results.Collapse{Arch: h.hostArch, Into: config.ArchNative, GOARCH: h.hostArch, HostArch: h.hostArch, Cells: len(full.Cells)}
-	assert.Equal(t, []results.Collapse{want}, full.Collapsed)
+	want := record.Collapse{Arch: h.hostArch, Into: config.ArchNative, GOARCH: h.hostArch, HostArch: h.hostArch, Cells: len(full.Cells)}
+	assert.Equal(t, []record.Collapse{want}, full.Collapsed)
 	assert.Equal(t, 1, strings.Count(h.progress.String(), "the same as arch "+h.hostArch), h.progress.String())
 	assert.Contains(t, h.progress.String(), fmt.Sprintf("gorepro: arch native is %s on the %s host, the same as arch %s: the 10 cells listed under both ran once\n", h.hostArch, h.hostArch, h.hostArch))
-	loaded, _, err := results.Load(dir)
+	loaded, _, err := runstore.Load(dir)
 	require.NoError(t, err)
 	assert.Equal(t, full.Collapsed, loaded.Collapsed, "stored in results.json")
 
 	// Shards: the union of their cells is the unsharded run's, and the
 	// shards merge.
 	const n = 3
-	var inputs []results.MergeInput
+	var inputs []runstore.MergeInput
 	collapsed := 0
 	for k := 1; k <= n; k++ {
 		run, dir := h.run(context.Background(), func(e *Engine) { e.Shard = &Shard{Index: k, Count: n} })
@@ -401,13 +402,13 @@ func TestCollapseNativeDuplicates(t *testing.T) {
 		for _, c := range run.Collapsed {
 			collapsed += c.Cells
 		}
-		inputs = append(inputs, results.MergeInput{Run: run, Dir: dir, Source: fmt.Sprintf("shard%d", k)})
+		inputs = append(inputs, runstore.MergeInput{Run: run, Dir: dir, Source: fmt.Sprintf("shard%d", k)})
 	}
 	assert.Equal(t, len(full.Cells), collapsed, "every duplicate was collapsed in some shard")
-	merged, err := results.Merge(inputs)
+	merged, err := runstore.Merge(inputs)
 	require.NoError(t, err)
 	assert.Equal(t, cellIDs(full), cellIDs(merged), "the merged shards are the unsharded run, in its order")
-	assert.Equal(t, []results.Collapse{want}, merged.Collapsed)
+	assert.Equal(t, []record.Collapse{want}, merged.Collapsed)
 
 	// A foreign arch next to native is not a duplicate.
 	h.cfg.Arch = []string{config.ArchNative, h.foreignArch()}

@@ -25,7 +25,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/record"
 )
 
 // Terminal control sequences used in live mode.
@@ -166,7 +166,7 @@ func (r *Reporter) CellStarted(id, name string) {
 
 // CellFinished prints the line of a finished cell (see [Line]), numbered in
 // the order cells finish.
-func (r *Reporter) CellFinished(id string, c results.Cell) {
+func (r *Reporter) CellFinished(id string, c record.Cell) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.done++
@@ -174,7 +174,7 @@ func (r *Reporter) CellFinished(id string, c results.Cell) {
 		if run.id != id {
 			continue
 		}
-		if !c.Cached && c.Outcome != results.Unavailable && !c.Interrupted {
+		if !c.Cached && c.Outcome != record.Unavailable && !c.Interrupted {
 			r.measured += r.opts.Now().Sub(run.since)
 			r.measuredN++
 		}
@@ -363,17 +363,17 @@ func Duration(d time.Duration) string {
 }
 
 // sgr is the SGR colour code of an outcome word.
-func sgr(o results.Outcome) string {
+func sgr(o record.Outcome) string {
 	switch o {
-	case results.Pass:
+	case record.Pass:
 		return "32" // green
-	case results.Crash:
+	case record.Crash:
 		return "31" // red
-	case results.Timeout, results.Fail:
+	case record.Timeout, record.Fail:
 		return "33" // yellow
-	case results.BuildError:
+	case record.BuildError:
 		return "35" // magenta
-	case results.Unavailable:
+	case record.Unavailable:
 		return "2" // dim
 	}
 	return ""
@@ -384,7 +384,7 @@ func sgr(o results.Outcome) string {
 //	[2/4] local go1.26.8 protobuf=v1.36.10 cover=on repro amd64/amd64: crash 1/1 panic: … (build 2.0s, run 1.5s)
 //
 // With color the outcome word is wrapped in its SGR colour.
-func Line(n, total int, c results.Cell, color bool) string {
+func Line(n, total int, c record.Cell, color bool) string {
 	cover := "off"
 	if c.Cover {
 		cover = "on"
@@ -404,19 +404,19 @@ func Line(n, total int, c results.Cell, color bool) string {
 	}
 	if c.Signature != "" {
 		line += " " + c.Signature
-	} else if c.Reason != "" && c.Outcome != results.Pass {
+	} else if c.Reason != "" && c.Outcome != record.Pass {
 		line += " — " + c.Reason
 	}
 	switch {
 	case c.Cached:
 		line += " (cached)"
-	case c.Outcome != results.Unavailable:
+	case c.Outcome != record.Unavailable:
 		line += fmt.Sprintf(" (build %.1fs, run %.1fs)", c.BuildSeconds, c.RunSeconds)
 	}
 	return line
 }
 
-func countOutcome(c results.Cell) int {
+func countOutcome(c record.Cell) int {
 	n := 0
 	for _, r := range c.RunResults {
 		if r.Outcome == c.Outcome {

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gorepro/gorepro/results"
+	"github.com/gorepro/gorepro/internal/record"
 )
 
 // clock is a fake clock that tests move forward by hand.
@@ -61,24 +61,24 @@ var (
 	sgrSeq    = regexp.MustCompile(`\x1b\[[0-9;]*m`)
 )
 
-func pass(target string) results.Cell {
-	return results.Cell{Toolchain: "local", GoVersion: "go1.26.8", Protobuf: "v1.36.10", Target: target,
-		BinaryArch: "amd64", HostArch: "amd64", Outcome: results.Pass, Runs: 1,
-		RunResults: []results.RunResult{{Outcome: results.Pass}}, BuildSeconds: 2, RunSeconds: 1.5}
+func pass(target string) record.Cell {
+	return record.Cell{Toolchain: "local", GoVersion: "go1.26.8", Protobuf: "v1.36.10", Target: target,
+		BinaryArch: "amd64", HostArch: "amd64", Outcome: record.Pass, Runs: 1,
+		RunResults: []record.RunResult{{Outcome: record.Pass}}, BuildSeconds: 2, RunSeconds: 1.5}
 }
 
-func crash(target string) results.Cell {
+func crash(target string) record.Cell {
 	c := pass(target)
 	c.Cover = true
-	c.Outcome = results.Crash
-	c.RunResults = []results.RunResult{{Outcome: results.Crash}}
+	c.Outcome = record.Crash
+	c.RunResults = []record.RunResult{{Outcome: record.Crash}}
 	c.Signature = "fatal error: taggedPointerPack"
 	return c
 }
 
-func unavailable(target string) results.Cell {
-	return results.Cell{Toolchain: "old", Protobuf: "v1.36.10", Target: target, HostArch: "amd64",
-		Outcome: results.Unavailable, Reason: "goroot /opt/old does not exist"}
+func unavailable(target string) record.Cell {
+	return record.Cell{Toolchain: "old", Protobuf: "v1.36.10", Target: target, HostArch: "amd64",
+		Outcome: record.Unavailable, Reason: "goroot /opt/old does not exist"}
 }
 
 func TestLine(t *testing.T) {
@@ -86,12 +86,12 @@ func TestLine(t *testing.T) {
 	cached.Cached = true
 	flaky := crash("repro")
 	flaky.Runs, flaky.Flaky = 3, true
-	flaky.RunResults = []results.RunResult{{Outcome: results.Pass}, {Outcome: results.Crash}, {Outcome: results.Pass}}
+	flaky.RunResults = []record.RunResult{{Outcome: record.Pass}, {Outcome: record.Crash}, {Outcome: record.Pass}}
 	tests := []struct {
 		name  string
 		n     int
 		total int
-		cell  results.Cell
+		cell  record.Cell
 		color bool
 		want  string
 	}{
@@ -107,8 +107,8 @@ func TestLine(t *testing.T) {
 			assert.Equal(t, tt.want, Line(tt.n, tt.total, tt.cell, tt.color))
 		})
 	}
-	for outcome, code := range map[results.Outcome]string{
-		results.Timeout: "33", results.Fail: "33", results.BuildError: "35",
+	for outcome, code := range map[record.Outcome]string{
+		record.Timeout: "33", record.Fail: "33", record.BuildError: "35",
 	} {
 		c := pass("repro")
 		c.Outcome = outcome

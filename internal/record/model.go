@@ -1,0 +1,338 @@
+package record
+
+import (
+	"fmt"
+	"time"
+)
+
+// SchemaVersion is the version of the results.json document. It changes when a
+// field changes meaning or disappears; new fields do not change it.
+//
+// Version 2 analyses each target apart: analysis.targets replaced
+// analysis.axes and analysis.failing. Loading a version 1 run drops its
+// analysis, for the reader to analyse it again (gorepro report does).
+const SchemaVersion = 2
+
+// Outcome is what happened to one cell (or one run of a cell's binary).
+type Outcome string
+
+// The outcomes a cell can have. Unavailable says nothing about the code: the
+// toolchain, engine or host could not be used.
+const (
+	Pass        Outcome = "pass"
+	Crash       Outcome = "crash"
+	Fail        Outcome = "fail"
+	Timeout     Outcome = "timeout"
+	BuildError  Outcome = "build-error"
+	Unavailable Outcome = "unavailable"
+)
+
+// Severity orders outcomes from benign to worst; a flaky cell reports the worst
+// outcome any of its runs had.
+func (o Outcome) Severity() int {
+	switch o {
+	case Pass:
+		return 0
+	case Fail:
+		return 1
+	case Timeout:
+		return 2
+	case Crash:
+		return 3
+	case BuildError:
+		return 4
+	case Unavailable:
+		return 5
+	}
+	return 6
+}
+
+// Valid reports whether o is one of the six outcomes.
+func (o Outcome) Valid() bool { return o.Severity() < 6 }
+
+// Run is one invocation of `gorepro matrix`: the document written to
+// results.json.
+type Run struct {
+	SchemaVersion  int       `json:"schemaVersion"`
+	ID             string    `json:"id"`
+	GoreproVersion string    `json:"goreproVersion"`
+	Started        time.Time `json:"started"`
+	Finished       time.Time `json:"finished"`
+	// Config is the path of the toolchains.json the matrix came from, and
+	// ConfigSHA256 the hash of its bytes.
+	Config       string `json:"config"`
+	ConfigSHA256 string `json:"configSHA256"`
+	// MatrixSHA256 is the hash of the matrix as run, after command-line
+	// overrides (config.Config.MatrixHash): runs with the same hash
+	// computed the same cells with the same settings, whatever their
+	// --shard, -j, --out or caches. `gorepro merge` refuses runs whose
+	// hashes differ. Empty in runs recorded before it existed.
+	MatrixSHA256 string `json:"matrixSHA256,omitempty"`
+	Host         Host   `json:"host"`
+	// Interrupted is true when the run was stopped (Ctrl-C) before every cell
+	// finished; unfinished cells are then unavailable with Interrupted set.
+	Interrupted bool   `json:"interrupted,omitempty"`
+	Cells       []Cell `json:"cells"`
+	// Bisect is set for the runs of `gorepro bisect`: the search, its
+	// probes (whose cells are in Cells) and its conclusion.
+	Bisect *Bisect `json:"bisect,omitempty"`
+	// Analysis says, target by target, which axes changed the outcome
+	// (see Analyze).
+	Analysis *Analysis `json:"analysis,omitempty"`
+	// Toolchains are what the run's toolchains resolved to, in config
+	// order: Go version, GOROOT, relevant go env, engine and images.
+	Toolchains []Toolchain `json:"toolchains,omitempty"`
+	// Shard is set when the run built only its share of the matrix
+	// (`gorepro matrix --shard k/n`).
+	Shard *Shard `json:"shard,omitempty"`
+	// Collapsed lists the cells the config lists twice that are one cell
+	// where they ran (arch "native" and the host's own arch), which ran
+	// once.
+	Collapsed []Collapse `json:"collapsed,omitempty"`
+	// Runners are the runs a merged run was made of (`gorepro merge`), one
+	// per input, in the order given.
+	Runners []Runner `json:"runners,omitempty"`
+}
+
+// Toolchain is what one configured toolchain resolved to on the machine
+// that ran the matrix.
+type Toolchain struct {
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+	// GoVersion is the release ("go1.26.8"); Experiments any GOEXPERIMENT
+	// suffix of the version string.
+	GoVersion   string `json:"goVersion,omitempty"`
+	Experiments string `json:"experiments,omitempty"`
+	GOROOT      string `json:"goroot,omitempty"`
+	// HostArch is the architecture of the machine that resolved it (of
+	// the runner, in a merged run).
+	HostArch string `json:"hostArch,omitempty"`
+	// GoEnv holds GOARCH, GOAMD64, GOARM64, CGO_ENABLED, GOFLAGS,
+	// GOEXPERIMENT and GOTOOLCHAIN as the toolchain's go command reports
+	// them (builds then set GOARCH, CGO_ENABLED and GOFLAGS per cell).
+	GoEnv map[string]string `json:"goEnv,omitempty"`
+	// Available and Reason say whether the toolchain could be used.
+	Available bool   `json:"available"`
+	Reason    string `json:"reason,omitempty"`
+	Warning   string `json:"warning,omitempty"`
+	// Container is the engine and images of a kind image toolchain.
+	Container *Container `json:"container,omitempty"`
+}
+
+// Collapse records cells that the config lists under two arch values but
+// that are one cell on the machine that ran them: "native" is that
+// machine's architecture, so "arch": ["native", "amd64"] names every
+// amd64 cell twice on an amd64 host. They ran once, under the arch value
+// listed first (Into); Cells of Arch's cells were dropped.
+type Collapse struct {
+	Arch string `json:"arch"`
+	Into string `json:"into"`
+	// GOARCH is what both arch values are on HostArch, the architecture
+	// the cells' binaries run on (the engine's, for image toolchains).
+	GOARCH   string `json:"goarch"`
+	HostArch string `json:"hostArch"`
+	Cells    int    `json:"cells"`
+}
+
+// String says what was collapsed in one line, e.g. "arch native is amd64
+// on the amd64 host, the same as arch amd64: the 12 cells listed under
+// both ran once".
+func (c Collapse) String() string {
+	cells := fmt.Sprintf("the %d cells listed under both ran once", c.Cells)
+	if c.Cells == 1 {
+		cells = "the cell listed under both ran once"
+	}
+	return fmt.Sprintf("arch %s is %s on the %s host, the same as arch %s: %s", c.Into, c.GOARCH, c.HostArch, c.Arch, cells)
+}
+
+// Shard says which share of the matrix a run built: Index of Count (1-based),
+// Assigned of the matrix's Total cells.
+type Shard struct {
+	Index    int `json:"index"`
+	Count    int `json:"count"`
+	Assigned int `json:"assigned"`
+	Total    int `json:"total"`
+	// Positions are the 0-based positions of the run's cells, in the
+	// order of Cells, among the Total cells of the whole matrix in its
+	// axis order, so that a merge can restore the unsharded order.
+	Positions []int `json:"positions,omitempty"`
+}
+
+// Runner is one input of a merged run: which run it was, where it ran and
+// which shard it held.
+type Runner struct {
+	RunID string `json:"runID"`
+	// Source is the path the run was merged from.
+	Source   string    `json:"source"`
+	Host     Host      `json:"host"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	Shard    *Shard    `json:"shard,omitempty"`
+	Cells    int       `json:"cells"`
+	// GoreproVersion is the version of the gorepro that ran it, and
+	// Interrupted whether it was stopped before every cell finished.
+	GoreproVersion string `json:"goreproVersion,omitempty"`
+	Interrupted    bool   `json:"interrupted,omitempty"`
+}
+
+// Host describes the machine the matrix ran on.
+type Host struct {
+	GOOS     string `json:"goos"`
+	GOARCH   string `json:"goarch"`
+	Hostname string `json:"hostname,omitempty"`
+	NumCPU   int    `json:"numCPU"`
+	Kernel   string `json:"kernel,omitempty"`
+}
+
+// Cell is the record of one combination of the matrix axes.
+type Cell struct {
+	// ID is unique within a run and safe as a file name, e.g.
+	// "local_v1.36.10_cover_repro_amd64".
+	ID            string `json:"id"`
+	Toolchain     string `json:"toolchain"`
+	ToolchainKind string `json:"toolchainKind"`
+	// GoVersion is the Go version embedded in the built binary, or the
+	// toolchain's own version when nothing was built.
+	GoVersion string `json:"goVersion"`
+	// Protobuf is the google.golang.org/protobuf version the cell asked for;
+	// ProtobufLinked is the one in the binary's build info. ProtobufNote says
+	// why they differ (MVS selected a higher version) when they do.
+	Protobuf       string `json:"protobuf"`
+	ProtobufLinked string `json:"protobufLinked"`
+	ProtobufNote   string `json:"protobufNote,omitempty"`
+	Cover          bool   `json:"cover"`
+	Target         string `json:"target"`
+	TargetKind     string `json:"targetKind"`
+	// BinaryArch is the binary's real architecture (from its ELF header)
+	// as GOARCH; HostArch the architecture of the machine that ran it.
+	BinaryArch string `json:"binaryArch"`
+	HostArch   string `json:"hostArch"`
+	GOOS       string `json:"goos"`
+	// Emulated is true when the binary ran under an emulator (an
+	// architecture the machine running it does not execute natively);
+	// Emulator says which: "qemu-user", "rosetta", another binfmt_misc
+	// handler's name, or "unknown" (the engine VM's handlers cannot be
+	// seen).
+	Emulated bool   `json:"emulated"`
+	Emulator string `json:"emulator,omitempty"`
+	// Probe is what a probe target reported from inside the cell.
+	Probe *ProbeFacts `json:"probe,omitempty"`
+
+	Outcome Outcome `json:"outcome"`
+	// Flaky is true when the runs did not all have the same outcome;
+	// OutcomeCounts then says how many runs had which.
+	Flaky         bool            `json:"flaky,omitempty"`
+	OutcomeCounts map[Outcome]int `json:"outcomeCounts,omitempty"`
+	// Signature identifies a crash without addresses or goroutine ids, e.g.
+	// "fatal error: taggedPointerPack in runtime.netpollopen". Frames are the
+	// first meaningful frames of the crashing goroutine.
+	Signature string   `json:"signature"`
+	Frames    []string `json:"frames,omitempty"`
+	// Reason explains unavailable, build-error and fail outcomes in one line.
+	Reason string `json:"reason,omitempty"`
+
+	Runs       int         `json:"runs"`
+	Crashes    int         `json:"crashes"`
+	RunResults []RunResult `json:"runResults,omitempty"`
+
+	BuildSeconds float64 `json:"buildSeconds"`
+	RunSeconds   float64 `json:"runSeconds"`
+
+	// Cached is true when this cell was not rebuilt or rerun because an
+	// identical cell (same CacheKey) had already been recorded.
+	Cached   bool   `json:"cached"`
+	CacheKey string `json:"cacheKey,omitempty"`
+	// Interrupted is true when the run was stopped before this cell finished.
+	Interrupted bool `json:"interrupted,omitempty"`
+
+	// Container is the provenance of a cell built with a kind image
+	// toolchain: engine, engine host, platform and the exact images.
+	Container *Container `json:"container,omitempty"`
+	// KnownIssues are the known upstream issues whose signature this
+	// cell's crash matches, checked against the cell's own facts.
+	KnownIssues []KnownIssueMatch `json:"knownIssues,omitempty"`
+	// Warnings are things that are off but did not stop the cell, such
+	// as a toolchain that is not the Go version the config expected.
+	Warnings []string `json:"warnings,omitempty"`
+
+	Logs      Logs      `json:"logs"`
+	Reproduce Reproduce `json:"reproduce"`
+}
+
+// KnownIssueMatch links a crash to a known upstream issue. Verdict is
+// "cause" when every condition of the issue holds for the cell (Go version,
+// binary and host architecture, emulation), else "similar".
+type KnownIssueMatch struct {
+	ID         string   `json:"id"`
+	URL        string   `json:"url"`
+	Verdict    string   `json:"verdict"`
+	Why        []string `json:"why,omitempty"`
+	Workaround string   `json:"workaround,omitempty"`
+}
+
+// Container records where a cell's container build and runs happened.
+type Container struct {
+	Engine        string `json:"engine"`
+	EngineVersion string `json:"engineVersion"`
+	// EngineHostArch is the architecture of the machine the engine runs
+	// containers on (a Podman machine's VM), as GOARCH.
+	EngineHostArch string `json:"engineHostArch"`
+	Platform       string `json:"platform"`
+	// BuilderPlatform is where the builder image ran (the engine host's
+	// native platform when a runtime image is given).
+	BuilderPlatform string `json:"builderPlatform,omitempty"`
+	// Image is the builder image as configured, ImageID and ImageDigest
+	// what it resolved to, ImageArch the architecture it is for.
+	Image       string `json:"image"`
+	ImageID     string `json:"imageID"`
+	ImageDigest string `json:"imageDigest,omitempty"`
+	ImageArch   string `json:"imageArch"`
+	// RuntimeImage and its resolution, when binaries run in another image.
+	RuntimeImage       string `json:"runtimeImage,omitempty"`
+	RuntimeImageID     string `json:"runtimeImageID,omitempty"`
+	RuntimeImageDigest string `json:"runtimeImageDigest,omitempty"`
+	RuntimeImageArch   string `json:"runtimeImageArch,omitempty"`
+}
+
+// RunResult is one execution of a cell's binary.
+type RunResult struct {
+	Index    int     `json:"index"`
+	Outcome  Outcome `json:"outcome"`
+	ExitCode int     `json:"exitCode"`
+	// Signal names the signal that killed the process, if one did.
+	Signal    string   `json:"signal,omitempty"`
+	Seconds   float64  `json:"seconds"`
+	Signature string   `json:"signature,omitempty"`
+	Frames    []string `json:"frames,omitempty"`
+	Reason    string   `json:"reason,omitempty"`
+	// Truncated is true when the captured output was cut (head and tail kept).
+	Truncated bool   `json:"truncated,omitempty"`
+	Log       string `json:"log,omitempty"`
+}
+
+// Logs holds the paths of a cell's logs, relative to the run directory.
+type Logs struct {
+	Build string   `json:"build,omitempty"`
+	Runs  []string `json:"runs,omitempty"`
+}
+
+// Reproduce is what a person needs to redo a cell by hand: the commands, the
+// directory they run in and the environment that differs from the default.
+// Credentials in URLs are redacted.
+type Reproduce struct {
+	// Dir is where the build runs; Env the build environment gorepro set
+	// and Build the build command.
+	Dir   string   `json:"dir,omitempty"`
+	Env   []string `json:"env,omitempty"`
+	Build []string `json:"build,omitempty"`
+	// Run is the command that runs the binary and RunEnv the variables
+	// gorepro set for it.
+	Run    []string `json:"run,omitempty"`
+	RunEnv []string `json:"runEnv,omitempty"`
+	// Sources is the run-relative directory holding a copy of what was
+	// built when gorepro generated it (the reproducer module, or the
+	// alternate go.mod and go.sum of a full-application target).
+	Sources string `json:"sources,omitempty"`
+	// Script is the same as a copy-pasteable shell snippet.
+	Script string `json:"script,omitempty"`
+}

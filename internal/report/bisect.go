@@ -1,0 +1,51 @@
+package report
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/redact"
+)
+
+// writeMarkdownBisect renders a bisection for a bug report. Reasons and
+// scripts are redacted.
+func writeMarkdownBisect(b *strings.Builder, bi *record.Bisect) {
+	fmt.Fprintf(b, "\n### Bisection over %s\n\n", mdText(bi.Axis))
+	fmt.Fprintf(b, "**%s**\n\n", mdText(bi.Conclusion))
+	var fixed []string
+	for _, k := range slices.Sorted(maps.Keys(bi.Fixed)) {
+		fixed = append(fixed, k+"="+bi.Fixed[k])
+	}
+	fmt.Fprintf(b, "- held fixed: %s\n", mdText(strings.Join(fixed, ", ")))
+	fmt.Fprintf(b, "- bad if: %s\n", mdText(bi.BadIf))
+	fmt.Fprintf(b, "- candidates (%d): %s\n", len(bi.Candidates), mdText(strings.Join(bi.Candidates, " ")))
+	if bi.Boundary != nil {
+		fmt.Fprintf(b, "- %s between %s and %s\n", mdText(bi.Direction), mdText(bi.Boundary.Before), mdText(bi.Boundary.After))
+	}
+	if len(bi.Between) > 0 {
+		fmt.Fprintf(b, "- skipped between them (the flip may be at any): %s\n", mdText(strings.Join(bi.Between, " ")))
+	}
+	if len(bi.Skipped) > 0 {
+		fmt.Fprintf(b, "- skipped (build error or unavailable): %s\n", mdText(strings.Join(bi.Skipped, " ")))
+	}
+	if bi.Flaky {
+		fmt.Fprintf(b, "- flaky: probes of %s disagreed\n", mdText(strings.Join(bi.FlakyVersions, " ")))
+	}
+	fmt.Fprintf(b, "- cells built: %d\n\n", bi.Builds)
+	rows := make([][]string, len(bi.Probes))
+	for i, p := range bi.Probes {
+		rows[i] = []string{fmt.Sprint(i + 1), mdText(p.Version), mdText(string(p.Verdict)), mdText(string(p.Outcome)),
+			fmt.Sprintf("%d (%d)", p.Runs, p.BadRuns), p.BuiltLabel(), mdText(redact.Text(p.Detail()))}
+	}
+	writeMarkdownTable(b, []string{"#", "VERSION", "VERDICT", "OUTCOME", "RUNS (BAD)", "BUILT", "SIGNATURE"}, rows)
+	for _, side := range []string{"before", "after"} {
+		if script := printableText(redact.Text(bi.Reproduce[side])); script != "" {
+			fmt.Fprintf(b, "\nReproduce the %s side:\n\n", side)
+			fence := strings.Repeat("`", max(3, longestRun(script, '`')+1))
+			fmt.Fprintf(b, "%ssh\n%s\n%s\n", fence, strings.TrimRight(script, "\n"), fence)
+		}
+	}
+}

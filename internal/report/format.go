@@ -1,0 +1,81 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+
+	"github.com/gorepro/gorepro/internal/record"
+)
+
+// Renderer writes a run in one report format. files is the run directory
+// (its cells/ logs and sources, as recorded in each Cell), or nil when the
+// run has none at hand; renderers that quote logs then leave them out.
+type Renderer func(w io.Writer, run *record.Run, files fs.FS) error
+
+// Formats lists the report formats gorepro renders, in the order help
+// texts show them.
+func Formats() []string {
+	return []string{"text", "markdown", "json", "junit", "html"}
+}
+
+// RendererFor returns the renderer of format (one of Formats; "table" is
+// another name for "text").
+func RendererFor(format string) (Renderer, bool) {
+	switch format {
+	case "text", "table":
+		return func(w io.Writer, run *record.Run, _ fs.FS) error { return WriteText(w, run) }, true
+	case "markdown":
+		return WriteMarkdown, true
+	case "json":
+		return func(w io.Writer, run *record.Run, _ fs.FS) error { return WriteJSON(w, run) }, true
+	case "junit":
+		return func(w io.Writer, run *record.Run, _ fs.FS) error { return WriteJUnit(w, run) }, true
+	case "html":
+		return WriteHTML, true
+	}
+	return nil, false
+}
+
+// WriteText writes what a terminal shows of run: the table of its cells,
+// one line per known upstream issue a crash matches and, when the run has
+// an analysis, which axes matter.
+func WriteText(w io.Writer, run *record.Run) error {
+	if err := WriteTable(w, run.Cells); err != nil {
+		return err
+	}
+	if err := WriteKnownIssues(w, run.Cells); err != nil {
+		return err
+	}
+	for _, c := range run.Collapsed {
+		if _, err := fmt.Fprintf(w, "note: %s\n", c); err != nil {
+			return fmt.Errorf("writing the table: %w", err)
+		}
+	}
+	if run.Analysis == nil {
+		return nil
+	}
+	if _, err := io.WriteString(w, "\n"+AnalysisLines(run.Analysis)); err != nil {
+		return fmt.Errorf("writing the analysis: %w", err)
+	}
+	return nil
+}
+
+// WriteKnownIssues writes one line per known upstream issue that a crash
+// of cells matches, and whether the cell's facts make it the cause.
+func WriteKnownIssues(w io.Writer, cells []record.Cell) error {
+	seen := map[string]bool{}
+	for _, c := range cells {
+		for _, k := range c.KnownIssues {
+			line := fmt.Sprintf("known issue: %s (%s) %s — %s", c.Signature, k.Verdict, k.ID, k.URL)
+			if seen[line] {
+				continue
+			}
+			seen[line] = true
+			if _, err := fmt.Fprintf(w, "%s\n", line); err != nil {
+				return fmt.Errorf("writing known issues: %w", err)
+			}
+		}
+	}
+	return nil
+}

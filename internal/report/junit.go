@@ -1,0 +1,272 @@
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/redact"
+)
+
+// junitSuites is the <testsuites> root of a JUnit report. Its attributes
+// are those the Jenkins JUnit schema allows there (no skipped count: the
+// suite has it).
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+// junitSuite is one <testsuite>: the whole run.
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Timestamp  string          `xml:"timestamp,attr,omitempty"`
+	Hostname   string          `xml:"hostname,attr,omitempty"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+// junitProperty is one <property> of a suite.
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+// junitCase is one <testcase>: one cell. Its children are in the order
+// the Jenkins JUnit schema requires: skipped, error, failure, system-out.
+type junitCase struct {
+	Classname string        `xml:"classname,attr"`
+	Name      string        `xml:"name,attr"`
+	Time      string        `xml:"time,attr"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
+	Error     *junitProblem `xml:"error,omitempty"`
+	Failure   *junitProblem `xml:"failure,omitempty"`
+	SystemOut *junitOutput  `xml:"system-out,omitempty"`
+}
+
+// junitOutput is the <system-out> of a test case.
+type junitOutput struct {
+	Text string `xml:",cdata"`
+}
+
+// junitProblem is a <failure> or <error> of a test case.
+type junitProblem struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",cdata"`
+}
+
+// junitSkipped is the <skipped> of an unavailable cell. The reason is its
+// text: the Jenkins JUnit schema gives <skipped> no attributes, and Jenkins
+// and GitLab show the text when there is no message attribute.
+type junitSkipped struct {
+	Reason string `xml:",chardata"`
+}
+
+// WriteJUnit writes run as a JUnit XML report for CI systems, valid under
+// the Jenkins JUnit schema (results/testdata/jenkins-junit.xsd): one test
+// suite named "gorepro" with one test case per cell. Crash cells are
+// failures of type "crash" whose message is the crash signature, fail and
+// timeout cells failures whose message is the reason, build-error cells
+// errors and unavailable cells skipped with the reason; a flaky cell's
+// message says so ("(flaky: 1/3 runs)"). A failure's or error's text holds
+// the cell's details, and every cell's system-out its reproduction script.
+// Everything taken from the run is redacted (see redact.Text).
+func WriteJUnit(w io.Writer, run *record.Run) error {
+	suite := junitSuite{
+		Name:     "gorepro",
+		Tests:    len(run.Cells),
+		Hostname: junitText(run.Host.Hostname),
+	}
+	if !run.Started.IsZero() {
+		suite.Timestamp = run.Started.UTC().Format(time.RFC3339)
+	}
+	for _, p := range []junitProperty{
+		{"run", run.ID},
+		{"goreproVersion", run.GoreproVersion},
+		{"config", run.Config},
+		{"configSHA256", run.ConfigSHA256},
+		{"host", run.Host.GOOS + "/" + run.Host.GOARCH},
+		{"kernel", run.Host.Kernel},
+	} {
+		if p.Value != "" && p.Value != "/" {
+			suite.Properties = append(suite.Properties, junitProperty{p.Name, junitText(p.Value)})
+		}
+	}
+	if run.Interrupted {
+		suite.Properties = append(suite.Properties, junitProperty{"interrupted", "true"})
+	}
+	for _, c := range run.Collapsed {
+		suite.Properties = append(suite.Properties, junitProperty{"collapsed", junitText(c.String())})
+	}
+
+	var cellSeconds float64
+	for _, c := range run.Cells {
+		seconds := c.BuildSeconds + c.RunSeconds
+		cellSeconds += seconds
+		tc := junitCase{
+			Classname: junitText(orDash(c.Toolchain)),
+			Name: junitText(fmt.Sprintf("%s protobuf=%s cover=%s arch=%s",
+				orDash(c.Target), orDash(c.Protobuf), record.CoverColumn(c), orDash(c.BinaryArch)+"/"+orDash(c.HostArch))),
+			Time: junitSeconds(seconds),
+		}
+		if out := junitSystemOut(c); out != "" {
+			tc.SystemOut = &junitOutput{Text: junitText(out)}
+		}
+		switch c.Outcome {
+		case record.Pass:
+		case record.Crash, record.Fail, record.Timeout:
+			suite.Failures++
+			tc.Failure = &junitProblem{Message: junitText(junitMessage(c)), Type: string(c.Outcome), Text: junitText(junitDetails(c))}
+		case record.Unavailable:
+			suite.Skipped++
+			tc.Skipped = &junitSkipped{Reason: junitText(oneLine(orDash(c.Reason)))}
+		default: // BuildError and anything unknown
+			suite.Errors++
+			tc.Error = &junitProblem{Message: junitText(junitMessage(c)), Type: orDash(string(c.Outcome)), Text: junitText(junitDetails(c))}
+		}
+		suite.Cases = append(suite.Cases, tc)
+	}
+	seconds := cellSeconds
+	if !run.Started.IsZero() && run.Finished.After(run.Started) {
+		seconds = run.Finished.Sub(run.Started).Seconds()
+	}
+	suite.Time = junitSeconds(seconds)
+
+	doc := junitSuites{
+		Name:     "gorepro",
+		Tests:    suite.Tests,
+		Failures: suite.Failures,
+		Errors:   suite.Errors,
+		Time:     suite.Time,
+		Suites:   []junitSuite{suite},
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return fmt.Errorf("writing JUnit report: %w", err)
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("writing JUnit report: %w", err)
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return fmt.Errorf("writing JUnit report: %w", err)
+	}
+	return nil
+}
+
+// junitMessage is the one-line message of a failure or error: the crash
+// signature or the reason, noting flakiness.
+func junitMessage(c record.Cell) string {
+	message := c.Signature
+	if c.Outcome != record.Crash || message == "" {
+		message = c.Reason
+	}
+	if message == "" {
+		message = c.Signature
+	}
+	message = oneLine(orDash(message))
+	if c.Flaky {
+		message += " (flaky: " + RunsColumn(c) + " runs)"
+	}
+	return message
+}
+
+// junitDetails is the text of a failure or error: outcome, signature,
+// frames, reason, architectures, logs and the reproduction script.
+func junitDetails(c record.Cell) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "outcome: %s\n", OutcomeColumn(c))
+	if runs := RunsColumn(c); runs != "-" {
+		fmt.Fprintf(&b, "runs: %s\n", runs)
+	}
+	if c.Signature != "" {
+		fmt.Fprintf(&b, "signature: %s\n", c.Signature)
+	}
+	for _, frame := range c.Frames {
+		fmt.Fprintf(&b, "  %s\n", frame)
+	}
+	if c.Reason != "" {
+		fmt.Fprintf(&b, "reason: %s\n", c.Reason)
+	}
+	fmt.Fprintf(&b, "arch (binary/host): %s\n", record.ArchColumn(c))
+	if c.ProtobufNote != "" {
+		fmt.Fprintf(&b, "protobuf: %s\n", c.ProtobufNote)
+	}
+	if c.Cached {
+		b.WriteString("cached: the result of an identical earlier cell was reused\n")
+	}
+	if c.Logs.Build != "" {
+		fmt.Fprintf(&b, "build log: %s\n", c.Logs.Build)
+	}
+	for _, log := range c.Logs.Runs {
+		fmt.Fprintf(&b, "run log: %s\n", log)
+	}
+	if c.Reproduce.Script != "" {
+		fmt.Fprintf(&b, "\nreproduce:\n%s\n", strings.TrimRight(c.Reproduce.Script, "\n"))
+	}
+	return b.String()
+}
+
+// junitSystemOut is a test case's standard output: whether the cell was
+// cached and the script that reproduces it.
+func junitSystemOut(c record.Cell) string {
+	var b strings.Builder
+	if c.Cached {
+		b.WriteString("cached: the result of an identical earlier cell was reused\n")
+	}
+	if c.Reproduce.Script != "" {
+		fmt.Fprintf(&b, "reproduce:\n%s\n", strings.TrimRight(c.Reproduce.Script, "\n"))
+	}
+	return b.String()
+}
+
+// junitText makes s fit for the report: characters XML cannot hold are
+// replaced and credentials redacted.
+func junitText(s string) string {
+	return redact.Text(xmlText(s))
+}
+
+// junitSeconds formats a duration in seconds with millisecond precision.
+func junitSeconds(seconds float64) string {
+	return strconv.FormatFloat(seconds, 'f', 3, 64)
+}
+
+// xmlText replaces characters XML 1.0 cannot hold (most control characters,
+// invalid UTF-8) with U+FFFD, so crash output never makes the report invalid.
+func xmlText(s string) string {
+	valid := func(r rune) bool {
+		return r == '\t' || r == '\n' || r == '\r' ||
+			(r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
+	}
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || !valid(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if !valid(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, strings.ToValidUTF8(s, string(utf8.RuneError)))
+}

@@ -1,0 +1,356 @@
+package runstore
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gorepro/gorepro/internal/report"
+
+	"github.com/gorepro/gorepro/internal/record"
+)
+
+// File names inside a run directory and a store root.
+const (
+	// JSONFile is the machine-readable record of a run (see WriteJSON).
+	JSONFile = "results.json"
+	// MarkdownFile is the report for bug trackers (see WriteMarkdown).
+	MarkdownFile = "results.md"
+	// JUnitFile is the report for CI systems (see WriteJUnit).
+	JUnitFile = "junit.xml"
+	// HTMLFile is the self-contained report for CI artifacts and browsers
+	// (see WriteHTML).
+	HTMLFile = "report.html"
+	// LatestLink is the symbolic link in a store root that names the newest
+	// committed run directory.
+	LatestLink = "latest"
+	// CellsDir is the directory of a run that holds one subdirectory of logs
+	// per cell.
+	CellsDir = "cells"
+
+	// incompletePrefix starts the name of a run directory that has not been
+	// committed yet.
+	incompletePrefix = ".incomplete-"
+)
+
+// storedReports are the reports Commit writes into every run directory.
+func storedReports() []struct{ name, format string } {
+	return []struct{ name, format string }{
+		{JSONFile, "json"},
+		{MarkdownFile, "markdown"},
+		{JUnitFile, "junit"},
+		{HTMLFile, "html"},
+	}
+}
+
+// Store is a results directory (gorepro's --out, "results" by default). Each
+// committed run is a subdirectory named by its run ID; LatestLink points at the
+// newest one.
+type Store struct {
+	// Root is the directory holding the runs.
+	Root string
+}
+
+// NewRunID returns a sortable, unique-enough run ID for a run started at t:
+// the UTC time to the second and four random hex digits, e.g.
+// "20261127T113000Z-3f2a".
+func NewRunID(t time.Time) string {
+	var random [2]byte
+	_, _ = rand.Read(random[:]) // crypto/rand.Read never fails
+	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(random[:])
+}
+
+// Begin starts recording run id: it creates Root if needed and the hidden
+// directory <Root>/.incomplete-<id>, where logs and reports are written.
+// Nothing appears under <Root>/<id> until Commit.
+func (s Store) Begin(id string) (*Writer, error) {
+	if err := checkFileName(id); err != nil {
+		return nil, fmt.Errorf("starting run: invalid run id: %w", err)
+	}
+	if strings.HasPrefix(id, ".") || id == LatestLink {
+		return nil, fmt.Errorf("starting run: invalid run id %q: reserved name", id)
+	}
+	if err := os.MkdirAll(s.Root, 0o755); err != nil {
+		return nil, fmt.Errorf("creating results directory: %w", err)
+	}
+	final := filepath.Join(s.Root, id)
+	if _, err := os.Lstat(final); err == nil {
+		return nil, fmt.Errorf("starting run %s: %s already exists", id, final)
+	}
+	dir := filepath.Join(s.Root, incompletePrefix+id)
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("starting run %s: %w", id, err)
+	}
+	return &Writer{root: s.Root, id: id, dir: dir}, nil
+}
+
+// Writer records one run of a Store. It is not safe for concurrent use except
+// for WriteLog calls for different cells.
+type Writer struct {
+	root string
+	id   string
+	dir  string
+	// done is set once the run was committed or aborted.
+	done bool
+}
+
+// Dir returns the directory the run is being written to before Commit
+// (<Root>/.incomplete-<id>).
+func (w *Writer) Dir() string { return w.dir }
+
+// ID returns the run ID the Writer was started with.
+func (w *Writer) ID() string { return w.id }
+
+// WriteLog writes a log of cell cellID, e.g. "build.log" or "run-1.log", to
+// cells/<cellID>/<name> and returns that path relative to the run directory
+// (slash-separated, as recorded in Cell.Logs). cellID and name must be plain
+// file names.
+func (w *Writer) WriteLog(cellID, name string, data []byte) (string, error) {
+	if err := checkFileName(name); err != nil {
+		return "", fmt.Errorf("writing log of cell %s: invalid log name: %w", cellID, err)
+	}
+	return w.WriteCellFile(cellID, name, data)
+}
+
+// WriteCellFile writes a file of a cell under cells/<cellID>/, where rel is
+// a slash-separated path whose every element is a safe file name (for
+// example "reproducer/go.mod"), and returns its path relative to the run
+// dir.
+func (w *Writer) WriteCellFile(cellID, rel string, data []byte) (string, error) {
+	if w.done {
+		return "", fmt.Errorf("writing %s of cell %s: run %s already finished", rel, cellID, w.id)
+	}
+	if err := checkFileName(cellID); err != nil {
+		return "", fmt.Errorf("writing %s of cell %q: invalid cell id: %w", rel, cellID, err)
+	}
+	elems := strings.Split(rel, "/")
+	for _, e := range elems {
+		if err := checkFileName(e); err != nil {
+			return "", fmt.Errorf("writing %s of cell %s: invalid file name: %w", rel, cellID, err)
+		}
+	}
+	target := filepath.Join(append([]string{w.dir, CellsDir, cellID}, elems...)...)
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return "", fmt.Errorf("creating directory for %s: %w", rel, err)
+	}
+	if err := writeFileAtomic(target, data); err != nil {
+		return "", err
+	}
+	return path.Join(append([]string{CellsDir, cellID}, elems...)...), nil
+}
+
+// WriteFile writes a file at the top of the run directory, atomically, e.g.
+// the diff.json of `gorepro matrix --baseline`; it becomes part of the run
+// at Commit. name must be a plain file name and not one of the reports
+// Commit writes (results.json, results.md, junit.xml, report.html).
+func (w *Writer) WriteFile(name string, data []byte) error {
+	if w.done {
+		return fmt.Errorf("writing %s: run %s already finished", name, w.id)
+	}
+	if err := checkFileName(name); err != nil {
+		return fmt.Errorf("writing %s of run %s: invalid file name: %w", name, w.id, err)
+	}
+	for _, stored := range storedReports() {
+		if name == stored.name {
+			return fmt.Errorf("writing %s of run %s: Commit writes it", name, w.id)
+		}
+	}
+	if name == CellsDir || strings.HasPrefix(name, ".") {
+		return fmt.Errorf("writing %s of run %s: reserved name", name, w.id)
+	}
+	return writeFileAtomic(filepath.Join(w.dir, name), data)
+}
+
+// Commit finishes the run: it writes results.json, results.md, junit.xml
+// and report.html into the run directory, renames it to <Root>/<id> and
+// points <Root>/latest at it. It fills in run.ID and run.SchemaVersion when they are zero. It
+// returns the final run directory. If Commit fails before the rename, the run
+// stays incomplete and Abort removes it; if only updating latest fails, the
+// committed directory is returned with the error.
+func (w *Writer) Commit(run *record.Run) (string, error) {
+	if w.done {
+		return "", fmt.Errorf("committing run %s: already finished", w.id)
+	}
+	if run.ID == "" {
+		run.ID = w.id
+	}
+	if run.ID != w.id {
+		return "", fmt.Errorf("committing run %s: the run document has id %q", w.id, run.ID)
+	}
+	if run.SchemaVersion == 0 {
+		run.SchemaVersion = record.SchemaVersion
+	}
+	files := os.DirFS(w.dir)
+	for _, stored := range storedReports() {
+		render, _ := report.RendererFor(stored.format)
+		var buf bytes.Buffer
+		if err := render(&buf, run, files); err != nil {
+			return "", fmt.Errorf("rendering %s: %w", stored.name, err)
+		}
+		if err := writeFileAtomic(filepath.Join(w.dir, stored.name), buf.Bytes()); err != nil {
+			return "", err
+		}
+	}
+
+	final := filepath.Join(w.root, w.id)
+	if _, err := os.Lstat(final); err == nil {
+		return "", fmt.Errorf("committing run %s: %s already exists", w.id, final)
+	}
+	if err := os.Rename(w.dir, final); err != nil {
+		return "", fmt.Errorf("committing run %s: %w", w.id, err)
+	}
+	w.done = true
+	if err := syncDir(w.root); err != nil {
+		return "", err
+	}
+	if err := pointLatest(w.root, w.id); err != nil {
+		return final, err
+	}
+	return final, nil
+}
+
+// Abort discards the run: it removes the incomplete directory and everything
+// in it. Abort after Commit does nothing, so it can be deferred.
+func (w *Writer) Abort() error {
+	if w.done {
+		return nil
+	}
+	w.done = true
+	if err := os.RemoveAll(w.dir); err != nil {
+		return fmt.Errorf("removing incomplete run %s: %w", w.id, err)
+	}
+	return nil
+}
+
+// pointLatest makes <root>/latest a relative symbolic link to id, replacing
+// an existing link atomically (a temporary link renamed over it).
+func pointLatest(root, id string) error {
+	link := filepath.Join(root, LatestLink)
+	var random [4]byte
+	_, _ = rand.Read(random[:])
+	tmp := filepath.Join(root, ".latest-"+hex.EncodeToString(random[:]))
+	if err := os.Symlink(id, tmp); err != nil {
+		return fmt.Errorf("pointing %s at %s: %w", link, id, err)
+	}
+	if err := os.Rename(tmp, link); err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("pointing %s at %s: %w", link, id, err)
+	}
+	return syncDir(root)
+}
+
+// Load reads a run. path may be a run directory, a results.json file or a
+// store root, in which case the run its latest link points at is read. It
+// returns the run and its directory. A document with a newer schemaVersion
+// than this gorepro supports is an error.
+func Load(path string) (*record.Run, string, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, "", fmt.Errorf("loading results: %w", err)
+	}
+	var runDir, file string
+	switch {
+	case !info.IsDir():
+		file, runDir = path, filepath.Dir(path)
+	case exists(filepath.Join(path, JSONFile)):
+		file, runDir = filepath.Join(path, JSONFile), path
+	default:
+		link := filepath.Join(path, LatestLink)
+		target, err := os.Readlink(link)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, "", fmt.Errorf("loading results: %s has neither %s nor %s", path, JSONFile, LatestLink)
+			}
+			return nil, "", fmt.Errorf("loading results: %w", err)
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(path, target)
+		}
+		file, runDir = filepath.Join(target, JSONFile), target
+	}
+	run, err := record.ReadFile(file)
+	if err != nil {
+		return nil, "", err
+	}
+	return run, runDir, nil
+}
+
+// writeFileAtomic writes data to name through a temporary file in the same
+// directory that is synced and then renamed over name, so readers see either
+// the old or the new content, never a partial file.
+func writeFileAtomic(name string, data []byte) (err error) {
+	dir, base := filepath.Split(name)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(data); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	if err := os.Rename(tmp.Name(), name); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	return nil
+}
+
+// syncDir flushes a directory's entries (new names, renames) to disk.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("syncing %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("syncing %s: %w", dir, err)
+	}
+	return nil
+}
+
+// checkFileName rejects names that are not a single, ordinary path element.
+func checkFileName(name string) error {
+	switch {
+	case name == "":
+		return errors.New("empty name")
+	case strings.ContainsAny(name, `/\`):
+		return fmt.Errorf("%q contains a path separator", name)
+	case strings.Contains(name, ".."):
+		return fmt.Errorf("%q contains %q", name, "..")
+	case name == ".":
+		return fmt.Errorf("%q is not a file name", name)
+	case strings.ContainsRune(name, 0):
+		return fmt.Errorf("%q contains a NUL byte", name)
+	}
+	return nil
+}
+
+// exists reports whether name exists (following symbolic links).
+func exists(name string) bool {
+	_, err := os.Stat(name)
+	return err == nil
+}
