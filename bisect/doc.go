@@ -2,6 +2,11 @@
 // versions, module versions, Go versions, toolchains), the adjacent pair where
 // a verdict flips from good to bad (a regression) or from bad to good (a fix).
 //
+// The package knows nothing of how a cell is built: a [Prober] builds and
+// runs one, and [Judge] turns what it showed ([Evidence]) into a [Probe].
+// Its own types ([Result], [Probe], [Boundary], [Verdict]) are what gorepro
+// stores in results.json, with their JSON names.
+//
 // # Verdicts
 //
 // Each probe of a candidate builds and runs one cell and is judged by [Judge]:

@@ -8,8 +8,6 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
-
-	"github.com/gorepro/gorepro/internal/record"
 )
 
 // Prober evaluates one candidate: it builds and runs the cell for version
@@ -27,9 +25,12 @@ type Options struct {
 	Confirm int
 }
 
-// Boundary is the adjacent pair of candidates (among those not skipped) where
-// the verdict flips.
-type Boundary = record.Boundary
+// Boundary is the adjacent pair of candidates (among those not skipped)
+// where the verdict flips.
+type Boundary struct {
+	Before string `json:"before"`
+	After  string `json:"after"`
+}
 
 // The directions of a result.
 const (
@@ -39,9 +40,34 @@ const (
 	Fix = "fix"
 )
 
-// Result is the outcome of a [Search]: the search part of the record that
-// record.Run stores (record.BisectSearch documents its fields).
-type Result = record.BisectSearch
+// Result is the outcome of a [Search]; gorepro stores it in results.json
+// with the JSON names below.
+type Result struct {
+	// Candidates are the candidates searched, in order.
+	Candidates []string `json:"candidates"`
+	// Probes are the probes in the order they ran.
+	Probes []Probe `json:"probes"`
+	// Skipped lists the candidates judged skip, in candidate order.
+	Skipped []string `json:"skipped"`
+	// Direction is "regression" (Before good, After bad) or "fix" (Before
+	// bad, After good); "" when undecided.
+	Direction string `json:"direction"`
+	// Boundary is adjacent among the candidates that were not skipped; nil
+	// when the target is flaky or nothing was decided.
+	Boundary *Boundary `json:"boundary"`
+	// Between lists the skipped candidates strictly between Boundary.Before
+	// and Boundary.After: the flip may be at any of them.
+	Between []string `json:"between,omitempty"`
+	// Builds counts the probes that really built a cell (cache hits
+	// excluded), re-confirmations included.
+	Builds int  `json:"builds"`
+	Flaky  bool `json:"flaky"`
+	// FlakyVersions lists the candidates whose probes disagreed.
+	FlakyVersions []string `json:"flakyVersions,omitempty"`
+	// Conclusion is one line, e.g. "fix: first good v1.35.0 (last bad
+	// v1.34.2)" or "flaky: ...".
+	Conclusion string `json:"conclusion"`
+}
 
 // Search bisects candidates (ordered, distinct, at least two) with probe as
 // the package documentation describes. It always returns a non-nil Result

@@ -16,8 +16,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/gorepro/gorepro/internal/record"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -99,11 +97,11 @@ func (f *fakeTarget) probe(_ context.Context, version string, fresh bool) (Probe
 	p := Probe{Verdict: verdict, Built: fresh || !f.cached[version], CellID: "cell_" + version}
 	switch verdict {
 	case Bad:
-		p.Outcome, p.Signature, p.Runs, p.BadRuns = record.Crash, "fatal error: taggedPointerPack", 3, 3
+		p.Outcome, p.Signature, p.Runs, p.BadRuns = "crash", "fatal error: taggedPointerPack", 3, 3
 	case Good:
-		p.Outcome, p.Runs = record.Pass, 3
+		p.Outcome, p.Runs = "pass", 3
 	case Skip:
-		p.Outcome, p.Reason = record.BuildError, "undefined: proto.Foo"
+		p.Outcome, p.Reason = "build-error", "undefined: proto.Foo"
 	}
 	return p, nil
 }
@@ -618,10 +616,10 @@ func TestDescribe(t *testing.T) {
 		probe Probe
 		want  string
 	}{
-		{Probe{Verdict: Bad, Outcome: record.Crash, Runs: 3, BadRuns: 3, Signature: "fatal error: x", Built: true},
+		{Probe{Verdict: Bad, Outcome: "crash", Runs: 3, BadRuns: 3, Signature: "fatal error: x", Built: true},
 			"bad (crash, 3/3 runs bad, fatal error: x)"},
-		{Probe{Verdict: Good, Outcome: record.Pass, Runs: 1, Built: false}, "good (pass, 0/1 runs bad, cached)"},
-		{Probe{Verdict: Skip, Outcome: record.Unavailable, Reason: "no engine", Built: true}, "skip (unavailable, no engine)"},
+		{Probe{Verdict: Good, Outcome: "pass", Runs: 1, Built: false}, "good (pass, 0/1 runs bad, cached)"},
+		{Probe{Verdict: Skip, Outcome: "unavailable", Reason: "no engine", Built: true}, "skip (unavailable, no engine)"},
 		{Probe{Verdict: Good, Built: true}, "good"},
 	}
 	for _, tt := range tests {

@@ -5,12 +5,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-
-	"github.com/gorepro/gorepro/internal/record"
 )
 
-// Verdict is the judgement of one probe of a candidate.
-type Verdict = record.BisectVerdict
+// Verdict is the judgement of one probe of a candidate: "good", "bad" or
+// "skip".
+type Verdict string
 
 // The three verdicts. Skip means the candidate could not be judged (it did not
 // build, or could not be run) and says nothing about the code.
@@ -147,13 +146,23 @@ func (p Predicate) String() string {
 	return strings.Join(terms, ",")
 }
 
+// The outcomes of a cell or a run, as gorepro records them.
+const (
+	outcomeCrash       = "crash"
+	outcomeFail        = "fail"
+	outcomeTimeout     = "timeout"
+	outcomePass        = "pass"
+	outcomeBuildError  = "build-error"
+	outcomeUnavailable = "unavailable"
+)
+
 // BadRun reports whether a run with this outcome and crash signature is bad.
 // Passing runs, build errors and unavailable runs are never bad; nonpass is
 // crash, fail or timeout; a signature condition needs a non-empty signature
 // that its REGEX matches (anywhere, as regexp.MatchString does).
-func (p Predicate) BadRun(outcome record.Outcome, signature string) bool {
+func (p Predicate) BadRun(outcome, signature string) bool {
 	switch outcome {
-	case record.Crash, record.Fail, record.Timeout:
+	case outcomeCrash, outcomeFail, outcomeTimeout:
 	default:
 		return false
 	}
@@ -166,7 +175,7 @@ func (p Predicate) BadRun(outcome record.Outcome, signature string) bool {
 		case conditionNonpass:
 			return true
 		case conditionCrash, conditionTimeout, conditionFail:
-			if string(outcome) == c.name {
+			if outcome == c.name {
 				return true
 			}
 		case conditionSignature:
@@ -210,32 +219,100 @@ func ParseThreshold(s string, runs int) (Threshold, error) {
 }
 
 // Probe is one evaluation of a candidate.
-type Probe = record.BisectProbe
+type Probe struct {
+	// Version is the candidate probed.
+	Version string `json:"version"`
+	// Outcome is the cell's (worst) outcome: pass, crash, fail, timeout,
+	// build-error or unavailable.
+	Outcome string  `json:"outcome"`
+	Verdict Verdict `json:"verdict"`
+	// Signature is the signature of the first bad run, or the cell's.
+	Signature string `json:"signature,omitempty"`
+	// Runs is the number of runs judged, BadRuns how many were bad.
+	Runs    int `json:"runs"`
+	BadRuns int `json:"badRuns"`
+	// Built is true when the prober really built the cell (false for a
+	// cache hit). NotRun is true when the cell was neither built nor taken
+	// from the cache: its toolchain could not be found or used.
+	Built  bool `json:"built"`
+	NotRun bool `json:"notRun,omitempty"`
+	// Confirmation is true for a re-confirmation probe of the boundary.
+	Confirmation bool   `json:"confirmation,omitempty"`
+	CellID       string `json:"cellID,omitempty"`
+	// Reason is the cell's reason: why it was skipped, or why it failed.
+	Reason string `json:"reason,omitempty"`
+}
 
-// Judge turns a finished cell into a probe: Skip when the cell is build-error
-// or unavailable (or has no valid outcome); otherwise each run in
-// cell.RunResults is judged by p (the cell's own outcome and signature once
-// when RunResults is empty) and the probe is Bad when at least t.K runs are
-// bad (a t.K below 1 counts as 1), Good otherwise. Built is set to
-// !cell.Cached; Version is left for the prober to fill in.
-func Judge(cell record.Cell, p Predicate, t Threshold) Probe {
-	probe := Probe{
-		Outcome:   cell.Outcome,
-		Signature: cell.Signature,
-		Built:     !cell.Cached,
-		CellID:    cell.ID,
-		Reason:    cell.Reason,
+// BuiltLabel says how the probe's cell was obtained: "built", "cached" or
+// "not run", followed by ", confirmation" for a re-confirmation of the
+// boundary.
+func (p Probe) BuiltLabel() string {
+	built := "cached"
+	switch {
+	case p.Built:
+		built = "built"
+	case p.NotRun:
+		built = "not run"
 	}
-	if !cell.Outcome.Valid() || cell.Outcome == record.BuildError || cell.Outcome == record.Unavailable {
+	if p.Confirmation {
+		built += ", confirmation"
+	}
+	return built
+}
+
+// Detail is what explains the probe's outcome: its crash signature, else
+// its reason.
+func (p Probe) Detail() string {
+	if p.Signature != "" {
+		return p.Signature
+	}
+	return p.Reason
+}
+
+// Evidence is what a probe's cell showed, for [Judge]: its (worst)
+// outcome, signature and reason, whether it came from a cache, and the
+// outcome and signature of each of its runs.
+type Evidence struct {
+	CellID    string
+	Outcome   string
+	Signature string
+	Reason    string
+	Cached    bool
+	Runs      []RunEvidence
+}
+
+// RunEvidence is what one run of a probe's binary showed.
+type RunEvidence struct {
+	Outcome   string
+	Signature string
+}
+
+// Judge turns what a finished cell showed into a probe: Skip when the
+// cell is build-error or unavailable (or has no valid outcome); otherwise
+// each run in e.Runs is judged by p (the cell's own outcome and signature
+// once when there are none) and the probe is Bad when at least t.K runs
+// are bad (a t.K below 1 counts as 1), Good otherwise. Built is set to
+// !e.Cached; Version is left for the prober to fill in.
+func Judge(e Evidence, p Predicate, t Threshold) Probe {
+	probe := Probe{
+		Outcome:   e.Outcome,
+		Signature: e.Signature,
+		Built:     !e.Cached,
+		CellID:    e.CellID,
+		Reason:    e.Reason,
+	}
+	switch e.Outcome {
+	case outcomePass, outcomeCrash, outcomeFail, outcomeTimeout:
+	default:
 		probe.Verdict = Skip
-		if probe.Reason == "" && !cell.Outcome.Valid() {
-			probe.Reason = fmt.Sprintf("no valid outcome (%q)", cell.Outcome)
+		if probe.Reason == "" && e.Outcome != outcomeBuildError && e.Outcome != outcomeUnavailable {
+			probe.Reason = fmt.Sprintf("no valid outcome (%q)", e.Outcome)
 		}
 		return probe
 	}
-	runs := cell.RunResults
+	runs := e.Runs
 	if len(runs) == 0 {
-		runs = []record.RunResult{{Outcome: cell.Outcome, Signature: cell.Signature}}
+		runs = []RunEvidence{{Outcome: e.Outcome, Signature: e.Signature}}
 	}
 	probe.Runs = len(runs)
 	firstBad := -1

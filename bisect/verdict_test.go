@@ -5,8 +5,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/gorepro/gorepro/internal/record"
 )
 
 func TestParseBadIf(t *testing.T) {
@@ -64,21 +62,21 @@ func TestParseBadIfErrors(t *testing.T) {
 
 func TestBadRun(t *testing.T) {
 	const sig = "fatal error: taggedPointerPack in runtime.netpollopen"
-	outcomes := []record.Outcome{record.Pass, record.Crash, record.Fail, record.Timeout, record.BuildError, record.Unavailable}
+	outcomes := []string{"pass", "crash", "fail", "timeout", "build-error", "unavailable"}
 	// want lists, for each --bad-if, which outcomes (with signature sig) are bad.
 	tests := []struct {
 		badIf string
-		want  []record.Outcome
+		want  []string
 	}{
-		{"", []record.Outcome{record.Crash}},
-		{"crash", []record.Outcome{record.Crash}},
-		{"timeout", []record.Outcome{record.Timeout}},
-		{"fail", []record.Outcome{record.Fail}},
-		{"nonpass", []record.Outcome{record.Crash, record.Fail, record.Timeout}},
-		{"crash,timeout", []record.Outcome{record.Crash, record.Timeout}},
-		{"signature~taggedPointer", []record.Outcome{record.Crash, record.Fail, record.Timeout}},
+		{"", []string{"crash"}},
+		{"crash", []string{"crash"}},
+		{"timeout", []string{"timeout"}},
+		{"fail", []string{"fail"}},
+		{"nonpass", []string{"crash", "fail", "timeout"}},
+		{"crash,timeout", []string{"crash", "timeout"}},
+		{"signature~taggedPointer", []string{"crash", "fail", "timeout"}},
 		{"signature~^nomatch$", nil},
-		{"signature~^nomatch$,fail", []record.Outcome{record.Fail}},
+		{"signature~^nomatch$,fail", []string{"fail"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.badIf, func(t *testing.T) {
@@ -91,20 +89,20 @@ func TestBadRun(t *testing.T) {
 	}
 	t.Run("zero predicate is crash", func(t *testing.T) {
 		var p Predicate
-		assert.True(t, p.BadRun(record.Crash, ""))
-		assert.False(t, p.BadRun(record.Timeout, ""))
+		assert.True(t, p.BadRun("crash", ""))
+		assert.False(t, p.BadRun("timeout", ""))
 		assert.Equal(t, "crash", p.String())
 	})
 	t.Run("signature needs a signature", func(t *testing.T) {
 		p, err := ParseBadIf("signature~.*")
 		require.NoError(t, err)
-		assert.False(t, p.BadRun(record.Crash, ""))
-		assert.True(t, p.BadRun(record.Crash, "panic: boom"))
-		assert.False(t, p.BadRun(record.Pass, "panic: boom"))
+		assert.False(t, p.BadRun("crash", ""))
+		assert.True(t, p.BadRun("crash", "panic: boom"))
+		assert.False(t, p.BadRun("pass", "panic: boom"))
 	})
 }
 
-func contains(list []record.Outcome, o record.Outcome) bool {
+func contains(list []string, o string) bool {
 	for _, x := range list {
 		if x == o {
 			return true
@@ -157,89 +155,89 @@ func TestParseThresholdErrors(t *testing.T) {
 
 func TestJudge(t *testing.T) {
 	const sig = "fatal error: taggedPointerPack in runtime.netpollopen"
-	run := func(o record.Outcome, signature string) record.RunResult {
-		return record.RunResult{Outcome: o, Signature: signature}
+	run := func(o string, signature string) RunEvidence {
+		return RunEvidence{Outcome: o, Signature: signature}
 	}
-	crash, pass := run(record.Crash, sig), run(record.Pass, "")
+	crash, pass := run("crash", sig), run("pass", "")
 	tests := []struct {
 		name      string
-		cell      record.Cell
+		cell      Evidence
 		badIf     string
 		threshold Threshold
 		want      Probe
 	}{
 		{
 			name: "build error is skipped",
-			cell: record.Cell{ID: "c1", Outcome: record.BuildError, Reason: "undefined: foo"},
-			want: Probe{Outcome: record.BuildError, Verdict: Skip, Built: true, CellID: "c1", Reason: "undefined: foo"},
+			cell: Evidence{CellID: "c1", Outcome: "build-error", Reason: "undefined: foo"},
+			want: Probe{Outcome: "build-error", Verdict: Skip, Built: true, CellID: "c1", Reason: "undefined: foo"},
 		},
 		{
 			name: "unavailable is skipped even when cached",
-			cell: record.Cell{ID: "c2", Outcome: record.Unavailable, Reason: "no engine", Cached: true},
-			want: Probe{Outcome: record.Unavailable, Verdict: Skip, CellID: "c2", Reason: "no engine"},
+			cell: Evidence{CellID: "c2", Outcome: "unavailable", Reason: "no engine", Cached: true},
+			want: Probe{Outcome: "unavailable", Verdict: Skip, CellID: "c2", Reason: "no engine"},
 		},
 		{
 			name: "no outcome is skipped",
-			cell: record.Cell{ID: "c3"},
+			cell: Evidence{CellID: "c3"},
 			want: Probe{Verdict: Skip, Built: true, CellID: "c3", Reason: `no valid outcome ("")`},
 		},
 		{
 			name: "all runs crash",
-			cell: record.Cell{ID: "c4", Outcome: record.Crash, Signature: sig, RunResults: []record.RunResult{crash, crash, crash}},
-			want: Probe{Outcome: record.Crash, Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 3, Built: true, CellID: "c4"},
+			cell: Evidence{CellID: "c4", Outcome: "crash", Signature: sig, Runs: []RunEvidence{crash, crash, crash}},
+			want: Probe{Outcome: "crash", Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 3, Built: true, CellID: "c4"},
 		},
 		{
 			name: "one crash of three is bad under any",
-			cell: record.Cell{Outcome: record.Crash, Signature: sig, Flaky: true, RunResults: []record.RunResult{pass, crash, pass}},
-			want: Probe{Outcome: record.Crash, Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 1, Built: true},
+			cell: Evidence{Outcome: "crash", Signature: sig, Runs: []RunEvidence{pass, crash, pass}},
+			want: Probe{Outcome: "crash", Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 1, Built: true},
 		},
 		{
 			name:      "one crash of three is good under 2/3",
-			cell:      record.Cell{Outcome: record.Crash, Signature: sig, Flaky: true, RunResults: []record.RunResult{pass, crash, pass}},
+			cell:      Evidence{Outcome: "crash", Signature: sig, Runs: []RunEvidence{pass, crash, pass}},
 			threshold: Threshold{K: 2, N: 3},
-			want:      Probe{Outcome: record.Crash, Verdict: Good, Signature: sig, Runs: 3, BadRuns: 1, Built: true},
+			want:      Probe{Outcome: "crash", Verdict: Good, Signature: sig, Runs: 3, BadRuns: 1, Built: true},
 		},
 		{
 			name:      "two crashes of three are bad under 2/3",
-			cell:      record.Cell{Outcome: record.Crash, Signature: sig, RunResults: []record.RunResult{crash, pass, crash}},
+			cell:      Evidence{Outcome: "crash", Signature: sig, Runs: []RunEvidence{crash, pass, crash}},
 			threshold: Threshold{K: 2, N: 3},
-			want:      Probe{Outcome: record.Crash, Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 2, Built: true},
+			want:      Probe{Outcome: "crash", Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 2, Built: true},
 		},
 		{
 			name: "no run results: the cell's outcome once",
-			cell: record.Cell{Outcome: record.Crash, Signature: sig, Cached: true},
-			want: Probe{Outcome: record.Crash, Verdict: Bad, Signature: sig, Runs: 1, BadRuns: 1},
+			cell: Evidence{Outcome: "crash", Signature: sig, Cached: true},
+			want: Probe{Outcome: "crash", Verdict: Bad, Signature: sig, Runs: 1, BadRuns: 1},
 		},
 		{
 			name: "pass is good",
-			cell: record.Cell{Outcome: record.Pass, RunResults: []record.RunResult{pass, pass}},
-			want: Probe{Outcome: record.Pass, Verdict: Good, Runs: 2, Built: true},
+			cell: Evidence{Outcome: "pass", Runs: []RunEvidence{pass, pass}},
+			want: Probe{Outcome: "pass", Verdict: Good, Runs: 2, Built: true},
 		},
 		{
 			name:  "timeout is good under crash",
-			cell:  record.Cell{Outcome: record.Timeout, RunResults: []record.RunResult{run(record.Timeout, "")}},
+			cell:  Evidence{Outcome: "timeout", Runs: []RunEvidence{run("timeout", "")}},
 			badIf: "crash",
-			want:  Probe{Outcome: record.Timeout, Verdict: Good, Runs: 1, Built: true},
+			want:  Probe{Outcome: "timeout", Verdict: Good, Runs: 1, Built: true},
 		},
 		{
 			name:  "timeout is bad under nonpass",
-			cell:  record.Cell{Outcome: record.Timeout, RunResults: []record.RunResult{run(record.Timeout, "")}},
+			cell:  Evidence{Outcome: "timeout", Runs: []RunEvidence{run("timeout", "")}},
 			badIf: "nonpass",
-			want:  Probe{Outcome: record.Timeout, Verdict: Bad, Runs: 1, BadRuns: 1, Built: true},
+			want:  Probe{Outcome: "timeout", Verdict: Bad, Runs: 1, BadRuns: 1, Built: true},
 		},
 		{
 			name: "signature picks the matching run",
-			cell: record.Cell{Outcome: record.Crash, Signature: "panic: other", RunResults: []record.RunResult{
-				run(record.Crash, "panic: other"), run(record.Crash, sig)}},
+			cell: Evidence{Outcome: "crash", Signature: "panic: other", Runs: []RunEvidence{
+				run("crash", "panic: other"), run("crash", sig)}},
 			badIf: "signature~taggedPointerPack",
-			want:  Probe{Outcome: record.Crash, Verdict: Bad, Signature: sig, Runs: 2, BadRuns: 1, Built: true},
+			want:  Probe{Outcome: "crash", Verdict: Bad, Signature: sig, Runs: 2, BadRuns: 1, Built: true},
 		},
 		{
 			name: "other signature is good",
-			cell: record.Cell{Outcome: record.Crash, Signature: "panic: other", RunResults: []record.RunResult{
-				run(record.Crash, "panic: other")}},
+			cell: Evidence{Outcome: "crash", Signature: "panic: other", Runs: []RunEvidence{
+				run("crash", "panic: other")}},
 			badIf: "signature~taggedPointerPack",
-			want:  Probe{Outcome: record.Crash, Verdict: Good, Signature: "panic: other", Runs: 1, Built: true},
+			want:  Probe{Outcome: "crash", Verdict: Good, Signature: "panic: other", Runs: 1, Built: true},
 		},
 	}
 	for _, tt := range tests {

@@ -257,7 +257,7 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	probe := func(ctx context.Context, v string, fresh bool) (bisect.Probe, error) {
 		pc, err := probeConfig(cfg, toolchains, ax, v, localVersion)
 		if err != nil {
-			return bisect.Probe{Version: v, Verdict: bisect.Skip, Outcome: record.Unavailable, Reason: err.Error(), NotRun: true}, nil
+			return bisect.Probe{Version: v, Verdict: bisect.Skip, Outcome: string(record.Unavailable), Reason: err.Error(), NotRun: true}, nil
 		}
 		eng.Config = pc
 		eng.NoCache = opts.NoCache || fresh
@@ -277,7 +277,7 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 		}
 		run.Cells = append(run.Cells, cell)
 		cells[v] = cell
-		p := bisect.Judge(cell, pred, threshold)
+		p := bisect.Judge(evidenceOf(cell), pred, threshold)
 		p.Version, p.CellID = v, cell.ID
 		// A cell with no cache key was neither built nor taken from the
 		// cache: its toolchain could not be used.
@@ -316,6 +316,15 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 		}
 	}
 	return bisectVerdict(ctx, res, searchErr, len(candidates))
+}
+
+// evidenceOf is what bisect.Judge needs to know of a finished cell.
+func evidenceOf(c record.Cell) bisect.Evidence {
+	e := bisect.Evidence{CellID: c.ID, Outcome: string(c.Outcome), Signature: c.Signature, Reason: c.Reason, Cached: c.Cached}
+	for _, r := range c.RunResults {
+		e.Runs = append(e.Runs, bisect.RunEvidence{Outcome: string(r.Outcome), Signature: r.Signature})
+	}
+	return e
 }
 
 // latestCells keeps the last of the cells that share an ID (a boundary's
@@ -537,7 +546,7 @@ func bisectRecord(ax axis, cfg *config.Config, badIf string, res *bisect.Result,
 	if res == nil {
 		return nil
 	}
-	rec := record.Bisect{Axis: ax.name, BadIf: badIf, BisectSearch: *res}
+	rec := record.Bisect{Axis: ax.name, BadIf: badIf, Result: *res}
 	cover := "off"
 	if cfg.Cover[0] {
 		cover = "on"

@@ -214,7 +214,7 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 		return err
 	}
 	cell := run.Cells[0]
-	probe := bisect.Judge(cell, pred, threshold)
+	probe := bisect.Judge(evidenceOf(cell), pred, threshold)
 
 	for _, warning := range cell.Warnings {
 		fmt.Fprintf(deps.Stderr, "gorepro check: warning: %s\n", warning)

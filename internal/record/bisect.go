@@ -1,102 +1,18 @@
 package record
 
+import "github.com/gorepro/gorepro/bisect"
+
 // Bisect is the record of a `gorepro bisect` run, stored in results.json
-// next to the cells its probes built: what was searched, and the search.
+// next to the cells its probes built: what was searched, and the search
+// (package bisect's Result, whose fields are stored inline).
 type Bisect struct {
 	// Axis is what was bisected: "protobuf", "module:PATH", "go" or
 	// "toolchain"; Fixed the other axes of the cell, held constant.
 	Axis  string            `json:"axis"`
 	Fixed map[string]string `json:"fixed"`
 	BadIf string            `json:"badIf"`
-	BisectSearch
+	bisect.Result
 	// Reproduce holds, for each side of the boundary, the commands that
 	// build and run it.
 	Reproduce map[string]string `json:"reproduce,omitempty"`
-}
-
-// BisectSearch is what a bisection found (package bisect's Result).
-type BisectSearch struct {
-	// Candidates are the candidates searched, in order.
-	Candidates []string `json:"candidates"`
-	// Probes are the probes in the order they ran.
-	Probes []BisectProbe `json:"probes"`
-	// Skipped lists the candidates judged skip, in candidate order.
-	Skipped []string `json:"skipped"`
-	// Direction is "regression" (Before good, After bad) or "fix" (Before
-	// bad, After good); "" when undecided.
-	Direction string `json:"direction"`
-	// Boundary is adjacent among the candidates that were not skipped; nil
-	// when the target is flaky or nothing was decided.
-	Boundary *Boundary `json:"boundary"`
-	// Between lists the skipped candidates strictly between Boundary.Before
-	// and Boundary.After: the flip may be at any of them.
-	Between []string `json:"between,omitempty"`
-	// Builds counts the probes that really built a cell (cache hits
-	// excluded), re-confirmations included.
-	Builds int  `json:"builds"`
-	Flaky  bool `json:"flaky"`
-	// FlakyVersions lists the candidates whose probes disagreed.
-	FlakyVersions []string `json:"flakyVersions,omitempty"`
-	// Conclusion is one line, e.g. "fix: first good v1.35.0 (last bad
-	// v1.34.2)" or "flaky: ...".
-	Conclusion string `json:"conclusion"`
-}
-
-// BisectVerdict is a probe's verdict: "good", "bad" or "skip".
-type BisectVerdict string
-
-// BisectProbe is one evaluation of a candidate.
-type BisectProbe struct {
-	// Version is the candidate probed.
-	Version string `json:"version"`
-	// Outcome is the cell's (worst) outcome.
-	Outcome Outcome       `json:"outcome"`
-	Verdict BisectVerdict `json:"verdict"`
-	// Signature is the signature of the first bad run, or the cell's.
-	Signature string `json:"signature,omitempty"`
-	// Runs is the number of runs judged, BadRuns how many were bad.
-	Runs    int `json:"runs"`
-	BadRuns int `json:"badRuns"`
-	// Built is true when the prober really built the cell (false for a
-	// cache hit). NotRun is true when the cell was neither built nor taken
-	// from the cache: its toolchain could not be found or used.
-	Built  bool `json:"built"`
-	NotRun bool `json:"notRun,omitempty"`
-	// Confirmation is true for a re-confirmation probe of the boundary.
-	Confirmation bool   `json:"confirmation,omitempty"`
-	CellID       string `json:"cellID,omitempty"`
-	// Reason is the cell's reason: why it was skipped, or why it failed.
-	Reason string `json:"reason,omitempty"`
-}
-
-// BuiltLabel says how the probe's cell was obtained: "built", "cached" or
-// "not run", followed by ", confirmation" for a re-confirmation of the
-// boundary.
-func (p BisectProbe) BuiltLabel() string {
-	built := "cached"
-	switch {
-	case p.Built:
-		built = "built"
-	case p.NotRun:
-		built = "not run"
-	}
-	if p.Confirmation {
-		built += ", confirmation"
-	}
-	return built
-}
-
-// Detail is what explains the probe's outcome: its crash signature, else
-// its reason.
-func (p BisectProbe) Detail() string {
-	if p.Signature != "" {
-		return p.Signature
-	}
-	return p.Reason
-}
-
-// Boundary is the adjacent pair of candidates where the verdict flips.
-type Boundary struct {
-	Before string `json:"before"`
-	After  string `json:"after"`
 }

@@ -497,7 +497,7 @@ func newHTMLBisect(bi *record.Bisect, cells []record.Cell, anchors []string) *ht
 			Version: clean(pr.Version),
 			Verdict: clean(string(pr.Verdict)),
 			Outcome: clean(string(pr.Outcome)),
-			Class:   outcomeClass(pr.Outcome),
+			Class:   outcomeClass(record.Outcome(pr.Outcome)),
 			Runs:    fmt.Sprintf("%d (%d bad)", pr.Runs, pr.BadRuns),
 			Built:   pr.BuiltLabel(),
 			Detail:  clean(oneLine(pr.Detail())),
