@@ -9,7 +9,6 @@ import (
 	"go/version"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -21,8 +20,6 @@ import (
 	"github.com/gorepro/gorepro/bisect"
 	"github.com/gorepro/gorepro/internal/compare"
 	"github.com/gorepro/gorepro/internal/config"
-	"github.com/gorepro/gorepro/internal/container"
-	"github.com/gorepro/gorepro/internal/matrix"
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/report"
@@ -237,17 +234,8 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	}
 	rep := newReporter(deps, opts.Quiet, 1)
 	defer rep.Close()
-	eng := &matrix.Engine{
-		WorkDir:  filepath.Join(root, "work"),
-		CacheDir: filepath.Join(root, "cells"),
-		Jobs:     1,
-		Progress: rep,
-		Reporter: rep,
-		Version:  deps.Version,
-		Harness:  harnessID(deps.Version),
-		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: rep},
-		Pull:     container.PullPolicy(cfg.Pull),
-	}
+	runner := newMatrixRunner(deps, cfg, root, rep)
+	runner.Reporter = rep
 	run := &record.Run{SchemaVersion: record.SchemaVersion, ID: runID, GoreproVersion: deps.Version, Started: time.Now().UTC(), Config: cfg.Path}
 	cells := map[string]record.Cell{} // by version, the latest probe
 	localVersion := ""                // the go on PATH, which provides its own version on the go axis
@@ -259,9 +247,9 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 		if err != nil {
 			return bisect.Probe{Version: v, Verdict: bisect.Skip, Outcome: string(record.Unavailable), Reason: err.Error(), NotRun: true}, nil
 		}
-		eng.Config = pc
-		eng.NoCache = opts.NoCache || fresh
-		r, err := eng.Run(ctx, runID, w)
+		runner.Config = pc
+		runner.NoCache = opts.NoCache || fresh
+		r, err := runner.Run(ctx, runID, w)
 		if err != nil {
 			return bisect.Probe{}, err
 		}

@@ -20,8 +20,6 @@ import (
 
 	"github.com/gorepro/gorepro/bisect"
 	"github.com/gorepro/gorepro/internal/config"
-	"github.com/gorepro/gorepro/internal/container"
-	"github.com/gorepro/gorepro/internal/matrix"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/runstore"
 )
@@ -185,22 +183,14 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 			return err
 		}
 	}
-	eng := &matrix.Engine{
-		Config: cfg,
-		// Binaries of different modules never share a path, so two
-		// checks may run at once in different trees.
-		WorkDir:  filepath.Join(root, "work", "check", shortHash(target.Dir, target.Package, target.Name)),
-		CacheDir: filepath.Join(root, "cells"),
-		NoCache:  opts.NoCache,
-		Jobs:     1,
-		Progress: io.Discard,
-		Version:  deps.Version,
-		Harness:  harnessID(deps.Version),
-		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: deps.Stderr},
-		Pull:     container.PullPolicy(cfg.Pull),
-	}
+	runner := newMatrixRunner(deps, cfg, root, io.Discard)
+	runner.Engines.Warnings = deps.Stderr
+	// Binaries of different modules never share a path, so two checks may
+	// run at once in different trees.
+	runner.WorkDir = filepath.Join(root, "work", "check", shortHash(target.Dir, target.Package, target.Name))
+	runner.NoCache = opts.NoCache
 	ctx := cmd.Context()
-	run, err := eng.Run(ctx, runID, w)
+	run, err := runner.Run(ctx, runID, w)
 	if err == nil && (run.Interrupted || len(run.Cells) != 1) {
 		err = &InterruptedError{Finished: 0, Total: 1}
 	}

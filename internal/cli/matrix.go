@@ -11,7 +11,6 @@ import (
 
 	"github.com/gorepro/gorepro/internal/compare"
 	"github.com/gorepro/gorepro/internal/config"
-	"github.com/gorepro/gorepro/internal/container"
 	"github.com/gorepro/gorepro/internal/matrix"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/report"
@@ -189,21 +188,11 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 	}
 	rep := newReporter(deps, opts.Quiet, opts.Jobs)
 	defer rep.Close()
-	engine := &matrix.Engine{
-		Config:   cfg,
-		WorkDir:  filepath.Join(root, "work"),
-		CacheDir: filepath.Join(root, "cells"),
-		NoCache:  opts.NoCache || opts.Rebuild,
-		Relink:   opts.Rebuild,
-		Jobs:     opts.Jobs,
-		Progress: rep,
-		Reporter: rep,
-		Version:  deps.Version,
-		Harness:  harnessID(deps.Version),
-		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: rep},
-		Pull:     container.PullPolicy(cfg.Pull),
-		Shard:    opts.shard,
-	}
+	runner := newMatrixRunner(deps, cfg, root, rep)
+	runner.Reporter = rep
+	runner.Jobs = opts.Jobs
+	runner.NoCache, runner.Relink = opts.NoCache || opts.Rebuild, opts.Rebuild
+	runner.Shard = opts.shard
 	ctx := cmd.Context()
 	if !opts.Quiet {
 		cells := fmt.Sprintf("%d cells", matrix.CellCount(cfg))
@@ -214,7 +203,7 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 		fmt.Fprintf(deps.Stderr, "gorepro: %s (%d toolchains × %d protobuf × %d cover × %d targets × %d arch), -j %d\n",
 			cells, len(cfg.Toolchains), len(cfg.Protobuf), len(cfg.Cover), len(cfg.Targets), len(cfg.Arch), opts.Jobs)
 	}
-	run, err := engine.Run(ctx, runID, w)
+	run, err := runner.Run(ctx, runID, w)
 	_ = rep.Close() // erase the status line before anything goes to stdout
 	if err != nil {
 		_ = w.Abort()

@@ -39,13 +39,13 @@ type cacheKeyInputs struct {
 	HostArch string        `json:"hostArch"`
 	Runs     int           `json:"runs"`
 	Timeout  time.Duration `json:"timeout"`
-	// Harness identifies the gorepro build (see Engine.Harness).
+	// Harness identifies the gorepro build (see Runner.Harness).
 	Harness string `json:"harness"`
 }
 
 // cacheKey is the content key of cell p, whose target's sources have the
 // digest source (from sourceDigests).
-func (e *Engine) cacheKey(p plan, hostArch, source string) string {
+func (e *Runner) cacheKey(p plan, hostArch, source string) string {
 	target := p.target
 	target.Name = ""
 	target.Timeout = config.Duration(p.target.RunTimeout(e.Config))
@@ -63,8 +63,8 @@ func (e *Engine) cacheKey(p plan, hostArch, source string) string {
 	})
 }
 
-// harness is Engine.Harness, or Version when it is empty.
-func (e *Engine) harness() string {
+// harness is Runner.Harness, or Version when it is empty.
+func (e *Runner) harness() string {
 	if e.Harness != "" {
 		return e.Harness
 	}
@@ -73,7 +73,7 @@ func (e *Engine) harness() string {
 
 // sourceDigests computes, once per run, the digest of what each target's
 // build reads besides the toolchain, by target name.
-func (e *Engine) sourceDigests() (map[string]string, error) {
+func (e *Runner) sourceDigests() (map[string]string, error) {
 	sums := map[string]string{}
 	for _, t := range e.Config.Targets {
 		sum, err := sourceDigest(t)

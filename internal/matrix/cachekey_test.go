@@ -71,7 +71,7 @@ func nonZero(t *testing.T, typ reflect.Type) reflect.Value {
 // after that field changed. Only the name may change without a new key
 // (renaming a target relabels its cached cells).
 func TestCacheKeyCoversEveryTargetField(t *testing.T) {
-	e := &Engine{Config: &config.Config{Runs: 1, Timeout: config.Duration(time.Minute)}, Version: "v0.0.0-test"}
+	e := &Runner{Config: &config.Config{Runs: 1, Timeout: config.Duration(time.Minute)}, Version: "v0.0.0-test"}
 	tc := &toolchain.Resolved{Name: "local", Identity: "kind=local"}
 	base := config.Target{Name: "app", Kind: config.TargetPackage}
 	key := func(target config.Target) string {

@@ -125,7 +125,7 @@ func TestEmulatedCells(t *testing.T) {
 		BuildTimeout: config.Duration(5 * time.Minute),
 	}
 	var progress bytes.Buffer
-	e := &Engine{Config: cfg, WorkDir: t.TempDir(), CacheDir: t.TempDir(), Jobs: 2, Progress: &progress, Version: "v0.0.0-test"}
+	e := &Runner{Config: cfg, WorkDir: t.TempDir(), CacheDir: t.TempDir(), Jobs: 2, Progress: &progress, Version: "v0.0.0-test"}
 	store := runstore.Store{Root: t.TempDir()}
 	w, err := store.Begin("emulated")
 	require.NoError(t, err)

@@ -2,7 +2,7 @@
 // toolchains, expands the axes (toolchain × protobuf × cover × target × arch)
 // into cells, builds and runs every cell with bounded parallelism, classifies
 // each run, re-uses results of unchanged cells from a content-keyed cache,
-// and records everything through a runstore.Writer. With Engine.Shard it
+// and records everything through a runstore.Writer. With Runner.Shard it
 // runs one share of the cells (`--shard k/n`, see AssignShards), for
 // runstore.Merge to put back together.
 //
@@ -16,9 +16,9 @@
 // A cell's cache key (cacheKeyInputs) holds the toolchain's identity, the
 // whole target but its name, a digest of everything the build reads
 // (module tree and local replacements, Dockerfile and context, templates),
-// the axis values, runs, timeout and the gorepro build (Engine.Harness).
+// the axis values, runs, timeout and the gorepro build (Runner.Harness).
 //
-// The Engine is the one place that knows the order of the work; building is
+// The Runner is the one place that knows the order of the work; building is
 // package cellbuild's, running is package proc's, judging is package classify's
 // and storing is package runstore's.
 package matrix
@@ -26,7 +26,6 @@ package matrix
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -56,9 +55,9 @@ import (
 	"github.com/gorepro/gorepro/repro"
 )
 
-// Engine runs one matrix. Its function fields are the injectable steps; nil
+// Runner runs one matrix. Its function fields are the injectable steps; nil
 // means the real implementation.
-type Engine struct {
+type Runner struct {
 	Config *config.Config
 	// WorkDir holds generated reproducers, alternate module files and
 	// binaries; CacheDir holds finished cells by content key. Both live
@@ -103,7 +102,7 @@ type Engine struct {
 	Exec    func(context.Context, proc.Cmd) (*proc.Result, error)
 
 	// resolved remembers resolved toolchains and hostArch the host's
-	// architecture, so that an Engine run several times (each probe of a
+	// architecture, so that a Runner run several times (each probe of a
 	// bisection) asks for them once.
 	resolvedMu   sync.Mutex
 	resolved     map[config.Toolchain]*toolchain.Resolved
@@ -144,7 +143,7 @@ type plan struct {
 // and returns the finished record.Run (not yet committed). When ctx is
 // cancelled, finished cells are kept, the others are marked interrupted and
 // the run is returned with Interrupted set.
-func (e *Engine) Run(ctx context.Context, runID string, w *runstore.Writer) (*record.Run, error) {
+func (e *Runner) Run(ctx context.Context, runID string, w *runstore.Writer) (*record.Run, error) {
 	e.defaults()
 	cfg := e.Config
 	run := &record.Run{
@@ -228,7 +227,7 @@ func (e *Engine) Run(ctx context.Context, runID string, w *runstore.Writer) (*re
 	return run, nil
 }
 
-func (e *Engine) defaults() {
+func (e *Runner) defaults() {
 	if e.Jobs <= 0 {
 		e.Jobs = runtime.NumCPU()
 	}
@@ -255,9 +254,9 @@ func (e *Engine) defaults() {
 }
 
 // resolveAll resolves the configured toolchains marked used, in parallel (a
-// gotoolchain may need a download), once per Engine. The result is in
+// gotoolchain may need a download), once per Runner. The result is in
 // config order, nil for the toolchains not used.
-func (e *Engine) resolveAll(ctx context.Context, used []bool) ([]*toolchain.Resolved, error) {
+func (e *Runner) resolveAll(ctx context.Context, used []bool) ([]*toolchain.Resolved, error) {
 	tcs := make([]*toolchain.Resolved, len(e.Config.Toolchains))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(e.Jobs)
@@ -404,7 +403,7 @@ func nameCells(plans []plan) {
 
 // hostModCache is the host's module cache, for the builds of image
 // toolchains (others need not know it).
-func (e *Engine) hostModCache(ctx context.Context, tc *toolchain.Resolved) string {
+func (e *Runner) hostModCache(ctx context.Context, tc *toolchain.Resolved) string {
 	if tc.Container == nil {
 		return ""
 	}
@@ -445,7 +444,7 @@ func usesCoverAxis(t config.Target) bool {
 
 // CellCount is the number of cells the matrix of cfg has (without
 // --shard), before cells that turn out to be the same on this host are
-// collapsed (see Engine.Run).
+// collapsed (see Runner.Run).
 func CellCount(cfg *config.Config) int {
 	return len(cellSpecs(cfg))
 }
@@ -532,7 +531,7 @@ func containerInfo(c *toolchain.Container) *record.Container {
 	return info
 }
 
-func (e *Engine) interrupted(p plan, hostArch string) record.Cell {
+func (e *Runner) interrupted(p plan, hostArch string) record.Cell {
 	cell := baseCell(p, hostArch)
 	cell.Outcome = record.Unavailable
 	cell.Interrupted = true
@@ -541,7 +540,7 @@ func (e *Engine) interrupted(p plan, hostArch string) record.Cell {
 }
 
 // runCell builds and runs one cell, or takes it from the cache.
-func (e *Engine) runCell(ctx context.Context, p plan, hostArch, source string, w *runstore.Writer) record.Cell {
+func (e *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w *runstore.Writer) record.Cell {
 	cell := baseCell(p, hostArch)
 	if !p.tc.Available {
 		cell.Outcome = record.Unavailable
@@ -635,7 +634,7 @@ func (e *Engine) runCell(ctx context.Context, p plan, hostArch, source string, w
 
 // finish writes the cell's logs into the run, records their paths and stores
 // the cell in the cache under key (when key is not empty).
-func (e *Engine) finish(key string, cell record.Cell, logs map[string][]byte, w *runstore.Writer) record.Cell {
+func (e *Runner) finish(key string, cell record.Cell, logs map[string][]byte, w *runstore.Writer) record.Cell {
 	if err := attachLogs(&cell, logs, w); err != nil {
 		cell.Reason = strings.TrimSpace(cell.Reason + "; " + err.Error())
 	}
@@ -649,7 +648,7 @@ func (e *Engine) finish(key string, cell record.Cell, logs map[string][]byte, w 
 
 // relabel turns a cached cell into this run's cell: current names, logs
 // copied into this run's directory, Cached set.
-func (e *Engine) relabel(cell *record.Cell, p plan, logs map[string][]byte, w *runstore.Writer) error {
+func (e *Runner) relabel(cell *record.Cell, p plan, logs map[string][]byte, w *runstore.Writer) error {
 	cell.ID = p.id
 	cell.Toolchain = p.tc.Name
 	cell.Target = p.target.Name
@@ -735,147 +734,117 @@ func resetDir(dir string) error {
 	return os.MkdirAll(dir, 0o755)
 }
 
-// runBinary runs the built binary Config.Runs times and classifies each run.
-// The error is for a binary that cannot be started at all (for example an
-// arm64 binary on an amd64 host without an emulator).
-func (e *Engine) runBinary(ctx context.Context, p plan, hostArch string, cell *record.Cell, built *cellbuild.Result, binDir string, logs map[string][]byte) ([]record.RunResult, error) {
+// runBinary runs the built binary Config.Runs times, wherever the cell's
+// toolchain runs binaries, and classifies each run. The error is for a
+// binary that cannot be started at all (for example an arm64 binary on an
+// amd64 host without an emulator).
+func (e *Runner) runBinary(ctx context.Context, p plan, hostArch string, cell *record.Cell, built *cellbuild.Result, binDir string, logs map[string][]byte) ([]record.RunResult, error) {
 	t := p.target
-	timeout := t.RunTimeout(e.Config)
-	cmd := proc.Cmd{
-		Argv:        append([]string{built.Binary}, t.Args...),
-		Dir:         binDir,
-		Timeout:     timeout,
-		GraceSignal: syscall.SIGQUIT, // a hung Go program dumps its goroutines
-		Grace:       2 * time.Second,
+	base := binaryRun{
+		argv:        append([]string{built.Binary}, t.Args...),
+		dir:         binDir,
+		timeout:     t.RunTimeout(e.Config),
+		graceSignal: syscall.SIGQUIT, // a hung Go program dumps its goroutines
+		grace:       2 * time.Second,
 	}
 	if t.Pass.AliveFor > 0 {
-		cmd.Timeout = t.Pass.AliveFor.D()
-		cmd.GraceSignal = 0
+		base.timeout, base.graceSignal = t.Pass.AliveFor.D(), 0
 	}
+	for _, k := range slices.Sorted(maps.Keys(t.Env)) {
+		base.env = append(base.env, k+"="+t.Env[k])
+	}
+	where := e.binaryRunnerFor(p, built, cell.BinaryArch, hostArch)
+	recordReproduce(&cell.Reproduce, where, base, p.cover)
+
 	var logRe *regexp.Regexp
 	if t.Pass.LogMatches != "" {
 		logRe = regexp.MustCompile(t.Pass.LogMatches) // validated by config
 	}
-	var env []string
-	for _, k := range slices.Sorted(maps.Keys(t.Env)) {
-		env = append(env, k+"="+t.Env[k])
-	}
-	c := p.tc.Container
-	// runSpec is how a binary of an image toolchain runs: in the runtime
-	// image, with the binary's directory mounted at the same path, no
-	// network, and only the target's environment.
-	runSpec := func(runEnv []string) container.RunSpec {
-		if built.Image != "" {
-			// A Dockerfile target runs its own image's entrypoint.
-			return container.RunSpec{
-				Image:       built.Image,
-				Platform:    c.Platform,
-				Labels:      map[string]string{"gorepro.role": "run", "gorepro.cell": p.id},
-				Mounts:      []container.Mount{{Source: binDir, Target: binDir}},
-				Env:         runEnv,
-				Args:        t.Args,
-				Network:     "none",
-				Timeout:     cmd.Timeout,
-				GraceSignal: cmd.GraceSignal,
-				Grace:       cmd.Grace,
-			}
-		}
-		return container.RunSpec{
-			Image:       c.RunImage().Ref,
-			Platform:    c.Platform,
-			Labels:      map[string]string{"gorepro.role": "run", "gorepro.cell": p.id},
-			Mounts:      []container.Mount{{Source: binDir, Target: binDir}},
-			Env:         runEnv,
-			Workdir:     binDir,
-			Args:        cmd.Argv,
-			Network:     "none",
-			Timeout:     cmd.Timeout,
-			GraceSignal: cmd.GraceSignal,
-			Grace:       cmd.Grace,
-		}
-	}
-	repro := &cell.Reproduce
-	var reproEnv []string
-	for _, kv := range env {
-		reproEnv = append(reproEnv, redact.Env(kv))
-	}
-	if p.cover {
-		reproEnv = append(reproEnv, "GOCOVERDIR="+filepath.Join(binDir, "cover-1"))
-	}
-	if repro.Script != "" {
-		repro.Script += "\n"
-	}
-	if c != nil {
-		repro.Run = c.Engine.RunArgv(runSpec(reproEnv))
-		repro.Script += cellbuild.Script("", nil, repro.Run)
-	} else {
-		repro.Run = cmd.Argv
-		repro.RunEnv = reproEnv
-		repro.Script += cellbuild.Script(binDir, repro.RunEnv, repro.Run)
-	}
 	var runs []record.RunResult
 	for i := range e.Config.Runs {
-		runEnv := env
+		r := base
 		if p.cover {
-			covDir := filepath.Join(binDir, fmt.Sprintf("cover-%d", i+1))
-			if err := resetDir(covDir); err != nil {
-				return nil, err
-			}
-			// Writable by whatever user the runtime image runs as.
-			if err := os.Chmod(covDir, 0o777); err != nil {
-				return nil, err
-			}
-			runEnv = append(runEnv, "GOCOVERDIR="+covDir)
-		}
-		var res *proc.Result
-		var err error
-		if c != nil {
-			res, err = c.Engine.Run(ctx, runSpec(runEnv))
+			covDir, err := coverDir(binDir, i+1)
 			if err != nil {
 				return nil, err
 			}
-		} else {
-			cmd.Env = proc.Environ(nil, runEnv...)
-			if res, err = e.Exec(ctx, cmd); err != nil {
-				return nil, explainStartError(err, cell.BinaryArch, hostArch)
-			}
+			r.env = append(slices.Clone(base.env), "GOCOVERDIR="+covDir)
+		}
+		res, err := where.run(ctx, r)
+		if err != nil {
+			return nil, err
 		}
 		if res.Canceled {
 			return runs, ctx.Err()
 		}
-		v := classify.Classify(classify.Input{
-			Output:        res.Output,
-			ExitCode:      res.ExitCode,
-			Signal:        res.Signal,
-			TimedOut:      res.TimedOut,
-			PassExitCodes: t.Pass.ExitCodes,
-			LogMatches:    logRe,
-			AliveFor:      t.Pass.AliveFor > 0,
-		})
-		rr := record.RunResult{
-			Index:     i + 1,
-			Outcome:   v.Outcome,
-			ExitCode:  res.ExitCode,
-			Seconds:   round(res.Duration.Seconds()),
-			Signature: v.Signature,
-			Frames:    v.Frames,
-			Reason:    v.Reason,
-			Truncated: res.Truncated,
-		}
-		if res.Signaled() {
-			rr.Signal = classify.SignalName(res.Signal)
-		}
-		logs[fmt.Sprintf("run-%d.log", i+1)] = runLog(cmd, res)
-		runs = append(runs, rr)
+		runs = append(runs, classifyRun(i+1, res, t, logRe))
+		logs[fmt.Sprintf("run-%d.log", i+1)] = runLog(r.argv, res)
 	}
 	return runs, nil
 }
 
+// recordReproduce adds to rep how to run the binary by hand, after its
+// build: the command, with the target's variables redacted and, with
+// -cover, the first run's GOCOVERDIR.
+func recordReproduce(rep *record.Reproduce, where binaryRunner, base binaryRun, cover bool) {
+	r := base
+	r.env = nil
+	for _, kv := range base.env {
+		r.env = append(r.env, redact.Env(kv))
+	}
+	if cover {
+		r.env = append(r.env, "GOCOVERDIR="+filepath.Join(base.dir, "cover-1"))
+	}
+	argv, env, script := where.reproduce(r)
+	rep.Run, rep.RunEnv = argv, env
+	if rep.Script != "" {
+		rep.Script += "\n"
+	}
+	rep.Script += script
+}
+
+// coverDir makes run n's empty GOCOVERDIR under binDir, writable by
+// whatever user a runtime image runs as.
+func coverDir(binDir string, n int) (string, error) {
+	dir := filepath.Join(binDir, fmt.Sprintf("cover-%d", n))
+	if err := resetDir(dir); err != nil {
+		return "", err
+	}
+	return dir, os.Chmod(dir, 0o777)
+}
+
+// classifyRun judges run n of target t from how it ended.
+func classifyRun(n int, res *proc.Result, t config.Target, logRe *regexp.Regexp) record.RunResult {
+	v := classify.Classify(classify.Input{
+		Output:        res.Output,
+		ExitCode:      res.ExitCode,
+		Signal:        res.Signal,
+		TimedOut:      res.TimedOut,
+		PassExitCodes: t.Pass.ExitCodes,
+		LogMatches:    logRe,
+		AliveFor:      t.Pass.AliveFor > 0,
+	})
+	rr := record.RunResult{
+		Index:     n,
+		Outcome:   v.Outcome,
+		ExitCode:  res.ExitCode,
+		Seconds:   round(res.Duration.Seconds()),
+		Signature: v.Signature,
+		Frames:    v.Frames,
+		Reason:    v.Reason,
+		Truncated: res.Truncated,
+	}
+	if res.Signaled() {
+		rr.Signal = classify.SignalName(res.Signal)
+	}
+	return rr
+}
+
 // runLog is a run's log file: the command, then everything it printed, then
 // how it ended.
-func runLog(cmd proc.Cmd, res *proc.Result) []byte {
+func runLog(argv []string, res *proc.Result) []byte {
 	var b strings.Builder
-	fmt.Fprintf(&b, "$ %s\n", strings.Join(cmd.Argv, " "))
+	fmt.Fprintf(&b, "$ %s\n", strings.Join(argv, " "))
 	b.Write(res.Output)
 	if len(res.Output) > 0 && res.Output[len(res.Output)-1] != '\n' {
 		b.WriteByte('\n')
@@ -889,15 +858,6 @@ func runLog(cmd proc.Cmd, res *proc.Result) []byte {
 		fmt.Fprintf(&b, "[gorepro: exit status %d after %.1fs]\n", res.ExitCode, res.Duration.Seconds())
 	}
 	return []byte(b.String())
-}
-
-// explainStartError turns a failure to start the binary into a reason a
-// person can act on.
-func explainStartError(err error, binArch, hostArch string) error {
-	if errors.Is(err, syscall.ENOEXEC) && binArch != hostArch {
-		return fmt.Errorf("cannot run the %s binary on this %s host: no emulator is registered for %s (install qemu-user-static and register it with binfmt_misc, or build for the native arch): %w", binArch, hostArch, binArch, err)
-	}
-	return fmt.Errorf("running the binary: %w", err)
 }
 
 func round(s float64) float64 {

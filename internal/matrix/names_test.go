@@ -70,14 +70,14 @@ func (r *recorder) add(s string) {
 	r.calls = append(r.calls, s)
 }
 
-// TestReporter checks that the Engine tells its Reporter about every cell,
+// TestReporter checks that the Runner tells its Reporter about every cell,
 // and writes no finished-cell lines to Progress when a Reporter is set.
 func TestReporter(t *testing.T) {
 	h := newHarness(t)
 	h.cfg.Toolchains = append(h.cfg.Toolchains, config.Toolchain{Name: "old", Kind: config.KindGoroot})
 	h.unavailable["old"] = "goroot /opt/old does not exist"
 	rec := &recorder{}
-	run, _ := h.run(context.Background(), func(e *Engine) { e.Reporter = rec })
+	run, _ := h.run(context.Background(), func(e *Runner) { e.Reporter = rec })
 	a := h.hostArch
 	assert.Equal(t, []string{
 		"begin 2",

@@ -258,7 +258,7 @@ func TestShardSize(t *testing.T) {
 	assert.Equal(t, 8, total)
 }
 
-func TestEngineShards(t *testing.T) {
+func TestRunnerShards(t *testing.T) {
 	h := newHarness(t)
 	h.cfg.Toolchains = []config.Toolchain{{Name: "tca", Kind: config.KindLocal}, {Name: "tcb", Kind: config.KindLocal}}
 	h.cfg.Protobuf = []string{"v1.36.10", "v1.34.2"}
@@ -276,7 +276,7 @@ func TestEngineShards(t *testing.T) {
 	const n = 3
 	seen := map[string]int{}
 	for k := 1; k <= n; k++ {
-		run, _ := h.run(context.Background(), func(e *Engine) { e.Shard = &Shard{Index: k, Count: n} })
+		run, _ := h.run(context.Background(), func(e *Runner) { e.Shard = &Shard{Index: k, Count: n} })
 		require.NotNil(t, run.Shard)
 		var positions []int
 		for _, c := range run.Cells {
@@ -312,7 +312,7 @@ func TestEngineShards(t *testing.T) {
 	h.cfg.Targets = h.cfg.Targets[:1]
 	empty := 0
 	for k := 1; k <= 3; k++ {
-		run, dir := h.run(context.Background(), func(e *Engine) { e.Shard = &Shard{Index: k, Count: 3} })
+		run, dir := h.run(context.Background(), func(e *Runner) { e.Shard = &Shard{Index: k, Count: 3} })
 		if len(run.Cells) == 0 {
 			empty++
 			assert.Empty(t, run.Toolchains, "no cell, no toolchain resolved")
@@ -324,7 +324,7 @@ func TestEngineShards(t *testing.T) {
 	}
 	assert.Equal(t, 2, empty)
 
-	e := h.engine()
+	e := h.runner()
 	e.Shard = &Shard{Index: 4, Count: 3}
 	_, err := e.Run(context.Background(), "bad-shard", nil)
 	assert.ErrorContains(t, err, "1 ≤ k ≤ n")
@@ -396,7 +396,7 @@ func TestCollapseNativeDuplicates(t *testing.T) {
 	var inputs []runstore.MergeInput
 	collapsed := 0
 	for k := 1; k <= n; k++ {
-		run, dir := h.run(context.Background(), func(e *Engine) { e.Shard = &Shard{Index: k, Count: n} })
+		run, dir := h.run(context.Background(), func(e *Runner) { e.Shard = &Shard{Index: k, Count: n} })
 		assert.Equal(t, len(run.Cells), run.Shard.Assigned, "a shard is assigned the cells it runs")
 		assert.Equal(t, CellCount(h.cfg), run.Shard.Total)
 		for _, c := range run.Collapsed {

@@ -143,9 +143,9 @@ func (h *harness) addPackageTarget(name string) string {
 	return dir
 }
 
-// engine returns a new Engine wired to the fakes.
-func (h *harness) engine() *Engine {
-	return &Engine{
+// runner returns a new Runner wired to the fakes.
+func (h *harness) runner() *Runner {
+	return &Runner{
 		Config:   h.cfg,
 		WorkDir:  h.workDir,
 		CacheDir: h.cacheDir,
@@ -233,15 +233,15 @@ func fakeBuild(t *testing.T, spec cellbuild.Spec) *cellbuild.Result {
 	}
 }
 
-// run runs a new Engine (adjusted by configure, if given) under ctx, commits
+// run runs a new Runner (adjusted by configure, if given) under ctx, commits
 // the run and returns it with its directory.
-func (h *harness) run(ctx context.Context, configure func(*Engine)) (*record.Run, string) {
+func (h *harness) run(ctx context.Context, configure func(*Runner)) (*record.Run, string) {
 	h.t.Helper()
 	h.runs++
 	id := fmt.Sprintf("run-%d", h.runs)
 	w, err := h.store.Begin(id)
 	require.NoError(h.t, err)
-	e := h.engine()
+	e := h.runner()
 	if configure != nil {
 		configure(e)
 	}
@@ -294,7 +294,7 @@ func TestExpansionOrder(t *testing.T) {
 	foreign := h.foreignArch()
 	h.cfg.Arch = []string{config.ArchNative, foreign}
 
-	run, _ := h.run(context.Background(), func(e *Engine) { e.Jobs = 4 })
+	run, _ := h.run(context.Background(), func(e *Runner) { e.Jobs = 4 })
 
 	host := h.hostArch
 	var want []string
@@ -477,7 +477,7 @@ func TestCacheReuse(t *testing.T) {
 
 	t.Run("NoCache rebuilds and refreshes the cache", func(t *testing.T) {
 		h.execFn = nil // now the binaries pass
-		run, _ := h.run(context.Background(), func(e *Engine) { e.NoCache = true })
+		run, _ := h.run(context.Background(), func(e *Runner) { e.NoCache = true })
 		builds, execs := h.calls()
 		assert.Equal(t, 2, builds)
 		assert.Equal(t, 2, execs)
@@ -594,7 +594,7 @@ func TestCacheKeyInputs(t *testing.T) {
 		h := newHarness(t)
 		h.run(context.Background(), nil)
 		h.calls()
-		run, _ := h.run(context.Background(), func(e *Engine) { e.Version = "v0.0.1-test" })
+		run, _ := h.run(context.Background(), func(e *Runner) { e.Version = "v0.0.1-test" })
 		builds, _ := h.calls()
 		assert.Equal(t, 1, builds)
 		assert.False(t, run.Cells[0].Cached)
@@ -602,9 +602,9 @@ func TestCacheKeyInputs(t *testing.T) {
 
 	t.Run("harness build", func(t *testing.T) {
 		h := newHarness(t)
-		h.run(context.Background(), func(e *Engine) { e.Harness = "(devel) exe:1111" })
+		h.run(context.Background(), func(e *Runner) { e.Harness = "(devel) exe:1111" })
 		h.calls()
-		run, _ := h.run(context.Background(), func(e *Engine) { e.Harness = "(devel) exe:2222" })
+		run, _ := h.run(context.Background(), func(e *Runner) { e.Harness = "(devel) exe:2222" })
 		builds, _ := h.calls()
 		assert.Equal(t, 1, builds, "a development build whose executable changed re-uses nothing")
 		assert.False(t, run.Cells[0].Cached)
@@ -612,7 +612,7 @@ func TestCacheKeyInputs(t *testing.T) {
 
 	t.Run("no cache dir", func(t *testing.T) {
 		h := newHarness(t)
-		noCache := func(e *Engine) { e.CacheDir = "" }
+		noCache := func(e *Runner) { e.CacheDir = "" }
 		h.run(context.Background(), noCache)
 		run, _ := h.run(context.Background(), noCache)
 		builds, _ := h.calls()
@@ -893,7 +893,7 @@ func TestParallelismBound(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 		return fakeBuild(t, spec)
 	}
-	run, _ := h.run(context.Background(), func(e *Engine) { e.Jobs = 2 })
+	run, _ := h.run(context.Background(), func(e *Runner) { e.Jobs = 2 })
 	builds, _ := h.calls()
 	assert.Equal(t, 6, builds)
 	assert.Equal(t, int32(2), peak.Load(), "Jobs=2: two builds at once, never more")
@@ -1014,7 +1014,7 @@ func TestProgress(t *testing.T) {
 		h := newHarness(t)
 		h.cfg.Protobuf = []string{"v1.36.10", "v1.36.9", "v1.36.8", "v1.36.7", "v1.36.6", "v1.36.5"}
 		h.cfg.Cover = []bool{false, true}
-		h.run(context.Background(), func(e *Engine) { e.Jobs = 4 })
+		h.run(context.Background(), func(e *Runner) { e.Jobs = 4 })
 		lines := strings.Split(strings.TrimSuffix(h.progress.String(), "\n"), "\n")
 		require.Len(t, lines, 12)
 		re := regexp.MustCompile(`^\[([ \d]{2})/12\] local go1\.26\.8 protobuf=v1\.36\.\d+ cover=o(n|ff) repro \w+/\w+: pass 1/1 \(build 2\.0s, run 1\.5s\)$`)
@@ -1025,7 +1025,7 @@ func TestProgress(t *testing.T) {
 		}
 
 		h.progress.Reset()
-		h.run(context.Background(), func(e *Engine) { e.Jobs = 4 })
+		h.run(context.Background(), func(e *Runner) { e.Jobs = 4 })
 		lines = strings.Split(strings.TrimSuffix(h.progress.String(), "\n"), "\n")
 		require.Len(t, lines, 12)
 		for _, line := range lines {
@@ -1082,7 +1082,7 @@ func TestEndToEnd(t *testing.T) {
 	var progress bytes.Buffer
 	runMatrix := func(id string) (*record.Run, string) {
 		t.Helper()
-		e := &Engine{
+		e := &Runner{
 			Config: cfg, WorkDir: workDir, CacheDir: cacheDir, Jobs: 2, Progress: &progress, Version: "v0.0.0-test",
 			Build: func(ctx context.Context, s cellbuild.Spec) *cellbuild.Result {
 				builds.Add(1)

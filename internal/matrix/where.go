@@ -1,0 +1,123 @@
+package matrix
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"syscall"
+	"time"
+
+	"github.com/gorepro/gorepro/internal/cellbuild"
+	"github.com/gorepro/gorepro/internal/container"
+	"github.com/gorepro/gorepro/internal/proc"
+	"github.com/gorepro/gorepro/internal/toolchain"
+)
+
+// binaryRun is one run of a cell's binary, wherever it runs: the command,
+// the directory it runs in (the binary's), the variables set for it, and
+// how it is stopped at its deadline.
+type binaryRun struct {
+	argv        []string
+	dir         string
+	env         []string
+	timeout     time.Duration
+	graceSignal syscall.Signal
+	grace       time.Duration
+}
+
+// binaryRunner is where a cell's binary runs: on this host, or in a
+// container of the cell's toolchain. The matrix builds one per cell and
+// never asks which it has.
+type binaryRunner interface {
+	// run runs the binary once; an error means it could not be started.
+	run(ctx context.Context, r binaryRun) (*proc.Result, error)
+	// reproduce returns the command that runs it by hand, the variables
+	// set for it when they are not part of the command, and the same as
+	// a shell script.
+	reproduce(r binaryRun) (argv, env []string, script string)
+}
+
+// hostRunner runs binaries on this host through exec, under its
+// binfmt_misc handlers when they are for another architecture.
+type hostRunner struct {
+	exec              func(context.Context, proc.Cmd) (*proc.Result, error)
+	binArch, hostArch string
+}
+
+func (h hostRunner) run(ctx context.Context, r binaryRun) (*proc.Result, error) {
+	res, err := h.exec(ctx, proc.Cmd{
+		Argv:        r.argv,
+		Dir:         r.dir,
+		Env:         proc.Environ(nil, r.env...),
+		Timeout:     r.timeout,
+		GraceSignal: r.graceSignal,
+		Grace:       r.grace,
+	})
+	if err != nil {
+		return nil, explainStartError(err, h.binArch, h.hostArch)
+	}
+	return res, nil
+}
+
+func (h hostRunner) reproduce(r binaryRun) ([]string, []string, string) {
+	return r.argv, r.env, cellbuild.Script(r.dir, r.env, r.argv)
+}
+
+// containerRunner runs binaries of an image toolchain: in its runtime
+// image (or the image a Dockerfile target built, whose entrypoint is the
+// binary), with the binary's directory mounted at the same path, no
+// network, and only the target's environment.
+type containerRunner struct {
+	c      *toolchain.Container
+	cellID string
+	// image is the Dockerfile target's built image, "" for the runtime
+	// image; args are the entrypoint's arguments then.
+	image string
+	args  []string
+}
+
+func (cr containerRunner) spec(r binaryRun) container.RunSpec {
+	spec := container.RunSpec{
+		Image:       cr.c.RunImage().Ref,
+		Platform:    cr.c.Platform,
+		Labels:      map[string]string{"gorepro.role": "run", "gorepro.cell": cr.cellID},
+		Mounts:      []container.Mount{{Source: r.dir, Target: r.dir}},
+		Env:         r.env,
+		Workdir:     r.dir,
+		Args:        r.argv,
+		Network:     "none",
+		Timeout:     r.timeout,
+		GraceSignal: r.graceSignal,
+		Grace:       r.grace,
+	}
+	if cr.image != "" {
+		spec.Image, spec.Workdir, spec.Args = cr.image, "", cr.args
+	}
+	return spec
+}
+
+func (cr containerRunner) run(ctx context.Context, r binaryRun) (*proc.Result, error) {
+	return cr.c.Engine.Run(ctx, cr.spec(r))
+}
+
+func (cr containerRunner) reproduce(r binaryRun) ([]string, []string, string) {
+	argv := cr.c.Engine.RunArgv(cr.spec(r))
+	return argv, nil, cellbuild.Script("", nil, argv)
+}
+
+// binaryRunnerFor is where cell p's binary, built as built, runs.
+func (e *Runner) binaryRunnerFor(p plan, built *cellbuild.Result, binArch, hostArch string) binaryRunner {
+	if c := p.tc.Container; c != nil {
+		return containerRunner{c: c, cellID: p.id, image: built.Image, args: p.target.Args}
+	}
+	return hostRunner{exec: e.Exec, binArch: binArch, hostArch: hostArch}
+}
+
+// explainStartError turns a failure to start the binary into a reason a
+// person can act on.
+func explainStartError(err error, binArch, hostArch string) error {
+	if errors.Is(err, syscall.ENOEXEC) && binArch != hostArch {
+		return fmt.Errorf("cannot run the %s binary on this %s host: no emulator is registered for %s (install qemu-user-static and register it with binfmt_misc, or build for the native arch): %w", binArch, hostArch, binArch, err)
+	}
+	return fmt.Errorf("running the binary: %w", err)
+}
