@@ -3,6 +3,7 @@ package cellbuild
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"debug/buildinfo"
 	"errors"
@@ -92,13 +93,15 @@ type Result struct {
 func Build(ctx context.Context, s Spec) *Result {
 	start := time.Now()
 	var log bytes.Buffer
-	r := build(ctx, s, &log)
+	r := buildCell(ctx, s, &log)
 	r.Log = log.Bytes()
 	r.Seconds = time.Since(start).Seconds()
 	return r
 }
 
-func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
+// buildCell builds s.Target as Build describes, writing the commands and
+// their output to log.
+func buildCell(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 	tc := s.Toolchain
 	if tc == nil {
 		return failed(record.Unavailable, "no toolchain")
@@ -118,109 +121,30 @@ func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 	if s.WorkDir, err = filepath.Abs(s.WorkDir); err != nil {
 		return failed(record.BuildError, fmt.Sprintf("bad work directory: %v", err))
 	}
-
 	if s.Target.Kind == config.TargetDockerfile {
 		return buildDockerfile(ctx, s, output, log)
 	}
 
-	// Where to build, what, and how the protobuf axis is applied.
-	var dir, pkg string
-	var modArgs []string
-	switch s.Target.Kind {
-	case config.TargetRepro:
-		runner := s.LocalGo
-		runner.Log = log
-		dir, err = repro.Generate(ctx, s.WorkDir, s.Protobuf, runner)
-		if err != nil {
-			return failed(record.BuildError, oneLine(err.Error()))
-		}
-		pkg = "."
-		modArgs = []string{"-mod=readonly"}
-	case config.TargetProbe:
-		// gorepro's environment probe: one file, no dependencies, no
-		// protobuf axis.
-		if dir, err = emulation.GenerateProbe(s.WorkDir); err != nil {
-			return failed(record.BuildError, oneLine(err.Error()))
-		}
-		fmt.Fprintf(log, "# %s: gorepro's environment probe (no dependencies)\n", dir)
-		pkg = "."
-		modArgs = []string{"-mod=readonly"}
-	case config.TargetPackage:
-		dir, err = filepath.Abs(s.Target.Dir)
-		if err != nil || s.Target.Dir == "" {
-			return failed(record.BuildError, fmt.Sprintf("target %q has no usable module directory %q", s.Target.Name, s.Target.Dir))
-		}
-		pkg = s.Target.Package
-		if pkg == "" {
-			pkg = "."
-		}
-		if s.Protobuf == "" && len(s.Target.Modules) == 0 {
-			// No protobuf override: the module's own go.mod and go.sum,
-			// as they are, with the go command's default -mod.
-			fmt.Fprintf(log, "# %s: as is (no protobuf override)\n", filepath.Join(dir, "go.mod"))
-			break
-		}
-		altGoMod, err := prepareModfile(dir, s.Protobuf, s.Target.Modules, s.WorkDir, output)
-		if err != nil {
-			return failed(record.BuildError, oneLine(err.Error()))
-		}
-		fmt.Fprintf(log, "# %s: copy of %s requiring %s %s\n", altGoMod, filepath.Join(dir, "go.mod"), repro.ProtobufModule, s.Protobuf)
-		modArgs = []string{"-mod=mod", "-modfile=" + altGoMod}
-	default:
-		return failed(record.BuildError, fmt.Sprintf("unknown target kind %q", s.Target.Kind))
+	src, err := targetSource(ctx, s, output, log)
+	if err != nil {
+		return failed(record.BuildError, oneLine(err.Error()))
 	}
-
 	setEnv := buildEnv(s)
-	argv := []string{tc.GoCmd, "build", "-buildvcs=false", "-o", output}
-	if s.Cover {
-		argv = append(argv, "-cover")
-	}
-	argv = append(argv, modArgs...)
-	argv = append(argv, s.Target.BuildFlags...)
-	argv = append(argv, pkg)
-
-	r := &Result{Binary: output, Reproduce: reproduce(dir, setEnv, argv)}
+	argv := goBuildArgv(s, src, output)
+	r := &Result{Binary: output, Reproduce: reproduce(src.dir, setEnv, argv)}
 	if tc.Container == nil {
 		fmt.Fprintf(log, "$ %s\n", r.Reproduce.Script)
 	}
-
-	if err := os.MkdirAll(filepath.Dir(output), 0o755); err != nil {
-		return r.fail(record.BuildError, fmt.Sprintf("creating output directory: %v", err))
+	if err := prepareOutput(output, s.Relink); err != nil {
+		return r.fail(record.BuildError, err.Error())
 	}
-	// A binary left at output by an earlier build is kept unless Relink
-	// asks otherwise: the go command relinks it unless its build ID says
-	// it was built from exactly these inputs, and a failed build is
-	// reported as such whatever the file holds.
-	// Anything that is not a Go binary is removed too: the go command
-	// refuses to overwrite it.
-	if _, err := buildinfo.ReadFile(output); s.Relink || (err != nil && !errors.Is(err, fs.ErrNotExist)) {
-		if err := os.Remove(output); err != nil && !os.IsNotExist(err) {
-			return r.fail(record.BuildError, fmt.Sprintf("removing old binary: %v", err))
-		}
-	}
-
 	timeout := s.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	env := proc.Environ(nil, setEnv...)
-	var res *proc.Result
-	if c := tc.Container; c != nil {
-		// In the builder image: the same command, with everything it
-		// needs mounted at the same paths and no network.
-		spec, err := containerBuild(ctx, s, c, dir, setEnv, argv, output, timeout, log)
-		if err != nil {
-			return r.fail(record.BuildError, oneLine(err.Error()))
-		}
-		r.Reproduce = reproduceContainer(c.Engine.RunArgv(spec))
-		fmt.Fprintf(log, "$ %s\n", r.Reproduce.Script)
-		if res, err = c.Engine.Run(ctx, spec); err != nil {
-			return r.fail(engineOutcome(err), oneLine(err.Error()))
-		}
-	} else {
-		if res, err = proc.Run(ctx, proc.Cmd{Argv: argv, Dir: dir, Env: env, Timeout: timeout}); err != nil {
-			return r.fail(record.Unavailable, oneLine(err.Error()))
-		}
+	res, outcome, err := r.runGoBuild(ctx, s, src.dir, setEnv, argv, output, timeout, log)
+	if err != nil {
+		return r.fail(outcome, oneLine(err.Error()))
 	}
 	log.Write(res.Output)
 	switch {
@@ -235,8 +159,131 @@ func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 		}
 		return r.fail(record.BuildError, reason)
 	}
+	return r.check(ctx, s, src, proc.Environ(nil, setEnv...), log)
+}
 
-	if err := r.readBinary(output); err != nil {
+// source is what the go build of one target works on: the directory it
+// runs in, the package it builds there, and the -mod flags that apply the
+// protobuf axis.
+type source struct {
+	dir, pkg string
+	modArgs  []string
+}
+
+// targetSource prepares the source of s.Target, one function per kind.
+func targetSource(ctx context.Context, s Spec, output string, log *bytes.Buffer) (source, error) {
+	switch s.Target.Kind {
+	case config.TargetRepro:
+		return reproSource(ctx, s, log)
+	case config.TargetProbe:
+		return probeSource(s, log)
+	case config.TargetPackage:
+		return packageSource(s, output, log)
+	}
+	return source{}, fmt.Errorf("unknown target kind %q", s.Target.Kind)
+}
+
+// reproSource generates the reproducer module for the cell's protobuf
+// version.
+func reproSource(ctx context.Context, s Spec, log *bytes.Buffer) (source, error) {
+	runner := s.LocalGo
+	runner.Log = log
+	dir, err := repro.Generate(ctx, s.WorkDir, s.Protobuf, runner)
+	return source{dir: dir, pkg: ".", modArgs: []string{"-mod=readonly"}}, err
+}
+
+// probeSource generates gorepro's environment probe: one file, no
+// dependencies, no protobuf axis.
+func probeSource(s Spec, log *bytes.Buffer) (source, error) {
+	dir, err := emulation.GenerateProbe(s.WorkDir)
+	if err == nil {
+		fmt.Fprintf(log, "# %s: gorepro's environment probe (no dependencies)\n", dir)
+	}
+	return source{dir: dir, pkg: ".", modArgs: []string{"-mod=readonly"}}, err
+}
+
+// packageSource is the user's module: as it is, or, to apply the protobuf
+// axis or the target's modules, with an alternate module file in the work
+// directory (the user's go.mod and go.sum are never written).
+func packageSource(s Spec, output string, log *bytes.Buffer) (source, error) {
+	dir, err := filepath.Abs(s.Target.Dir)
+	if err != nil || s.Target.Dir == "" {
+		return source{}, fmt.Errorf("target %q has no usable module directory %q", s.Target.Name, s.Target.Dir)
+	}
+	src := source{dir: dir, pkg: cmp.Or(s.Target.Package, ".")}
+	if s.Protobuf == "" && len(s.Target.Modules) == 0 {
+		// No protobuf override: the module's own go.mod and go.sum, as
+		// they are, with the go command's default -mod.
+		fmt.Fprintf(log, "# %s: as is (no protobuf override)\n", filepath.Join(dir, "go.mod"))
+		return src, nil
+	}
+	altGoMod, err := prepareModfile(dir, s.Protobuf, s.Target.Modules, s.WorkDir, output)
+	if err != nil {
+		return source{}, err
+	}
+	fmt.Fprintf(log, "# %s: copy of %s requiring %s %s\n", altGoMod, filepath.Join(dir, "go.mod"), repro.ProtobufModule, s.Protobuf)
+	src.modArgs = []string{"-mod=mod", "-modfile=" + altGoMod}
+	return src, nil
+}
+
+// goBuildArgv is the one go build command of every target kind.
+func goBuildArgv(s Spec, src source, output string) []string {
+	argv := []string{s.Toolchain.GoCmd, "build", "-buildvcs=false", "-o", output}
+	if s.Cover {
+		argv = append(argv, "-cover")
+	}
+	argv = append(argv, src.modArgs...)
+	argv = append(argv, s.Target.BuildFlags...)
+	return append(argv, src.pkg)
+}
+
+// prepareOutput makes output's directory. A binary left at output by an
+// earlier build is kept unless relink asks otherwise: the go command
+// relinks it unless its build ID says it was built from exactly these
+// inputs, and a failed build is reported as such whatever the file holds.
+// Anything that is not a Go binary is removed too: the go command refuses
+// to overwrite it.
+func prepareOutput(output string, relink bool) error {
+	if err := os.MkdirAll(filepath.Dir(output), 0o755); err != nil {
+		return fmt.Errorf("creating output directory: %v", err)
+	}
+	if _, err := buildinfo.ReadFile(output); relink || (err != nil && !errors.Is(err, fs.ErrNotExist)) {
+		if err := os.Remove(output); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("removing old binary: %v", err)
+		}
+	}
+	return nil
+}
+
+// runGoBuild runs argv in dir: on this host, or in the builder image with
+// everything it needs mounted at the same paths and no network, where it
+// also records the container command as the way to reproduce it. An
+// error comes with the outcome it means.
+func (r *Result) runGoBuild(ctx context.Context, s Spec, dir string, setEnv, argv []string, output string, timeout time.Duration, log *bytes.Buffer) (*proc.Result, record.Outcome, error) {
+	c := s.Toolchain.Container
+	if c == nil {
+		res, err := proc.Run(ctx, proc.Cmd{Argv: argv, Dir: dir, Env: proc.Environ(nil, setEnv...), Timeout: timeout})
+		return res, record.Unavailable, err
+	}
+	spec, err := containerBuild(ctx, s, c, dir, setEnv, argv, output, timeout, log)
+	if err != nil {
+		return nil, record.BuildError, err
+	}
+	r.Reproduce = reproduceContainer(c.Engine.RunArgv(spec))
+	fmt.Fprintf(log, "$ %s\n", r.Reproduce.Script)
+	res, err := c.Engine.Run(ctx, spec)
+	if err != nil {
+		return nil, engineOutcome(err), err
+	}
+	return res, "", nil
+}
+
+// check reads what the built binary says of itself, checks that its Go
+// version is the toolchain's, and explains a protobuf version other than
+// the one asked for.
+func (r *Result) check(ctx context.Context, s Spec, src source, env []string, log *bytes.Buffer) *Result {
+	tc := s.Toolchain
+	if err := r.readBinary(r.Binary); err != nil {
 		return r.fail(record.BuildError, err.Error())
 	}
 	if reason := CheckGoVersion(r.GoVersion, tc); reason != "" {
@@ -244,9 +291,9 @@ func build(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 	}
 	if r.ProtobufNote == "" {
 		r.ProtobufNote = protobufNote(ctx, s.Protobuf, r.ProtobufLinked, func() []byte {
-			graphArgv := append([]string{tc.GoCmd, "mod", "graph"}, modfileArgs(modArgs)...)
-			fmt.Fprintf(log, "$ %s\n", Script(dir, r.Reproduce.Env, graphArgv))
-			g, err := proc.Run(ctx, proc.Cmd{Argv: graphArgv, Dir: dir, Env: env, Timeout: time.Minute})
+			graphArgv := append([]string{tc.GoCmd, "mod", "graph"}, modfileArgs(src.modArgs)...)
+			fmt.Fprintf(log, "$ %s\n", Script(src.dir, r.Reproduce.Env, graphArgv))
+			g, err := proc.Run(ctx, proc.Cmd{Argv: graphArgv, Dir: src.dir, Env: env, Timeout: time.Minute})
 			if err != nil || g.ExitCode != 0 {
 				return nil
 			}

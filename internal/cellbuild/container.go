@@ -175,11 +175,11 @@ func goosGoarch(env []string) []string {
 
 // reproduceContainer records an engine command line.
 func reproduceContainer(argv []string) record.Reproduce {
-	build := make([]string, len(argv))
+	redacted := make([]string, len(argv))
 	for i, a := range argv {
-		build[i] = redact.Env(redact.URL(a))
+		redacted[i] = redact.Env(redact.URL(a))
 	}
-	return record.Reproduce{Build: build, Script: Script("", nil, build)}
+	return record.Reproduce{Build: redacted, Script: Script("", nil, redacted)}
 }
 
 // engineOutcome is the outcome of a cell whose engine call failed: an

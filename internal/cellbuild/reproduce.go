@@ -14,15 +14,15 @@ func reproduce(dir string, setEnv, argv []string) record.Reproduce {
 	for i, kv := range setEnv {
 		env[i] = redact.Env(kv)
 	}
-	build := make([]string, len(argv))
+	redacted := make([]string, len(argv))
 	for i, a := range argv {
-		build[i] = redact.URL(a)
+		redacted[i] = redact.URL(a)
 	}
 	return record.Reproduce{
 		Dir:    dir,
 		Env:    env,
-		Build:  build,
-		Script: Script(dir, env, build),
+		Build:  redacted,
+		Script: Script(dir, env, redacted),
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/gorepro/gorepro/bisect"
 	"github.com/gorepro/gorepro/internal/compare"
 	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/matrix"
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/report"
@@ -82,7 +83,7 @@ prints only warnings and errors on stderr.`,
   gorepro bisect --axis go --versions go1.25.0,go1.25.3,go1.25.5 --target repro --bad-if 'signature~taggedPointerPack'
   gorepro bisect --axis module:golang.org/x/net --from v0.30.0 --to v0.40.0 --target controller
   gorepro bisect --axis toolchain --target repro --from ubi9-go-toolset-1.24 --to golang-1.25-bookworm`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(cmd, opts)
@@ -167,59 +168,7 @@ func (e *InfraError) Unwrap() error { return e.Err }
 
 func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	ctx := cmd.Context()
-	ax, err := parseAxis(opts.Axis)
-	if err != nil {
-		return err
-	}
-	pred, err := bisect.ParseBadIf(opts.BadIf)
-	if err != nil {
-		return &UsageError{Err: err}
-	}
-	cfg, err := config.Load(opts.ConfigPath)
-	if err != nil {
-		return err
-	}
-	over := config.Overrides{Runs: opts.Runs, Timeout: opts.Timeout, Engine: opts.Engine, Pull: opts.Pull}
-	for flag, v := range map[string]string{"toolchain": opts.Toolchain, "target": opts.Target, "protobuf": opts.Protobuf, "cover": opts.Cover, "arch": opts.Arch} {
-		if strings.Contains(v, ",") {
-			return &UsageError{Err: fmt.Errorf("--%s: bisect holds one value, got %q", flag, v)}
-		}
-	}
-	// The bisected axis is not also held.
-	for _, held := range []struct{ axis, flag, value string }{
-		{"toolchain", "--toolchain", opts.Toolchain}, {"go", "--toolchain", opts.Toolchain}, {"protobuf", "--protobuf", opts.Protobuf},
-	} {
-		if ax.kind == held.axis && held.value != "" {
-			return &UsageError{Err: fmt.Errorf("%s: --axis %s bisects that axis, so it cannot also be held; choose its candidates with --from, --to or --versions", held.flag, ax.name)}
-		}
-	}
-	over.Toolchains = nonEmpty(opts.Toolchain)
-	over.Targets = nonEmpty(opts.Target)
-	over.Protobuf = nonEmpty(opts.Protobuf)
-	over.Cover = nonEmpty(opts.Cover)
-	over.Arch = nonEmpty(opts.Arch)
-	if err := cfg.Apply(over); err != nil {
-		return err
-	}
-	threshold, err := bisect.ParseThreshold(opts.BadThreshold, cfg.Runs)
-	if err != nil {
-		return &UsageError{Err: err}
-	}
-	// Hold every axis at its first value. The toolchain axis's candidates
-	// are looked up among all the configured toolchains, not only the
-	// held one.
-	toolchains := cfg.Toolchains
-	cfg.Toolchains, cfg.Targets, cfg.Protobuf = cfg.Toolchains[:1], cfg.Targets[:1], cfg.Protobuf[:1]
-	cfg.Cover, cfg.Arch = cfg.Cover[:1], cfg.Arch[:1]
-	target := cfg.Targets[0]
-	if ax.kind == "module" && target.Kind != config.TargetPackage {
-		return &UsageError{Err: fmt.Errorf("--axis %s: target %q is kind %s; module versions can only be changed in a package target", ax.name, target.Name, target.Kind)}
-	}
-	if ax.kind == "protobuf" && target.Kind == config.TargetDockerfile {
-		return &UsageError{Err: fmt.Errorf("--axis protobuf: target %q is a Dockerfile target, whose modules the Dockerfile decides", target.Name)}
-	}
-
-	candidates, err := listCandidates(ctx, ax, toolchains, opts)
+	plan, err := planBisect(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -230,80 +179,189 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	runID := runstore.NewRunID(time.Now())
 	w, err := runstore.Store{Root: opts.Out}.Begin(runID)
 	if err != nil {
-		return err
+		return &StorageError{What: "results", Err: err}
 	}
 	rep := newReporter(deps, opts.Quiet, 1)
 	defer rep.Close()
-	runner := newMatrixRunner(deps, cfg, root, rep)
-	runner.Reporter = rep
-	run := &record.Run{SchemaVersion: record.SchemaVersion, ID: runID, GoreproVersion: deps.Version, Started: time.Now().UTC(), Config: cfg.Path}
-	cells := map[string]record.Cell{} // by version, the latest probe
-	localVersion := ""                // the go on PATH, which provides its own version on the go axis
-	if ax.kind == "go" {
-		localVersion = localGoVersion()
-	}
-	probe := func(ctx context.Context, v string, fresh bool) (bisect.Probe, error) {
-		pc, err := probeConfig(cfg, toolchains, ax, v, localVersion)
-		if err != nil {
-			return bisect.Probe{Version: v, Verdict: bisect.Skip, Outcome: string(record.Unavailable), Reason: err.Error(), NotRun: true}, nil
-		}
-		runner.Config = pc
-		runner.NoCache = opts.NoCache || fresh
-		r, err := runner.Run(ctx, runID, w)
-		if err != nil {
-			return bisect.Probe{}, err
-		}
-		if r.Interrupted || len(r.Cells) != 1 {
-			return bisect.Probe{}, context.Canceled
-		}
-		cell := r.Cells[0]
-		run.Host = r.Host
-		for _, tc := range r.Toolchains {
-			if !slices.ContainsFunc(run.Toolchains, func(t record.Toolchain) bool { return t.Name == tc.Name }) {
-				run.Toolchains = append(run.Toolchains, tc)
-			}
-		}
-		run.Cells = append(run.Cells, cell)
-		cells[v] = cell
-		p := bisect.Judge(evidenceOf(cell), pred, threshold)
-		p.Version, p.CellID = v, cell.ID
-		// A cell with no cache key was neither built nor taken from the
-		// cache: its toolchain could not be used.
-		p.Built = !cell.Cached && cell.CacheKey != ""
-		p.NotRun = !cell.Cached && cell.CacheKey == ""
-		return p, nil
+	b := &bisection{plan: plan, noCache: opts.NoCache, runner: newMatrixRunner(deps, plan.cfg, root, rep), w: w, cells: map[string]record.Cell{},
+		run: &record.Run{SchemaVersion: record.SchemaVersion, ID: runID, GoreproVersion: deps.Version, Started: time.Now().UTC(), Config: plan.cfg.Path}}
+	b.runner.Reporter = rep
+	if plan.ax.kind == "go" {
+		b.localVersion = localGoVersion()
 	}
 	searchOpts := bisect.Options{Progress: rep, Confirm: confirmCount(opts.Confirm)}
 	if opts.Quiet {
 		searchOpts.Progress = nil
 	}
-	res, searchErr := bisect.Search(ctx, candidates, probe, searchOpts)
+	res, searchErr := bisect.Search(ctx, plan.candidates, b.probe, searchOpts)
 	_ = rep.Close() // erase the status line before anything goes to stdout
-	run.Finished = time.Now().UTC()
-	run.Interrupted = ctx.Err() != nil
-	run.Bisect = bisectRecord(ax, cfg, pred.String(), res, cells)
-	run.Analysis = compare.Analyze(latestCells(run.Cells), run.Toolchains)
+	run := b.finish(ctx, res)
 	dir, err := w.Commit(run)
 	if err != nil {
-		return fmt.Errorf("writing results: %w", err)
+		return &StorageError{What: "results", Err: err}
 	}
 	if !opts.Quiet {
 		fmt.Fprintf(deps.Stderr, "gorepro: results in %s\n", dir)
 	}
-	if run.Bisect != nil {
-		if err := writeBisect(deps, run.Bisect, opts.JSON); err != nil {
-			return err
-		}
-		if !opts.JSON {
-			if err := report.WriteKnownIssues(deps.Stdout, run.Cells); err != nil {
-				return err
-			}
-			if _, err := io.WriteString(deps.Stdout, report.AnalysisLines(run.Analysis)); err != nil {
-				return err
-			}
+	if err := writeBisectRun(deps, run, opts.JSON); err != nil {
+		return err
+	}
+	return bisectVerdict(ctx, res, searchErr, len(plan.candidates))
+}
+
+// bisectPlan is a checked bisection: the axis, what is bad, the config
+// with every other axis held at one value, and the candidates.
+type bisectPlan struct {
+	ax        axis
+	pred      bisect.Predicate
+	threshold bisect.Threshold
+	// cfg holds one value of every axis; toolchains are all the
+	// configured toolchains, among which the toolchain axis's candidates
+	// are looked up.
+	cfg        *config.Config
+	toolchains []config.Toolchain
+	candidates []string
+}
+
+// planBisect checks the flags and the config and lists the candidates.
+func planBisect(ctx context.Context, opts *BisectOptions) (*bisectPlan, error) {
+	ax, err := parseAxis(opts.Axis)
+	if err != nil {
+		return nil, err
+	}
+	pred, err := bisect.ParseBadIf(opts.BadIf)
+	if err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	cfg, err := config.Load(opts.ConfigPath)
+	if err != nil {
+		return nil, err
+	}
+	over, err := bisectOverrides(ax, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.Apply(over); err != nil {
+		return nil, err
+	}
+	threshold, err := bisect.ParseThreshold(opts.BadThreshold, cfg.Runs)
+	if err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	// Hold every axis at its first value.
+	toolchains := cfg.Toolchains
+	cfg.Toolchains, cfg.Targets, cfg.Protobuf = cfg.Toolchains[:1], cfg.Targets[:1], cfg.Protobuf[:1]
+	cfg.Cover, cfg.Arch = cfg.Cover[:1], cfg.Arch[:1]
+	target := cfg.Targets[0]
+	if ax.kind == "module" && target.Kind != config.TargetPackage {
+		return nil, &UsageError{Err: fmt.Errorf("--axis %s: target %q is kind %s; module versions can only be changed in a package target", ax.name, target.Name, target.Kind)}
+	}
+	if ax.kind == "protobuf" && target.Kind == config.TargetDockerfile {
+		return nil, &UsageError{Err: fmt.Errorf("--axis protobuf: target %q is a Dockerfile target, whose modules the Dockerfile decides", target.Name)}
+	}
+	candidates, err := listCandidates(ctx, ax, toolchains, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &bisectPlan{ax: ax, pred: pred, threshold: threshold, cfg: cfg, toolchains: toolchains, candidates: candidates}, nil
+}
+
+// bisectOverrides turns the flags that hold axes into config overrides:
+// one value each, and never the bisected axis.
+func bisectOverrides(ax axis, opts *BisectOptions) (config.Overrides, error) {
+	for flag, v := range map[string]string{"toolchain": opts.Toolchain, "target": opts.Target, "protobuf": opts.Protobuf, "cover": opts.Cover, "arch": opts.Arch} {
+		if strings.Contains(v, ",") {
+			return config.Overrides{}, &UsageError{Err: fmt.Errorf("--%s: bisect holds one value, got %q", flag, v)}
 		}
 	}
-	return bisectVerdict(ctx, res, searchErr, len(candidates))
+	for _, held := range []struct{ axis, flag, value string }{
+		{"toolchain", "--toolchain", opts.Toolchain}, {"go", "--toolchain", opts.Toolchain}, {"protobuf", "--protobuf", opts.Protobuf},
+	} {
+		if ax.kind == held.axis && held.value != "" {
+			return config.Overrides{}, &UsageError{Err: fmt.Errorf("%s: --axis %s bisects that axis, so it cannot also be held; choose its candidates with --from, --to or --versions", held.flag, ax.name)}
+		}
+	}
+	return config.Overrides{
+		Runs: opts.Runs, Timeout: opts.Timeout, Engine: opts.Engine, Pull: opts.Pull,
+		Toolchains: nonEmpty(opts.Toolchain), Targets: nonEmpty(opts.Target), Protobuf: nonEmpty(opts.Protobuf),
+		Cover: nonEmpty(opts.Cover), Arch: nonEmpty(opts.Arch),
+	}, nil
+}
+
+// bisection is one running bisection: it builds and runs the cell of each
+// probe through the matrix runner and records every cell in one run.
+type bisection struct {
+	plan    *bisectPlan
+	noCache bool
+	runner  *matrix.Runner
+	w       *runstore.Writer
+	run     *record.Run
+	// cells holds the latest probe's cell of each candidate.
+	cells map[string]record.Cell
+	// localVersion is the version of the go on PATH, which provides its
+	// own version on the go axis.
+	localVersion string
+}
+
+// probe is the bisect.Prober: it builds and runs candidate v's cell (fresh
+// for a re-confirmation) and judges it.
+func (b *bisection) probe(ctx context.Context, v string, fresh bool) (bisect.Probe, error) {
+	pc, err := probeConfig(b.plan.cfg, b.plan.toolchains, b.plan.ax, v, b.localVersion)
+	if err != nil {
+		return bisect.Probe{Version: v, Verdict: bisect.Skip, Outcome: string(record.Unavailable), Reason: err.Error(), NotRun: true}, nil
+	}
+	b.runner.Config = pc
+	b.runner.NoCache = b.noCache || fresh
+	r, err := b.runner.Run(ctx, b.run.ID, b.w)
+	if err != nil {
+		return bisect.Probe{}, err
+	}
+	if r.Interrupted || len(r.Cells) != 1 {
+		return bisect.Probe{}, context.Canceled
+	}
+	cell := r.Cells[0]
+	b.run.Host = r.Host
+	for _, tc := range r.Toolchains {
+		if !slices.ContainsFunc(b.run.Toolchains, func(t record.Toolchain) bool { return t.Name == tc.Name }) {
+			b.run.Toolchains = append(b.run.Toolchains, tc)
+		}
+	}
+	b.run.Cells = append(b.run.Cells, cell)
+	b.cells[v] = cell
+	p := bisect.Judge(evidenceOf(cell), b.plan.pred, b.plan.threshold)
+	p.Version, p.CellID = v, cell.ID
+	// A cell with no cache key was neither built nor taken from the cache:
+	// its toolchain could not be used.
+	p.Built = !cell.Cached && cell.CacheKey != ""
+	p.NotRun = !cell.Cached && cell.CacheKey == ""
+	return p, nil
+}
+
+// finish completes the run of the bisection: its end, the bisect record
+// and the analysis of the probed cells.
+func (b *bisection) finish(ctx context.Context, res *bisect.Result) *record.Run {
+	run := b.run
+	run.Finished = time.Now().UTC()
+	run.Interrupted = ctx.Err() != nil
+	run.Bisect = bisectRecord(b.plan.ax, b.plan.cfg, b.plan.pred.String(), res, b.cells)
+	run.Analysis = compare.Analyze(latestCells(run.Cells), run.Toolchains)
+	return run
+}
+
+// writeBisectRun prints a bisection's run: the bisection (as JSON, or its
+// probes and conclusion), then the known issues and the analysis.
+func writeBisectRun(deps Deps, run *record.Run, asJSON bool) error {
+	if run.Bisect == nil {
+		return nil
+	}
+	if err := writeBisect(deps, run.Bisect, asJSON); err != nil || asJSON {
+		return err
+	}
+	if err := report.WriteKnownIssues(deps.Stdout, run.Cells); err != nil {
+		return err
+	}
+	_, err := io.WriteString(deps.Stdout, report.AnalysisLines(run.Analysis))
+	return err
 }
 
 // evidenceOf is what bisect.Judge needs to know of a finished cell.

@@ -180,7 +180,7 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 	var w *runstore.Writer
 	if opts.Out != "" {
 		if w, err = (runstore.Store{Root: opts.Out}).Begin(runID); err != nil {
-			return err
+			return &StorageError{What: "results", Err: err}
 		}
 	}
 	runner := newMatrixRunner(deps, cfg, root, io.Discard)
@@ -212,7 +212,7 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 	if w != nil {
 		dir, err := w.Commit(run)
 		if err != nil {
-			return fmt.Errorf("writing results: %w", err)
+			return &StorageError{What: "results", Err: err}
 		}
 		fmt.Fprintf(deps.Stderr, "gorepro check: results in %s\n", dir)
 	}

@@ -32,7 +32,9 @@ func TestCheckExitCodes(t *testing.T) {
 		{"usage", checkError(&UsageError{Err: errors.New("--bad-if: nope")}), 128},
 		{"config", checkError(config.Errors{{File: "x.json", Msg: "cannot read the config"}}), 128},
 		{"flag", checkError(&config.FlagError{Flag: "--runs", Msg: "must be between 1 and 1000"}), 128},
-		{"cobra flag error", checkError(errors.New("unknown flag: --bogus")), 128},
+		{"cobra flag error", checkError(&UsageError{Err: errors.New("unknown flag: --bogus")}), 128},
+		{"an error that merely reads like one of cobra's", checkError(errors.New("unknown flag: --bogus")), 129},
+		{"storage", checkError(&StorageError{What: "results", Err: errors.New("no space left on device")}), 129},
 		{"infrastructure", checkError(errors.New("creating the run directory: permission denied")), 129},
 		{"abort below 128 is raised to 128", &CheckAbortError{Code: 2, Err: errors.New("x")}, 128},
 		{"interrupted", checkError(&InterruptedError{Total: 1}), 130},
@@ -43,9 +45,22 @@ func TestCheckExitCodes(t *testing.T) {
 			assert.Equal(t, tt.want, ExitCode(tt.err))
 		})
 	}
-	// Other commands keep their statuses.
+	// Other commands keep their statuses: a storage failure or any other
+	// failure of gorepro is 3, never 1 ("a cell crashed").
 	assert.Equal(t, ExitUsage, ExitCode(&UsageError{Err: errors.New("x")}))
-	assert.Equal(t, ExitFailPolicy, ExitCode(errors.New("x")))
+	assert.Equal(t, ExitNothingRan, ExitCode(&StorageError{What: "results", Err: errors.New("read-only file system")}))
+	assert.Equal(t, ExitNothingRan, ExitCode(errors.New("x")))
+	assert.Equal(t, ExitUsage, ExitCode(fmt.Errorf("wrapped: %w", &UsageError{Err: errors.New("x")})))
+}
+
+// TestUsageArgs checks that what an argument validator refuses is a
+// UsageError, typed where it arises.
+func TestUsageArgs(t *testing.T) {
+	err := usageArgs(cobra.ExactArgs(2))(&cobra.Command{Use: "diff"}, []string{"a"})
+	var usage *UsageError
+	require.ErrorAs(t, err, &usage)
+	assert.Equal(t, "accepts 2 arg(s), received 1", err.Error())
+	assert.NoError(t, usageArgs(cobra.ExactArgs(2))(&cobra.Command{Use: "diff"}, []string{"a", "b"}))
 }
 
 func TestCheckToolchain(t *testing.T) {

@@ -55,7 +55,7 @@ any-change: some cell changed), 2 for a usage error or a run that cannot be
 read.`,
 		Example: `  gorepro diff results/baseline.json results --fail-on new-crash
   gorepro diff nightly-1/results.json nightly-2 --format markdown >> "$GITHUB_STEP_SUMMARY"`,
-		Args: cobra.ExactArgs(2),
+		Args: usageArgs(cobra.ExactArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Base, opts.New = args[0], args[1]
 			if runF != nil {
@@ -181,7 +181,7 @@ func compareWithBaseline(w *runstore.Writer, base, run *record.Run) (*compare.Co
 	}
 	cmp := compare.Diff(base, run)
 	if err := w.WriteComparison(cmp); err != nil {
-		return nil, fmt.Errorf("writing the comparison with the baseline: %w", err)
+		return nil, &StorageError{What: "the comparison with the baseline", Err: err}
 	}
 	return cmp, nil
 }

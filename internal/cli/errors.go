@@ -3,18 +3,18 @@ package cli
 import (
 	"errors"
 	"strconv"
-	"strings"
 
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/runstore"
+	"github.com/spf13/cobra"
 )
 
 // Exit statuses of gorepro, mapped from errors in one place: ExitCode.
 const (
 	ExitOK          = 0   // every cell passed the fail policy
-	ExitFailPolicy  = 1   // some cell matched --fail-on, or an operational error
-	ExitUsage       = 2   // bad flags, arguments or configuration; runs merge refuses
-	ExitNothingRan  = 3   // no cell could run (all unavailable), or infrastructure failed
+	ExitFailPolicy  = 1   // some cell matched --fail-on (or a bisection found no trustworthy boundary)
+	ExitUsage       = 2   // bad flags, arguments, configuration or input runs
+	ExitNothingRan  = 3   // no cell could run (all unavailable), storage or infrastructure failed
 	ExitInterrupted = 130 // stopped by Ctrl-C or SIGTERM
 )
 
@@ -55,6 +55,34 @@ type UsageError struct{ Err error }
 
 func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
+
+// usageArgs wraps a cobra argument validator so that what it refuses is a
+// UsageError: usage errors are typed where they arise, never recognised by
+// their message.
+func usageArgs(validate cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := validate(cmd, args); err != nil {
+			var usage *UsageError
+			if errors.As(err, &usage) {
+				return err
+			}
+			return &UsageError{Err: err}
+		}
+		return nil
+	}
+}
+
+// StorageError is a failure to store results (disk full, read-only file
+// system, permission denied): exit status 3, whatever the cells did. Err
+// names the path and the cause.
+type StorageError struct {
+	// What is being stored: "results", "the merged run", ...
+	What string
+	Err  error
+}
+
+func (e *StorageError) Error() string { return "writing " + e.What + ": " + e.Err.Error() }
+func (e *StorageError) Unwrap() error { return e.Err }
 
 // FailPolicyError reports that some cells matched the --fail-on policy.
 type FailPolicyError struct {
@@ -105,6 +133,7 @@ func ExitCode(err error) int {
 	var checkVerdict *CheckVerdictError
 	var checkAbort *CheckAbortError
 	var mergeErr *runstore.MergeError
+	var storage *StorageError
 	switch {
 	case errors.As(err, &checkVerdict):
 		if checkVerdict.Code == ExitCheckSkip {
@@ -113,7 +142,7 @@ func ExitCode(err error) int {
 		return ExitCheckBad
 	case errors.As(err, &checkAbort):
 		return max(checkAbort.Code, ExitCheckUsage)
-	case errors.As(err, &infra):
+	case errors.As(err, &infra), errors.As(err, &storage):
 		return ExitNothingRan
 	case errors.As(err, &badRange):
 		return ExitUsage
@@ -128,14 +157,10 @@ func ExitCode(err error) int {
 	case errors.As(err, &nothing):
 		return ExitNothingRan
 	}
-	// cobra reports unknown commands and flags as plain errors.
-	msg := err.Error()
-	for _, prefix := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "accepts ", "requires ", "invalid argument"} {
-		if strings.HasPrefix(msg, prefix) {
-			return ExitUsage
-		}
-	}
-	return ExitFailPolicy
+	// Anything else is gorepro or what it depends on failing (the disk,
+	// the go command, the container engine), not the user's input and not
+	// the cells' outcome.
+	return ExitNothingRan
 }
 
 func pluralCells(n int) string {

@@ -70,7 +70,7 @@ any-change, one that changed since the baseline.`,
   gorepro matrix --config toolchains.json --protobuf v1.33.0,v1.36.10 --cover off,on -j 2
   gorepro matrix --toolchain local --target repro --runs 3 --json > results.json
   gorepro matrix --shard 2/4 --out shard2     # one of 4 CI jobs; then gorepro merge`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(cmd, opts)
@@ -184,7 +184,7 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 	runID := runstore.NewRunID(time.Now())
 	w, err := store.Begin(runID)
 	if err != nil {
-		return err
+		return &StorageError{What: "results", Err: err}
 	}
 	rep := newReporter(deps, opts.Quiet, opts.Jobs)
 	defer rep.Close()
@@ -217,7 +217,7 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 	}
 	dir, err := w.Commit(run)
 	if err != nil {
-		return fmt.Errorf("writing results: %w", err)
+		return &StorageError{What: "results", Err: err}
 	}
 	render, _ := rendererFor(opts.Format)
 	if err := render(deps.Stdout, run, os.DirFS(dir)); err != nil {

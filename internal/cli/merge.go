@@ -43,7 +43,7 @@ The merged run's table (or --format) goes to stdout.
 Exit status: 0 merged, 2 the runs cannot be merged (or bad flags).`,
 		Example: `  gorepro merge shard1 shard2 shard3 --out merged
   gorepro merge shards/*/ --out merged --format markdown > report.md`,
-		Args: cobra.MinimumNArgs(1),
+		Args: usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Inputs = args
 			if runF != nil {
@@ -92,7 +92,7 @@ func runMerge(deps Deps, opts *MergeOptions) error {
 	}
 	dir, err := runstore.Store{Root: opts.Out}.WriteMerged(runstore.NewRunID(time.Now()), run, inputs)
 	if err != nil {
-		return fmt.Errorf("writing the merged run: %w", err)
+		return &StorageError{What: "the merged run", Err: err}
 	}
 	if err := render(deps.Stdout, run, os.DirFS(dir)); err != nil {
 		return err

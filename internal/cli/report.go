@@ -40,7 +40,7 @@ func NewCmdReport(deps Deps, runF func(*cobra.Command, *ReportOptions) error) *c
 		Long: `Render a run stored by 'gorepro matrix'. The argument is a run directory, its
 results.json, or a results root (its latest run is used); default results/latest.`,
 		Example: "  gorepro report --format markdown > report.md\n  gorepro report results/20261127T113000Z-3f2a --format junit",
-		Args:    cobra.MaximumNArgs(1),
+		Args:    usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Path = "results"
 			if len(args) == 1 {
@@ -55,7 +55,7 @@ results.json, or a results root (its latest run is used); default results/latest
 			}
 			run, dir, err := runstore.Load(opts.Path)
 			if err != nil {
-				return err
+				return &UsageError{Err: err}
 			}
 			if run.Analysis == nil { // recorded before gorepro analysed runs
 				run.Analysis = compare.Analyze(run.Cells, run.Toolchains)

@@ -103,6 +103,12 @@ with everything needed to reproduce each cell.
 The matrix is defined in toolchains.json (see 'gorepro matrix --help' and the README).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Without a subcommand: the help. An argument that names no
+		// subcommand is a usage error, typed here rather than recognised
+		// later by cobra's message.
+		Args:                       unknownCommand,
+		SuggestionsMinimumDistance: 2,
+		RunE:                       func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	root.SetOut(deps.Stdout)
 	root.SetErr(deps.Stderr)
@@ -119,6 +125,19 @@ The matrix is defined in toolchains.json (see 'gorepro matrix --help' and the RE
 		NewCmdVersion(deps),
 	)
 	return root
+}
+
+// unknownCommand refuses arguments that name no subcommand, suggesting
+// the nearest ones as cobra does.
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if suggestions := cmd.SuggestionsFor(args[0]); len(suggestions) > 0 {
+		msg += "\n\nDid you mean this?\n\t" + strings.Join(suggestions, "\n\t")
+	}
+	return &UsageError{Err: errors.New(msg)}
 }
 
 // Main runs gorepro with args and returns its exit status. Errors are

@@ -34,7 +34,7 @@ func NewCmdToolchains(deps Deps, runF func(*cobra.Command, *ToolchainsOptions) e
 		Long: `Resolve every toolchain of toolchains.json: the Go version it really is, its
 GOROOT, and whether it can be used on this machine (and if not, why). A
 gotoolchain entry is downloaded by the go command on first use.`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(cmd, opts)

@@ -243,36 +243,12 @@ func describeTarget(ta *record.TargetAnalysis, tc *targetCells, excluded map[rec
 		ta.Failing = outcomeWords + " in every compared cell"
 		parts = append(parts, ta.Failing)
 	default:
-		descs := tc.exactDescriptions(findings, varied, failing)
-		if len(descs) == 0 {
-			ta.Failing = "no simple description; " + tc.listFailing(varied, failing)
-			parts = append(parts, ta.Failing)
-			break
-		}
-		primary := descs[0]
-		ta.Failing = outcomeWords + " iff " + primary.text()
-		ta.FailingAxes = tc.axisKeys(primary.axes())
-		used = append(used, primary.axes()...)
-		text := ta.Failing
-		var separating []string
-		for _, alt := range descs[1:] {
-			if len(ta.Alternatives) == maxAlternatives || !tc.confounded(findings, primary, alt) {
-				continue
-			}
-			ta.Alternatives = append(ta.Alternatives, record.Alternative{
-				Failing:    outcomeWords + " iff " + alt.text(),
-				Axes:       tc.axisKeys(alt.axes()),
-				Separating: tc.separating(primary, alt, failing, outcomeWords),
-			})
-			text += ", or equally iff " + alt.text()
-			separating = append(separating, ta.Alternatives[len(ta.Alternatives)-1].Separating)
-			used = append(used, alt.axes()...)
-		}
-		if len(ta.Alternatives) > 0 {
-			text += " (the cells cannot tell these apart)"
-		}
+		var text string
+		text, used = tc.describeFailing(ta, findings, varied, failing, outcomeWords)
 		parts = append(parts, text)
-		parts = append(parts, separating...)
+		for _, alt := range ta.Alternatives {
+			parts = append(parts, alt.Separating)
+		}
 	}
 
 	ta.Builds = tc.buildDifferences(toolchains)
@@ -282,6 +258,38 @@ func describeTarget(ta *record.TargetAnalysis, tc *targetCells, excluded map[rec
 	parts = append(parts, tc.otherAxes(findings, used)...)
 	parts = append(parts, leftOut)
 	ta.Summary = joinSummary(parts)
+}
+
+// describeFailing fills in ta's description of the failing cells, on the
+// varied axes, and its alternatives; it returns the sentence that says
+// them and the axes they use.
+func (tc *targetCells) describeFailing(ta *record.TargetAnalysis, findings []record.AxisFinding, varied []int, failing []bool, outcomeWords string) (string, []int) {
+	descs := tc.exactDescriptions(findings, varied, failing)
+	if len(descs) == 0 {
+		ta.Failing = "no simple description; " + tc.listFailing(varied, failing)
+		return ta.Failing, nil
+	}
+	primary := descs[0]
+	ta.Failing = outcomeWords + " iff " + primary.text()
+	ta.FailingAxes = tc.axisKeys(primary.axes())
+	used := primary.axes()
+	text := ta.Failing
+	for _, alt := range descs[1:] {
+		if len(ta.Alternatives) == maxAlternatives || !tc.confounded(findings, primary, alt) {
+			continue
+		}
+		ta.Alternatives = append(ta.Alternatives, record.Alternative{
+			Failing:    outcomeWords + " iff " + alt.text(),
+			Axes:       tc.axisKeys(alt.axes()),
+			Separating: tc.separating(primary, alt, failing, outcomeWords),
+		})
+		text += ", or equally iff " + alt.text()
+		used = append(used, alt.axes()...)
+	}
+	if len(ta.Alternatives) > 0 {
+		text += " (the cells cannot tell these apart)"
+	}
+	return text, used
 }
 
 // confounded reports whether alt is a real alternative to primary: every

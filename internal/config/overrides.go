@@ -30,127 +30,142 @@ type Overrides struct {
 // c is left unchanged.
 func (c *Config) Apply(o Overrides) error {
 	next := *c
-	var errs []error
-	fail := func(flag, format string, args ...any) {
-		errs = append(errs, &FlagError{Flag: flag, Msg: fmt.Sprintf(format, args...)})
+	var toolchains, targets flagProblems
+	next.Toolchains, toolchains = selectByName(o.Toolchains, c.Toolchains, "--toolchain", "toolchain", func(tc Toolchain) string { return tc.Name })
+	next.Targets, targets = selectByName(o.Targets, c.Targets, "--target", "target", func(t Target) string { return t.Name })
+	// In flag order: the later steps see the selected toolchains and
+	// targets.
+	problems := slices.Concat(toolchains, targets, next.applyAxes(o), next.applyRuns(o), next.applyEngine(o))
+	if len(problems) > 0 {
+		return errors.Join(problems...)
 	}
+	*c = next
+	return nil
+}
 
-	if len(o.Toolchains) > 0 {
-		configured := make([]string, len(c.Toolchains))
-		for i, tc := range c.Toolchains {
-			configured[i] = tc.Name
-		}
-		keep, unknown := selectNames(o.Toolchains, configured)
-		for _, name := range unknown {
-			fail("--toolchain", "unknown toolchain %q (configured: %s)", name, strings.Join(configured, ", "))
-		}
-		if len(keep) == 0 && len(unknown) == 0 {
-			fail("--toolchain", "no toolchain name given (configured: %s)", strings.Join(configured, ", "))
-		}
-		next.Toolchains = slices.DeleteFunc(slices.Clone(c.Toolchains), func(tc Toolchain) bool { return !keep[tc.Name] })
+// flagProblems are the problems of command-line flags, each a *FlagError.
+type flagProblems []error
+
+// add records a problem of flag.
+func (p *flagProblems) add(flag, format string, args ...any) {
+	*p = append(*p, &FlagError{Flag: flag, Msg: fmt.Sprintf(format, args...)})
+}
+
+// selectByName keeps the items of configured (toolchains or targets) that
+// the values of flag name, in config order; every value may be a
+// comma-separated list. No values keep them all. A name that is not
+// configured, or values that name nothing, are problems.
+func selectByName[T any](values []string, configured []T, flag, noun string, name func(T) string) ([]T, flagProblems) {
+	if len(values) == 0 {
+		return configured, nil
 	}
-
-	if len(o.Targets) > 0 {
-		configured := make([]string, len(c.Targets))
-		for i, t := range c.Targets {
-			configured[i] = t.Name
-		}
-		keep, unknown := selectNames(o.Targets, configured)
-		for _, name := range unknown {
-			fail("--target", "unknown target %q (configured: %s)", name, strings.Join(configured, ", "))
-		}
-		if len(keep) == 0 && len(unknown) == 0 {
-			fail("--target", "no target name given (configured: %s)", strings.Join(configured, ", "))
-		}
-		next.Targets = slices.DeleteFunc(slices.Clone(c.Targets), func(t Target) bool { return !keep[t.Name] })
+	names := make([]string, len(configured))
+	for i, item := range configured {
+		names[i] = name(item)
 	}
+	keep, unknown := selectNames(values, names)
+	var problems flagProblems
+	for _, n := range unknown {
+		problems.add(flag, "unknown %s %q (configured: %s)", noun, n, strings.Join(names, ", "))
+	}
+	if len(keep) == 0 && len(unknown) == 0 {
+		problems.add(flag, "no %s name given (configured: %s)", noun, strings.Join(names, ", "))
+	}
+	return slices.DeleteFunc(slices.Clone(configured), func(item T) bool { return !keep[name(item)] }), problems
+}
 
+// applyAxes applies --protobuf, --cover and --arch, which replace their
+// axes.
+func (c *Config) applyAxes(o Overrides) flagProblems {
+	var problems flagProblems
 	if len(o.Protobuf) > 0 {
 		versions := uniq(splitList(o.Protobuf))
 		for _, v := range versions {
 			if problem := moduleVersionProblem(v); problem != "" {
-				fail("--protobuf", "%s", problem)
+				problems.add("--protobuf", "%s", problem)
 			}
 		}
 		if len(versions) == 0 {
-			fail("--protobuf", `no version given (use a semantic version such as "v1.36.10")`)
+			problems.add("--protobuf", `no version given (use a semantic version such as "v1.36.10")`)
 		}
-		next.Protobuf = versions
+		c.Protobuf = versions
 	}
-
 	if len(o.Cover) > 0 {
 		values, err := ParseCover(strings.Join(o.Cover, ","))
 		if err != nil {
-			fail("--cover", "%v", err)
+			problems.add("--cover", "%v", err)
 		}
-		next.Cover = values
+		c.Cover = values
 	}
-
 	if len(o.Arch) > 0 {
 		arches := uniq(splitList(o.Arch))
 		for _, a := range arches {
 			if problem := archProblem(a); problem != "" {
-				fail("--arch", "%s", problem)
+				problems.add("--arch", "%s", problem)
 			}
 		}
 		if len(arches) == 0 {
-			fail("--arch", "no arch given (valid: %s, %s)", ArchNative, strings.Join(KnownArches(), ", "))
+			problems.add("--arch", "no arch given (valid: %s, %s)", ArchNative, strings.Join(KnownArches(), ", "))
 		}
-		next.Arch = arches
+		c.Arch = arches
 	}
+	return problems
+}
 
+// applyRuns applies --runs and --timeout.
+func (c *Config) applyRuns(o Overrides) flagProblems {
+	var problems flagProblems
 	if o.Runs != 0 {
 		if o.Runs < 1 || o.Runs > MaxRuns {
-			fail("--runs", "must be between 1 and %d (got %d)", MaxRuns, o.Runs)
+			problems.add("--runs", "must be between 1 and %d (got %d)", MaxRuns, o.Runs)
 		}
-		next.Runs = o.Runs
+		c.Runs = o.Runs
 	}
-
-	if o.Timeout != 0 {
-		if o.Timeout < 0 {
-			fail("--timeout", "must be greater than 0 (got %v)", o.Timeout)
-		} else {
-			// The flag wins over every target's own timeout too: a user who
-			// types --timeout means it for every run.
-			next.Timeout = Duration(o.Timeout)
-			next.Targets = slices.Clone(next.Targets)
-			for i := range next.Targets {
-				next.Targets[i].Timeout = 0
-			}
-			for _, t := range next.Targets {
-				if t.Pass.AliveFor > 0 && t.Pass.AliveFor.D() >= t.RunTimeout(&next) {
-					fail("--timeout", "%v is not longer than pass.aliveFor %v of target %q: its runs would time out first", t.RunTimeout(&next), t.Pass.AliveFor.D(), t.Name)
-				}
-			}
+	if o.Timeout == 0 {
+		return problems
+	}
+	if o.Timeout < 0 {
+		problems.add("--timeout", "must be greater than 0 (got %v)", o.Timeout)
+		return problems
+	}
+	// The flag wins over every target's own timeout too: a user who types
+	// --timeout means it for every run.
+	c.Timeout = Duration(o.Timeout)
+	c.Targets = slices.Clone(c.Targets)
+	for i := range c.Targets {
+		c.Targets[i].Timeout = 0
+	}
+	for _, t := range c.Targets {
+		if t.Pass.AliveFor > 0 && t.Pass.AliveFor.D() >= t.RunTimeout(c) {
+			problems.add("--timeout", "%v is not longer than pass.aliveFor %v of target %q: its runs would time out first", t.RunTimeout(c), t.Pass.AliveFor.D(), t.Name)
 		}
 	}
+	return problems
+}
 
+// applyEngine applies --engine and --pull.
+func (c *Config) applyEngine(o Overrides) flagProblems {
+	var problems flagProblems
 	if o.Engine != "" {
 		engine := strings.TrimSpace(o.Engine)
 		if problem := engineProblem(engine, ""); problem != "" {
-			fail("--engine", "%s", problem)
+			problems.add("--engine", "%s", problem)
 		}
 		// The flag wins over every toolchain's own engine too.
-		next.Engine = engine
-		next.Toolchains = slices.Clone(next.Toolchains)
-		for i := range next.Toolchains {
-			next.Toolchains[i].Engine = ""
+		c.Engine = engine
+		c.Toolchains = slices.Clone(c.Toolchains)
+		for i := range c.Toolchains {
+			c.Toolchains[i].Engine = ""
 		}
 	}
-
 	if o.Pull != "" {
 		pull := strings.TrimSpace(o.Pull)
 		if problem := pullProblem(pull, ""); problem != "" {
-			fail("--pull", "%s", problem)
+			problems.add("--pull", "%s", problem)
 		}
-		next.Pull = pull
+		c.Pull = pull
 	}
-
-	if len(errs) > 0 {
-		return errors.Join(errs...)
-	}
-	*c = next
-	return nil
+	return problems
 }
 
 // selectNames splits the flag values into names and returns the set of

@@ -61,64 +61,98 @@ func unwrap(data []byte) unwrapped {
 	if len(raw) > 0 && raw[len(raw)-1] == "" {
 		raw = raw[:len(raw)-1]
 	}
-	var u unwrapped
-	seen := map[string]bool{}
-	note := func(format string) {
-		if !seen[format] {
-			seen[format] = true
-			u.formats = append(u.formats, format)
-		}
-	}
-	type entry struct{ source, text string }
-	var entries []entry
-	partial := map[string]string{} // source -> pending partial text
+	w := &unwrapper{seen: map[string]bool{}, partial: map[string]string{}}
 	for _, line := range raw {
-		line = strings.TrimRight(ansiRE.ReplaceAllString(line, ""), "\r")
-		if m := criRE.FindStringSubmatch(line); m != nil {
-			note(FormatCRI)
-			stream, tag, text := m[2], m[3], m[4]
-			if tag == "P" {
-				partial[stream] += text
-				continue
-			}
-			entries = append(entries, entry{"", partial[stream] + text})
-			delete(partial, stream)
-			continue
-		}
-		if strings.HasPrefix(line, "{") {
-			var doc map[string]any
-			if json.Unmarshal([]byte(line), &doc) == nil {
-				if logText, ok := doc["log"].(string); ok {
-					note(FormatDockerJSON)
-					stream, _ := doc["stream"].(string)
-					if !strings.HasSuffix(logText, "\n") {
-						partial[stream] += logText
-						continue
-					}
-					for _, l := range strings.Split(strings.TrimSuffix(partial[stream]+logText, "\n"), "\n") {
-						entries = append(entries, entry{"", ansiRE.ReplaceAllString(strings.TrimRight(l, "\r"), "")})
-					}
-					delete(partial, stream)
-					continue
-				}
-			}
-		}
-		if loc := timestampRE.FindStringIndex(line); loc != nil {
-			note(FormatTimestamps)
-			line = line[loc[1]:]
-		}
-		entries = append(entries, entry{"", line})
+		w.line(strings.TrimRight(ansiRE.ReplaceAllString(line, ""), "\r"))
 	}
 	for _, stream := range []string{"stdout", "stderr", ""} {
-		if rest, ok := partial[stream]; ok {
-			entries = append(entries, entry{"", rest}) // a log cut mid-line
+		if rest, ok := w.partial[stream]; ok {
+			w.entries = append(w.entries, logEntry{"", rest}) // a log cut mid-line
 		}
 	}
+	w.writerPrefixes()
+	w.structured()
+	return w.result()
+}
 
-	// Per-writer prefixes count only when most lines carry them, so that
-	// a line that happens to contain " | " is left alone.
+// logEntry is one line of a log and the writer (container, compose
+// service) it came from, "" when the log does not say.
+type logEntry struct{ source, text string }
+
+// unwrapper holds the state of one unwrap.
+type unwrapper struct {
+	u       unwrapped
+	seen    map[string]bool // formats noted
+	entries []logEntry
+	// partial holds, per stream, the text of a line the transport split
+	// (CRI "P" lines, docker json-file entries without a newline).
+	partial map[string]string
+}
+
+// note records that the log has the wrapping format.
+func (w *unwrapper) note(format string) {
+	if !w.seen[format] {
+		w.seen[format] = true
+		w.u.formats = append(w.u.formats, format)
+	}
+}
+
+// line takes one raw line, without its CRI or docker json-file framing or
+// timestamp.
+func (w *unwrapper) line(line string) {
+	if m := criRE.FindStringSubmatch(line); m != nil {
+		w.note(FormatCRI)
+		stream, tag, text := m[2], m[3], m[4]
+		if tag == "P" {
+			w.partial[stream] += text
+			return
+		}
+		w.entries = append(w.entries, logEntry{"", w.partial[stream] + text})
+		delete(w.partial, stream)
+		return
+	}
+	if w.dockerJSON(line) {
+		return
+	}
+	if loc := timestampRE.FindStringIndex(line); loc != nil {
+		w.note(FormatTimestamps)
+		line = line[loc[1]:]
+	}
+	w.entries = append(w.entries, logEntry{"", line})
+}
+
+// dockerJSON takes a docker json-file line and reports whether it was one.
+func (w *unwrapper) dockerJSON(line string) bool {
+	if !strings.HasPrefix(line, "{") {
+		return false
+	}
+	var doc map[string]any
+	if json.Unmarshal([]byte(line), &doc) != nil {
+		return false
+	}
+	logText, ok := doc["log"].(string)
+	if !ok {
+		return false
+	}
+	w.note(FormatDockerJSON)
+	stream, _ := doc["stream"].(string)
+	if !strings.HasSuffix(logText, "\n") {
+		w.partial[stream] += logText
+		return true
+	}
+	for _, l := range strings.Split(strings.TrimSuffix(w.partial[stream]+logText, "\n"), "\n") {
+		w.entries = append(w.entries, logEntry{"", ansiRE.ReplaceAllString(strings.TrimRight(l, "\r"), "")})
+	}
+	delete(w.partial, stream)
+	return true
+}
+
+// writerPrefixes splits off kubectl --prefix and compose prefixes, which
+// name each line's writer. They count only when most lines carry them, so
+// that a line that happens to contain " | " is left alone.
+func (w *unwrapper) writerPrefixes() {
 	nonBlank, kubectl, compose := 0, 0, 0
-	for _, e := range entries {
+	for _, e := range w.entries {
 		if strings.TrimSpace(e.text) == "" {
 			continue
 		}
@@ -132,22 +166,26 @@ func unwrap(data []byte) unwrapped {
 	}
 	switch {
 	case nonBlank > 0 && kubectl*2 > nonBlank:
-		note(FormatKubectl)
-		for i, e := range entries {
+		w.note(FormatKubectl)
+		for i, e := range w.entries {
 			if loc := kubectlPrefixRE.FindStringIndex(e.text); loc != nil {
-				entries[i] = entry{strings.TrimSuffix(e.text[:loc[1]], " "), e.text[loc[1]:]}
+				w.entries[i] = logEntry{strings.TrimSuffix(e.text[:loc[1]], " "), e.text[loc[1]:]}
 			}
 		}
 	case nonBlank > 0 && compose*2 > nonBlank:
-		note(FormatCompose)
-		for i, e := range entries {
+		w.note(FormatCompose)
+		for i, e := range w.entries {
 			if m := composeRE.FindStringSubmatchIndex(e.text); m != nil {
-				entries[i] = entry{e.text[m[2]:m[3]], e.text[m[1]:]}
+				w.entries[i] = logEntry{e.text[m[2]:m[3]], e.text[m[1]:]}
 			}
 		}
 	}
+}
 
-	for _, e := range entries {
+// structured counts the JSON log entries (zap, logr) and keeps the
+// messages of those logged at error level or worse.
+func (w *unwrapper) structured() {
+	for _, e := range w.entries {
 		if !strings.HasPrefix(e.text, "{") {
 			continue
 		}
@@ -155,18 +193,23 @@ func unwrap(data []byte) unwrapped {
 		if json.Unmarshal([]byte(e.text), &doc) != nil {
 			continue
 		}
-		u.structured++
+		w.u.structured++
 		if isErrorLevel(doc) {
 			msg, _ := doc["msg"].(string)
 			if msg == "" {
 				msg, _ = doc["message"].(string)
 			}
-			u.structuredErrors = append(u.structuredErrors, msg)
+			w.u.structuredErrors = append(w.u.structuredErrors, msg)
 		}
 	}
+}
 
+// result groups the entries by writer, in order of first appearance, each
+// without the indentation common to its lines.
+func (w *unwrapper) result() unwrapped {
+	u := w.u
 	index := map[string]int{}
-	for _, e := range entries {
+	for _, e := range w.entries {
 		i, ok := index[e.source]
 		if !ok {
 			i = len(u.sources)

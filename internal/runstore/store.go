@@ -79,7 +79,7 @@ func (s Store) Begin(id string) (*Writer, error) {
 		return nil, fmt.Errorf("starting run: invalid run id %q: reserved name", id)
 	}
 	if err := os.MkdirAll(s.Root, 0o755); err != nil {
-		return nil, fmt.Errorf("creating results directory: %w", err)
+		return nil, fmt.Errorf("creating results directory %s: %w", s.Root, err)
 	}
 	final := filepath.Join(s.Root, id)
 	if _, err := os.Lstat(final); err == nil {
