@@ -294,7 +294,7 @@ type bisection struct {
 	plan    *bisectPlan
 	noCache bool
 	runner  *matrix.Runner
-	w       *runstore.Writer
+	w       *runstore.Draft
 	run     *record.Run
 	// cells holds the latest probe's cell of each candidate.
 	cells map[string]record.Cell

@@ -177,7 +177,7 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 	}
 	target := cfg.Targets[0]
 	runID := runstore.NewRunID(time.Now())
-	var w *runstore.Writer
+	var w *runstore.Draft
 	if opts.Out != "" {
 		if w, err = (runstore.Store{Root: opts.Out}).Begin(runID); err != nil {
 			return &StorageError{What: "results", Err: err}

@@ -169,7 +169,7 @@ func loadBaseline(opts *MatrixOptions) (*record.Run, error) {
 // compareWithBaseline compares a finished matrix run with its baseline
 // and writes diff.json and diff.md into the run through w, before Commit.
 // It returns nil when there is no baseline.
-func compareWithBaseline(w *runstore.Writer, base, run *record.Run) (*compare.Comparison, error) {
+func compareWithBaseline(w *runstore.Draft, base, run *record.Run) (*compare.Comparison, error) {
 	if base == nil {
 		return nil, nil
 	}

@@ -2,7 +2,7 @@
 // toolchains, expands the axes (toolchain × protobuf × cover × target × arch)
 // into cells, builds and runs every cell with bounded parallelism, classifies
 // each run, re-uses results of unchanged cells from a content-keyed cache,
-// and records everything through a runstore.Writer. With Runner.Shard it
+// and records everything through a runstore.Draft. With Runner.Shard it
 // runs one share of the cells (`--shard k/n`, see AssignShards), for
 // runstore.Merge to put back together.
 //
@@ -143,7 +143,7 @@ type plan struct {
 // and returns the finished record.Run (not yet committed). When ctx is
 // cancelled, finished cells are kept, the others are marked interrupted and
 // the run is returned with Interrupted set.
-func (e *Runner) Run(ctx context.Context, runID string, w *runstore.Writer) (*record.Run, error) {
+func (e *Runner) Run(ctx context.Context, runID string, w *runstore.Draft) (*record.Run, error) {
 	e.defaults()
 	cfg := e.Config
 	run := &record.Run{
@@ -540,7 +540,7 @@ func (e *Runner) interrupted(p plan, hostArch string) record.Cell {
 }
 
 // runCell builds and runs one cell, or takes it from the cache.
-func (e *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w *runstore.Writer) record.Cell {
+func (e *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w *runstore.Draft) record.Cell {
 	cell := baseCell(p, hostArch)
 	if !p.tc.Available {
 		cell.Outcome = record.Unavailable
@@ -634,7 +634,7 @@ func (e *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w
 
 // finish writes the cell's logs into the run, records their paths and stores
 // the cell in the cache under key (when key is not empty).
-func (e *Runner) finish(key string, cell record.Cell, logs map[string][]byte, w *runstore.Writer) record.Cell {
+func (e *Runner) finish(key string, cell record.Cell, logs map[string][]byte, w *runstore.Draft) record.Cell {
 	if err := attachLogs(&cell, logs, w); err != nil {
 		cell.Reason = strings.TrimSpace(cell.Reason + "; " + err.Error())
 	}
@@ -648,7 +648,7 @@ func (e *Runner) finish(key string, cell record.Cell, logs map[string][]byte, w 
 
 // relabel turns a cached cell into this run's cell: current names, logs
 // copied into this run's directory, Cached set.
-func (e *Runner) relabel(cell *record.Cell, p plan, logs map[string][]byte, w *runstore.Writer) error {
+func (e *Runner) relabel(cell *record.Cell, p plan, logs map[string][]byte, w *runstore.Draft) error {
 	cell.ID = p.id
 	cell.Toolchain = p.tc.Name
 	cell.Target = p.target.Name
@@ -663,7 +663,7 @@ func (e *Runner) relabel(cell *record.Cell, p plan, logs map[string][]byte, w *r
 
 // attachLogs writes logs (build.log, run-N.log and kept sources) through w
 // and records their run-relative paths in the cell.
-func attachLogs(cell *record.Cell, logs map[string][]byte, w *runstore.Writer) error {
+func attachLogs(cell *record.Cell, logs map[string][]byte, w *runstore.Draft) error {
 	if w == nil {
 		return nil
 	}

@@ -19,7 +19,7 @@ const (
 
 // WriteComparison writes cmp into the run w records, as DiffJSONFile and
 // DiffMarkdownFile, each atomically.
-func (w *Writer) WriteComparison(cmp *compare.Comparison) error {
+func (w *Draft) WriteComparison(cmp *compare.Comparison) error {
 	for _, f := range []struct {
 		name  string
 		write func(io.Writer, *compare.Comparison) error

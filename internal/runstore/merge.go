@@ -67,7 +67,7 @@ const maxListed = 5
 //   - the same cell ID is in two inputs.
 //
 // Interrupted inputs are merged: the merged run is Interrupted and the
-// input's Runner says so. The merged run has no ID yet (Writer.Commit
+// input's Runner says so. The merged run has no ID yet (Draft.Commit
 // gives it the writer's): Started is the earliest start, Finished the
 // latest finish, Host, Config, ConfigSHA256, MatrixSHA256 and
 // GoreproVersion are the first input's, Runners one per input, Toolchains
@@ -392,7 +392,7 @@ func (s Store) WriteMerged(id string, run *record.Run, inputs []MergeInput) (str
 // keeping their relative paths, so the paths recorded in the cell stay
 // valid. A cell without files (nothing was built) copies nothing. Only
 // regular files are copied.
-func (w *Writer) CopyCellFiles(cellID, fromRunDir string) error {
+func (w *Draft) CopyCellFiles(cellID, fromRunDir string) error {
 	if err := checkFileName(cellID); err != nil {
 		return fmt.Errorf("copying files of cell %q: invalid cell id: %w", cellID, err)
 	}

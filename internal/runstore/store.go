@@ -71,7 +71,7 @@ func NewRunID(t time.Time) string {
 // Begin starts recording run id: it creates Root if needed and the hidden
 // directory <Root>/.incomplete-<id>, where logs and reports are written.
 // Nothing appears under <Root>/<id> until Commit.
-func (s Store) Begin(id string) (*Writer, error) {
+func (s Store) Begin(id string) (*Draft, error) {
 	if err := checkFileName(id); err != nil {
 		return nil, fmt.Errorf("starting run: invalid run id: %w", err)
 	}
@@ -89,12 +89,13 @@ func (s Store) Begin(id string) (*Writer, error) {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("starting run %s: %w", id, err)
 	}
-	return &Writer{root: s.Root, id: id, dir: dir}, nil
+	return &Draft{root: s.Root, id: id, dir: dir}, nil
 }
 
-// Writer records one run of a Store. It is not safe for concurrent use except
+// Draft is one run of a Store being written: its logs and files go into a
+// temporary directory that Commit renames into place (or Abort removes). It is not safe for concurrent use except
 // for WriteLog calls for different cells.
-type Writer struct {
+type Draft struct {
 	root string
 	id   string
 	dir  string
@@ -104,16 +105,16 @@ type Writer struct {
 
 // Dir returns the directory the run is being written to before Commit
 // (<Root>/.incomplete-<id>).
-func (w *Writer) Dir() string { return w.dir }
+func (w *Draft) Dir() string { return w.dir }
 
-// ID returns the run ID the Writer was started with.
-func (w *Writer) ID() string { return w.id }
+// ID returns the run ID the Draft was started with.
+func (w *Draft) ID() string { return w.id }
 
 // WriteLog writes a log of cell cellID, e.g. "build.log" or "run-1.log", to
 // cells/<cellID>/<name> and returns that path relative to the run directory
 // (slash-separated, as recorded in Cell.Logs). cellID and name must be plain
 // file names.
-func (w *Writer) WriteLog(cellID, name string, data []byte) (string, error) {
+func (w *Draft) WriteLog(cellID, name string, data []byte) (string, error) {
 	if err := checkFileName(name); err != nil {
 		return "", fmt.Errorf("writing log of cell %s: invalid log name: %w", cellID, err)
 	}
@@ -124,7 +125,7 @@ func (w *Writer) WriteLog(cellID, name string, data []byte) (string, error) {
 // a slash-separated path whose every element is a safe file name (for
 // example "reproducer/go.mod"), and returns its path relative to the run
 // dir.
-func (w *Writer) WriteCellFile(cellID, rel string, data []byte) (string, error) {
+func (w *Draft) WriteCellFile(cellID, rel string, data []byte) (string, error) {
 	if w.done {
 		return "", fmt.Errorf("writing %s of cell %s: run %s already finished", rel, cellID, w.id)
 	}
@@ -151,7 +152,7 @@ func (w *Writer) WriteCellFile(cellID, rel string, data []byte) (string, error) 
 // the diff.json of `gorepro matrix --baseline`; it becomes part of the run
 // at Commit. name must be a plain file name and not one of the reports
 // Commit writes (results.json, results.md, junit.xml, report.html).
-func (w *Writer) WriteFile(name string, data []byte) error {
+func (w *Draft) WriteFile(name string, data []byte) error {
 	if w.done {
 		return fmt.Errorf("writing %s: run %s already finished", name, w.id)
 	}
@@ -175,7 +176,7 @@ func (w *Writer) WriteFile(name string, data []byte) error {
 // returns the final run directory. If Commit fails before the rename, the run
 // stays incomplete and Abort removes it; if only updating latest fails, the
 // committed directory is returned with the error.
-func (w *Writer) Commit(run *record.Run) (string, error) {
+func (w *Draft) Commit(run *record.Run) (string, error) {
 	if w.done {
 		return "", fmt.Errorf("committing run %s: already finished", w.id)
 	}
@@ -219,7 +220,7 @@ func (w *Writer) Commit(run *record.Run) (string, error) {
 
 // Abort discards the run: it removes the incomplete directory and everything
 // in it. Abort after Commit does nothing, so it can be deferred.
-func (w *Writer) Abort() error {
+func (w *Draft) Abort() error {
 	if w.done {
 		return nil
 	}
