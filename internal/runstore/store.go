@@ -93,8 +93,9 @@ func (s Store) Begin(id string) (*Draft, error) {
 }
 
 // Draft is one run of a Store being written: its logs and files go into a
-// temporary directory that Commit renames into place (or Abort removes). It is not safe for concurrent use except
-// for WriteLog calls for different cells.
+// temporary directory that Commit renames into place (or Abort removes).
+// It is not safe for concurrent use except for WriteLog calls for
+// different cells.
 type Draft struct {
 	root string
 	id   string
