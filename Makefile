@@ -5,7 +5,7 @@ GOFLAGS_BUILD ?= -buildvcs=auto
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ACTIONLINT ?= github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
-.PHONY: build run test lint bench clean
+.PHONY: build run test lint bench docs clean
 
 build:
 	$(GO) build -o bin/gorepro ./cmd/gorepro
@@ -27,6 +27,11 @@ lint:
 
 bench: build
 	scripts/bench.sh
+
+# docs/cli.md is generated from the commands; TestDocsUpToDate fails when
+# it is out of date.
+docs:
+	$(GO) test ./internal/cli -run TestDocsUpToDate -update
 
 # results/ is the default --out: remove the runs, keep its README.
 clean:

@@ -73,7 +73,8 @@ gorepro matrix says it).
 
 Exit status: 0 boundary found, 1 flaky or undecided, 2 usage or configuration
 error (including endpoints that do not differ), 3 infrastructure error (module
-proxy unreachable); probes done so far are kept.
+proxy unreachable, results that cannot be stored); probes done so far are
+kept.
 
 Progress goes to stderr: each probe's cell line and verdict line. On a terminal
 the cell being probed is also shown on a status line redrawn in place, and

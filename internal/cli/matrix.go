@@ -62,9 +62,9 @@ diff.md, and --fail-on new-crash or any-change judge them instead of the cells.
 
 Exit status: 0 when no cell matched --fail-on, 1 when some did, 2 for a usage
 or configuration error (an unreadable --baseline included, before anything
-runs), 3 when nothing could run, 130 when interrupted. --fail-on crash
-matches a cell that crashed; any, one that neither passed nor was
-unavailable; new-crash, one that crashes and did not crash in the baseline;
+runs), 3 when nothing could run or the results cannot be stored, 130 when
+interrupted. --fail-on crash matches a cell that crashed; any, one that
+neither passed nor was unavailable; new-crash, one that crashes and did not crash in the baseline;
 any-change, one that changed since the baseline.`,
 		Example: `  gorepro matrix
   gorepro matrix --config toolchains.json --protobuf v1.33.0,v1.36.10 --cover off,on -j 2
@@ -90,6 +90,7 @@ any-change, one that changed since the baseline.`,
 	f.IntVar(&opts.Overrides.Runs, "runs", 0, "run each binary this many times (default: the config's runs)")
 	f.DurationVar(&opts.Overrides.Timeout, "timeout", 0, "timeout of one run (default: the config's timeout)")
 	f.IntVarP(&opts.Jobs, "jobs", "j", runtime.NumCPU(), "cells built and run at once")
+	_ = f.SetAnnotation("jobs", docDefaultAnnotation, []string{"the number of CPUs"})
 	f.StringVarP(&opts.Out, "out", "o", "results", "results directory")
 	f.StringVar(&opts.CacheDir, "cache-dir", "", "work and result cache directory (default $GOREPRO_CACHE or the user cache dir + /gorepro)")
 	f.BoolVar(&opts.NoCache, "no-cache", false, "build and run every cell even if an identical one is cached")

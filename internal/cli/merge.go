@@ -40,7 +40,8 @@ counts, missing or repeated shards, shards missing cells, and cells present in
 two runs. Interrupted runs are merged, with a warning, into an interrupted run.
 The merged run's table (or --format) goes to stdout.
 
-Exit status: 0 merged, 2 the runs cannot be merged (or bad flags).`,
+Exit status: 0 merged, 2 the runs cannot be merged (or bad flags), 3 the
+merged run cannot be stored.`,
 		Example: `  gorepro merge shard1 shard2 shard3 --out merged
   gorepro merge shards/*/ --out merged --format markdown > report.md`,
 		Args: usageArgs(cobra.MinimumNArgs(1)),

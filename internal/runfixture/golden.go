@@ -17,11 +17,18 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // CheckGolden compares got with testdata/<name>, or rewrites the file with -update.
 func CheckGolden(t testing.TB, name string, got []byte) {
 	t.Helper()
-	golden := filepath.Join("testdata", name)
+	CheckFile(t, filepath.Join("testdata", name), got)
+}
+
+// CheckFile compares got with the file at path (relative to the test's
+// package), or rewrites the file with -update: for generated files that
+// are not test data, such as docs/cli.md.
+func CheckFile(t testing.TB, path string, got []byte) {
+	t.Helper()
 	if *update {
-		require.NoError(t, os.WriteFile(golden, got, 0o644))
+		require.NoError(t, os.WriteFile(path, got, 0o644))
 	}
-	want, err := os.ReadFile(golden)
+	want, err := os.ReadFile(path)
 	require.NoError(t, err, "run go test -update to create it")
-	assert.Equal(t, string(want), string(got))
+	assert.Equal(t, string(want), string(got), "%s is out of date: run go test -update (make docs for docs/cli.md)", path)
 }

@@ -1,0 +1,19 @@
+package cli
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gorepro/gorepro/internal/runfixture"
+)
+
+// TestDocsUpToDate fails when docs/cli.md and the commands disagree, like
+// cmd/go's test of its documentation: `make docs` (go test -update)
+// writes it again.
+func TestDocsUpToDate(t *testing.T) {
+	var got bytes.Buffer
+	require.NoError(t, WriteReference(&got, NewRootCmd(StdDeps())))
+	runfixture.CheckFile(t, "../../docs/cli.md", got.Bytes())
+}
