@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/gorepro/gorepro/internal/crashlog"
 	"github.com/gorepro/gorepro/internal/record"
 )
 
@@ -52,9 +53,11 @@ type Verdict struct {
 // Classify decides the outcome of one run; the package documentation gives
 // the rules.
 func Classify(in Input) Verdict {
-	lines := splitLines(in.Output)
+	// The pass rule sees the output as printed; crashes are looked for as
+	// in any log (crashlog.Read): in the writer that crashed, unwrapped.
+	lines := crashlog.Read(in.Output).Source.Lines
 	logProblem := ""
-	if in.LogMatches != nil && !anyLineMatches(lines, in.LogMatches) {
+	if in.LogMatches != nil && !anyLineMatches(crashlog.SplitLines(in.Output), in.LogMatches) {
 		logProblem = fmt.Sprintf("no output line matched %q", in.LogMatches.String())
 	}
 
@@ -68,12 +71,12 @@ func Classify(in Input) Verdict {
 	signaled := in.Signal != 0
 	if signaled || in.ExitCode != 0 {
 		weak := signaled || in.ExitCode == runtimeCrashStatus
-		if info, ok := parseCrash(lines, weak); ok {
+		if info, ok := crashlog.ParseCrash(lines, weak); ok {
 			reason := endReason(in)
-			if info.runtimeDetail != "" {
-				reason += "; " + info.runtimeDetail
+			if info.RuntimeDetail != "" {
+				reason += "; " + info.RuntimeDetail
 			}
-			return Verdict{Outcome: record.Crash, Signature: info.signature(), Frames: info.frames, Reason: reason}
+			return Verdict{Outcome: record.Crash, Signature: info.Signature(), Frames: info.Frames, Reason: reason}
 		}
 		if signaled {
 			reason := endReason(in)
@@ -115,11 +118,11 @@ func timeoutReason(lines []string, logProblem string) string {
 	if logProblem != "" {
 		parts = append(parts, logProblem)
 	}
-	if where, ok := mainGoroutine(lines); ok {
+	if where, ok := crashlog.MainGoroutine(lines); ok {
 		parts = append(parts, "main goroutine in "+where)
 	}
-	if info, ok := parseCrash(beforeHarnessDump(lines), false); ok {
-		parts = append(parts, "output also shows "+info.signature())
+	if info, ok := crashlog.ParseCrash(beforeHarnessDump(lines), false); ok {
+		parts = append(parts, "output also shows "+info.Signature())
 	}
 	return strings.Join(parts, "; ")
 }

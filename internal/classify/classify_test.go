@@ -15,7 +15,7 @@ import (
 
 func readTestdata(t *testing.T, name string) []byte {
 	t.Helper()
-	output, err := os.ReadFile(filepath.Join("testdata", name))
+	output, err := os.ReadFile(filepath.Join("..", "crashlog", "testdata", name))
 	require.NoError(t, err)
 	return output
 }

@@ -3,22 +3,11 @@
 // a bug report — and says what it shows and what to run next.
 //
 // Log (and LogWith, which adds facts the log does not contain, such as the
-// host's architecture) first removes the log's transport wrapping: CRLF line
-// ends, ANSI colour codes, CRI prefixes ("2026-01-09T14:16:27.123456789Z
-// stderr F ...", partial "P" lines joined), docker json-file lines
-// ({"log":"...","stream":"stderr"}), kubectl --timestamps and --prefix
-// prefixes, compose service prefixes (each service read separately) and
-// indentation common to every line. Structured log lines (zap's
-// {"level":...,"msg":...}) are log entries, never crashes, even when a field
-// holds a goroutine trace.
-//
-// The unwrapped text is classified with classify.Signature, crash by crash:
-// a SIGQUIT goroutine dump is not a crash, further crashes (a container that
-// crashed on every restart) are listed after the first, and a log that ends
-// inside a trace still yields the heading and the frames seen, marked
-// truncated. Without a crash the log is "fail" when it reports errors
-// (error:, klog E/F lines, error-level JSON entries, "exit status N") and
-// "no-crash" otherwise.
+// host's architecture) reads the log with package crashlog, the reader the
+// matrix's classifier uses too: transport wrapping removed, the log split
+// by writer, crashes found crash by crash. Without a crash the log is
+// "fail" when it reports errors (error:, klog E/F lines, error-level JSON
+// entries, "exit status N") and "no-crash" otherwise.
 //
 // From the trace the report infers:
 //   - the Go version, only when the log reveals it: a GOROOT that names it

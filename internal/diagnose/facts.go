@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/gorepro/gorepro/internal/crashlog"
 )
 
 var (
@@ -82,8 +84,8 @@ func archHintOf(lines []string) ArchHint {
 	var offsets []string
 	oddOffset := ""
 	for _, l := range lines {
-		m := fileLineRE.FindStringSubmatch(l)
-		if m == nil {
+		path, offset, ok := crashlog.FileLine(l)
+		if !ok {
 			continue
 		}
 		if a := asmFileRE.FindStringSubmatch(l); a != nil {
@@ -96,12 +98,12 @@ func archHintOf(lines []string) ArchHint {
 			case "mipsx":
 				arch = "mips or mipsle"
 			}
-			return ArchHint{Arch: arch, Reason: fmt.Sprintf("the trace has a frame in %s, assembly only %s binaries contain", m[1], arch)}
+			return ArchHint{Arch: arch, Reason: fmt.Sprintf("the trace has a frame in %s, assembly only %s binaries contain", path, arch)}
 		}
-		if m[2] == "" {
+		if offset == "" {
 			continue
 		}
-		offsets = append(offsets, m[2])
+		offsets = append(offsets, offset)
 	}
 	if len(offsets) == 0 {
 		return ArchHint{Arch: "unknown", Reason: "the log has no code offsets (+0x...) to judge by"}
@@ -164,7 +166,7 @@ var debianGorootRE = regexp.MustCompile(`/usr/lib/go-(1\.\d+)/src/`)
 // distribution's GOROOT, and says which.
 func distroBuildOf(lines []string) (bool, string) {
 	for _, l := range lines {
-		if !fileLineRE.MatchString(l) {
+		if _, _, ok := crashlog.FileLine(l); !ok {
 			continue
 		}
 		for _, d := range distroGoroots {

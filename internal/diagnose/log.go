@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gorepro/gorepro/internal/classify"
+	"github.com/gorepro/gorepro/internal/crashlog"
 )
 
 // Outcome is what a log shows.
@@ -109,46 +109,39 @@ func Log(data []byte) *Report {
 // precedence over what the log suggests. supplied.Signature and
 // RuntimeDetail are ignored.
 func LogWith(data []byte, supplied Facts) *Report {
-	u := unwrap(data)
-	r := &Report{Formats: u.formats, Outcome: OutcomeNoCrash}
-
-	chosen, crashes := u.sources[0], []crash(nil)
-	for _, s := range u.sources {
-		if found := findCrashes(s.lines); len(found) > 0 {
-			chosen, crashes = s, found
-			break
-		}
+	read := crashlog.Read(data)
+	r := &Report{Formats: read.Formats, Outcome: OutcomeNoCrash}
+	chosen := read.Source
+	if len(read.Sources) > 1 {
+		r.Source = chosen.Name
+		r.Notes = append(r.Notes, fmt.Sprintf("the log interleaves %d writers; this is about %q", len(read.Sources), chosen.Name))
 	}
-	if len(u.sources) > 1 {
-		r.Source = chosen.name
-		r.Notes = append(r.Notes, fmt.Sprintf("the log interleaves %d writers; this is about %q", len(u.sources), chosen.name))
+	if read.Dumps > 0 {
+		r.Notes = append(r.Notes, plural(read.Dumps, "goroutine dump")+" (SIGQUIT: quit) in the log: a dump someone asked for, not a crash")
 	}
-	if dumps := countDumps(chosen.lines); dumps > 0 {
-		r.Notes = append(r.Notes, plural(dumps, "goroutine dump")+" (SIGQUIT: quit) in the log: a dump someone asked for, not a crash")
-	}
-	if u.structured > 0 {
-		r.Notes = append(r.Notes, plural(u.structured, "structured (JSON) log line")+" read as log entries: a stack trace in a log field is not a crash")
+	if read.Structured > 0 {
+		r.Notes = append(r.Notes, plural(read.Structured, "structured (JSON) log line")+" read as log entries: a stack trace in a log field is not a crash")
 	}
 
-	archLines := chosen.lines
-	if len(crashes) > 0 {
-		c := crashes[0]
+	archLines := chosen.Lines
+	if len(read.Crashes) > 0 {
+		c := read.Crashes[0]
 		r.Outcome = OutcomeCrash
-		r.Signature, r.Frames, r.RuntimeDetail = c.signature, c.frames, c.detail
-		r.Truncated, r.TruncatedReason = c.truncated, c.truncatedReason
-		for _, other := range crashes[1:] {
-			r.OtherCrashes = append(r.OtherCrashes, other.signature)
+		r.Signature, r.Frames, r.RuntimeDetail = c.Signature(), c.Frames, c.RuntimeDetail
+		r.Truncated, r.TruncatedReason = c.Truncated, c.TruncatedReason
+		for _, other := range read.Crashes[1:] {
+			r.OtherCrashes = append(r.OtherCrashes, other.Signature())
 		}
-		archLines = c.lines
+		archLines = c.Lines
 		r.Summary = "crash: " + r.Signature
-	} else if problems := errorLines(chosen.lines, u.structuredErrors); len(problems) > 0 {
+	} else if problems := errorLines(chosen.Lines, read.StructuredErrors); len(problems) > 0 {
 		r.Outcome = OutcomeFail
 		r.Summary = "no crash, but the log reports errors: " + strings.Join(problems, "; ")
 	} else {
 		r.Summary = "no crash found"
 	}
 
-	r.GoVersion, r.GoVersionReason = goVersionOf(chosen.lines, &r.Notes)
+	r.GoVersion, r.GoVersionReason = goVersionOf(chosen.Lines, &r.Notes)
 	if v := NormaliseGoVersion(supplied.GoVersion); v != "" {
 		if r.GoVersion != "" && r.GoVersion != v {
 			r.Notes = append(r.Notes, fmt.Sprintf("the log suggests %s (%s), but %s was supplied", r.GoVersion, r.GoVersionReason, v))
@@ -156,7 +149,7 @@ func LogWith(data []byte, supplied Facts) *Report {
 		r.GoVersion, r.GoVersionReason = v, "supplied"
 	}
 	r.ArchHint = archHintOf(archLines)
-	r.DistroBuild, r.DistroBuildReason = distroBuildOf(chosen.lines)
+	r.DistroBuild, r.DistroBuildReason = distroBuildOf(chosen.Lines)
 
 	r.BinaryArch = supplied.BinaryArch
 	if r.BinaryArch == "" && !strings.HasPrefix(r.ArchHint.Arch, "unknown") && !strings.Contains(r.ArchHint.Arch, " ") {
@@ -186,224 +179,6 @@ func LogWith(data []byte, supplied Facts) *Report {
 	}
 	r.Next = nextSteps(r)
 	return r
-}
-
-// crash is one crash found in a log.
-type crash struct {
-	signature       string
-	frames          []string
-	detail          string
-	truncated       bool
-	truncatedReason string
-	// lines are the crash's section of the log.
-	lines []string
-}
-
-// headingKind returns "panic", "fatal", "signal" or "" for a line, as
-// classify recognises crash headings (at the start of a line, JSON lines
-// excluded).
-func headingKind(line string) string {
-	switch {
-	case strings.HasPrefix(line, "{"):
-		return ""
-	case strings.HasPrefix(line, "panic: "):
-		return "panic"
-	case strings.HasPrefix(line, "fatal error: "), strings.HasPrefix(line, "fatal: morestack on g0"),
-		strings.HasPrefix(line, "unexpected signal"):
-		return "fatal"
-	case signalHeadingRE.MatchString(line):
-		return "signal"
-	}
-	return ""
-}
-
-var signalHeadingRE = regexp.MustCompile(`^SIG[A-Z0-9]+: `)
-
-// sigquitHeading starts a goroutine dump requested with SIGQUIT.
-const sigquitHeading = "SIGQUIT: quit"
-
-// countDumps counts the SIGQUIT goroutine dumps in lines.
-func countDumps(lines []string) int {
-	n := 0
-	for _, l := range lines {
-		if l == sigquitHeading {
-			n++
-		}
-	}
-	return n
-}
-
-// findCrashes splits lines into sections, one per crash heading (a signal
-// heading right after a panic or fatal error, as GOTRACEBACK=crash prints
-// it, belongs to that crash; SIGQUIT dumps are left out), and returns the
-// crashes classify finds in them, in order. A heading the log ends with,
-// without a trace, counts too (a truncated log, or GOTRACEBACK=none).
-func findCrashes(lines []string) []crash {
-	var headings []int
-	kinds := make([]string, len(lines))
-	for i, l := range lines {
-		if kinds[i] = headingKind(l); kinds[i] != "" {
-			headings = append(headings, i)
-		}
-	}
-	var crashes []crash
-	for h, start := range headings {
-		if h > 0 && kinds[start] == "signal" && lines[start] != sigquitHeading && kinds[headings[h-1]] != "signal" {
-			continue // the abort after a panic or fatal error
-		}
-		if lines[start] == sigquitHeading {
-			continue
-		}
-		end := len(lines)
-		for _, j := range headings[h+1:] {
-			if kinds[start] == "signal" || kinds[j] != "signal" || lines[j] == sigquitHeading {
-				end = j
-				break
-			}
-		}
-		from := start
-		for from > 0 && strings.HasPrefix(lines[from-1], "runtime: ") {
-			from--
-		}
-		section := lines[from:end]
-		text := []byte(strings.Join(section, "\n") + "\n")
-		c := crash{lines: section}
-		sig, frames, ok := classify.Signature(text)
-		if !ok {
-			if end != len(lines) || !onlyHeaderLinesAfter(lines[start+1:end]) {
-				continue
-			}
-			// The log ends with the heading: classify accepts a heading
-			// without a trace when the process exited with status 2.
-			v := classify.Classify(classify.Input{Output: text, ExitCode: 2})
-			if v.Outcome != "crash" {
-				continue
-			}
-			sig, frames = v.Signature, v.Frames
-			c.truncated = true
-			c.truncatedReason = "the log ends right after the crash heading, before any frame (cut off, or GOTRACEBACK=none)"
-		}
-		c.signature, c.frames = sig, frames
-		c.detail = runtimeDetailOf(text)
-		if !c.truncated && end == len(lines) {
-			c.truncated, c.truncatedReason = traceCutOff(section)
-		}
-		crashes = append(crashes, c)
-	}
-	return crashes
-}
-
-// onlyHeaderLinesAfter reports whether lines hold nothing but blank lines,
-// goroutine or "runtime stack:" headers and signal details: a trace that
-// has not started.
-func onlyHeaderLinesAfter(lines []string) bool {
-	for _, l := range lines {
-		t := strings.TrimSpace(l)
-		switch {
-		case t == "", t == "runtime stack:", strings.HasPrefix(t, "goroutine "), strings.HasPrefix(t, "[signal "),
-			strings.HasPrefix(t, "PC="), strings.HasPrefix(t, "runtime: "):
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// runtimeDetailOf returns the "runtime: " line classify reports before a
-// crash heading: classify puts it in the Reason after the exit status.
-func runtimeDetailOf(section []byte) string {
-	v := classify.Classify(classify.Input{Output: section, ExitCode: 2})
-	_, detail, _ := strings.Cut(v.Reason, "; ")
-	if !strings.HasPrefix(detail, "runtime: ") {
-		return ""
-	}
-	return detail
-}
-
-var (
-	// fileLineRE matches the file line under a frame and captures the
-	// path and the code offset: "\t/usr/lib/golang/src/runtime/panic.go:1094 +0x48 fp=...".
-	fileLineRE = regexp.MustCompile(`^\s+(\S+\.(?:go|s)):\d+(?: \+0x([0-9a-fA-F]+))?`)
-	// frameLineRE matches a frame line: "runtime.throw({0x239740d?, 0x0?})".
-	frameLineRE = regexp.MustCompile(`^[^\s(][^\s]*\(.*\)$`)
-)
-
-// traceCutOff reports whether the log ends inside the section's last
-// goroutine trace and says where: a complete trace ends at the goroutine's
-// first function (main.main, runtime.goexit, runtime.main, an init
-// function) or with a "created by" line.
-func traceCutOff(section []string) (bool, string) {
-	last := len(section) - 1
-	for last >= 0 && strings.TrimSpace(section[last]) == "" {
-		last--
-	}
-	if last < 0 {
-		return false, ""
-	}
-	tail := section[last]
-	switch {
-	case strings.HasPrefix(tail, "goroutine ") || tail == "runtime stack:":
-		return true, fmt.Sprintf("the log ends at %q, before any frame of that trace", tail)
-	case frameLineRE.MatchString(tail):
-		return true, fmt.Sprintf("the log ends at the frame %s, without its file line", frameName(tail))
-	case strings.Contains(tail, "additional frames elided"):
-		return false, ""
-	case partialFrameRE.MatchString(tail) && !strings.HasSuffix(tail, ")"):
-		return true, fmt.Sprintf("the log ends in the middle of a frame line (%q)", tail)
-	case !fileLineRE.MatchString(tail):
-		if strings.TrimLeft(tail, " \t") != tail && last > 0 && frameLineRE.MatchString(section[last-1]) {
-			return true, fmt.Sprintf("the log ends in the middle of the file line of %s", frameName(section[last-1]))
-		}
-		return false, ""
-	}
-	// The tail is a file line: find its frame and the trace it belongs to.
-	frame, runtimeShown := "", false
-	for i := last - 1; i >= 0; i-- {
-		l := section[i]
-		if strings.HasPrefix(l, "goroutine ") || l == "runtime stack:" || headingKind(l) != "" {
-			break
-		}
-		if frame == "" && strings.HasPrefix(l, "created by ") {
-			return false, ""
-		}
-		if frameLineRE.MatchString(l) {
-			name := frameName(l)
-			if frame == "" {
-				frame = name
-			}
-			if strings.HasPrefix(name, "runtime.") {
-				runtimeShown = true
-			}
-		}
-	}
-	switch {
-	case frame == "":
-		return false, ""
-	case frame == "main.main", frame == "runtime.goexit", frame == "runtime.main", frame == "runtime.rt0_go",
-		strings.HasPrefix(frame, "runtime.mstart"):
-		return false, ""
-	case !runtimeShown && initFuncRE.MatchString(frame):
-		// Without runtime frames (GOTRACEBACK=single) an initialiser is
-		// the bottom of the trace.
-		return false, ""
-	}
-	return true, fmt.Sprintf("the trace ends at %s, before the goroutine's first function (main.main, runtime.main or a \"created by\" line)", frame)
-}
-
-// partialFrameRE matches the start of a frame line: a function name and
-// its opening parenthesis.
-var partialFrameRE = regexp.MustCompile(`^[A-Za-z_][\w./*()\[\]-]*\(`)
-
-// initFuncRE matches a package initialiser: "pkg.init" or "pkg.init.0".
-var initFuncRE = regexp.MustCompile(`\.init(\.\d+)?$`)
-
-// frameName returns the function of a frame line (the line itself when it
-// is not one, e.g. cut before its closing parenthesis).
-func frameName(line string) string {
-	if name, ok := classify.FrameFunc(strings.TrimSpace(line)); ok {
-		return name
-	}
-	return line
 }
 
 // errorLines returns up to three messages a log reports as errors: lines

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gorepro/gorepro/internal/crashlog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -108,15 +109,15 @@ func TestWrappedForms(t *testing.T) {
 		source    string
 		notes     []string
 	}{
-		{name: "plain", log: extended, formats: []string{FormatPlain}},
-		{name: "CRI", log: criWrap(extended, 2), formats: []string{FormatCRI}},
-		{name: "docker json-file", log: dockerWrap(extended), formats: []string{FormatDockerJSON}},
-		{name: "CRLF", log: strings.ReplaceAll(extended, "\n", "\r\n"), formats: []string{FormatPlain}},
+		{name: "plain", log: extended, formats: []string{crashlog.FormatPlain}},
+		{name: "CRI", log: criWrap(extended, 2), formats: []string{crashlog.FormatCRI}},
+		{name: "docker json-file", log: dockerWrap(extended), formats: []string{crashlog.FormatDockerJSON}},
+		{name: "CRLF", log: strings.ReplaceAll(extended, "\n", "\r\n"), formats: []string{crashlog.FormatPlain}},
 		{
 			name: "ANSI colours",
 			log: strings.NewReplacer("fatal error: taggedPointerPack", "\x1b[31;1mfatal error: taggedPointerPack\x1b[0m",
 				"runtime.netpollopen(", "\x1b[33mruntime.netpollopen\x1b[0m(").Replace(extended),
-			formats: []string{FormatPlain},
+			formats: []string{crashlog.FormatPlain},
 		},
 		{
 			name: "kubectl logs --timestamps",
@@ -127,7 +128,7 @@ func TestWrappedForms(t *testing.T) {
 				}
 				return b.String()
 			}(),
-			formats: []string{FormatTimestamps},
+			formats: []string{crashlog.FormatTimestamps},
 		},
 		{
 			name: "compose, two services interleaved",
@@ -141,21 +142,21 @@ func TestWrappedForms(t *testing.T) {
 				}
 				return b.String()
 			}(),
-			formats: []string{FormatCompose},
+			formats: []string{crashlog.FormatCompose},
 			source:  "controller-1",
 		},
 		{
 			name:      "indented, as pasted into a document",
 			log:       "    " + strings.ReplaceAll(strings.TrimSuffix(extended, "\n"), "\n", "\n    ") + "\n",
-			formats:   []string{FormatPlain},
+			formats:   []string{crashlog.FormatPlain},
 			signature: signature,
 		},
 		{
-			name: "truncated halfway", log: strings.Join(half, "\n") + "\n", formats: []string{FormatPlain},
+			name: "truncated halfway", log: strings.Join(half, "\n") + "\n", formats: []string{crashlog.FormatPlain},
 			truncated: true,
 		},
 		{
-			name: "truncated halfway, CRI", log: criWrap(strings.Join(half, "\n")+"\n", -1), formats: []string{FormatCRI},
+			name: "truncated halfway, CRI", log: criWrap(strings.Join(half, "\n")+"\n", -1), formats: []string{crashlog.FormatCRI},
 			truncated: true,
 		},
 		{
@@ -166,22 +167,22 @@ func TestWrappedForms(t *testing.T) {
 				partial, _ := json.Marshal(map[string]string{"log": last[:len(last)/2], "stream": "stderr"})
 				return dockerWrap(strings.Join(half[:len(half)-1], "\n")+"\n") + string(partial) + "\n"
 			}(),
-			formats: []string{FormatDockerJSON}, truncated: true,
+			formats: []string{crashlog.FormatDockerJSON}, truncated: true,
 		},
 		{
-			name: "a SIGQUIT dump before the crash", log: sigquitDump + "\n" + extended, formats: []string{FormatPlain},
+			name: "a SIGQUIT dump before the crash", log: sigquitDump + "\n" + extended, formats: []string{crashlog.FormatPlain},
 			notes: []string{"1 goroutine dump (SIGQUIT: quit) in the log: a dump someone asked for, not a crash"},
 		},
 		{
-			name: "the crash twice (two restarts)", log: extended + extended, formats: []string{FormatPlain},
+			name: "the crash twice (two restarts)", log: extended + extended, formats: []string{crashlog.FormatPlain},
 			others: []string{signature},
 		},
 		{
-			name: "zap JSON lines around the crash", log: zap + extended, formats: []string{FormatPlain},
+			name: "zap JSON lines around the crash", log: zap + extended, formats: []string{crashlog.FormatPlain},
 			notes: []string{"2 structured (JSON) log lines read as log entries: a stack trace in a log field is not a crash"},
 		},
 		{
-			name: "zap JSON lines in a CRI log", log: criWrap(zap+extended, -1), formats: []string{FormatCRI},
+			name: "zap JSON lines in a CRI log", log: criWrap(zap+extended, -1), formats: []string{crashlog.FormatCRI},
 			notes: []string{"2 structured (JSON) log lines read as log entries: a stack trace in a log field is not a crash"},
 		},
 	}

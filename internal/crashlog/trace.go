@@ -1,4 +1,4 @@
-package classify
+package crashlog
 
 import (
 	"regexp"
@@ -59,28 +59,34 @@ func (b block) running() bool {
 	return b.kind != goroutineBlock || strings.HasPrefix(b.state, "running")
 }
 
-// crashInfo is what the parser found in a crash's output.
-type crashInfo struct {
-	// heading is the normalised heading line, with the [signal ...] line
+// Crash is what the parser found in a crash's output.
+type Crash struct {
+	// Heading is the normalised heading line, with the [signal ...] line
 	// folded in.
-	heading string
-	// rawHeading is the heading line as printed.
-	rawHeading string
-	// traced is true when a trace followed the heading.
-	traced bool
-	// frames are the meaningful frames of the crashing goroutine.
-	frames []string
-	// runtimeDetail is the first "runtime: " line before the heading,
+	Heading string
+	// RawHeading is the heading line as printed.
+	RawHeading string
+	// Traced is true when a trace followed the heading.
+	Traced bool
+	// Frames are the meaningful frames of the crashing goroutine.
+	Frames []string
+	// RuntimeDetail is the first "runtime: " line before the heading,
 	// normalised ("" when there is none).
-	runtimeDetail string
+	RuntimeDetail string
+	// Truncated is true when the log ends inside the crash's trace;
+	// TruncatedReason says where (FindCrashes sets them).
+	Truncated       bool
+	TruncatedReason string
+	// Lines are the crash's section of the log (FindCrashes sets them).
+	Lines []string
 }
 
-// signature renders c as "<heading> in <first frame>".
-func (c crashInfo) signature() string {
-	if len(c.frames) == 0 {
-		return c.heading
+// Signature renders c as "<heading> in <first frame>".
+func (c Crash) Signature() string {
+	if len(c.Frames) == 0 {
+		return c.Heading
 	}
-	return c.heading + " in " + c.frames[0]
+	return c.Heading + " in " + c.Frames[0]
 }
 
 // Signature parses a Go crash in output and returns its normalised signature
@@ -90,15 +96,15 @@ func (c crashInfo) signature() string {
 // process ended: Classify decides whether a parsed crash is the run's
 // outcome.
 func Signature(output []byte) (sig string, frames []string, ok bool) {
-	info, found := parseCrash(splitLines(output), false)
+	info, found := ParseCrash(SplitLines(output), false)
 	if !found {
 		return "", nil, false
 	}
-	return info.signature(), info.frames, true
+	return info.Signature(), info.Frames, true
 }
 
-// splitLines splits output into lines without their line endings.
-func splitLines(output []byte) []string {
+// SplitLines splits output into lines without their line endings.
+func SplitLines(output []byte) []string {
 	text := strings.ReplaceAll(string(output), "\r\n", "\n")
 	lines := strings.Split(text, "\n")
 	for i, line := range lines {
@@ -107,9 +113,9 @@ func splitLines(output []byte) []string {
 	return lines
 }
 
-// headingKind returns the kind of crash heading line is ("panic", "fatal",
+// HeadingKind returns the kind of crash heading line is ("panic", "fatal",
 // "signal") or "" when it is none.
-func headingKind(line string) string {
+func HeadingKind(line string) string {
 	switch {
 	case strings.HasPrefix(line, "{"):
 		return ""
@@ -125,15 +131,15 @@ func headingKind(line string) string {
 	return ""
 }
 
-// parseCrash finds the first crash heading in lines that a trace follows and
+// ParseCrash finds the first crash heading in lines that a trace follows and
 // describes it. With weak set, a heading without a trace is accepted when no
 // traced heading exists.
-func parseCrash(lines []string, weak bool) (crashInfo, bool) {
-	var untraced *crashInfo
+func ParseCrash(lines []string, weak bool) (Crash, bool) {
+	var untraced *Crash
 	var headings []int
 	kinds := make([]string, len(lines))
 	for i, line := range lines {
-		if kinds[i] = headingKind(line); kinds[i] != "" {
+		if kinds[i] = HeadingKind(line); kinds[i] != "" {
 			headings = append(headings, i)
 		}
 	}
@@ -148,8 +154,8 @@ func parseCrash(lines []string, weak bool) (crashInfo, bool) {
 				break
 			}
 		}
-		info := crashInfo{rawHeading: line, heading: normaliseHeading(line, lines[i+1:end])}
-		info.runtimeDetail = runtimeDetail(lines[:i])
+		info := Crash{RawHeading: line, Heading: normaliseHeading(line, lines[i+1:end])}
+		info.RuntimeDetail = runtimeDetail(lines[:i])
 		blocks := parseBlocks(lines[i+1 : end])
 		hasGoroutine := false
 		for _, b := range blocks {
@@ -176,16 +182,16 @@ func parseCrash(lines []string, weak bool) (crashInfo, bool) {
 			// debug.PrintStack after a recovered panic: not a crash.
 			continue
 		}
-		info.traced = true
+		info.Traced = true
 		if ok {
-			info.frames = meaningfulFrames(chosen, skippedByMessage(line))
+			info.Frames = meaningfulFrames(chosen, skippedByMessage(line))
 		}
 		return info, true
 	}
 	if untraced != nil {
 		return *untraced, true
 	}
-	return crashInfo{}, false
+	return Crash{}, false
 }
 
 // isPrintedStack reports whether frame shows a trace printed on purpose by
@@ -423,10 +429,10 @@ func meaningfulFrames(b block, skip string) []string {
 	return out
 }
 
-// mainGoroutine describes where goroutine 1 was in the last dump in lines:
+// MainGoroutine describes where goroutine 1 was in the last dump in lines:
 // its first frame outside the runtime and its state, e.g. "main.main [chan
 // receive]". ok is false when no dump of goroutine 1 is found.
-func mainGoroutine(lines []string) (string, bool) {
+func MainGoroutine(lines []string) (string, bool) {
 	var main *block
 	blocks := parseBlocks(lines)
 	for i := range blocks {

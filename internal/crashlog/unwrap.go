@@ -1,4 +1,4 @@
-package diagnose
+package crashlog
 
 import (
 	"encoding/json"
@@ -35,7 +35,7 @@ var (
 // source (a container, a compose service) in order of first appearance.
 type unwrapped struct {
 	// sources holds each source's lines.
-	sources []source
+	sources []Source
 	// formats are the wrappings found, e.g. ["cri"].
 	formats []string
 	// structured counts JSON log lines that are not transport wrappers
@@ -46,10 +46,10 @@ type unwrapped struct {
 	structuredErrors []string
 }
 
-// source is the output of one writer in a log.
-type source struct {
-	name  string
-	lines []string
+// Source is the output of one writer in a log.
+type Source struct {
+	Name  string
+	Lines []string
 }
 
 // unwrap removes transport wrapping from data: CRLF, ANSI colour codes,
@@ -214,15 +214,15 @@ func (w *unwrapper) result() unwrapped {
 		if !ok {
 			i = len(u.sources)
 			index[e.source] = i
-			u.sources = append(u.sources, source{name: e.source})
+			u.sources = append(u.sources, Source{Name: e.source})
 		}
-		u.sources[i].lines = append(u.sources[i].lines, e.text)
+		u.sources[i].Lines = append(u.sources[i].Lines, e.text)
 	}
 	if len(u.sources) == 0 {
-		u.sources = []source{{}}
+		u.sources = []Source{{}}
 	}
 	for i := range u.sources {
-		u.sources[i].lines = dedent(u.sources[i].lines)
+		u.sources[i].Lines = dedent(u.sources[i].Lines)
 	}
 	if len(u.formats) == 0 {
 		u.formats = []string{FormatPlain}

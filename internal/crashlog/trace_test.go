@@ -1,4 +1,4 @@
-package classify
+package crashlog
 
 import (
 	"encoding/json"
