@@ -72,6 +72,9 @@ func Classify(in Input) Verdict {
 	if signaled || in.ExitCode != 0 {
 		weak := signaled || in.ExitCode == runtimeCrashStatus
 		if info, ok := crashlog.ParseCrash(lines, weak); ok {
+			if info.TestTimeout != "" {
+				return Verdict{Outcome: record.Timeout, Frames: info.Frames, Reason: testTimeoutReason(info)}
+			}
 			reason := endReason(in)
 			if info.RuntimeDetail != "" {
 				reason += "; " + info.RuntimeDetail
@@ -125,6 +128,19 @@ func timeoutReason(lines []string, logProblem string) string {
 		parts = append(parts, "output also shows "+info.Signature())
 	}
 	return strings.Join(parts, "; ")
+}
+
+// testTimeoutReason explains go test's own timeout: its -timeout and the
+// tests it names as still running.
+func testTimeoutReason(info crashlog.Crash) string {
+	reason := "go test's -timeout of " + info.TestTimeout + " fired"
+	if len(info.RunningTests) > 0 {
+		reason += "; running tests: " + strings.Join(info.RunningTests, ", ")
+	}
+	if len(info.Frames) > 0 {
+		reason += "; the test was in " + info.Frames[0]
+	}
+	return reason
 }
 
 // beforeHarnessDump returns the lines before the last "SIGQUIT: quit"

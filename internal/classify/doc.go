@@ -14,9 +14,15 @@
 //     it ("timed out; main goroutine in main.main [chan receive]"). The
 //     exception is a server rule (AliveFor): being alive at the deadline is a
 //     pass, provided LogMatches (if set) matched some line.
+//   - timeout, too: go test's own alarm ("panic: test timed out after
+//     10m0s") in the output of a test binary that exited with a non-zero
+//     status. The Reason names the -timeout, the tests still running (Go
+//     1.21 and newer list them) and, when the trace holds that test's
+//     goroutine, where it was; Frames are that goroutine's.
 //   - crash: the process exited with a non-zero status, or was killed by a
 //     signal the harness did not send, and its output holds a Go crash
-//     heading (see below). A process killed by such a signal without a
+//     heading or a death line, such as qemu-user's "qemu: uncaught target
+//     signal 11 (Segmentation fault)" (see package crashlog). A process killed by such a signal without a
 //     heading is a crash too, with the signature "killed by SIGKILL" (the
 //     signal's name). A crash's Reason says how the process ended ("exit
 //     status 2", "killed by SIGABRT" — GOTRACEBACK=crash makes a crashing

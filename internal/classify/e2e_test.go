@@ -18,6 +18,7 @@ import (
 // grace period) and classifies what they did.
 func TestEndToEnd(t *testing.T) {
 	binDir := crashfixture.Build(t)
+	crashfixture.BuildTest(t, binDir, "hangtest")
 	starting := regexp.MustCompile(`Starting workers`)
 
 	tests := []struct {
@@ -39,6 +40,13 @@ func TestEndToEnd(t *testing.T) {
 			name: "unrecovered panic", program: "panic",
 			outcome: record.Crash, signature: "panic: boom in main.explode",
 			frames: []string{"main.explode", "main.main"}, reasons: []string{"exit status 2"},
+		},
+		{
+			// go test's own alarm in a test binary: a timeout that names
+			// the test and where it waited, not a crash.
+			name: "test binary past its -test.timeout", program: "hangtest.test", args: []string{"-test.timeout=1s"},
+			outcome: record.Timeout, frames: []string{"time.Sleep", "fixtures/hangtest.TestHang"},
+			reasons: []string{"go test's -timeout of 1s fired", "running tests: TestHang (1s)", "the test was in time.Sleep"},
 		},
 		{
 			name: "deadlock", program: "deadlock",

@@ -39,9 +39,15 @@ the trace is truncated, the binary's architecture as far as the trace tells
 when the log reveals it, whether the Go build is a distribution's, the known
 upstream issues the crash matches, and the gorepro commands to run next.
 
-Kubernetes (CRI) and docker json-file logs, kubectl --timestamps/--prefix and
-compose output, CRLF and ANSI colours are unwrapped first. Structured JSON log
-lines are never crashes.
+The log is unwrapped first, however it reached you: Markdown fences and stray
+backticks of a paste, Kubernetes (CRI) and docker json-file framing, and any
+prefix repeated over the lines (CI timestamps, BuildKit steps, kubectl
+--prefix, compose services, Android logcat, journald), whose shape is read
+from the log itself. Interleaved writers (logcat tags, compose services) are
+read apart, the crashing one reported. qemu-user's death line is a crash under
+emulation; go test's "panic: test timed out" is a timeout naming the tests
+still running. Structured JSON log lines, a logged "http: panic serving" and
+SIGQUIT dumps are never crashes.
 
 A known issue is the likely cause only when all its conditions are known to
 hold; a log cannot say which machine ran the binary, so pass --host-arch (and

@@ -44,3 +44,48 @@ func cmdCells(ts *testscript.TestScript, neg bool, args []string) {
 		fmt.Fprintln(ts.Stdout(), l)
 	}
 }
+
+// cmdWrap is the script command `wrap FORM IN OUT`: it writes IN to OUT the
+// way logs reach bug reports, so that scripts can hand gorepro diagnose a
+// real crash's output in the forms people paste. The forms:
+//   - gha: GitHub Actions timestamps on every line, the first line cut
+//     inside its timestamp (a paste that starts mid-line);
+//   - buildkit: BuildKit step prefixes ("#6 0.088 ") after a step header;
+//   - logcat: Android logcat threadtime headers with the tag Go, and lines
+//     of a second tag, GoLog, interleaved;
+//   - markdown: in a code fence, with a stray backtick glued to the first
+//     line.
+func cmdWrap(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: wrap gha|buildkit|logcat|markdown IN OUT")
+	}
+	lines := strings.Split(strings.TrimSuffix(ts.ReadFile(args[1]), "\n"), "\n")
+	var b strings.Builder
+	switch args[0] {
+	case "gha":
+		for i, l := range lines {
+			stamp := fmt.Sprintf("2026-12-01T09:16:43.%07dZ ", 6370024+i)
+			if i == 0 {
+				stamp = stamp[17:] // "3.6370024Z ": cut inside the timestamp
+			}
+			b.WriteString(stamp + l + "\n")
+		}
+	case "buildkit":
+		b.WriteString("#6 [2/3] RUN /app/controller\n")
+		for i, l := range lines {
+			fmt.Fprintf(&b, "#6 %d.%03d %s\n", i/1000, i%1000, l)
+		}
+	case "logcat":
+		for i, l := range lines {
+			if i%4 == 1 {
+				fmt.Fprintf(&b, "12-01 09:16:43.%03d 11258 11352 I GoLog   : worker %d idle\n", i%1000, i)
+			}
+			fmt.Fprintf(&b, "12-01 09:16:43.%03d 11258 11351 E Go      : %s\n", i%1000, l)
+		}
+	case "markdown":
+		b.WriteString("Here is the crash:\n\n```\n`" + strings.Join(lines, "\n") + "\n```\n")
+	default:
+		ts.Fatalf("wrap: unknown form %q", args[0])
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[2]), []byte(b.String()), 0o644))
+}

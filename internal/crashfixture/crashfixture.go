@@ -40,9 +40,7 @@ func Build(t testing.TB) string {
 	t.Helper()
 	goTool, err := exec.LookPath("go")
 	require.NoError(t, err, "the go command is needed to build the fixture programs")
-	_, self, _, ok := runtime.Caller(0)
-	require.True(t, ok, "locating the crashfixture package's source")
-	fixtures := filepath.Join(filepath.Dir(self), "..", "classify", "testdata", "fixtures")
+	fixtures := fixturesDir(t)
 	binDir := t.TempDir()
 	res, err := proc.Run(context.Background(), proc.Cmd{
 		Argv:    []string{goTool, "build", "-o", binDir + string(filepath.Separator), "./..."},
@@ -53,6 +51,33 @@ func Build(t testing.TB) string {
 	require.NoError(t, err)
 	require.Equal(t, 0, res.ExitCode, "building fixtures:\n%s", res.Output)
 	return binDir
+}
+
+// BuildTest compiles the tests of the fixture package pkg (go test -c)
+// into binDir as pkg+".test" and returns that path: a test binary, run as
+// a cell's binary would be.
+func BuildTest(t testing.TB, binDir, pkg string) string {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	require.NoError(t, err, "the go command is needed to build the fixture tests")
+	out := filepath.Join(binDir, pkg+".test")
+	res, err := proc.Run(context.Background(), proc.Cmd{
+		Argv:    []string{goTool, "test", "-c", "-o", out, "./" + pkg},
+		Dir:     fixturesDir(t),
+		Env:     proc.Environ(nil, "GOTOOLCHAIN=local", "GOFLAGS=-buildvcs=false", "CGO_ENABLED=0", "GOWORK=off"),
+		Timeout: 2 * time.Minute,
+	})
+	require.NoError(t, err)
+	require.Equal(t, 0, res.ExitCode, "building the tests of %s:\n%s", pkg, res.Output)
+	return out
+}
+
+// fixturesDir returns the directory of the fixture programs' module.
+func fixturesDir(t testing.TB) string {
+	t.Helper()
+	_, self, _, ok := runtime.Caller(0)
+	require.True(t, ok, "locating the crashfixture package's source")
+	return filepath.Join(filepath.Dir(self), "..", "classify", "testdata", "fixtures")
 }
 
 // Run runs the fixture program of binDir (from Build) with args as the

@@ -23,29 +23,33 @@ func CountDumps(lines []string) int {
 
 // FindCrashes splits lines into sections, one per crash heading (a signal
 // heading right after a panic or fatal error, as GOTRACEBACK=crash prints
-// it, belongs to that crash; SIGQUIT dumps are left out), and returns the
-// crashes found in them, in order. A heading the log ends with, without a
-// trace, counts too (a truncated log, or GOTRACEBACK=none), marked
-// Truncated.
+// it, and a death line (qemu's, Android's) right after a Go crash belong
+// to that crash; SIGQUIT dumps are left out), and returns the crashes found in
+// them, in order. Headings the log ends with, without a trace, count too
+// (a truncated log, or GOTRACEBACK=none), marked Truncated: the first of
+// them is the crash, the others (a second fatal error while the first was
+// being reported, other threads printing the same heading) follow from it.
 func FindCrashes(lines []string) []Crash {
-	var headings []int
-	kinds := make([]string, len(lines))
-	for i, l := range lines {
-		if kinds[i] = HeadingKind(l); kinds[i] != "" {
-			headings = append(headings, i)
-		}
-	}
+	kinds, headings := headingKinds(lines)
 	var crashes []Crash
 	for h, start := range headings {
-		if h > 0 && kinds[start] == "signal" && lines[start] != sigquitHeading && kinds[headings[h-1]] != "signal" {
+		kind := kinds[start]
+		if h > 0 && kind == kindSignal && lines[start] != sigquitHeading && kinds[headings[h-1]] != kindSignal {
 			continue // the abort after a panic or fatal error
 		}
 		if lines[start] == sigquitHeading {
 			continue
 		}
+		if kind == kindDeath && len(crashes) > 0 {
+			// The emulator or the system reporting the Go crash before it.
+			if prev := &crashes[len(crashes)-1]; prev.Emulator == "" {
+				prev.Emulator = deathLine(lines[start]).Emulator
+			}
+			continue
+		}
 		end := len(lines)
 		for _, j := range headings[h+1:] {
-			if kinds[start] == "signal" || kinds[j] != "signal" || lines[j] == sigquitHeading {
+			if kind == kindSignal || kinds[j] != kindSignal || lines[j] == sigquitHeading {
 				end = j
 				break
 			}
@@ -54,23 +58,24 @@ func FindCrashes(lines []string) []Crash {
 		for from > 0 && strings.HasPrefix(lines[from-1], "runtime: ") {
 			from--
 		}
-		section := lines[from:end]
-		c, ok := ParseCrash(section, false)
+		c, ok := ParseCrash(lines[from:end], false)
 		if !ok {
-			if end != len(lines) || !onlyHeaderLinesAfter(lines[start+1:end]) {
+			if !onlyHeaderLinesAfter(lines[start+1:]) {
 				continue
 			}
-			// The log ends with the heading: accepted as a crash of a
+			// The log ends with headings: accepted as a crash of a
 			// process that exited with status 2, the runtime's.
-			if c, ok = ParseCrash(section, true); !ok {
+			if c, ok = ParseCrash(lines[from:], true); !ok {
 				continue
 			}
+			c.Lines = lines[from:]
 			c.Truncated = true
 			c.TruncatedReason = "the log ends right after the crash heading, before any frame (cut off, or GOTRACEBACK=none)"
+			return append(crashes, c)
 		}
-		c.Lines = section
-		if !c.Truncated && end == len(lines) {
-			c.Truncated, c.TruncatedReason = traceCutOff(section)
+		c.Lines = lines[from:end]
+		if !c.Truncated && end == len(lines) && c.Emulator == "" {
+			c.Truncated, c.TruncatedReason = traceCutOff(c.Lines)
 		}
 		crashes = append(crashes, c)
 	}
@@ -78,14 +83,14 @@ func FindCrashes(lines []string) []Crash {
 }
 
 // onlyHeaderLinesAfter reports whether lines hold nothing but blank lines,
-// goroutine or "runtime stack:" headers and signal details: a trace that
-// has not started.
+// goroutine or "runtime stack:" headers, signal details and further
+// headings: a trace that has not started.
 func onlyHeaderLinesAfter(lines []string) bool {
 	for _, l := range lines {
 		t := strings.TrimSpace(l)
 		switch {
 		case t == "", t == "runtime stack:", strings.HasPrefix(t, "goroutine "), strings.HasPrefix(t, "[signal "),
-			strings.HasPrefix(t, "PC="), strings.HasPrefix(t, "runtime: "):
+			strings.HasPrefix(t, "PC="), strings.HasPrefix(t, "runtime: "), HeadingKind(l) != "":
 		default:
 			return false
 		}
@@ -97,6 +102,10 @@ var (
 	// fileLineRE matches the file line under a frame and captures the
 	// path and the code offset: "\t/usr/lib/golang/src/runtime/panic.go:1094 +0x48 fp=...".
 	fileLineRE = regexp.MustCompile(`^\s+(\S+\.(?:go|s)):\d+(?: \+0x([0-9a-fA-F]+))?`)
+	// bareFileLineRE matches a file line that a paste lost the indentation
+	// of; without it, only the whole line in the runtime's exact form
+	// counts (so "./main.go:12:3: undefined: x" does not).
+	bareFileLineRE = regexp.MustCompile(`^(\S+\.(?:go|s)):\d+(?: \+0x([0-9a-fA-F]+))?(?: fp=\S+(?: sp=\S*(?: pc=?\S*)?)?)?$`)
 	// frameLineRE matches a frame line: "runtime.throw({0x239740d?, 0x0?})".
 	frameLineRE = regexp.MustCompile(`^[^\s(][^\s]*\(.*\)$`)
 )
@@ -123,7 +132,7 @@ func traceCutOff(section []string) (bool, string) {
 		return false, ""
 	case partialFrameRE.MatchString(tail) && !strings.HasSuffix(tail, ")"):
 		return true, fmt.Sprintf("the log ends in the middle of a frame line (%q)", tail)
-	case !fileLineRE.MatchString(tail):
+	case !isFileLine(tail):
 		if strings.TrimLeft(tail, " \t") != tail && last > 0 && frameLineRE.MatchString(section[last-1]) {
 			return true, fmt.Sprintf("the log ends in the middle of the file line of %s", frameName(section[last-1]))
 		}
@@ -183,9 +192,22 @@ func frameName(line string) string {
 // ("\t/usr/lib/golang/src/runtime/panic.go:1094 +0x48 fp=..."): the path
 // and the code offset in hex ("48"; "" when the line has none).
 func FileLine(line string) (path, offset string, ok bool) {
-	m := fileLineRE.FindStringSubmatch(line)
+	re := fileLineRE
+	if line != "" && line[0] != ' ' && line[0] != '\t' {
+		re = bareFileLineRE
+	}
+	m := re.FindStringSubmatch(line)
 	if m == nil {
 		return "", "", false
 	}
 	return m[1], m[2], true
+}
+
+// isFileLine reports whether line is the file line under a frame.
+func isFileLine(line string) bool {
+	if !strings.Contains(line, ".go:") && !strings.Contains(line, ".s:") {
+		return false
+	}
+	_, _, ok := FileLine(line)
+	return ok
 }

@@ -4,14 +4,34 @@
 //
 // # Unwrapping
 //
-// Read first removes a log's transport wrapping: CRLF line ends, ANSI
-// colour codes, CRI prefixes ("2026-01-09T14:16:27.123456789Z stderr F
-// ...", partial "P" lines joined), docker json-file lines
-// ({"log":"...","stream":"stderr"}), kubectl --timestamps and --prefix
-// prefixes, compose service prefixes (each service read separately) and
-// indentation common to every line. Structured log lines (zap's
-// {"level":...,"msg":...}) are log entries, never crashes, even when a field
-// holds a goroutine trace.
+// Read first removes a log's wrapping, in this order:
+//   - CRLF line ends, ANSI colour codes, a terminal's echo of Ctrl-\ or
+//     Ctrl-C ("^\SIGQUIT: quit");
+//   - Markdown debris of a paste into an issue: code fence lines ("```go",
+//     "~~~"), backticks glued to the start of a line, a fence glued to the
+//     end of one, a backtick glued to the end of the last line;
+//   - transport framing: CRI lines ("2026-01-09T14:16:27.123456789Z stderr
+//     F ...", partial "P" lines joined) and docker json-file lines
+//     ({"log":"...","stream":"stderr"});
+//   - a prefix repeated over the lines, whatever it is: GitHub Actions and
+//     kubectl --timestamps times, BuildKit steps ("#6 0.088 "), kubectl
+//     --prefix pods, compose services ("app-1  | "), logcat headers
+//     ("04-22 20:42:32.717 11258 11351 E Go      : ", "E/Go    ( 3609): "),
+//     journald headers ("Apr 29 00:57:11 host containerd[1738]: "), quote
+//     marks. Its shape is read from the log itself (findPrefix): fields
+//     made mostly of digits or not, and the delimiters that end them. A
+//     shape counts only when removing it turns lines into runtime output,
+//     so a program's own log prefix ("2024/01/02 15:04:05 ", klog's) stays.
+//     A first line cut inside the prefix loses what is left of it. A field
+//     of the prefix that varies over a few values (a logcat tag, a compose
+//     service, a pod) names each line's writer: the writers are read
+//     separately, and the first one with a crash is the one read;
+//   - indentation common to every line of a writer;
+//   - hard wraps: a frame line a paste broke at a fixed width is joined
+//     with the line that completes it.
+//
+// Structured log lines (zap's {"level":...,"msg":...}) are log entries,
+// never crashes, even when a field holds a goroutine trace.
 //
 // The unwrapped text is searched crash by crash (FindCrashes): a SIGQUIT
 // goroutine dump is not a crash, further crashes (a container that crashed
@@ -25,7 +45,22 @@
 // goroutine traces) are ignored entirely. The headings are "panic: ",
 // "fatal error: ", "fatal: morestack on g0", "unexpected signal" and the
 // runtime's signal headings ("SIGSEGV: segmentation violation",
-// "SIGABRT: abort", any "SIG<NAME>: "). A heading counts when a trace follows
+// "SIGABRT: abort", any "SIG<NAME>: " but "SIGQUIT: quit", a dump). A
+// "[signal SIGSEGV: ...]" line that no heading precedes stands for the
+// heading a paste left out.
+//
+// Death lines are headings that need no trace: qemu-user's "qemu: uncaught
+// target signal 11 (Segmentation fault) - core dumped" (Crash.Emulator is
+// then "qemu-user") and Android libc's "Fatal signal 6 (SIGABRT), ...".
+// After a Go crash, a death line only says how that crash ended. Any line
+// of qemu-user's own ("qemu: Unsupported syscall: 403") or Rosetta's
+// ("rosetta error: ...") shows the program ran under that emulator
+// (Reading.Emulator).
+//
+// go test's alarm, "panic: test timed out after 10m0s", is a timeout, not
+// a crash: Crash.TestTimeout holds the -timeout, RunningTests the tests
+// listed after "running tests:", and Frames those of the first running
+// test's goroutine, when the trace holds it. A heading counts when a trace follows
 // it before the next heading: a "goroutine N [...]:" line, a "runtime stack:"
 // line or a stack frame (a "panic: " needs a goroutine line). A trace that
 // debug.PrintStack or debug.Stack produced (its first frame is
@@ -54,8 +89,10 @@
 // runtime.goPanic*, runtime.sigpanic, runtime.throw, runtime.fatal*,
 // runtime.newstack, runtime.morestack, runtime.abort, runtime.raise,
 // runtime.dieFromSignal, runtime.crash, map internals that report concurrent
-// map misuse, goroutine and package-initialisation start frames
-// (runtime.main, runtime.goexit, runtime.doInit) and the
+// map misuse, goroutine, test and package-initialisation start frames
+// (runtime.main, runtime.goexit, testing.tRunner, runtime.doInit), the
+// leading frames of a logging library that panics for its caller
+// (log.Panic, logrus, zap, testing's t.Log after the test ended) and the
 // runtime function the fatal error names ("fatal error: taggedPointerPack"
 // skips runtime.taggedPointerPack). Other runtime frames are kept: they are
 // the point (runtime.netpollopen). In a goroutine that is blocked rather than

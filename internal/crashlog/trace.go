@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // maxFrames is how many meaningful frames a signature keeps.
@@ -79,6 +80,15 @@ type Crash struct {
 	TruncatedReason string
 	// Lines are the crash's section of the log (FindCrashes sets them).
 	Lines []string
+	// TestTimeout is set when the crash is go test's alarm: the -timeout
+	// that fired ("40m0s"). RunningTests are the tests it names as still
+	// running, with how long each ran ("TestX (39m59s)"); Frames are then
+	// those of the first running test's goroutine, when the log has it.
+	TestTimeout  string
+	RunningTests []string
+	// Emulator names the emulator whose own death line the crash is
+	// ("qemu-user"), "" for a crash the Go runtime reported.
+	Emulator string
 }
 
 // Signature renders c as "<heading> in <first frame>".
@@ -113,48 +123,115 @@ func SplitLines(output []byte) []string {
 	return lines
 }
 
+// The kinds of crash heading.
+const (
+	kindPanic  = "panic"  // "panic: ..."
+	kindFatal  = "fatal"  // "fatal error: ...", "unexpected signal ..."
+	kindSignal = "signal" // "SIGSEGV: segmentation violation"
+	// kindDeath is the line in which something other than the Go runtime
+	// reports the process's death by a signal: qemu-user's "qemu: uncaught
+	// target signal 11 (Segmentation fault) - core dumped", Android libc's
+	// "Fatal signal 6 (SIGABRT), ...".
+	kindDeath = "death"
+	// kindSignalDetail is a "[signal SIGSEGV: ...]" line that no heading
+	// precedes: a log that starts after the heading.
+	kindSignalDetail = "signal-detail"
+)
+
+var (
+	// qemuDeathRE matches qemu-user's line when the program it emulates
+	// dies by a signal.
+	qemuDeathRE = regexp.MustCompile(`^qemu(?:-[A-Za-z0-9_.-]+)?: uncaught target signal \d+ \([^)]*\)`)
+	// androidDeathRE matches Android's libc line when a process dies by a
+	// signal: "Fatal signal 6 (SIGABRT), code -6 (SI_TKILL) in tid ...".
+	androidDeathRE = regexp.MustCompile(`^Fatal signal \d+ \(SIG[A-Z0-9]+\)`)
+)
+
 // HeadingKind returns the kind of crash heading line is ("panic", "fatal",
-// "signal") or "" when it is none.
+// "signal", "death") or "" when it is none.
 func HeadingKind(line string) string {
 	switch {
 	case strings.HasPrefix(line, "{"):
 		return ""
 	case strings.HasPrefix(line, "panic: "):
-		return "panic"
+		return kindPanic
 	case strings.HasPrefix(line, "fatal error: "),
 		strings.HasPrefix(line, "fatal: morestack on g0"),
 		strings.HasPrefix(line, "unexpected signal"):
-		return "fatal"
+		return kindFatal
 	case signalHeadingRE.MatchString(line):
-		return "signal"
+		return kindSignal
+	case strings.HasPrefix(line, "qemu") && qemuDeathRE.MatchString(line),
+		strings.HasPrefix(line, "Fatal signal ") && androidDeathRE.MatchString(line):
+		return kindDeath
 	}
 	return ""
 }
 
+// deathLine describes the crash a death line reports (see kindDeath).
+func deathLine(line string) Crash {
+	if m := qemuDeathRE.FindString(line); m != "" {
+		return Crash{RawHeading: line, Heading: m, Emulator: "qemu-user"}
+	}
+	return Crash{RawHeading: line, Heading: androidDeathRE.FindString(line)}
+}
+
+// headingKinds returns the heading kind of every line (HeadingKind), and
+// the indexes of the headings. A "[signal ...]" line that no heading
+// precedes counts as a heading of its own (kindSignalDetail).
+func headingKinds(lines []string) (kinds []string, headings []int) {
+	kinds = make([]string, len(lines))
+	lastText := ""
+	for i, l := range lines {
+		kinds[i] = HeadingKind(l)
+		if kinds[i] == "" && strings.HasPrefix(l, "[signal ") && (lastText == "" || HeadingKind(lastText) == "") &&
+			signalDetailRE.MatchString(l) {
+			kinds[i] = kindSignalDetail
+		}
+		if kinds[i] != "" {
+			headings = append(headings, i)
+		}
+		if strings.TrimSpace(l) != "" {
+			lastText = l
+		}
+	}
+	return kinds, headings
+}
+
 // ParseCrash finds the first crash heading in lines that a trace follows and
-// describes it. With weak set, a heading without a trace is accepted when no
+// describes it. A SIGQUIT goroutine dump is not a crash. With weak set, a heading without a trace is accepted when no
 // traced heading exists.
 func ParseCrash(lines []string, weak bool) (Crash, bool) {
 	var untraced *Crash
-	var headings []int
-	kinds := make([]string, len(lines))
-	for i, line := range lines {
-		if kinds[i] = HeadingKind(line); kinds[i] != "" {
-			headings = append(headings, i)
-		}
-	}
+	kinds, headings := headingKinds(lines)
 	for h, i := range headings {
 		line, kind := lines[i], kinds[i]
+		if line == sigquitHeading {
+			continue // a goroutine dump someone asked for
+		}
+		if kind == kindDeath {
+			// A death line says all there is: no trace follows it. After
+			// a Go heading without a trace, it says how that crash ended.
+			death := deathLine(line)
+			if untraced != nil {
+				untraced.Emulator = death.Emulator
+				return *untraced, true
+			}
+			return death, true
+		}
 		// A heading's trace runs to the next heading; the signal heading
 		// of the abort that follows a panic or fatal error belongs to it.
 		end := len(lines)
 		for _, j := range headings[h+1:] {
-			if kind == "signal" || kinds[j] != "signal" {
+			if kind == kindSignal || kinds[j] != kindSignal {
 				end = j
 				break
 			}
 		}
 		info := Crash{RawHeading: line, Heading: normaliseHeading(line, lines[i+1:end])}
+		if kind == kindSignalDetail {
+			info.Heading = "[signal " + signalDetailRE.FindStringSubmatch(line)[1] + "]"
+		}
 		info.RuntimeDetail = runtimeDetail(lines[:i])
 		blocks := parseBlocks(lines[i+1 : end])
 		hasGoroutine := false
@@ -163,7 +240,14 @@ func ParseCrash(lines []string, weak bool) (Crash, bool) {
 				hasGoroutine = true
 			}
 		}
-		if kind == "panic" && !hasGoroutine {
+		if m := testTimeoutRE.FindStringSubmatch(line); m != nil {
+			info.TestTimeout = m[1]
+			info.RunningTests = runningTests(lines[i+1 : end])
+			info.Traced = len(blocks) > 0
+			info.Frames = testFrames(blocks, info.RunningTests)
+			return info, true
+		}
+		if (kind == kindPanic || kind == kindSignalDetail) && !hasGoroutine {
 			// A panic trace always has a goroutine header; without one
 			// the line is a log message or the trace was suppressed.
 			if weak && untraced == nil {
@@ -184,7 +268,7 @@ func ParseCrash(lines []string, weak bool) (Crash, bool) {
 		}
 		info.Traced = true
 		if ok {
-			info.Frames = meaningfulFrames(chosen, skippedByMessage(line))
+			info.Frames = meaningfulFrames(chosen, skippedByMessage(line), kind == kindPanic)
 		}
 		return info, true
 	}
@@ -203,7 +287,7 @@ func isPrintedStack(frame string) bool {
 // normaliseHeading returns heading without addresses or goroutine ids, with
 // a following "[signal ...]" line folded in.
 func normaliseHeading(heading string, after []string) string {
-	h := normaliseText(heading)
+	h := normaliseText(clip(heading))
 	for _, line := range after {
 		if strings.TrimSpace(line) == "" {
 			continue
@@ -230,6 +314,21 @@ func normaliseText(s string) string {
 	return strings.TrimSpace(s)
 }
 
+// clip cuts s, at a character boundary, to a few times maxHeading bytes:
+// enough for the normalised text to fill maxHeading, so that normalising
+// a huge panic value costs no more than a short one.
+func clip(s string) string {
+	const keep = 4 * maxHeading
+	if len(s) <= keep {
+		return s
+	}
+	cut := keep
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
+}
+
 // runtimeDetail returns the first of the "runtime: " lines that directly
 // precede a heading (before is everything above the heading), normalised.
 func runtimeDetail(before []string) string {
@@ -243,7 +342,7 @@ func runtimeDetail(before []string) string {
 	if first == "" {
 		return ""
 	}
-	d := normaliseText(first)
+	d := normaliseText(clip(first))
 	if len(d) > maxHeading {
 		d = d[:maxHeading] + "…"
 	}
@@ -261,8 +360,9 @@ func parseBlocks(lines []string) []block {
 			blocks = append(blocks, block{kind: systemBlock})
 			cur, ended = &blocks[len(blocks)-1], false
 			continue
-		case strings.HasPrefix(line, "goroutine "):
-			if m := goroutineHeaderRE.FindStringSubmatch(line); m != nil {
+		case strings.HasPrefix(strings.TrimLeft(line, " \t"), "goroutine "):
+			// A paste may indent a header (Android Studio's logcat).
+			if m := goroutineHeaderRE.FindStringSubmatch(strings.TrimLeft(line, " \t")); m != nil {
 				id, _ := strconv.Atoi(m[1])
 				blocks = append(blocks, block{kind: goroutineBlock, goroutine: id, state: m[2]})
 				cur, ended = &blocks[len(blocks)-1], false
@@ -364,7 +464,7 @@ func isMachinery(name string) bool {
 		"runtime.startpanic_m", "runtime.systemstack", "runtime.systemstack_switch",
 		"runtime.mcall", "runtime.goexit", "runtime.goexit0", "runtime.goexit1", "runtime.main",
 		"runtime.mstart", "runtime.mstart0", "runtime.mstart1", "runtime.rt0_go",
-		"runtime.doInit", "runtime.doInit1",
+		"runtime.doInit", "runtime.doInit1", "testing.tRunner",
 		"sync.fatal", "sync.throw", "internal/sync.fatal", "internal/sync.throw":
 		return true
 	}
@@ -396,6 +496,66 @@ func skippedByMessage(heading string) string {
 	return "runtime." + word
 }
 
+// isLoggingPanic reports whether name is a function of a logging library
+// that panics on the caller's behalf: log.Panic and its siblings, logrus's
+// and zap's panic levels, testing's t.Log after the test completed.
+func isLoggingPanic(name string) bool {
+	for _, prefix := range [...]string{
+		"log.Panic", "log.(*Logger).Panic", "github.com/sirupsen/logrus.", "go.uber.org/zap.", "go.uber.org/zap/zapcore.",
+		"testing.(*common).log", "testing.(*common).Log",
+	} {
+		if strings.HasPrefix(name, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// testTimeoutRE matches go test's alarm: "panic: test timed out after
+// 40m0s".
+var testTimeoutRE = regexp.MustCompile(`^panic: test timed out after (\S+)$`)
+
+// runningTests returns the tests go test's alarm lists after "running
+// tests:" (Go 1.21 and newer), each as "TestX (39m59s)".
+func runningTests(after []string) []string {
+	var tests []string
+	listing := false
+	for _, l := range after {
+		t := strings.TrimSpace(l)
+		switch {
+		case t == "running tests:":
+			listing = true
+		case !listing && t == "":
+		case !listing, t == "":
+			return tests
+		default:
+			tests = append(tests, t)
+		}
+	}
+	return tests
+}
+
+// testFrames returns the meaningful frames of the goroutine of the first
+// running test (named in tests) that the trace holds: where the test was
+// when the alarm fired. nil when the trace does not hold it.
+func testFrames(blocks []block, tests []string) []string {
+	for _, test := range tests {
+		name, _, _ := strings.Cut(test, " ")
+		name, _, _ = strings.Cut(name, "/") // a subtest runs in its parent's function's closure
+		for _, b := range blocks {
+			if b.kind != goroutineBlock {
+				continue
+			}
+			for _, f := range b.frames {
+				if strings.HasSuffix(f, "."+name) || strings.Contains(f, "."+name+".func") {
+					return meaningfulFrames(b, "", false)
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // plainMethod removes the receiver decoration of a method name:
 // "runtime.(*mSpanList).insert" becomes "runtime.mSpanList.insert".
 func plainMethod(name string) string {
@@ -405,12 +565,22 @@ func plainMethod(name string) string {
 // meaningfulFrames returns up to maxFrames frames of b that are not crash
 // machinery (nor skip, the function a fatal error names), with direct
 // recursion collapsed. In a parked goroutine the leading runtime frames are
-// skipped as well.
-func meaningfulFrames(b block, skip string) []string {
+// skipped as well, and in a panic the leading frames of a logging
+// library's panic helpers (log.Panic, logrus, zap), which only raise it.
+func meaningfulFrames(b block, skip string, panicking bool) []string {
 	frames := b.frames
 	if !b.running() {
 		for len(frames) > 0 && (isRuntimeFrame(frames[0]) || isMachinery(frames[0])) {
 			frames = frames[1:]
+		}
+	}
+	if panicking {
+		i := 0
+		for i < len(frames) && (isMachinery(frames[i]) || isLoggingPanic(frames[i])) {
+			i++
+		}
+		if i < len(frames) {
+			frames = frames[i:]
 		}
 	}
 	var out []string

@@ -6,14 +6,16 @@ import (
 	"strings"
 )
 
-// Log formats Unwrap recognises.
+// The wrappings Read removes, as Reading.Formats names them.
 const (
 	FormatPlain      = "plain"
 	FormatCRI        = "cri"         // Kubernetes CRI: "<RFC 3339 time> stderr F <text>"
 	FormatDockerJSON = "docker-json" // docker json-file: {"log":"...","stream":"stderr","time":"..."}
-	FormatTimestamps = "timestamps"  // kubectl logs --timestamps: "<RFC 3339 time> <text>"
-	FormatKubectl    = "kubectl-prefix"
-	FormatCompose    = "compose"
+	FormatMarkdown   = "markdown"    // code fences and backticks of a paste into an issue
+	// FormatPrefix is a prefix repeated over the lines (timestamps,
+	// kubectl --prefix, compose services, BuildKit steps, logcat and
+	// journald headers); Reading.Prefix shows it.
+	FormatPrefix = "line-prefix"
 )
 
 var (
@@ -23,12 +25,6 @@ var (
 	// criRE matches a CRI log line: time, stream, tag (F full, P partial)
 	// and the text.
 	criRE = regexp.MustCompile(`^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) (stdout|stderr) ([FP])(?: (.*))?$`)
-	// timestampRE matches the prefix kubectl logs --timestamps adds.
-	timestampRE = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) `)
-	// kubectlPrefixRE matches the prefix of kubectl logs --prefix.
-	kubectlPrefixRE = regexp.MustCompile(`^\[pod/[^\s\]]+\] `)
-	// composeRE matches the prefix docker compose logs adds.
-	composeRE = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9_.-]*)\s+\| ?`)
 )
 
 // unwrapped is the text of a log without its transport wrapping, split by
@@ -38,6 +34,10 @@ type unwrapped struct {
 	sources []Source
 	// formats are the wrappings found, e.g. ["cri"].
 	formats []string
+	// prefix is an example of the line prefix removed, "" when none was;
+	// prefixLines counts the lines that had it.
+	prefix      string
+	prefixLines int
 	// structured counts JSON log lines that are not transport wrappers
 	// (zap, logr): log entries, not crash output.
 	structured int
@@ -52,25 +52,38 @@ type Source struct {
 	Lines []string
 }
 
-// unwrap removes transport wrapping from data: CRLF, ANSI colour codes,
-// CRI and docker json-file framing (joining partial lines),
-// kubectl --timestamps and --prefix prefixes, compose service prefixes,
-// and indentation common to every line (a log pasted into a document).
+// unwrap removes the wrapping from data, in this order: CRLF, ANSI colour
+// codes, a terminal's echo of Ctrl-\ or Ctrl-C, Markdown debris, CRI and docker json-file framing (joining
+// partial lines), a prefix repeated over the lines (which may name each
+// line's writer), and indentation common to every line of a writer.
+// Finally it joins frame lines that a paste hard-wrapped.
 func unwrap(data []byte) unwrapped {
 	raw := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
 	if len(raw) > 0 && raw[len(raw)-1] == "" {
 		raw = raw[:len(raw)-1]
 	}
-	w := &unwrapper{seen: map[string]bool{}, partial: map[string]string{}}
+	for i, line := range raw {
+		if strings.IndexByte(line, 0x1b) >= 0 {
+			line = ansiRE.ReplaceAllString(line, "")
+		}
+		// A terminal's echo of Ctrl-\ or Ctrl-C glued to the output.
+		line = strings.TrimPrefix(strings.TrimPrefix(strings.TrimRight(line, "\r"), "^\\"), "^C")
+		raw[i] = line
+	}
+	w := &unwrapper{seen: map[string]bool{}, partial: map[string]string{}, entries: make([]logEntry, 0, len(raw))}
+	if stripped, found := stripMarkdown(raw); found {
+		w.note(FormatMarkdown)
+		raw = stripped
+	}
 	for _, line := range raw {
-		w.line(strings.TrimRight(ansiRE.ReplaceAllString(line, ""), "\r"))
+		w.line(line)
 	}
 	for _, stream := range []string{"stdout", "stderr", ""} {
 		if rest, ok := w.partial[stream]; ok {
 			w.entries = append(w.entries, logEntry{"", rest}) // a log cut mid-line
 		}
 	}
-	w.writerPrefixes()
+	w.linePrefix()
 	w.structured()
 	return w.result()
 }
@@ -97,8 +110,7 @@ func (w *unwrapper) note(format string) {
 	}
 }
 
-// line takes one raw line, without its CRI or docker json-file framing or
-// timestamp.
+// line takes one raw line, without its CRI or docker json-file framing.
 func (w *unwrapper) line(line string) {
 	if m := criRE.FindStringSubmatch(line); m != nil {
 		w.note(FormatCRI)
@@ -113,10 +125,6 @@ func (w *unwrapper) line(line string) {
 	}
 	if w.dockerJSON(line) {
 		return
-	}
-	if loc := timestampRE.FindStringIndex(line); loc != nil {
-		w.note(FormatTimestamps)
-		line = line[loc[1]:]
 	}
 	w.entries = append(w.entries, logEntry{"", line})
 }
@@ -147,38 +155,22 @@ func (w *unwrapper) dockerJSON(line string) bool {
 	return true
 }
 
-// writerPrefixes splits off kubectl --prefix and compose prefixes, which
-// name each line's writer. They count only when most lines carry them, so
-// that a line that happens to contain " | " is left alone.
-func (w *unwrapper) writerPrefixes() {
-	nonBlank, kubectl, compose := 0, 0, 0
-	for _, e := range w.entries {
-		if strings.TrimSpace(e.text) == "" {
-			continue
-		}
-		nonBlank++
-		if kubectlPrefixRE.MatchString(e.text) {
-			kubectl++
-		}
-		if composeRE.MatchString(e.text) {
-			compose++
-		}
+// linePrefix removes the prefix repeated over the lines, when there is
+// one (see findPrefix), and sets each line's writer from it.
+func (w *unwrapper) linePrefix() {
+	texts := make([]string, len(w.entries))
+	for i, e := range w.entries {
+		texts[i] = e.text
 	}
-	switch {
-	case nonBlank > 0 && kubectl*2 > nonBlank:
-		w.note(FormatKubectl)
-		for i, e := range w.entries {
-			if loc := kubectlPrefixRE.FindStringIndex(e.text); loc != nil {
-				w.entries[i] = logEntry{strings.TrimSuffix(e.text[:loc[1]], " "), e.text[loc[1]:]}
-			}
-		}
-	case nonBlank > 0 && compose*2 > nonBlank:
-		w.note(FormatCompose)
-		for i, e := range w.entries {
-			if m := composeRE.FindStringSubmatchIndex(e.text); m != nil {
-				w.entries[i] = logEntry{e.text[m[2]:m[3]], e.text[m[1]:]}
-			}
-		}
+	p, ok := findPrefix(texts)
+	if !ok {
+		return
+	}
+	w.note(FormatPrefix)
+	w.u.prefix, w.u.prefixLines = p.example, p.lines
+	stripped, sources := stripPrefix(texts, p)
+	for i := range w.entries {
+		w.entries[i] = logEntry{sources[i], stripped[i]}
 	}
 }
 
@@ -209,20 +201,29 @@ func (w *unwrapper) structured() {
 func (w *unwrapper) result() unwrapped {
 	u := w.u
 	index := map[string]int{}
+	var counts []int
 	for _, e := range w.entries {
 		i, ok := index[e.source]
 		if !ok {
 			i = len(u.sources)
 			index[e.source] = i
 			u.sources = append(u.sources, Source{Name: e.source})
+			counts = append(counts, 0)
 		}
+		counts[i]++
+	}
+	for i := range u.sources {
+		u.sources[i].Lines = make([]string, 0, counts[i])
+	}
+	for _, e := range w.entries {
+		i := index[e.source]
 		u.sources[i].Lines = append(u.sources[i].Lines, e.text)
 	}
 	if len(u.sources) == 0 {
 		u.sources = []Source{{}}
 	}
 	for i := range u.sources {
-		u.sources[i].Lines = dedent(u.sources[i].Lines)
+		u.sources[i].Lines = rejoinWrappedFrames(dedent(u.sources[i].Lines))
 	}
 	if len(u.formats) == 0 {
 		u.formats = []string{FormatPlain}
@@ -270,6 +271,36 @@ func dedent(lines []string) []string {
 		} else {
 			out[i] = strings.TrimLeft(l, " \t")
 		}
+	}
+	return out
+}
+
+// rejoinWrappedFrames joins a frame line that a paste hard-wrapped at a
+// fixed width ("pkg.publishLogMetrics(0xc00165d680, 0xc001" then
+// "401e18)") with the line that completes it. The runtime never prints a
+// frame line with unbalanced parentheses, so only wrapped ones are joined.
+func rejoinWrappedFrames(lines []string) []string {
+	var out []string
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if i+1 < len(lines) && partialFrameRE.MatchString(l) && !strings.HasSuffix(l, ")") &&
+			strings.Count(l, "(") > strings.Count(l, ")") {
+			joined := l + lines[i+1]
+			if _, ok := FrameFunc(joined); ok && strings.Count(joined, "(") == strings.Count(joined, ")") {
+				if out == nil {
+					out = append(make([]string, 0, len(lines)), lines[:i]...)
+				}
+				out = append(out, joined)
+				i++
+				continue
+			}
+		}
+		if out != nil {
+			out = append(out, l)
+		}
+	}
+	if out == nil {
+		return lines
 	}
 	return out
 }

@@ -4,10 +4,17 @@
 //
 // Log (and LogWith, which adds facts the log does not contain, such as the
 // host's architecture) reads the log with package crashlog, the reader the
-// matrix's classifier uses too: transport wrapping removed, the log split
-// by writer, crashes found crash by crash. Without a crash the log is
-// "fail" when it reports errors (error:, klog E/F lines, error-level JSON
-// entries, "exit status N") and "no-crash" otherwise.
+// matrix's classifier uses too: Markdown, transport framing and any line
+// prefix removed, the log split by writer, crashes found crash by crash.
+// go test's alarm is the outcome "timeout", naming the tests still running.
+// Without a crash the log is "fail" when it reports errors (error:, klog
+// E/F lines, zap and logfmt error lines, error-level JSON entries, compiler
+// and go command errors, "exit status N") and "no-crash" otherwise. A line
+// of qemu-user's own in the log means the program ran emulated.
+//
+// testdata/corpus holds real logs from public issue trackers, as their
+// authors pasted them, with what each must be read as; its README names
+// their sources.
 //
 // From the trace the report infers:
 //   - the Go version, only when the log reveals it: a GOROOT that names it

@@ -17,6 +17,7 @@ import (
 // wrapped as a Kubernetes (CRI) container log.
 func TestRealOutputs(t *testing.T) {
 	binDir := crashfixture.Build(t)
+	crashfixture.BuildTest(t, binDir, "hangtest")
 
 	tests := []struct {
 		name    string
@@ -48,6 +49,10 @@ func TestRealOutputs(t *testing.T) {
 			name: "GOTRACEBACK=system", program: "nilpointer", env: []string{"GOTRACEBACK=system"}, outcome: OutcomeCrash,
 			signature: "panic: runtime error: invalid memory address or nil pointer dereference [signal SIGSEGV: segmentation violation] in main.deref",
 			archAmd64: true,
+		},
+		{
+			name: "a test binary past its -test.timeout", program: "hangtest.test", args: []string{"-test.timeout=1s"},
+			outcome: OutcomeTimeout, summary: "go test's -timeout of 1s fired while TestHang (1s) ran",
 		},
 		{name: "exit 3", program: "exit3", outcome: OutcomeFail, summary: "error: config file missing"},
 		{name: "zap log with a trace in a field", program: "zaplog", outcome: OutcomeFail, summary: "structured log entry at error level"},

@@ -128,7 +128,7 @@ func TestWrappedForms(t *testing.T) {
 				}
 				return b.String()
 			}(),
-			formats: []string{crashlog.FormatTimestamps},
+			formats: []string{crashlog.FormatPrefix},
 		},
 		{
 			name: "compose, two services interleaved",
@@ -142,7 +142,7 @@ func TestWrappedForms(t *testing.T) {
 				}
 				return b.String()
 			}(),
-			formats: []string{crashlog.FormatCompose},
+			formats: []string{crashlog.FormatPrefix},
 			source:  "controller-1",
 		},
 		{

@@ -21,6 +21,20 @@ func nextSteps(r *Report) []NextStep {
 			Command: "gorepro matrix --timeout 60s",
 			Why:     "the log shows no crash; if the program hangs, a matrix run stops it at the deadline with a goroutine dump that says where main was blocked",
 		}}
+	case OutcomeTimeout:
+		run := "."
+		if len(r.RunningTests) > 0 {
+			var names []string
+			for _, t := range r.RunningTests {
+				name, _, _ := strings.Cut(t, " ")
+				names = append(names, regexp.QuoteMeta(name))
+			}
+			run = "^(" + strings.Join(names, "|") + ")$"
+		}
+		return []NextStep{{
+			Command: "go test -run " + shellQuote(run) + " -count 1 -v -timeout 10m ./...",
+			Why:     "go test's -timeout fired: run the test(s) that were still running alone, verbosely, to see where they stop (the dump at the timeout shows each goroutine)",
+		}}
 	case OutcomeFail:
 		return []NextStep{{
 			Command: "gorepro matrix --fail-on any",
@@ -69,7 +83,7 @@ func nextSteps(r *Report) []NextStep {
 		return steps
 	}
 	arch := "native"
-	if r.BinaryArch != "" && r.HostArch != "" && r.BinaryArch != r.HostArch {
+	if r.BinaryArch != "" && ((r.HostArch != "" && r.BinaryArch != r.HostArch) || r.Emulator != "") {
 		arch = "native," + r.BinaryArch
 	}
 	steps = append(steps,

@@ -7,8 +7,9 @@ import (
 	"strings"
 )
 
-// WriteText writes the report for a person: outcome, signature, frames,
-// architecture and Go version with their reasons, known issues (cause or
+// WriteText writes the report for a person: outcome, signature, frames
+// (or the tests a timeout names), architecture, emulator and Go version
+// with their reasons, known issues (cause or
 // similar) and the commands to run next.
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
@@ -30,6 +31,13 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "%-13s %s\n", name+strings.Repeat(":", min(1, len(name))), f)
 	}
+	for i, test := range r.RunningTests {
+		name := ""
+		if i == 0 {
+			name = "running"
+		}
+		fmt.Fprintf(&b, "%-13s %s\n", name+strings.Repeat(":", min(1, len(name))), test)
+	}
 	for _, other := range r.OtherCrashes {
 		field("also crashed", other)
 	}
@@ -39,6 +47,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	field("binary arch", r.ArchHint.Arch+" — "+r.ArchHint.Reason)
 	if r.BinaryArch != "" && r.BinaryArch != r.ArchHint.Arch {
 		field("", "taken as "+r.BinaryArch+" (supplied)")
+	}
+	if r.Emulator != "" {
+		field("emulator", r.Emulator+" — "+r.EmulatorReason)
 	}
 	if r.HostArch != "" {
 		field("host arch", r.HostArch+" (supplied)")
