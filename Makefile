@@ -5,7 +5,7 @@ GOFLAGS_BUILD ?= -buildvcs=auto
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ACTIONLINT ?= github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
-.PHONY: build run test lint bench docs clean
+.PHONY: build run test lint bench fuzz docs clean
 
 build:
 	$(GO) build -o bin/gorepro ./cmd/gorepro
@@ -27,6 +27,14 @@ lint:
 
 bench: build
 	scripts/bench.sh
+
+# Each fuzz target for FUZZTIME: the log reader (crashlog.Read) and the
+# config parser (config.Parse), seeded from the crash corpus and the test
+# configs. A failing input is saved under the package's testdata/fuzz.
+FUZZTIME ?= 60s
+fuzz:
+	$(GO) test ./internal/crashlog -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/config -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 
 # docs/cli.md is generated from the commands; TestDocsUpToDate fails when
 # it is out of date.

@@ -2,18 +2,15 @@ package crashlog
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/gorepro/gorepro/internal/runfixture"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/signatures.golden.json from the parser's output")
 
 // goldenSignature is what Signature returns for one testdata/*.txt trace.
 type goldenSignature struct {
@@ -21,8 +18,6 @@ type goldenSignature struct {
 	Signature string   `json:"signature,omitempty"`
 	Frames    []string `json:"frames,omitempty"`
 }
-
-const goldenPath = "testdata/signatures.golden.json"
 
 func TestSignatureGolden(t *testing.T) {
 	paths, err := filepath.Glob("testdata/*.txt")
@@ -36,26 +31,10 @@ func TestSignatureGolden(t *testing.T) {
 		sig, frames, ok := Signature(output)
 		got[filepath.Base(p)] = goldenSignature{OK: ok, Signature: sig, Frames: frames}
 	}
-	if *update {
-		data, err := json.MarshalIndent(got, "", "  ")
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(goldenPath, append(data, '\n'), 0o644))
-	}
-
-	data, err := os.ReadFile(goldenPath)
+	// One file for all traces: go test -update rewrites it.
+	data, err := json.MarshalIndent(got, "", "  ")
 	require.NoError(t, err)
-	var want map[string]goldenSignature
-	require.NoError(t, json.Unmarshal(data, &want))
-	for name, g := range got {
-		t.Run(strings.TrimSuffix(name, ".txt"), func(t *testing.T) {
-			w, ok := want[name]
-			require.True(t, ok, "%s has no entry in %s (run with -update)", name, goldenPath)
-			assert.Equal(t, w, g)
-		})
-	}
-	for name := range want {
-		assert.Contains(t, got, name, "golden entry without a testdata file")
-	}
+	runfixture.CheckGolden(t, "signatures.golden.json", append(data, '\n'))
 }
 
 // TestSignatureKeyCases spells out the signatures the rest of gorepro relies

@@ -32,3 +32,19 @@ func CheckFile(t testing.TB, path string, got []byte) {
 	require.NoError(t, err, "run go test -update to create it")
 	assert.Equal(t, string(want), string(got), "%s is out of date: run go test -update (make docs for docs/cli.md)", path)
 }
+
+// AddFuzzSeeds adds every file matching the patterns (relative to the
+// test's package) to f's seed corpus: real inputs to start fuzzing from.
+func AddFuzzSeeds(f *testing.F, patterns ...string) {
+	f.Helper()
+	for _, pattern := range patterns {
+		paths, err := filepath.Glob(pattern)
+		require.NoError(f, err)
+		require.NotEmpty(f, paths, "no seed matches %s", pattern)
+		for _, p := range paths {
+			data, err := os.ReadFile(p)
+			require.NoError(f, err)
+			f.Add(data)
+		}
+	}
+}
