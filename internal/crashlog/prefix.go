@@ -169,24 +169,56 @@ type linePrefix struct {
 // recovered: panic: boom" the text after the first delimiter is the
 // message.
 func findPrefix(texts []string) (linePrefix, bool) {
-	stats := map[string]*prefixStats{}
-	nonBlank, traceLines := 0, 0
+	shapes := countShapes(texts)
+	bestKey, best := shapes.best()
+	if best == nil {
+		return linePrefix{}, false
+	}
+	p := linePrefix{key: bestKey, lines: best.carried}
+	// The example is the longest of the first few: the first line may be
+	// cut inside the prefix.
+	var sh lineShape
+	for i, seen := best.first, 0; i < len(texts) && seen < 8; i++ {
+		if _, end := prefixOf(texts[i], bestKey, &sh); end >= 0 {
+			seen++
+			if example := texts[i][:min(end+1, len(texts[i]))]; len(example) > len(p.example) {
+				p.example = example
+			}
+		}
+	}
+	p.sourceFields = sourceFields(texts, bestKey)
+	return p, true
+}
+
+// shapeCounts are the prefix shapes of a log's lines with what each would
+// carry.
+type shapeCounts struct {
+	stats map[string]*prefixStats
+	// nonBlank counts the log's non-blank lines, traceLines those that are
+	// part of a goroutine trace as they stand.
+	nonBlank, traceLines int
+}
+
+// countShapes counts, for every prefix shape of every line, the lines
+// that have it and what removing it would turn them into.
+func countShapes(texts []string) shapeCounts {
+	c := shapeCounts{stats: map[string]*prefixStats{}}
 	var sh lineShape
 	for i, t := range texts {
 		if strings.TrimSpace(t) == "" {
 			continue
 		}
-		nonBlank++
+		c.nonBlank++
 		asIs := isRuntimeLine(t)
 		if isTraceLine(t) {
-			traceLines++
+			c.traceLines++
 		}
 		sh.read(t)
 		for j, f := range sh.fields {
-			st, ok := stats[string(sh.keyAt(j))]
+			st, ok := c.stats[string(sh.keyAt(j))]
 			if !ok {
 				st = &prefixStats{first: i}
-				stats[string(sh.keyAt(j))] = st
+				c.stats[string(sh.keyAt(j))] = st
 			}
 			st.carried++
 			st.runtimeAsIs = st.runtimeAsIs || asIs
@@ -198,12 +230,19 @@ func findPrefix(texts []string) (linePrefix, bool) {
 			}
 		}
 	}
+	return c
+}
+
+// best returns the shape that counts as a prefix (see findPrefix) and
+// turns the most lines into runtime output; on a tie, the one more lines
+// have, then the shorter. nil when no shape counts.
+func (c shapeCounts) best() (string, *prefixStats) {
 	best, bestKey := (*prefixStats)(nil), ""
-	for key, st := range stats {
+	for key, st := range c.stats {
 		if st.runtimeAsIs || st.recognised == 0 {
 			continue
 		}
-		if st.trace == 0 && (traceLines > 0 || 2*st.carried < nonBlank || !endsAtFirstDelimiter(key)) {
+		if st.trace == 0 && (c.traceLines > 0 || 2*st.carried < c.nonBlank || !endsAtFirstDelimiter(key)) {
 			continue
 		}
 		if best == nil || st.recognised > best.recognised ||
@@ -212,22 +251,7 @@ func findPrefix(texts []string) (linePrefix, bool) {
 			best, bestKey = st, key
 		}
 	}
-	if best == nil {
-		return linePrefix{}, false
-	}
-	p := linePrefix{key: bestKey, lines: best.carried}
-	// The example is the longest of the first few: the first line may be
-	// cut inside the prefix.
-	for i, seen := best.first, 0; i < len(texts) && seen < 8; i++ {
-		if _, end := prefixOf(texts[i], bestKey, &sh); end >= 0 {
-			seen++
-			if example := texts[i][:min(end+1, len(texts[i]))]; len(example) > len(p.example) {
-				p.example = example
-			}
-		}
-	}
-	p.sourceFields = sourceFields(texts, bestKey)
-	return p, true
+	return bestKey, best
 }
 
 // endsAtFirstDelimiter reports whether the only closing delimiter in a
@@ -276,7 +300,7 @@ func sourceFields(texts []string, key string) []int {
 		}
 		naming := false
 		for v := range vs {
-			if len(v) > 1 && !calendarWords[v] {
+			if len(v) > 1 && !isCalendarWord(v) {
 				naming = true
 			}
 		}
@@ -316,12 +340,15 @@ func sourceName(text string) string {
 	return strings.TrimRight(text, ":|")
 }
 
-// calendarWords are month and day names, which vary in a timestamp
-// without naming a writer.
-var calendarWords = map[string]bool{
-	"Jan": true, "Feb": true, "Mar": true, "Apr": true, "May": true, "Jun": true,
-	"Jul": true, "Aug": true, "Sep": true, "Oct": true, "Nov": true, "Dec": true,
-	"Mon": true, "Tue": true, "Wed": true, "Thu": true, "Fri": true, "Sat": true, "Sun": true,
+// isCalendarWord reports whether v is a month or day name, which varies in
+// a timestamp without naming a writer.
+func isCalendarWord(v string) bool {
+	switch v {
+	case "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+		"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun":
+		return true
+	}
+	return false
 }
 
 // stripPrefix removes p from every line that has it, returning each
@@ -407,7 +434,7 @@ func withoutCutPrefix(line, key string, sh *lineShape) string {
 
 // runtimeLinePrefixes start lines the runtime prints around a crash
 // besides headings, frames and goroutine headers.
-var runtimeLinePrefixes = []string{
+var runtimeLinePrefixes = [...]string{
 	"runtime: ", "[signal ", "created by ", "running tests:", "unexpected fault address ",
 	"PC=", "signal arrived during ", "runtime stack:",
 }

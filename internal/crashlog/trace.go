@@ -2,6 +2,7 @@ package crashlog
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -219,63 +220,75 @@ func ParseCrash(lines []string, weak bool) (Crash, bool) {
 			}
 			return death, true
 		}
-		// A heading's trace runs to the next heading; the signal heading
-		// of the abort that follows a panic or fatal error belongs to it.
-		end := len(lines)
-		for _, j := range headings[h+1:] {
-			if kind == kindSignal || kinds[j] != kindSignal {
-				end = j
-				break
-			}
-		}
-		info := Crash{RawHeading: line, Heading: normaliseHeading(line, lines[i+1:end])}
-		if kind == kindSignalDetail {
-			info.Heading = "[signal " + signalDetailRE.FindStringSubmatch(line)[1] + "]"
-		}
-		info.RuntimeDetail = runtimeDetail(lines[:i])
-		blocks := parseBlocks(lines[i+1 : end])
-		hasGoroutine := false
-		for _, b := range blocks {
-			if b.kind == goroutineBlock {
-				hasGoroutine = true
-			}
-		}
-		if m := testTimeoutRE.FindStringSubmatch(line); m != nil {
-			info.TestTimeout = m[1]
-			info.RunningTests = runningTests(lines[i+1 : end])
-			info.Traced = len(blocks) > 0
-			info.Frames = testFrames(blocks, info.RunningTests)
+		info, found := readHeading(lines, i, traceEnd(kinds, headings, h), kind)
+		switch {
+		case found == tracedCrash:
 			return info, true
+		case found == untracedCrash && weak && untraced == nil:
+			untraced = &info
 		}
-		if (kind == kindPanic || kind == kindSignalDetail) && !hasGoroutine {
-			// A panic trace always has a goroutine header; without one
-			// the line is a log message or the trace was suppressed.
-			if weak && untraced == nil {
-				untraced = &info
-			}
-			continue
-		}
-		if len(blocks) == 0 {
-			if weak && untraced == nil {
-				untraced = &info
-			}
-			continue
-		}
-		chosen, ok := chooseBlock(blocks)
-		if ok && len(chosen.frames) > 0 && isPrintedStack(chosen.frames[0]) {
-			// debug.PrintStack after a recovered panic: not a crash.
-			continue
-		}
-		info.Traced = true
-		if ok {
-			info.Frames = meaningfulFrames(chosen, skippedByMessage(line), kind == kindPanic)
-		}
-		return info, true
 	}
 	if untraced != nil {
 		return *untraced, true
 	}
 	return Crash{}, false
+}
+
+// traceEnd returns where the trace of the h-th heading ends: at the next
+// heading, except that the signal heading of the abort that follows a
+// panic or fatal error belongs to it.
+func traceEnd(kinds []string, headings []int, h int) int {
+	for _, j := range headings[h+1:] {
+		if kinds[headings[h]] == kindSignal || kinds[j] != kindSignal {
+			return j
+		}
+	}
+	return len(kinds)
+}
+
+// headingFound says what readHeading found.
+type headingFound int
+
+const (
+	// notACrash: the heading precedes a stack printed on purpose.
+	notACrash headingFound = iota
+	// untracedCrash: the heading lacks the trace it needs (the log was
+	// cut, GOTRACEBACK=none, or the line is a log message).
+	untracedCrash
+	tracedCrash
+)
+
+// readHeading describes the crash whose heading of kind is lines[i] and
+// whose trace is lines[i+1:end].
+func readHeading(lines []string, i, end int, kind string) (Crash, headingFound) {
+	line := lines[i]
+	info := Crash{RawHeading: line, Heading: normaliseHeading(line, lines[i+1:end]), RuntimeDetail: runtimeDetail(lines[:i])}
+	if kind == kindSignalDetail {
+		info.Heading = "[signal " + signalDetailRE.FindStringSubmatch(line)[1] + "]"
+	}
+	blocks := parseBlocks(lines[i+1 : end])
+	if m := testTimeoutRE.FindStringSubmatch(line); m != nil {
+		info.TestTimeout = m[1]
+		info.RunningTests = runningTests(lines[i+1 : end])
+		info.Traced = len(blocks) > 0
+		info.Frames = testFrames(blocks, info.RunningTests)
+		return info, tracedCrash
+	}
+	hasGoroutine := slices.ContainsFunc(blocks, func(b block) bool { return b.kind == goroutineBlock })
+	if len(blocks) == 0 || ((kind == kindPanic || kind == kindSignalDetail) && !hasGoroutine) {
+		// A panic trace always has a goroutine header; without one the
+		// line is a log message or the trace was suppressed.
+		return info, untracedCrash
+	}
+	chosen, ok := chooseBlock(blocks)
+	if ok && len(chosen.frames) > 0 && isPrintedStack(chosen.frames[0]) {
+		return info, notACrash // debug.PrintStack after a recovered panic
+	}
+	info.Traced = true
+	if ok {
+		info.Frames = meaningfulFrames(chosen, skippedByMessage(line), kind == kindPanic)
+	}
+	return info, tracedCrash
 }
 
 // isPrintedStack reports whether frame shows a trace printed on purpose by
