@@ -232,6 +232,20 @@ func lookGo(goCmd string) (string, error) {
 	return filepath.Abs(p)
 }
 
+// withoutGoNotes drops the lines the go command writes to stderr while it
+// works ("go: downloading go1.27.3 (linux/amd64)" the first time a
+// GOTOOLCHAIN release is used), which the combined output interleaves with
+// the JSON, before or after it.
+func withoutGoNotes(out []byte) []byte {
+	var kept []byte
+	for line := range bytes.Lines(out) {
+		if !bytes.HasPrefix(line, []byte("go: ")) {
+			kept = append(kept, line...)
+		}
+	}
+	return kept
+}
+
 // runGoEnv runs `go env -json ...` with set added to the environment. It
 // returns a one-line reason when that fails.
 func runGoEnv(ctx context.Context, goCmd string, set []string, timeout time.Duration) (*goEnv, string) {
@@ -258,12 +272,13 @@ func runGoEnv(ctx context.Context, goCmd string, set []string, timeout time.Dura
 		}
 		return nil, fmt.Sprintf("%s env failed: %s", goCmd, msg)
 	}
+	out := withoutGoNotes(res.Output)
 	var e goEnv
-	if err := json.Unmarshal(res.Output, &e); err != nil {
+	if err := json.Unmarshal(out, &e); err != nil {
 		return nil, fmt.Sprintf("%s env printed something that is not JSON (%v): %s", goCmd, err, FirstLines(res.Output, 1))
 	}
 	var all map[string]string
-	if err := json.Unmarshal(res.Output, &all); err == nil {
+	if err := json.Unmarshal(out, &all); err == nil {
 		e.Reported = map[string]string{}
 		for _, name := range container.ReportedGoEnv() {
 			e.Reported[name] = all[name]

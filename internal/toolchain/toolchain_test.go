@@ -2,6 +2,7 @@ package toolchain
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -231,4 +232,18 @@ func TestFirstLines(t *testing.T) {
 	assert.Equal(t, "first; second", FirstLines(out, 2))
 	assert.Equal(t, "", FirstLines(nil, 2))
 	assert.False(t, strings.Contains(FirstLines(out, 5), "downloading"))
+}
+
+// TestWithoutGoNotes: the note the go command prints the first time it
+// fetches a GOTOOLCHAIN release, before or after the JSON in the combined
+// output, does not break the parse of go env -json.
+func TestWithoutGoNotes(t *testing.T) {
+	for _, out := range []string{
+		"{\n\t\"GOVERSION\": \"go1.27.3\"\n}\ngo: downloading go1.27.3 (linux/amd64)\n",
+		"go: downloading go1.27.3 (linux/amd64)\n{\n\t\"GOVERSION\": \"go1.27.3\"\n}\n",
+	} {
+		var e struct{ GOVERSION string }
+		require.NoError(t, json.Unmarshal(withoutGoNotes([]byte(out)), &e), out)
+		assert.Equal(t, "go1.27.3", e.GOVERSION)
+	}
 }
