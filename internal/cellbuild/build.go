@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -84,6 +85,9 @@ type Result struct {
 	// the version asked for.
 	ProtobufLinked string
 	ProtobufNote   string
+	// BuildList is every module of the binary's build info: the main
+	// module first, then its dependencies.
+	BuildList []record.Module
 	// Reproduce says how to redo the build by hand.
 	Reproduce record.Reproduce
 }
@@ -157,7 +161,7 @@ func buildCell(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 		if reason == "" {
 			reason = fmt.Sprintf("go build failed with exit status %d", res.ExitCode)
 		}
-		return r.fail(record.BuildError, reason)
+		return r.fail(record.BuildError, reason+prepareHint(s.Target, res.Output))
 	}
 	return r.check(ctx, s, src, proc.Environ(nil, setEnv...), log)
 }
@@ -178,7 +182,7 @@ func targetSource(ctx context.Context, s Spec, output string, log *bytes.Buffer)
 	case config.TargetProbe:
 		return probeSource(s, log)
 	case config.TargetPackage:
-		return packageSource(s, output, log)
+		return packageSource(ctx, s, output, log)
 	}
 	return source{}, fmt.Errorf("unknown target kind %q", s.Target.Kind)
 }
@@ -204,11 +208,18 @@ func probeSource(s Spec, log *bytes.Buffer) (source, error) {
 
 // packageSource is the user's module: as it is, or, to apply the protobuf
 // axis or the target's modules, with an alternate module file in the work
-// directory (the user's go.mod and go.sum are never written).
-func packageSource(s Spec, output string, log *bytes.Buffer) (source, error) {
+// directory (the user's go.mod and go.sum are never written). A target
+// with prepare commands builds a prepared copy of the module instead (see
+// prepareModule).
+func packageSource(ctx context.Context, s Spec, output string, log *bytes.Buffer) (source, error) {
 	dir, err := filepath.Abs(s.Target.Dir)
 	if err != nil || s.Target.Dir == "" {
 		return source{}, fmt.Errorf("target %q has no usable module directory %q", s.Target.Name, s.Target.Dir)
+	}
+	if len(s.Target.Prepare) > 0 {
+		if dir, err = prepareModule(ctx, s, dir, log); err != nil {
+			return source{}, err
+		}
 	}
 	src := source{dir: dir, pkg: cmp.Or(s.Target.Package, ".")}
 	if s.Protobuf == "" && len(s.Target.Modules) == 0 {
@@ -313,6 +324,7 @@ func (r *Result) readBinary(binary string) error {
 		return fmt.Errorf("reading build info of %s: %v", binary, err)
 	}
 	r.GoVersion = info.GoVersion
+	r.BuildList = buildList(info)
 	for _, setting := range info.Settings {
 		switch setting.Key {
 		case "GOOS":
@@ -330,6 +342,20 @@ func (r *Result) readBinary(binary string) error {
 		}
 	}
 	return nil
+}
+
+// buildList is the build list of a binary's build info, main module
+// first.
+func buildList(info *debug.BuildInfo) []record.Module {
+	mods := []record.Module{{Path: info.Main.Path, Version: info.Main.Version, Sum: info.Main.Sum}}
+	for _, dep := range info.Deps {
+		m := record.Module{Path: dep.Path, Version: dep.Version, Sum: dep.Sum}
+		if r := dep.Replace; r != nil {
+			m.Replace = strings.TrimSpace(r.Path + " " + r.Version)
+		}
+		mods = append(mods, m)
+	}
+	return mods
 }
 
 func failed(outcome record.Outcome, reason string) *Result {

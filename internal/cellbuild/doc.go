@@ -21,12 +21,16 @@
 //     requirement is set rather than `go get`, minimal version selection
 //     keeps any higher version another module requires; the result then says
 //     which version was linked and who required it.
+//     A package target with "prepare" commands is built from a scratch copy
+//     of its module under <workDir>/prepared/ in which they ran (prepare.go):
+//     the user's tree is never written, and copies are re-used by content.
 //   - probe: the axis does not apply; gorepro's environment probe
 //     (emulation.GenerateProbe, no dependencies) is built with
 //     -mod=readonly.
 //
 // After a build the binary's own build information (debug/buildinfo) is the
-// source of truth for its Go version, GOOS, GOARCH and linked protobuf; a
+// source of truth for its Go version, GOOS, GOARCH, linked protobuf and
+// build list (every module, version and sum, for gorepro explain); a
 // binary built by another Go version than the toolchain's is a build error.
 // Each Result carries a Reproduce record with a copy-pasteable shell script in
 // which credentials in URLs are redacted.

@@ -143,6 +143,32 @@
 //     relative path starting with "./" ("./cmd/controller"), or an import
 //     path inside the module named by dir's go.mod. Absolute paths, ".."
 //     and "..." patterns are rejected.
+//   - prepare (optional non-empty array of commands): what makes the module
+//     buildable from a bare checkout, such as
+//     [["go", "generate", "./pkg/audit"]] when a //go:embed file is
+//     produced by go generate and ignored by git. Each command is a
+//     non-empty array of strings, the program and its arguments, run
+//     without a shell (write ["sh", "-c", "..."] for one), in order; a
+//     program written with its arguments in one string, such as
+//     "go generate ./...", is rejected. The commands run in a copy of the
+//     module in gorepro's work directory, which the cell then builds: dir
+//     itself is never written. The copy holds the module tree without
+//     hidden directories such as .git, with file modes kept and relative
+//     replace directories in go.mod made absolute (they keep pointing at
+//     the originals); other relative paths that leave the module do not
+//     resolve from the copy. A command whose program is "go" runs the
+//     cell's toolchain's go command (for image toolchains: the go on PATH,
+//     on the host); each command gets gorepro's environment with the
+//     toolchain's GOTOOLCHAIN (and GOROOT) and GOWORK=off, and each is
+//     bounded by buildTimeout. A command that fails (non-zero exit,
+//     timeout, or cannot start) makes the cell a build-error naming the
+//     command and its first error line; its whole output is in the build
+//     log. The copy is re-used, without running the commands again, by
+//     every cell with the same module tree, commands and toolchain. When
+//     the build of a package target fails on a missing //go:embed file,
+//     or, for a target without prepare, the failing package (or the main
+//     package) has //go:generate lines, the reason says so and suggests
+//     the prepare step.
 //
 // # Probe targets
 //
@@ -167,8 +193,8 @@
 // A target of kind "dockerfile" is your own Dockerfile, built for every
 // cell by the container engine (docker build or podman build) and run from
 // the image it produces. The Dockerfile decides how to build, so dir,
-// package, buildFlags, buildEnv and cgo are rejected; args, env, pass and
-// timeout apply to the binary as for the other kinds. Its fields (only
+// package, buildFlags, buildEnv, cgo and prepare are rejected; args, env,
+// pass and timeout apply to the binary as for the other kinds. Its fields (only
 // dockerfile targets may have them):
 //
 //   - dockerfile (required): the path of the Dockerfile, relative to the

@@ -373,6 +373,9 @@ func (d *decoder) decode(n *node, path string, v reflect.Value) {
 		}
 		v.SetInt(i)
 	case reflect.Slice:
+		if v.Type().Elem().Kind() == reflect.Slice && d.flatCommands(n, path) {
+			return
+		}
 		if n.kind != nodeArray {
 			d.typeError(n, path, "an array")
 			return
@@ -405,6 +408,34 @@ func (d *decoder) decode(n *node, path string, v reflect.Value) {
 	default:
 		panic(fmt.Sprintf("config: cannot decode into %s", v.Type()))
 	}
+}
+
+// flatCommands reports (and records) a list of commands, each an array of
+// strings (a target's prepare), written as one command line or one flat
+// array, with the nested form to write instead.
+func (d *decoder) flatCommands(n *node, path string) bool {
+	var words []string
+	switch n.kind {
+	case nodeString:
+		words = strings.Fields(n.text)
+	case nodeArray:
+		for _, e := range n.elems {
+			if e.kind != nodeString {
+				return false
+			}
+			words = append(words, e.text)
+		}
+	}
+	if len(words) == 0 {
+		return false
+	}
+	got := "an array of strings"
+	if n.kind == nodeString {
+		got = n.describe() + "; commands run without a shell"
+	}
+	d.bad[path] = true
+	d.errorAt(n.offset, path, fmt.Sprintf("must be an array of commands, each an array of strings (got %s; write [%s])", got, argvJSON(words)))
+	return true
 }
 
 // duplicateKey reports (and records) whether f repeats a key seen before in

@@ -94,6 +94,15 @@ type Target struct {
 	// protobuf; minimal version selection still honours higher
 	// requirements. gorepro bisect --axis module:PATH sets it per probe.
 	Modules map[string]string `json:"modules,omitempty"`
+	// Prepare lists the commands (kind package) that make the module
+	// buildable, such as [["go", "generate", "./pkg/audit"]] for files that
+	// go generate produces and git ignores. Each is an argv, run without a
+	// shell, in order, in a copy of the module in gorepro's work directory
+	// (the user's tree is never written); a "go" program is the cell's
+	// toolchain's go command (the go on PATH for image toolchains). The
+	// copy is re-used while the tree, the commands and the toolchain stay
+	// the same.
+	Prepare [][]string `json:"prepare,omitempty"`
 	// CGO builds with CGO_ENABLED=1; the default is CGO_ENABLED=0.
 	CGO  bool     `json:"cgo,omitempty"`
 	Pass PassRule `json:"pass,omitempty"`

@@ -315,6 +315,37 @@ func (d *decoder) validatePackageTarget(t *Target, path, dir string) {
 			d.errorValue(p, problem)
 		}
 	}
+	d.validatePrepare(t, path+".prepare")
+}
+
+// validatePrepare checks the prepare commands of a package target: a
+// non-empty list of non-empty argv arrays whose program is named.
+func (d *decoder) validatePrepare(t *Target, path string) {
+	if !d.has(path) {
+		return
+	}
+	const example = `["go", "generate", "./pkg/audit"]`
+	if len(t.Prepare) == 0 {
+		d.errorValue(path, "empty: list the commands that make the module buildable, such as ["+example+"], or leave the field out")
+		return
+	}
+	for i, argv := range t.Prepare {
+		p := indexPath(path, i)
+		if !d.has(p) {
+			continue
+		}
+		if len(argv) == 0 {
+			d.errorValue(p, "empty command: write the program and its arguments, one string each, such as "+example+", or remove it")
+			continue
+		}
+		q := indexPath(p, 0)
+		if !d.has(q) {
+			continue
+		}
+		if problem := programProblem(argv); problem != "" {
+			d.errorValue(q, problem)
+		}
+	}
 }
 
 // validateDockerfileTarget checks the fields of a target of kind

@@ -46,6 +46,7 @@ import (
 	"github.com/gorepro/gorepro/internal/classify"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/container"
+	"github.com/gorepro/gorepro/internal/gitrepo"
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/progress"
 	"github.com/gorepro/gorepro/internal/record"
@@ -222,9 +223,33 @@ func (e *Runner) Run(ctx context.Context, runID string, w *runstore.Draft) (*rec
 		})
 	}
 	_ = g.Wait()
+	e.recordSources(ctx, run.Cells)
 	run.Finished = time.Now().UTC()
 	run.Interrupted = ctx.Err() != nil
 	return run, nil
+}
+
+// recordSources records in each cell of a package target the VCS state of
+// the target's module directory, asked once per target after the cells
+// ran (a cached cell has the state of this run, not of the run that
+// cached it). A directory git cannot read gets a warning and no state.
+func (e *Runner) recordSources(ctx context.Context, cells []record.Cell) {
+	states := map[string]*record.SourceState{}
+	for _, t := range e.Config.Targets {
+		if t.Kind != config.TargetPackage {
+			continue
+		}
+		st, err := gitrepo.State(context.WithoutCancel(ctx), t.Dir)
+		if err != nil {
+			fmt.Fprintf(e.Progress, "gorepro: WARNING: target %s: cannot record its commit: %v\n", t.Name, err)
+		}
+		states[t.Name] = st
+	}
+	for i := range cells {
+		if st := states[cells[i].Target]; st != nil {
+			cells[i].Source = st
+		}
+	}
 }
 
 func (e *Runner) defaults() {
@@ -470,18 +495,19 @@ func baseCell(p plan, hostArch string) record.Cell {
 		warnings = append(warnings, "toolchain "+p.tc.Name+": "+p.tc.Warning)
 	}
 	return record.Cell{
-		Container:     containerInfo(p.tc.Container),
-		Warnings:      warnings,
-		ID:            p.id,
-		Toolchain:     p.tc.Name,
-		ToolchainKind: p.tc.Kind,
-		GoVersion:     p.tc.GoVersion,
-		Protobuf:      p.protobuf,
-		Cover:         p.cover,
-		Target:        p.target.Name,
-		TargetKind:    p.target.Kind,
-		HostArch:      hostArch,
-		GOOS:          "linux",
+		Container:      containerInfo(p.tc.Container),
+		Warnings:       warnings,
+		ID:             p.id,
+		ToolchainBuild: p.tc.Build,
+		Toolchain:      p.tc.Name,
+		ToolchainKind:  p.tc.Kind,
+		GoVersion:      p.tc.GoVersion,
+		Protobuf:       p.protobuf,
+		Cover:          p.cover,
+		Target:         p.target.Name,
+		TargetKind:     p.target.Kind,
+		HostArch:       hostArch,
+		GOOS:           "linux",
 	}
 }
 
@@ -504,6 +530,7 @@ func toolchainInfo(tcs []*toolchain.Resolved, hostArch string) []record.Toolchai
 			Reason:      tc.Reason,
 			Warning:     tc.Warning,
 			Container:   containerInfo(tc.Container),
+			Build:       tc.Build,
 		})
 	}
 	return out
@@ -598,6 +625,7 @@ func (e *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w
 	cell.GOOS = built.GOOS
 	cell.ProtobufLinked = built.ProtobufLinked
 	cell.ProtobufNote = built.ProtobufNote
+	cell.BuildList = built.BuildList
 
 	runs, err := e.runBinary(ctx, p, hostArch, &cell, built, binDir, logs)
 	if ctx.Err() != nil {

@@ -76,6 +76,9 @@ type Run struct {
 	// Bisect is set for the runs of `gorepro bisect`: the search, its
 	// probes (whose cells are in Cells) and its conclusion.
 	Bisect *Bisect `json:"bisect,omitempty"`
+	// Explain is set for the runs of `gorepro explain`: the causes of the
+	// changes between two runs, whose probe cells are in Cells.
+	Explain *Explain `json:"explain,omitempty"`
 	// Analysis says, target by target, which axes changed the outcome
 	// (see Analyze).
 	Analysis *Analysis `json:"analysis,omitempty"`
@@ -117,6 +120,12 @@ type Toolchain struct {
 	Warning   string `json:"warning,omitempty"`
 	// Container is the engine and images of a kind image toolchain.
 	Container *Container `json:"container,omitempty"`
+	// Build fingerprints the toolchain's build: for a GOROOT, a hash of
+	// its VERSION file and runtime sources and the sizes of its go,
+	// compile and link binaries; for an image, its image IDs. Two
+	// toolchains of one Go version with different Builds are different
+	// builds (a distribution's rebuild, a patched runtime).
+	Build string `json:"build,omitempty"`
 }
 
 // Collapse records cells that the config lists under two arch values but
@@ -218,6 +227,17 @@ type Cell struct {
 	// Probe is what a probe target reported from inside the cell.
 	Probe *ProbeFacts `json:"probe,omitempty"`
 
+	// What the cell was built from, for `gorepro explain` to tell apart
+	// what changed between two runs. Source is the VCS state of a package
+	// target's module directory (nil outside a git repository and for
+	// targets gorepro generates); BuildList every module of the binary's
+	// build info; ToolchainBuild the fingerprint of the toolchain's build
+	// (Toolchain.Build), which differs between two builds of one Go
+	// version.
+	Source         *SourceState `json:"source,omitempty"`
+	BuildList      []Module     `json:"buildList,omitempty"`
+	ToolchainBuild string       `json:"toolchainBuild,omitempty"`
+
 	Outcome Outcome `json:"outcome"`
 	// Flaky is true when the runs did not all have the same outcome;
 	// OutcomeCounts then says how many runs had which.
@@ -257,6 +277,30 @@ type Cell struct {
 
 	Logs      Logs      `json:"logs"`
 	Reproduce Reproduce `json:"reproduce"`
+}
+
+// SourceState is the VCS state of a target's module directory when the
+// cell was built.
+type SourceState struct {
+	VCS    string `json:"vcs"`
+	Commit string `json:"commit"`
+	// Dirty is true when the directory had changes git would commit
+	// (untracked files included, ignored files not): the commit alone
+	// does not say what was built.
+	Dirty   bool      `json:"dirty,omitempty"`
+	Time    time.Time `json:"time"`
+	Subject string    `json:"subject,omitempty"`
+	Author  string    `json:"author,omitempty"`
+}
+
+// Module is one module of a binary's build list, as its build info has
+// it: path, version and go.sum hash, and what replaced it, if anything
+// ("../lib" or "example.com/fork v1.2.3").
+type Module struct {
+	Path    string `json:"path"`
+	Version string `json:"version"`
+	Sum     string `json:"sum,omitempty"`
+	Replace string `json:"replace,omitempty"`
 }
 
 // KnownIssueMatch links a crash to a known upstream issue. Verdict is

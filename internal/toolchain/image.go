@@ -63,6 +63,15 @@ func (c *Container) identity() string {
 	return id
 }
 
+// build is the Build fingerprint of an image toolchain: its image IDs.
+func (c *Container) build() string {
+	b := "image:" + c.Builder.ID
+	if c.Runtime != nil {
+		b += "+" + c.Runtime.ID
+	}
+	return b
+}
+
 // resolveImage finds the engine, makes sure the builder (and runtime)
 // images are there as the pull policy allows, and asks the builder image
 // which Go it has.

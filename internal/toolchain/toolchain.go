@@ -65,6 +65,10 @@ type Resolved struct {
 	// toolchain is replaced (kind, version, GOROOT, size and modification
 	// time of the go binary and of GOROOT/VERSION).
 	Identity string `json:"identity,omitempty"`
+	// Build fingerprints the toolchain's build by content (see
+	// BuildFingerprint): equal for two copies of one build, different for
+	// two builds of one Go version.
+	Build string `json:"build,omitempty"`
 }
 
 // Options tune Resolve.
@@ -116,8 +120,10 @@ func Resolve(ctx context.Context, tc config.Toolchain, opts Options) *Resolved {
 	if r.Available {
 		r.Warning = expectWarning(tc.ExpectGo, r.GoVersion)
 		r.Identity = identity(r)
+		r.Build = BuildFingerprint(r.GOROOT)
 		if r.Container != nil {
 			r.Identity = r.Container.identity()
+			r.Build = r.Container.build()
 		}
 	}
 	return r
@@ -331,6 +337,47 @@ func identity(r *Resolved) string {
 	return fmt.Sprintf("kind=%s version=%s experiments=%s goroot=%s gocmd=%s(%s) VERSION(%s) runtime(%s) env=%s",
 		r.Kind, r.GoVersion, r.Experiments, r.GOROOT, r.GoCmd, fileStamp(r.GoCmd),
 		fileStamp(filepath.Join(r.GOROOT, "VERSION")), dirStamp(filepath.Join(r.GOROOT, "src", "runtime")), strings.Join(r.Env, ","))
+}
+
+// BuildFingerprint fingerprints the build of the Go tree at goroot by
+// content, so that a copy of one build has its fingerprint and a rebuild
+// of the same version does not: a hash of its VERSION file, of the
+// runtime's sources (what a vendor patch or the injected GOROOT of the
+// tests changes; the go command compiles the runtime from them) and of the
+// sizes of bin/go and of the compile and link tools. Modification times
+// are left out (a copy changes them, not the build). It reads about 5 MB.
+func BuildFingerprint(goroot string) string {
+	if goroot == "" {
+		return ""
+	}
+	h := sha256.New()
+	hashFile := func(path string) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			fmt.Fprintf(h, "%s missing\n", path)
+			return
+		}
+		fmt.Fprintf(h, "%s %d\n", filepath.Base(path), len(data))
+		h.Write(data)
+	}
+	hashFile(filepath.Join(goroot, "VERSION"))
+	runtimeDir := filepath.Join(goroot, "src", "runtime")
+	entries, _ := os.ReadDir(runtimeDir)
+	for _, e := range entries {
+		if e.Type().IsRegular() && strings.HasSuffix(e.Name(), ".go") && !strings.HasSuffix(e.Name(), "_test.go") {
+			hashFile(filepath.Join(runtimeDir, e.Name()))
+		}
+	}
+	tools, _ := filepath.Glob(filepath.Join(goroot, "pkg", "tool", "*", "*"))
+	for _, bin := range append([]string{filepath.Join(goroot, "bin", "go")}, tools...) {
+		switch filepath.Base(bin) {
+		case "go", "compile", "link":
+			if fi, err := os.Stat(bin); err == nil {
+				fmt.Fprintf(h, "%s %d\n", strings.TrimPrefix(bin, goroot), fi.Size())
+			}
+		}
+	}
+	return "goroot:" + hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // dirStamp hashes the names, sizes and modification times of the files
