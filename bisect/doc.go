@@ -1,5 +1,5 @@
 // Package bisect finds, along an ordered axis of candidates (protobuf
-// versions, module versions, Go versions, toolchains), the adjacent pair where
+// versions, module versions, Go versions, toolchains, commits), the adjacent pair where
 // a verdict flips from good to bad (a regression) or from bad to good (a fix).
 //
 // The package knows nothing of how a cell is built: a [Prober] builds and

@@ -3,12 +3,15 @@ package cli
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"go/version"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -20,6 +23,7 @@ import (
 	"github.com/gorepro/gorepro/bisect"
 	"github.com/gorepro/gorepro/internal/compare"
 	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/gitrepo"
 	"github.com/gorepro/gorepro/internal/matrix"
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/record"
@@ -35,6 +39,8 @@ type BisectOptions struct {
 	From, To   string
 	Versions   []string
 	Prerelease bool
+	// FirstParent keeps --axis commit to the first-parent chain.
+	FirstParent bool
 	// The held axes: one value each (default: the config's first).
 	Toolchain, Target, Protobuf, Cover, Arch string
 	Runs                                     int
@@ -50,7 +56,7 @@ type BisectOptions struct {
 func NewCmdBisect(deps Deps, runF func(*cobra.Command, *BisectOptions) error) *cobra.Command {
 	opts := &BisectOptions{}
 	cmd := &cobra.Command{
-		Use:   "bisect --axis protobuf|module:PATH|go|toolchain",
+		Use:   "bisect --axis protobuf|module:PATH|go|toolchain|commit",
 		Short: "Find the version where a cell's outcome flips (first bad or first good)",
 		Long: `Bisect one ordered axis of a cell to the adjacent pair of candidates where the
 verdict flips: a regression (first bad) or a fix (first good). The other axes
@@ -59,7 +65,15 @@ flags', else the config's first; the bisected axis itself cannot be held.
 Candidates come from --versions, else from the module proxy (go list -m
 -versions) between --from and --to. On --axis toolchain they are the
 configured toolchains in config order, and --versions, --from and --to take
-toolchain names.
+toolchain names. On --axis commit they are the commits of the git history of
+the target's module (a package target) from --from to --to (any commit-ish;
+--to defaults to HEAD), oldest first; --first-parent keeps to the merges of the
+main line. Each probe builds its commit in a git worktree under gorepro's work
+directory: the user's tree and index are never touched, and the worktrees are
+removed at the end, also after a Ctrl-C. Commits with the same tree share a
+checkout and a cached cell. A target's "prepare" commands (go generate, ...)
+run in a scratch copy of each checkout. The answer names the commit with its
+subject and author.
 
 build-error and unavailable probes are skipped (like exit 125 of git bisect run).
 The endpoints are probed first and must differ; the boundary's two sides are
@@ -83,7 +97,8 @@ prints only warnings and errors on stderr.`,
 		Example: `  gorepro bisect --axis protobuf --from v1.20.0 --to v1.36.10 --target controller --bad-if timeout
   gorepro bisect --axis go --versions go1.25.0,go1.25.3,go1.25.5 --target repro --bad-if 'signature~taggedPointerPack'
   gorepro bisect --axis module:golang.org/x/net --from v0.30.0 --to v0.40.0 --target controller
-  gorepro bisect --axis toolchain --target repro --from ubi9-go-toolset-1.24 --to golang-1.25-bookworm`,
+  gorepro bisect --axis toolchain --target repro --from ubi9-go-toolset-1.24 --to golang-1.25-bookworm
+  gorepro bisect --axis commit --target controller --from v1.4.0 --to main --first-parent`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -94,11 +109,12 @@ prints only warnings and errors on stderr.`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&opts.ConfigPath, "config", "c", "toolchains.json", "the matrix definition")
-	f.StringVar(&opts.Axis, "axis", "", "the axis to bisect: protobuf, module:PATH, go or toolchain")
+	f.StringVar(&opts.Axis, "axis", "", "the axis to bisect: protobuf, module:PATH, go, toolchain or commit")
 	f.StringVar(&opts.From, "from", "", "first candidate of the range")
 	f.StringVar(&opts.To, "to", "", "last candidate of the range")
 	f.StringSliceVar(&opts.Versions, "versions", nil, "the candidates, in order (instead of listing them from the module proxy)")
 	f.BoolVar(&opts.Prerelease, "prerelease", false, "include pre-release versions")
+	f.BoolVar(&opts.FirstParent, "first-parent", false, "--axis commit: only the first-parent chain (merge commits of the main line)")
 	f.StringVar(&opts.Toolchain, "toolchain", "", "held toolchain (a configured name)")
 	f.StringVar(&opts.Target, "target", "", "held target (a configured name)")
 	f.StringVar(&opts.Protobuf, "protobuf", "", "held protobuf version")
@@ -122,7 +138,7 @@ prints only warnings and errors on stderr.`,
 // axis is a parsed --axis.
 type axis struct {
 	name   string // as given
-	kind   string // protobuf, module, go, toolchain
+	kind   string // protobuf, module, go, toolchain, commit
 	module string // the module path of protobuf and module axes
 }
 
@@ -130,7 +146,7 @@ func parseAxis(s string) (axis, error) {
 	switch {
 	case s == "protobuf":
 		return axis{name: s, kind: "protobuf", module: repro.ProtobufModule}, nil
-	case s == "go", s == "toolchain":
+	case s == "go", s == "toolchain", s == "commit":
 		return axis{name: s, kind: s}, nil
 	case strings.HasPrefix(s, "module:"):
 		path := strings.TrimPrefix(s, "module:")
@@ -142,9 +158,9 @@ func parseAxis(s string) (axis, error) {
 		}
 		return axis{name: s, kind: "module", module: path}, nil
 	case s == "":
-		return axis{}, &UsageError{Err: errors.New("--axis is required (valid: protobuf, module:PATH, go, toolchain)")}
+		return axis{}, &UsageError{Err: errors.New("--axis is required (valid: protobuf, module:PATH, go, toolchain, commit)")}
 	}
-	return axis{}, &UsageError{Err: fmt.Errorf("--axis: unknown axis %q (valid: protobuf, module:PATH, go, toolchain)", s)}
+	return axis{}, &UsageError{Err: fmt.Errorf("--axis: unknown axis %q (valid: protobuf, module:PATH, go, toolchain, commit)", s)}
 }
 
 // RangeError reports a bisection range that cannot be searched (endpoints
@@ -190,6 +206,14 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	if plan.ax.kind == "go" {
 		b.localVersion = localGoVersion()
 	}
+	if plan.repo != nil {
+		b.worktrees = &gitrepo.Worktrees{Repo: plan.repo, Dir: worktreesDir(b.runner.WorkDir, plan.repo)}
+		defer func() {
+			if err := b.worktrees.Close(ctx); err != nil {
+				fmt.Fprintf(deps.Stderr, "gorepro: WARNING: %v\n", err)
+			}
+		}()
+	}
 	searchOpts := bisect.Options{Progress: rep, Confirm: confirmCount(opts.Confirm)}
 	if opts.Quiet {
 		searchOpts.Progress = nil
@@ -222,6 +246,10 @@ type bisectPlan struct {
 	cfg        *config.Config
 	toolchains []config.Toolchain
 	candidates []string
+	// repo and commits are set on the commit axis: the target's
+	// repository and each candidate (a short hash) as a commit.
+	repo    *gitrepo.Repo
+	commits map[string]gitrepo.Commit
 }
 
 // planBisect checks the flags and the config and lists the candidates.
@@ -260,11 +288,86 @@ func planBisect(ctx context.Context, opts *BisectOptions) (*bisectPlan, error) {
 	if ax.kind == "protobuf" && target.Kind == config.TargetDockerfile {
 		return nil, &UsageError{Err: fmt.Errorf("--axis protobuf: target %q is a Dockerfile target, whose modules the Dockerfile decides", target.Name)}
 	}
-	candidates, err := listCandidates(ctx, ax, toolchains, opts)
-	if err != nil {
+	plan := &bisectPlan{ax: ax, pred: pred, threshold: threshold, cfg: cfg, toolchains: toolchains}
+	if ax.kind == "commit" {
+		if err := plan.listCommits(ctx, opts); err != nil {
+			return nil, err
+		}
+		return plan, nil
+	}
+	if plan.candidates, err = listCandidates(ctx, ax, toolchains, opts); err != nil {
 		return nil, err
 	}
-	return &bisectPlan{ax: ax, pred: pred, threshold: threshold, cfg: cfg, toolchains: toolchains, candidates: candidates}, nil
+	return plan, nil
+}
+
+// listCommits makes the candidates of the commit axis: the commits of the
+// target module's history from --from to --to, oldest first.
+func (p *bisectPlan) listCommits(ctx context.Context, opts *BisectOptions) error {
+	target := p.cfg.Targets[0]
+	switch {
+	case target.Kind != config.TargetPackage:
+		return &UsageError{Err: fmt.Errorf("--axis commit: target %q is kind %s; only a package target has a history to bisect", target.Name, target.Kind)}
+	case len(opts.Versions) > 0:
+		return &UsageError{Err: errors.New("--versions does not apply to --axis commit: give the range with --from and --to (commit-ish)")}
+	case opts.From == "":
+		return &UsageError{Err: errors.New("--axis commit needs --from: the good (or bad) commit to start from, any commit-ish")}
+	}
+	repo, err := gitrepo.Open(ctx, target.Dir)
+	if err != nil {
+		return &UsageError{Err: fmt.Errorf("--axis commit: target %q: %w", target.Name, err)}
+	}
+	commits, err := repo.Range(ctx, opts.From, cmp.Or(opts.To, "HEAD"), opts.FirstParent)
+	if err != nil {
+		return &UsageError{Err: fmt.Errorf("--axis commit: %w", err)}
+	}
+	if len(commits) < 2 {
+		return &UsageError{Err: fmt.Errorf("--axis commit: %s..%s holds no commit after %s: bisect needs at least two", opts.From, cmp.Or(opts.To, "HEAD"), opts.From)}
+	}
+	p.repo, p.commits = repo, map[string]gitrepo.Commit{}
+	for _, c := range commits {
+		v := gitrepo.Short(c.Hash)
+		p.candidates = append(p.candidates, v)
+		p.commits[v] = c
+	}
+	return nil
+}
+
+// nameCommits records the commits of the boundary's sides and names the
+// flipping one, with its subject and author, in the conclusion.
+func (p *bisectPlan) nameCommits(rec *record.Bisect) {
+	rec.Commits = map[string]record.SourceState{}
+	for side, v := range map[string]string{"before": rec.Boundary.Before, "after": rec.Boundary.After} {
+		if c, ok := p.commits[v]; ok {
+			rec.Commits[side] = record.SourceState{VCS: "git", Commit: c.Hash, Time: c.Time, Subject: c.Subject, Author: c.Author}
+		}
+	}
+	kind := "first bad"
+	if rec.Direction == bisect.Fix {
+		kind = "first good"
+	}
+	if len(rec.Between) > 0 {
+		rec.Conclusion += "; the flip is at " + p.describeCommit(rec.Boundary.After) + " or at a skipped commit before it"
+		return
+	}
+	rec.Conclusion += "; " + kind + " commit: " + p.describeCommit(rec.Boundary.After)
+}
+
+// worktreesDir is where the commits of repo are checked out: one
+// directory per repository under the work directory.
+func worktreesDir(workDir string, repo *gitrepo.Repo) string {
+	sum := sha256.Sum256([]byte(repo.Root))
+	return filepath.Join(workDir, "worktrees", hex.EncodeToString(sum[:6]))
+}
+
+// describeCommit is a candidate commit as the answer names it: hash,
+// subject, author and date.
+func (p *bisectPlan) describeCommit(v string) string {
+	c, ok := p.commits[v]
+	if !ok {
+		return v
+	}
+	return fmt.Sprintf("%s %q by %s, %s", v, c.Subject, c.Author, c.Time.Format("2006-01-02"))
 }
 
 // bisectOverrides turns the flags that hold axes into config overrides:
@@ -302,12 +405,17 @@ type bisection struct {
 	// localVersion is the version of the go on PATH, which provides its
 	// own version on the go axis.
 	localVersion string
+	// worktrees checks out the commits of the commit axis.
+	worktrees *gitrepo.Worktrees
 }
 
 // probe is the bisect.Prober: it builds and runs candidate v's cell (fresh
 // for a re-confirmation) and judges it.
 func (b *bisection) probe(ctx context.Context, v string, fresh bool) (bisect.Probe, error) {
 	pc, err := probeConfig(b.plan.cfg, b.plan.toolchains, b.plan.ax, v, b.localVersion)
+	if err == nil && b.plan.ax.kind == "commit" {
+		pc.Targets[0].Dir, err = b.worktrees.Checkout(ctx, b.plan.commits[v].Hash)
+	}
 	if err != nil {
 		return bisect.Probe{Version: v, Verdict: bisect.Skip, Outcome: string(record.Unavailable), Reason: err.Error(), NotRun: true}, nil
 	}
@@ -321,6 +429,11 @@ func (b *bisection) probe(ctx context.Context, v string, fresh bool) (bisect.Pro
 		return bisect.Probe{}, context.Canceled
 	}
 	cell := r.Cells[0]
+	if c, ok := b.plan.commits[v]; ok {
+		// Commits with one tree share a checkout, whose HEAD is the
+		// first of them: the cell is the probed commit's.
+		cell.Source = &record.SourceState{VCS: "git", Commit: c.Hash, Time: c.Time, Subject: c.Subject, Author: c.Author}
+	}
 	b.run.Host = r.Host
 	for _, tc := range r.Toolchains {
 		if !slices.ContainsFunc(b.run.Toolchains, func(t record.Toolchain) bool { return t.Name == tc.Name }) {
@@ -345,6 +458,9 @@ func (b *bisection) finish(ctx context.Context, res *bisect.Result) *record.Run 
 	run.Finished = time.Now().UTC()
 	run.Interrupted = ctx.Err() != nil
 	run.Bisect = bisectRecord(b.plan.ax, b.plan.cfg, b.plan.pred.String(), res, b.cells)
+	if run.Bisect != nil && res.Boundary != nil && b.plan.commits != nil {
+		b.plan.nameCommits(run.Bisect)
+	}
 	run.Analysis = compare.Analyze(latestCells(run.Cells), run.Toolchains)
 	return run
 }
@@ -430,6 +546,11 @@ func probeConfig(cfg *config.Config, toolchains []config.Toolchain, ax axis, v, 
 		pc.Toolchains = []config.Toolchain{toolchains[i]}
 	case "go":
 		pc.Toolchains = []config.Toolchain{goToolchain(cfg, v, localVersion)}
+	case "commit":
+		// The probe sets Dir to the commit's checkout.
+		t := pc.Targets[0]
+		t.Name += "@" + v
+		pc.Targets = []config.Target{t}
 	}
 	return &pc, nil
 }

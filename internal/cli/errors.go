@@ -129,6 +129,7 @@ func ExitCode(err error) int {
 	var intr *InterruptedError
 	var infra *InfraError
 	var undecided *UndecidedError
+	var unexplained *UnexplainedError
 	var badRange *RangeError
 	var checkVerdict *CheckVerdictError
 	var checkAbort *CheckAbortError
@@ -146,7 +147,7 @@ func ExitCode(err error) int {
 		return ExitNothingRan
 	case errors.As(err, &badRange):
 		return ExitUsage
-	case errors.As(err, &undecided):
+	case errors.As(err, &undecided), errors.As(err, &unexplained):
 		return ExitFailPolicy
 	case errors.As(err, &intr):
 		return ExitInterrupted

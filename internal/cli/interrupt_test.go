@@ -228,3 +228,50 @@ func TestInterruptBisect(t *testing.T) {
 	require.Len(t, run.Bisect.Probes, 1)
 	assert.Equal(t, "local", run.Bisect.Probes[0].Version)
 }
+
+// TestInterruptCommitBisect sends SIGINT to a real bisection of a git
+// history while its second probe runs (a commit whose program hangs): exit
+// status 130, and the worktrees gorepro checked the commits out in are
+// gone, from the disk and from git's list, with the user's tree untouched.
+func TestInterruptCommitBisect(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("needs git")
+	}
+	f := newInterruptFixture(t, `{"name": "local", "kind": "local"}`)
+	app := filepath.Join(f.dir, "app")
+	git := func(args ...string) string {
+		cmd := exec.Command("git", append([]string{"-C", app}, args...)...)
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=Dev", "GIT_AUTHOR_EMAIL=dev@example.com", "GIT_COMMITTER_NAME=Dev", "GIT_COMMITTER_EMAIL=dev@example.com", "GIT_CONFIG_NOSYSTEM=1", "HOME="+f.dir)
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "git %s: %s", args, out)
+		return string(out)
+	}
+	git("init", "-q", "-b", "main")
+	git("add", "-A")
+	git("commit", "-qm", "quick passes")
+	// The next commit makes quick hang until its timeout.
+	writeFiles(t, app, map[string]string{"cmd/quick/main.go": "package main\n\nimport \"time\"\n\nfunc main() { time.Sleep(time.Hour) }\n"})
+	git("commit", "-qam", "quick hangs")
+	cmd := exec.Command(f.bin, "bisect", "--config", "toolchains.json", "--axis", "commit", "--target", "quick", "--from", "HEAD~1", "--timeout", "20s")
+	cmd.Dir = f.dir
+	cmd.Env = append(os.Environ(), "GOREPRO_CACHE="+f.cache)
+	lines, seen := startUntil(t, cmd, "bisect: probe ")
+	require.Contains(t, strings.Join(seen, "\n"), ": good (pass", "the first probe finished")
+	time.Sleep(2 * time.Second) // the second probe is building or running
+	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+	for lines.Scan() {
+		seen = append(seen, lines.Text())
+	}
+	err := cmd.Wait()
+	all := strings.Join(seen, "\n")
+	var exitErr *exec.ExitError
+	require.ErrorAs(t, err, &exitErr, all)
+	assert.Equal(t, 130, exitErr.ExitCode(), all)
+
+	assert.Equal(t, 1, strings.Count(git("worktree", "list"), "\n"), "only the user's own worktree is left")
+	assert.Empty(t, git("status", "--porcelain"), "the user's tree is untouched")
+	checkouts, err := filepath.Glob(filepath.Join(f.cache, "work", "worktrees", "*", "*"))
+	require.NoError(t, err)
+	assert.Empty(t, checkouts, "no checkout is left in the work directory")
+	assert.Empty(t, processesRunning(t, f.cache), "no process of the interrupted probe survives")
+}

@@ -120,6 +120,7 @@ The matrix is defined in toolchains.json (see 'gorepro matrix --help' and the RE
 		NewCmdMerge(deps, nil),
 		NewCmdDiff(deps, nil),
 		NewCmdBisect(deps, nil),
+		NewCmdExplain(deps, nil),
 		NewCmdCheck(deps, nil),
 		NewCmdDiagnose(deps, nil),
 		NewCmdVersion(deps),

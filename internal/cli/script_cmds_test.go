@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"golang.org/x/mod/module"
+	modzip "golang.org/x/mod/zip"
 
 	"github.com/gorepro/gorepro/internal/runstore"
 )
@@ -88,4 +90,63 @@ func cmdWrap(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("wrap: unknown form %q", args[0])
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[2]), []byte(b.String()), 0o644))
+}
+
+// cmdModProxy is the script command `modproxy SRC OUT`: it turns the
+// module trees SRC/<path>@<version> into a GOPROXY=file://OUT module proxy
+// (list, .info, .mod and .zip of every version), so that scripts can
+// bisect module versions the test writes itself, with no network.
+func cmdModProxy(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: modproxy SRC OUT")
+	}
+	src, out := ts.MkAbs(args[0]), ts.MkAbs(args[1])
+	versions := map[string][]string{}
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil || !d.IsDir() || !strings.Contains(d.Name(), "@") {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		path, v, _ := strings.Cut(filepath.ToSlash(rel), "@")
+		escaped, err := module.EscapePath(path)
+		if err != nil {
+			return err
+		}
+		dir := filepath.Join(out, filepath.FromSlash(escaped), "@v")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		mv := module.Version{Path: path, Version: v}
+		modData, err := os.ReadFile(filepath.Join(p, "go.mod"))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, v+".mod"), modData, 0o644); err != nil {
+			return err
+		}
+		info := fmt.Sprintf(`{"Version":%q,"Time":"2026-01-01T00:00:00Z"}`, v)
+		if err := os.WriteFile(filepath.Join(dir, v+".info"), []byte(info), 0o644); err != nil {
+			return err
+		}
+		zf, err := os.Create(filepath.Join(dir, v+".zip"))
+		if err != nil {
+			return err
+		}
+		if err := modzip.CreateFromDir(zf, mv, p); err != nil {
+			zf.Close()
+			return err
+		}
+		versions[dir] = append(versions[dir], v)
+		if err := zf.Close(); err != nil {
+			return err
+		}
+		return filepath.SkipDir
+	})
+	ts.Check(err)
+	for dir, vs := range versions {
+		ts.Check(os.WriteFile(filepath.Join(dir, "list"), []byte(strings.Join(vs, "\n")+"\n"), 0o644))
+	}
 }

@@ -15,4 +15,7 @@ type Bisect struct {
 	// Reproduce holds, for each side of the boundary, the commands that
 	// build and run it.
 	Reproduce map[string]string `json:"reproduce,omitempty"`
+	// Commits holds, on the commit axis, the commit of each side of the
+	// boundary ("before", "after") with its subject and author.
+	Commits map[string]SourceState `json:"commits,omitempty"`
 }

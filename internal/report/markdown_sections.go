@@ -566,6 +566,9 @@ func (r *markdownReport) writeWhatHappened(b *strings.Builder, lim mdLimits) {
 	if r.run.Bisect != nil {
 		writeMarkdownBisect(b, r.run.Bisect)
 	}
+	if r.run.Explain != nil {
+		writeMarkdownExplain(b, r.run.Explain)
+	}
 	b.WriteString("\n")
 }
 

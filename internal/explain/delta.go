@@ -1,0 +1,191 @@
+// Package explain holds the pure logic of `gorepro explain`: what differs
+// between the recorded inputs of a cell in two runs (Inputs), and the
+// delta debugging that finds, among several module updates, the smallest
+// set that turns a cell bad (MinimalSet). The command (internal/cli)
+// builds the probe cells; this package decides which to build and what
+// they prove.
+package explain
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/gorepro/gorepro/internal/record"
+)
+
+// Delta is what differs between the recorded inputs of one cell in a base
+// and a new run.
+type Delta struct {
+	// Commit is set when the target's source commit (or its dirtiness)
+	// changed.
+	Commit *CommitChange
+	// Modules are the modules of the build list whose version changed,
+	// appeared or disappeared, by path; the main module is left out.
+	Modules []ModuleChange
+	// GoVersion is set when the Go version changed; Build when the Go
+	// version is the same but the toolchain's build is not (another
+	// GOROOT build, another image).
+	GoVersion *Change
+	Build     *Change
+	// Config lists changes of gorepro's own config or version, one line
+	// each.
+	Config []string
+	// Unknown lists inputs a cell did not record (runs made before gorepro
+	// recorded them), so that they cannot be compared.
+	Unknown []string
+}
+
+// CommitChange is a change of the target's source commit.
+type CommitChange struct {
+	From, To           string
+	FromDirty, ToDirty bool
+}
+
+// ModuleChange is a module whose version differs; From is "" for a module
+// added to the build list and To "" for one dropped from it.
+type ModuleChange struct {
+	Path, From, To string
+}
+
+// String is "path from → to".
+func (m ModuleChange) String() string {
+	return fmt.Sprintf("%s %s → %s", m.Path, cmp.Or(m.From, "(none)"), cmp.Or(m.To, "(none)"))
+}
+
+// Change is an input that changed from From to To.
+type Change struct{ From, To string }
+
+// Inputs compares what cell b of run base and cell n of run next were
+// built from.
+func Inputs(base *record.Run, b record.Cell, next *record.Run, n record.Cell) Delta {
+	var d Delta
+	switch {
+	case b.Source == nil || n.Source == nil:
+		if b.TargetKind == "package" || n.TargetKind == "package" {
+			d.Unknown = append(d.Unknown, "source commit")
+		}
+	case b.Source.Commit != n.Source.Commit || b.Source.Dirty != n.Source.Dirty:
+		d.Commit = &CommitChange{From: b.Source.Commit, To: n.Source.Commit, FromDirty: b.Source.Dirty, ToDirty: n.Source.Dirty}
+	}
+	if len(b.BuildList) == 0 || len(n.BuildList) == 0 {
+		if b.Outcome != record.BuildError && n.Outcome != record.BuildError {
+			d.Unknown = append(d.Unknown, "build list")
+		}
+	} else {
+		d.Modules = ModuleChanges(b.BuildList, n.BuildList)
+	}
+	switch {
+	case b.GoVersion != n.GoVersion:
+		d.GoVersion = &Change{From: b.GoVersion, To: n.GoVersion}
+	case b.ToolchainBuild == "" || n.ToolchainBuild == "":
+		d.Unknown = append(d.Unknown, "toolchain build")
+	case b.ToolchainBuild != n.ToolchainBuild:
+		d.Build = &Change{From: b.ToolchainBuild, To: n.ToolchainBuild}
+	}
+	if base.MatrixSHA256 != "" && next.MatrixSHA256 != "" && base.MatrixSHA256 != next.MatrixSHA256 {
+		d.Config = append(d.Config, fmt.Sprintf("matrix settings (%s): hash %s → %s", cmp.Or(next.Config, "the config"), short(base.MatrixSHA256), short(next.MatrixSHA256)))
+	}
+	if base.GoreproVersion != next.GoreproVersion {
+		d.Config = append(d.Config, fmt.Sprintf("gorepro version %s → %s", base.GoreproVersion, next.GoreproVersion))
+	}
+	return d
+}
+
+// ModuleChanges lists the modules whose version differs between two build
+// lists, sorted by path. The first module of a build list is the main
+// module and is left out.
+func ModuleChanges(base, next []record.Module) []ModuleChange {
+	version := func(list []record.Module) map[string]string {
+		m := map[string]string{}
+		for i, mod := range list {
+			if i == 0 {
+				continue
+			}
+			m[mod.Path] = mod.Version
+			if mod.Replace != "" {
+				m[mod.Path] += " => " + mod.Replace
+			}
+		}
+		return m
+	}
+	bv, nv := version(base), version(next)
+	var out []ModuleChange
+	for path, v := range nv {
+		if bv[path] != v {
+			out = append(out, ModuleChange{Path: path, From: bv[path], To: v})
+		}
+	}
+	for path, v := range bv {
+		if _, ok := nv[path]; !ok {
+			out = append(out, ModuleChange{Path: path, From: v})
+		}
+	}
+	slices.SortFunc(out, func(a, b ModuleChange) int { return strings.Compare(a.Path, b.Path) })
+	return out
+}
+
+// Kinds names the kinds of input that changed, in the order explain looks
+// at them: "commit", "modules", "go-version", "toolchain-build".
+func (d Delta) Kinds() []string {
+	var kinds []string
+	if d.Commit != nil {
+		kinds = append(kinds, "commit")
+	}
+	if len(d.Modules) > 0 {
+		kinds = append(kinds, "modules")
+	}
+	if d.GoVersion != nil {
+		kinds = append(kinds, "go-version")
+	}
+	if d.Build != nil {
+		kinds = append(kinds, "toolchain-build")
+	}
+	return kinds
+}
+
+// Lines describes the delta, one line per kind of change.
+func (d Delta) Lines() []string {
+	var lines []string
+	if c := d.Commit; c != nil {
+		lines = append(lines, fmt.Sprintf("source commit %s → %s", dirty(c.From, c.FromDirty), dirty(c.To, c.ToDirty)))
+	}
+	if n := len(d.Modules); n > 0 {
+		var parts []string
+		for _, m := range d.Modules {
+			parts = append(parts, m.String())
+		}
+		noun := "modules"
+		if n == 1 {
+			noun = "module"
+		}
+		lines = append(lines, fmt.Sprintf("%d %s: %s", n, noun, strings.Join(parts, ", ")))
+	}
+	if g := d.GoVersion; g != nil {
+		lines = append(lines, fmt.Sprintf("Go version %s → %s", g.From, g.To))
+	}
+	if b := d.Build; b != nil {
+		lines = append(lines, fmt.Sprintf("toolchain build %s → %s (same Go version)", b.From, b.To))
+	}
+	lines = append(lines, d.Config...)
+	if len(d.Unknown) > 0 {
+		lines = append(lines, "not recorded in one of the runs: "+strings.Join(d.Unknown, ", "))
+	}
+	return lines
+}
+
+func dirty(commit string, d bool) string {
+	s := short(commit)
+	if d {
+		s += " (dirty)"
+	}
+	return s
+}
+
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}

@@ -1,0 +1,103 @@
+package explain
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gorepro/gorepro/internal/record"
+)
+
+// TestMinimalSet: delta debugging finds the one bad change among many, a
+// pair that is bad only together, and steps around subsets that do not
+// build; it asks each subset once.
+func TestMinimalSet(t *testing.T) {
+	tests := []struct {
+		name string
+		n    int
+		// bad reports whether a subset is bad; unbuildable whether it
+		// does not build.
+		bad, unbuildable func(set []int) bool
+		want             []int
+	}{
+		{"one of five", 5, func(s []int) bool { return slices.Contains(s, 3) }, nil, []int{3}},
+		{"the only change", 1, func(s []int) bool { return len(s) == 1 }, nil, []int{0}},
+		{"two together", 6, func(s []int) bool { return slices.Contains(s, 1) && slices.Contains(s, 4) }, nil, []int{1, 4}},
+		{"around unbuildable subsets", 5, func(s []int) bool { return slices.Contains(s, 2) },
+			func(s []int) bool { return slices.Contains(s, 2) && !slices.Contains(s, 0) }, []int{0, 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			asked := map[string]int{}
+			got, err := MinimalSet(context.Background(), tt.n, func(_ context.Context, set []int) (Verdict, error) {
+				asked[fmtSet(set)]++
+				switch {
+				case tt.unbuildable != nil && tt.unbuildable(set):
+					return Unresolved, nil
+				case tt.bad(set):
+					return Bad, nil
+				}
+				return Good, nil
+			})
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+			for set, n := range asked {
+				assert.Equal(t, 1, n, "subset %s probed %d times", set, n)
+			}
+		})
+	}
+}
+
+func fmtSet(s []int) string {
+	b := []byte{}
+	for _, i := range s {
+		b = append(b, byte('0'+i))
+	}
+	return string(b)
+}
+
+// TestInputs: what differs between two cells' recorded inputs.
+func TestInputs(t *testing.T) {
+	base := &record.Run{MatrixSHA256: "aaaa", GoreproVersion: "v1"}
+	next := &record.Run{MatrixSHA256: "aaaa", GoreproVersion: "v1"}
+	mods := func(pairs ...string) []record.Module {
+		list := []record.Module{{Path: "example.com/app"}}
+		for i := 0; i < len(pairs); i += 2 {
+			list = append(list, record.Module{Path: pairs[i], Version: pairs[i+1]})
+		}
+		return list
+	}
+	b := record.Cell{TargetKind: "package", GoVersion: "go1.26.8", ToolchainBuild: "goroot:1", Source: &record.SourceState{Commit: "c1"},
+		BuildList: mods("example.com/a", "v1.0.0", "example.com/b", "v1.0.0", "example.com/gone", "v0.1.0")}
+	n := b
+	n.Source = &record.SourceState{Commit: "c2"}
+	n.ToolchainBuild = "goroot:2"
+	n.BuildList = mods("example.com/a", "v1.1.0", "example.com/b", "v1.0.0", "example.com/new", "v0.2.0")
+	d := Inputs(base, b, next, n)
+	assert.Equal(t, []string{"commit", "modules", "toolchain-build"}, d.Kinds())
+	assert.Equal(t, []ModuleChange{{"example.com/a", "v1.0.0", "v1.1.0"}, {"example.com/gone", "v0.1.0", ""}, {"example.com/new", "", "v0.2.0"}}, d.Modules)
+	assert.Equal(t, []string{
+		"source commit c1 → c2",
+		"3 modules: example.com/a v1.0.0 → v1.1.0, example.com/gone v0.1.0 → (none), example.com/new (none) → v0.2.0",
+		"toolchain build goroot:1 → goroot:2 (same Go version)",
+	}, d.Lines())
+
+	// Only the config changed.
+	next2 := &record.Run{MatrixSHA256: "bbbb", GoreproVersion: "v1", Config: "toolchains.json"}
+	d = Inputs(base, b, next2, b)
+	assert.Empty(t, d.Kinds())
+	assert.Equal(t, []string{"matrix settings (toolchains.json): hash aaaa → bbbb"}, d.Config)
+
+	// A different Go version is not also a different build.
+	n3 := b
+	n3.GoVersion = "go1.27.3"
+	n3.ToolchainBuild = "goroot:3"
+	assert.Equal(t, []string{"go-version"}, Inputs(base, b, base, n3).Kinds())
+
+	// Cells recorded before gorepro recorded inputs.
+	old := record.Cell{TargetKind: "package", GoVersion: "go1.26.8"}
+	assert.Equal(t, []string{"source commit", "build list", "toolchain build"}, Inputs(base, old, base, old).Unknown)
+}

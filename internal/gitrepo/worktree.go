@@ -1,0 +1,71 @@
+package gitrepo
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// Worktrees checks commits of Repo out in worktrees under Dir, one per
+// tree: two commits with the same tree share a checkout (and so a path,
+// which keeps the matrix's cache key of their cells equal). The user's
+// working tree and index are never touched. Close removes every worktree
+// it added.
+type Worktrees struct {
+	Repo *Repo
+	// Dir is gorepro's directory for them, inside its work directory.
+	Dir string
+
+	mu    sync.Mutex
+	added []string
+}
+
+// Checkout checks commit out (or re-uses the checkout of its tree) and
+// returns the module directory inside it.
+func (w *Worktrees) Checkout(ctx context.Context, commit string) (string, error) {
+	tree, err := Git(ctx, w.Repo.Root, "rev-parse", commit+"^{tree}")
+	if err != nil {
+		return "", fmt.Errorf("checking out %s: %w", short(commit), err)
+	}
+	path := filepath.Join(w.Dir, short(tree))
+	moduleDir := filepath.Join(path, filepath.FromSlash(w.Repo.Subdir))
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if head, err := Git(ctx, path, "rev-parse", "HEAD^{tree}"); err == nil && head == tree {
+		return moduleDir, nil
+	}
+	// A worktree left behind by a gorepro that was killed: forget it.
+	if err := os.RemoveAll(path); err != nil {
+		return "", fmt.Errorf("removing stale checkout %s: %w", path, err)
+	}
+	_, _ = Git(ctx, w.Repo.Root, "worktree", "prune")
+	if err := os.MkdirAll(w.Dir, 0o755); err != nil {
+		return "", err
+	}
+	if _, err := Git(ctx, w.Repo.Root, "worktree", "add", "--detach", "--force", path, commit); err != nil {
+		return "", fmt.Errorf("checking out %s: %w", short(commit), err)
+	}
+	w.added = append(w.added, path)
+	return moduleDir, nil
+}
+
+// Close removes the worktrees Checkout added, even when ctx is done (after
+// a Ctrl-C), and prunes git's record of them.
+func (w *Worktrees) Close(ctx context.Context) error {
+	ctx = context.WithoutCancel(ctx)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var first error
+	for _, path := range w.added {
+		if _, err := Git(ctx, w.Repo.Root, "worktree", "remove", "--force", path); err != nil {
+			if rmErr := os.RemoveAll(path); rmErr != nil && first == nil {
+				first = fmt.Errorf("removing worktree %s: %w", path, rmErr)
+			}
+		}
+	}
+	w.added = nil
+	_, _ = Git(ctx, w.Repo.Root, "worktree", "prune")
+	return first
+}

@@ -1,0 +1,208 @@
+package report
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/redact"
+)
+
+// ExplainFormats are the output formats of `gorepro explain`.
+func ExplainFormats() []string { return []string{"text", "markdown", "json", "junit"} }
+
+// WriteExplain writes e in format (one of ExplainFormats).
+func WriteExplain(w io.Writer, e *record.Explain, format string) error {
+	switch format {
+	case "text":
+		_, err := io.WriteString(w, ExplainText(e))
+		return err
+	case "markdown":
+		var b strings.Builder
+		writeMarkdownExplain(&b, e)
+		_, err := io.WriteString(w, b.String())
+		return err
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(e)
+	case "junit":
+		return writeExplainJUnit(w, e)
+	}
+	return fmt.Errorf("unknown explain format %q (valid: %s)", format, strings.Join(ExplainFormats(), ", "))
+}
+
+// ExplainText is e as plain text: one paragraph per cause.
+func ExplainText(e *record.Explain) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "explain %s → %s: %s\n", e.Base.ID, e.New.ID, explainSummary(e))
+	for _, x := range e.Explanations {
+		fmt.Fprintf(&b, "\n%s (%s) in %s\n", x.Change, x.Direction, strings.Join(x.Cells, ", "))
+		for _, line := range x.Changed {
+			fmt.Fprintf(&b, "  changed: %s\n", redact.Text(line))
+		}
+		for _, s := range x.Steps {
+			fmt.Fprintf(&b, "  %s: %s (%d built)\n", s.What, redact.Text(s.Conclusion), s.Builds)
+		}
+		for _, sb := range x.SideBySide {
+			fmt.Fprintf(&b, "  %-14s base %s | new %s\n", sb.Field, redact.Text(sb.Base), redact.Text(sb.New))
+		}
+		for _, ev := range x.Evidence {
+			fmt.Fprintf(&b, "  evidence %-6s %s: %s %s%s\n", ev.Side, ev.Input, ev.Outcome, ev.Signature, storedNote(ev))
+		}
+		if x.Explained {
+			fmt.Fprintf(&b, "  cause (%s): %s (%d %s built)\n", x.Kind, redact.Text(x.Culprit), x.Builds, plural(x.Builds, "cell", "cells"))
+		} else {
+			fmt.Fprintf(&b, "  not explained: %s (%d %s built)\n", redact.Text(x.Reason), x.Builds, plural(x.Builds, "cell", "cells"))
+		}
+	}
+	for _, s := range e.Skipped {
+		fmt.Fprintf(&b, "\nskipped %s (%s): %s\n", s.CellID, s.Change, s.Reason)
+	}
+	return b.String()
+}
+
+func storedNote(ev record.Evidence) string {
+	if ev.Stored {
+		return " [" + ev.CellID + ", stored]"
+	}
+	return " [" + ev.CellID + "]"
+}
+
+// explainSummary says how many changes were explained, in a few words.
+func explainSummary(e *record.Explain) string {
+	explained, cells := 0, 0
+	for _, x := range e.Explanations {
+		cells += len(x.Cells)
+		if x.Explained {
+			explained += len(x.Cells)
+		}
+	}
+	s := fmt.Sprintf("%d of %d changed %s explained, %d %s built", explained, cells, plural(cells, "cell", "cells"), e.Builds, plural(e.Builds, "cell", "cells"))
+	if n := len(e.Skipped); n > 0 {
+		s += fmt.Sprintf(", %d skipped", n)
+	}
+	return s
+}
+
+// writeMarkdownExplain writes e as a section fit for a bug report.
+func writeMarkdownExplain(b *strings.Builder, e *record.Explain) {
+	fmt.Fprintf(b, "\n### What changed between %s and %s\n\n", mdText(e.Base.ID), mdText(e.New.ID))
+	fmt.Fprintf(b, "%s.\n", mdText(explainSummary(e)))
+	for _, x := range e.Explanations {
+		verdict := "Cause"
+		if !x.Explained {
+			verdict = "Not explained"
+		}
+		fmt.Fprintf(b, "\n#### %s: %s\n\n", mdText(x.Change), mdText(strings.Join(x.Cells, ", ")))
+		if x.Explained {
+			fmt.Fprintf(b, "**%s (%s): %s**\n\n", verdict, mdText(x.Kind), mdText(redact.Text(x.Culprit)))
+		} else {
+			fmt.Fprintf(b, "**%s:** %s\n\n", verdict, mdText(redact.Text(x.Reason)))
+		}
+		for _, line := range x.Changed {
+			fmt.Fprintf(b, "- changed: %s\n", mdText(redact.Text(line)))
+		}
+		for _, s := range x.Steps {
+			fmt.Fprintf(b, "- %s: %s (%d built)\n", mdText(s.What), mdText(redact.Text(s.Conclusion)), s.Builds)
+		}
+		fmt.Fprintf(b, "- cells built: %d\n", x.Builds)
+		if len(x.SideBySide) > 0 {
+			b.WriteString("\n")
+			rows := make([][]string, len(x.SideBySide))
+			for i, sb := range x.SideBySide {
+				rows[i] = []string{mdText(sb.Field), mdText(redact.Text(sb.Base)), mdText(redact.Text(sb.New))}
+			}
+			writeMarkdownTable(b, []string{"", "BASE", "NEW"}, rows)
+		}
+		if len(x.Evidence) > 0 {
+			b.WriteString("\n")
+			rows := make([][]string, len(x.Evidence))
+			for i, ev := range x.Evidence {
+				kind := "probe"
+				if ev.Stored {
+					kind = "stored"
+				}
+				rows[i] = []string{mdText(ev.Side), mdText(ev.Input), mdText(string(ev.Outcome)), mdText(redact.Text(ev.Signature)), mdText(ev.CellID), kind}
+			}
+			writeMarkdownTable(b, []string{"SIDE", "INPUT", "OUTCOME", "SIGNATURE", "CELL", "FROM"}, rows)
+		}
+	}
+	for _, s := range e.Skipped {
+		fmt.Fprintf(b, "\n- skipped %s (%s): %s\n", mdText(s.CellID), mdText(s.Change), mdText(s.Reason))
+	}
+}
+
+// The JUnit form of an explanation: one testcase per changed cell, failed
+// when its change could not be explained, with the cause as properties.
+type explainSuites struct {
+	XMLName xml.Name       `xml:"testsuites"`
+	Suites  []explainSuite `xml:"testsuite"`
+}
+
+type explainSuite struct {
+	Name     string        `xml:"name,attr"`
+	Tests    int           `xml:"tests,attr"`
+	Failures int           `xml:"failures,attr"`
+	Cases    []explainCase `xml:"testcase"`
+}
+
+type explainCase struct {
+	Name       string          `xml:"name,attr"`
+	Classname  string          `xml:"classname,attr"`
+	Properties *explainPropSet `xml:"properties,omitempty"`
+	Failure    *explainFailure `xml:"failure,omitempty"`
+	SystemOut  string          `xml:"system-out,omitempty"`
+}
+
+type explainPropSet struct {
+	Props []explainProp `xml:"property"`
+}
+
+type explainProp struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type explainFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+func writeExplainJUnit(w io.Writer, e *record.Explain) error {
+	suite := explainSuite{Name: "gorepro explain " + e.Base.ID + " → " + e.New.ID}
+	for _, x := range e.Explanations {
+		for _, id := range x.Cells {
+			c := explainCase{Name: id, Classname: "gorepro.explain." + x.Change, SystemOut: xmlText(ExplainText(&record.Explain{Base: e.Base, New: e.New, Explanations: []record.Explanation{x}}))}
+			props := []explainProp{{"gorepro.change", x.Change}, {"gorepro.direction", x.Direction}, {"gorepro.cause.kind", x.Kind},
+				{"gorepro.cause", xmlText(redact.Text(x.Culprit))}, {"gorepro.builds", fmt.Sprint(x.Builds)}}
+			if x.Commit != nil {
+				props = append(props, explainProp{"gorepro.cause.commit", x.Commit.Commit})
+			}
+			if x.Module != "" {
+				props = append(props, explainProp{"gorepro.cause.module", x.Module + "@" + x.Version})
+			}
+			c.Properties = &explainPropSet{Props: props}
+			if !x.Explained {
+				suite.Failures++
+				c.Failure = &explainFailure{Message: xmlText(redact.Text(x.Reason)), Type: "unexplained", Text: xmlText(strings.Join(x.Changed, "\n"))}
+			}
+			suite.Cases = append(suite.Cases, c)
+		}
+	}
+	suite.Tests = len(suite.Cases)
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(explainSuites{Suites: []explainSuite{suite}}); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
