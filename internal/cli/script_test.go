@@ -57,6 +57,11 @@ func TestScripts(t *testing.T) {
 			}
 			env.Setenv("GOREPRO_CACHE", filepath.Join(env.WorkDir, ".gorepro-cache"))
 			env.Setenv("GOROOT_LOCAL", goEnv["GOROOT"])
+			scripts, err := filepath.Abs("../../scripts")
+			if err != nil {
+				return err
+			}
+			env.Setenv("SCRIPTS", scripts)
 			if runtime.GOARCH == "amd64" {
 				dir, err := injected()
 				if err != nil {
