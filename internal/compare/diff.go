@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gorepro/gorepro/internal/explain"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/redact"
 )
@@ -117,6 +118,11 @@ type Change struct {
 	// the new run (nil for OnlyInBase).
 	Before *CellState `json:"before"`
 	After  *CellState `json:"after"`
+	// InputsChanged says what differs between what the two cells were
+	// built from (source commit, modules, Go version, toolchain build,
+	// config), one line per kind, when the runs recorded it and something
+	// the cell is built from changed; gorepro explain finds which did it.
+	InputsChanged []string `json:"inputsChanged,omitempty"`
 }
 
 // CellState is what a Change records of a cell in one run.
@@ -174,7 +180,11 @@ func Diff(base, next *record.Run) *Comparison {
 			continue
 		}
 		if kind, changed := classifyChange(b, n); changed {
-			changes = append(changes, newChange(kind, &b, &n))
+			ch := newChange(kind, &b, &n)
+			if d := explain.Inputs(base, b, next, n); len(d.Kinds()) > 0 {
+				ch.InputsChanged = d.Lines()
+			}
+			changes = append(changes, ch)
 		} else {
 			cmp.Unchanged++
 		}

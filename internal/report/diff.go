@@ -8,6 +8,7 @@ import (
 
 	"github.com/gorepro/gorepro/internal/compare"
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/redact"
 )
 
 // DiffFormats lists the formats a Comparison is rendered in.
@@ -101,6 +102,11 @@ func WriteDiffText(w io.Writer, c *compare.Comparison) error {
 			return err
 		}
 	}
+	for _, ch := range c.Changes {
+		if len(ch.InputsChanged) > 0 {
+			fmt.Fprintf(&b, "%s built from: %s\n", ch.CellID, redact.Text(strings.Join(ch.InputsChanged, "; ")))
+		}
+	}
 	fmt.Fprintf(&b, "diff %s → %s: %s\n", orDash(c.Base.ID), orDash(c.Next.ID), c.Summary())
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("writing the comparison: %w", err)
@@ -138,6 +144,16 @@ func WriteDiffMarkdown(w io.Writer, c *compare.Comparison) error {
 			rows[ri] = row
 		}
 		writeMarkdownTable(&b, header, rows)
+		var inputs []string
+		for _, ch := range c.Changes {
+			if len(ch.InputsChanged) > 0 {
+				inputs = append(inputs, fmt.Sprintf("- %s: %s\n", mdCode(ch.CellID), mdText(redact.Text(strings.Join(ch.InputsChanged, "; ")))))
+			}
+		}
+		if len(inputs) > 0 {
+			b.WriteString("\nWhat the changed cells were built from (`gorepro explain` finds which change did it):\n\n")
+			b.WriteString(strings.Join(inputs, ""))
+		}
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("writing the comparison as Markdown: %w", err)

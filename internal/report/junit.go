@@ -77,6 +77,32 @@ type junitSkipped struct {
 	Reason string `xml:",chardata"`
 }
 
+// provenanceProperties are the suite properties of a bisect or explain
+// run: its conclusion, the culprit commit, and each explanation's cause.
+func provenanceProperties(run *record.Run) []junitProperty {
+	var props []junitProperty
+	if b := run.Bisect; b != nil {
+		props = append(props, junitProperty{"bisect.axis", junitText(b.Axis)}, junitProperty{"bisect.conclusion", junitText(b.Conclusion)})
+		for _, side := range []string{"before", "after"} {
+			if c, ok := b.Commits[side]; ok {
+				props = append(props, junitProperty{"bisect.commit." + side, junitText(c.Commit + " " + c.Subject + " (" + c.Author + ")")})
+			}
+		}
+	}
+	if e := run.Explain; e != nil {
+		for _, x := range e.Explanations {
+			value := x.Culprit
+			if !x.Explained {
+				value = "not explained: " + x.Reason
+			}
+			for _, id := range x.Cells {
+				props = append(props, junitProperty{"explain." + id, junitText(value)})
+			}
+		}
+	}
+	return props
+}
+
 // WriteJUnit writes run as a JUnit XML report for CI systems, valid under
 // the Jenkins JUnit schema (results/testdata/jenkins-junit.xsd): one test
 // suite named "gorepro" with one test case per cell. Crash cells are
@@ -113,6 +139,7 @@ func WriteJUnit(w io.Writer, run *record.Run) error {
 	for _, c := range run.Collapsed {
 		suite.Properties = append(suite.Properties, junitProperty{"collapsed", junitText(c.String())})
 	}
+	suite.Properties = append(suite.Properties, provenanceProperties(run)...)
 
 	var cellSeconds float64
 	for _, c := range run.Cells {
