@@ -5,7 +5,7 @@ GOFLAGS_BUILD ?= -buildvcs=auto
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ACTIONLINT ?= github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
-.PHONY: build run test lint bench fuzz docs clean
+.PHONY: build run test lint bench fuzz faults docs clean
 
 build:
 	$(GO) build -o bin/gorepro ./cmd/gorepro
@@ -28,13 +28,22 @@ lint:
 bench: build
 	scripts/bench.sh
 
-# Each fuzz target for FUZZTIME: the log reader (crashlog.Read) and the
+# Each fuzz target for FUZZTIME: the log reader (crashlog.Read), the
 # config parser (config.Parse), seeded from the crash corpus and the test
-# configs. A failing input is saved under the package's testdata/fuzz.
+# configs, and the loading and reporting of a run directory that may come
+# from a fork's CI artifact (runstore.Load). A failing input is saved under the package's testdata/fuzz.
 FUZZTIME ?= 60s
 fuzz:
 	$(GO) test ./internal/crashlog -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/config -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/runstore -run '^$$' -fuzz '^FuzzLoadRun$$' -fuzztime $(FUZZTIME)
+
+# The fault suite (internal/faults): the real gorepro against hostile
+# programs, signals, full and read-only disks (as root), a shared cache,
+# crafted run directories and a container engine that dies mid-run. It
+# prints a table: scenario, expected, observed.
+faults:
+	GOREPRO_FAULTS=1 $(GO) test -count=1 -timeout 20m -v -run '^TestFaults$$' ./internal/faults
 
 # docs/cli.md is generated from the commands; TestDocsUpToDate fails when
 # it is out of date.

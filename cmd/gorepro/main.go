@@ -4,17 +4,13 @@
 package main
 
 import (
-	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/gorepro/gorepro/internal/cli"
 )
 
+// main leaves signals (SIGINT, SIGTERM, a second one) and exit statuses to
+// cli.MainWithSignals.
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Main(ctx, os.Args[1:], cli.StdDeps())
-	stop()
-	os.Exit(code)
+	os.Exit(cli.MainWithSignals(os.Args[1:], cli.StdDeps()))
 }

@@ -278,7 +278,9 @@ func (r *Result) runGoBuild(ctx context.Context, s Spec, dir string, setEnv, arg
 	}
 	spec, err := containerBuild(ctx, s, c, dir, setEnv, argv, output, timeout, log)
 	if err != nil {
-		return nil, record.BuildError, err
+		// An engine that stopped answering (preparing the build's
+		// volumes) says nothing about the code.
+		return nil, engineOutcome(err), err
 	}
 	r.Reproduce = reproduceContainer(c.Engine.RunArgv(spec))
 	fmt.Fprintf(log, "$ %s\n", r.Reproduce.Script)

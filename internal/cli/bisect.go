@@ -198,6 +198,7 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	if err != nil {
 		return &StorageError{What: "results", Err: err}
 	}
+	defer func() { _ = w.Abort() }()
 	rep := newReporter(deps, opts.Quiet, 1)
 	defer rep.Close()
 	b := &bisection{plan: plan, noCache: opts.NoCache, runner: newMatrixRunner(deps, plan.cfg, root, rep), w: w, cells: map[string]record.Cell{},

@@ -182,6 +182,7 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 		if w, err = (runstore.Store{Root: opts.Out}).Begin(runID); err != nil {
 			return &StorageError{What: "results", Err: err}
 		}
+		defer func() { _ = w.Abort() }()
 	}
 	runner := newMatrixRunner(deps, cfg, root, io.Discard)
 	runner.Engines.Warnings = deps.Stderr

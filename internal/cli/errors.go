@@ -15,7 +15,8 @@ const (
 	ExitFailPolicy  = 1   // some cell matched --fail-on (or a bisection found no trustworthy boundary)
 	ExitUsage       = 2   // bad flags, arguments, configuration or input runs
 	ExitNothingRan  = 3   // no cell could run (all unavailable), storage or infrastructure failed
-	ExitInterrupted = 130 // stopped by Ctrl-C or SIGTERM
+	ExitInterrupted = 130 // stopped by Ctrl-C (SIGINT)
+	ExitTerminated  = 143 // stopped by SIGTERM (a CI system cancelling the job), as shells report it
 )
 
 // Exit statuses of `gorepro check`, for `git bisect run`: it marks 1 bad and

@@ -156,6 +156,7 @@ func runExplain(cmd *cobra.Command, deps Deps, opts *ExplainOptions) error {
 	if err != nil {
 		return &StorageError{What: "results", Err: err}
 	}
+	defer func() { _ = w.Abort() }()
 	rep := newReporter(deps, opts.Quiet, 1)
 	defer rep.Close()
 	ex := &explainer{

@@ -275,3 +275,27 @@ func TestInterruptCommitBisect(t *testing.T) {
 	assert.Empty(t, checkouts, "no checkout is left in the work directory")
 	assert.Empty(t, processesRunning(t, f.cache), "no process of the interrupted probe survives")
 }
+
+// TestSIGTERMExits143 sends SIGTERM, what a CI system sends on cancel, to a
+// real matrix while its second cell runs: the finished cell is kept, the
+// run is stored as interrupted, and the exit status is 143, as shells
+// report it, not 130.
+func TestSIGTERMExits143(t *testing.T) {
+	f := newInterruptFixture(t, `{"name": "local", "kind": "local"}`)
+	cmd := f.matrix()
+	lines, seen := startUntil(t, cmd, "[1/2]")
+	require.Contains(t, strings.Join(seen, "\n"), "[1/2] local", "the first cell finished")
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	for lines.Scan() {
+		seen = append(seen, lines.Text())
+	}
+	err := cmd.Wait()
+	var exitErr *exec.ExitError
+	require.ErrorAs(t, err, &exitErr, strings.Join(seen, "\n"))
+	assert.Equal(t, 143, exitErr.ExitCode(), strings.Join(seen, "\n"))
+	run, _, err := runstore.Load(filepath.Join(f.dir, "results"))
+	require.NoError(t, err)
+	assert.True(t, run.Interrupted)
+	assert.Equal(t, record.Pass, run.Cells[0].Outcome)
+	assert.Empty(t, processesRunning(t, f.cache), "no process of the stopped cell survives")
+}

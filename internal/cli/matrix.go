@@ -187,6 +187,9 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 	if err != nil {
 		return &StorageError{What: "results", Err: err}
 	}
+	// A run that cannot be committed (a full or read-only disk) leaves no
+	// partial directory behind; after Commit this does nothing.
+	defer func() { _ = w.Abort() }()
 	rep := newReporter(deps, opts.Quiet, opts.Jobs)
 	defer rep.Close()
 	runner := newMatrixRunner(deps, cfg, root, rep)
@@ -221,7 +224,7 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 		return &StorageError{What: "results", Err: err}
 	}
 	render, _ := rendererFor(opts.Format)
-	if err := render(deps.Stdout, run, os.DirFS(dir)); err != nil {
+	if err := render(deps.Stdout, run, runstore.RunFS(dir)); err != nil {
 		return err
 	}
 	if !opts.Quiet {

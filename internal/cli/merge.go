@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -95,7 +94,7 @@ func runMerge(deps Deps, opts *MergeOptions) error {
 	if err != nil {
 		return &StorageError{What: "the merged run", Err: err}
 	}
-	if err := render(deps.Stdout, run, os.DirFS(dir)); err != nil {
+	if err := render(deps.Stdout, run, runstore.RunFS(dir)); err != nil {
 		return err
 	}
 	summarize(deps, run, dir)

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -60,7 +59,7 @@ results.json, or a results root (its latest run is used); default results/latest
 			if run.Analysis == nil { // recorded before gorepro analysed runs
 				run.Analysis = compare.Analyze(run.Cells, run.Toolchains)
 			}
-			return render(deps.Stdout, run, os.DirFS(dir))
+			return render(deps.Stdout, run, runstore.RunFS(dir))
 		},
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "report format: "+formatList())

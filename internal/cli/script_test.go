@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -22,7 +21,7 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"gorepro": func() {
-			os.Exit(cli.Main(context.Background(), os.Args[1:], cli.StdDeps()))
+			os.Exit(cli.MainWithSignals(os.Args[1:], cli.StdDeps()))
 		},
 	})
 }

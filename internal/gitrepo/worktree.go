@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/gorepro/gorepro/internal/filelock"
 )
 
 // Worktrees checks commits of Repo out in worktrees under Dir, one per
@@ -20,6 +22,31 @@ type Worktrees struct {
 
 	mu    sync.Mutex
 	added []string
+	// unlock releases the lock on Dir that this process holds while it
+	// uses the checkouts.
+	unlock func()
+}
+
+// lock takes the lock on Dir (another gorepro bisecting the same
+// repository waits) and removes the checkouts a killed gorepro left
+// there: with the lock held, no one else is using them.
+func (w *Worktrees) lock(ctx context.Context) error {
+	if w.unlock != nil {
+		return nil
+	}
+	unlock, err := filelock.Lock(ctx, w.Dir+".lock")
+	if err != nil {
+		return err
+	}
+	w.unlock = unlock
+	entries, _ := os.ReadDir(w.Dir)
+	for _, e := range entries {
+		_ = os.RemoveAll(filepath.Join(w.Dir, e.Name()))
+	}
+	if len(entries) > 0 {
+		_, _ = Git(ctx, w.Repo.Root, "worktree", "prune")
+	}
+	return nil
 }
 
 // Checkout checks commit out (or re-uses the checkout of its tree) and
@@ -33,6 +60,9 @@ func (w *Worktrees) Checkout(ctx context.Context, commit string) (string, error)
 	moduleDir := filepath.Join(path, filepath.FromSlash(w.Repo.Subdir))
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if err := w.lock(ctx); err != nil {
+		return "", fmt.Errorf("checking out %s: %w", short(commit), err)
+	}
 	if head, err := Git(ctx, path, "rev-parse", "HEAD^{tree}"); err == nil && head == tree {
 		return moduleDir, nil
 	}
@@ -67,5 +97,9 @@ func (w *Worktrees) Close(ctx context.Context) error {
 	}
 	w.added = nil
 	_, _ = Git(ctx, w.Repo.Root, "worktree", "prune")
+	if w.unlock != nil {
+		w.unlock()
+		w.unlock = nil
+	}
 	return first
 }

@@ -40,24 +40,40 @@ func (c Cache) entryDir(key string) string {
 // name, or ok=false when there is none (or it is unreadable: a broken entry
 // is treated as absent and overwritten by the next Put).
 func (c Cache) Get(key string) (cell record.Cell, logs map[string][]byte, ok bool) {
+	cell, logs, ok, _ = c.Lookup(key)
+	return cell, logs, ok
+}
+
+// Lookup is Get that also says, in problem, why an entry that is there
+// could not be used (corrupt or truncated: the next Put replaces it).
+func (c Cache) Lookup(key string) (cell record.Cell, logs map[string][]byte, ok bool, problem string) {
 	dir := c.entryDir(key)
 	data, err := os.ReadFile(filepath.Join(dir, "cell.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return cell, nil, false, ""
+	}
 	if err != nil {
-		return cell, nil, false
+		return cell, nil, false, fmt.Sprintf("cache entry %s is unreadable (%v); building the cell again", dir, err)
 	}
 	var entry cachedCell
-	if err := json.Unmarshal(data, &entry); err != nil || entry.Format != cacheFormat {
-		return cell, nil, false
+	if err := json.Unmarshal(data, &entry); err != nil {
+		return cell, nil, false, fmt.Sprintf("cache entry %s is corrupt (%v); building the cell again", dir, err)
+	}
+	if entry.Format != cacheFormat {
+		return cell, nil, false, ""
 	}
 	logs = make(map[string][]byte, len(entry.Logs))
 	for _, name := range entry.Logs {
+		if !fs.ValidPath(name) {
+			return cell, nil, false, fmt.Sprintf("cache entry %s names a log outside it (%q); building the cell again", dir, name)
+		}
 		b, err := os.ReadFile(filepath.Join(dir, "logs", filepath.FromSlash(name)))
 		if err != nil {
-			return cell, nil, false
+			return cell, nil, false, fmt.Sprintf("cache entry %s is incomplete (%v); building the cell again", dir, err)
 		}
 		logs[name] = b
 	}
-	return entry.Cell, logs, true
+	return entry.Cell, logs, true, ""
 }
 
 // Put stores cell and its logs under key, replacing any older entry.

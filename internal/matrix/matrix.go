@@ -46,6 +46,7 @@ import (
 	"github.com/gorepro/gorepro/internal/classify"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/container"
+	"github.com/gorepro/gorepro/internal/filelock"
 	"github.com/gorepro/gorepro/internal/gitrepo"
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/progress"
@@ -575,21 +576,32 @@ func (e *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w
 		return cell
 	}
 	key := e.cacheKey(p, hostArch, source)
-	cache := Cache{Dir: e.CacheDir}
-	if !e.NoCache && e.CacheDir != "" {
-		if cached, logs, ok := cache.Get(key); ok {
-			if err := e.relabel(&cached, p, logs, w); err == nil {
-				return cached
-			}
-		}
+	if cached, ok := e.fromCache(p, key, w); ok {
+		return cached
 	}
-
-	logs := map[string][]byte{}
-	cell.CacheKey = key
 	// The binary stays in the work dir after the run, so that the
 	// reproduce commands recorded with the cell work as written, and so
 	// that the go command need not relink it when nothing changed.
 	binDir := filepath.Join(e.WorkDir, "bin", p.id)
+	// Other gorepro processes may share the cache and the work dir: one
+	// builds and runs a cell key, and one uses a binary path, at a time.
+	unlock, err := e.lockCell(ctx, key, p.id)
+	if err != nil {
+		if ctx.Err() != nil {
+			return e.interrupted(p, hostArch)
+		}
+		cell.Outcome = record.Unavailable
+		cell.Reason = err.Error()
+		return cell
+	}
+	defer unlock()
+	// Another process may have finished this cell while this one waited.
+	if cached, ok := e.fromCache(p, key, w); ok {
+		return cached
+	}
+
+	logs := map[string][]byte{}
+	cell.CacheKey = key
 	if err := os.MkdirAll(binDir, 0o755); err != nil {
 		cell.Outcome = record.Unavailable
 		cell.Reason = fmt.Sprintf("preparing work dir: %v", err)
@@ -658,6 +670,47 @@ func (e *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w
 	recordEmulation(p, &cell, logs)
 	knownIssues(&cell)
 	return e.finish(key, cell, logs, w)
+}
+
+// fromCache returns the cached cell of key, relabelled as plan p's, unless
+// the run asks for fresh cells. A corrupt entry is a miss, with a warning.
+func (e *Runner) fromCache(p plan, key string, w *runstore.Draft) (record.Cell, bool) {
+	if e.NoCache || e.CacheDir == "" {
+		return record.Cell{}, false
+	}
+	cached, logs, ok, problem := Cache{Dir: e.CacheDir}.Lookup(key)
+	if problem != "" {
+		fmt.Fprintf(e.Progress, "gorepro: warning: %s\n", problem)
+	}
+	if !ok || e.relabel(&cached, p, logs, w) != nil {
+		return record.Cell{}, false
+	}
+	return cached, true
+}
+
+// lockCell takes the locks of a cell: its cache key (when there is a
+// cache) and its binary's path in the work dir, in that order.
+func (e *Runner) lockCell(ctx context.Context, key, cellID string) (func(), error) {
+	var unlocks []func()
+	unlock := func() {
+		for _, u := range slices.Backward(unlocks) {
+			u()
+		}
+	}
+	var paths []string
+	if e.CacheDir != "" {
+		paths = append(paths, filepath.Join(e.CacheDir, "locks", key[:32]+".lock"))
+	}
+	paths = append(paths, filepath.Join(e.WorkDir, "locks", "bin-"+cellID+".lock"))
+	for _, path := range paths {
+		u, err := filelock.Lock(ctx, path)
+		if err != nil {
+			unlock()
+			return nil, err
+		}
+		unlocks = append(unlocks, u)
+	}
+	return unlock, nil
 }
 
 // finish writes the cell's logs into the run, records their paths and stores
@@ -789,6 +842,7 @@ func (e *Runner) runBinary(ctx context.Context, p plan, hostArch string, cell *r
 		logRe = regexp.MustCompile(t.Pass.LogMatches) // validated by config
 	}
 	var runs []record.RunResult
+	leaked := 0
 	for i := range e.Config.Runs {
 		r := base
 		if p.cover {
@@ -807,6 +861,11 @@ func (e *Runner) runBinary(ctx context.Context, p plan, hostArch string, cell *r
 		}
 		runs = append(runs, classifyRun(i+1, res, t, logRe))
 		logs[fmt.Sprintf("run-%d.log", i+1)] = runLog(r.argv, res)
+		leaked += res.Leaked
+	}
+	if leaked > 0 {
+		// A program that leaves daemons behind is worth knowing about.
+		cell.Warnings = append(cell.Warnings, fmt.Sprintf("leaked processes: %d, killed (the program left them running after it ended)", leaked))
 	}
 	return runs, nil
 }

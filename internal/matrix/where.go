@@ -52,6 +52,7 @@ func (h hostRunner) run(ctx context.Context, r binaryRun) (*proc.Result, error) 
 		Timeout:     r.timeout,
 		GraceSignal: r.graceSignal,
 		Grace:       r.grace,
+		Track:       true,
 	})
 	if err != nil {
 		return nil, explainStartError(err, h.binArch, h.hostArch)

@@ -44,6 +44,12 @@ type Cmd struct {
 	Cap int
 	// Tee, when set, also receives all output as it is produced.
 	Tee io.Writer
+	// Track marks the process and everything it starts with MarkerVar,
+	// and kills whatever still carries the mark when the process has
+	// ended: daemons in a new session, double forks, children that
+	// ignore signals, which the process group kill cannot reach.
+	// Result.Leaked counts them.
+	Track bool
 }
 
 // Result is what happened to a child process.
@@ -64,6 +70,9 @@ type Result struct {
 	OutputBytes int64
 	Truncated   bool
 	Duration    time.Duration
+	// Leaked is how many processes a tracked command left running after
+	// it ended; they were killed.
+	Leaked int
 }
 
 // Signaled reports whether the process was terminated by a signal.
@@ -101,6 +110,11 @@ func Run(ctx context.Context, c Cmd) (*Result, error) {
 	cmd := exec.Command(c.Argv[0], c.Argv[1:]...)
 	cmd.Dir = c.Dir
 	cmd.Env = c.Env
+	marker := ""
+	if c.Track {
+		marker = newMarker()
+		cmd.Env = Environ(c.Env, MarkerVar+"="+marker)
+	}
 	cmd.Stdout = w
 	cmd.Stderr = w
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -155,6 +169,9 @@ func Run(ctx context.Context, c Cmd) (*Result, error) {
 	_ = syscall.Kill(-pgid, syscall.SIGKILL)
 
 	res := &Result{ExitCode: -1, Duration: time.Since(start)}
+	if marker != "" {
+		res.Leaked = KillMarked(marker)
+	}
 	mu.Lock()
 	res.TimedOut, res.Canceled = timedOut, canceled
 	mu.Unlock()

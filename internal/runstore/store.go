@@ -2,6 +2,7 @@ package runstore
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/gorepro/gorepro/internal/report"
 
+	"github.com/gorepro/gorepro/internal/filelock"
 	"github.com/gorepro/gorepro/internal/record"
 )
 
@@ -85,11 +87,59 @@ func (s Store) Begin(id string) (*Draft, error) {
 	if _, err := os.Lstat(final); err == nil {
 		return nil, fmt.Errorf("starting run %s: %s already exists", id, final)
 	}
+	s.removeAbandoned()
 	dir := filepath.Join(s.Root, incompletePrefix+id)
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("starting run %s: %w", id, err)
 	}
-	return &Draft{root: s.Root, id: id, dir: dir}, nil
+	// The lock says the run is being written: a gorepro that dies (even by
+	// SIGKILL) releases it, and the next Begin removes what it left.
+	unlock, err := filelock.Lock(context.Background(), dir+lockSuffix)
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, fmt.Errorf("starting run %s: %w", id, err)
+	}
+	return &Draft{root: s.Root, id: id, dir: dir, unlock: unlock}, nil
+}
+
+// lockSuffix ends the name of the lock file next to an incomplete run's
+// directory, held while the run is written.
+const lockSuffix = ".lock"
+
+// abandonedAge is how old an incomplete run without a lock file (written
+// by a gorepro from before the lock files) must be to count as abandoned.
+const abandonedAge = 24 * time.Hour
+
+// removeAbandoned removes the incomplete runs under Root that no process
+// is writing any more: their lock is free (the gorepro writing them was
+// killed before it could clean up), or they have no lock and are old.
+// Whatever cannot be removed is left for the next time.
+func (s Store) removeAbandoned() {
+	entries, err := os.ReadDir(s.Root)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() || !strings.HasPrefix(name, incompletePrefix) {
+			continue
+		}
+		dir := filepath.Join(s.Root, name)
+		unlock, held, err := filelock.TryLock(dir + lockSuffix)
+		switch {
+		case held:
+			continue
+		case err != nil:
+			if info, statErr := e.Info(); !errors.Is(err, fs.ErrNotExist) || statErr != nil || time.Since(info.ModTime()) < abandonedAge {
+				continue
+			}
+			_ = os.RemoveAll(dir)
+		default:
+			_ = os.RemoveAll(dir)
+			_ = os.Remove(dir + lockSuffix)
+			unlock()
+		}
+	}
 }
 
 // Draft is one run of a Store being written: its logs and files go into a
@@ -102,6 +152,17 @@ type Draft struct {
 	dir  string
 	// done is set once the run was committed or aborted.
 	done bool
+	// unlock releases the lock that says the run is being written.
+	unlock func()
+}
+
+// release drops the run's lock and its lock file.
+func (w *Draft) release() {
+	if w.unlock != nil {
+		_ = os.Remove(w.dir + lockSuffix)
+		w.unlock()
+		w.unlock = nil
+	}
 }
 
 // Dir returns the directory the run is being written to before Commit
@@ -190,7 +251,7 @@ func (w *Draft) Commit(run *record.Run) (string, error) {
 	if run.SchemaVersion == 0 {
 		run.SchemaVersion = record.SchemaVersion
 	}
-	files := os.DirFS(w.dir)
+	files := RunFS(w.dir)
 	for _, stored := range storedReports() {
 		render, _ := report.RendererFor(stored.format)
 		var buf bytes.Buffer
@@ -210,6 +271,11 @@ func (w *Draft) Commit(run *record.Run) (string, error) {
 		return "", fmt.Errorf("committing run %s: %w", w.id, err)
 	}
 	w.done = true
+	_ = os.Remove(w.dir + lockSuffix)
+	if w.unlock != nil {
+		w.unlock()
+		w.unlock = nil
+	}
 	if err := syncDir(w.root); err != nil {
 		return "", err
 	}
@@ -226,6 +292,7 @@ func (w *Draft) Abort() error {
 		return nil
 	}
 	w.done = true
+	defer w.release()
 	if err := os.RemoveAll(w.dir); err != nil {
 		return fmt.Errorf("removing incomplete run %s: %w", w.id, err)
 	}
@@ -335,24 +402,30 @@ func syncDir(dir string) error {
 }
 
 // checkFileName rejects names that are not a single, ordinary path element.
-func checkFileName(name string) error {
-	switch {
-	case name == "":
-		return errors.New("empty name")
-	case strings.ContainsAny(name, `/\`):
-		return fmt.Errorf("%q contains a path separator", name)
-	case strings.Contains(name, ".."):
-		return fmt.Errorf("%q contains %q", name, "..")
-	case name == ".":
-		return fmt.Errorf("%q is not a file name", name)
-	case strings.ContainsRune(name, 0):
-		return fmt.Errorf("%q contains a NUL byte", name)
-	}
-	return nil
-}
+func checkFileName(name string) error { return record.CheckName(name) }
 
 // exists reports whether name exists (following symbolic links).
 func exists(name string) bool {
 	_, err := os.Stat(name)
 	return err == nil
+}
+
+// RunFS is a run directory's files for reports to quote logs from,
+// confined to the directory: a path with "..", an absolute path, or a
+// symbolic link that points out of it (a crafted run from a fork's CI
+// artifact) cannot be opened, so no report quotes a file from elsewhere.
+// When the directory cannot be opened, nothing can be.
+func RunFS(dir string) fs.FS {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return emptyFS{err: err}
+	}
+	return root.FS()
+}
+
+// emptyFS opens nothing, saying why.
+type emptyFS struct{ err error }
+
+func (e emptyFS) Open(name string) (fs.File, error) {
+	return nil, &fs.PathError{Op: "open", Path: name, Err: e.err}
 }

@@ -1,0 +1,45 @@
+package filelock
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestLockIsExclusive: holders of one lock never overlap; a waiter gives up
+// when its context ends.
+func TestLockIsExclusive(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "locks", "cell.lock")
+	var inside, overlaps atomic.Int32
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			unlock, err := Lock(context.Background(), path)
+			if !assert.NoError(t, err) {
+				return
+			}
+			if inside.Add(1) > 1 {
+				overlaps.Add(1)
+			}
+			time.Sleep(5 * time.Millisecond)
+			inside.Add(-1)
+			unlock()
+		})
+	}
+	wg.Wait()
+	assert.Zero(t, overlaps.Load())
+
+	unlock, err := Lock(context.Background(), path)
+	require.NoError(t, err)
+	defer unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	_, err = Lock(ctx, path)
+	assert.ErrorContains(t, err, "waiting for the lock")
+}

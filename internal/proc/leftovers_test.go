@@ -1,0 +1,81 @@
+package proc
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestTrackKillsWhatEscapesTheGroup: a command that leaves a daemon in a new
+// session, a double-forked child, or a child that ignores signals exits 0;
+// with Track, whatever it left is killed when it ends and counted, and
+// nothing of it is still running.
+func TestTrackKillsWhatEscapesTheGroup(t *testing.T) {
+	for _, tool := range []string{"sh", "setsid", "sleep"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("needs %s", tool)
+		}
+	}
+	require.NoError(t, BecomeSubreaper())
+	tests := []struct {
+		name, script string
+		leaked       int
+	}{
+		// Each command waits a moment, so that its child has left the
+		// group before the group is killed.
+		{"daemon in a new session", `setsid sleep 301 </dev/null >/dev/null 2>&1 & echo "$!"; sleep 0.2`, 1},
+		{"double fork", `setsid sh -c 'sleep 302 </dev/null >/dev/null 2>&1 & echo "$!"'; sleep 0.2; exit 0`, 1},
+		{"ignores signals", `(trap '' TERM INT HUP QUIT; exec setsid sleep 303 </dev/null >/dev/null 2>&1) & echo "$!"; sleep 0.2`, 1},
+		{"nothing left", `echo none`, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Run(context.Background(), Cmd{Argv: []string{"sh", "-c", tt.script}, Timeout: 30 * time.Second, Track: true})
+			require.NoError(t, err)
+			assert.Equal(t, 0, res.ExitCode, "%s", res.Output)
+			assert.Equal(t, tt.leaked, res.Leaked)
+			if pid, err := strconv.Atoi(strings.TrimSpace(string(res.Output))); err == nil {
+				assert.False(t, alive(pid), "process %d is still running", pid)
+			}
+		})
+	}
+
+	// Without Track the daemon escapes: what Track is for.
+	res, err := Run(context.Background(), Cmd{Argv: []string{"sh", "-c", `setsid sleep 304 </dev/null >/dev/null 2>&1 & echo "$!"; sleep 0.2`}, Timeout: 30 * time.Second})
+	require.NoError(t, err)
+	pid, err := strconv.Atoi(strings.TrimSpace(string(res.Output)))
+	require.NoError(t, err)
+	assert.True(t, alive(pid), "an untracked daemon outlives its command")
+	_ = syscall.Kill(pid, syscall.SIGKILL)
+	reap(pid)
+}
+
+// TestKillOrphans: marked processes whose gorepro no longer runs are
+// killed by the next gorepro; those of a live gorepro are not.
+func TestKillOrphans(t *testing.T) {
+	if _, err := exec.LookPath("sleep"); err != nil {
+		t.Skip("needs sleep")
+	}
+	start := func(marker string) *exec.Cmd {
+		cmd := exec.Command("sleep", "305")
+		cmd.Env = append(os.Environ(), MarkerVar+"="+marker)
+		require.NoError(t, cmd.Start())
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		return cmd
+	}
+	// A pid that no process has: the gorepro that started it is gone.
+	dead := start("999999999.deadbeef")
+	live := start(strconv.Itoa(os.Getppid()) + ".cafe")
+	assert.GreaterOrEqual(t, KillOrphans(), 1)
+	_ = dead.Wait()
+	assert.False(t, alive(dead.Process.Pid), "the orphan was killed")
+	assert.True(t, alive(live.Process.Pid), "a live gorepro's process is left alone")
+}
