@@ -36,6 +36,7 @@ func scenarios() []scenario {
 		{"shared cache, 4 processes x 2 rounds --rebuild", sharedCacheScenario},
 		{"crafted run directory", craftedRunScenario},
 		{"container engine dies mid-run", engineScenario},
+		{"daemon started in a container", containerDaemonScenario},
 	}
 }
 
@@ -387,6 +388,39 @@ func craftedRunScenario(t *testing.T, f *fixture) row {
 	return row{expected: "nothing quoted from outside; merge exit 2, nothing written outside --out",
 		observed: fmt.Sprintf("quoted %t; merge exit %d, written outside %t", quoted, code, escapedErr == nil),
 		ok:       !quoted && code == 2 && escapedErr != nil}
+}
+
+// testImages says why the local test images cannot be used, or "".
+func testImages() string {
+	real, err := exec.LookPath("podman")
+	if err == nil {
+		err = exec.Command(real, "image", "exists", "localhost/gorepro-test/go:1.26.8").Run()
+	}
+	if err != nil {
+		return "no podman or no test image (scripts/build-test-images.sh): " + err.Error()
+	}
+	return ""
+}
+
+// containerDaemonScenario: a program in a container that starts a daemon
+// (in a new session) and exits: the container goes, and its daemon with it.
+func containerDaemonScenario(t *testing.T, f *fixture) row {
+	expected := "exit 0, pass, no container and no process left"
+	if why := testImages(); why != "" {
+		return row{expected: expected, observed: why, skipped: os.Getenv("GOREPRO_REQUIRE_ENGINE") != "1"}
+	}
+	image := `{"name": "img", "kind": "image", "engine": "podman", "image": "localhost/gorepro-test/go:1.26.8", "runtimeImage": "localhost/gorepro-test/runtime:latest"}`
+	cfg := f.config(t, "container-daemon.json", []string{"daemon"}, image)
+	code, run, stderr := f.runJSON(t, "--config", cfg, "--out", filepath.Join(f.dir, "out-container-daemon"), "--toolchain", "img")
+	outcome, _ := cellSummary(run, "daemon")
+	containers, _ := exec.Command("podman", "ps", "-a", "-q", "--filter", "label=gorepro").Output()
+	left := processesUnder(f.dir)
+	observed := fmt.Sprintf("exit %d, %s, %d containers and %d processes left", code, outcome, len(strings.Fields(string(containers))), len(left))
+	ok := code == 0 && outcome == "pass" && len(bytes.TrimSpace(containers)) == 0 && len(left) == 0
+	if !ok {
+		observed += "; " + firstLine(stderr)
+	}
+	return row{expected: expected, observed: observed, ok: ok}
 }
 
 // engineScenario: podman stops answering in the middle of a run (a
