@@ -104,6 +104,7 @@ func prepareModule(ctx context.Context, s Spec, dir string, log *bytes.Buffer) (
 	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
 		return "", fmt.Errorf("prepare: creating the prepared copies' directory: %w", err)
 	}
+	removeStaleTemps(filepath.Dir(dest))
 	tmp, err := os.MkdirTemp(filepath.Dir(dest), filepath.Base(dest)+".tmp-")
 	if err != nil {
 		return "", fmt.Errorf("prepare: creating a temporary directory: %w", err)
@@ -172,6 +173,29 @@ func renamePrepared(tmp, dest string) (theirs bool, err error) {
 	}
 }
 
+// staleTempAge is how old a prepared copy's temporary directory must be
+// to count as left behind by a gorepro that was killed while preparing
+// (prepare commands are bounded by the build timeout, 10 minutes by
+// default).
+const staleTempAge = 24 * time.Hour
+
+// removeStaleTemps removes the temporary directories of prepared copies in
+// dir that a killed gorepro left behind.
+func removeStaleTemps(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.Contains(e.Name(), ".tmp-") {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleTempAge {
+			removeTree(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
 // removeTree removes dir and everything in it, making directories that a
 // command left read-only writable when that is what stops it.
 func removeTree(dir string) {
@@ -202,7 +226,9 @@ func runPrepare(ctx context.Context, s Spec, cmds []prepareCmd, dir string, setE
 	}
 	for _, c := range cmds {
 		fmt.Fprintf(log, "$ %s\n", Script(dir, shownEnv, redactArgv(c.argv)))
-		res, err := proc.Run(ctx, proc.Cmd{Argv: c.argv, Dir: dir, Env: env, Timeout: timeout})
+		// Tracked: a generator that leaves a server behind must not
+		// outlive the cell.
+		res, err := proc.Run(ctx, proc.Cmd{Argv: c.argv, Dir: dir, Env: env, Timeout: timeout, Track: true})
 		if res != nil {
 			log.Write(res.Output)
 		}

@@ -84,13 +84,41 @@ func Inputs(base *record.Run, b record.Cell, next *record.Run, n record.Cell) De
 	case b.ToolchainBuild != n.ToolchainBuild:
 		d.Build = &Change{From: b.ToolchainBuild, To: n.ToolchainBuild}
 	}
-	if base.MatrixSHA256 != "" && next.MatrixSHA256 != "" && base.MatrixSHA256 != next.MatrixSHA256 {
+	settings := SettingChanges(b.Settings, n.Settings)
+	d.Config = append(d.Config, settings...)
+	if len(settings) == 0 && base.MatrixSHA256 != "" && next.MatrixSHA256 != "" && base.MatrixSHA256 != next.MatrixSHA256 {
 		d.Config = append(d.Config, fmt.Sprintf("matrix settings (%s): hash %s → %s", cmp.Or(next.Config, "the config"), short(base.MatrixSHA256), short(next.MatrixSHA256)))
 	}
 	if base.GoreproVersion != next.GoreproVersion {
 		d.Config = append(d.Config, fmt.Sprintf("gorepro version %s → %s", base.GoreproVersion, next.GoreproVersion))
 	}
 	return d
+}
+
+// SettingChanges lists, one line each and sorted, the cell settings
+// (record.Cell.Settings) that differ: "config timeout 20s → 300ms". Cells
+// recorded without settings compare as unchanged.
+func SettingChanges(base, next map[string]string) []string {
+	if base == nil || next == nil {
+		return nil
+	}
+	var keys []string
+	for k := range base {
+		keys = append(keys, k)
+	}
+	for k := range next {
+		if _, ok := base[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	var out []string
+	for _, k := range keys {
+		if base[k] != next[k] {
+			out = append(out, fmt.Sprintf("config %s %s → %s", k, cmp.Or(base[k], "(none)"), cmp.Or(next[k], "(none)")))
+		}
+	}
+	return out
 }
 
 // ModuleChanges lists the modules whose version differs between two build

@@ -101,3 +101,11 @@ func TestInputs(t *testing.T) {
 	old := record.Cell{TargetKind: "package", GoVersion: "go1.26.8"}
 	assert.Equal(t, []string{"source commit", "build list", "toolchain build"}, Inputs(base, old, base, old).Unknown)
 }
+
+// TestSettingChanges: the cell settings that differ, named, sorted; cells
+// recorded before settings were compare as unchanged.
+func TestSettingChanges(t *testing.T) {
+	assert.Equal(t, []string{"config args [\"-v\"] → (none)", "config timeout 20s → 300ms"},
+		SettingChanges(map[string]string{"timeout": "20s", "runs": "1", "args": `["-v"]`}, map[string]string{"timeout": "300ms", "runs": "1"}))
+	assert.Empty(t, SettingChanges(nil, map[string]string{"timeout": "1s"}))
+}

@@ -26,6 +26,7 @@ package matrix
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -250,7 +251,45 @@ func (e *Runner) recordSources(ctx context.Context, cells []record.Cell) {
 		if st := states[cells[i].Target]; st != nil {
 			cells[i].Source = st
 		}
+		for _, t := range e.Config.Targets {
+			if t.Name == cells[i].Target {
+				cells[i].Settings = Settings(t, e.Config)
+			}
+		}
 	}
+}
+
+// Settings are the cell settings (record.Cell.Settings) of target t in
+// config c: what the config says about how its cells are built and run.
+func Settings(t config.Target, c *config.Config) map[string]string {
+	s := map[string]string{
+		"runs":    fmt.Sprint(max(c.Runs, 1)),
+		"timeout": t.RunTimeout(c).String(),
+		"cgo":     fmt.Sprint(t.CGO),
+	}
+	set := func(key string, v any) {
+		if b, err := json.Marshal(v); err == nil && string(b) != "null" && string(b) != "{}" && string(b) != "[]" {
+			s[key] = string(b)
+		}
+	}
+	set("args", t.Args)
+	// Variables as KEY=VALUE, sorted, secrets redacted.
+	redacted := func(vars map[string]string) []string {
+		var out []string
+		for _, k := range slices.Sorted(maps.Keys(vars)) {
+			out = append(out, redact.Env(k+"="+vars[k]))
+		}
+		return out
+	}
+	set("env", redacted(t.Env))
+	set("buildEnv", redacted(t.BuildEnv))
+	set("buildFlags", t.BuildFlags)
+	set("prepare", t.Prepare)
+	set("modules", t.Modules)
+	if t.Pass.ExitCodes != nil || t.Pass.LogMatches != "" || t.Pass.AliveFor > 0 {
+		set("pass", t.Pass)
+	}
+	return s
 }
 
 func (e *Runner) defaults() {

@@ -237,6 +237,12 @@ type Cell struct {
 	Source         *SourceState `json:"source,omitempty"`
 	BuildList      []Module     `json:"buildList,omitempty"`
 	ToolchainBuild string       `json:"toolchainBuild,omitempty"`
+	// Settings are how gorepro built and ran the cell, as the config said:
+	// "runs", "timeout", "args", "env" (values redacted), "buildFlags",
+	// "buildEnv", "cgo", "pass", "prepare", "modules". A change of
+	// them between two runs is a change of gorepro's config, not of the
+	// code.
+	Settings map[string]string `json:"settings,omitempty"`
 
 	Outcome Outcome `json:"outcome"`
 	// Flaky is true when the runs did not all have the same outcome;
