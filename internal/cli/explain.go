@@ -262,6 +262,7 @@ func (ex *explainer) add(x record.Explanation) {
 				ex.explain.Explanations[i].Cells = append(y.Cells, x.Cells...)
 				ex.explain.Explanations[i].Builds += x.Builds
 				ex.explain.Explanations[i].Evidence = append(y.Evidence, x.Evidence...)
+				ex.explain.Explanations[i].Steps = append(y.Steps, x.Steps...)
 				return
 			}
 		}
@@ -358,6 +359,16 @@ func (ex *explainer) explainCell(ctx context.Context, ch compare.Change, b, n re
 			return x
 		}
 		tool = toolMatters
+	}
+	// A cell whose inputs changed exactly like those of a cell a commit
+	// already explains: two probes at that boundary instead of a search.
+	if !tool && d.Commit != nil {
+		for _, prior := range ex.explain.Explanations {
+			if prior.Explained && prior.Kind == record.CauseCommit && prior.Before != "" && prior.Direction == x.Direction &&
+				slices.Equal(prior.Changed, x.Changed) && ex.verifyAtBoundary(ctx, c, prior) {
+				return x
+			}
+		}
 	}
 	switch {
 	case tool && d.GoVersion != nil:

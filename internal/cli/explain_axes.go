@@ -291,6 +291,7 @@ func (ex *explainer) explainCommits(ctx context.Context, c *cellCase, d explain.
 	culprit := plan.commits[res.Boundary.After]
 	c.x.Kind, c.x.Explained = record.CauseCommit, true
 	c.x.Commit = &record.SourceState{VCS: "git", Commit: culprit.Hash, Time: culprit.Time, Subject: culprit.Subject, Author: culprit.Author}
+	c.x.Before = plan.commits[res.Boundary.Before].Hash
 	c.x.Culprit = "commit " + plan.describeCommit(res.Boundary.After)
 	// A culprit that only bumps modules: which module did it.
 	before := plan.commits[res.Boundary.Before]
@@ -459,4 +460,40 @@ func (ex *explainer) bisectModule(ctx context.Context, c *cellCase, pc *config.C
 		c.x.Module, c.x.Version = m.Path, res.Boundary.After
 		c.x.Culprit = fmt.Sprintf("module %s %s (%s; %s is not)", m.Path, res.Boundary.After, directionWord(c), res.Boundary.Before)
 	}
+}
+
+// verifyAtBoundary checks whether a changed cell whose inputs changed
+// exactly as those of a cell already explained by a commit has that cause
+// too, with two probes instead of a search: this cell at the commit before
+// the culprit must show BASE's verdict, and at the culprit NEW's. It fills
+// in the explanation and returns true when both do.
+func (ex *explainer) verifyAtBoundary(ctx context.Context, c *cellCase, prior record.Explanation) bool {
+	dir := c.held.Targets[0].Dir
+	var evidence []record.Evidence
+	builds := 0
+	for _, side := range []struct{ name, commit string }{{"before", prior.Before}, {"after", prior.Commit.Commit}} {
+		checkout, err := ex.checkout(ctx, dir, side.commit)
+		if err != nil {
+			return false
+		}
+		pc := cloneConfig(c.held)
+		pc.Targets[0].Dir = checkout
+		cell, p, err := ex.probe(ctx, c, pc, gitrepo.Short(side.commit), false)
+		if err != nil || p.Verdict == bisect.Skip {
+			return false
+		}
+		builds += boolInt(p.Built)
+		if c.newish(p) != (side.name == "after") {
+			return false
+		}
+		evidence = append(evidence, record.Evidence{Side: side.name, Input: gitrepo.Short(side.commit), CellID: cell.ID, Outcome: cell.Outcome, Signature: cell.Signature})
+	}
+	c.x.Kind, c.x.Explained = prior.Kind, true
+	c.x.Culprit, c.x.Commit, c.x.Before = prior.Culprit, prior.Commit, prior.Before
+	c.x.Evidence = append(c.x.Evidence, evidence...)
+	c.x.Steps = append(c.x.Steps, record.ExplainStep{
+		What:       fmt.Sprintf("check at the boundary found for %s (%s..%s)", strings.Join(prior.Cells, ", "), gitrepo.Short(prior.Before), gitrepo.Short(prior.Commit.Commit)),
+		Conclusion: "the same flip: " + c.x.Direction, Probes: []string{evidence[0].CellID, evidence[1].CellID}, Builds: builds,
+	})
+	return true
 }

@@ -62,9 +62,12 @@ type Explanation struct {
 	Reason string `json:"reason,omitempty"`
 	// Commit is the culprit commit on the commit axis; Module and
 	// Version the culprit module version.
-	Commit  *SourceState `json:"commit,omitempty"`
-	Module  string       `json:"module,omitempty"`
-	Version string       `json:"version,omitempty"`
+	Commit *SourceState `json:"commit,omitempty"`
+	// Before is the commit right before the culprit on the searched
+	// history (its last good, or last bad, commit).
+	Before  string `json:"before,omitempty"`
+	Module  string `json:"module,omitempty"`
+	Version string `json:"version,omitempty"`
 	// Steps are the searches and cross-checks that led to the culprit, in
 	// order, each with its conclusion.
 	Steps []ExplainStep `json:"steps,omitempty"`
