@@ -15,18 +15,36 @@ import (
 
 // MarkerVar is the environment variable that marks every process a
 // tracked Cmd starts, and every process those start (the environment is
-// inherited): "<gorepro's pid>.<random>". A daemon that leaves the
+// inherited): "<gorepro's pid>.<its PID namespace>.<random>". A daemon that leaves the
 // process group (setsid, a double fork) still carries it, so that
 // KillMarked finds it after the command ends. A process that clears its
 // environment escapes the marker; the subreaper (BecomeSubreaper) still
 // makes it gorepro's child, and Leftovers count it.
 const MarkerVar = "GOREPRO_PROC"
 
-// newMarker returns a fresh marker for one command.
+// newMarker returns a fresh marker for one command: "<pid>.<pid
+// namespace>.<random>". The namespace keeps a gorepro from taking the
+// processes of a gorepro in another PID namespace (a CI container) for
+// orphans: the pid in their marker means nothing in its own.
 func newMarker() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
-	return fmt.Sprintf("%d.%s", os.Getpid(), hex.EncodeToString(b[:]))
+	return ownPrefix() + hex.EncodeToString(b[:])
+}
+
+// ownPrefix starts the markers of this gorepro: "<pid>.<pid namespace>.".
+func ownPrefix() string {
+	return fmt.Sprintf("%d.%s.", os.Getpid(), pidNamespace())
+}
+
+// pidNamespace identifies this process's PID namespace (the inode of
+// /proc/self/ns/pid), or "0" where it cannot be read.
+func pidNamespace() string {
+	link, err := os.Readlink("/proc/self/ns/pid")
+	if err != nil {
+		return "0"
+	}
+	return strings.Trim(strings.TrimPrefix(link, "pid:"), "[]")
 }
 
 // markedProcesses lists the pids of live processes (zombies left out)
@@ -112,10 +130,14 @@ func reap(pid int) {
 // returns how many it killed.
 func KillOrphans() int {
 	n := 0
+	ns := pidNamespace()
 	for _, pid := range markedProcesses(func(m string) bool {
-		owner, _, ok := strings.Cut(m, ".")
-		p, err := strconv.Atoi(owner)
-		return ok && err == nil && p != os.Getpid() && !alive(p)
+		parts := strings.SplitN(m, ".", 3)
+		if len(parts) != 3 || parts[1] != ns {
+			return false // another PID namespace's gorepro, or not a marker
+		}
+		p, err := strconv.Atoi(parts[0])
+		return err == nil && p != os.Getpid() && !alive(p)
 	}) {
 		if syscall.Kill(pid, syscall.SIGKILL) == nil {
 			n++
@@ -135,7 +157,7 @@ func alive(pid int) bool {
 // commands' processes and their descendants), for a stop at once, and
 // returns how many it killed.
 func KillOwn() int {
-	own := fmt.Sprintf("%d.", os.Getpid())
+	own := ownPrefix()
 	n := 0
 	for _, pid := range markedProcesses(func(m string) bool { return strings.HasPrefix(m, own) }) {
 		if syscall.Kill(pid, syscall.SIGKILL) == nil {

@@ -72,10 +72,18 @@ func TestKillOrphans(t *testing.T) {
 		return cmd
 	}
 	// A pid that no process has: the gorepro that started it is gone.
-	dead := start("999999999.deadbeef")
-	live := start(strconv.Itoa(os.Getppid()) + ".cafe")
-	assert.GreaterOrEqual(t, KillOrphans(), 1)
-	_ = dead.Wait()
-	assert.False(t, alive(dead.Process.Pid), "the orphan was killed")
+	dead := start("999999999." + pidNamespace() + ".deadbeef")
+	live := start(strconv.Itoa(os.Getppid()) + "." + pidNamespace() + ".cafe")
+	// A gorepro in another PID namespace: its pid means nothing here.
+	other := start("999999998.4026531999.beef")
+	// Another gorepro starting meanwhile (tests of other packages run at
+	// the same time) may kill it first: what matters is that it is gone.
+	KillOrphans()
+	gone := false
+	for deadline := time.Now().Add(2 * time.Second); !gone && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		gone = !alive(dead.Process.Pid) // a zombie counts as gone
+	}
+	assert.True(t, gone, "the orphan was killed")
 	assert.True(t, alive(live.Process.Pid), "a live gorepro's process is left alone")
+	assert.True(t, alive(other.Process.Pid), "another PID namespace's gorepro's process is left alone")
 }
