@@ -193,16 +193,14 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	if err != nil {
 		return err
 	}
-	runID := runstore.NewRunID(time.Now())
-	w, err := runstore.Store{Root: opts.Out}.Begin(runID)
+	w, run, err := beginProbeRun(deps, opts.Out, plan.cfg.Path)
 	if err != nil {
-		return &StorageError{What: "results", Err: err}
+		return err
 	}
 	defer func() { _ = w.Abort() }()
 	rep := newReporter(deps, opts.Quiet, 1)
 	defer rep.Close()
-	b := &bisection{plan: plan, noCache: opts.NoCache, runner: newMatrixRunner(deps, plan.cfg, root, rep), w: w, cells: map[string]record.Cell{},
-		run: &record.Run{SchemaVersion: record.SchemaVersion, ID: runID, GoreproVersion: deps.Version, Started: time.Now().UTC(), Config: plan.cfg.Path}}
+	b := &bisection{plan: plan, noCache: opts.NoCache, runner: newMatrixRunner(deps, plan.cfg, root, rep), w: w, cells: map[string]record.Cell{}, run: run}
 	b.runner.Reporter = rep
 	if plan.ax.kind == "go" {
 		b.localVersion = localGoVersion()
@@ -221,7 +219,7 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	}
 	res, searchErr := bisect.Search(ctx, plan.candidates, b.probe, searchOpts)
 	_ = rep.Close() // erase the status line before anything goes to stdout
-	run := b.finish(ctx, res)
+	run = b.finish(ctx, res)
 	dir, err := w.Commit(run)
 	if err != nil {
 		return &StorageError{What: "results", Err: err}
@@ -340,7 +338,7 @@ func (p *bisectPlan) nameCommits(rec *record.Bisect) {
 	rec.Commits = map[string]record.SourceState{}
 	for side, v := range map[string]string{"before": rec.Boundary.Before, "after": rec.Boundary.After} {
 		if c, ok := p.commits[v]; ok {
-			rec.Commits[side] = record.SourceState{VCS: "git", Commit: c.Hash, Time: c.Time, Subject: c.Subject, Author: c.Author}
+			rec.Commits[side] = c.State()
 		}
 	}
 	kind := "first bad"
@@ -420,36 +418,72 @@ func (b *bisection) probe(ctx context.Context, v string, fresh bool) (bisect.Pro
 	if err != nil {
 		return bisect.Probe{Version: v, Verdict: bisect.Skip, Outcome: string(record.Unavailable), Reason: err.Error(), NotRun: true}, nil
 	}
-	b.runner.Config = pc
-	b.runner.NoCache = b.noCache || fresh
-	r, err := b.runner.Run(ctx, b.run.ID, b.w)
+	r, cell, err := runProbeCell(ctx, b.runner, b.run.ID, b.w, pc, b.noCache || fresh)
 	if err != nil {
 		return bisect.Probe{}, err
 	}
-	if r.Interrupted || len(r.Cells) != 1 {
-		return bisect.Probe{}, context.Canceled
-	}
-	cell := r.Cells[0]
 	if c, ok := b.plan.commits[v]; ok {
 		// Commits with one tree share a checkout, whose HEAD is the
 		// first of them: the cell is the probed commit's.
-		cell.Source = &record.SourceState{VCS: "git", Commit: c.Hash, Time: c.Time, Subject: c.Subject, Author: c.Author}
+		st := c.State()
+		cell.Source = &st
 	}
-	b.run.Host = r.Host
-	for _, tc := range r.Toolchains {
-		if !slices.ContainsFunc(b.run.Toolchains, func(t record.Toolchain) bool { return t.Name == tc.Name }) {
-			b.run.Toolchains = append(b.run.Toolchains, tc)
+	addProbeCell(b.run, r, cell)
+	b.cells[v] = cell
+	return judgeProbe(cell, v, b.plan.pred, b.plan.threshold), nil
+}
+
+// beginProbeRun starts storing a run of probe cells (a bisection, an
+// explanation) under out: the run directory being written, where a
+// failure leaves nothing once the caller aborts it, and the run's record.
+func beginProbeRun(deps Deps, out, configPath string) (*runstore.Draft, *record.Run, error) {
+	runID := runstore.NewRunID(time.Now())
+	w, err := runstore.Store{Root: out}.Begin(runID)
+	if err != nil {
+		return nil, nil, &StorageError{What: "results", Err: err}
+	}
+	run := &record.Run{SchemaVersion: record.SchemaVersion, ID: runID, GoreproVersion: deps.Version, Started: time.Now().UTC(), Config: configPath}
+	return w, run, nil
+}
+
+// runProbeCell builds and runs the one cell of pc through runner, into
+// the run runID being written by w; noCache builds it even when cached.
+// It returns the runner's run, to take its host and toolchains from, and
+// the cell.
+func runProbeCell(ctx context.Context, runner *matrix.Runner, runID string, w *runstore.Draft, pc *config.Config, noCache bool) (*record.Run, record.Cell, error) {
+	runner.Config = pc
+	runner.NoCache = noCache
+	r, err := runner.Run(ctx, runID, w)
+	if err != nil {
+		return nil, record.Cell{}, err
+	}
+	if r.Interrupted || len(r.Cells) != 1 {
+		return nil, record.Cell{}, context.Canceled
+	}
+	return r, r.Cells[0], nil
+}
+
+// addProbeCell records a probe's cell in run, with the host and the
+// toolchains of the runner's run from it was made in.
+func addProbeCell(run, from *record.Run, cell record.Cell) {
+	run.Host = from.Host
+	for _, tc := range from.Toolchains {
+		if !slices.ContainsFunc(run.Toolchains, func(t record.Toolchain) bool { return t.Name == tc.Name }) {
+			run.Toolchains = append(run.Toolchains, tc)
 		}
 	}
-	b.run.Cells = append(b.run.Cells, cell)
-	b.cells[v] = cell
-	p := bisect.Judge(evidenceOf(cell), b.plan.pred, b.plan.threshold)
+	run.Cells = append(run.Cells, cell)
+}
+
+// judgeProbe judges a probe's cell as candidate v.
+func judgeProbe(cell record.Cell, v string, pred bisect.Predicate, threshold bisect.Threshold) bisect.Probe {
+	p := bisect.Judge(evidenceOf(cell), pred, threshold)
 	p.Version, p.CellID = v, cell.ID
 	// A cell with no cache key was neither built nor taken from the cache:
 	// its toolchain could not be used.
 	p.Built = !cell.Cached && cell.CacheKey != ""
 	p.NotRun = !cell.Cached && cell.CacheKey == ""
-	return p, nil
+	return p
 }
 
 // finish completes the run of the bisection: its end, the bisect record

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"go/version"
+	"io"
 	"regexp"
 	"slices"
 	"strings"
@@ -151,10 +152,9 @@ func runExplain(cmd *cobra.Command, deps Deps, opts *ExplainOptions) error {
 	if err != nil {
 		return err
 	}
-	runID := runstore.NewRunID(time.Now())
-	w, err := runstore.Store{Root: opts.Out}.Begin(runID)
+	w, run, err := beginProbeRun(deps, opts.Out, cfg.Path)
 	if err != nil {
-		return &StorageError{What: "results", Err: err}
+		return err
 	}
 	defer func() { _ = w.Abort() }()
 	rep := newReporter(deps, opts.Quiet, 1)
@@ -163,19 +163,18 @@ func runExplain(cmd *cobra.Command, deps Deps, opts *ExplainOptions) error {
 		cfg: cfg, base: base, next: next, goVersions: opts.GoVersions, stderr: deps.Stderr,
 		runner:  newMatrixRunner(deps, cfg, root, rep),
 		w:       w,
-		run:     &record.Run{SchemaVersion: record.SchemaVersion, ID: runID, GoreproVersion: deps.Version, Started: time.Now().UTC(), Config: cfg.Path},
+		run:     run,
 		wts:     map[string]*gitrepo.Worktrees{},
 		explain: &record.Explain{Base: record.RunRef{ID: base.ID, Path: baseDir}, New: record.RunRef{ID: next.ID, Path: nextDir}},
 	}
 	ex.runner.Reporter = rep
-	ex.progress = bisect.Options{Confirm: 1}
+	ex.searchOpts = bisect.Options{Confirm: 1}
 	if !opts.Quiet {
-		ex.progress.Progress = rep
+		ex.searchOpts.Progress = rep
 	}
 	ex.explainAll(ctx)
 	ex.closeWorktrees(ctx)
 	_ = rep.Close()
-	run := ex.run
 	run.Finished = time.Now().UTC()
 	run.Interrupted = ctx.Err() != nil
 	run.Explain = ex.explain
@@ -221,8 +220,9 @@ type explainer struct {
 	w          *runstore.Draft
 	run        *record.Run
 	explain    *record.Explain
-	progress   bisect.Options
-	stderr     interface{ Write([]byte) (int, error) }
+	// searchOpts are the options of every search (progress, confirmations).
+	searchOpts bisect.Options
+	stderr     io.Writer
 	// wts are the worktrees of each target's repository, by root.
 	wts          map[string]*gitrepo.Worktrees
 	localVersion string
@@ -414,52 +414,30 @@ func (ex *explainer) probe(ctx context.Context, c *cellCase, pc *config.Config, 
 	t := pc.Targets[0]
 	t.Name += "~" + label
 	pc.Targets = []config.Target{t}
-	ex.runner.Config = pc
-	ex.runner.NoCache = fresh
-	r, err := ex.runner.Run(ctx, ex.run.ID, ex.w)
+	r, cell, err := runProbeCell(ctx, ex.runner, ex.run.ID, ex.w, pc, fresh)
 	if err != nil {
 		return record.Cell{}, bisect.Probe{}, err
 	}
-	if r.Interrupted || len(r.Cells) != 1 {
-		return record.Cell{}, bisect.Probe{}, context.Canceled
-	}
-	cell := r.Cells[0]
-	ex.addCell(r, cell)
-	p := bisect.Judge(evidenceOf(cell), c.pred, c.threshold)
-	p.Version, p.CellID = label, cell.ID
-	p.Built = !cell.Cached && cell.CacheKey != ""
+	addProbeCell(ex.run, r, cell)
+	p := judgeProbe(cell, label, c.pred, c.threshold)
 	if p.Built {
 		c.x.Builds++
 	}
 	return cell, p, nil
 }
 
-// addCell records a probe cell and its toolchain in the explain run.
-func (ex *explainer) addCell(r *record.Run, cell record.Cell) {
-	ex.run.Host = r.Host
-	for _, tc := range r.Toolchains {
-		if !slices.ContainsFunc(ex.run.Toolchains, func(t record.Toolchain) bool { return t.Name == tc.Name }) {
-			ex.run.Toolchains = append(ex.run.Toolchains, tc)
-		}
-	}
-	ex.run.Cells = append(ex.run.Cells, cell)
-}
-
 // search bisects plan's candidates with the cell's predicate, recording
-// the probes in the explain run, and adds the search as a step.
-func (ex *explainer) search(ctx context.Context, c *cellCase, plan *bisectPlan, what string) (*record.Bisect, bisect.Result, error) {
+// the probes in the explain run, and adds the search as a step and its
+// boundary's cells as evidence. It returns the result and the latest probe
+// cell of each candidate probed.
+func (ex *explainer) search(ctx context.Context, c *cellCase, plan *bisectPlan, what string) (bisect.Result, map[string]record.Cell, error) {
 	plan.pred, plan.threshold = c.pred, c.threshold
 	b := &bisection{plan: plan, runner: ex.runner, w: ex.w, run: ex.run, cells: map[string]record.Cell{}, localVersion: ex.localVersion}
 	if plan.repo != nil {
 		b.worktrees = ex.worktrees(plan.repo)
 	}
-	res, err := bisect.Search(ctx, plan.candidates, b.probe, ex.progress)
-	var rec *record.Bisect
+	res, err := bisect.Search(ctx, plan.candidates, b.probe, ex.searchOpts)
 	if res != nil {
-		rec = bisectRecord(plan.ax, plan.cfg, plan.pred.String(), res, b.cells)
-		if rec != nil && res.Boundary != nil && plan.commits != nil {
-			plan.nameCommits(rec)
-		}
 		c.x.Builds += res.Builds
 		step := record.ExplainStep{What: what, Conclusion: res.Conclusion, Builds: res.Builds}
 		for _, p := range res.Probes {
@@ -468,38 +446,16 @@ func (ex *explainer) search(ctx context.Context, c *cellCase, plan *bisectPlan, 
 		c.x.Steps = append(c.x.Steps, step)
 	}
 	if err != nil || res == nil {
-		return rec, bisect.Result{}, cmp.Or(err, errors.New("no result"))
+		return bisect.Result{}, b.cells, cmp.Or(err, errors.New("no result"))
 	}
 	if res.Boundary != nil && !res.Flaky {
-		for side, v := range map[string]string{"before": res.Boundary.Before, "after": res.Boundary.After} {
-			if cell, ok := b.cells[v]; ok {
-				c.x.Evidence = append(c.x.Evidence, record.Evidence{Side: side, Input: v, CellID: cell.ID, Outcome: cell.Outcome, Signature: cell.Signature})
+		for _, side := range []struct{ name, v string }{{"before", res.Boundary.Before}, {"after", res.Boundary.After}} {
+			if cell, ok := b.cells[side.v]; ok {
+				c.x.Evidence = append(c.x.Evidence, record.Evidence{Side: side.name, Input: side.v, CellID: cell.ID, Outcome: cell.Outcome, Signature: cell.Signature})
 			}
 		}
 	}
-	return rec, *res, nil
-}
-
-// boundaryCells are the probe cells of a search's boundary.
-func boundaryCells(ex *explainer, res bisect.Result) (before, after record.Cell) {
-	for _, cell := range slices.Backward(ex.run.Cells) {
-		for _, p := range res.Probes {
-			if p.CellID != cell.ID {
-				continue
-			}
-			switch p.Version {
-			case res.Boundary.Before:
-				if before.ID == "" {
-					before = cell
-				}
-			case res.Boundary.After:
-				if after.ID == "" {
-					after = cell
-				}
-			}
-		}
-	}
-	return before, after
+	return *res, b.cells, nil
 }
 
 // worktrees returns the worktrees of repo, made once.

@@ -188,7 +188,7 @@ func toolchainsSideBySide(b, n record.Toolchain, bc, nc record.Cell) []record.Si
 func (ex *explainer) explainGoVersion(ctx context.Context, c *cellCase, from, to string) {
 	candidates := ex.goCandidates(ctx, from, to)
 	plan := &bisectPlan{ax: axis{name: "go", kind: "go"}, cfg: cloneConfig(c.held), toolchains: ex.cfg.Toolchains, candidates: candidates}
-	_, res, err := ex.search(ctx, c, plan, fmt.Sprintf("bisect Go releases %s..%s (%d)", from, to, len(candidates)))
+	res, _, err := ex.search(ctx, c, plan, fmt.Sprintf("bisect Go releases %s..%s (%d)", from, to, len(candidates)))
 	needed := ""
 	if len(res.Skipped) > 0 {
 		needed = "; no toolchain could be used for " + strings.Join(res.Skipped, ", ") + ": configure toolchains of those versions (or allow GOTOOLCHAIN downloads) to decide"
@@ -275,7 +275,7 @@ func (ex *explainer) explainCommits(ctx context.Context, c *cellCase, d explain.
 		c.unexplained("listing the commits %s..%s: %v", gitrepo.Short(from), gitrepo.Short(to), err)
 		return
 	}
-	_, res, err := ex.search(ctx, c, plan, fmt.Sprintf("bisect commits %s..%s (%d)", gitrepo.Short(from), gitrepo.Short(to), len(plan.candidates)))
+	res, cells, err := ex.search(ctx, c, plan, fmt.Sprintf("bisect commits %s..%s (%d)", gitrepo.Short(from), gitrepo.Short(to), len(plan.candidates)))
 	dirty := ""
 	if d.Commit.FromDirty || d.Commit.ToDirty {
 		dirty = "; a run was built from a dirty tree, whose uncommitted changes no commit has"
@@ -290,14 +290,14 @@ func (ex *explainer) explainCommits(ctx context.Context, c *cellCase, d explain.
 	}
 	culprit := plan.commits[res.Boundary.After]
 	c.x.Kind, c.x.Explained = record.CauseCommit, true
-	c.x.Commit = &record.SourceState{VCS: "git", Commit: culprit.Hash, Time: culprit.Time, Subject: culprit.Subject, Author: culprit.Author}
+	st := culprit.State()
+	c.x.Commit = &st
 	c.x.Before = plan.commits[res.Boundary.Before].Hash
 	c.x.Culprit = "commit " + plan.describeCommit(res.Boundary.After)
 	// A culprit that only bumps modules: which module did it.
 	before := plan.commits[res.Boundary.Before]
 	if files, err := repo.ChangedFiles(ctx, before.Hash, culprit.Hash); err == nil && onlyModFiles(files, repo.Subdir) {
-		bc, ac := boundaryCells(ex, res)
-		if mods := explain.ModuleChanges(bc.BuildList, ac.BuildList); len(mods) > 0 {
+		if mods := explain.ModuleChanges(cells[res.Boundary.Before].BuildList, cells[res.Boundary.After].BuildList); len(mods) > 0 {
 			commitCulprit := c.x.Culprit
 			ex.explainModules(ctx, c, before.Hash, mods)
 			if c.x.Explained {
@@ -449,7 +449,7 @@ func (ex *explainer) bisectModule(ctx context.Context, c *cellCase, pc *config.C
 		}
 	}
 	plan := &bisectPlan{ax: axis{name: "module:" + m.Path, kind: "module", module: m.Path}, cfg: pc, toolchains: ex.cfg.Toolchains, candidates: candidates}
-	_, res, err := ex.search(ctx, c, plan, fmt.Sprintf("bisect %s %s..%s (%d versions)", m.Path, m.From, m.To, len(candidates)))
+	res, _, err := ex.search(ctx, c, plan, fmt.Sprintf("bisect %s %s..%s (%d versions)", m.Path, m.From, m.To, len(candidates)))
 	switch {
 	case err != nil:
 		c.unexplained("bisecting %s %s..%s: %v", m.Path, m.From, m.To, err)

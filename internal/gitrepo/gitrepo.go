@@ -132,7 +132,9 @@ func State(ctx context.Context, dir string) (*record.SourceState, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &record.SourceState{VCS: "git", Commit: c.Hash, Dirty: status != "", Time: c.Time, Subject: c.Subject, Author: c.Author}, nil
+	st := c.State()
+	st.Dirty = status != ""
+	return &st, nil
 }
 
 // pathspec is the module directory as a git pathspec from the root.
@@ -149,6 +151,12 @@ type Commit struct {
 	Subject string
 	Author  string
 	Time    time.Time
+}
+
+// State is the commit as a cell records its source: a clean checkout of
+// it.
+func (c Commit) State() record.SourceState {
+	return record.SourceState{VCS: "git", Commit: c.Hash, Time: c.Time, Subject: c.Subject, Author: c.Author}
 }
 
 // Commit resolves a commit-ish (a hash, a branch, HEAD~3) to its commit.
@@ -189,7 +197,7 @@ func (r *Repo) Range(ctx context.Context, from, to string, firstParent bool) ([]
 		return nil, err
 	}
 	if _, err := Git(ctx, r.Root, "merge-base", "--is-ancestor", fc.Hash, tc.Hash); err != nil {
-		return nil, fmt.Errorf("%s (%s) is not an ancestor of %s (%s): bisect needs --from older than --to on one history", from, short(fc.Hash), to, short(tc.Hash))
+		return nil, fmt.Errorf("%s (%s) is not an ancestor of %s (%s): bisect needs --from older than --to on one history", from, Short(fc.Hash), to, Short(tc.Hash))
 	}
 	args := []string{"log", "--reverse", "--format=%H%x00%ct%x00%an <%ae>%x00%s"}
 	if firstParent {
@@ -234,13 +242,11 @@ func (r *Repo) ChangedFiles(ctx context.Context, from, to string) ([]string, err
 	return strings.Split(out, "\n"), nil
 }
 
-// short is the first 12 digits of a hash.
-func short(h string) string {
+// Short is the abbreviated form of a commit hash gorepro prints: its
+// first 12 digits.
+func Short(h string) string {
 	if len(h) > 12 {
 		return h[:12]
 	}
 	return h
 }
-
-// Short is the abbreviated form of a commit hash gorepro prints.
-func Short(h string) string { return short(h) }

@@ -54,14 +54,14 @@ func (w *Worktrees) lock(ctx context.Context) error {
 func (w *Worktrees) Checkout(ctx context.Context, commit string) (string, error) {
 	tree, err := Git(ctx, w.Repo.Root, "rev-parse", commit+"^{tree}")
 	if err != nil {
-		return "", fmt.Errorf("checking out %s: %w", short(commit), err)
+		return "", fmt.Errorf("checking out %s: %w", Short(commit), err)
 	}
-	path := filepath.Join(w.Dir, short(tree))
+	path := filepath.Join(w.Dir, Short(tree))
 	moduleDir := filepath.Join(path, filepath.FromSlash(w.Repo.Subdir))
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err := w.lock(ctx); err != nil {
-		return "", fmt.Errorf("checking out %s: %w", short(commit), err)
+		return "", fmt.Errorf("checking out %s: %w", Short(commit), err)
 	}
 	if head, err := Git(ctx, path, "rev-parse", "HEAD^{tree}"); err == nil && head == tree {
 		return moduleDir, nil
@@ -75,7 +75,7 @@ func (w *Worktrees) Checkout(ctx context.Context, commit string) (string, error)
 		return "", err
 	}
 	if _, err := Git(ctx, w.Repo.Root, "worktree", "add", "--detach", "--force", path, commit); err != nil {
-		return "", fmt.Errorf("checking out %s: %w", short(commit), err)
+		return "", fmt.Errorf("checking out %s: %w", Short(commit), err)
 	}
 	w.added = append(w.added, path)
 	return moduleDir, nil

@@ -225,19 +225,22 @@ func (e *Runner) Run(ctx context.Context, runID string, w *runstore.Draft) (*rec
 		})
 	}
 	_ = g.Wait()
-	e.recordSources(ctx, run.Cells)
+	e.recordInputs(ctx, run.Cells)
 	run.Finished = time.Now().UTC()
 	run.Interrupted = ctx.Err() != nil
 	return run, nil
 }
 
-// recordSources records in each cell of a package target the VCS state of
-// the target's module directory, asked once per target after the cells
-// ran (a cached cell has the state of this run, not of the run that
-// cached it). A directory git cannot read gets a warning and no state.
-func (e *Runner) recordSources(ctx context.Context, cells []record.Cell) {
+// recordInputs records in each cell its target's settings and, for a
+// package target, the VCS state of the target's module directory, each
+// asked once per target after the cells ran (a cached cell has the state
+// of this run, not of the run that cached it). A directory git cannot read
+// gets a warning and no state.
+func (e *Runner) recordInputs(ctx context.Context, cells []record.Cell) {
 	states := map[string]*record.SourceState{}
+	settings := map[string]map[string]string{}
 	for _, t := range e.Config.Targets {
+		settings[t.Name] = Settings(t, e.Config)
 		if t.Kind != config.TargetPackage {
 			continue
 		}
@@ -248,14 +251,8 @@ func (e *Runner) recordSources(ctx context.Context, cells []record.Cell) {
 		states[t.Name] = st
 	}
 	for i := range cells {
-		if st := states[cells[i].Target]; st != nil {
-			cells[i].Source = st
-		}
-		for _, t := range e.Config.Targets {
-			if t.Name == cells[i].Target {
-				cells[i].Settings = Settings(t, e.Config)
-			}
-		}
+		cells[i].Source = states[cells[i].Target]
+		cells[i].Settings = settings[cells[i].Target]
 	}
 }
 

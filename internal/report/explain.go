@@ -138,6 +138,7 @@ func writeMarkdownExplain(b *strings.Builder, e *record.Explain) {
 
 // The JUnit form of an explanation: one testcase per changed cell, failed
 // when its change could not be explained, with the cause as properties.
+// Properties, failures and output are junit.go's elements.
 type explainSuites struct {
 	XMLName xml.Name       `xml:"testsuites"`
 	Suites  []explainSuite `xml:"testsuite"`
@@ -153,43 +154,28 @@ type explainSuite struct {
 type explainCase struct {
 	Name       string          `xml:"name,attr"`
 	Classname  string          `xml:"classname,attr"`
-	Properties *explainPropSet `xml:"properties,omitempty"`
-	Failure    *explainFailure `xml:"failure,omitempty"`
-	SystemOut  string          `xml:"system-out,omitempty"`
-}
-
-type explainPropSet struct {
-	Props []explainProp `xml:"property"`
-}
-
-type explainProp struct {
-	Name  string `xml:"name,attr"`
-	Value string `xml:"value,attr"`
-}
-
-type explainFailure struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Failure    *junitProblem   `xml:"failure,omitempty"`
+	SystemOut  *junitOutput    `xml:"system-out,omitempty"`
 }
 
 func writeExplainJUnit(w io.Writer, e *record.Explain) error {
 	suite := explainSuite{Name: "gorepro explain " + e.Base.ID + " → " + e.New.ID}
 	for _, x := range e.Explanations {
 		for _, id := range x.Cells {
-			c := explainCase{Name: id, Classname: "gorepro.explain." + x.Change, SystemOut: xmlText(ExplainText(&record.Explain{Base: e.Base, New: e.New, Explanations: []record.Explanation{x}}))}
-			props := []explainProp{{"gorepro.change", x.Change}, {"gorepro.direction", x.Direction}, {"gorepro.cause.kind", x.Kind},
-				{"gorepro.cause", xmlText(redact.Text(x.Culprit))}, {"gorepro.builds", fmt.Sprint(x.Builds)}}
+			c := explainCase{Name: id, Classname: "gorepro.explain." + x.Change,
+				SystemOut: &junitOutput{Text: junitText(ExplainText(&record.Explain{Base: e.Base, New: e.New, Explanations: []record.Explanation{x}}))}}
+			c.Properties = []junitProperty{{"gorepro.change", x.Change}, {"gorepro.direction", x.Direction}, {"gorepro.cause.kind", x.Kind},
+				{"gorepro.cause", junitText(x.Culprit)}, {"gorepro.builds", fmt.Sprint(x.Builds)}}
 			if x.Commit != nil {
-				props = append(props, explainProp{"gorepro.cause.commit", x.Commit.Commit})
+				c.Properties = append(c.Properties, junitProperty{"gorepro.cause.commit", x.Commit.Commit})
 			}
 			if x.Module != "" {
-				props = append(props, explainProp{"gorepro.cause.module", x.Module + "@" + x.Version})
+				c.Properties = append(c.Properties, junitProperty{"gorepro.cause.module", x.Module + "@" + x.Version})
 			}
-			c.Properties = &explainPropSet{Props: props}
 			if !x.Explained {
 				suite.Failures++
-				c.Failure = &explainFailure{Message: xmlText(redact.Text(x.Reason)), Type: "unexplained", Text: xmlText(strings.Join(x.Changed, "\n"))}
+				c.Failure = &junitProblem{Message: junitText(x.Reason), Type: "unexplained", Text: junitText(strings.Join(x.Changed, "\n"))}
 			}
 			suite.Cases = append(suite.Cases, c)
 		}

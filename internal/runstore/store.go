@@ -271,11 +271,7 @@ func (w *Draft) Commit(run *record.Run) (string, error) {
 		return "", fmt.Errorf("committing run %s: %w", w.id, err)
 	}
 	w.done = true
-	_ = os.Remove(w.dir + lockSuffix)
-	if w.unlock != nil {
-		w.unlock()
-		w.unlock = nil
-	}
+	w.release()
 	if err := syncDir(w.root); err != nil {
 		return "", err
 	}
