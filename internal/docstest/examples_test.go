@@ -154,6 +154,7 @@ func newChecker(t *testing.T, root string) *checker {
 		c.makeTargets[m[1]] = true
 	}
 	c.sandbox = newSandbox(t, root)
+	c.makeShards()
 	return c
 }
 
@@ -304,7 +305,7 @@ func (c *checker) script(where string, words []string) {
 func (c *checker) checkYAML(b block) int {
 	vars := strings.NewReplacer(
 		"$CI_NODE_INDEX", "1", "$CI_NODE_TOTAL", "4", "$ARCH", "amd64",
-		"$(params.shard)", "1", "$(params.shards)", "4", "$(workspaces.results.path)", "/workspace/results",
+		"$(params.shard)", "1", "$(params.shards)", "4", "$(workspaces.results.path)", "workspace/results",
 	)
 	lines := strings.Split(b.text, "\n")
 	n := 0
@@ -403,19 +404,60 @@ func checkToolchainSpec(v string) bool {
 	return v == "local" || strings.Contains(v, ":") || regexp.MustCompile(`^go1\.\d+(\.\d+)?$`).MatchString(v)
 }
 
-// runnable are the commands that run here without a network, a container
-// engine or a build: they read logs and stored runs.
-var runnable = map[string]bool{"diagnose": true, "report": true, "diff": true, "version": true}
+// runnable are the commands that run here without a network or a
+// container engine: they read logs and stored runs, or build and run the
+// sandbox's small matrix (matrix, merge, toolchains).
+var runnable = map[string]bool{"diagnose": true, "report": true, "diff": true, "version": true, "matrix": true, "merge": true, "toolchains": true}
+
+// sandboxNames are the toolchains and targets of the sandbox's
+// toolchains.json.
+var sandboxNames = map[string]bool{"local": true, "env": true}
+
+// runsHere says whether a gorepro command can run in the sandbox: it is
+// runnable, has no shell variable, glob or path outside the sandbox, and a
+// matrix names only the
+// sandbox's config, toolchains, targets and the native arch.
+func runsHere(cmd *cobra.Command, args []string) bool {
+	outside := func(a string) bool { // a variable, a glob, or a path outside the sandbox
+		return strings.ContainsAny(a, "$*") || strings.HasPrefix(a, "/") || strings.Contains(a, "=/") || strings.HasPrefix(a, "..")
+	}
+	if !runnable[cmd.Name()] || slices.ContainsFunc(args, outside) {
+		return false
+	}
+	if cmd.Name() != "matrix" && cmd.Name() != "toolchains" {
+		return true
+	}
+	ok := true
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		values := []string{f.Value.String()}
+		if s, isSlice := f.Value.(pflag.SliceValue); isSlice {
+			values = s.GetSlice()
+		}
+		for _, v := range values {
+			switch f.Name {
+			case "config":
+				ok = ok && v == "toolchains.json"
+			case "toolchain", "target":
+				ok = ok && sandboxNames[v]
+			case "arch":
+				ok = ok && v == "native"
+			case "baseline":
+				ok = false
+			}
+		}
+	})
+	return ok
+}
 
 // run runs a gorepro command that can run here, in the sandbox, and
 // requires exit status 0 (or 1 where a policy may match).
 func (c *checker) run(where string, cmd *cobra.Command, args []string, sc shellCommand) {
 	c.t.Helper()
-	if !runnable[cmd.Name()] || slices.ContainsFunc(args, func(a string) bool { return strings.Contains(a, "$") }) {
+	if !runsHere(cmd, args) {
 		return
 	}
 	var stdout, stderr bytes.Buffer
-	deps := cli.Deps{Stdout: &stdout, Stderr: &stderr, Version: "docs-example", Getenv: func(string) string { return "" }}
+	deps := c.sandboxDeps(&stdout, &stderr)
 	c.t.Chdir(c.sandbox)
 	if slices.Contains(args, "-") {
 		// diagnose -: the log on stdin.
@@ -433,33 +475,66 @@ func (c *checker) run(where string, cmd *cobra.Command, args []string, sc shellC
 	}
 	status := cli.Main(context.Background(), args, deps)
 	allowed := []int{0}
-	if cmd.Name() == "diff" {
+	if cmd.Name() == "diff" || cmd.Name() == "matrix" {
 		allowed = append(allowed, 1) // --fail-on matched: data, not an error
 	}
+	c.t.Logf("%s: ran gorepro %s: exit %d", where, strings.Join(args, " "), status)
 	if !slices.Contains(allowed, status) {
 		c.t.Errorf("%s: gorepro %s exited %d:\n%s", where, strings.Join(args, " "), status, stderr.String())
 	}
-	c.t.Logf("%s: ran gorepro %s: exit %d", where, strings.Join(args, " "), status)
-	if stdout.Len() == 0 && sc.stdout == "" {
+	if stdout.Len() == 0 && sc.stdout == "" && !slices.Contains(args, "--quiet") {
 		c.t.Errorf("%s: gorepro %s printed nothing", where, strings.Join(args, " "))
 	}
 	c.ran++
 }
 
-// newSandbox makes the directory the runnable examples run in: a crash log
-// (crash.log, the postmortem's), and the stored runs they name, copies of
-// the recorded runs of internal/runfixture.
+// sandboxDeps are the Deps of a command run in the sandbox: its own cache.
+func (c *checker) sandboxDeps(stdout, stderr *bytes.Buffer) cli.Deps {
+	cache := filepath.Join(c.sandbox, ".gorepro-cache")
+	return cli.Deps{Stdout: stdout, Stderr: stderr, Version: "docs-example", Getenv: func(name string) string {
+		if name == "GOREPRO_CACHE" {
+			return cache
+		}
+		return ""
+	}}
+}
+
+// sandboxConfig is the sandbox's toolchains.json: the local go and the
+// environment probe, one cell that builds in seconds.
+const sandboxConfig = `{
+  "toolchains": [{"name": "local", "kind": "local"}],
+  "protobuf": ["v1.36.10"],
+  "targets": [{"name": "env", "kind": "probe"}]
+}
+`
+
+// makeShards runs the sandbox's matrix as the shards 1, 3 and 4 of 4 into
+// shard1, shard3 and shard4, the CI jobs the docs' shard example does not
+// show (it shows shard 2).
+func (c *checker) makeShards() {
+	c.t.Chdir(c.sandbox)
+	for _, k := range []string{"1", "3", "4"} {
+		var stdout, stderr bytes.Buffer
+		status := cli.Main(context.Background(), []string{"matrix", "--shard", k + "/4", "--out", "shard" + k}, c.sandboxDeps(&stdout, &stderr))
+		require.Contains(c.t, []int{0, 1}, status, "shard %s/4:\n%s", k, stderr.String())
+	}
+}
+
+// newSandbox makes the directory the runnable examples run in: a small
+// toolchains.json (sandboxConfig), a crash log (crash.log, the
+// postmortem's), and the stored runs they name, copies of the recorded
+// runs of internal/runfixture.
 func newSandbox(t *testing.T, root string) string {
 	dir := t.TempDir()
 	log, err := os.ReadFile(filepath.Join(root, "internal", "diagnose", "testdata", "seed_extended.log"))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "crash.log"), log, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "toolchains.json"), []byte(sandboxConfig), 0o644))
 	recorded := filepath.Join(root, "internal", "runfixture", "testdata", "recorded")
 	next := filepath.Join(root, "internal", "runfixture", "testdata", "recorded-next")
 	for _, d := range []struct{ from, to string }{
 		{recorded, "results/20261127T113000Z-3f2a"},
 		{next, "results/20261128T113000Z-4b3c"},
-		{recorded, "merged"},
 		{recorded, "nightly-1"},
 		{next, "nightly-2"},
 		{recorded, "last-night"},
