@@ -63,14 +63,12 @@ func nextSteps(r *Report, matches []Match, f Facts) []NextStep {
 	explained := false    // some known issue may still be the cause
 	for _, m := range matches {
 		issue := m.Issue
-		issueBadIf := "signature~" + strings.TrimPrefix(issue.SignatureRegexp, "^")
+		badIf = "signature~" + strings.TrimPrefix(issue.SignatureRegexp, "^")
 		if why := notTheCause(r, m, f); why != "" {
 			ruledOut = append(ruledOut, why)
-			badIf = issueBadIf
 			continue
 		}
 		explained = true
-		badIf = issueBadIf
 		issueArch := "native"
 		if c := issue.Conditions; c.BinaryArch != "" {
 			issueArch = "native," + c.BinaryArch
@@ -93,7 +91,7 @@ func nextSteps(r *Report, matches []Match, f Facts) []NextStep {
 				where, strings.Join(around, ", "), issue.Fixed, issue.Fixed, issue.ID, cellsOf(issue), issue.Fixed),
 		})
 		add(NextStep{
-			Command: "gorepro bisect --axis go --versions " + strings.Join(around, ",") + " --target repro" + archFlag(issue) + " --bad-if " + shellQuote(issueBadIf),
+			Command: "gorepro bisect --axis go --versions " + strings.Join(around, ",") + " --target repro" + archFlag(issue) + " --bad-if " + shellQuote(badIf),
 			Why:     fmt.Sprintf("%s: finds the first Go release without the crash (%s says %s)", where, issue.ID, issue.Fixed),
 		})
 	}
