@@ -52,7 +52,11 @@ SIGQUIT dumps are never crashes.
 A known issue is the likely cause only when all its conditions are known to
 hold; a log cannot say which machine ran the binary, so pass --host-arch (and
 --go-version when the log does not show it). Otherwise it is reported as
-similar.
+similar. The next steps follow from these facts: a Go version that already
+has an issue's fix, or a binary that ran natively, rules the issue out, and
+the steps compare the crashing build with the official build of the same
+version instead of bisecting releases; emulated cells are proposed only when
+the facts suggest emulation.
 
 Exit status: 0 when the log was read (whatever it shows), 2 when it could not
 be read or a flag is bad.`,

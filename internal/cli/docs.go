@@ -33,12 +33,12 @@ func writeCommandReference(b *strings.Builder, cmd *cobra.Command) {
 	if cmd.Hidden || cmd.Name() == "help" || cmd.Name() == "completion" {
 		return
 	}
-	fmt.Fprintf(b, "\n## %s\n\n%s\n\n```\n%s\n```\n", cmd.CommandPath(), cmd.Short, cmd.UseLine())
+	fmt.Fprintf(b, "\n## %s\n\n%s\n\n```text\n%s\n```\n", cmd.CommandPath(), cmd.Short, cmd.UseLine())
 	if long := strings.TrimSpace(cmd.Long); long != "" && long != cmd.Short {
 		fmt.Fprintf(b, "\n%s\n", long)
 	}
 	if cmd.Example != "" {
-		fmt.Fprintf(b, "\nExamples:\n\n```\n%s\n```\n", strings.TrimRight(cmd.Example, "\n"))
+		fmt.Fprintf(b, "\nExamples:\n\n```sh\n%s\n```\n", strings.TrimRight(cmd.Example, "\n"))
 	}
 	flags := cmd.NonInheritedFlags()
 	flags.VisitAll(func(f *pflag.Flag) {
@@ -47,7 +47,7 @@ func writeCommandReference(b *strings.Builder, cmd *cobra.Command) {
 		}
 	})
 	if usages := strings.TrimRight(flags.FlagUsages(), "\n"); usages != "" {
-		fmt.Fprintf(b, "\nFlags:\n\n```\n%s\n```\n", usages)
+		fmt.Fprintf(b, "\nFlags:\n\n```text\n%s\n```\n", usages)
 	}
 	for _, sub := range cmd.Commands() {
 		writeCommandReference(b, sub)

@@ -41,7 +41,7 @@ The merged run's table (or --format) goes to stdout.
 
 Exit status: 0 merged, 2 the runs cannot be merged (or bad flags), 3 the
 merged run cannot be stored.`,
-		Example: `  gorepro merge shard1 shard2 shard3 --out merged
+		Example: `  gorepro merge shard1 shard2 shard3 shard4 --out merged     # the runs of gorepro matrix --shard k/4
   gorepro merge shards/*/ --out merged --format markdown > report.md`,
 		Args: usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -225,11 +225,13 @@
 // read {{.Protobuf}} through a build arg.
 //
 // For example, a controller built by a kubernaut-style Dockerfile, checked
-// to be up and still alive after ten seconds:
+// to get past package initialisation: the first line its main logs proves
+// it, and without a cluster (cells run with no network) the controller then
+// exits 1 for want of a kubeconfig, which passes too:
 //
 //	{"name": "controller-image", "kind": "dockerfile", "dockerfile": "../kubernaut/docker/workflowexecution-controller.Dockerfile",
 //	 "context": "../kubernaut", "buildArgs": {"GOFLAGS": "{{.GOFLAGS}}", "GOARCH": "{{.GOARCH}}", "TARGETARCH": "{{.GOARCH}}"},
-//	 "pass": {"logMatches": "Starting workers", "aliveFor": "10s"}}
+//	 "pass": {"exitCodes": [0, 1], "logMatches": "Starting WorkflowExecution Controller"}}
 //
 // # Pass rules
 //

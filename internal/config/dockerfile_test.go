@@ -53,7 +53,7 @@ func TestDocDockerfileExample(t *testing.T) {
   "targets": [
     {"name": "controller-image", "kind": "dockerfile", "dockerfile": "../kubernaut/docker/workflowexecution-controller.Dockerfile",
      "context": "../kubernaut", "buildArgs": {"GOFLAGS": "{{.GOFLAGS}}", "GOARCH": "{{.GOARCH}}", "TARGETARCH": "{{.GOARCH}}"},
-     "pass": {"logMatches": "Starting workers", "aliveFor": "10s"}}
+     "pass": {"exitCodes": [0, 1], "logMatches": "Starting WorkflowExecution Controller"}}
   ]
 }`))
 	require.NoError(t, err)
@@ -61,6 +61,7 @@ func TestDocDockerfileExample(t *testing.T) {
 	assert.Equal(t, dockerfile, target.Dockerfile)
 	assert.Equal(t, kubernaut, target.Context)
 	assert.Empty(t, target.Stage)
+	assert.Equal(t, PassRule{ExitCodes: []int{0, 1}, LogMatches: "Starting WorkflowExecution Controller"}, target.Pass)
 	assert.Equal(t, DefaultPull, c.Pull, "default pull policy")
 	assert.Empty(t, c.Engine, "no engine: whichever is installed")
 	assert.Empty(t, c.EngineFor(c.Toolchains[0]))

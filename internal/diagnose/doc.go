@@ -39,4 +39,18 @@
 // is known to hold; when one does not hold or is unknown (the host's
 // architecture is not in a log) the crash is reported as similar, with the
 // reason for each condition.
+//
+// # Next steps
+//
+// The commands proposed follow from the facts given and found. A known
+// issue the facts do not rule out gets its own steps: for golang/go#69255
+// a matrix of native and amd64 cells over the releases around its fix and
+// a bisection of the Go version, phrased as conditional when the host is
+// unknown. An issue they rule out (the Go version already has the fix, the
+// binary ran natively) is said not to be the cause; then, with a known Go
+// version, the crashing build is compared with the official build of the
+// same version (same version, different build?), and a matrix and git
+// bisect follow. Emulated cells next to native ones are proposed only when
+// the facts suggest emulation: a binary architecture that is not the
+// host's, or an emulator's line in the log.
 package diagnose

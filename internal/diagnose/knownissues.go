@@ -138,6 +138,17 @@ type Facts struct {
 	Emulated *bool
 }
 
+// Holding is what is known about a condition of a known issue.
+type Holding int
+
+// The states of a condition: unknown from the facts, known to hold, known
+// not to hold.
+const (
+	Unknown Holding = iota
+	Holds
+	Fails
+)
+
 // Match is a known issue whose signature matches a crash.
 type Match struct {
 	Issue KnownIssue
@@ -145,6 +156,11 @@ type Match struct {
 	// known to hold: then the issue is the likely cause. Otherwise the
 	// crash is only similar to it.
 	ConditionsHold bool
+	// Version is whether the Go version is affected (Holds when the issue
+	// is not tied to one); Machine whether the binary architecture, the
+	// host architecture and emulation are as the issue needs (Fails when
+	// any is known not to be). The next steps follow from them.
+	Version, Machine Holding
 	// Why says, condition by condition, what holds, what does not and what
 	// is unknown.
 	Why []string
@@ -168,15 +184,18 @@ func MatchIssues(f Facts) []Match {
 		if f.Signature == "" || !regexp.MustCompile(issue.SignatureRegexp).MatchString(f.Signature) {
 			continue
 		}
-		m := Match{Issue: issue, ConditionsHold: true}
-		fail := func(why string) {
-			m.ConditionsHold = false
-			m.Why = append(m.Why, why)
+		m := Match{Issue: issue, ConditionsHold: true, Version: Holds, Machine: Holds}
+		judge := func(h *Holding, c condition) {
+			m.Why = append(m.Why, c.why)
+			if c.holding != Holds {
+				m.ConditionsHold = false
+			}
+			*h = both(*h, c.holding)
 		}
 		if issue.DetailRegexp != "" {
 			switch {
 			case f.RuntimeDetail == "":
-				fail(fmt.Sprintf("no \"runtime: \" line before the heading to check for %s", issue.DetailRegexp))
+				judge(&m.Machine, condition{Unknown, fmt.Sprintf("no \"runtime: \" line before the heading to check for %s", issue.DetailRegexp)})
 			case !regexp.MustCompile(issue.DetailRegexp).MatchString(f.RuntimeDetail):
 				continue // the same heading for another reason
 			default:
@@ -184,52 +203,82 @@ func MatchIssues(f Facts) []Match {
 			}
 		}
 		if issue.Affected != "" {
-			goVersion := NormaliseGoVersion(f.GoVersion)
-			switch affected, err := versionIn(goVersion, issue.Affected); {
-			case goVersion == "":
-				fail(fmt.Sprintf("Go version unknown (affected: %s)", issue.Affected))
-			case err != nil:
-				fail(fmt.Sprintf("cannot compare %s with %q: %v", goVersion, issue.Affected, err))
-			case affected:
-				m.Why = append(m.Why, fmt.Sprintf("%s is affected (%s)", goVersion, issue.Affected))
-			default:
-				fail(fmt.Sprintf("%s is not affected (%s; fixed in %s)", goVersion, issue.Affected, issue.Fixed))
-			}
+			judge(&m.Version, versionCondition(issue, f.GoVersion))
 		}
-		c := issue.Conditions
-		if c.BinaryArch != "" {
-			switch {
-			case f.BinaryArch == "":
-				fail("binary architecture unknown (needs " + c.BinaryArch + ")")
-			case f.BinaryArch != c.BinaryArch:
-				fail("binary architecture is " + f.BinaryArch + ", not " + c.BinaryArch)
-			default:
-				m.Why = append(m.Why, "binary architecture is "+f.BinaryArch)
-			}
-		}
-		if c.HostArch != "" {
-			switch {
-			case f.HostArch == "":
-				fail("host architecture unknown (needs " + c.HostArch + ")")
-			case f.HostArch != c.HostArch:
-				fail("host architecture is " + f.HostArch + ", not " + c.HostArch)
-			default:
-				m.Why = append(m.Why, "host architecture is "+f.HostArch)
-			}
-		}
-		if c.Emulated {
-			switch emulated, known := isEmulated(f); {
-			case !known:
-				fail("whether the binary ran under emulation is unknown")
-			case !emulated:
-				fail("the binary did not run under emulation")
-			default:
-				m.Why = append(m.Why, "the binary ran under emulation")
-			}
+		for _, c := range machineConditions(issue.Conditions, f) {
+			judge(&m.Machine, c)
 		}
 		matches = append(matches, m)
 	}
 	return matches
+}
+
+// archCondition judges whether the architecture of whose ("binary",
+// "host") is need, have being "" when unknown.
+func archCondition(whose, need, have string) condition {
+	switch {
+	case have == "":
+		return condition{Unknown, whose + " architecture unknown (needs " + need + ")"}
+	case have != need:
+		return condition{Fails, whose + " architecture is " + have + ", not " + need}
+	}
+	return condition{Holds, whose + " architecture is " + have}
+}
+
+// both is what is known about two conditions together: they fail when
+// either does, hold when both do, and are unknown otherwise.
+func both(a, b Holding) Holding {
+	switch {
+	case a == Fails || b == Fails:
+		return Fails
+	case a == Unknown || b == Unknown:
+		return Unknown
+	}
+	return Holds
+}
+
+// condition is one condition of a known issue judged against the facts.
+type condition struct {
+	holding Holding
+	why     string
+}
+
+// versionCondition judges whether goVersion is in issue's affected range.
+func versionCondition(issue KnownIssue, goVersion string) condition {
+	goVersion = NormaliseGoVersion(goVersion)
+	switch affected, err := versionIn(goVersion, issue.Affected); {
+	case goVersion == "":
+		return condition{Unknown, fmt.Sprintf("Go version unknown (affected: %s)", issue.Affected)}
+	case err != nil:
+		return condition{Unknown, fmt.Sprintf("cannot compare %s with %q: %v", goVersion, issue.Affected, err)}
+	case affected:
+		return condition{Holds, fmt.Sprintf("%s is affected (%s)", goVersion, issue.Affected)}
+	default:
+		return condition{Fails, fmt.Sprintf("%s is not affected (%s; fixed in %s)", goVersion, issue.Affected, issue.Fixed)}
+	}
+}
+
+// machineConditions judges c's binary architecture, host architecture and
+// emulation against f, those c imposes only.
+func machineConditions(c Conditions, f Facts) []condition {
+	var out []condition
+	if c.BinaryArch != "" {
+		out = append(out, archCondition("binary", c.BinaryArch, f.BinaryArch))
+	}
+	if c.HostArch != "" {
+		out = append(out, archCondition("host", c.HostArch, f.HostArch))
+	}
+	if c.Emulated {
+		switch emulated, known := isEmulated(f); {
+		case !known:
+			out = append(out, condition{Unknown, "whether the binary ran under emulation is unknown"})
+		case !emulated:
+			out = append(out, condition{Fails, "the binary did not run under emulation"})
+		default:
+			out = append(out, condition{Holds, "the binary ran under emulation"})
+		}
+	}
+	return out
 }
 
 // isEmulated says whether f's binary ran under emulation, and whether that

@@ -154,16 +154,18 @@ func LogWith(data []byte, supplied Facts) *Report {
 		r.BinaryArch = r.ArchHint.Arch
 	}
 	r.HostArch = supplied.HostArch
+	facts := Facts{
+		Signature:     r.Signature,
+		RuntimeDetail: r.RuntimeDetail,
+		GoVersion:     r.GoVersion,
+		BinaryArch:    r.BinaryArch,
+		HostArch:      r.HostArch,
+		Emulated:      emulated,
+	}
+	var matches []Match
 	if r.Outcome == OutcomeCrash {
-		facts := Facts{
-			Signature:     r.Signature,
-			RuntimeDetail: r.RuntimeDetail,
-			GoVersion:     r.GoVersion,
-			BinaryArch:    r.BinaryArch,
-			HostArch:      r.HostArch,
-			Emulated:      emulated,
-		}
-		for _, m := range MatchIssues(facts) {
+		matches = MatchIssues(facts)
+		for _, m := range matches {
 			r.KnownIssues = append(r.KnownIssues, IssueMatch{
 				ID: m.Issue.ID, URL: m.Issue.URL, Title: m.Issue.Title,
 				Verdict: m.Verdict(), ConditionsHold: m.ConditionsHold, Why: m.Why,
@@ -175,7 +177,7 @@ func LogWith(data []byte, supplied Facts) *Report {
 	if r.KnownIssues == nil {
 		r.KnownIssues = []IssueMatch{}
 	}
-	r.Next = nextSteps(r)
+	r.Next = nextSteps(r, matches, facts)
 	return r
 }
 

@@ -223,17 +223,27 @@ func TestSuppliedFacts(t *testing.T) {
 		supplied Facts
 		hold     bool
 		verdict  string
-		next     string
+		// next is part of a proposed command, notNext part of none.
+		next, notNext string
 	}{
-		{name: "nothing supplied", log: extended, verdict: "similar"},
-		{name: "host arm64 only", log: extended, supplied: Facts{HostArch: "arm64"}, verdict: "similar"},
+		{name: "nothing supplied", log: extended, verdict: "similar", next: "gorepro matrix --arch native,amd64 --toolchain go1.25.4,go1.25.5 "},
+		{name: "host arm64 only", log: extended, supplied: Facts{HostArch: "arm64"}, verdict: "similar", next: "gorepro matrix --arch native,amd64 --toolchain go1.25.4,go1.25.5 "},
 		{
 			name: "host arm64 and go1.25.3", log: extended, supplied: Facts{HostArch: "arm64", GoVersion: "go1.25.3"}, hold: true, verdict: "cause",
 			next: "gorepro bisect --axis go --versions go1.25.3,go1.25.4,go1.25.5 --target repro --arch amd64",
 		},
-		{name: "the excerpt, host arm64 and go1.25.3", log: excerpt, supplied: Facts{HostArch: "arm64", GoVersion: "go1.25.3"}, hold: true, verdict: "cause"},
-		{name: "host arm64 and go1.25.5", log: extended, supplied: Facts{HostArch: "arm64", GoVersion: "go1.25.5"}, verdict: "similar"},
-		{name: "host arm64, go1.25.3, native arm64 binary", log: extended, supplied: Facts{HostArch: "arm64", GoVersion: "go1.25.3", BinaryArch: "arm64"}, verdict: "similar"},
+		{
+			name: "the excerpt, host arm64 and go1.25.3", log: excerpt, supplied: Facts{HostArch: "arm64", GoVersion: "go1.25.3"}, hold: true, verdict: "cause",
+			next: "gorepro matrix --arch native,amd64 --toolchain go1.25.3,go1.25.4,go1.25.5 ",
+		},
+		{
+			name: "host arm64 and go1.25.5: the fix is in", log: extended, supplied: Facts{HostArch: "arm64", GoVersion: "go1.25.5"}, verdict: "similar",
+			next: "gorepro matrix --arch native,amd64 --toolchain yours,go1.25.5 ", notNext: "go1.25.4",
+		},
+		{
+			name: "host arm64, go1.25.3, native arm64 binary", log: extended, supplied: Facts{HostArch: "arm64", GoVersion: "go1.25.3", BinaryArch: "arm64"}, verdict: "similar",
+			next: "gorepro matrix --arch native --toolchain yours,go1.25.3 ", notNext: "go1.25.4",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -250,10 +260,9 @@ func TestSuppliedFacts(t *testing.T) {
 			for _, s := range r.Next {
 				commands += s.Command + "\n"
 			}
-			assert.Contains(t, commands, "gorepro matrix --arch native,amd64 --toolchain ")
-			assert.Contains(t, commands, "go1.25.4,go1.25.5")
-			if tt.next != "" {
-				assert.Contains(t, commands, tt.next)
+			assert.Contains(t, commands, tt.next)
+			if tt.notNext != "" {
+				assert.NotContains(t, commands, tt.notNext)
 			}
 		})
 	}

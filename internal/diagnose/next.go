@@ -9,12 +9,18 @@ import (
 )
 
 // nextSteps proposes the gorepro commands that confirm or narrow down what
-// r found: for a known issue fixed in a Go release, a matrix over the native
-// and the binary's architecture with the releases around the fix, and a
-// bisection of the Go version; for an unknown crash, git bisect with gorepro
-// check and a matrix.
-func nextSteps(r *Report) []NextStep {
-	var steps []NextStep
+// r found, following from the facts f (supplied and read) and the known
+// issues matched: for a known issue fixed in a Go release whose conditions
+// hold or are unknown, a matrix over the native and the binary's
+// architecture with the releases around the fix, and a bisection of the Go
+// version; for an emulator's issue, native against emulated cells. A known
+// issue the facts rule out (the Go version has the fix, the binary did not
+// run emulated) is not the cause: then, when the Go version is known, a
+// matrix of the crashing build against the official build of the same
+// version (same version, different build?), and the steps for an unknown
+// crash: a matrix, emulated next to native only when the facts suggest
+// emulation, and git bisect with gorepro check.
+func nextSteps(r *Report, matches []Match, f Facts) []NextStep {
 	switch r.Outcome {
 	case OutcomeNoCrash:
 		return []NextStep{{
@@ -42,60 +48,153 @@ func nextSteps(r *Report) []NextStep {
 		}}
 	}
 
+	var steps []NextStep
+	add := func(s NextStep) {
+		for _, have := range steps {
+			if have.Command == s.Command {
+				return
+			}
+		}
+		steps = append(steps, s)
+	}
 	badIf := "signature~" + regexp.QuoteMeta(heading(r.Signature))
-	for _, ki := range r.KnownIssues {
-		issue, ok := issueByID(ki.ID)
-		if !ok {
+	arch := archesFor(r, f)
+	var ruledOut []string // why known issues are not the cause
+	explained := false    // some known issue may still be the cause
+	for _, m := range matches {
+		issue := m.Issue
+		badIf = "signature~" + strings.TrimPrefix(issue.SignatureRegexp, "^")
+		if why := notTheCause(r, m, f); why != "" {
+			ruledOut = append(ruledOut, why)
 			continue
 		}
-		badIf = "signature~" + strings.TrimPrefix(issue.SignatureRegexp, "^")
-		arch := "native"
+		explained = true
+		issueArch := "native"
 		if c := issue.Conditions; c.BinaryArch != "" {
-			arch = "native," + c.BinaryArch
+			issueArch = "native," + c.BinaryArch
 		} else if r.BinaryArch != "" && c.Emulated {
-			arch = "native," + r.BinaryArch
+			issueArch = "native," + r.BinaryArch
 		}
-		host := "the host"
-		if issue.Conditions.HostArch != "" {
-			host = "an " + issue.Conditions.HostArch + " host"
-		}
+		where := hostPhrase(issue, m.Machine)
 		if issue.Fixed == "" {
-			steps = append(steps, NextStep{
-				Command: "gorepro matrix --arch " + arch + " --fail-on none",
-				Why:     fmt.Sprintf("on %s: %s is not a Go bug; the native cells should pass and the emulated ones crash", host, ki.ID),
+			add(NextStep{
+				Command: "gorepro matrix --arch " + issueArch + " --fail-on none",
+				Why:     fmt.Sprintf("%s: %s is not a Go bug; the native cells should pass and the emulated ones crash", where, issue.ID),
 			})
 			continue
 		}
 		around := versionsAround(issue.Fixed, r.GoVersion)
-		steps = append(steps,
-			NextStep{
-				Command: "gorepro matrix --arch " + arch + " --toolchain " + strings.Join(around, ",") + " --target repro --fail-on none",
-				Why: fmt.Sprintf("on %s, with toolchains.json listing %s as gotoolchain toolchains (e.g. {\"name\": %q, \"kind\": \"gotoolchain\", \"version\": %q}): "+
-					"%s predicts crashes only in the %s cells of releases before %s",
-					host, strings.Join(around, ", "), issue.Fixed, issue.Fixed, ki.ID, cellsOf(issue), issue.Fixed),
-			},
-			NextStep{
-				Command: "gorepro bisect --axis go --versions " + strings.Join(around, ",") + " --target repro" + archFlag(issue) + " --bad-if " + shellQuote(badIf),
-				Why:     fmt.Sprintf("on %s: finds the first Go release without the crash (%s says %s)", host, ki.ID, issue.Fixed),
-			})
+		add(NextStep{
+			Command: "gorepro matrix --arch " + issueArch + " --toolchain " + strings.Join(around, ",") + " --target repro --fail-on none",
+			Why: fmt.Sprintf("%s, with toolchains.json listing %s as gotoolchain toolchains (e.g. {\"name\": %q, \"kind\": \"gotoolchain\", \"version\": %q}): "+
+				"%s predicts crashes only in the %s cells of releases before %s",
+				where, strings.Join(around, ", "), issue.Fixed, issue.Fixed, issue.ID, cellsOf(issue), issue.Fixed),
+		})
+		add(NextStep{
+			Command: "gorepro bisect --axis go --versions " + strings.Join(around, ",") + " --target repro" + archFlag(issue) + " --bad-if " + shellQuote(badIf),
+			Why:     fmt.Sprintf("%s: finds the first Go release without the crash (%s says %s)", where, issue.ID, issue.Fixed),
+		})
 	}
-	if len(steps) > 0 {
+	if explained {
 		return steps
 	}
-	arch := "native"
-	if r.BinaryArch != "" && ((r.HostArch != "" && r.BinaryArch != r.HostArch) || r.Emulator != "") {
-		arch = "native," + r.BinaryArch
+	because := ""
+	if len(ruledOut) > 0 {
+		because = strings.Join(ruledOut, "; ") + ": this crash has another cause; "
 	}
-	steps = append(steps,
-		NextStep{
-			Command: "gorepro matrix --arch " + arch + " --fail-on none",
-			Why:     "reproduce the crash across the configured toolchains, protobuf versions and -cover, and see which axis changes the outcome",
-		},
-		NextStep{
-			Command: "git bisect run gorepro check --bad-if " + shellQuote(badIf),
-			Why:     "after git bisect start BAD GOOD in your module: finds the commit that introduced this crash",
+	if len(ruledOut) > 0 && r.GoVersion != "" {
+		yours := "a goroot toolchain for the GOROOT that built the crashing binary, or an image toolchain for its builder image"
+		if r.DistroBuild {
+			yours = "a goroot toolchain for the distribution's GOROOT that built the crashing binary, or an image toolchain for the builder image it comes from"
+		}
+		add(NextStep{
+			Command: "gorepro matrix --arch " + arch + " --toolchain yours," + r.GoVersion + " --fail-on none",
+			Why: because + fmt.Sprintf("same Go version, different build? with toolchains.json naming \"yours\" (%s) and the official build of %s as {\"name\": %q, \"kind\": \"gotoolchain\", \"version\": %q}: "+
+				"if only yours crashes, the builds differ, and the analysis says where (GOROOT, runtime sources, image digests, go env)",
+				yours, r.GoVersion, r.GoVersion, r.GoVersion),
 		})
+		because = ""
+	}
+	why := "reproduce the crash across the configured toolchains, protobuf versions and -cover, and see which axis changes the outcome"
+	if arch != "native" {
+		why += fmt.Sprintf("; --arch %s runs the binary's architecture, emulated as it ran, next to the host's own", arch)
+	}
+	add(NextStep{Command: "gorepro matrix --arch " + arch + " --fail-on none", Why: because + why})
+	add(NextStep{
+		Command: "git bisect run gorepro check --bad-if " + shellQuote(badIf),
+		Why:     "after git bisect start BAD GOOD in your module: finds the commit that introduced this crash",
+	})
 	return steps
+}
+
+// notTheCause says why the facts rule m out as the crash's cause — the Go
+// version has the fix, or the binary's architecture, the host's or
+// emulation are known not to be what the issue needs — or "" when they do
+// not.
+func notTheCause(r *Report, m Match, f Facts) string {
+	issue := m.Issue
+	var why []string
+	if m.Version == Fails {
+		why = append(why, fmt.Sprintf("%s already has the fix of %s (%s)", r.GoVersion, issue.ID, issue.Fixed))
+	}
+	if m.Machine == Fails {
+		var failing []string
+		for _, c := range machineConditions(issue.Conditions, f) {
+			if c.holding == Fails {
+				failing = append(failing, c.why)
+			}
+		}
+		id := issue.ID
+		if len(why) > 0 {
+			id = "it"
+		}
+		why = append(why, fmt.Sprintf("%s needs %s, but here %s", id, needs(issue), strings.Join(failing, ", and ")))
+	}
+	return strings.Join(why, ", and ")
+}
+
+// needs says in a few words what an issue's machine conditions need.
+func needs(issue KnownIssue) string {
+	c := issue.Conditions
+	switch {
+	case c.BinaryArch != "" && c.HostArch != "":
+		return "an " + c.BinaryArch + " binary emulated on " + c.HostArch
+	case c.Emulated:
+		return "a binary run under emulation"
+	case c.BinaryArch != "":
+		return "an " + c.BinaryArch + " binary"
+	case c.HostArch != "":
+		return "an " + c.HostArch + " host"
+	}
+	return "its conditions"
+}
+
+// hostPhrase says where an issue's steps are to run: on the kind of host
+// the issue needs, which ran the binary (machine Holds) or may have
+// (Unknown).
+func hostPhrase(issue KnownIssue, machine Holding) string {
+	host := issue.Conditions.HostArch
+	switch {
+	case host == "" && machine == Holds:
+		return "on the host that ran the binary"
+	case host == "":
+		return "on a host that runs the binary emulated"
+	case machine == Holds:
+		return "on an " + host + " host, like the one that ran the binary"
+	}
+	return "if the binary ran on an " + host + " host (the log cannot say: --host-arch and --go-version tell)"
+}
+
+// archesFor returns the matrix's --arch for a crash: the binary's
+// architecture next to the native one when the facts suggest emulation
+// (an emulator's line in the log, or a binary architecture that is not the
+// host's), else native only.
+func archesFor(r *Report, f Facts) string {
+	emulated, known := isEmulated(f)
+	if r.BinaryArch != "" && ((known && emulated) || r.Emulator != "") {
+		return "native," + r.BinaryArch
+	}
+	return "native"
 }
 
 // cellsOf names the cells an issue affects in the matrix table's ARCH
