@@ -908,17 +908,14 @@ func (e *Runner) runBinary(ctx context.Context, p plan, hostArch string, cell *r
 
 // recordReproduce adds to rep how to run the binary by hand, after its
 // build: the command, with the target's variables redacted and, with
-// -cover, the first run's GOCOVERDIR.
+// -cover, a GOCOVERDIR (the first run's in Run and RunEnv).
 func recordReproduce(rep *record.Reproduce, where binaryRunner, base binaryRun, cover bool) {
 	r := base
 	r.env = nil
 	for _, kv := range base.env {
 		r.env = append(r.env, redact.Env(kv))
 	}
-	if cover {
-		r.env = append(r.env, "GOCOVERDIR="+filepath.Join(base.dir, "cover-1"))
-	}
-	argv, env, script := where.reproduce(r)
+	argv, env, script := where.reproduce(r, cover)
 	rep.Run, rep.RunEnv = argv, env
 	if rep.Script != "" {
 		rep.Script += "\n"
