@@ -616,8 +616,9 @@ func (e *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w
 		return cached
 	}
 	// The binary stays in the work dir after the run, so that the
-	// reproduce commands recorded with the cell work as written, and so
-	// that the go command need not relink it when nothing changed.
+	// commands gorepro ran (Reproduce.Build and Run) can be run again
+	// here, and so that the go command need not relink it when nothing
+	// changed. Reproduce.Script needs none of it.
 	binDir := filepath.Join(e.WorkDir, "bin", p.id)
 	// Other gorepro processes may share the cache and the work dir: one
 	// builds and runs a cell key, and one uses a binary path, at a time.
