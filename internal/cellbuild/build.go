@@ -135,9 +135,14 @@ func buildCell(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 	}
 	setEnv := buildEnv(s)
 	argv := goBuildArgv(s, src, output)
-	r := &Result{Binary: output, Reproduce: reproduce(src.dir, setEnv, argv)}
+	r := &Result{Binary: output}
 	if tc.Container == nil {
-		fmt.Fprintf(log, "$ %s\n", r.Reproduce.Script)
+		script, err := portableScript(s, src, setEnv, argv)
+		if err != nil {
+			return failed(record.BuildError, oneLine("writing the reproduce script: "+err.Error()))
+		}
+		r.Reproduce = reproduce(src.dir, setEnv, argv, script)
+		fmt.Fprintf(log, "$ %s\n", localScript(r.Reproduce))
 	}
 	if err := prepareOutput(output, s.Relink); err != nil {
 		return r.fail(record.BuildError, err.Error())

@@ -130,7 +130,12 @@ func TestBuildRepro(t *testing.T) {
 			assert.Equal(t, tt.toolchain.GoCmd, r.Reproduce.Build[0])
 			assert.Contains(t, r.Reproduce.Build, "-mod=readonly")
 			assert.Equal(t, tt.cover, contains(r.Reproduce.Build, "-cover"))
-			assert.True(t, strings.HasPrefix(r.Reproduce.Script, "cd "+r.Reproduce.Dir+" && env GOTOOLCHAIN="), r.Reproduce.Script)
+			// The script carries the reproducer's source and names
+			// nothing in the work directory.
+			assert.Contains(t, r.Reproduce.Script, "cat > main.go <<'GOREPRO_EOF'\n", r.Reproduce.Script)
+			assert.Contains(t, r.Reproduce.Script, "env GOTOOLCHAIN="+tt.toolchain.GoVersion+" ", r.Reproduce.Script)
+			assert.NotContains(t, r.Reproduce.Script, workDir)
+			assert.NotContains(t, r.Reproduce.Script, outDir)
 			assert.Contains(t, string(r.Log), "$ cd ")
 
 			facts, ok := repro.ParseFacts(runBinary(t, bin))
@@ -470,7 +475,8 @@ func TestBuildEnv(t *testing.T) {
 	}})
 	assert.Equal(t, []string{"GOTOOLCHAIN=local", "GOROOT=/opt/go", "CGO_ENABLED=1", "GOOS=linux", "GOARCH=amd64",
 		"GOFLAGS=-tags=netgo", "GOWORK=off", "GOPROXY=https://u:p@h"}, env)
-	rep := reproduce("/src", env, []string{"go", "build", "."})
+	rep := reproduce("/src", env, []string{"go", "build", "."}, "")
 	assert.Contains(t, rep.Env, "GOPROXY=https://REDACTED@h")
-	assert.NotContains(t, rep.Script, "u:p")
+	assert.NotContains(t, localScript(rep), "u:p")
+	assert.Contains(t, portableEnv(tc, env, tc.Env), "GOPROXY=https://REDACTED@h")
 }

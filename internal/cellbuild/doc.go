@@ -33,5 +33,13 @@
 // build list (every module, version and sum, for gorepro explain); a
 // binary built by another Go version than the toolchain's is a build error.
 // Each Result carries a Reproduce record with a copy-pasteable shell script in
-// which credentials in URLs are redacted.
+// which credentials in URLs are redacted. For a build on the host it names
+// nothing of gorepro's work directory, so that it works on another machine
+// (reproduce.go): a package target's starts in the root of a checkout of
+// the module, runs the prepare commands there, copies go.mod and go.sum to
+// a temporary directory ($GOREPRO_TMP) and applies the protobuf axis with
+// go mod edit -require; the reproducer's and the probe's write their
+// source inline (here-documents). The toolchain is selected by its exact
+// release (GOTOOLCHAIN=go1.26.8 for a local release) or, for kind goroot,
+// by that GOROOT's go. RunScript runs the binary the script built.
 package cellbuild

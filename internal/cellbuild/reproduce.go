@@ -1,29 +1,264 @@
 package cellbuild
 
 import (
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 
+	"golang.org/x/mod/modfile"
+
+	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/redact"
+	"github.com/gorepro/gorepro/internal/toolchain"
+	"github.com/gorepro/gorepro/repro"
 )
 
+// ScriptTmpVar is the shell variable a reproduce script sets to the
+// temporary directory (mktemp -d) that holds what it makes: the binary,
+// the alternate go.mod and go.sum, the generated reproducer's source.
+const ScriptTmpVar = "GOREPRO_TMP"
+
+// scriptTmp stands for the script's temporary directory in the words of a
+// command until they are quoted (see scriptWord).
+const scriptTmp = "\x00GOREPRO_TMP\x00"
+
 // reproduce describes a build for a person to redo it: dir, the variables
-// gorepro set and the argv, all redacted, and a shell script doing the same.
-func reproduce(dir string, setEnv, argv []string) record.Reproduce {
+// gorepro set and the argv, all redacted, as gorepro ran them here, and
+// script, the commands that redo it on another machine.
+func reproduce(dir string, setEnv, argv []string, script string) record.Reproduce {
 	env := make([]string, len(setEnv))
 	for i, kv := range setEnv {
 		env[i] = redact.Env(kv)
 	}
-	redacted := make([]string, len(argv))
-	for i, a := range argv {
-		redacted[i] = redact.URL(a)
-	}
 	return record.Reproduce{
 		Dir:    dir,
 		Env:    env,
-		Build:  redacted,
-		Script: Script(dir, env, redacted),
+		Build:  redactArgv(argv),
+		Script: script,
 	}
+}
+
+// localScript is the one-line command gorepro ran for a build, for the
+// build log: `cd DIR && env K=V ... ARGV...`, redacted.
+func localScript(r record.Reproduce) string {
+	return Script(r.Dir, r.Env, r.Build)
+}
+
+// portableScript returns the shell commands that redo the build of s on
+// another machine, with nothing from gorepro's work directory: a package
+// target's from the root of a checkout of its module (the prepare
+// commands, then the alternate go.mod made with go mod edit in a
+// temporary directory), the reproducer and the probe from their source
+// written inline. The binary is "$GOREPRO_TMP/<name of output>"; RunScript
+// runs it. setEnv and argv are the build's, as gorepro ran it.
+func portableScript(s Spec, src source, setEnv, argv []string) (string, error) {
+	tcEnv, goWord := portableGo(s.Toolchain)
+	buildEnv := portableEnv(s.Toolchain, setEnv, tcEnv)
+	var b strings.Builder
+	line := func(words ...string) {
+		for i, w := range words {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(scriptWord(w))
+		}
+		b.WriteByte('\n')
+	}
+	envLine := func(env []string, words ...string) {
+		if len(env) > 0 {
+			words = append(append([]string{"env"}, env...), words...)
+		}
+		line(words...)
+	}
+	if s.Toolchain.Kind == config.KindGoroot {
+		fmt.Fprintf(&b, "# The toolchain is the Go installed in %s (%s).\n", s.Toolchain.GOROOT, s.Toolchain.GoVersion)
+	}
+	switch s.Target.Kind {
+	case config.TargetPackage:
+		root, err := filepath.Abs(s.Target.Dir)
+		if err != nil {
+			return "", err
+		}
+		modPath := "the module"
+		if data, err := os.ReadFile(filepath.Join(src.dir, "go.mod")); err == nil && modfile.ModulePath(data) != "" {
+			modPath = "module " + modfile.ModulePath(data)
+		}
+		fmt.Fprintf(&b, "# Run in the root of a checkout of %s (gorepro built %s).\n", modPath, root)
+		if cmds := prepareCommands(s); len(cmds) > 0 {
+			b.WriteString("# Prepare it: gorepro ran these in a copy of the module; here they write into the checkout.\n")
+			prepEnv := append(slices.Clone(tcEnv), "GOWORK=off")
+			for _, c := range cmds {
+				words := redactArgv(c.written)
+				if len(words) > 0 && words[0] == "go" {
+					words[0] = goWord
+				}
+				envLine(prepEnv, words...)
+			}
+		}
+		line(ScriptTmpVar + "=$(mktemp -d)")
+		if modfileArg(src.modArgs) != "" {
+			fmt.Fprintf(&b, "# The alternate go.mod (and go.sum) gorepro built with; your go.mod and go.sum are not written.\n")
+			line("cp", "go.mod", scriptTmp+"/go.mod")
+			if _, err := os.Stat(filepath.Join(src.dir, "go.sum")); err == nil {
+				line("cp", "go.sum", scriptTmp+"/go.sum")
+			}
+			edit := []string{goWord, "mod", "edit"}
+			if s.Protobuf != "" {
+				edit = append(edit, "-require="+repro.ProtobufModule+"@"+s.Protobuf)
+			}
+			for _, p := range slices.Sorted(maps.Keys(s.Target.Modules)) {
+				edit = append(edit, "-require="+p+"@"+s.Target.Modules[p])
+			}
+			envLine(tcEnv, append(edit, scriptTmp+"/go.mod")...)
+		}
+	default: // the reproducer and the probe: generated, written out here
+		fmt.Fprintf(&b, "# gorepro's generated %s, written into a new directory.\n", s.Target.Kind)
+		line(ScriptTmpVar + "=$(mktemp -d)")
+		line("mkdir", scriptTmp+"/src")
+		line("cd", scriptTmp+"/src")
+		for _, name := range []string{"go.mod", "go.sum", "main.go"} {
+			data, err := os.ReadFile(filepath.Join(src.dir, name))
+			if os.IsNotExist(err) && name == "go.sum" {
+				continue
+			}
+			if err != nil {
+				return "", err
+			}
+			writeHeredoc(&b, name, string(data))
+		}
+	}
+	envLine(buildEnv, portableArgv(argv, goWord, s.Output, src.modArgs)...)
+	return strings.TrimSuffix(b.String(), "\n"), nil
+}
+
+// RunScript returns the shell line that runs the binary a build's portable
+// script made ("$GOREPRO_TMP/<binary>"), in that directory, with env set
+// (with cover, GOCOVERDIR is an empty directory made first) and args.
+func RunScript(binary string, env, args []string, cover bool) string {
+	var b strings.Builder
+	if cover {
+		b.WriteString("mkdir -p " + scriptWord(scriptTmp+"/cover-1") + "\n")
+		env = append(slices.Clone(env), "GOCOVERDIR="+scriptTmp+"/cover-1")
+	}
+	words := []string{"cd", scriptTmp, "&&"}
+	if len(env) > 0 {
+		words = append(append(words, "env"), env...)
+	}
+	words = append(words, "./"+filepath.Base(binary))
+	words = append(words, args...)
+	for i, w := range words {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if w == "&&" {
+			b.WriteString(w)
+			continue
+		}
+		b.WriteString(scriptWord(w))
+	}
+	return b.String()
+}
+
+// portableGo returns the variables that select s's toolchain on any
+// machine, and the go command to run: a local toolchain is its exact
+// release (GOTOOLCHAIN=go1.26.8, which the go command fetches where it is
+// not installed) unless it is a development build or has experiments; a
+// gotoolchain one is that release; a goroot one is that GOROOT's go.
+func portableGo(tc *toolchain.Resolved) (env []string, goCmd string) {
+	env = slices.Clone(tc.Env)
+	if tc.Kind == config.KindGoroot {
+		return env, tc.GoCmd
+	}
+	if tc.Kind == config.KindLocal && releaseRE.MatchString(tc.GoVersion) && tc.Experiments == "" {
+		for i, kv := range env {
+			if kv == "GOTOOLCHAIN=local" {
+				env[i] = "GOTOOLCHAIN=" + tc.GoVersion
+			}
+		}
+	}
+	return env, "go"
+}
+
+// releaseRE matches a Go release's version: go1.26.8, go1.27rc1.
+var releaseRE = regexp.MustCompile(`^go1\.\d+(\.\d+|rc\d+)?$`)
+
+// portableEnv is setEnv, a build's variables, redacted and with the
+// toolchain's variables replaced by tcEnv.
+func portableEnv(tc *toolchain.Resolved, setEnv, tcEnv []string) []string {
+	out := slices.Clone(tcEnv)
+	for _, kv := range setEnv {
+		if !slices.Contains(tc.Env, kv) {
+			out = append(out, redact.Env(kv))
+		}
+	}
+	return out
+}
+
+// portableArgv is a go build's argv for the portable script: goCmd for
+// the go command, the binary and the alternate go.mod in the script's
+// temporary directory, credentials in URLs redacted.
+func portableArgv(argv []string, goCmd, output string, modArgs []string) []string {
+	out := redactArgv(argv)
+	out[0] = goCmd
+	altMod := modfileArg(modArgs)
+	for i, a := range out {
+		switch {
+		case i > 0 && out[i-1] == "-o" && a == redact.URL(output):
+			out[i] = scriptTmp + "/" + filepath.Base(output)
+		case altMod != "" && a == "-modfile="+altMod:
+			out[i] = "-modfile=" + scriptTmp + "/go.mod"
+		}
+	}
+	return out
+}
+
+// modfileArg returns the alternate go.mod of a build's module flags, or "".
+func modfileArg(modArgs []string) string {
+	for _, a := range modArgs {
+		if mod, ok := strings.CutPrefix(a, "-modfile="); ok {
+			return mod
+		}
+	}
+	return ""
+}
+
+// writeHeredoc writes the shell lines that write content to the file name:
+// cat with a quoted here-document whose delimiter no line of content is.
+func writeHeredoc(b *strings.Builder, name, content string) {
+	delim := "GOREPRO_EOF"
+	lines := strings.Split(content, "\n")
+	for n := 2; slices.Contains(lines, delim); n++ {
+		delim = fmt.Sprintf("GOREPRO_EOF_%d", n)
+	}
+	fmt.Fprintf(b, "cat > %s <<'%s'\n%s", ShellQuote(name), delim, content)
+	if !strings.HasSuffix(content, "\n") {
+		b.WriteString("\n")
+	}
+	b.WriteString(delim + "\n")
+}
+
+// scriptWord quotes a word of a portable script: scriptTmp becomes
+// "$GOREPRO_TMP", the rest is quoted as ShellQuote does.
+func scriptWord(w string) string {
+	if w == ScriptTmpVar+"=$(mktemp -d)" {
+		return w
+	}
+	parts := strings.Split(w, scriptTmp)
+	var b strings.Builder
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteString(`"$` + ScriptTmpVar + `"`)
+		}
+		if p != "" {
+			b.WriteString(ShellQuote(p))
+		}
+	}
+	return b.String()
 }
 
 // Script returns a shell snippet that runs argv in dir with env added to the

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/gorepro/gorepro/bisect"
+	"github.com/gorepro/gorepro/internal/cellbuild"
 	"github.com/gorepro/gorepro/internal/compare"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/gitrepo"
@@ -764,7 +765,14 @@ func bisectRecord(ax axis, cfg *config.Config, badIf string, res *bisect.Result,
 	if res.Boundary != nil {
 		rec.Reproduce = map[string]string{}
 		for side, v := range map[string]string{"before": res.Boundary.Before, "after": res.Boundary.After} {
-			if c, ok := cells[v]; ok {
+			c, ok := cells[v]
+			switch {
+			case !ok:
+			case ax.kind == "commit" && c.Reproduce.Script != "":
+				// The commands start in a checkout of the module: at
+				// that side's commit.
+				rec.Reproduce[side] = fmt.Sprintf("# At commit %s of your repository:\ngit checkout -q %s\n%s", v, cellbuild.ShellQuote(v), c.Reproduce.Script)
+			default:
 				rec.Reproduce[side] = c.Reproduce.Script
 			}
 		}

@@ -71,9 +71,11 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"cells":    cmdCells,    // cells RUN...: sorted "id outcome signature" lines (script_cmds_test.go)
-			"wrap":     cmdWrap,     // wrap FORM IN OUT: IN as a CI log, BuildKit, logcat or Markdown paste (script_cmds_test.go)
-			"modproxy": cmdModProxy, // modproxy SRC OUT: a file:// module proxy of SRC/<path>@<version> trees (script_cmds_test.go)
+			"cells":       cmdCells,       // cells RUN...: sorted "id outcome signature" lines (script_cmds_test.go)
+			"wrap":        cmdWrap,        // wrap FORM IN OUT: IN as a CI log, BuildKit, logcat or Markdown paste (script_cmds_test.go)
+			"modproxy":    cmdModProxy,    // modproxy SRC OUT: a file:// module proxy of SRC/<path>@<version> trees (script_cmds_test.go)
+			"reproscript": cmdReproScript, // reproscript RUN CELL json|markdown OUT: a cell's reproduce commands as a person copies them (script_repro_test.go)
+			"runrepro":    cmdRunRepro,    // runrepro RUN CELL SCRIPT DIR: run them with bash in DIR; same outcome and signature as the cell (script_repro_test.go)
 			// exits N cmd args... runs cmd and asserts its exit status is N.
 			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) < 2 {

@@ -256,6 +256,8 @@ func describeTarget(ta *record.TargetAnalysis, tc *targetCells, excluded map[rec
 		parts = append(parts, buildSentence(b))
 	}
 	parts = append(parts, tc.otherAxes(findings, used)...)
+	ta.NotTested = untestedProtobuf(ta.Target, tc.ran)
+	parts = append(parts, ta.NotTested...)
 	parts = append(parts, leftOut)
 	ta.Summary = joinSummary(parts)
 }

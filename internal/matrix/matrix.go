@@ -616,8 +616,9 @@ func (e *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w
 		return cached
 	}
 	// The binary stays in the work dir after the run, so that the
-	// reproduce commands recorded with the cell work as written, and so
-	// that the go command need not relink it when nothing changed.
+	// commands gorepro ran (Reproduce.Build and Run) can be run again
+	// here, and so that the go command need not relink it when nothing
+	// changed. Reproduce.Script needs none of it.
 	binDir := filepath.Join(e.WorkDir, "bin", p.id)
 	// Other gorepro processes may share the cache and the work dir: one
 	// builds and runs a cell key, and one uses a binary path, at a time.
@@ -908,17 +909,14 @@ func (e *Runner) runBinary(ctx context.Context, p plan, hostArch string, cell *r
 
 // recordReproduce adds to rep how to run the binary by hand, after its
 // build: the command, with the target's variables redacted and, with
-// -cover, the first run's GOCOVERDIR.
+// -cover, a GOCOVERDIR (the first run's in Run and RunEnv).
 func recordReproduce(rep *record.Reproduce, where binaryRunner, base binaryRun, cover bool) {
 	r := base
 	r.env = nil
 	for _, kv := range base.env {
 		r.env = append(r.env, redact.Env(kv))
 	}
-	if cover {
-		r.env = append(r.env, "GOCOVERDIR="+filepath.Join(base.dir, "cover-1"))
-	}
-	argv, env, script := where.reproduce(r)
+	argv, env, script := where.reproduce(r, cover)
 	rep.Run, rep.RunEnv = argv, env
 	if rep.Script != "" {
 		rep.Script += "\n"

@@ -930,7 +930,10 @@ func TestReproduce(t *testing.T) {
 	assert.Equal(t, bin, spec.Output)
 	assert.True(t, spec.Cover)
 	buildLine := fakeBuild(t, spec).Reproduce.Script
-	runLine := cellbuild.Script(binDir, c.Reproduce.RunEnv, c.Reproduce.Run)
+	// The script runs the binary its build part made, in its temporary
+	// directory, with an empty GOCOVERDIR there.
+	runLine := `mkdir -p "$GOREPRO_TMP"/cover-1` + "\n" +
+		`cd "$GOREPRO_TMP" && env APP_MODE=debug GITHUB_TOKEN=REDACTED GOPROXY=https://REDACTED@proxy.example.com/go,direct ZED=last GOCOVERDIR="$GOREPRO_TMP"/cover-1 ./repro -v 'two words'`
 	assert.Equal(t, buildLine+"\n"+runLine, c.Reproduce.Script)
 	assert.Contains(t, runLine, "'two words'")
 	assert.NotContains(t, c.Reproduce.Script, "ghp_s3cret")

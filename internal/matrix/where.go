@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"slices"
 	"syscall"
 	"time"
 
@@ -32,9 +34,9 @@ type binaryRunner interface {
 	// run runs the binary once; an error means it could not be started.
 	run(ctx context.Context, r binaryRun) (*proc.Result, error)
 	// reproduce returns the command that runs it by hand, the variables
-	// set for it when they are not part of the command, and the same as
-	// a shell script.
-	reproduce(r binaryRun) (argv, env []string, script string)
+	// set for it when they are not part of the command (with cover, the
+	// first run's GOCOVERDIR added), and the same as a shell script.
+	reproduce(r binaryRun, cover bool) (argv, env []string, script string)
 }
 
 // hostRunner runs binaries on this host through exec, under its
@@ -60,8 +62,15 @@ func (h hostRunner) run(ctx context.Context, r binaryRun) (*proc.Result, error) 
 	return res, nil
 }
 
-func (h hostRunner) reproduce(r binaryRun) ([]string, []string, string) {
-	return r.argv, r.env, cellbuild.Script(r.dir, r.env, r.argv)
+// reproduce's script runs the binary that the build's portable script
+// made, in that script's temporary directory (see cellbuild.RunScript);
+// argv and env are as gorepro ran it here.
+func (h hostRunner) reproduce(r binaryRun, cover bool) ([]string, []string, string) {
+	env := r.env
+	if cover {
+		env = append(slices.Clone(env), "GOCOVERDIR="+filepath.Join(r.dir, "cover-1"))
+	}
+	return r.argv, env, cellbuild.RunScript(r.argv[0], r.env, r.argv[1:], cover)
 }
 
 // containerRunner runs binaries of an image toolchain: in its runtime
@@ -101,7 +110,10 @@ func (cr containerRunner) run(ctx context.Context, r binaryRun) (*proc.Result, e
 	return cr.c.Engine.Run(ctx, cr.spec(r))
 }
 
-func (cr containerRunner) reproduce(r binaryRun) ([]string, []string, string) {
+func (cr containerRunner) reproduce(r binaryRun, cover bool) ([]string, []string, string) {
+	if cover {
+		r.env = append(slices.Clone(r.env), "GOCOVERDIR="+filepath.Join(r.dir, "cover-1"))
+	}
 	argv := cr.c.Engine.RunArgv(cr.spec(r))
 	return argv, nil, cellbuild.Script("", nil, argv)
 }

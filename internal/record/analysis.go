@@ -46,6 +46,11 @@ type TargetAnalysis struct {
 	Builds []BuildDifference `json:"builds,omitempty"`
 	// Passed is true when every compared cell of the target passed.
 	Passed bool `json:"passed,omitempty"`
+	// NotTested says which protobuf versions the cells asked for were
+	// never built, because the build list overruled them: "protobuf
+	// v1.33.0 was not tested for controller: a dependency requires
+	// v1.36.10 (required by example.com/dep v0.0.0)". Summary says it too.
+	NotTested []string `json:"notTested,omitempty"`
 	// Summary is Failing, the alternatives and what tells them apart, the
 	// build differences, then what the other axes did, e.g. "…; protobuf
 	// version and cover flag never change the outcome".

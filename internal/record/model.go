@@ -368,7 +368,13 @@ type Logs struct {
 
 // Reproduce is what a person needs to redo a cell by hand: the commands, the
 // directory they run in and the environment that differs from the default.
-// Credentials in URLs are redacted.
+// Credentials in URLs are redacted. Dir, Env, Build, Run and RunEnv are as
+// gorepro ran them on its host (paths in its work directory); Script is
+// for another machine: for a build on the host, it starts in the root of a
+// checkout of the target's module (or writes the generated reproducer's
+// source inline), runs the prepare commands, makes the alternate go.mod in
+// a temporary directory with go mod edit, builds and runs there. An image
+// toolchain's Script is the engine commands, with gorepro's paths mounted.
 type Reproduce struct {
 	// Dir is where the build runs; Env the build environment gorepro set
 	// and Build the build command.
@@ -383,6 +389,6 @@ type Reproduce struct {
 	// built when gorepro generated it (the reproducer module, or the
 	// alternate go.mod and go.sum of a full-application target).
 	Sources string `json:"sources,omitempty"`
-	// Script is the same as a copy-pasteable shell snippet.
+	// Script is the same as copy-pasteable shell commands (see above).
 	Script string `json:"script,omitempty"`
 }

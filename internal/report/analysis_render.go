@@ -9,16 +9,25 @@ import (
 
 // AnalysisLines is what a terminal shows of an analysis: one line per
 // target with cells that did not pass, "which axes matter for repro: crash
-// iff …", or one line saying every compared cell passed.
+// iff …", or one line saying every compared cell passed (then a note per
+// protobuf version asked for and never built).
 func AnalysisLines(a *record.Analysis) string {
 	var b strings.Builder
+	var notes []string
 	for _, t := range a.Targets {
 		if !t.Passed && (t.Failing != "" || t.Summary != "") {
 			fmt.Fprintf(&b, "which axes matter for %s: %s\n", orDash(t.Target), t.Summary)
+		} else {
+			// Its summary is not shown: the protobuf versions it asked
+			// for and never built still are.
+			notes = append(notes, t.NotTested...)
 		}
 	}
 	if b.Len() == 0 {
 		fmt.Fprintf(&b, "which axes matter: %s\n", a.Summary)
+	}
+	for _, n := range notes {
+		fmt.Fprintf(&b, "note: %s\n", n)
 	}
 	return b.String()
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 
 	"github.com/gorepro/gorepro/internal/record"
 )
@@ -47,6 +48,11 @@ func WriteText(w io.Writer, run *record.Run) error {
 	if err := WriteKnownIssues(w, run.Cells); err != nil {
 		return err
 	}
+	for _, n := range ProtobufNotes(run.Cells, "") {
+		if _, err := fmt.Fprintf(w, "note: %s\n", n); err != nil {
+			return fmt.Errorf("writing the table: %w", err)
+		}
+	}
 	for _, c := range run.Collapsed {
 		if _, err := fmt.Fprintf(w, "note: %s\n", c); err != nil {
 			return fmt.Errorf("writing the table: %w", err)
@@ -59,6 +65,30 @@ func WriteText(w io.Writer, run *record.Run) error {
 		return fmt.Errorf("writing the analysis: %w", err)
 	}
 	return nil
+}
+
+// ProtobufNotes returns one line per target and protobuf version whose
+// cells linked another version than they asked for, saying why, in the
+// order of cells: "protobuf v1.33.0→v1.36.10 for controller: required by
+// example.com/dep v0.0.0". A target other than "" keeps that target's
+// lines only, without "for <target>".
+func ProtobufNotes(cells []record.Cell, target string) []string {
+	var lines []string
+	for _, c := range cells {
+		why, ok := record.ProtobufOverruled(c)
+		if !ok || (target != "" && c.Target != target) {
+			continue
+		}
+		line := ProtobufColumn(c)
+		if target == "" {
+			line += " for " + orDash(c.Target)
+		}
+		line = "protobuf " + line + ": " + why
+		if !slices.Contains(lines, line) {
+			lines = append(lines, line)
+		}
+	}
+	return lines
 }
 
 // WriteKnownIssues writes one line per known upstream issue that a crash

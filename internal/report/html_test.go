@@ -277,7 +277,7 @@ func TestHTMLBisectShardAndKnownIssues(t *testing.T) {
 		"<tr><th>Emulation</th><td>1 cell under rosetta</td></tr>",
 		`<p><b>Known issue:</b> <a href="https://github.com/golang/go/issues/69255">golang/go#69255</a> — cause (go1.25.3 &lt; go1.25.5); workaround: use go1.25.5</p>`,
 		`<p class="warning">toolchain is go1.25.3, expected go1.25.4</p>`,
-		"<dt>Protobuf note</dt><dd>MVS selected v1.36.10 because k8s.io/apimachinery requires it</dd>",
+		"<dt>Protobuf note</dt><dd>asked v1.33.0 but MVS selected v1.36.10 (required by k8s.io/apimachinery v0.31.0)</dd>",
 		"<dt>Cached</dt><dd>the result of an identical earlier cell was reused</dd>",
 	} {
 		assert.Contains(t, out, want)

@@ -249,10 +249,14 @@ func junitDetails(c record.Cell) string {
 	return b.String()
 }
 
-// junitSystemOut is a test case's standard output: whether the cell was
-// cached and the script that reproduces it.
+// junitSystemOut is a test case's standard output: why a passing cell
+// linked another protobuf version than it asked for (a failure's details
+// say it), whether the cell was cached and the script that reproduces it.
 func junitSystemOut(c record.Cell) string {
 	var b strings.Builder
+	if c.ProtobufNote != "" && c.Outcome == record.Pass {
+		fmt.Fprintf(&b, "protobuf: %s\n", c.ProtobufNote)
+	}
 	if c.Cached {
 		b.WriteString("cached: the result of an identical earlier cell was reused\n")
 	}

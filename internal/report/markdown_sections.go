@@ -625,6 +625,14 @@ func (r *markdownReport) writePivotTables(b *strings.Builder) {
 		}
 		writeMarkdownTable(b, header, rows)
 		b.WriteString("\n")
+		// The build list may overrule the protobuf version asked for.
+		notes := ProtobufNotes(r.run.Cells, t.Target)
+		for _, n := range notes {
+			fmt.Fprintf(b, "- %s\n", r.text(n))
+		}
+		if len(notes) > 0 {
+			b.WriteString("\n")
+		}
 	}
 	b.WriteString("✅ pass · 💥 crash · ⏱ timeout · ❌ fail · 🔨 build-error · ➖ unavailable · n/N: runs with that outcome of all runs, when they disagreed (flaky)")
 	if len(r.crashes) > 0 {

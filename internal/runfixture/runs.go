@@ -53,7 +53,7 @@ func SampleRun() *record.Run {
 			{
 				ID: "go1.25.3_v1.33.0_nocover_repro_amd64", Toolchain: "go1.25.3", ToolchainKind: "gotoolchain", GoVersion: "go1.25.3",
 				Protobuf: "v1.33.0", ProtobufLinked: "v1.36.10",
-				ProtobufNote: "MVS selected v1.36.10 because k8s.io/apimachinery requires it",
+				ProtobufNote: "asked v1.33.0 but MVS selected v1.36.10 (required by k8s.io/apimachinery v0.31.0)",
 				Target:       "repro", TargetKind: "repro", BinaryArch: "amd64", HostArch: "arm64", GOOS: "linux",
 				Outcome: record.Crash, Flaky: true, Runs: 3, Crashes: 1,
 				OutcomeCounts: map[record.Outcome]int{record.Crash: 1, record.Pass: 2},
