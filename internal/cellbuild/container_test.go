@@ -2,6 +2,8 @@ package cellbuild
 
 import (
 	"context"
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,9 +94,19 @@ func TestBuildInImage(t *testing.T) {
 	assert.Equal(t, []string{"GOTOOLCHAIN=local"}, tc.Env)
 	assert.True(t, strings.HasPrefix(c.GoVersionRaw, tc.GoVersion), "%q vs %q", c.GoVersionRaw, tc.GoVersion)
 
-	// A cold start: the image's build cache volume is gone.
+	// A cold start: the build cache volume is one of this test's own. The
+	// volume is named after the builder's image ID; giving this test's copy
+	// of the image a unique ID keeps other tests and gorepros that build in
+	// the same image (and share its volume) from holding or warming it.
+	builder := *c.Builder
+	builder.ID = fmt.Sprintf("sha256:%x", sha256.Sum256([]byte(t.Name()+time.Now().String())))
+	c.Builder = &builder
 	volume := BuildCacheVolume(c.Builder)
-	require.NoError(t, removeVolume(ctx, c.Engine, volume), "removing %s (is another gorepro building in %s?)", volume, testBuilderImage)
+	t.Cleanup(func() {
+		if err := c.Engine.VolumeRemove(context.Background(), volume); err != nil {
+			t.Logf("removing %s: %v", volume, err)
+		}
+	})
 
 	workDir := t.TempDir()
 	outDir := t.TempDir()
@@ -174,19 +186,6 @@ func TestBuildInImage(t *testing.T) {
 		assert.Contains(t, out, "app")
 		assert.Equal(t, before, treeDigest(t, app), "the user's module is unchanged")
 	})
-}
-
-// removeVolume removes a volume, retrying for a while when a container of
-// another test still uses it.
-func removeVolume(ctx context.Context, eng *container.Engine, name string) error {
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		err := eng.VolumeRemove(ctx, name)
-		if err == nil || time.Now().After(deadline) {
-			return err
-		}
-		time.Sleep(time.Second)
-	}
 }
 
 // argAfter returns the argument following flag in argv ("" when absent).
