@@ -55,6 +55,12 @@ outcomes are coloured unless NO_COLOR is set; off a terminal, or with TERM=dumb,
 progress is one plain line per finished cell. --quiet prints only warnings and
 errors on stderr.
 
+--prepare 'go generate ./...' (repeatable, run in order) replaces the "prepare"
+commands of every package target in the matrix (use --target to choose which):
+each is a command line split into words by the shell's quoting rules and run
+without a shell, as a config "prepare" entry is. A matrix without a package
+target refuses it.
+
 With --baseline FILE (a results.json, a run directory or a results root), the
 run is compared with that run when it is done, as 'gorepro diff FILE <run>'
 would: the changes go to stderr and into the run directory as diff.json and
@@ -87,6 +93,7 @@ any-change, one that changed since the baseline.`,
 	f.StringSliceVar(&opts.Overrides.Arch, "arch", nil, "GOARCH values to build for (native = the host's)")
 	f.StringVar(&opts.Overrides.Engine, "engine", "", "container engine for image toolchains: podman or docker (default: the config's, else auto-detect)")
 	f.StringVar(&opts.Overrides.Pull, "pull", "", "image pull policy: never, missing or always (default: the config's, else missing)")
+	f.StringArrayVar(&opts.Overrides.Prepare, "prepare", nil, "a command that makes the modules of the package targets buildable (such as 'go generate ./...'), split by shell quoting rules and run without a shell; repeat for several; replaces their configured prepare (narrow with --target)")
 	f.IntVar(&opts.Overrides.Runs, "runs", 0, "run each binary this many times (default: the config's runs)")
 	f.DurationVar(&opts.Overrides.Timeout, "timeout", 0, "timeout of one run (default: the config's timeout)")
 	f.IntVarP(&opts.Jobs, "jobs", "j", runtime.NumCPU(), "cells built and run at once")

@@ -69,7 +69,7 @@ func SplitCommand(line string) ([]string, error) {
 			}
 			inWord = true
 		case strings.IndexByte("|&;<>()$`", c) >= 0:
-			return nil, fmt.Errorf("unquoted %q at byte %d: the command runs without a shell, so there are no pipes, redirections, variables or command lists; quote it ('%c') to pass it as it is, give each command its own entry, or run sh -c 'COMMANDS'", string(c), i+1, c)
+			return nil, fmt.Errorf("unquoted %q at byte %d: the command runs without a shell, so there are no pipes, redirections, variables or command lists; quote it ('%c') to pass it as it is, give each command its own --prepare, or run sh -c 'COMMANDS'", string(c), i+1, c)
 		default:
 			word.WriteByte(c)
 			inWord = true

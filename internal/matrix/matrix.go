@@ -72,6 +72,10 @@ type Runner struct {
 	// relinking a binary it finds up to date, unless Relink is set.
 	NoCache bool
 	Relink  bool
+	// PrepareByFlag says that the targets were given on the command line
+	// (gorepro check --dir), so a failed build's hint names --prepare
+	// rather than the config's "prepare" field.
+	PrepareByFlag bool
 	// Jobs bounds how many cells are built and run at once.
 	Jobs int
 	// Progress receives warnings and, unless Reporter is set, one line
@@ -645,16 +649,17 @@ func (e *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w
 	}
 
 	built := e.Build(ctx, cellbuild.Spec{
-		Toolchain:    p.tc,
-		Target:       p.target,
-		Protobuf:     p.protobuf,
-		Cover:        p.cover,
-		GOARCH:       p.goarch,
-		WorkDir:      e.WorkDir,
-		Output:       filepath.Join(binDir, p.target.Name),
-		Timeout:      e.Config.BuildTimeout.D(),
-		Relink:       e.Relink,
-		HostModCache: e.hostModCache(ctx, p.tc),
+		Toolchain:     p.tc,
+		Target:        p.target,
+		Protobuf:      p.protobuf,
+		Cover:         p.cover,
+		GOARCH:        p.goarch,
+		WorkDir:       e.WorkDir,
+		Output:        filepath.Join(binDir, p.target.Name),
+		Timeout:       e.Config.BuildTimeout.D(),
+		Relink:        e.Relink,
+		PrepareByFlag: e.PrepareByFlag,
+		HostModCache:  e.hostModCache(ctx, p.tc),
 	})
 	cell.BuildSeconds = round(built.Seconds)
 	cell.Reproduce = built.Reproduce
