@@ -68,7 +68,8 @@ diff.md, and --fail-on new-crash or any-change judge them instead of the cells.
 
 Exit status: 0 when no cell matched --fail-on, 1 when some did, 2 for a usage
 or configuration error (an unreadable --baseline included, before anything
-runs), 3 when nothing could run or the results cannot be stored, 130 when
+runs), 3 when nothing was tested (no cell ran a binary: every one is a
+build-error or unavailable) or the results cannot be stored, 130 when
 interrupted. --fail-on crash matches a cell that crashed; any, one that
 neither passed nor was unavailable; new-crash, one that crashes and did not crash in the baseline;
 any-change, one that changed since the baseline.`,
@@ -255,24 +256,19 @@ func summarize(deps Deps, run *record.Run, dir string) {
 // verdict turns a finished run into the matrix command's error, and so its
 // exit status.
 func verdict(run *record.Run, failOn string) error {
-	finished, ran := 0, 0
+	finished := 0
 	for _, c := range run.Cells {
 		if !c.Interrupted {
 			finished++
-		}
-		if c.Outcome != record.Unavailable {
-			ran++
 		}
 	}
 	if run.Interrupted {
 		return &InterruptedError{Finished: finished, Total: len(run.Cells)}
 	}
-	if ran == 0 && len(run.Cells) > 0 { // no cells at all: an empty --shard, nothing to run
-		reason := "every cell was unavailable"
-		if len(run.Cells) > 0 {
-			reason += " (first: " + run.Cells[0].Reason + ")"
-		}
-		return &NothingRanError{Reason: reason}
+	// Only a cell that ran a binary tested anything: a matrix of build
+	// errors and unavailable cells must not pass for a green one.
+	if nothing := report.NothingRan(run.Cells); nothing != "" {
+		return &NothingRanError{Reason: nothing + " (first: " + run.Cells[0].Reason + ")"}
 	}
 	matched := 0
 	for _, c := range run.Cells {

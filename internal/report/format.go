@@ -52,6 +52,11 @@ func WriteText(w io.Writer, run *record.Run) error {
 			return fmt.Errorf("writing the table: %w", err)
 		}
 	}
+	if nothing := NothingRan(run.Cells); nothing != "" {
+		if _, err := fmt.Fprintf(w, "nothing tested: %s\n", nothing); err != nil {
+			return fmt.Errorf("writing the table: %w", err)
+		}
+	}
 	if run.Analysis == nil {
 		return nil
 	}

@@ -136,6 +136,9 @@ func WriteJUnit(w io.Writer, run *record.Run) error {
 	if run.Interrupted {
 		suite.Properties = append(suite.Properties, junitProperty{"interrupted", "true"})
 	}
+	if nothing := NothingRan(run.Cells); nothing != "" {
+		suite.Properties = append(suite.Properties, junitProperty{"nothingTested", nothing})
+	}
 	for _, c := range run.Collapsed {
 		suite.Properties = append(suite.Properties, junitProperty{"collapsed", junitText(c.String())})
 	}
