@@ -704,7 +704,7 @@ func (e *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w
 	}
 	for _, r := range runs {
 		if r.Outcome == cell.Outcome {
-			cell.Reason = r.Reason
+			cell.Reason, cell.Tail, cell.Hint = r.Reason, r.Tail, r.Hint
 			break
 		}
 	}
@@ -960,7 +960,11 @@ func classifyRun(n int, res *proc.Result, t config.Target, logRe *regexp.Regexp)
 		Signature: v.Signature,
 		Frames:    v.Frames,
 		Reason:    v.Reason,
+		Hint:      v.Hint,
 		Truncated: res.Truncated,
+	}
+	for _, line := range v.Tail {
+		rr.Tail = append(rr.Tail, redact.Text(line))
 	}
 	if res.Signaled() {
 		rr.Signal = classify.SignalName(res.Signal)

@@ -20,6 +20,7 @@ func TestRenderGolden(t *testing.T) {
 	}{
 		{"table.golden", func(w io.Writer) error { return WriteTable(w, runfixture.SampleRun().Cells) }},
 		{"table-empty.golden", func(w io.Writer) error { return WriteTable(w, nil) }},
+		{"text.golden", func(w io.Writer) error { return WriteText(w, runfixture.SampleRun()) }},
 		{"results.md.golden", func(w io.Writer) error { return WriteMarkdown(w, runfixture.SampleRun(), nil) }},
 		{"junit.xml.golden", func(w io.Writer) error { return WriteJUnit(w, runfixture.SampleRun()) }},
 		{"results.json.golden", func(w io.Writer) error { return WriteJSON(w, runfixture.SampleRun()) }},
