@@ -83,7 +83,9 @@ func TestSuggestionsAreValid(t *testing.T) {
 
 	// Every format string of the package that suggests something must have
 	// produced a message checked above.
-	for _, format := range suggestionFormats(t) {
+	formats := suggestionFormats(t)
+	t.Logf("%d suggestions applied, %d suggesting format strings in the sources", len(applied), len(formats))
+	for _, format := range formats {
 		re := formatRegexp(format)
 		found := false
 		for _, msg := range applied {
