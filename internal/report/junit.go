@@ -233,6 +233,15 @@ func junitDetails(c record.Cell) string {
 	if c.Reason != "" {
 		fmt.Fprintf(&b, "reason: %s\n", c.Reason)
 	}
+	if len(c.Tail) > 0 {
+		b.WriteString("last lines it printed:\n")
+		for _, line := range c.Tail {
+			fmt.Fprintf(&b, "  | %s\n", line)
+		}
+	}
+	if c.Hint != "" {
+		fmt.Fprintf(&b, "hint: %s\n", c.Hint)
+	}
 	fmt.Fprintf(&b, "arch (binary/host): %s\n", record.ArchColumn(c))
 	if c.ProtobufNote != "" {
 		fmt.Fprintf(&b, "protobuf: %s\n", c.ProtobufNote)
