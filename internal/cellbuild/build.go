@@ -52,6 +52,10 @@ type Spec struct {
 	Timeout time.Duration
 	// LocalGo runs the local go command to generate the reproducer.
 	LocalGo repro.GoRunner
+	// PrepareByFlag says that Target was given on the command line
+	// (gorepro check --dir), so hints name the --prepare flag rather than
+	// the config's "prepare" field.
+	PrepareByFlag bool
 	// Relink removes a binary left at Output first, so the go command
 	// links it again even when it is up to date.
 	Relink bool
@@ -166,7 +170,7 @@ func buildCell(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 		if reason == "" {
 			reason = fmt.Sprintf("go build failed with exit status %d", res.ExitCode)
 		}
-		return r.fail(record.BuildError, reason+prepareHint(s.Target, res.Output))
+		return r.fail(record.BuildError, reason+prepareHint(s.Target, res.Output, s.PrepareByFlag))
 	}
 	return r.check(ctx, s, src, proc.Environ(nil, setEnv...), log)
 }

@@ -3,6 +3,7 @@ package cellbuild
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -533,19 +534,36 @@ var errorFileRE = regexp.MustCompile(`^(\S+\.go):\d+(:\d+)?: `)
 // prepareHint returns what to add to the one-line reason of a failed build
 // of target t (kind package), whose output is out, to point at "prepare":
 // a //go:embed file that is missing, or (for a target without prepare) a
-// failing package with //go:generate lines. It returns "" otherwise.
-func prepareHint(t config.Target, out []byte) string {
+// failing package with //go:generate lines. It returns "" otherwise. With
+// byFlag, the target was given on the command line (gorepro check --dir),
+// and the hint names the --prepare flag instead of the config's field.
+func prepareHint(t config.Target, out []byte, byFlag bool) string {
 	if t.Kind != config.TargetPackage {
 		return ""
 	}
 	embedMissing := embedMissingRE.Match(out)
 	if len(t.Prepare) > 0 {
-		if embedMissing {
-			return `; a //go:embed file is missing after prepare ran: check that a "prepare" step produces it`
+		if !embedMissing {
+			return ""
+		}
+		if byFlag {
+			return `; a //go:embed file is missing after prepare ran: check that a --prepare step produces it`
+		}
+		return `; a //go:embed file is missing after prepare ran: check that a "prepare" step produces it`
+	}
+	pkg := generatePackage(t, out)
+	if byFlag {
+		flag := "--prepare " + config.QuoteWord(config.JoinCommand([]string{"go", "generate", cmp.Or(pkg, "./...")}))
+		switch {
+		case embedMissing && pkg != "":
+			return fmt.Sprintf(`; a //go:embed file is missing: if a step such as go generate produces it, run it first with %s (package %s has //go:generate lines)`, flag, pkg)
+		case embedMissing:
+			return fmt.Sprintf(`; a //go:embed file is missing: if a step such as go generate produces it, run it first with --prepare, such as %s`, flag)
+		case pkg != "":
+			return fmt.Sprintf(`; package %s has //go:generate lines: if the build needs what they produce, run them first with %s`, pkg, flag)
 		}
 		return ""
 	}
-	pkg := generatePackage(t, out)
 	switch {
 	case embedMissing && pkg != "":
 		return fmt.Sprintf(`; a //go:embed file is missing: if a step such as go generate produces it, add that step to the target's "prepare", such as "prepare": [["go", "generate", %q]] (package %s has //go:generate lines)`, pkg, pkg)

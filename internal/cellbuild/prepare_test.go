@@ -440,6 +440,15 @@ func TestAbsoluteReplaces(t *testing.T) {
 	}
 }
 
+// hintCase is a case of TestPrepareHint: the hint for a build of target
+// whose output is out.
+type hintCase struct {
+	name   string
+	target config.Target
+	out    string
+	want   string
+}
+
 func TestPrepareHint(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{
@@ -454,12 +463,7 @@ func TestPrepareHint(t *testing.T) {
 	pkgTarget := func(pkg string, prepare ...[]string) config.Target {
 		return config.Target{Name: "ctl", Kind: config.TargetPackage, Dir: dir, Package: pkg, Prepare: prepare}
 	}
-	tests := []struct {
-		name   string
-		target config.Target
-		out    string
-		want   string
-	}{
+	tests := []hintCase{
 		{"embed missing in a package with go:generate", pkgTarget("./cmd/ctl"), embed,
 			`; a //go:embed file is missing: if a step such as go generate produces it, add that step to the target's "prepare", such as "prepare": [["go", "generate", "./pkg/audit"]] (package ./pkg/audit has //go:generate lines)`},
 		{"embed missing elsewhere", pkgTarget("./cmd/ctl"), "./pkg/plain/plain.go:3:12: pattern x.txt: no matching files found\n",
@@ -480,7 +484,25 @@ func TestPrepareHint(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, prepareHint(tt.target, []byte(tt.out)))
+			assert.Equal(t, tt.want, prepareHint(tt.target, []byte(tt.out), false))
+		})
+	}
+	// A target given on the command line (gorepro check --dir): the hint
+	// names --prepare, quoted for the shell.
+	byFlag := []hintCase{
+		{"embed missing in a package with go:generate", pkgTarget("./cmd/ctl"), embed,
+			`; a //go:embed file is missing: if a step such as go generate produces it, run it first with --prepare 'go generate ./pkg/audit' (package ./pkg/audit has //go:generate lines)`},
+		{"embed missing elsewhere", pkgTarget("./cmd/ctl"), "./pkg/plain/plain.go:3:12: pattern x.txt: no matching files found\n",
+			`; a //go:embed file is missing: if a step such as go generate produces it, run it first with --prepare, such as --prepare 'go generate ./...'`},
+		{"embed missing after prepare", pkgTarget("./cmd/ctl", []string{"go", "generate", "./..."}), embed,
+			`; a //go:embed file is missing after prepare ran: check that a --prepare step produces it`},
+		{"failing package has go:generate lines", pkgTarget("./cmd/ctl"), "# example.com/ctl/pkg/audit\n./pkg/audit/audit.go:5:2: undefined: specData\n",
+			`; package ./pkg/audit has //go:generate lines: if the build needs what they produce, run them first with --prepare 'go generate ./pkg/audit'`},
+		{"no go:generate lines", pkgTarget("./cmd/ctl"), "./pkg/plain/plain.go:3:1: syntax error\n", ""},
+	}
+	for _, tt := range byFlag {
+		t.Run("check/"+tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, prepareHint(tt.target, []byte(tt.out), true))
 		})
 	}
 }

@@ -281,38 +281,8 @@ func Script(dir string, env, argv []string) string {
 }
 
 // shellJoin quotes each word and joins them with spaces.
-func shellJoin(words []string) string {
-	quoted := make([]string, len(words))
-	for i, w := range words {
-		quoted[i] = ShellQuote(w)
-	}
-	return strings.Join(quoted, " ")
-}
+func shellJoin(words []string) string { return config.JoinCommand(words) }
 
 // ShellQuote quotes s for a POSIX shell: words made only of safe characters
 // are returned as they are, everything else in single quotes.
-func ShellQuote(s string) string {
-	if s == "" {
-		return "''"
-	}
-	safe := true
-	for _, c := range s {
-		if !isShellSafe(c) {
-			safe = false
-			break
-		}
-	}
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// isShellSafe reports whether c never needs quoting.
-func isShellSafe(c rune) bool {
-	switch {
-	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		return true
-	}
-	return strings.ContainsRune("@%+=:,./-_", c)
-}
+func ShellQuote(s string) string { return config.QuoteWord(s) }

@@ -48,7 +48,19 @@ type Verdict struct {
 	// Reason says in one line why the run failed, timed out or crashed,
 	// e.g. "exit status 3" or "killed by SIGKILL"; empty for a pass.
 	Reason string
+	// Tail holds, for a fail, the last lines the run printed: at most
+	// TailLines non-empty lines, each cut to TailWidth characters.
+	Tail []string
+	// Hint says, for a fail by exit status when the target has no pass
+	// rule, which pass rule would accept the run if its end was expected.
+	Hint string
 }
+
+// TailLines and TailWidth bound Verdict.Tail.
+const (
+	TailLines = 5
+	TailWidth = 160
+)
 
 // Classify decides the outcome of one run; the package documentation gives
 // the rules.
@@ -92,7 +104,8 @@ func Classify(in Input) Verdict {
 		passCodes = []int{0}
 	}
 	var problems []string
-	if !slices.Contains(passCodes, in.ExitCode) {
+	exitProblem := !slices.Contains(passCodes, in.ExitCode)
+	if exitProblem {
 		problems = append(problems, endReason(in))
 	}
 	if logProblem != "" {
@@ -101,7 +114,37 @@ func Classify(in Input) Verdict {
 	if len(problems) == 0 {
 		return Verdict{Outcome: record.Pass}
 	}
-	return Verdict{Outcome: record.Fail, Reason: strings.Join(problems, "; ")}
+	v := Verdict{Outcome: record.Fail, Reason: strings.Join(problems, "; "), Tail: Tail(in.Output)}
+	if exitProblem && len(in.PassExitCodes) == 0 && in.LogMatches == nil {
+		v.Hint = passRuleHint(in.ExitCode)
+	}
+	return v
+}
+
+// passRuleHint suggests the pass rule for a program that ended with exit
+// status code and has none, as config JSON that can be pasted.
+func passRuleHint(code int) string {
+	return fmt.Sprintf(`the target has no pass rule, so only exit status 0 passes: if exit status %d is how it ends here, give the target "pass": {"exitCodes": [0, %d]}; to judge it by its output, "pass": {"logMatches": "REGEXP"} with a regular expression for a line it prints once start-up worked`, code, code)
+}
+
+// Tail returns the last lines of output for a reader: at most TailLines
+// non-empty lines, each cut to TailWidth characters with "…", without
+// trailing spaces.
+func Tail(output []byte) []string {
+	lines := crashlog.SplitLines(output)
+	var tail []string
+	for i := len(lines) - 1; i >= 0 && len(tail) < TailLines; i-- {
+		line := strings.TrimRight(lines[i], " \t")
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		if runes := []rune(line); len(runes) > TailWidth {
+			line = strings.TrimRight(string(runes[:TailWidth-1]), " ") + "…"
+		}
+		tail = append(tail, line)
+	}
+	slices.Reverse(tail)
+	return tail
 }
 
 // endReason says how the process ended: "exit status 3" or "killed by

@@ -1,9 +1,11 @@
 package classify
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -229,9 +231,47 @@ func TestClassify(t *testing.T) {
 			if tt.file != "" {
 				in.Output = readTestdata(t, tt.file)
 			}
-			assert.Equal(t, tt.want, Classify(in))
+			got := Classify(in)
+			got.Tail, got.Hint = nil, "" // TestClassifyFailTells
+			assert.Equal(t, tt.want, got)
 		})
 	}
+}
+
+// TestClassifyFailTells: a fail carries the last lines its run printed
+// and, without a pass rule, a pass rule to paste.
+func TestClassifyFailTells(t *testing.T) {
+	long := strings.Repeat("x", 200)
+	out := "starting\n\n  \nline 2\nline 3\n\tline 4  \nline 5\r\n" + long + "\n\n"
+	v := Classify(Input{Output: []byte(out), ExitCode: 1})
+	assert.Equal(t, record.Fail, v.Outcome)
+	assert.Equal(t, []string{"line 2", "line 3", "\tline 4", "line 5", strings.Repeat("x", TailWidth-1) + "…"}, v.Tail)
+	assert.Equal(t, `the target has no pass rule, so only exit status 0 passes: if exit status 1 is how it ends here, give the target "pass": {"exitCodes": [0, 1]}; to judge it by its output, "pass": {"logMatches": "REGEXP"} with a regular expression for a line it prints once start-up worked`, v.Hint)
+
+	// The hint's rule is valid config: pasted, the run passes.
+	var rule struct {
+		Pass struct {
+			ExitCodes []int `json:"exitCodes"`
+		} `json:"pass"`
+	}
+	_, js, ok := strings.Cut(v.Hint, "give the target ")
+	require.True(t, ok)
+	js, _, _ = strings.Cut(js, "; ")
+	require.NoError(t, json.Unmarshal([]byte("{"+js+"}"), &rule))
+	assert.Equal(t, record.Pass, Classify(Input{Output: []byte(out), ExitCode: 1, PassExitCodes: rule.Pass.ExitCodes}).Outcome)
+
+	// With a pass rule, no hint: the rule is the user's.
+	v = Classify(Input{Output: []byte("error\n"), ExitCode: 3, PassExitCodes: []int{0, 1}})
+	assert.Equal(t, []string{"error"}, v.Tail)
+	assert.Empty(t, v.Hint)
+	v = Classify(Input{Output: []byte("done\n"), ExitCode: 0, LogMatches: regexp.MustCompile("Starting")})
+	assert.Equal(t, []string{"done"}, v.Tail)
+	assert.Empty(t, v.Hint)
+	// Nothing printed: no tail.
+	assert.Nil(t, Classify(Input{ExitCode: 4}).Tail)
+	// Only a fail tells so: a pass and a crash do not.
+	assert.Nil(t, Classify(Input{Output: []byte("ok\n")}).Tail)
+	assert.Nil(t, Classify(Input{Output: []byte("x\n"), ExitCode: -1, Signal: syscall.SIGKILL}).Tail)
 }
 
 func TestSignalName(t *testing.T) {

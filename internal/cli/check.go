@@ -45,7 +45,11 @@ type CheckOptions struct {
 	Runs     int
 	Timeout  time.Duration
 	// Args are passed to the binary.
-	Args         []string
+	Args []string
+	// Prepare are command lines (--prepare) run in a scratch copy of the
+	// module before the build, in order; they replace a configured
+	// target's prepare.
+	Prepare      []string
 	BadIf        string
 	BadThreshold string
 	JSON         bool
@@ -80,6 +84,14 @@ Results are cached by content (sources, go.mod, toolchain, flags), so a commit
 whose tree changed is built again; --no-cache forces it. Nothing is written to
 the module tree: results are stored only with --out.
 
+A module that cannot be built from a bare checkout (//go:embed files that
+go generate makes and git ignores) is prepared with --prepare 'go generate
+./...': each --prepare is a command line, split into words by the shell's
+quoting rules ('single', "double", backslash) and run without a shell, in
+order, in a scratch copy of the module (your tree is never written), as a
+config's "prepare" entry is; go is the cell's toolchain. With --target, the
+flags replace the configured target's prepare.
+
 --toolchain is local (the go on PATH), goroot:PATH (an installed Go tree, or a
 Go source tree after make.bash: bisect the toolchain itself), gotoolchain:VERSION
 or just VERSION (a release the go command fetches, e.g. go1.27.3), or the name
@@ -87,6 +99,7 @@ of a toolchain in --config.`,
 		Example: `  git bisect start HEAD v1.4.0 && git bisect run gorepro check
   gorepro check --package ./cmd/controller --args=--metrics-bind-address=0 --bad-if crash,timeout --timeout 20s
   gorepro check --toolchain go1.27.3 --runs 5 --bad-threshold 2/5 --json
+  git bisect run gorepro check --package ./cmd/controller --prepare 'go generate ./pkg/audit'
   gorepro check --config toolchains.json --toolchain ubi9-go-1.25 --target controller`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) > 0 {
@@ -116,6 +129,7 @@ of a toolchain in --config.`,
 	f.IntVar(&opts.Runs, "runs", config.DefaultRuns, "run the binary this many times (default: 1, or N of --bad-threshold k/N)")
 	f.DurationVar(&opts.Timeout, "timeout", config.DefaultTimeout, "timeout of one run")
 	f.StringArrayVar(&opts.Args, "args", nil, "an argument for the binary (repeat for several)")
+	f.StringArrayVar(&opts.Prepare, "prepare", nil, "a command that makes the module buildable (such as 'go generate ./...'), split into words by shell quoting rules and run without a shell in a scratch copy of the module before the build; repeat for several, run in order")
 	f.StringVar(&opts.BadIf, "bad-if", "crash", "what is bad: crash, timeout, fail, nonpass, signature~REGEX, comma-separated")
 	f.StringVar(&opts.BadThreshold, "bad-threshold", "", "k/N: bad when at least k of N runs are (default: any run)")
 	f.BoolVar(&opts.JSON, "json", false, "also print the cell as JSON on stdout")
@@ -190,6 +204,7 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 	// run at once in different trees.
 	runner.WorkDir = filepath.Join(root, "work", "check", shortHash(target.Dir, target.Package, target.Name))
 	runner.NoCache = opts.NoCache
+	runner.PrepareByFlag = opts.Target == ""
 	ctx := cmd.Context()
 	run, err := runner.Run(ctx, runID, w)
 	if err == nil && (run.Interrupted || len(run.Cells) != 1) {
@@ -314,6 +329,7 @@ func checkConfig(opts *CheckOptions, runsSet, timeoutSet, pkgSet, argsSet bool) 
 	if timeoutSet {
 		over.Timeout = opts.Timeout
 	}
+	over.Prepare = opts.Prepare
 	if err := cfg.Apply(over); err != nil {
 		return nil, err
 	}

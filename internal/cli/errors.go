@@ -14,7 +14,7 @@ const (
 	ExitOK          = 0   // every cell passed the fail policy
 	ExitFailPolicy  = 1   // some cell matched --fail-on (or a bisection found no trustworthy boundary)
 	ExitUsage       = 2   // bad flags, arguments, configuration or input runs
-	ExitNothingRan  = 3   // no cell could run (all unavailable), storage or infrastructure failed
+	ExitNothingRan  = 3   // nothing was tested (no cell ran a binary), storage or infrastructure failed
 	ExitInterrupted = 130 // stopped by Ctrl-C (SIGINT)
 	ExitTerminated  = 143 // stopped by SIGTERM (a CI system cancelling the job), as shells report it
 )
@@ -95,10 +95,10 @@ func (e *FailPolicyError) Error() string {
 	return pluralCells(e.Count) + " matched --fail-on=" + e.Policy
 }
 
-// NothingRanError reports that no cell could be built or run at all.
+// NothingRanError reports that nothing was tested: no cell ran a binary.
 type NothingRanError struct{ Reason string }
 
-func (e *NothingRanError) Error() string { return "nothing could run: " + e.Reason }
+func (e *NothingRanError) Error() string { return "nothing was tested: " + e.Reason }
 
 // InterruptedError reports that the run was stopped before it finished:
 // Finished of its Total cells were, or, when Detail is set, what Detail

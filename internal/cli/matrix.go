@@ -55,6 +55,12 @@ outcomes are coloured unless NO_COLOR is set; off a terminal, or with TERM=dumb,
 progress is one plain line per finished cell. --quiet prints only warnings and
 errors on stderr.
 
+--prepare 'go generate ./...' (repeatable, run in order) replaces the "prepare"
+commands of every package target in the matrix (use --target to choose which):
+each is a command line split into words by the shell's quoting rules and run
+without a shell, as a config "prepare" entry is. A matrix without a package
+target refuses it.
+
 With --baseline FILE (a results.json, a run directory or a results root), the
 run is compared with that run when it is done, as 'gorepro diff FILE <run>'
 would: the changes go to stderr and into the run directory as diff.json and
@@ -62,7 +68,8 @@ diff.md, and --fail-on new-crash or any-change judge them instead of the cells.
 
 Exit status: 0 when no cell matched --fail-on, 1 when some did, 2 for a usage
 or configuration error (an unreadable --baseline included, before anything
-runs), 3 when nothing could run or the results cannot be stored, 130 when
+runs), 3 when nothing was tested (no cell ran a binary: every one is a
+build-error or unavailable) or the results cannot be stored, 130 when
 interrupted. --fail-on crash matches a cell that crashed; any, one that
 neither passed nor was unavailable; new-crash, one that crashes and did not crash in the baseline;
 any-change, one that changed since the baseline.`,
@@ -87,6 +94,7 @@ any-change, one that changed since the baseline.`,
 	f.StringSliceVar(&opts.Overrides.Arch, "arch", nil, "GOARCH values to build for (native = the host's)")
 	f.StringVar(&opts.Overrides.Engine, "engine", "", "container engine for image toolchains: podman or docker (default: the config's, else auto-detect)")
 	f.StringVar(&opts.Overrides.Pull, "pull", "", "image pull policy: never, missing or always (default: the config's, else missing)")
+	f.StringArrayVar(&opts.Overrides.Prepare, "prepare", nil, "a command that makes the modules of the package targets buildable (such as 'go generate ./...'), split by shell quoting rules and run without a shell; repeat for several; replaces their configured prepare (narrow with --target)")
 	f.IntVar(&opts.Overrides.Runs, "runs", 0, "run each binary this many times (default: the config's runs)")
 	f.DurationVar(&opts.Overrides.Timeout, "timeout", 0, "timeout of one run (default: the config's timeout)")
 	f.IntVarP(&opts.Jobs, "jobs", "j", runtime.NumCPU(), "cells built and run at once")
@@ -248,24 +256,19 @@ func summarize(deps Deps, run *record.Run, dir string) {
 // verdict turns a finished run into the matrix command's error, and so its
 // exit status.
 func verdict(run *record.Run, failOn string) error {
-	finished, ran := 0, 0
+	finished := 0
 	for _, c := range run.Cells {
 		if !c.Interrupted {
 			finished++
-		}
-		if c.Outcome != record.Unavailable {
-			ran++
 		}
 	}
 	if run.Interrupted {
 		return &InterruptedError{Finished: finished, Total: len(run.Cells)}
 	}
-	if ran == 0 && len(run.Cells) > 0 { // no cells at all: an empty --shard, nothing to run
-		reason := "every cell was unavailable"
-		if len(run.Cells) > 0 {
-			reason += " (first: " + run.Cells[0].Reason + ")"
-		}
-		return &NothingRanError{Reason: reason}
+	// Only a cell that ran a binary tested anything: a matrix of build
+	// errors and unavailable cells must not pass for a green one.
+	if nothing := report.NothingRan(run.Cells); nothing != "" {
+		return &NothingRanError{Reason: nothing + " (first: " + run.Cells[0].Reason + ")"}
 	}
 	matched := 0
 	for _, c := range run.Cells {

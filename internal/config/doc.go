@@ -168,7 +168,9 @@
 //     the build of a package target fails on a missing //go:embed file,
 //     or, for a target without prepare, the failing package (or the main
 //     package) has //go:generate lines, the reason says so and suggests
-//     the prepare step.
+//     the prepare step. On the command line, the --prepare flags of
+//     gorepro matrix and check (Overrides.Prepare: command lines split by
+//     SplitCommand) replace the prepare of every selected package target.
 //
 // # Probe targets
 //

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // This file turns the bytes of a config file into a Config without losing
@@ -411,22 +413,35 @@ func (d *decoder) decode(n *node, path string, v reflect.Value) {
 }
 
 // flatCommands reports (and records) a list of commands, each an array of
-// strings (a target's prepare), written as one command line or one flat
-// array, with the nested form to write instead.
+// strings (a target's prepare), written as one command line, as one flat
+// array, or as an array of command lines, with the nested form to write
+// instead: a flat array whose strings hold no spaces is one command, one
+// whose strings do is one command line each.
 func (d *decoder) flatCommands(n *node, path string) bool {
-	var words []string
+	var lines []string
 	switch n.kind {
 	case nodeString:
-		words = strings.Fields(n.text)
+		lines = []string{n.text}
 	case nodeArray:
+		var words []string
 		for _, e := range n.elems {
 			if e.kind != nodeString {
 				return false
 			}
 			words = append(words, e.text)
 		}
+		lines = words
+		if !slices.ContainsFunc(words, func(w string) bool { return strings.ContainsFunc(w, unicode.IsSpace) }) {
+			lines = []string{JoinCommand(words)}
+		}
 	}
-	if len(words) == 0 {
+	var commands [][]string
+	for _, line := range lines {
+		if argv := commandWords(line); len(argv) > 0 {
+			commands = append(commands, argv)
+		}
+	}
+	if len(commands) == 0 {
 		return false
 	}
 	got := "an array of strings"
@@ -434,8 +449,18 @@ func (d *decoder) flatCommands(n *node, path string) bool {
 		got = n.describe() + "; commands run without a shell"
 	}
 	d.bad[path] = true
-	d.errorAt(n.offset, path, fmt.Sprintf("must be an array of commands, each an array of strings (got %s; write [%s])", got, argvJSON(words)))
+	d.errorAt(n.offset, path, fmt.Sprintf("must be an array of commands, each an array of strings (got %s; write %s)", got, commandsJSON(commands)))
 	return true
+}
+
+// commandWords splits a command line written as one string into its words
+// by SplitCommand, or at spaces when it is not valid shell syntax.
+func commandWords(line string) []string {
+	words, err := SplitCommand(line)
+	if err != nil {
+		return strings.Fields(line)
+	}
+	return words
 }
 
 // duplicateKey reports (and records) whether f repeats a key seen before in
@@ -475,6 +500,29 @@ func (d *decoder) decodeDuration(n *node, path string, v reflect.Value) {
 	v.SetInt(int64(dur))
 }
 
+// kindAllows reports whether the object n, decoded into a value of type
+// t, may have the field name: a toolchain or target may have only the
+// fields of its kind; an object of unknown kind, or of another type, any.
+func kindAllows(t reflect.Type, n *node, name string) bool {
+	kind := ""
+	for _, f := range n.fields {
+		if f.key == "kind" && f.value.kind == nodeString {
+			kind = f.value.text
+		}
+	}
+	var allowed []string
+	var known bool
+	switch t {
+	case reflect.TypeFor[Toolchain]():
+		allowed, known = toolchainKinds()[kind]
+		allowed = append(allowed, "name", "kind", "expectGo")
+	case reflect.TypeFor[Target]():
+		allowed, known = targetKinds()[kind]
+		allowed = append(allowed, "name", "kind")
+	}
+	return !known || slices.Contains(allowed, name)
+}
+
 // jsonFields lists the JSON names of a struct type's fields in declaration
 // order, with their field indexes.
 func jsonFields(t reflect.Type) (names []string, index map[string]int) {
@@ -506,7 +554,7 @@ func (d *decoder) decodeStruct(n *node, path string, v reflect.Value) {
 		if !ok {
 			hint := ""
 			for _, name := range names {
-				if strings.EqualFold(name, f.key) {
+				if strings.EqualFold(name, f.key) && kindAllows(v.Type(), n, name) {
 					hint = fmt.Sprintf("did you mean %q? field names are case-sensitive; ", name)
 				}
 			}

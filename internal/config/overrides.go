@@ -23,6 +23,11 @@ type Overrides struct {
 	Timeout    time.Duration // --timeout (0 = unchanged); replaces the run timeout of the config and of every target
 	Engine     string        // --engine: podman or docker ("" = unchanged); wins over the config's and every toolchain's engine
 	Pull       string        // --pull: never, missing or always ("" = unchanged); replaces the config's pull policy
+	// Prepare holds the values of --prepare, one command line each, split
+	// into words by SplitCommand. When given, they replace the prepare
+	// commands of every selected target of kind package (in flag order);
+	// a matrix without such a target is a problem.
+	Prepare []string
 }
 
 // Apply applies o to c. It checks every flag and reports all problems, each
@@ -35,7 +40,7 @@ func (c *Config) Apply(o Overrides) error {
 	next.Targets, targets = selectByName(o.Targets, c.Targets, "--target", "target", func(t Target) string { return t.Name })
 	// In flag order: the later steps see the selected toolchains and
 	// targets.
-	problems := slices.Concat(toolchains, targets, next.applyAxes(o), next.applyRuns(o), next.applyEngine(o))
+	problems := slices.Concat(toolchains, targets, next.applyAxes(o), next.applyRuns(o), next.applyEngine(o), next.applyPrepare(o))
 	if len(problems) > 0 {
 		return errors.Join(problems...)
 	}
@@ -168,6 +173,50 @@ func (c *Config) applyEngine(o Overrides) flagProblems {
 	return problems
 }
 
+// applyPrepare applies --prepare, which replaces the prepare commands of
+// the package targets.
+func (c *Config) applyPrepare(o Overrides) flagProblems {
+	if len(o.Prepare) == 0 {
+		return nil
+	}
+	var problems flagProblems
+	commands := make([][]string, 0, len(o.Prepare))
+	for _, line := range o.Prepare {
+		argv, err := SplitCommand(line)
+		switch {
+		case err != nil:
+			problems.add("--prepare", "%q: %v", line, err)
+		case len(argv) == 0:
+			problems.add("--prepare", "empty command: give the program and its arguments, such as --prepare 'go generate ./...'")
+		case strings.TrimSpace(argv[0]) == "":
+			problems.add("--prepare", "%q: %q is not a program: name the program to run first, such as go", line, argv[0])
+		default:
+			commands = append(commands, argv)
+		}
+	}
+	c.Targets = slices.Clone(c.Targets)
+	var packages int
+	for i := range c.Targets {
+		if c.Targets[i].Kind == TargetPackage {
+			c.Targets[i].Prepare = commands
+			packages++
+		}
+	}
+	if packages == 0 {
+		problems.add("--prepare", "prepares the module of a target of kind %q, and no selected target is one (targets: %s)", TargetPackage, strings.Join(targetKindList(c.Targets), ", "))
+	}
+	return problems
+}
+
+// targetKindList lists targets as name (kind), for messages.
+func targetKindList(targets []Target) []string {
+	list := make([]string, len(targets))
+	for i, t := range targets {
+		list[i] = fmt.Sprintf("%s (%s)", t.Name, t.Kind)
+	}
+	return list
+}
+
 // selectNames splits the flag values into names and returns the set of
 // configured names among them and, in flag order, those not configured.
 func selectNames(values, configured []string) (keep map[string]bool, unknown []string) {
@@ -218,6 +267,9 @@ func (o Overrides) String() string {
 	}
 	if pull := strings.TrimSpace(o.Pull); pull != "" {
 		parts = append(parts, "--pull="+pull)
+	}
+	for _, line := range o.Prepare {
+		parts = append(parts, "--prepare="+QuoteWord(line))
 	}
 	return strings.Join(parts, " ")
 }

@@ -202,3 +202,58 @@ func TestOverridesString(t *testing.T) {
 		Overrides{Toolchains: []string{"local, sdk"}, Cover: []string{"both"}, Runs: 3, Timeout: 90 * time.Second}.String())
 	assert.Equal(t, "--engine=docker --pull=never", Overrides{Engine: "docker", Pull: "never"}.String())
 }
+
+func TestApplyPrepare(t *testing.T) {
+	parse := func(t *testing.T) *Config {
+		t.Helper()
+		c, err := Parse("toolchains.json", []byte(`{
+  "toolchains": [{"name": "local", "kind": "local"}],
+  "protobuf": ["v1.36.10"],
+  "targets": [
+    {"name": "repro", "kind": "repro"},
+    {"name": "app", "kind": "package", "dir": "testdata/app", "package": ".", "prepare": [["make", "gen"]]},
+    {"name": "app2", "kind": "package", "dir": "testdata/app", "package": "."}
+  ]
+}`))
+		require.NoError(t, err)
+		return c
+	}
+
+	c := parse(t)
+	require.NoError(t, c.Apply(Overrides{Prepare: []string{"go generate ./...", `sh -c 'echo "x y" > data.txt'`}}))
+	want := [][]string{{"go", "generate", "./..."}, {"sh", "-c", `echo "x y" > data.txt`}}
+	assert.Nil(t, c.Targets[0].Prepare, "the reproducer is not prepared")
+	assert.Equal(t, want, c.Targets[1].Prepare, "the flag replaces the config's prepare")
+	assert.Equal(t, want, c.Targets[2].Prepare)
+	assert.Equal(t, [][]string{{"make", "gen"}}, parse(t).Targets[1].Prepare, "the parsed config is not shared")
+
+	c = parse(t)
+	require.NoError(t, c.Apply(Overrides{Targets: []string{"app2"}, Prepare: []string{"go generate"}}))
+	assert.Equal(t, [][]string{{"go", "generate"}}, c.Targets[0].Prepare)
+
+	for _, tt := range []struct {
+		name string
+		o    Overrides
+		want string
+	}{
+		{"unterminated quote", Overrides{Prepare: []string{"go generate 'x"}},
+			`--prepare: "go generate 'x": unterminated single quote at byte 13`},
+		{"shell operator", Overrides{Prepare: []string{"go generate && go vet"}},
+			`--prepare: "go generate && go vet": unquoted "&" at byte 13: the command runs without a shell, so there are no pipes, redirections, variables or command lists; quote it ('&') to pass it as it is, give each command its own --prepare, or run sh -c 'COMMANDS'`},
+		{"empty", Overrides{Prepare: []string{"go generate", "  "}},
+			`--prepare: empty command: give the program and its arguments, such as --prepare 'go generate ./...'`},
+		{"empty program", Overrides{Prepare: []string{`"" generate`}},
+			`--prepare: "\"\" generate": "" is not a program: name the program to run first, such as go`},
+		{"no package target", Overrides{Targets: []string{"repro"}, Prepare: []string{"go generate"}},
+			`--prepare: prepares the module of a target of kind "package", and no selected target is one (targets: repro (repro))`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := parse(t)
+			err := c.Apply(tt.o)
+			require.Error(t, err)
+			assert.Equal(t, tt.want, err.Error())
+			assert.Equal(t, parse(t), c, "config unchanged on error")
+		})
+	}
+	assert.Equal(t, `--prepare='go generate ./...' --prepare=make`, Overrides{Prepare: []string{"go generate ./...", "make"}}.String())
+}

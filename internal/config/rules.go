@@ -145,19 +145,30 @@ func choiceProblem(noun, value string, valid []string, hint string) string {
 // programProblem explains why argv[0] of a prepare command cannot name
 // the program to run, or returns "". Commands run without a shell, so a
 // program with spaces whose first word is no path ("go generate ./...") is
-// a command line written as one string.
-func programProblem(argv []string) string {
+// a command line written as one string: then whole is true, and the
+// problem suggests the command to write instead of argv.
+func programProblem(argv []string) (problem string, whole bool) {
 	prog := argv[0]
 	switch {
 	case prog == "":
-		return `must not be empty: the program to run, such as "go"`
+		return `must not be empty: the program to run, such as "go"`, false
 	case strings.TrimSpace(prog) == "":
-		return fmt.Sprintf(`%q is not a program: name the program to run, such as "go"`, prog)
+		return fmt.Sprintf(`%q is not a program: name the program to run, such as "go"`, prog), false
 	case strings.ContainsFunc(prog, unicode.IsSpace) && !strings.Contains(strings.Fields(prog)[0], "/"):
-		words := append(strings.Fields(prog), argv[1:]...)
-		return fmt.Sprintf("%q is not a program: commands run without a shell, so write each argument as its own string: %s", prog, argvJSON(words))
+		words := append(commandWords(prog), argv[1:]...)
+		return fmt.Sprintf("%q is not a program: commands run without a shell, so write each argument as its own string: %s", prog, argvJSON(words)), true
 	}
-	return ""
+	return "", false
+}
+
+// commandsJSON writes a list of commands as a JSON array for messages:
+// [["go", "generate"], ["go", "vet"]].
+func commandsJSON(commands [][]string) string {
+	parts := make([]string, len(commands))
+	for i, argv := range commands {
+		parts[i] = argvJSON(argv)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
 }
 
 // argvJSON writes a command as a JSON array for messages: ["go", "generate"].

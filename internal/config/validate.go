@@ -342,7 +342,10 @@ func (d *decoder) validatePrepare(t *Target, path string) {
 		if !d.has(q) {
 			continue
 		}
-		if problem := programProblem(argv); problem != "" {
+		// A command line written as one string is replaced as a whole.
+		if problem, whole := programProblem(argv); whole {
+			d.errorValue(p, problem)
+		} else if problem != "" {
 			d.errorValue(q, problem)
 		}
 	}

@@ -41,6 +41,9 @@ type cacheKeyInputs struct {
 	Timeout  time.Duration `json:"timeout"`
 	// Harness identifies the gorepro build (see Runner.Harness).
 	Harness string `json:"harness"`
+	// PrepareByFlag changes the hint of a failed build (see
+	// Runner.PrepareByFlag); left out when false, so other keys stay.
+	PrepareByFlag bool `json:"prepareByFlag,omitempty"`
 }
 
 // cacheKey is the content key of cell p, whose target's sources have the
@@ -50,16 +53,17 @@ func (e *Runner) cacheKey(p plan, hostArch, source string) string {
 	target.Name = ""
 	target.Timeout = config.Duration(p.target.RunTimeout(e.Config))
 	return keyOf(cacheKeyInputs{
-		Toolchain: p.tc.Identity,
-		Target:    target,
-		Source:    source,
-		Protobuf:  p.protobuf,
-		Cover:     p.cover,
-		GOARCH:    p.goarch,
-		HostArch:  hostArch,
-		Runs:      e.Config.Runs,
-		Timeout:   p.target.RunTimeout(e.Config),
-		Harness:   e.harness(),
+		Toolchain:     p.tc.Identity,
+		Target:        target,
+		Source:        source,
+		Protobuf:      p.protobuf,
+		Cover:         p.cover,
+		GOARCH:        p.goarch,
+		HostArch:      hostArch,
+		Runs:          e.Config.Runs,
+		Timeout:       p.target.RunTimeout(e.Config),
+		Harness:       e.harness(),
+		PrepareByFlag: e.PrepareByFlag,
 	})
 }
 

@@ -72,6 +72,10 @@ type Runner struct {
 	// relinking a binary it finds up to date, unless Relink is set.
 	NoCache bool
 	Relink  bool
+	// PrepareByFlag says that the targets were given on the command line
+	// (gorepro check --dir), so a failed build's hint names --prepare
+	// rather than the config's "prepare" field.
+	PrepareByFlag bool
 	// Jobs bounds how many cells are built and run at once.
 	Jobs int
 	// Progress receives warnings and, unless Reporter is set, one line
@@ -646,16 +650,17 @@ func (e *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w
 	}
 
 	built := e.Build(ctx, cellbuild.Spec{
-		Toolchain:    p.tc,
-		Target:       p.target,
-		Protobuf:     p.protobuf,
-		Cover:        p.cover,
-		GOARCH:       p.goarch,
-		WorkDir:      e.WorkDir,
-		Output:       filepath.Join(binDir, p.target.Name),
-		Timeout:      e.Config.BuildTimeout.D(),
-		Relink:       e.Relink,
-		HostModCache: e.hostModCache(ctx, p.tc),
+		Toolchain:     p.tc,
+		Target:        p.target,
+		Protobuf:      p.protobuf,
+		Cover:         p.cover,
+		GOARCH:        p.goarch,
+		WorkDir:       e.WorkDir,
+		Output:        filepath.Join(binDir, p.target.Name),
+		Timeout:       e.Config.BuildTimeout.D(),
+		Relink:        e.Relink,
+		PrepareByFlag: e.PrepareByFlag,
+		HostModCache:  e.hostModCache(ctx, p.tc),
 	})
 	cell.BuildSeconds = round(built.Seconds)
 	cell.Reproduce = built.Reproduce
@@ -700,7 +705,7 @@ func (e *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w
 	}
 	for _, r := range runs {
 		if r.Outcome == cell.Outcome {
-			cell.Reason = r.Reason
+			cell.Reason, cell.Tail, cell.Hint = r.Reason, r.Tail, r.Hint
 			break
 		}
 	}
@@ -953,7 +958,11 @@ func classifyRun(n int, res *proc.Result, t config.Target, logRe *regexp.Regexp)
 		Signature: v.Signature,
 		Frames:    v.Frames,
 		Reason:    v.Reason,
+		Hint:      v.Hint,
 		Truncated: res.Truncated,
+	}
+	for _, line := range v.Tail {
+		rr.Tail = append(rr.Tail, redact.Text(line))
 	}
 	if res.Signaled() {
 		rr.Signal = classify.SignalName(res.Signal)

@@ -256,6 +256,11 @@ type Cell struct {
 	Frames    []string `json:"frames,omitempty"`
 	// Reason explains unavailable, build-error and fail outcomes in one line.
 	Reason string `json:"reason,omitempty"`
+	// Tail and Hint tell why a fail failed: the last lines its run printed
+	// (at most five non-empty lines, cut short, secrets redacted) and, when
+	// the target has no pass rule, the rule that would pass it.
+	Tail []string `json:"tail,omitempty"`
+	Hint string   `json:"hint,omitempty"`
 
 	Runs       int         `json:"runs"`
 	Crashes    int         `json:"crashes"`
@@ -355,6 +360,9 @@ type RunResult struct {
 	Signature string   `json:"signature,omitempty"`
 	Frames    []string `json:"frames,omitempty"`
 	Reason    string   `json:"reason,omitempty"`
+	// Tail and Hint are those of Cell, for this run.
+	Tail []string `json:"tail,omitempty"`
+	Hint string   `json:"hint,omitempty"`
 	// Truncated is true when the captured output was cut (head and tail kept).
 	Truncated bool   `json:"truncated,omitempty"`
 	Log       string `json:"log,omitempty"`

@@ -5,6 +5,7 @@ import (
 	"io"
 	"io/fs"
 	"slices"
+	"strings"
 
 	"github.com/gorepro/gorepro/internal/record"
 )
@@ -53,8 +54,16 @@ func WriteText(w io.Writer, run *record.Run) error {
 			return fmt.Errorf("writing the table: %w", err)
 		}
 	}
+	if err := WriteFailures(w, run.Cells); err != nil {
+		return err
+	}
 	for _, c := range run.Collapsed {
 		if _, err := fmt.Fprintf(w, "note: %s\n", c); err != nil {
+			return fmt.Errorf("writing the table: %w", err)
+		}
+	}
+	if nothing := NothingRan(run.Cells); nothing != "" {
+		if _, err := fmt.Fprintf(w, "nothing tested: %s\n", nothing); err != nil {
 			return fmt.Errorf("writing the table: %w", err)
 		}
 	}
@@ -89,6 +98,58 @@ func ProtobufNotes(cells []record.Cell, target string) []string {
 		}
 	}
 	return lines
+}
+
+// maxFailures bounds the failures WriteFailures explains.
+const maxFailures = 10
+
+// WriteFailures tells why the cells that failed failed: per target and
+// reason, the last lines the run printed and the pass rule to consider
+// (record.Cell.Tail and Hint), once for cells that tell the same.
+func WriteFailures(w io.Writer, cells []record.Cell) error {
+	type failure struct {
+		cell  record.Cell
+		count int
+	}
+	var order []string
+	groups := map[string]*failure{}
+	for _, c := range cells {
+		if c.Outcome != record.Fail || (len(c.Tail) == 0 && c.Hint == "") {
+			continue
+		}
+		key := strings.Join(append([]string{c.Target, c.Reason, c.Hint}, c.Tail...), "\x00")
+		if groups[key] == nil {
+			groups[key] = &failure{cell: c}
+			order = append(order, key)
+		}
+		groups[key].count++
+	}
+	var b strings.Builder
+	for i, key := range order {
+		if i == maxFailures {
+			fmt.Fprintf(&b, "… and %d more failures (see the run's results.md)\n", len(order)-i)
+			break
+		}
+		g := groups[key]
+		cellsNote := ""
+		if g.count > 1 {
+			cellsNote = fmt.Sprintf(" (%d cells)", g.count)
+		}
+		fmt.Fprintf(&b, "fail: %s%s: %s\n", orDash(g.cell.Target), cellsNote, oneLine(orDash(g.cell.Reason)))
+		if len(g.cell.Tail) > 0 {
+			fmt.Fprintf(&b, "  last lines it printed:\n")
+			for _, line := range g.cell.Tail {
+				fmt.Fprintf(&b, "  | %s\n", strings.ReplaceAll(line, "\t", "    "))
+			}
+		}
+		if g.cell.Hint != "" {
+			fmt.Fprintf(&b, "  hint: %s\n", g.cell.Hint)
+		}
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("writing failures: %w", err)
+	}
+	return nil
 }
 
 // WriteKnownIssues writes one line per known upstream issue that a crash

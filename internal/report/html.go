@@ -146,8 +146,8 @@ type htmlProbe struct {
 type htmlCell struct {
 	Anchor, ID, Class, Symbol, Outcome, Headline string
 	Fields                                       []htmlField
-	Signature, Reason                            string
-	Frames                                       []string
+	Signature, Reason, Hint                      string
+	Frames, Tail                                 []string
 	KnownIssues                                  []htmlKnownIssue
 	Warnings                                     []string
 	Runs                                         []htmlRun
@@ -567,6 +567,10 @@ func newHTMLCell(c record.Cell, anchor string, files fs.FS, budget *int) htmlCel
 
 	h.Signature = clean(c.Signature)
 	h.Reason = clean(c.Reason)
+	h.Hint = clean(c.Hint)
+	for _, line := range c.Tail {
+		h.Tail = append(h.Tail, clean(line))
+	}
 	for _, f := range c.Frames {
 		h.Frames = append(h.Frames, clean(f))
 	}

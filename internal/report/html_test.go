@@ -283,3 +283,13 @@ func TestHTMLBisectShardAndKnownIssues(t *testing.T) {
 		assert.Contains(t, out, want)
 	}
 }
+
+// TestHTMLFailTells: a failed cell's details show the last lines it
+// printed and the hint, escaped.
+func TestHTMLFailTells(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, WriteHTML(&buf, runfixture.SampleRun(), nil))
+	html := buf.String()
+	assert.Contains(t, html, "<p><b>The last lines it printed:</b></p>\n<pre>flag provided but not defined: -x\nUsage of app:\n  -v\tverbose | ```\n</pre>")
+	assert.Contains(t, html, `<p><b>Hint:</b> the target has no pass rule, so only exit status 0 passes: if exit status 2 is how it ends here, give the target &#34;pass&#34;: {&#34;exitCodes&#34;: [0, 2]}</p>`)
+}

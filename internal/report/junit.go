@@ -136,6 +136,9 @@ func WriteJUnit(w io.Writer, run *record.Run) error {
 	if run.Interrupted {
 		suite.Properties = append(suite.Properties, junitProperty{"interrupted", "true"})
 	}
+	if nothing := NothingRan(run.Cells); nothing != "" {
+		suite.Properties = append(suite.Properties, junitProperty{"nothingTested", nothing})
+	}
 	for _, c := range run.Collapsed {
 		suite.Properties = append(suite.Properties, junitProperty{"collapsed", junitText(c.String())})
 	}
@@ -229,6 +232,15 @@ func junitDetails(c record.Cell) string {
 	}
 	if c.Reason != "" {
 		fmt.Fprintf(&b, "reason: %s\n", c.Reason)
+	}
+	if len(c.Tail) > 0 {
+		b.WriteString("last lines it printed:\n")
+		for _, line := range c.Tail {
+			fmt.Fprintf(&b, "  | %s\n", line)
+		}
+	}
+	if c.Hint != "" {
+		fmt.Fprintf(&b, "hint: %s\n", c.Hint)
 	}
 	fmt.Fprintf(&b, "arch (binary/host): %s\n", record.ArchColumn(c))
 	if c.ProtobufNote != "" {

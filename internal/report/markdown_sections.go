@@ -892,6 +892,10 @@ func (r *markdownReport) writeOutcomeSection(b *strings.Builder, sec *outcomeSec
 	for _, g := range groups {
 		fmt.Fprintf(b, "- %s — %d %s: %s\n", r.text(shorten(cmp.Or(g.reason, "no reason recorded"), 300)), len(g.cells),
 			plural(len(g.cells), "cell", "cells"), r.cellList(g.cells, lim.cells))
+		if sec.outcome == record.Fail {
+			r.writeFailTail(b, g.cells[0])
+			continue
+		}
 		if sec.outcome != record.BuildError {
 			continue
 		}
@@ -908,6 +912,20 @@ func (r *markdownReport) writeOutcomeSection(b *strings.Builder, sec *outcomeSec
 	}
 	if rest := len(sec.groups) - len(groups); rest > 0 {
 		fmt.Fprintf(b, "- … and %d more %s\n", rest, plural(rest, "reason", "reasons"))
+	}
+}
+
+// writeFailTail writes why a failed cell failed: the last lines its run
+// printed and the pass rule to consider (record.Cell.Tail and Hint).
+func (r *markdownReport) writeFailTail(b *strings.Builder, c *record.Cell) {
+	if len(c.Tail) > 0 {
+		startBlock(b)
+		fmt.Fprintf(b, "The last lines %s printed:\n\n", r.code(orDash(c.ID)))
+		r.writeCodeBlock(b, "", c.Tail)
+	}
+	if c.Hint != "" {
+		startBlock(b)
+		fmt.Fprintf(b, "Hint: %s\n\n", r.text(c.Hint))
 	}
 }
 

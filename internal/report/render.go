@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -236,7 +237,39 @@ func Summary(cells []record.Cell) string {
 	if cached > 0 {
 		line += fmt.Sprintf("; %d cached", cached)
 	}
+	if nothing := NothingRan(cells); nothing != "" {
+		line += "; " + nothing
+	}
 	return line
+}
+
+// NothingRan says, when no cell of cells ran a binary (every one is a
+// build error or unavailable, so nothing was tested), how many of each
+// there are: "no cell ran a binary: 3 build-error, 1 unavailable". It
+// returns "" when some cell ran a binary, and for no cells.
+func NothingRan(cells []record.Cell) string {
+	if len(cells) == 0 {
+		return ""
+	}
+	counts := map[record.Outcome]int{}
+	for _, c := range cells {
+		switch c.Outcome {
+		case record.Pass, record.Crash, record.Fail, record.Timeout:
+			return ""
+		}
+		counts[c.Outcome]++
+	}
+	var parts []string
+	for _, o := range []record.Outcome{record.BuildError, record.Unavailable} {
+		if counts[o] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[o], o))
+		}
+		delete(counts, o)
+	}
+	for _, o := range slices.Sorted(maps.Keys(counts)) { // none but by a bug: said all the same
+		parts = append(parts, fmt.Sprintf("%d %s", counts[o], orDash(string(o))))
+	}
+	return "no cell ran a binary: " + strings.Join(parts, ", ")
 }
 
 // orDash returns s, or "-" when s is empty.

@@ -20,6 +20,7 @@ func TestRenderGolden(t *testing.T) {
 	}{
 		{"table.golden", func(w io.Writer) error { return WriteTable(w, runfixture.SampleRun().Cells) }},
 		{"table-empty.golden", func(w io.Writer) error { return WriteTable(w, nil) }},
+		{"text.golden", func(w io.Writer) error { return WriteText(w, runfixture.SampleRun()) }},
 		{"results.md.golden", func(w io.Writer) error { return WriteMarkdown(w, runfixture.SampleRun(), nil) }},
 		{"junit.xml.golden", func(w io.Writer) error { return WriteJUnit(w, runfixture.SampleRun()) }},
 		{"results.json.golden", func(w io.Writer) error { return WriteJSON(w, runfixture.SampleRun()) }},
@@ -120,6 +121,46 @@ func TestSummary(t *testing.T) {
 		Summary(runfixture.SampleRun().Cells))
 	assert.Equal(t, "0 cells", Summary(nil))
 	assert.Equal(t, "1 cell: 1 pass", Summary([]record.Cell{{Outcome: record.Pass}}))
+	assert.Equal(t, "3 cells: 2 build-error, 1 unavailable; no cell ran a binary: 2 build-error, 1 unavailable",
+		Summary([]record.Cell{{Outcome: record.BuildError}, {Outcome: record.Unavailable}, {Outcome: record.BuildError}}))
+}
+
+// TestNothingRan: a run in which no cell ran a binary tested nothing, and
+// every report says so.
+func TestNothingRan(t *testing.T) {
+	cells := func(outcomes ...record.Outcome) []record.Cell {
+		var cs []record.Cell
+		for _, o := range outcomes {
+			cs = append(cs, record.Cell{Toolchain: "local", Target: "app", Outcome: o, Reason: "x.go:1:1: undefined: y"})
+		}
+		return cs
+	}
+	assert.Empty(t, NothingRan(nil))
+	assert.Empty(t, NothingRan(cells(record.BuildError, record.Pass)))
+	assert.Empty(t, NothingRan(cells(record.Unavailable, record.Fail)))
+	assert.Empty(t, NothingRan(cells(record.BuildError, record.Timeout)))
+	assert.Empty(t, NothingRan(cells(record.Crash)))
+	assert.Equal(t, "no cell ran a binary: 2 build-error", NothingRan(cells(record.BuildError, record.BuildError)))
+	assert.Equal(t, "no cell ran a binary: 1 unavailable", NothingRan(cells(record.Unavailable)))
+	assert.Equal(t, "no cell ran a binary: 1 build-error, 2 unavailable", NothingRan(cells(record.Unavailable, record.BuildError, record.Unavailable)))
+
+	const want = "no cell ran a binary: 1 build-error, 1 unavailable"
+	run := &record.Run{ID: "r", Cells: cells(record.BuildError, record.Unavailable)}
+	for _, format := range Formats() {
+		if format == "json" {
+			continue // the results document: its cells say it
+		}
+		t.Run(format, func(t *testing.T) {
+			render, ok := RendererFor(format)
+			require.True(t, ok)
+			var buf bytes.Buffer
+			require.NoError(t, render(&buf, run, nil))
+			assert.Contains(t, buf.String(), want)
+		})
+	}
+	var text bytes.Buffer
+	require.NoError(t, WriteText(&text, run))
+	assert.Contains(t, text.String(), "\nnothing tested: "+want+"\n")
 }
 
 func TestWriteJUnitIsValidXML(t *testing.T) {

@@ -66,6 +66,8 @@ func SampleRun() *record.Run {
 				ID: "local_v1.36.10_nocover_app_amd64", Toolchain: "local", GoVersion: "go1.26.8", Protobuf: "v1.36.10",
 				ProtobufLinked: "v1.36.10", Target: "app", BinaryArch: "amd64", HostArch: "amd64", Outcome: record.Fail, Runs: 3,
 				OutcomeCounts: map[record.Outcome]int{record.Fail: 3}, Reason: "exit status 2: flag provided but not defined: -x | see usage",
+				Tail: []string{"flag provided but not defined: -x", "Usage of app:", "  -v\tverbose | ```"},
+				Hint: `the target has no pass rule, so only exit status 0 passes: if exit status 2 is how it ends here, give the target "pass": {"exitCodes": [0, 2]}`,
 			},
 			{
 				ID: "local_v1.36.10_nocover_server_amd64", Toolchain: "local", GoVersion: "go1.26.8", Protobuf: "v1.36.10",
