@@ -666,6 +666,7 @@ func (e *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w
 	if !built.OK {
 		cell.Outcome = built.Outcome
 		cell.Reason = built.Reason
+		cell.BuildCrash = built.BuildCrash
 		return e.finish(key, cell, logs, w)
 	}
 	cell.GoVersion = built.GoVersion

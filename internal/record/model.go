@@ -2,6 +2,7 @@ package record
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -256,6 +257,11 @@ type Cell struct {
 	Frames    []string `json:"frames,omitempty"`
 	// Reason explains unavailable, build-error and fail outcomes in one line.
 	Reason string `json:"reason,omitempty"`
+	// BuildCrash is set on a build-error cell when a program crashed
+	// while the cell was prepared or built (a generator that go run
+	// built with the cell's toolchain, the go command, the compiler):
+	// not the target's own crash, though often the same bug.
+	BuildCrash *BuildCrash `json:"buildCrash,omitempty"`
 
 	Runs       int         `json:"runs"`
 	Crashes    int         `json:"crashes"`
@@ -283,6 +289,44 @@ type Cell struct {
 
 	Logs      Logs      `json:"logs"`
 	Reproduce Reproduce `json:"reproduce"`
+}
+
+// BuildCrash is a crash of a program while a cell was prepared or built.
+type BuildCrash struct {
+	// Stage is "prepare" (the target's prepare commands) or "build" (go
+	// build).
+	Stage string `json:"stage"`
+	// Command is the command that failed, as the target wrote it ("go
+	// generate ./...", "go build").
+	Command string `json:"command"`
+	// Program says which program crashed: "the go command", "the
+	// compiler", "the linker", or "a program the toolchain built" (a
+	// generator that go run or go generate ran).
+	Program string `json:"program"`
+	// Signature is the crash's signature, as for a cell's crash.
+	Signature string   `json:"signature"`
+	Frames    []string `json:"frames,omitempty"`
+}
+
+// String says what crashed in one phrase, e.g. "a program built by the
+// toolchain crashed while preparing: taggedPointerPack in
+// runtime.netpollopen (go generate ./...)".
+func (b BuildCrash) String() string {
+	cmd := ""
+	if b.Command != "" {
+		cmd = " (" + b.Command + ")"
+	}
+	return b.Short() + cmd
+}
+
+// Short is String without the command: "a program built by the toolchain
+// crashed while preparing: taggedPointerPack in runtime.netpollopen".
+func (b BuildCrash) Short() string {
+	while := "while building"
+	if b.Stage == "prepare" {
+		while = "while preparing"
+	}
+	return fmt.Sprintf("%s crashed %s: %s", b.Program, while, strings.TrimPrefix(b.Signature, "fatal error: "))
 }
 
 // SourceState is the VCS state of a target's module directory when the

@@ -534,6 +534,9 @@ func newHTMLCell(c record.Cell, anchor string, files fs.FS, budget *int) htmlCel
 	add("Target", withKind(orDash(c.Target), c.TargetKind))
 	add("Protobuf", ProtobufColumn(c))
 	add("Protobuf note", c.ProtobufNote)
+	if c.BuildCrash != nil {
+		add("Build crash", c.BuildCrash.String())
+	}
 	add("Cover", record.CoverColumn(c))
 	arch := record.ArchColumn(c)
 	if c.Emulated && c.Emulator != "" {
