@@ -120,4 +120,27 @@ type BuildDifference struct {
 	// run's toolchains: "GOROOT /a vs /b", "image digest sha256:… vs …",
 	// "GOAMD64 v3 vs v1".
 	Differences []string `json:"differences"`
+	// Files says which files of the two GOROOTs differ, when both
+	// toolchains' manifests were recorded.
+	Files *FileDifference `json:"files,omitempty"`
+}
+
+// FileDifference is what differs between the GOROOTs of two builds of one
+// Go version, by the content hashes of their src/ and pkg/tool/ files.
+type FileDifference struct {
+	// Total is how many files the two have together; Changed are those in
+	// both with different content, OnlyBad and OnlyGood those in one.
+	Total    int      `json:"total"`
+	Changed  []string `json:"changed,omitempty"`
+	OnlyBad  []string `json:"onlyBad,omitempty"`
+	OnlyGood []string `json:"onlyGood,omitempty"`
+	// Diffs are unified diffs from the good build to the bad one of the
+	// small differing Go sources whose two contents could be read.
+	Diffs []FileDiff `json:"diffs,omitempty"`
+}
+
+// FileDiff is a unified diff of one file.
+type FileDiff struct {
+	Path string `json:"path"`
+	Diff string `json:"diff"`
 }

@@ -127,6 +127,18 @@ type Toolchain struct {
 	// toolchains of one Go version with different Builds are different
 	// builds (a distribution's rebuild, a patched runtime).
 	Build string `json:"build,omitempty"`
+	// Manifest is the run-relative path of the list of the toolchain's
+	// GOROOT files (src/ and pkg/tool/) by content hash
+	// (gorootfiles.Manifest.Encode), ManifestFiles how many it lists:
+	// what tells two builds of one Go version apart file by file.
+	Manifest      string `json:"manifest,omitempty"`
+	ManifestFiles int    `json:"manifestFiles,omitempty"`
+	// Files is that manifest (path → hash) and ReadFile reads a file of
+	// the GOROOT by its manifest path, for a diff of a differing source.
+	// Neither is stored in results.json: Files is loaded from Manifest,
+	// ReadFile set where the GOROOT is at hand.
+	Files    map[string]string                 `json:"-"`
+	ReadFile func(path string) ([]byte, error) `json:"-"`
 }
 
 // Collapse records cells that the config lists under two arch values but
