@@ -32,13 +32,13 @@ func (tc *targetCells) buildDifferences(toolchains []record.Toolchain) []record.
 			BadOutcome:  p.OutcomeA,
 			GoodOutcome: p.OutcomeB,
 			Differences: toolchainDifferences(badTC, goodTC),
-			Files:       fileDifference(badTC, goodTC),
+			Files:       FileDifference(badTC, goodTC),
 		}
 		if b.Files != nil {
 			if len(b.Files.Changed)+len(b.Files.OnlyBad)+len(b.Files.OnlyGood) > 0 && strings.HasPrefix(b.Differences[0], "nothing recorded differs") {
 				b.Differences = nil
 			}
-			b.Differences = append(b.Differences, fileDifferenceText(b.Files, b.Bad, b.Good))
+			b.Differences = append(b.Differences, FileDifferenceText(b.Files, b.Bad, b.Good))
 		}
 		out = append(out, b)
 	}

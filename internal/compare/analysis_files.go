@@ -15,10 +15,10 @@ const (
 	maxFileDiffs  = 3
 )
 
-// fileDifference says which GOROOT files differ between the bad and the
+// FileDifference says which GOROOT files differ between the bad and the
 // good build, with diffs (good → bad) of the small differing Go sources
 // both can read; nil when either manifest is missing.
-func fileDifference(bad, good *record.Toolchain) *record.FileDifference {
+func FileDifference(bad, good *record.Toolchain) *record.FileDifference {
 	if bad == nil || good == nil || bad.Files == nil || good.Files == nil {
 		return nil
 	}
@@ -46,9 +46,9 @@ func fileDifference(bad, good *record.Toolchain) *record.FileDifference {
 	return fd
 }
 
-// fileDifferenceText says fd in one clause: "src/runtime/tagptr_64bit.go
+// FileDifferenceText says fd in one clause: "src/runtime/tagptr_64bit.go
 // differs (1 of 11,486 files)", "no file differs (of 11,486)".
-func fileDifferenceText(fd *record.FileDifference, bad, good string) string {
+func FileDifferenceText(fd *record.FileDifference, bad, good string) string {
 	var named []string
 	for _, p := range fd.Changed {
 		named = append(named, p+" differs")

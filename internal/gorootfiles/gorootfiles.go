@@ -162,6 +162,27 @@ func hashFile(path string) (string, error) {
 	return hex.EncodeToString(sum[:8]), nil
 }
 
+// Reader returns a function that reads a file of the Go installation at
+// goroot by its manifest path, but only while its content is still what m
+// recorded: a GOROOT replaced since (a symbolic link now pointing at
+// another build) is never read as the one m lists.
+func Reader(goroot string, m Manifest) func(path string) ([]byte, error) {
+	return func(p string) ([]byte, error) {
+		want, ok := m[p]
+		if !ok {
+			return nil, fmt.Errorf("%s is not in the manifest of %s", p, goroot)
+		}
+		data, err := os.ReadFile(filepath.Join(goroot, filepath.FromSlash(p)))
+		if err != nil {
+			return nil, err
+		}
+		if sum := sha256.Sum256(data); hex.EncodeToString(sum[:8]) != want {
+			return nil, fmt.Errorf("%s in %s changed since its manifest was made", p, goroot)
+		}
+		return data, nil
+	}
+}
+
 // SHA256File returns the SHA-256 of the content of the file at path.
 func SHA256File(path string) ([]byte, error) {
 	f, err := os.Open(path)

@@ -1010,7 +1010,7 @@ func (e *Runner) recordManifests(records []record.Toolchain, tcs []*toolchain.Re
 			continue
 		}
 		r.Files, r.ManifestFiles = m, len(m)
-		r.ReadFile = func(p string) ([]byte, error) { return os.ReadFile(filepath.Join(goroot, filepath.FromSlash(p))) }
+		r.ReadFile = gorootfiles.Reader(goroot, m)
 		if w == nil {
 			continue
 		}

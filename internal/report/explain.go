@@ -55,6 +55,14 @@ func ExplainText(e *record.Explain) string {
 		}
 		if x.Explained {
 			fmt.Fprintf(&b, "  cause (%s): %s (%d %s built)\n", x.Kind, redact.Text(x.Culprit), x.Builds, plural(x.Builds, "cell", "cells"))
+			if x.Files != nil {
+				for _, d := range x.Files.Diffs {
+					fmt.Fprintf(&b, "  BASE → NEW: %s\n", d.Path)
+					for line := range strings.SplitSeq(d.Diff, "\n") {
+						fmt.Fprintf(&b, "    %s\n", line)
+					}
+				}
+			}
 		} else {
 			fmt.Fprintf(&b, "  not explained: %s (%d %s built)\n", redact.Text(x.Reason), x.Builds, plural(x.Builds, "cell", "cells"))
 		}

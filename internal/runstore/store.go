@@ -351,7 +351,8 @@ func Load(path string) (*record.Run, string, error) {
 }
 
 // loadManifests sets the Files of run's toolchains from the manifests
-// stored in runDir. A manifest that is not a plain file name in the run
+// stored in runDir, and their ReadFile to read the GOROOT's files while
+// they are still the ones listed. A manifest that is not a plain file name in the run
 // directory, or cannot be read, is left out: the analysis then names no
 // files.
 func loadManifests(run *record.Run, runDir string) {
@@ -367,6 +368,9 @@ func loadManifests(run *record.Run, runDir string) {
 		if data, err := os.ReadFile(p); err == nil {
 			if m, err := gorootfiles.Decode(data); err == nil {
 				t.Files = m
+				if t.GOROOT != "" && t.Container == nil {
+					t.ReadFile = gorootfiles.Reader(t.GOROOT, m)
+				}
 			}
 		}
 	}
