@@ -190,7 +190,7 @@ func (e *Runner) Run(ctx context.Context, runID string, w *runstore.Draft) (*rec
 	hostArch := e.hostArch
 	run.Host.GOARCH = hostArch
 	run.Toolchains = toolchainInfo(tcs, hostArch)
-	e.recordManifests(run.Toolchains, tcs, w)
+	e.recordManifests(ctx, run.Toolchains, tcs, w)
 	specs, run.Collapsed = collapse(allSpecs, specs, tcs, hostArch)
 	for _, c := range run.Collapsed {
 		fmt.Fprintf(e.Progress, "gorepro: %s\n", c)
@@ -996,21 +996,26 @@ func round(s float64) float64 {
 // records' Manifest, Files and ReadFile, so that the analysis can name the
 // files two builds of one Go version differ in. A manifest that cannot be
 // made is a warning.
-func (e *Runner) recordManifests(records []record.Toolchain, tcs []*toolchain.Resolved, w *runstore.Draft) {
+func (e *Runner) recordManifests(ctx context.Context, records []record.Toolchain, tcs []*toolchain.Resolved, w *runstore.Draft) {
 	for i := range records {
 		r := &records[i]
 		k := slices.IndexFunc(tcs, func(tc *toolchain.Resolved) bool { return tc != nil && tc.Name == r.Name })
-		if k < 0 || !tcs[k].Available || tcs[k].Container != nil || tcs[k].GOROOT == "" {
+		if k < 0 || !tcs[k].Available || (tcs[k].Container == nil && tcs[k].GOROOT == "") {
 			continue
 		}
-		goroot := tcs[k].GOROOT
-		m, err := gorootfiles.Of(goroot, e.CacheDir)
+		var m gorootfiles.Manifest
+		var read func(string) ([]byte, error)
+		var err error
+		if tcs[k].Container != nil {
+			m, read, err = imageManifest(ctx, tcs[k].Container, e.CacheDir)
+		} else if m, err = gorootfiles.Of(tcs[k].GOROOT, e.CacheDir); err == nil {
+			read = gorootfiles.Reader(tcs[k].GOROOT, m)
+		}
 		if err != nil {
 			fmt.Fprintf(e.Progress, "gorepro: warning: toolchain %s: listing its GOROOT files: %v\n", r.Name, err)
 			continue
 		}
-		r.Files, r.ManifestFiles = m, len(m)
-		r.ReadFile = gorootfiles.Reader(goroot, m)
+		r.Files, r.ManifestFiles, r.ReadFile = m, len(m), read
 		if w == nil {
 			continue
 		}
