@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/redact"
 )
 
 // AnalysisLines is what a terminal shows of an analysis: one line per
@@ -42,7 +43,7 @@ func writeMarkdownAnalysis(b *strings.Builder, a *record.Analysis) {
 	for _, t := range a.Targets {
 		fmt.Fprintf(b, "\n**%s:** %s\n\n", mdCode(orDash(t.Target)), mdText(t.Summary))
 		for _, d := range fileDiffs(t) {
-			fmt.Fprintf(b, "%s from %s to %s:\n\n```diff\n%s\n```\n\n", mdCode(d.Path), mdCode(d.good), mdCode(d.bad), strings.ReplaceAll(d.Diff, "```", "` ` `"))
+			fmt.Fprintf(b, "%s from %s to %s:\n\n```diff\n%s\n```\n\n", mdCode(d.Path), mdCode(d.good), mdCode(d.bad), strings.ReplaceAll(redact.Text(d.Diff), "```", "` ` `"))
 		}
 		for _, f := range t.Axes {
 			fmt.Fprintf(b, "- **%s** (%s): ", mdText(f.Axis), mdText(strings.Join(f.Values, ", ")))

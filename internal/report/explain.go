@@ -126,6 +126,11 @@ func writeMarkdownExplain(b *strings.Builder, e *record.Explain) {
 			}
 			writeMarkdownTable(b, []string{"", "BASE", "NEW"}, rows)
 		}
+		if x.Files != nil {
+			for _, d := range x.Files.Diffs {
+				fmt.Fprintf(b, "\n%s from BASE to NEW:\n\n```diff\n%s\n```\n", mdCode(d.Path), strings.ReplaceAll(redact.Text(d.Diff), "```", "` ` `"))
+			}
+		}
 		if len(x.Evidence) > 0 {
 			b.WriteString("\n")
 			rows := make([][]string, len(x.Evidence))
