@@ -71,6 +71,9 @@ type Result struct {
 	Outcome record.Outcome
 	// Reason explains a failure in one line.
 	Reason string
+	// BuildCrash is set when a program crashed while preparing or
+	// building (record.Cell.BuildCrash).
+	BuildCrash *record.BuildCrash
 	// Log is the build output, preceded by the commands run (each line
 	// starting with "$ ").
 	Log     []byte
@@ -135,7 +138,14 @@ func buildCell(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 
 	src, err := targetSource(ctx, s, output, log)
 	if err != nil {
-		return failed(record.BuildError, oneLine(err.Error()))
+		r := failed(record.BuildError, oneLine(err.Error()))
+		var pe *prepareError
+		if errors.As(err, &pe) {
+			if r.BuildCrash = buildCrashOf("prepare", pe.command, pe.goCmd, pe.output); r.BuildCrash != nil {
+				r.Reason = r.BuildCrash.String()
+			}
+		}
+		return r
 	}
 	setEnv := buildEnv(s)
 	argv := goBuildArgv(s, src, output)
@@ -169,6 +179,9 @@ func buildCell(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 		reason := FirstError(res.Output)
 		if reason == "" {
 			reason = fmt.Sprintf("go build failed with exit status %d", res.ExitCode)
+		}
+		if r.BuildCrash = buildCrashOf("build", "go build", true, res.Output); r.BuildCrash != nil {
+			reason = r.BuildCrash.String()
 		}
 		return r.fail(record.BuildError, reason+prepareHint(s.Target, res.Output, s.PrepareByFlag))
 	}

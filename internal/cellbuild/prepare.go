@@ -58,14 +58,22 @@ type prepareCmd struct {
 	written, argv []string
 }
 
+// prepareWithToolchain reports whether s's prepare commands run the
+// cell's toolchain's go command: unless the target says prepareWith
+// "local", or the toolchain is an image's (its commands run on the host
+// with the go command on PATH).
+func prepareWithToolchain(s Spec) bool {
+	return s.Target.PrepareWith != config.PrepareLocal && s.Toolchain.Container == nil
+}
+
 // prepareCommands returns the target's prepare commands as s runs them: a
-// "go" program is the toolchain's go command, except for image toolchains,
-// whose commands run on the host with the go command on PATH.
+// "go" program is the toolchain's go command when prepareWithToolchain,
+// else the go command on PATH.
 func prepareCommands(s Spec) []prepareCmd {
 	cmds := make([]prepareCmd, 0, len(s.Target.Prepare))
 	for _, written := range s.Target.Prepare {
 		argv := append([]string{}, written...)
-		if len(argv) > 0 && argv[0] == "go" && s.Toolchain.Container == nil && s.Toolchain.GoCmd != "" {
+		if len(argv) > 0 && argv[0] == "go" && prepareWithToolchain(s) && s.Toolchain.GoCmd != "" {
 			argv[0] = s.Toolchain.GoCmd
 		}
 		cmds = append(cmds, prepareCmd{written: written, argv: argv})
@@ -74,12 +82,16 @@ func prepareCommands(s Spec) []prepareCmd {
 }
 
 // prepareEnv returns the variables set for the prepare commands on top of
-// gorepro's own environment: the toolchain's (GOTOOLCHAIN, GOROOT) unless
-// it is an image toolchain, and GOWORK=off as for the build.
+// gorepro's own environment: the toolchain's (GOTOOLCHAIN, GOROOT) when
+// prepareWithToolchain, the local go's (GOTOOLCHAIN=local, no GOROOT)
+// when the target asks for it, and GOWORK=off as for the build.
 func prepareEnv(s Spec) []string {
 	var set []string
-	if s.Toolchain.Container == nil {
+	switch {
+	case prepareWithToolchain(s):
 		set = append(set, s.Toolchain.Env...)
+	case s.Target.PrepareWith == config.PrepareLocal:
+		set = append(set, "GOTOOLCHAIN=local", "GOROOT=")
 	}
 	return append(set, "GOWORK=off")
 }
@@ -235,7 +247,11 @@ func runPrepare(ctx context.Context, s Spec, cmds []prepareCmd, dir string, setE
 		}
 		if why := prepareFailure(res, err, timeout); why != "" {
 			fmt.Fprintf(log, "# prepare: %s\n", why)
-			return fmt.Errorf("prepare: %s: %s", shellJoin(redactArgv(c.written)), why)
+			var out []byte
+			if res != nil {
+				out = res.Output
+			}
+			return &prepareError{command: shellJoin(redactArgv(c.written)), why: why, goCmd: len(c.written) > 0 && c.written[0] == "go", output: out}
 		}
 	}
 	return nil

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/gorepro/gorepro/bisect"
+	"github.com/gorepro/gorepro/internal/compare"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/explain"
 	"github.com/gorepro/gorepro/internal/gitrepo"
@@ -129,6 +130,10 @@ func (ex *explainer) explainToolchainBuild(ctx context.Context, c *cellCase, con
 	c.x.Kind, c.x.Explained = record.CauseToolchainBuild, true
 	c.x.Culprit = fmt.Sprintf("same Go version, different build: toolchain %s (%s) was build %s in BASE and is build %s in NEW",
 		c.n.Toolchain, c.n.GoVersion, c.b.ToolchainBuild, c.n.ToolchainBuild)
+	baseTC, newTC := toolchainOf(ex.base, c.b), toolchainOf(ex.next, c.n)
+	if c.x.Files = compare.FileDifference(&newTC, &baseTC); c.x.Files != nil {
+		c.x.Culprit += "; " + compare.FileDifferenceText(c.x.Files, "NEW", "BASE")
+	}
 }
 
 // toolchainOf finds the record of a cell's toolchain in its run.

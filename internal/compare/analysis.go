@@ -68,7 +68,9 @@ func descriptionRank(key string) int {
 	return slices.Index([]string{axisArch, axisGo, axisProtobuf, axisCover, axisToolchain}, key)
 }
 
-// compared reports whether a cell with outcome o takes part in the analysis.
+// compared reports whether a cell with outcome o takes part in the
+// analysis of what its runs did. Build errors are described apart
+// (describeBuildErrors).
 func compared(o record.Outcome) bool {
 	return o == record.Pass || o == record.Crash || o == record.Fail || o == record.Timeout
 }
@@ -124,6 +126,8 @@ type targetCells struct {
 	// builds are those of them with different outcomes, A the worse.
 	sameVersion int
 	builds      []record.CellPair
+	// broken are the target's build-error cells, described apart.
+	broken []record.Cell
 }
 
 // axisIndex returns the index of the axis with key, or -1.
@@ -136,7 +140,11 @@ func analyzeTarget(target string, cells []record.Cell, toolchains []record.Toolc
 	var ran []record.Cell
 	excluded := map[record.Outcome]int{}
 	withProtobuf := true
+	var broken []record.Cell
 	for _, c := range cells {
+		if c.Outcome == record.BuildError {
+			broken = append(broken, c)
+		}
 		if !compared(c.Outcome) {
 			excluded[c.Outcome]++
 			continue
@@ -147,7 +155,7 @@ func analyzeTarget(target string, cells []record.Cell, toolchains []record.Toolc
 		}
 	}
 	slices.SortStableFunc(ran, func(a, b record.Cell) int { return strings.Compare(a.ID, b.ID) })
-	tc := &targetCells{axes: analysisAxes(withProtobuf), ran: ran}
+	tc := &targetCells{axes: analysisAxes(withProtobuf), ran: ran, broken: broken}
 	tc.values = make([][]string, len(ran))
 	for i, c := range ran {
 		tc.values[i] = make([]string, len(tc.axes))

@@ -24,14 +24,23 @@ func (tc *targetCells) buildDifferences(toolchains []record.Toolchain) []record.
 			continue
 		}
 		bad, good := tc.cellByID(p.A), tc.cellByID(p.B)
-		out = append(out, record.BuildDifference{
+		badTC, goodTC := findToolchain(toolchains, bad), findToolchain(toolchains, good)
+		b := record.BuildDifference{
 			GoVersion:   bad.GoVersion,
 			Bad:         p.ValueA,
 			Good:        p.ValueB,
 			BadOutcome:  p.OutcomeA,
 			GoodOutcome: p.OutcomeB,
-			Differences: toolchainDifferences(findToolchain(toolchains, bad), findToolchain(toolchains, good)),
-		})
+			Differences: toolchainDifferences(badTC, goodTC),
+			Files:       FileDifference(badTC, goodTC),
+		}
+		if b.Files != nil {
+			if len(b.Files.Changed)+len(b.Files.OnlyBad)+len(b.Files.OnlyGood) > 0 && strings.HasPrefix(b.Differences[0], "nothing recorded differs") {
+				b.Differences = nil
+			}
+			b.Differences = append(b.Differences, FileDifferenceText(b.Files, b.Bad, b.Good))
+		}
+		out = append(out, b)
 	}
 	return out
 }

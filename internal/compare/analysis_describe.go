@@ -196,9 +196,11 @@ func (tc *targetCells) exactDescriptions(findings []record.AxisFinding, candidat
 
 // describeTarget fills in ta's descriptions and summary.
 func describeTarget(ta *record.TargetAnalysis, tc *targetCells, excluded map[record.Outcome]int, toolchains []record.Toolchain) {
+	delete(excluded, record.BuildError) // described, not left out
 	leftOut := excludedText(excluded)
+	buildErrors, brokenAxes := tc.describeBuildErrors(ta)
 	if len(tc.ran) == 0 {
-		ta.Summary = joinSummary([]string{"no cell ran to compare", leftOut})
+		ta.Summary = joinSummary([]string{cmp.Or(buildErrors, "no cell ran to compare"), leftOut})
 		return
 	}
 	findings := ta.Axes
@@ -237,7 +239,14 @@ func describeTarget(ta *record.TargetAnalysis, tc *targetCells, excluded map[rec
 	switch nFailing {
 	case 0:
 		ta.Failing = "every compared cell passes"
-		ta.Passed = true
+		ta.Passed = buildErrors == ""
+		if !ta.Passed {
+			// Never "every cell passes" when one did not build.
+			ta.Failing = ta.BuildErrors
+			parts = append(parts, buildErrors, "every cell that built passes")
+			buildErrors = ""
+			break
+		}
 		parts = append(parts, ta.Failing)
 	case len(tc.ran):
 		ta.Failing = outcomeWords + " in every compared cell"
@@ -251,11 +260,12 @@ func describeTarget(ta *record.TargetAnalysis, tc *targetCells, excluded map[rec
 		}
 	}
 
+	parts = append(parts, buildErrors)
 	ta.Builds = tc.buildDifferences(toolchains)
 	for _, b := range ta.Builds {
 		parts = append(parts, buildSentence(b))
 	}
-	parts = append(parts, tc.otherAxes(findings, used)...)
+	parts = append(parts, tc.otherAxes(findings, append(used, tc.axisIndexes(brokenAxes)...))...)
 	ta.NotTested = untestedProtobuf(ta.Target, tc.ran)
 	parts = append(parts, ta.NotTested...)
 	parts = append(parts, leftOut)
@@ -369,6 +379,8 @@ func verbOf(outcomes string) string {
 		return "fails"
 	case record.Timeout:
 		return "times out"
+	case record.BuildError:
+		return "fails to build"
 	}
 	return "passes"
 }

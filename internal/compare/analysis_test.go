@@ -372,7 +372,7 @@ func TestAnalyzeDescriptions(t *testing.T) {
 			name:        "nothing ran",
 			cells:       []record.Cell{{ID: "a", Target: "repro", Outcome: record.Unavailable}, {ID: "b", Target: "repro", Outcome: record.BuildError}, {ID: "c", Target: "repro", Outcome: record.Unavailable}},
 			wantFailing: "",
-			wantSummary: "no cell ran to compare; 1 build-error and 2 unavailable cells were left out.",
+			wantSummary: "build-error in every cell; 2 unavailable cells were left out.",
 		},
 	}
 	for _, tt := range tests {
@@ -394,11 +394,12 @@ func TestAnalyzeDescriptions(t *testing.T) {
 	}
 }
 
-func TestAnalyzeExcludesBuildErrorsAndUnavailable(t *testing.T) {
+func TestAnalyzeDescribesBuildErrorsApart(t *testing.T) {
 	cells := runfixture.PostmortemCells()
 	// The go1.24.6 toolchain cannot build with -cover, and an engine was
-	// missing for the arm64 builds of go1.25.3: neither says anything about
-	// the code, so the description is unchanged.
+	// missing for the arm64 builds of go1.25.3: the build errors are
+	// described apart, the unavailable cells say nothing about the code,
+	// and the description of the crashes is unchanged.
 	for i, c := range cells {
 		switch {
 		case c.Toolchain == "ubi9-go-1.24" && c.Cover:
@@ -409,10 +410,59 @@ func TestAnalyzeExcludesBuildErrorsAndUnavailable(t *testing.T) {
 	}
 	a := only(t, compare.Analyze(cells, nil))
 	assert.Equal(t, "crash iff binaryArch != hostArch and go < go1.25.5", a.Failing)
-	assert.True(t, strings.HasSuffix(a.Summary, "; protobuf version and cover flag never change the outcome; 4 build-error and 4 unavailable cells were left out."), a.Summary)
+	assert.Equal(t, "build-error iff go < go1.25.3 and cover=on", a.BuildErrors)
+	assert.True(t, strings.HasSuffix(a.Summary, "; build-error iff go < go1.25.3 and cover=on; protobuf version never changes the outcome; 4 unavailable cells were left out."), a.Summary)
 	// Only pairs of cells that both ran count: 2 of go1.24.6 (without
 	// -cover), none of go1.25.3, 4 of go1.25.5.
 	assert.Equal(t, 6, findingOf(t, a, "arch").Compared)
+}
+
+// A target whose only failure is a build error never "passes": the
+// analysis names the build errors and what crashed while preparing.
+func TestAnalyzeBuildErrors(t *testing.T) {
+	crash := &record.BuildCrash{Stage: "prepare", Command: "go generate ./...", Program: "a program built by the toolchain",
+		Signature: "fatal error: taggedPointerPack in runtime.netpollopen"}
+	cell := func(tc string, o record.Outcome, bc *record.BuildCrash) record.Cell {
+		c := (runfixture.AxisCell{Toolchain: tc, GoVersion: "go1.26.8", Protobuf: "v1.36.10", Target: "svc", BinaryArch: "amd64", HostArch: "amd64", Outcome: o}).Cell()
+		c.BuildCrash = bc
+		return c
+	}
+	tests := []struct {
+		name        string
+		cells       []record.Cell
+		wantFailing string
+		wantSummary string
+	}{
+		{
+			name:        "the other cell passes",
+			cells:       []record.Cell{cell("local", record.Pass, nil), cell("patched", record.BuildError, crash)},
+			wantFailing: "build-error iff toolchain=patched",
+			wantSummary: "build-error iff toolchain=patched (a program built by the toolchain crashed while preparing: taggedPointerPack in runtime.netpollopen); every cell that built passes; Go version, protobuf version, cover flag and arch were not varied.",
+		},
+		{
+			name:        "the other cell crashes",
+			cells:       []record.Cell{cell("local", record.Crash, nil), cell("patched", record.BuildError, nil)},
+			wantFailing: "crash in every compared cell",
+			wantSummary: "crash in every compared cell; build-error iff toolchain=patched; Go version, protobuf version, cover flag and arch were not varied.",
+		},
+		{
+			name:        "no cell built",
+			cells:       []record.Cell{cell("patched", record.BuildError, crash), {ID: "u", Target: "svc", Outcome: record.Unavailable}},
+			wantFailing: "",
+			wantSummary: "build-error in every cell (a program built by the toolchain crashed while preparing: taggedPointerPack in runtime.netpollopen); 1 unavailable cell was left out.",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			an := compare.Analyze(tt.cells, nil)
+			a := only(t, an)
+			assert.False(t, a.Passed)
+			assert.Equal(t, tt.wantFailing, a.Failing)
+			assert.Equal(t, tt.wantSummary, a.Summary)
+			assert.NotContains(t, an.Summary, "every compared cell passes")
+			assert.Equal(t, "svc: "+tt.wantSummary, an.Summary)
+		})
+	}
 }
 
 func TestAnalyzeUnvariedAxes(t *testing.T) {

@@ -171,6 +171,22 @@
 //     the prepare step. On the command line, the --prepare flags of
 //     gorepro matrix and check (Overrides.Prepare: command lines split by
 //     SplitCommand) replace the prepare of every selected package target.
+//     the prepare step.
+//   - prepareWith (optional, "toolchain" or "local"; only with prepare):
+//     which Go runs a prepare command whose program is "go". "toolchain",
+//     the default, is the cell's toolchain, as a Dockerfile that runs go
+//     generate in its builder stage would: generated code then comes from
+//     the Go under test, and a program that go run or go generate builds
+//     (a generator) is built by it too, so a toolchain whose runtime
+//     crashes crashes the generator, and the cell is a build-error that
+//     names the crash ("a program built by the toolchain crashed while
+//     preparing: taggedPointerPack …", recorded as the cell's buildCrash
+//     with the stage, command and signature) rather than the target's own
+//     crash. "local" runs the go on PATH (GOTOOLCHAIN=local, its own
+//     GOROOT) instead: for generated code that does not depend on the
+//     toolchain, so that every cell builds and the target itself runs.
+//     Image toolchains always run prepare commands with the go on PATH,
+//     on the host.
 //
 // # Probe targets
 //

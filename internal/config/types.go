@@ -74,6 +74,12 @@ type Toolchain struct {
 	Engine   string `json:"engine,omitempty"`
 }
 
+// The values of Target.PrepareWith.
+const (
+	PrepareToolchain = "toolchain"
+	PrepareLocal     = "local"
+)
+
 // Target is what a cell builds and runs.
 type Target struct {
 	Name string `json:"name"`
@@ -103,6 +109,11 @@ type Target struct {
 	// copy is re-used while the tree, the commands and the toolchain stay
 	// the same.
 	Prepare [][]string `json:"prepare,omitempty"`
+	// PrepareWith says which Go runs the prepare commands' "go":
+	// PrepareToolchain (the default: the cell's toolchain, as a
+	// Dockerfile build would) or PrepareLocal (the go on PATH, for
+	// generated code that does not depend on the toolchain).
+	PrepareWith string `json:"prepareWith,omitempty"`
 	// CGO builds with CGO_ENABLED=1; the default is CGO_ENABLED=0.
 	CGO  bool     `json:"cgo,omitempty"`
 	Pass PassRule `json:"pass,omitempty"`

@@ -316,6 +316,16 @@ func (d *decoder) validatePackageTarget(t *Target, path, dir string) {
 		}
 	}
 	d.validatePrepare(t, path+".prepare")
+	if p := path + ".prepareWith"; d.has(p) {
+		switch t.PrepareWith {
+		case PrepareToolchain, PrepareLocal:
+			if len(t.Prepare) == 0 {
+				d.errorValue(p, `prepareWith says which Go runs the prepare commands, and there are none: add "prepare" or remove it`)
+			}
+		default:
+			d.errorValue(p, fmt.Sprintf(`unknown value %q; use "toolchain" (the cell's toolchain runs the prepare commands' go, the default) or "local" (the go on PATH)`, t.PrepareWith))
+		}
+	}
 }
 
 // validatePrepare checks the prepare commands of a package target: a

@@ -246,15 +246,8 @@ const maxLinkHops = 8
 // engines copy the link itself).
 func (e *Engine) CopyFrom(ctx context.Context, image, pathInImage, dest string) error {
 	op := fmt.Sprintf("copy %s from %s", pathInImage, image)
-	name, err := newName()
+	name, err := e.createStopped(ctx, op, image)
 	if err != nil {
-		return fmt.Errorf("%s: %w", op, err)
-	}
-	args := []string{"create", "--pull=never", "--name", name}
-	args = append(args, e.internalLabels()...)
-	args = append(args, image, "gorepro-copy-only")
-	if _, err := e.query(ctx, op, args...); err != nil {
-		e.removeContainer(ctx, name)
 		return err
 	}
 	defer e.removeContainer(ctx, name)
@@ -283,4 +276,58 @@ func (e *Engine) CopyFrom(ctx context.Context, image, pathInImage, dest string) 
 		}
 		src = target
 	}
+}
+
+// GOROOT returns the GOROOT of the go command in image (`go env GOROOT`
+// run inside it, with no network).
+func (e *Engine) GOROOT(ctx context.Context, image, platform string) (string, error) {
+	res, err := e.Run(ctx, RunSpec{
+		Image: image, Platform: platform, Entrypoint: "go", Args: []string{"env", "GOROOT"},
+		Network: "none", Env: []string{"GOTOOLCHAIN=local"}, Timeout: queryTimeout, Cap: queryCap,
+	})
+	if err != nil {
+		return "", err
+	}
+	goroot := lastLine(res.Output)
+	if res.ExitCode != 0 || !path.IsAbs(goroot) {
+		return "", fmt.Errorf("go env GOROOT in %s: exit %d: %s", image, res.ExitCode, firstLine(res.Output))
+	}
+	return goroot, nil
+}
+
+// CopyDirFrom copies the directory dirInImage of image to dest (which must
+// not exist), as the engine's cp does: a container is created (never
+// started) and removed afterwards.
+func (e *Engine) CopyDirFrom(ctx context.Context, image, dirInImage, dest string) error {
+	op := fmt.Sprintf("copy %s from %s", dirInImage, image)
+	name, err := e.createStopped(ctx, op, image)
+	if err != nil {
+		return err
+	}
+	defer e.removeContainer(ctx, name)
+	res, err := e.exec(ctx, proc.Cmd{Argv: e.argv("cp", name+":"+dirInImage, dest), Timeout: 10 * queryTimeout, Cap: queryCap})
+	if err != nil {
+		return e.startError(op, err)
+	}
+	if res.TimedOut || res.ExitCode != 0 {
+		return e.classify(op, res.Output)
+	}
+	return nil
+}
+
+// createStopped creates a container of image that is never started, to
+// copy files out of, labelled like Run's; the caller removes it.
+func (e *Engine) createStopped(ctx context.Context, op, image string) (string, error) {
+	name, err := newName()
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", op, err)
+	}
+	args := []string{"create", "--pull=never", "--name", name}
+	args = append(args, e.internalLabels()...)
+	args = append(args, image, "gorepro-copy-only")
+	if _, err := e.query(ctx, op, args...); err != nil {
+		e.removeContainer(ctx, name)
+		return "", err
+	}
+	return name, nil
 }

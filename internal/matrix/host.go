@@ -1,13 +1,12 @@
 package matrix
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
-	"io"
 	"os"
 	"runtime"
 	"strings"
 
+	"github.com/gorepro/gorepro/internal/gorootfiles"
 	"github.com/gorepro/gorepro/internal/record"
 )
 
@@ -21,14 +20,9 @@ func hostInfo() record.Host {
 }
 
 func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
+	sum, err := gorootfiles.SHA256File(path)
 	if err != nil {
 		return "", err
 	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(sum), nil
 }

@@ -49,6 +49,7 @@ import (
 	"github.com/gorepro/gorepro/internal/container"
 	"github.com/gorepro/gorepro/internal/filelock"
 	"github.com/gorepro/gorepro/internal/gitrepo"
+	"github.com/gorepro/gorepro/internal/gorootfiles"
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/progress"
 	"github.com/gorepro/gorepro/internal/record"
@@ -193,6 +194,7 @@ func (e *Runner) Run(ctx context.Context, runID string, w *runstore.Draft) (*rec
 	hostArch := e.hostArch
 	run.Host.GOARCH = hostArch
 	run.Toolchains = toolchainInfo(tcs, hostArch)
+	e.recordManifests(ctx, run.Toolchains, tcs, w)
 	specs, run.Collapsed = collapse(allSpecs, specs, tcs, hostArch)
 	for _, c := range run.Collapsed {
 		fmt.Fprintf(e.Progress, "gorepro: %s\n", c)
@@ -672,6 +674,7 @@ func (e *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w
 	if !built.OK {
 		cell.Outcome = built.Outcome
 		cell.Reason = built.Reason
+		cell.BuildCrash = built.BuildCrash
 		return e.finish(key, cell, logs, w)
 	}
 	cell.GoVersion = built.GoVersion
@@ -992,4 +995,46 @@ func runLog(argv []string, res *proc.Result) []byte {
 
 func round(s float64) float64 {
 	return float64(int64(s*1000+0.5)) / 1000
+}
+
+// recordManifests lists the GOROOT files of the run's local toolchains by
+// content (gorootfiles.Of, cached in the cache directory), stores each
+// list in the run directory as goroot-<name>.manifest.gz and sets the
+// records' Manifest, Files and ReadFile, so that the analysis can name the
+// files two builds of one Go version differ in. A manifest that cannot be
+// made is a warning.
+func (e *Runner) recordManifests(ctx context.Context, records []record.Toolchain, tcs []*toolchain.Resolved, w *runstore.Draft) {
+	for i := range records {
+		r := &records[i]
+		k := slices.IndexFunc(tcs, func(tc *toolchain.Resolved) bool { return tc != nil && tc.Name == r.Name })
+		if k < 0 || !tcs[k].Available || (tcs[k].Container == nil && tcs[k].GOROOT == "") {
+			continue
+		}
+		var m gorootfiles.Manifest
+		var read func(string) ([]byte, error)
+		var err error
+		if tcs[k].Container != nil {
+			m, read, err = imageManifest(ctx, tcs[k].Container, e.CacheDir)
+		} else if m, err = gorootfiles.Of(tcs[k].GOROOT, e.CacheDir); err == nil {
+			read = gorootfiles.Reader(tcs[k].GOROOT, m)
+		}
+		if err != nil {
+			fmt.Fprintf(e.Progress, "gorepro: warning: toolchain %s: listing its GOROOT files: %v\n", r.Name, err)
+			continue
+		}
+		r.Files, r.ManifestFiles, r.ReadFile = m, len(m), read
+		if w == nil {
+			continue
+		}
+		name := "goroot-" + r.Name + ".manifest.gz"
+		data, err := m.Encode()
+		if err == nil {
+			err = w.WriteFile(name, data)
+		}
+		if err != nil {
+			fmt.Fprintf(e.Progress, "gorepro: warning: toolchain %s: storing its GOROOT manifest: %v\n", r.Name, err)
+			continue
+		}
+		r.Manifest = name
+	}
 }

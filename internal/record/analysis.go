@@ -5,8 +5,10 @@ package record
 // and describes the target's cells that did not pass in as few conditions
 // as possible. Each target is its own program, so targets are analysed
 // apart and never compared with each other; probe targets (gorepro's
-// instrument) take no part. Only cells that ran (pass, crash, fail,
-// timeout) are compared; build errors and unavailable cells are left out.
+// instrument) take no part. The cells that ran (pass, crash, fail,
+// timeout) are compared; build errors are described apart, among every
+// cell that was not unavailable (which says nothing about the code), and a
+// target with one never "passes".
 //
 // When two descriptions on different axes fit the cells equally (the
 // postmortem's "Go < 1.25.5" and "Red Hat's builds", whose Go versions and
@@ -40,6 +42,15 @@ type TargetAnalysis struct {
 	// well as Failing, whose axes were never varied apart from Failing's:
 	// the cells cannot tell them from Failing.
 	Alternatives []Alternative `json:"alternatives,omitempty"`
+	// BuildErrors describes the build-error cells among all the
+	// target's cells that were not unavailable, like Failing: "build-error
+	// iff toolchain=patched". Empty when every cell built.
+	BuildErrors string `json:"buildErrors,omitempty"`
+	// BuildCrashes say which programs crashed while the build-error
+	// cells were prepared or built (Cell.BuildCrash), once each: "a program
+	// built by the toolchain crashed while preparing: taggedPointerPack in
+	// runtime.netpollopen".
+	BuildCrashes []string `json:"buildCrashes,omitempty"`
 	// Builds are the pairs of toolchains of the same Go version whose
 	// cells differ in the toolchain alone and in the outcome: the same Go
 	// version, different builds.
@@ -114,4 +125,27 @@ type BuildDifference struct {
 	// run's toolchains: "GOROOT /a vs /b", "image digest sha256:… vs …",
 	// "GOAMD64 v3 vs v1".
 	Differences []string `json:"differences"`
+	// Files says which files of the two GOROOTs differ, when both
+	// toolchains' manifests were recorded.
+	Files *FileDifference `json:"files,omitempty"`
+}
+
+// FileDifference is what differs between the GOROOTs of two builds of one
+// Go version, by the content hashes of their src/ and pkg/tool/ files.
+type FileDifference struct {
+	// Total is how many files the two have together; Changed are those in
+	// both with different content, OnlyBad and OnlyGood those in one.
+	Total    int      `json:"total"`
+	Changed  []string `json:"changed,omitempty"`
+	OnlyBad  []string `json:"onlyBad,omitempty"`
+	OnlyGood []string `json:"onlyGood,omitempty"`
+	// Diffs are unified diffs from the good build to the bad one of the
+	// small differing Go sources whose two contents could be read.
+	Diffs []FileDiff `json:"diffs,omitempty"`
+}
+
+// FileDiff is a unified diff of one file.
+type FileDiff struct {
+	Path string `json:"path"`
+	Diff string `json:"diff"`
 }

@@ -77,6 +77,10 @@ type Explanation struct {
 	// SideBySide holds, for a toolchain build change, what each side's
 	// toolchain was: go env, GOROOT, build fingerprint, image digests.
 	SideBySide []SideBySide `json:"sideBySide,omitempty"`
+	// Files says which GOROOT files differ between BASE's toolchain (the
+	// good side of FileDifference when the change is a regression) and
+	// NEW's, when both runs stored their manifests.
+	Files *FileDifference `json:"files,omitempty"`
 	// Builds counts the probe cells built for this explanation.
 	Builds int `json:"builds"`
 }

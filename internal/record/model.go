@@ -2,6 +2,7 @@ package record
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -126,6 +127,18 @@ type Toolchain struct {
 	// toolchains of one Go version with different Builds are different
 	// builds (a distribution's rebuild, a patched runtime).
 	Build string `json:"build,omitempty"`
+	// Manifest is the run-relative path of the list of the toolchain's
+	// GOROOT files (src/ and pkg/tool/) by content hash
+	// (gorootfiles.Manifest.Encode), ManifestFiles how many it lists:
+	// what tells two builds of one Go version apart file by file.
+	Manifest      string `json:"manifest,omitempty"`
+	ManifestFiles int    `json:"manifestFiles,omitempty"`
+	// Files is that manifest (path → hash) and ReadFile reads a file of
+	// the GOROOT by its manifest path, for a diff of a differing source.
+	// Neither is stored in results.json: Files is loaded from Manifest,
+	// ReadFile set where the GOROOT is at hand.
+	Files    map[string]string                 `json:"-"`
+	ReadFile func(path string) ([]byte, error) `json:"-"`
 }
 
 // Collapse records cells that the config lists under two arch values but
@@ -261,6 +274,11 @@ type Cell struct {
 	// the target has no pass rule, the rule that would pass it.
 	Tail []string `json:"tail,omitempty"`
 	Hint string   `json:"hint,omitempty"`
+	// BuildCrash is set on a build-error cell when a program crashed
+	// while the cell was prepared or built (a generator that go run
+	// built with the cell's toolchain, the go command, the compiler):
+	// not the target's own crash, though often the same bug.
+	BuildCrash *BuildCrash `json:"buildCrash,omitempty"`
 
 	Runs       int         `json:"runs"`
 	Crashes    int         `json:"crashes"`
@@ -288,6 +306,44 @@ type Cell struct {
 
 	Logs      Logs      `json:"logs"`
 	Reproduce Reproduce `json:"reproduce"`
+}
+
+// BuildCrash is a crash of a program while a cell was prepared or built.
+type BuildCrash struct {
+	// Stage is "prepare" (the target's prepare commands) or "build" (go
+	// build).
+	Stage string `json:"stage"`
+	// Command is the command that failed, as the target wrote it ("go
+	// generate ./...", "go build").
+	Command string `json:"command"`
+	// Program says which program crashed: "the go command", "the
+	// compiler", "the linker", or "a program the toolchain built" (a
+	// generator that go run or go generate ran).
+	Program string `json:"program"`
+	// Signature is the crash's signature, as for a cell's crash.
+	Signature string   `json:"signature"`
+	Frames    []string `json:"frames,omitempty"`
+}
+
+// String says what crashed in one phrase, e.g. "a program built by the
+// toolchain crashed while preparing: taggedPointerPack in
+// runtime.netpollopen (go generate ./...)".
+func (b BuildCrash) String() string {
+	cmd := ""
+	if b.Command != "" {
+		cmd = " (" + b.Command + ")"
+	}
+	return b.Short() + cmd
+}
+
+// Short is String without the command: "a program built by the toolchain
+// crashed while preparing: taggedPointerPack in runtime.netpollopen".
+func (b BuildCrash) Short() string {
+	while := "while building"
+	if b.Stage == "prepare" {
+		while = "while preparing"
+	}
+	return fmt.Sprintf("%s crashed %s: %s", b.Program, while, strings.TrimPrefix(b.Signature, "fatal error: "))
 }
 
 // SourceState is the VCS state of a target's module directory when the

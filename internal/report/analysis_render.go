@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/redact"
 )
 
 // AnalysisLines is what a terminal shows of an analysis: one line per
@@ -17,6 +18,12 @@ func AnalysisLines(a *record.Analysis) string {
 	for _, t := range a.Targets {
 		if !t.Passed && (t.Failing != "" || t.Summary != "") {
 			fmt.Fprintf(&b, "which axes matter for %s: %s\n", orDash(t.Target), t.Summary)
+			for _, d := range fileDiffs(t) {
+				fmt.Fprintf(&b, "  %s → %s: %s\n", d.good, d.bad, d.Path)
+				for line := range strings.SplitSeq(d.Diff, "\n") {
+					fmt.Fprintf(&b, "    %s\n", line)
+				}
+			}
 		} else {
 			// Its summary is not shown: the protobuf versions it asked
 			// for and never built still are.
@@ -44,6 +51,9 @@ func writeMarkdownAnalysis(b *strings.Builder, a *record.Analysis) {
 	b.WriteString("Each target is its own program and is analysed apart; an axis changes the outcome only when two cells of one target that differ in it alone have different outcomes.\n")
 	for _, t := range a.Targets {
 		fmt.Fprintf(b, "\n**%s:** %s\n\n", mdCode(orDash(t.Target)), mdText(t.Summary))
+		for _, d := range fileDiffs(t) {
+			fmt.Fprintf(b, "%s from %s to %s:\n\n```diff\n%s\n```\n\n", mdCode(d.Path), mdCode(d.good), mdCode(d.bad), strings.ReplaceAll(redact.Text(d.Diff), "```", "` ` `"))
+		}
 		for _, f := range t.Axes {
 			fmt.Fprintf(b, "- **%s** (%s): ", mdText(f.Axis), mdText(strings.Join(f.Values, ", ")))
 			only := "only in it"
@@ -70,4 +80,26 @@ func writeMarkdownAnalysis(b *strings.Builder, a *record.Analysis) {
 			}
 		}
 	}
+}
+
+// namedDiff is a diff of a GOROOT file between two builds of one Go
+// version, from the good build to the bad one.
+type namedDiff struct {
+	record.FileDiff
+	good, bad string
+}
+
+// fileDiffs returns the diffs of the GOROOT files that differ between the
+// builds t compares.
+func fileDiffs(t record.TargetAnalysis) []namedDiff {
+	var out []namedDiff
+	for _, b := range t.Builds {
+		if b.Files == nil {
+			continue
+		}
+		for _, d := range b.Files.Diffs {
+			out = append(out, namedDiff{FileDiff: d, good: b.Good, bad: b.Bad})
+		}
+	}
+	return out
 }

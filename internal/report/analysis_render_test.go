@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gorepro/gorepro/internal/compare"
+	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/runfixture"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -37,4 +38,21 @@ func TestMarkdownAnalysisGolden(t *testing.T) {
 	md.Reset()
 	require.NoError(t, WriteMarkdown(&md, run, nil))
 	assert.NotContains(t, md.String(), "Which axes matter")
+}
+
+// The diffs of the GOROOT files two builds differ in follow the target's
+// line in the terminal and the Markdown report.
+func TestAnalysisFileDiffs(t *testing.T) {
+	diff := "--- a/src/runtime/tagptr_64bit.go\n+++ b/src/runtime/tagptr_64bit.go\n@@ -1,1 +1,1 @@\n-\tdefaultAddrBits = 48 + 1\n+\tdefaultAddrBits = 47"
+	a := &record.Analysis{Targets: []record.TargetAnalysis{{
+		Target: "repro", Failing: "crash iff toolchain=injected", Summary: "crash iff toolchain=injected; same Go version, different build: …",
+		Builds: []record.BuildDifference{{Bad: "injected", Good: "local", Files: &record.FileDifference{
+			Total: 2, Changed: []string{"src/runtime/tagptr_64bit.go"}, Diffs: []record.FileDiff{{Path: "src/runtime/tagptr_64bit.go", Diff: diff}}}}},
+	}}}
+	lines := AnalysisLines(a)
+	assert.Contains(t, lines, "\n  local → injected: src/runtime/tagptr_64bit.go\n    --- a/src/runtime/tagptr_64bit.go\n")
+	assert.Contains(t, lines, "\n    -\tdefaultAddrBits = 48 + 1\n    +\tdefaultAddrBits = 47\n")
+	var md strings.Builder
+	writeMarkdownAnalysis(&md, a)
+	assert.Contains(t, md.String(), "`src/runtime/tagptr_64bit.go` from `local` to `injected`:\n\n```diff\n"+diff+"\n```\n")
 }

@@ -55,6 +55,14 @@ func ExplainText(e *record.Explain) string {
 		}
 		if x.Explained {
 			fmt.Fprintf(&b, "  cause (%s): %s (%d %s built)\n", x.Kind, redact.Text(x.Culprit), x.Builds, plural(x.Builds, "cell", "cells"))
+			if x.Files != nil {
+				for _, d := range x.Files.Diffs {
+					fmt.Fprintf(&b, "  BASE → NEW: %s\n", d.Path)
+					for line := range strings.SplitSeq(d.Diff, "\n") {
+						fmt.Fprintf(&b, "    %s\n", line)
+					}
+				}
+			}
 		} else {
 			fmt.Fprintf(&b, "  not explained: %s (%d %s built)\n", redact.Text(x.Reason), x.Builds, plural(x.Builds, "cell", "cells"))
 		}
@@ -117,6 +125,11 @@ func writeMarkdownExplain(b *strings.Builder, e *record.Explain) {
 				rows[i] = []string{mdText(sb.Field), mdText(redact.Text(sb.Base)), mdText(redact.Text(sb.New))}
 			}
 			writeMarkdownTable(b, []string{"", "BASE", "NEW"}, rows)
+		}
+		if x.Files != nil {
+			for _, d := range x.Files.Diffs {
+				fmt.Fprintf(b, "\n%s from BASE to NEW:\n\n```diff\n%s\n```\n", mdCode(d.Path), strings.ReplaceAll(redact.Text(d.Diff), "```", "` ` `"))
+			}
 		}
 		if len(x.Evidence) > 0 {
 			b.WriteString("\n")

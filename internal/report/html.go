@@ -72,7 +72,10 @@ type htmlPage struct {
 	Summary     string
 	Interrupted bool
 	// Analysis holds one line per target: " for repro: crash iff …".
-	Analysis    []string
+	Analysis []string
+	// Diffs are the diffs of the GOROOT files two builds of one Go
+	// version differ in.
+	Diffs       []htmlDiff
 	CSP         string
 	CSS         template.CSS
 	Script      template.JS
@@ -185,7 +188,14 @@ func newHTMLPage(run *record.Run, files fs.FS) *htmlPage {
 	}
 	if run.Analysis != nil {
 		for _, line := range strings.Split(strings.TrimRight(AnalysisLines(run.Analysis), "\n"), "\n") {
-			p.Analysis = append(p.Analysis, clean(strings.TrimPrefix(line, "which axes matter")))
+			if strings.HasPrefix(line, "which axes matter") { // not the diffs under a line
+				p.Analysis = append(p.Analysis, clean(strings.TrimPrefix(line, "which axes matter")))
+			}
+		}
+		for _, t := range run.Analysis.Targets {
+			for _, d := range fileDiffs(t) {
+				p.Diffs = append(p.Diffs, htmlDiff{Title: clean(fmt.Sprintf("%s: %s from %s to %s", t.Target, d.Path, d.good, d.bad)), Body: clean(d.Diff)})
+			}
 		}
 	}
 	for _, o := range htmlOutcomes() {
@@ -396,6 +406,11 @@ func htmlEmulation(cells []record.Cell) string {
 	return strings.Join(parts, ", ")
 }
 
+// htmlDiff is a diff of one GOROOT file between two builds.
+type htmlDiff struct {
+	Title, Body string
+}
+
 // newHTMLToolchain describes one resolved toolchain.
 func newHTMLToolchain(tc record.Toolchain) htmlToolchain {
 	h := htmlToolchain{
@@ -534,6 +549,9 @@ func newHTMLCell(c record.Cell, anchor string, files fs.FS, budget *int) htmlCel
 	add("Target", withKind(orDash(c.Target), c.TargetKind))
 	add("Protobuf", ProtobufColumn(c))
 	add("Protobuf note", c.ProtobufNote)
+	if c.BuildCrash != nil {
+		add("Build crash", c.BuildCrash.String())
+	}
 	add("Cover", record.CoverColumn(c))
 	arch := record.ArchColumn(c)
 	if c.Emulated && c.Emulator != "" {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/gorepro/gorepro/internal/compare"
+	"github.com/gorepro/gorepro/internal/gorootfiles"
 	"github.com/gorepro/gorepro/internal/record"
 )
 
@@ -383,6 +384,24 @@ func (s Store) WriteMerged(id string, run *record.Run, inputs []MergeInput) (str
 				return "", fmt.Errorf("merging %s: %w", in.Source, err)
 			}
 		}
+	}
+	// The toolchains' GOROOT manifests, loaded with the inputs, are stored
+	// again under names that tell the runners' architectures apart.
+	for i := range run.Toolchains {
+		t := &run.Toolchains[i]
+		t.Manifest = ""
+		if t.Files == nil {
+			continue
+		}
+		data, err := gorootfiles.Manifest(t.Files).Encode()
+		if err != nil {
+			return "", fmt.Errorf("merging the manifest of toolchain %s: %w", t.Name, err)
+		}
+		name := "goroot-" + t.Name + "-" + cmp.Or(t.HostArch, "any") + ".manifest.gz"
+		if err := w.WriteFile(name, data); err != nil {
+			return "", fmt.Errorf("merging the manifest of toolchain %s: %w", t.Name, err)
+		}
+		t.Manifest = name
 	}
 	return w.Commit(run)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/gorepro/gorepro/internal/report"
 
 	"github.com/gorepro/gorepro/internal/filelock"
+	"github.com/gorepro/gorepro/internal/gorootfiles"
 	"github.com/gorepro/gorepro/internal/record"
 )
 
@@ -345,7 +346,34 @@ func Load(path string) (*record.Run, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	loadManifests(run, runDir)
 	return run, runDir, nil
+}
+
+// loadManifests sets the Files of run's toolchains from the manifests
+// stored in runDir, and their ReadFile to read the GOROOT's files while
+// they are still the ones listed. A manifest that is not a plain file name in the run
+// directory, or cannot be read, is left out: the analysis then names no
+// files.
+func loadManifests(run *record.Run, runDir string) {
+	for i := range run.Toolchains {
+		t := &run.Toolchains[i]
+		if t.Manifest == "" || checkFileName(t.Manifest) != nil {
+			continue
+		}
+		p := filepath.Join(runDir, t.Manifest)
+		if fi, err := os.Lstat(p); err != nil || !fi.Mode().IsRegular() || fi.Size() > 64<<20 {
+			continue
+		}
+		if data, err := os.ReadFile(p); err == nil {
+			if m, err := gorootfiles.Decode(data); err == nil {
+				t.Files = m
+				if t.GOROOT != "" && t.Container == nil {
+					t.ReadFile = gorootfiles.Reader(t.GOROOT, m)
+				}
+			}
+		}
+	}
 }
 
 // writeFileAtomic writes data to name through a temporary file in the same

@@ -1,0 +1,245 @@
+// Package gorootfiles lists the files of a Go installation by content, so
+// that two builds of one Go version can be told apart file by file: a
+// vendor's patch, a rebuilt tool, the injected runtime of the tests.
+//
+// A Manifest holds a content hash of every regular file under GOROOT's
+// src/ and pkg/tool/ (what the go command compiles programs from, and the
+// compiler, linker and other tools it runs). Of computes it, re-using a
+// cached copy while a stat signature of those files (paths, sizes,
+// modification times, inodes) is unchanged; a run stores each toolchain's
+// manifest (Encode) so that runs can be compared later. Compare says which
+// files differ, and UnifiedDiff shows a small differing source.
+package gorootfiles
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+)
+
+// Manifest maps the slash-separated path of a file, relative to GOROOT
+// ("src/runtime/tagptr_64bit.go"), to the first 16 hex digits of the
+// SHA-256 of its content.
+type Manifest map[string]string
+
+// Dirs are the directories of GOROOT a manifest covers.
+func Dirs() []string { return []string{"src", "pkg/tool"} }
+
+// entry is one file found by the walk.
+type entry struct {
+	rel  string
+	size int64
+	mod  int64
+	ino  uint64
+}
+
+// walk lists the regular files under goroot's Dirs.
+func walk(goroot string) ([]entry, error) {
+	var out []entry
+	for _, d := range Dirs() {
+		root := filepath.Join(goroot, filepath.FromSlash(d))
+		err := filepath.WalkDir(root, func(path string, de fs.DirEntry, err error) error {
+			if err != nil {
+				if path == root && os.IsNotExist(err) {
+					return fs.SkipDir
+				}
+				return err
+			}
+			if !de.Type().IsRegular() {
+				return nil
+			}
+			fi, err := de.Info()
+			if err != nil {
+				return err
+			}
+			rel, err := filepath.Rel(goroot, path)
+			if err != nil {
+				return err
+			}
+			e := entry{rel: filepath.ToSlash(rel), size: fi.Size(), mod: fi.ModTime().UnixNano()}
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+				e.ino = st.Ino
+			}
+			out = append(out, e)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("listing %s: %w", root, err)
+		}
+	}
+	return out, nil
+}
+
+// Of returns the manifest of the Go installation at goroot. With a
+// cacheDir it re-uses the manifest stored there for the same goroot and
+// stat signature, and stores a new one (a cache that cannot be written is
+// not an error: the manifest is returned all the same).
+func Of(goroot, cacheDir string) (Manifest, error) {
+	goroot, err := filepath.Abs(goroot)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := walk(goroot)
+	if err != nil {
+		return nil, err
+	}
+	sig := sha256.New()
+	fmt.Fprintf(sig, "gorootfiles-v1\n%s\n", goroot)
+	for _, e := range entries {
+		fmt.Fprintf(sig, "%s %d %d %d\n", e.rel, e.size, e.mod, e.ino)
+	}
+	var cached string
+	if cacheDir != "" {
+		cached = filepath.Join(cacheDir, "goroot-manifests", hex.EncodeToString(sig.Sum(nil))[:32]+".gz")
+		if data, err := os.ReadFile(cached); err == nil {
+			if m, err := Decode(data); err == nil && len(m) == len(entries) {
+				return m, nil
+			}
+		}
+	}
+	m, err := hashAll(goroot, entries)
+	if err != nil {
+		return nil, err
+	}
+	if cached != "" {
+		if data, err := m.Encode(); err == nil && os.MkdirAll(filepath.Dir(cached), 0o755) == nil {
+			tmp := fmt.Sprintf("%s.tmp-%d", cached, os.Getpid())
+			if os.WriteFile(tmp, data, 0o644) == nil {
+				_ = os.Rename(tmp, cached)
+			}
+			_ = os.Remove(tmp)
+		}
+	}
+	return m, nil
+}
+
+// hashAll hashes the files of entries, a few at a time.
+func hashAll(goroot string, entries []entry) (Manifest, error) {
+	hashes := make([]string, len(entries))
+	errs := make([]error, len(entries))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range max(1, min(4, runtime.NumCPU())) {
+		wg.Go(func() {
+			for i := range next {
+				hashes[i], errs[i] = hashFile(filepath.Join(goroot, filepath.FromSlash(entries[i].rel)))
+			}
+		})
+	}
+	for i := range entries {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	m := make(Manifest, len(entries))
+	for i, e := range entries {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		m[e.rel] = hashes[i]
+	}
+	return m, nil
+}
+
+// hashFile returns the manifest hash of the file at path.
+func hashFile(path string) (string, error) {
+	sum, err := SHA256File(path)
+	if err != nil {
+		return "", fmt.Errorf("hashing %s: %w", path, err)
+	}
+	return hex.EncodeToString(sum[:8]), nil
+}
+
+// Reader returns a function that reads a file of the Go installation at
+// goroot by its manifest path, but only while its content is still what m
+// recorded: a GOROOT replaced since (a symbolic link now pointing at
+// another build) is never read as the one m lists.
+func Reader(goroot string, m Manifest) func(path string) ([]byte, error) {
+	return func(p string) ([]byte, error) {
+		want, ok := m[p]
+		if !ok {
+			return nil, fmt.Errorf("%s is not in the manifest of %s", p, goroot)
+		}
+		data, err := os.ReadFile(filepath.Join(goroot, filepath.FromSlash(p)))
+		if err != nil {
+			return nil, err
+		}
+		if sum := sha256.Sum256(data); hex.EncodeToString(sum[:8]) != want {
+			return nil, fmt.Errorf("%s in %s changed since its manifest was made", p, goroot)
+		}
+		return data, nil
+	}
+}
+
+// SHA256File returns the SHA-256 of the content of the file at path.
+func SHA256File(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return nil, err
+	}
+	return h.Sum(nil), nil
+}
+
+// Encode writes m as gzip-compressed lines "<hash> <path>", sorted by
+// path.
+func (m Manifest) Encode() ([]byte, error) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	for _, p := range slices.Sorted(mapsKeys(m)) {
+		fmt.Fprintf(zw, "%s %s\n", m[p], p)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Decode reads a manifest written by Encode.
+func Decode(data []byte) (Manifest, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("reading manifest: %w", err)
+	}
+	m := Manifest{}
+	sc := bufio.NewScanner(zr)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		hash, p, ok := strings.Cut(sc.Text(), " ")
+		if !ok || len(hash) != 16 || p == "" {
+			return nil, fmt.Errorf("reading manifest: line %d is not \"<hash> <path>\"", n)
+		}
+		m[p] = hash
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading manifest: %w", err)
+	}
+	return m, nil
+}
+
+// mapsKeys returns the keys of m.
+func mapsKeys(m Manifest) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
