@@ -57,6 +57,7 @@ func (tc *targetCells) describeBuildErrors(ta *record.TargetAnalysis) (string, [
 		keys = sub.axisKeys(descs[0].axes())
 	}
 	ta.BuildErrors = text
+	tc.brokenBuilds()
 	for _, c := range tc.broken {
 		if c.BuildCrash != nil && !slices.Contains(ta.BuildCrashes, c.BuildCrash.Short()) {
 			ta.BuildCrashes = append(ta.BuildCrashes, c.BuildCrash.Short())
@@ -66,6 +67,27 @@ func (tc *targetCells) describeBuildErrors(ta *record.TargetAnalysis) (string, [
 		text += " (" + strings.Join(ta.BuildCrashes, "; ") + ")"
 	}
 	return text, keys
+}
+
+// brokenBuilds adds to tc.builds the pairs of a build-error cell and a
+// cell that ran whose configured settings differ in the toolchain alone
+// (their IDs are equal after the toolchain's name) and whose Go versions
+// are the same: two builds of one Go version, one of which could not even
+// build the target (its generator or compiler crashed), so that the
+// analysis says where the two Go installations differ.
+func (tc *targetCells) brokenBuilds() {
+	for _, b := range tc.broken {
+		for _, r := range tc.ran {
+			if b.GoVersion == "" || b.GoVersion != r.GoVersion || b.Toolchain == r.Toolchain ||
+				strings.TrimPrefix(b.ID, b.Toolchain) != strings.TrimPrefix(r.ID, r.Toolchain) {
+				continue
+			}
+			tc.builds = append(tc.builds, record.CellPair{
+				A: b.ID, B: r.ID, ValueA: orDash(b.Toolchain), ValueB: orDash(r.Toolchain),
+				OutcomeA: b.Outcome, OutcomeB: r.Outcome,
+			})
+		}
+	}
 }
 
 // axisIndexes returns the indexes of the axes with keys.

@@ -45,10 +45,12 @@ func (tc *targetCells) buildDifferences(toolchains []record.Toolchain) []record.
 	return out
 }
 
-// cellByID returns the compared cell with id.
+// cellByID returns the compared or build-error cell with id.
 func (tc *targetCells) cellByID(id string) record.Cell {
-	i := slices.IndexFunc(tc.ran, func(c record.Cell) bool { return c.ID == id })
-	return tc.ran[i]
+	if i := slices.IndexFunc(tc.ran, func(c record.Cell) bool { return c.ID == id }); i >= 0 {
+		return tc.ran[i]
+	}
+	return tc.broken[slices.IndexFunc(tc.broken, func(c record.Cell) bool { return c.ID == id })]
 }
 
 // findToolchain returns the record of c's toolchain as resolved where c

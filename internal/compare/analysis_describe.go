@@ -486,6 +486,15 @@ func (tc *targetCells) otherAxes(findings []record.AxisFinding, used []int) []st
 		f := findings[a]
 		switch {
 		case slices.Contains(used, a):
+		case len(f.Values) < 2 && tc.variedWithBroken(a):
+			// Varied only by the cells that did not build: a Go version
+			// or toolchain that mirrors the one a description names says
+			// nothing more; another axis was never compared alone.
+			mirror := (ax.key == axisToolchain && usesGo) ||
+				(ax.key == axisGo && slices.Contains(used, tc.axisIndex(axisToolchain)))
+			if !mirror {
+				alone = append(alone, ax.label)
+			}
 		case len(f.Values) < 2:
 			notVaried = append(notVaried, ax.label)
 		case ax.key == axisGo:
@@ -521,6 +530,28 @@ func (tc *targetCells) otherAxes(findings []record.AxisFinding, used []int) []st
 		parts = append(parts, joinWords(notVaried)+" "+plural(len(notVaried), "was", "were")+" not varied")
 	}
 	return parts
+}
+
+// variedWithBroken says whether axis a takes two or more values among
+// the compared and the build-error cells together (a build-error cell's
+// unknown values, such as the arch "-/amd64" of a binary never built or
+// the protobuf version it would have linked, are not counted).
+func (tc *targetCells) variedWithBroken(a int) bool {
+	seen := map[string]bool{}
+	for _, c := range tc.ran {
+		seen[tc.axes[a].value(c)] = true
+	}
+	for _, c := range tc.broken {
+		v := tc.axes[a].value(c)
+		if tc.axes[a].key == axisProtobuf {
+			// What MVS would have linked is unknown without a build.
+			v = c.ProtobufLinked
+		}
+		if v != "" && !strings.HasPrefix(v, "-") {
+			seen[v] = true
+		}
+	}
+	return len(seen) > 1
 }
 
 // listFailing lists the distinct values the failing cells have on axes,

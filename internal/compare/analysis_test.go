@@ -437,13 +437,24 @@ func TestAnalyzeBuildErrors(t *testing.T) {
 			name:        "the other cell passes",
 			cells:       []record.Cell{cell("local", record.Pass, nil), cell("patched", record.BuildError, crash)},
 			wantFailing: "build-error iff toolchain=patched",
-			wantSummary: "build-error iff toolchain=patched (a program built by the toolchain crashed while preparing: taggedPointerPack in runtime.netpollopen); every cell that built passes; Go version, protobuf version, cover flag and arch were not varied.",
+			wantSummary: "build-error iff toolchain=patched (a program built by the toolchain crashed while preparing: taggedPointerPack in runtime.netpollopen); every cell that built passes; same Go version, different build: patched (build-error) and local (pass) are both go1.26.8; they differ in no toolchain details were recorded; Go version, protobuf version, cover flag and arch were not varied.",
+		},
+		{
+			name: "the cell that builds is another Go version",
+			cells: []record.Cell{
+				(runfixture.AxisCell{Toolchain: "go1.27.3", GoVersion: "go1.27.3", Protobuf: "v1.36.10", Target: "svc", BinaryArch: "amd64", HostArch: "amd64", Outcome: record.Pass}).Cell(),
+				cell("patched", record.BuildError, crash),
+			},
+			// Toolchain and Go version vary together: either names the
+			// cells; neither is "not varied".
+			wantFailing: "build-error iff go < go1.27.3",
+			wantSummary: "build-error iff go < go1.27.3 (a program built by the toolchain crashed while preparing: taggedPointerPack in runtime.netpollopen); every cell that built passes; protobuf version, cover flag and arch were not varied.",
 		},
 		{
 			name:        "the other cell crashes",
 			cells:       []record.Cell{cell("local", record.Crash, nil), cell("patched", record.BuildError, nil)},
 			wantFailing: "crash in every compared cell",
-			wantSummary: "crash in every compared cell; build-error iff toolchain=patched; Go version, protobuf version, cover flag and arch were not varied.",
+			wantSummary: "crash in every compared cell; build-error iff toolchain=patched; same Go version, different build: patched (build-error) and local (crash) are both go1.26.8; they differ in no toolchain details were recorded; Go version, protobuf version, cover flag and arch were not varied.",
 		},
 		{
 			name:        "no cell built",
