@@ -91,11 +91,18 @@ func portableScript(s Spec, src source, setEnv, argv []string) (string, error) {
 		fmt.Fprintf(&b, "# Run in the root of a checkout of %s (gorepro built %s).\n", modPath, root)
 		if cmds := prepareCommands(s); len(cmds) > 0 {
 			b.WriteString("# Prepare it: gorepro ran these in a copy of the module; here they write into the checkout.\n")
-			prepEnv := append(slices.Clone(tcEnv), "GOWORK=off")
+			prepEnv, prepGo := append(slices.Clone(tcEnv), "GOWORK=off"), goWord
+			if !prepareWithToolchain(s) {
+				// As gorepro ran them: with the go on PATH, not the
+				// toolchain under test (prepareWith "local", or an image
+				// toolchain whose prepare runs on the host).
+				b.WriteString("# They run with the go command on PATH, not the toolchain under test.\n")
+				prepEnv, prepGo = []string{"GOTOOLCHAIN=local", "GOROOT=", "GOWORK=off"}, "go"
+			}
 			for _, c := range cmds {
 				words := redactArgv(c.written)
 				if len(words) > 0 && words[0] == "go" {
-					words[0] = goWord
+					words[0] = prepGo
 				}
 				envLine(prepEnv, words...)
 			}

@@ -1,11 +1,13 @@
 package cli_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -86,15 +88,33 @@ func cmdRunRepro(ts *testscript.TestScript, neg bool, args []string) {
 			env = proc.Environ(env, k+"="+v)
 		}
 	}
+	// The outcome is judged on what the last command (the run of the
+	// binary) printed: a prepare or build step that dies of the same crash
+	// (a generator built by a crashing toolchain) must not pass for it.
+	script, err := os.ReadFile(ts.MkAbs(args[2]))
+	ts.Check(err)
+	lines := strings.Split(strings.TrimRight(string(script), "\n"), "\n")
+	last := len(lines) - 1
+	for last > 0 && (strings.TrimSpace(lines[last]) == "" || strings.HasPrefix(strings.TrimSpace(lines[last]), "#")) {
+		last--
+	}
+	const ranMarker = "gorepro-runrepro: the steps before the run succeeded"
+	marked := slices.Concat(lines[:last], []string{"echo '" + ranMarker + "'"}, lines[last:])
+	markedPath := ts.MkAbs(args[2] + ".marked")
+	ts.Check(os.WriteFile(markedPath, []byte(strings.Join(marked, "\n")+"\n"), 0o644))
 	res, err := proc.Run(context.Background(), proc.Cmd{
-		Argv:    []string{"bash", "-euo", "pipefail", ts.MkAbs(args[2])},
+		Argv:    []string{"bash", "-euo", "pipefail", markedPath},
 		Dir:     ts.MkAbs(args[3]),
 		Env:     env,
 		Timeout: 5 * time.Minute,
 	})
 	ts.Check(err)
 	ts.Logf("runrepro: exit status %d:\n%s", res.ExitCode, res.Output)
-	v := classify.Classify(classify.Input{Output: res.Output, ExitCode: res.ExitCode, Signal: res.Signal, TimedOut: res.TimedOut})
+	_, runOutput, ok := bytes.Cut(res.Output, []byte(ranMarker+"\n"))
+	if !ok {
+		ts.Fatalf("runrepro: a step before the run of the binary failed (exit status %d)", res.ExitCode)
+	}
+	v := classify.Classify(classify.Input{Output: runOutput, ExitCode: res.ExitCode, Signal: res.Signal, TimedOut: res.TimedOut})
 	fmt.Fprintln(ts.Stdout(), strings.TrimSpace(fmt.Sprintf("%s %s %s", c.ID, v.Outcome, v.Signature)))
 	if v.Outcome != c.Outcome || v.Signature != c.Signature {
 		ts.Fatalf("runrepro: the commands gave %s %q, the cell recorded %s %q", v.Outcome, v.Signature, c.Outcome, c.Signature)

@@ -71,8 +71,9 @@ type htmlPage struct {
 	ID          string
 	Summary     string
 	Interrupted bool
-	// Analysis holds one line per target: " for repro: crash iff …".
-	Analysis []string
+	// Analysis holds one line per target (" for repro: crash iff …") and
+	// the analysis's notes (": protobuf v1.33.0 was not tested …").
+	Analysis []htmlAnalysisLine
 	// Diffs are the diffs of the GOROOT files two builds of one Go
 	// version differ in.
 	Diffs       []htmlDiff
@@ -188,8 +189,11 @@ func newHTMLPage(run *record.Run, files fs.FS) *htmlPage {
 	}
 	if run.Analysis != nil {
 		for _, line := range strings.Split(strings.TrimRight(AnalysisLines(run.Analysis), "\n"), "\n") {
-			if strings.HasPrefix(line, "which axes matter") { // not the diffs under a line
-				p.Analysis = append(p.Analysis, clean(strings.TrimPrefix(line, "which axes matter")))
+			switch { // not the diffs under a line: they have blocks of their own
+			case strings.HasPrefix(line, "which axes matter"):
+				p.Analysis = append(p.Analysis, htmlAnalysisLine{Lead: "Which axes matter", Text: clean(strings.TrimPrefix(line, "which axes matter"))})
+			case strings.HasPrefix(line, "note: "):
+				p.Analysis = append(p.Analysis, htmlAnalysisLine{Lead: "Note", Text: clean(strings.TrimPrefix(line, "note"))})
 			}
 		}
 		for _, t := range run.Analysis.Targets {
@@ -404,6 +408,12 @@ func htmlEmulation(cells []record.Cell) string {
 		parts = append(parts, fmt.Sprintf("%d %s under %s", emulators[e], plural(emulators[e], "cell", "cells"), e))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// htmlAnalysisLine is one line of the analysis: its bold lead and the
+// rest.
+type htmlAnalysisLine struct {
+	Lead, Text string
 }
 
 // htmlDiff is a diff of one GOROOT file between two builds.
