@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -56,6 +57,55 @@ func TestTrackKillsWhatEscapesTheGroup(t *testing.T) {
 	assert.True(t, alive(pid), "an untracked daemon outlives its command")
 	_ = syscall.Kill(pid, syscall.SIGKILL)
 	reap(pid)
+}
+
+// TestTrackLeavesNoSurvivors: programs that leave processes behind in the
+// ways that race with the scan for marked processes — exiting while their
+// daemons are still in execve, a chain of double forks each born while its
+// parent dies, a process that keeps forking — leave nothing running once Run
+// has returned. Run under CPU load (make stress) this is the regression test
+// of a daemon that outlived its cell.
+func TestTrackLeavesNoSurvivors(t *testing.T) {
+	require.NoError(t, BecomeSubreaper())
+	bin := buildTestdata(t, "leaker")
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"daemons still starting when the program exits", []string{"daemon", "8"}},
+		{"chain of double forks", []string{"chain", "8"}},
+		{"keeps forking", []string{"spawner"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Run(context.Background(), Cmd{Argv: append([]string{bin}, tt.args...), Timeout: time.Minute, Track: true})
+			require.NoError(t, err)
+			require.Equal(t, 0, res.ExitCode, "%s", res.Output)
+			assert.Positive(t, res.Leaked)
+			left := running(bin)
+			for _, pid := range left {
+				_ = syscall.Kill(pid, syscall.SIGKILL) // a failure leaves nothing behind
+			}
+			assert.Empty(t, left, "processes of %s still running after Run returned (%d killed)", bin, res.Leaked)
+		})
+	}
+}
+
+// running lists the live processes (zombies and processes past releasing
+// their memory left out) that run the executable bin.
+func running(bin string) []int {
+	var found []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
+		if err != nil || exe != bin {
+			continue
+		}
+		if pid, err := strconv.Atoi(e.Name()); err == nil && !zombie(pid) {
+			found = append(found, pid)
+		}
+	}
+	return found
 }
 
 // TestKillOrphans: marked processes whose gorepro no longer runs are

@@ -197,16 +197,17 @@ func TestRunGrandchildHoldingPipeDoesNotHang(t *testing.T) {
 	requireGone(t, pids)
 }
 
-// buildHang builds testdata/hang into a temporary directory, in a module of
-// its own so that the build does not depend on the state of this module.
-func buildHang(t *testing.T) string {
+// buildTestdata builds the program testdata/<name> into a temporary
+// directory, in a module of its own so that the build does not depend on the
+// state of this module.
+func buildTestdata(t *testing.T, name string) string {
 	t.Helper()
-	src, err := os.ReadFile(filepath.Join("testdata", "hang", "main.go"))
+	src, err := os.ReadFile(filepath.Join("testdata", name, "main.go"))
 	require.NoError(t, err)
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "main.go"), src, 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module hang\n\ngo 1.26\n"), 0o644))
-	bin := filepath.Join(dir, "hang")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module "+name+"\n\ngo 1.26\n"), 0o644))
+	bin := filepath.Join(dir, name)
 	res, err := Run(context.Background(), Cmd{
 		Argv:    []string{"go", "build", "-o", bin, "."},
 		Dir:     dir,
@@ -223,7 +224,7 @@ func TestRunGraceSignal(t *testing.T) {
 
 	t.Run("go program dumps goroutines", func(t *testing.T) {
 		t.Parallel()
-		bin := buildHang(t)
+		bin := buildTestdata(t, "hang")
 		const timeout, grace = 1500 * time.Millisecond, 20 * time.Second
 		res, err := runBounded(t, context.Background(), Cmd{
 			Argv:        []string{bin},
