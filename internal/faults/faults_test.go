@@ -238,17 +238,34 @@ func (f *fixture) leaks(t *testing.T) string {
 	if procs := processesUnder(f.dir); len(procs) > 0 {
 		left = append(left, fmt.Sprintf("%d processes (%s)", len(procs), strings.Join(procs, ", ")))
 	}
-	if _, err := exec.LookPath("podman"); err == nil {
-		out, err := exec.Command("podman", "ps", "-a", "-q", "--filter", "label=gorepro").Output()
-		if err == nil && len(bytes.TrimSpace(out)) > 0 {
-			left = append(left, fmt.Sprintf("containers %s", strings.Join(strings.Fields(string(out)), " ")))
-		}
+	if ids := f.containers(); len(ids) > 0 {
+		left = append(left, fmt.Sprintf("containers %s", strings.Join(ids, " ")))
 	}
 	tmps, _ := filepath.Glob(filepath.Join(f.cache, "cells", "*", ".tmp-*"))
 	if len(tmps) > 0 {
 		left = append(left, fmt.Sprintf("%d temporary cache entries", len(tmps)))
 	}
 	return strings.Join(left, "; ")
+}
+
+// containers lists the IDs of the containers labelled gorepro that the
+// fixture's gorepro made: those that mount a directory of the fixture (the
+// module, the cache), not those of another gorepro on the machine.
+func (f *fixture) containers() []string {
+	if _, err := exec.LookPath("podman"); err != nil {
+		return nil
+	}
+	out, err := exec.Command("podman", "ps", "-a", "--filter", "label=gorepro", "--format", "{{.ID}} {{.Mounts}}").Output()
+	if err != nil {
+		return nil
+	}
+	var ids []string
+	for line := range strings.Lines(string(out)) {
+		if id, mounts, _ := strings.Cut(strings.TrimSpace(line), " "); strings.Contains(mounts, f.dir) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // processesUnder lists live processes whose executable lies under dir.

@@ -113,7 +113,7 @@ func stubbornScenario(t *testing.T, f *fixture) row {
 }
 
 // startMatrix starts gorepro matrix over quick and stubborn (-j 1, so quick
-// finishes first) and returns when quick has finished.
+// finishes first) and returns when quick has finished and stubborn runs.
 func (f *fixture) startMatrix(t *testing.T, out string) (*exec.Cmd, *bufio.Scanner) {
 	t.Helper()
 	cfg := f.config(t, "signal.json", []string{"quick", "stubborn"})
@@ -131,8 +131,23 @@ func (f *fixture) startMatrix(t *testing.T, out string) (*exec.Cmd, *bufio.Scann
 			break
 		}
 	}
-	time.Sleep(1500 * time.Millisecond) // stubborn is built and running
+	for deadline := time.Now().Add(2 * time.Minute); !f.running("stubborn"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatal("stubborn did not start")
+		}
+	}
 	return cmd, lines
+}
+
+// running reports whether a program of the fixture called name runs.
+func (f *fixture) running(name string) bool {
+	for _, p := range processesUnder(f.dir) {
+		if strings.HasSuffix(p, ":"+name) {
+			return true
+		}
+	}
+	return false
 }
 
 // storedState says what a results root holds: the committed runs, the
@@ -413,10 +428,10 @@ func containerDaemonScenario(t *testing.T, f *fixture) row {
 	cfg := f.config(t, "container-daemon.json", []string{"daemon"}, image)
 	code, run, stderr := f.runJSON(t, "--config", cfg, "--out", filepath.Join(f.dir, "out-container-daemon"), "--toolchain", "img")
 	outcome, _ := cellSummary(run, "daemon")
-	containers, _ := exec.Command("podman", "ps", "-a", "-q", "--filter", "label=gorepro").Output()
+	containers := f.containers()
 	left := processesUnder(f.dir)
-	observed := fmt.Sprintf("exit %d, %s, %d containers and %d processes left", code, outcome, len(strings.Fields(string(containers))), len(left))
-	ok := code == 0 && outcome == "pass" && len(bytes.TrimSpace(containers)) == 0 && len(left) == 0
+	observed := fmt.Sprintf("exit %d, %s, %d containers and %d processes left", code, outcome, len(containers), len(left))
+	ok := code == 0 && outcome == "pass" && len(containers) == 0 && len(left) == 0
 	if !ok {
 		observed += "; " + firstLine(stderr)
 	}

@@ -129,11 +129,8 @@ func TestKillOrphans(t *testing.T) {
 	// Another gorepro starting meanwhile (tests of other packages run at
 	// the same time) may kill it first: what matters is that it is gone.
 	KillOrphans()
-	gone := false
-	for deadline := time.Now().Add(2 * time.Second); !gone && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		gone = !alive(dead.Process.Pid) // a zombie counts as gone
-	}
-	assert.True(t, gone, "the orphan was killed")
+	assert.Eventually(t, func() bool { return !alive(dead.Process.Pid) }, 10*time.Second, 20*time.Millisecond,
+		"the orphan was killed") // a zombie counts as gone
 	assert.True(t, alive(live.Process.Pid), "a live gorepro's process is left alone")
 	assert.True(t, alive(other.Process.Pid), "another PID namespace's gorepro's process is left alone")
 }
