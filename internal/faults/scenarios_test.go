@@ -82,11 +82,12 @@ func cellSummary(run *record.Run, target string) (string, []string) {
 	return "no cell", nil
 }
 
-// leakScenario runs a program that leaves a process behind.
+// leakScenario runs a program that leaves a process behind (never from
+// the cache: GOREPRO_FAULTS_RUNS repeats it with one cache).
 func leakScenario(target string) func(t *testing.T, f *fixture) row {
 	return func(t *testing.T, f *fixture) row {
 		cfg := f.config(t, target+".json", []string{target})
-		code, run, stderr := f.runJSON(t, "--config", cfg, "--out", "out-"+target)
+		code, run, stderr := f.runJSON(t, "--config", cfg, "--out", "out-"+target, "--no-cache")
 		outcome, warnings := cellSummary(run, target)
 		left := processesUnder(f.dir)
 		observed := fmt.Sprintf("exit %d, %s, warnings %q, %d processes left", code, outcome, warnings, len(left))
