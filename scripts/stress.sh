@@ -61,7 +61,7 @@ group() {
   local name=$1 n=$2 pkg=$3 regexp=$4
   shift 4
   local start=$SECONDS
-  echo "stress: $name: go test -count=$n -run '$regexp' $pkg"
+  echo "stress: $name: ${*:+$* }go test -count=$n -run '$regexp' $pkg"
   if ! env "$@" "$GO" test -count="$n" -timeout 3h -run "$regexp" "$pkg"; then
     failed+=("$name")
   fi
