@@ -179,7 +179,11 @@ func storedState(root string) string {
 // signalScenario sends sig while the second cell runs.
 func signalScenario(sig syscall.Signal, want int) func(t *testing.T, f *fixture) row {
 	return func(t *testing.T, f *fixture) row {
-		out := filepath.Join(f.dir, fmt.Sprintf("out-signal-%d", sig))
+		// A results root of its own: GOREPRO_FAULTS_RUNS repeats the scenario.
+		out, err := os.MkdirTemp(f.dir, fmt.Sprintf("out-signal-%d-", sig))
+		if err != nil {
+			t.Fatal(err)
+		}
 		cmd, lines := f.startMatrix(t, out)
 		_ = cmd.Process.Signal(sig)
 		for lines.Scan() {
