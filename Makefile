@@ -5,7 +5,7 @@ GOFLAGS_BUILD ?= -buildvcs=auto
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ACTIONLINT ?= github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
-.PHONY: build run test lint bench fuzz faults docs clean
+.PHONY: build run test lint bench fuzz faults stress docs clean
 
 build:
 	$(GO) build -o bin/gorepro ./cmd/gorepro
@@ -44,6 +44,13 @@ fuzz:
 # prints a table: scenario, expected, observed.
 faults:
 	GOREPRO_FAULTS=1 $(GO) test -count=1 -timeout 20m -v -run '^TestFaults$$' ./internal/faults
+
+# The tests of processes, signals, timing and the shared cache, run
+# STRESS_COUNT times (default 50; the end-to-end ones STRESS_COUNT/10) with
+# STRESS_LOAD busy loops (default 2) beside them: every run must pass.
+# STRESS=short is what CI runs (STRESS_COUNT=5). See scripts/stress.sh.
+stress:
+	GO=$(GO) STRESS=$(STRESS) STRESS_COUNT=$(STRESS_COUNT) STRESS_E2E_COUNT=$(STRESS_E2E_COUNT) STRESS_LOAD=$(STRESS_LOAD) scripts/stress.sh
 
 # docs/cli.md is generated from the commands; TestDocsUpToDate fails when
 # it is out of date.

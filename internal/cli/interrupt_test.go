@@ -167,31 +167,46 @@ func writeFiles(t *testing.T, root string, files map[string]string) {
 	}
 }
 
-// processesRunning lists the command lines of live processes whose
-// executable lies under dir.
+// processesRunning lists the executables of live processes (zombies left
+// out) that lie under dir, once those still exiting have had a few seconds
+// to become zombies or go.
 func processesRunning(t *testing.T, dir string) []string {
 	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if found := liveUnder(dir); len(found) == 0 || time.Now().After(deadline) {
+			return found
+		}
+	}
+}
+
+// liveUnder lists the executables of live processes (zombies left out)
+// that lie under dir.
+func liveUnder(dir string) []string {
 	var found []string
-	entries, err := os.ReadDir("/proc")
-	require.NoError(t, err)
-	deadline := time.Now().Add(2 * time.Second)
+	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
 		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
 		if err != nil || !strings.HasPrefix(exe, dir) {
 			continue
 		}
-		// A process being reaped may still be listed for a moment.
-		for time.Now().Before(deadline) {
-			if _, err := os.Stat(filepath.Join("/proc", e.Name())); err != nil {
-				break
-			}
-			time.Sleep(50 * time.Millisecond)
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue // gone
 		}
-		if _, err := os.Stat(filepath.Join("/proc", e.Name())); err == nil {
-			found = append(found, exe)
+		if i := bytes.LastIndexByte(stat, ')'); i > 0 && i+2 < len(stat) && (stat[i+2] == 'Z' || stat[i+2] == 'X') {
+			continue // dead, waiting to be reaped
 		}
+		found = append(found, exe)
 	}
 	return found
+}
+
+// waitUntilRunning waits until a program built under dir runs, for
+// a signal to reach a cell while its program runs.
+func waitUntilRunning(t *testing.T, dir string) {
+	t.Helper()
+	require.Eventually(t, func() bool { return len(liveUnder(dir)) > 0 }, 2*time.Minute, 20*time.Millisecond,
+		"no program under %s started", dir)
 }
 
 // TestInterruptBisect sends SIGINT to a real bisection over two toolchains
@@ -207,7 +222,7 @@ func TestInterruptBisect(t *testing.T) {
 	cmd.Env = append(os.Environ(), "GOREPRO_CACHE="+f.cache)
 	lines, seen := startUntil(t, cmd, "bisect: probe local:")
 	require.Contains(t, strings.Join(seen, "\n"), "bisect: probe local: bad (timeout", "the first probe finished")
-	time.Sleep(500 * time.Millisecond) // the second probe is building or running
+	waitUntilRunning(t, f.cache) // the second probe's program (the first's was killed at its timeout)
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
 	for lines.Scan() {
 		seen = append(seen, lines.Text())
@@ -257,7 +272,7 @@ func TestInterruptCommitBisect(t *testing.T) {
 	cmd.Env = append(os.Environ(), "GOREPRO_CACHE="+f.cache)
 	lines, seen := startUntil(t, cmd, "bisect: probe ")
 	require.Contains(t, strings.Join(seen, "\n"), ": good (pass", "the first probe finished")
-	time.Sleep(2 * time.Second) // the second probe is building or running
+	waitUntilRunning(t, f.cache) // the second probe's program (the first's has exited)
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
 	for lines.Scan() {
 		seen = append(seen, lines.Text())

@@ -6,7 +6,9 @@
 // nothing leaked (no process, container, worktree or temporary
 // directory). It prints a table: scenario, expected, observed.
 //
-// It runs only when GOREPRO_FAULTS=1 (make faults sets it). Scenarios that
+// It runs only when GOREPRO_FAULTS=1 (make faults sets it);
+// GOREPRO_FAULTS_RUNS=N runs each scenario N times with one fixture (make
+// stress runs the leak scenarios so, under CPU load). Scenarios that
 // need root (mounting small file systems) or a container engine say
 // "skipped" and why; with GOREPRO_REQUIRE_ENGINE=1 (CI) a missing engine
 // fails the engine scenario instead.
@@ -18,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -70,20 +73,32 @@ func TestFaults(t *testing.T) {
 		fmt.Println()
 		suite.print(os.Stdout)
 	}()
+	runs := 1
+	if v := os.Getenv("GOREPRO_FAULTS_RUNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("GOREPRO_FAULTS_RUNS=%q: want a whole number of runs, at least 1", v)
+		}
+		runs = n
+	}
 	f := newFixture(t)
-	for _, sc := range scenarios() {
-		t.Run(sc.name, func(t *testing.T) {
-			r := sc.run(t, f)
-			r.scenario = sc.name
-			suite.add(r)
-			if !r.ok && !r.skipped {
-				t.Errorf("%s: expected %s, observed %s", sc.name, r.expected, r.observed)
-			}
-			if left := f.leaks(t); left != "" {
-				t.Errorf("%s leaked: %s", sc.name, left)
-				suite.add(row{scenario: sc.name + " (leaks)", expected: "nothing left", observed: left})
-			}
-		})
+	for range runs {
+		for _, sc := range scenarios() {
+			// Runs after the first are named "<scenario>#01", …: select
+			// them with a -run pattern without a trailing $.
+			t.Run(sc.name, func(t *testing.T) {
+				r := sc.run(t, f)
+				r.scenario = sc.name
+				suite.add(r)
+				if !r.ok && !r.skipped {
+					t.Errorf("%s: expected %s, observed %s", sc.name, r.expected, r.observed)
+				}
+				if left := f.leaks(t); left != "" {
+					t.Errorf("%s leaked: %s", sc.name, left)
+					suite.add(row{scenario: sc.name + " (leaks)", expected: "nothing left", observed: left})
+				}
+			})
+		}
 	}
 }
 
@@ -238,17 +253,34 @@ func (f *fixture) leaks(t *testing.T) string {
 	if procs := processesUnder(f.dir); len(procs) > 0 {
 		left = append(left, fmt.Sprintf("%d processes (%s)", len(procs), strings.Join(procs, ", ")))
 	}
-	if _, err := exec.LookPath("podman"); err == nil {
-		out, err := exec.Command("podman", "ps", "-a", "-q", "--filter", "label=gorepro").Output()
-		if err == nil && len(bytes.TrimSpace(out)) > 0 {
-			left = append(left, fmt.Sprintf("containers %s", strings.Join(strings.Fields(string(out)), " ")))
-		}
+	if ids := f.containers(); len(ids) > 0 {
+		left = append(left, fmt.Sprintf("containers %s", strings.Join(ids, " ")))
 	}
 	tmps, _ := filepath.Glob(filepath.Join(f.cache, "cells", "*", ".tmp-*"))
 	if len(tmps) > 0 {
 		left = append(left, fmt.Sprintf("%d temporary cache entries", len(tmps)))
 	}
 	return strings.Join(left, "; ")
+}
+
+// containers lists the IDs of the containers labelled gorepro that the
+// fixture's gorepro made: those that mount a directory of the fixture (the
+// module, the cache), not those of another gorepro on the machine.
+func (f *fixture) containers() []string {
+	if _, err := exec.LookPath("podman"); err != nil {
+		return nil
+	}
+	out, err := exec.Command("podman", "ps", "-a", "--filter", "label=gorepro", "--format", "{{.ID}} {{.Mounts}}").Output()
+	if err != nil {
+		return nil
+	}
+	var ids []string
+	for line := range strings.Lines(string(out)) {
+		if id, mounts, _ := strings.Cut(strings.TrimSpace(line), " "); strings.Contains(mounts, f.dir) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // processesUnder lists live processes whose executable lies under dir.

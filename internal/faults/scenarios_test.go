@@ -82,11 +82,12 @@ func cellSummary(run *record.Run, target string) (string, []string) {
 	return "no cell", nil
 }
 
-// leakScenario runs a program that leaves a process behind.
+// leakScenario runs a program that leaves a process behind (never from
+// the cache: GOREPRO_FAULTS_RUNS repeats it with one cache).
 func leakScenario(target string) func(t *testing.T, f *fixture) row {
 	return func(t *testing.T, f *fixture) row {
 		cfg := f.config(t, target+".json", []string{target})
-		code, run, stderr := f.runJSON(t, "--config", cfg, "--out", "out-"+target)
+		code, run, stderr := f.runJSON(t, "--config", cfg, "--out", "out-"+target, "--no-cache")
 		outcome, warnings := cellSummary(run, target)
 		left := processesUnder(f.dir)
 		observed := fmt.Sprintf("exit %d, %s, warnings %q, %d processes left", code, outcome, warnings, len(left))
@@ -113,7 +114,7 @@ func stubbornScenario(t *testing.T, f *fixture) row {
 }
 
 // startMatrix starts gorepro matrix over quick and stubborn (-j 1, so quick
-// finishes first) and returns when quick has finished.
+// finishes first) and returns when quick has finished and stubborn runs.
 func (f *fixture) startMatrix(t *testing.T, out string) (*exec.Cmd, *bufio.Scanner) {
 	t.Helper()
 	cfg := f.config(t, "signal.json", []string{"quick", "stubborn"})
@@ -131,8 +132,23 @@ func (f *fixture) startMatrix(t *testing.T, out string) (*exec.Cmd, *bufio.Scann
 			break
 		}
 	}
-	time.Sleep(1500 * time.Millisecond) // stubborn is built and running
+	for deadline := time.Now().Add(2 * time.Minute); !f.running("stubborn"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatal("stubborn did not start")
+		}
+	}
 	return cmd, lines
+}
+
+// running reports whether a program of the fixture called name runs.
+func (f *fixture) running(name string) bool {
+	for _, p := range processesUnder(f.dir) {
+		if strings.HasSuffix(p, ":"+name) {
+			return true
+		}
+	}
+	return false
 }
 
 // storedState says what a results root holds: the committed runs, the
@@ -163,7 +179,11 @@ func storedState(root string) string {
 // signalScenario sends sig while the second cell runs.
 func signalScenario(sig syscall.Signal, want int) func(t *testing.T, f *fixture) row {
 	return func(t *testing.T, f *fixture) row {
-		out := filepath.Join(f.dir, fmt.Sprintf("out-signal-%d", sig))
+		// A results root of its own: GOREPRO_FAULTS_RUNS repeats the scenario.
+		out, err := os.MkdirTemp(f.dir, fmt.Sprintf("out-signal-%d-", sig))
+		if err != nil {
+			t.Fatal(err)
+		}
 		cmd, lines := f.startMatrix(t, out)
 		_ = cmd.Process.Signal(sig)
 		for lines.Scan() {
@@ -413,10 +433,10 @@ func containerDaemonScenario(t *testing.T, f *fixture) row {
 	cfg := f.config(t, "container-daemon.json", []string{"daemon"}, image)
 	code, run, stderr := f.runJSON(t, "--config", cfg, "--out", filepath.Join(f.dir, "out-container-daemon"), "--toolchain", "img")
 	outcome, _ := cellSummary(run, "daemon")
-	containers, _ := exec.Command("podman", "ps", "-a", "-q", "--filter", "label=gorepro").Output()
+	containers := f.containers()
 	left := processesUnder(f.dir)
-	observed := fmt.Sprintf("exit %d, %s, %d containers and %d processes left", code, outcome, len(strings.Fields(string(containers))), len(left))
-	ok := code == 0 && outcome == "pass" && len(bytes.TrimSpace(containers)) == 0 && len(left) == 0
+	observed := fmt.Sprintf("exit %d, %s, %d containers and %d processes left", code, outcome, len(containers), len(left))
+	ok := code == 0 && outcome == "pass" && len(containers) == 0 && len(left) == 0
 	if !ok {
 		observed += "; " + firstLine(stderr)
 	}

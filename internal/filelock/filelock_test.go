@@ -27,6 +27,8 @@ func TestLockIsExclusive(t *testing.T) {
 			if inside.Add(1) > 1 {
 				overlaps.Add(1)
 			}
+			// Hold the lock a moment, so that a second holder would
+			// overlap: the behaviour under test, not a wait for an event.
 			time.Sleep(5 * time.Millisecond)
 			inside.Add(-1)
 			unlock()

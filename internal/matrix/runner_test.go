@@ -876,6 +876,8 @@ func TestParallelismBound(t *testing.T) {
 	h.cfg.Protobuf = []string{"v1.36.10", "v1.36.9", "v1.36.8"}
 	h.cfg.Cover = []bool{false, true}
 	var inFlight, peak atomic.Int32
+	two := make(chan struct{}) // closed when two builds are in flight
+	var once sync.Once
 	h.buildFn = func(ctx context.Context, spec cellbuild.Spec) *cellbuild.Result {
 		now := inFlight.Add(1)
 		defer inFlight.Add(-1)
@@ -885,11 +887,16 @@ func TestParallelismBound(t *testing.T) {
 				break
 			}
 		}
-		// Give a second build the chance to start (it must, with Jobs=2).
-		deadline := time.Now().Add(2 * time.Second)
-		for peak.Load() < 2 && time.Now().Before(deadline) {
-			time.Sleep(time.Millisecond)
+		if now >= 2 {
+			once.Do(func() { close(two) })
 		}
+		// Wait for a second build to start (it must, with Jobs=2).
+		select {
+		case <-two:
+		case <-time.After(10 * time.Second):
+		}
+		// Stay in flight a moment, so that a build over the bound would
+		// overlap: the behaviour under test, not a wait for an event.
 		time.Sleep(10 * time.Millisecond)
 		return fakeBuild(t, spec)
 	}

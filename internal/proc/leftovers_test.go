@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -58,6 +59,55 @@ func TestTrackKillsWhatEscapesTheGroup(t *testing.T) {
 	reap(pid)
 }
 
+// TestTrackLeavesNoSurvivors: programs that leave processes behind in the
+// ways that race with the scan for marked processes — exiting while their
+// daemons are still in execve, a chain of double forks each born while its
+// parent dies, a process that keeps forking — leave nothing running once Run
+// has returned. Run under CPU load (make stress) this is the regression test
+// of a daemon that outlived its cell.
+func TestTrackLeavesNoSurvivors(t *testing.T) {
+	require.NoError(t, BecomeSubreaper())
+	bin := buildTestdata(t, "leaker")
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"daemons still starting when the program exits", []string{"daemon", "8"}},
+		{"chain of double forks", []string{"chain", "8"}},
+		{"keeps forking", []string{"spawner"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Run(context.Background(), Cmd{Argv: append([]string{bin}, tt.args...), Timeout: time.Minute, Track: true})
+			require.NoError(t, err)
+			require.Equal(t, 0, res.ExitCode, "%s", res.Output)
+			assert.Positive(t, res.Leaked)
+			left := running(bin)
+			for _, pid := range left {
+				_ = syscall.Kill(pid, syscall.SIGKILL) // a failure leaves nothing behind
+			}
+			assert.Empty(t, left, "processes of %s still running after Run returned (%d killed)", bin, res.Leaked)
+		})
+	}
+}
+
+// running lists the live processes (zombies and processes past releasing
+// their memory left out) that run the executable bin.
+func running(bin string) []int {
+	var found []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
+		if err != nil || exe != bin {
+			continue
+		}
+		if pid, err := strconv.Atoi(e.Name()); err == nil && !zombie(pid) {
+			found = append(found, pid)
+		}
+	}
+	return found
+}
+
 // TestKillOrphans: marked processes whose gorepro no longer runs are
 // killed by the next gorepro; those of a live gorepro are not.
 func TestKillOrphans(t *testing.T) {
@@ -79,11 +129,8 @@ func TestKillOrphans(t *testing.T) {
 	// Another gorepro starting meanwhile (tests of other packages run at
 	// the same time) may kill it first: what matters is that it is gone.
 	KillOrphans()
-	gone := false
-	for deadline := time.Now().Add(2 * time.Second); !gone && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		gone = !alive(dead.Process.Pid) // a zombie counts as gone
-	}
-	assert.True(t, gone, "the orphan was killed")
+	assert.Eventually(t, func() bool { return !alive(dead.Process.Pid) }, 10*time.Second, 20*time.Millisecond,
+		"the orphan was killed") // a zombie counts as gone
 	assert.True(t, alive(live.Process.Pid), "a live gorepro's process is left alone")
 	assert.True(t, alive(other.Process.Pid), "another PID namespace's gorepro's process is left alone")
 }

@@ -126,6 +126,11 @@ func Run(ctx context.Context, c Cmd) (*Result, error) {
 		return nil, &StartError{Argv: c.Argv, Err: err}
 	}
 	pgid := cmd.Process.Pid
+	var since uint64
+	if marker != "" {
+		// Everything that carries the marker starts after the leader.
+		since = startTime(pgid)
+	}
 	done := make(chan struct{})
 	var timedOut, canceled bool
 	var mu sync.Mutex
@@ -170,7 +175,7 @@ func Run(ctx context.Context, c Cmd) (*Result, error) {
 
 	res := &Result{ExitCode: -1, Duration: time.Since(start)}
 	if marker != "" {
-		res.Leaked = KillMarked(marker)
+		res.Leaked = KillMarked(marker, since)
 	}
 	mu.Lock()
 	res.TimedOut, res.Canceled = timedOut, canceled

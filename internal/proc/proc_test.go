@@ -164,7 +164,9 @@ func TestRunDirAndEnv(t *testing.T) {
 
 func TestRunTimeoutKillsProcessGroup(t *testing.T) {
 	t.Parallel()
-	const timeout = 500 * time.Millisecond
+	// The shell must have started both children by the deadline, also on
+	// a loaded machine (make stress).
+	const timeout = 2 * time.Second
 	res, err := runBounded(t, context.Background(), Cmd{
 		Argv:    []string{"/bin/sh", "-c", "sleep 300 & echo $!; sleep 300 & echo $!; wait"},
 		Timeout: timeout,
@@ -197,16 +199,17 @@ func TestRunGrandchildHoldingPipeDoesNotHang(t *testing.T) {
 	requireGone(t, pids)
 }
 
-// buildHang builds testdata/hang into a temporary directory, in a module of
-// its own so that the build does not depend on the state of this module.
-func buildHang(t *testing.T) string {
+// buildTestdata builds the program testdata/<name> into a temporary
+// directory, in a module of its own so that the build does not depend on the
+// state of this module.
+func buildTestdata(t *testing.T, name string) string {
 	t.Helper()
-	src, err := os.ReadFile(filepath.Join("testdata", "hang", "main.go"))
+	src, err := os.ReadFile(filepath.Join("testdata", name, "main.go"))
 	require.NoError(t, err)
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "main.go"), src, 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module hang\n\ngo 1.26\n"), 0o644))
-	bin := filepath.Join(dir, "hang")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module "+name+"\n\ngo 1.26\n"), 0o644))
+	bin := filepath.Join(dir, name)
 	res, err := Run(context.Background(), Cmd{
 		Argv:    []string{"go", "build", "-o", bin, "."},
 		Dir:     dir,
@@ -223,7 +226,7 @@ func TestRunGraceSignal(t *testing.T) {
 
 	t.Run("go program dumps goroutines", func(t *testing.T) {
 		t.Parallel()
-		bin := buildHang(t)
+		bin := buildTestdata(t, "hang")
 		const timeout, grace = 1500 * time.Millisecond, 20 * time.Second
 		res, err := runBounded(t, context.Background(), Cmd{
 			Argv:        []string{bin},
@@ -249,7 +252,7 @@ func TestRunGraceSignal(t *testing.T) {
 
 	t.Run("ignored grace signal", func(t *testing.T) {
 		t.Parallel()
-		const timeout, grace = 300 * time.Millisecond, time.Second
+		const timeout, grace = 2 * time.Second, time.Second // the shell starts its child by the deadline
 		res, err := runBounded(t, context.Background(), Cmd{
 			Argv:        []string{"/bin/sh", "-c", `trap "" QUIT; sleep 300 & echo $!; sleep 300`},
 			Timeout:     timeout,
@@ -289,20 +292,23 @@ func TestRunContextCancel(t *testing.T) {
 		t.Parallel()
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		const after = 300 * time.Millisecond
-		timer := time.AfterFunc(after, cancel)
-		defer timer.Stop()
+		// Cancel once both children run (their pids are printed), not
+		// after a while: on a loaded machine the shell may not have
+		// started them yet.
+		var cancelled time.Time
+		tee := &lineWriter{lines: 2, done: func() { cancelled = time.Now(); cancel() }}
 		res, err := runBounded(t, ctx, Cmd{
 			Argv:    []string{"/bin/sh", "-c", "sleep 300 & echo $!; sleep 300 & echo $!; wait"},
 			Timeout: time.Minute,
+			Tee:     tee,
 		}, 30*time.Second)
 		require.NoError(t, err)
 		assert.True(t, res.Canceled)
 		assert.False(t, res.TimedOut)
 		assert.Equal(t, syscall.SIGKILL, res.Signal)
 		assert.Equal(t, -1, res.ExitCode)
-		assert.GreaterOrEqual(t, res.Duration, after)
-		assert.Less(t, res.Duration, after+slack)
+		require.False(t, cancelled.IsZero())
+		assert.Less(t, time.Since(cancelled), slack, "Run returns soon after the cancellation")
 		pids := pidsIn(t, res.Output)
 		require.Len(t, pids, 2, "output: %q", res.Output)
 		requireGone(t, pids)
@@ -318,6 +324,23 @@ func TestRunContextCancel(t *testing.T) {
 		assert.Equal(t, syscall.SIGKILL, res.Signal)
 		assert.Less(t, res.Duration, slack)
 	})
+}
+
+// lineWriter calls done once it has been written lines newlines (Run's
+// Tee writes from one goroutine at a time).
+type lineWriter struct {
+	lines int
+	seen  int
+	done  func()
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	before := w.seen
+	w.seen += bytes.Count(p, []byte{'\n'})
+	if before < w.lines && w.seen >= w.lines {
+		w.done()
+	}
+	return len(p), nil
 }
 
 func TestRunCappedOutput(t *testing.T) {
