@@ -218,16 +218,6 @@ func heading(signature string) string {
 	return signature
 }
 
-// issueByID returns the known issue with id.
-func issueByID(id string) (KnownIssue, bool) {
-	for _, issue := range KnownIssues() {
-		if issue.ID == id {
-			return issue, true
-		}
-	}
-	return KnownIssue{}, false
-}
-
 // archFlag holds a bisection at the binary architecture the issue needs.
 func archFlag(issue KnownIssue) string {
 	if issue.Conditions.BinaryArch == "" {
