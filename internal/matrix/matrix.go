@@ -1,8 +1,9 @@
 // Package matrix runs a gorepro matrix: it resolves the configured
 // toolchains, expands the axes (toolchain × protobuf × cover × target × arch)
-// into cells, builds and runs every cell with bounded parallelism, classifies
-// each run, re-uses results of unchanged cells from a content-keyed cache,
-// and records everything through a runstore.Draft. With Runner.Shard it
+// into cells, builds and runs every cell with bounded parallelism (builds
+// that share packages ordered so that those are compiled once: see
+// buildAfter), classifies each run, re-uses results of unchanged cells from
+// a content-keyed cache, and records everything through a runstore.Draft. With Runner.Shard it
 // runs one share of the cells (`--shard k/n`, see AssignShards), for
 // runstore.Merge to put back together.
 //
@@ -214,23 +215,20 @@ func (e *Runner) Run(ctx context.Context, runID string, w *runstore.Draft) (*rec
 	}
 
 	e.Reporter.Begin(len(plans))
-	g, gctx := errgroup.WithContext(context.WithoutCancel(ctx))
-	g.SetLimit(e.Jobs)
-	for _, p := range plans {
-		g.Go(func() error {
-			var cell record.Cell
-			if ctx.Err() != nil {
-				cell = e.interrupted(p, hostArch)
-			} else {
-				e.Reporter.CellStarted(p.id, p.name)
-				cell = e.runCell(ctx, p, hostArch, sources[p.target.Name], w)
-			}
-			run.Cells[p.index] = cell
-			e.Reporter.CellFinished(p.id, cell)
-			return gctx.Err()
-		})
-	}
-	_ = g.Wait()
+	// Builds that share packages are ordered so that they are compiled
+	// once (see buildAfter); the rest run in parallel up to Jobs.
+	runScheduled(buildAfter(plans), e.Jobs, func(i int, built func()) {
+		p := plans[i]
+		var cell record.Cell
+		if ctx.Err() != nil {
+			cell = e.interrupted(p, hostArch)
+		} else {
+			e.Reporter.CellStarted(p.id, p.name)
+			cell = e.runCell(ctx, p, hostArch, sources[p.target.Name], w, built)
+		}
+		run.Cells[p.index] = cell
+		e.Reporter.CellFinished(p.id, cell)
+	})
 	e.recordInputs(ctx, run.Cells)
 	run.Finished = time.Now().UTC()
 	run.Interrupted = ctx.Err() != nil
@@ -609,8 +607,9 @@ func (e *Runner) interrupted(p plan, hostArch string) record.Cell {
 	return cell
 }
 
-// runCell builds and runs one cell, or takes it from the cache.
-func (e *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w *runstore.Draft) record.Cell {
+// runCell builds and runs one cell, or takes it from the cache. It calls
+// built once the build is over, before the binary runs.
+func (e *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w *runstore.Draft, built func()) record.Cell {
 	cell := baseCell(p, hostArch)
 	if !p.tc.Available {
 		cell.Outcome = record.Unavailable
@@ -651,7 +650,7 @@ func (e *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w
 		return cell
 	}
 
-	built := e.Build(ctx, cellbuild.Spec{
+	res := e.Build(ctx, cellbuild.Spec{
 		Toolchain:     p.tc,
 		Target:        p.target,
 		Protobuf:      p.protobuf,
@@ -664,27 +663,28 @@ func (e *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w
 		PrepareByFlag: e.PrepareByFlag,
 		HostModCache:  e.hostModCache(ctx, p.tc),
 	})
-	cell.BuildSeconds = round(built.Seconds)
-	cell.Reproduce = built.Reproduce
-	logs["build.log"] = built.Log
-	keepSources(logs, p.target.Kind, built.Reproduce)
+	built()
+	cell.BuildSeconds = round(res.Seconds)
+	cell.Reproduce = res.Reproduce
+	logs["build.log"] = res.Log
+	keepSources(logs, p.target.Kind, res.Reproduce)
 	if ctx.Err() != nil {
 		return e.interrupted(p, hostArch)
 	}
-	if !built.OK {
-		cell.Outcome = built.Outcome
-		cell.Reason = built.Reason
-		cell.BuildCrash = built.BuildCrash
+	if !res.OK {
+		cell.Outcome = res.Outcome
+		cell.Reason = res.Reason
+		cell.BuildCrash = res.BuildCrash
 		return e.finish(key, cell, logs, w)
 	}
-	cell.GoVersion = built.GoVersion
-	cell.BinaryArch = binaryArch(built)
-	cell.GOOS = built.GOOS
-	cell.ProtobufLinked = built.ProtobufLinked
-	cell.ProtobufNote = built.ProtobufNote
-	cell.BuildList = built.BuildList
+	cell.GoVersion = res.GoVersion
+	cell.BinaryArch = binaryArch(res)
+	cell.GOOS = res.GOOS
+	cell.ProtobufLinked = res.ProtobufLinked
+	cell.ProtobufNote = res.ProtobufNote
+	cell.BuildList = res.BuildList
 
-	runs, err := e.runBinary(ctx, p, hostArch, &cell, built, binDir, logs)
+	runs, err := e.runBinary(ctx, p, hostArch, &cell, res, binDir, logs)
 	if ctx.Err() != nil {
 		return e.interrupted(p, hostArch)
 	}
