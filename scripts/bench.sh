@@ -62,6 +62,7 @@ timeit() { # timeit name command...: appends seconds of one run to $tmp/name
   local name=$1; shift
   local t0 t1; t0=$(now); "$@"; t1=$(now)
   calc "$t1 - $t0" >> "$tmp/$name"
+  printf 'bench: (%s) %.2fs\n' "$name" "$(calc "$t1 - $t0")" >&2 # kept in the log if a later step fails
 }
 want() { [ -z "${BENCH_ONLY:-}" ] || [[ ",$BENCH_ONLY," == *",$1,"* ]]; }
 fail=0
@@ -314,7 +315,8 @@ JSON
       rm -f "$(cat "$tmp/heavy-hand/$n.bin")"
       cov=$(cat "$tmp/heavy-hand/$n.cov")
       if [ -n "$cov" ]; then rm -rf "$cov"; mkdir -p "$cov"; fi
-      bash -c "$(cat "$tmp/heavy-hand/$n.script")" >/dev/null
+      # The recorded commands run from the root of the module's checkout.
+      (cd "$tmp/heavy" && bash -euo pipefail -c "$(cat "$tmp/heavy-hand/$n.script")" >/dev/null)
     done
   }
   for rep in $(seq "$HEAVY_REPS"); do
