@@ -195,7 +195,14 @@ func (e *Runner) Run(ctx context.Context, runID string, w *runstore.Draft) (*rec
 	hostArch := e.hostArch
 	run.Host.GOARCH = hostArch
 	run.Toolchains = toolchainInfo(tcs, hostArch)
-	e.recordManifests(ctx, run.Toolchains, tcs, w)
+	// Listing the GOROOTs (a stat of every file even when cached) goes on
+	// beside the cells: nothing but the analysis, after Run, reads it.
+	manifests := make(chan struct{})
+	go func() {
+		defer close(manifests)
+		e.recordManifests(ctx, run.Toolchains, tcs, w)
+	}()
+	defer func() { <-manifests }()
 	specs, run.Collapsed = collapse(allSpecs, specs, tcs, hostArch)
 	for _, c := range run.Collapsed {
 		fmt.Fprintf(e.Progress, "gorepro: %s\n", c)
@@ -230,6 +237,7 @@ func (e *Runner) Run(ctx context.Context, runID string, w *runstore.Draft) (*rec
 		e.Reporter.CellFinished(p.id, cell)
 	})
 	e.recordInputs(ctx, run.Cells)
+	<-manifests
 	run.Finished = time.Now().UTC()
 	run.Interrupted = ctx.Err() != nil
 	return run, nil
