@@ -97,7 +97,7 @@ func portableScript(s Spec, src source, setEnv, argv []string) (string, error) {
 				// toolchain under test (prepareWith "local", or an image
 				// toolchain whose prepare runs on the host).
 				b.WriteString("# They run with the go command on PATH, not the toolchain under test.\n")
-				prepEnv, prepGo = []string{"GOTOOLCHAIN=local", "GOROOT=", "GOWORK=off"}, "go"
+				prepEnv, prepGo = prepareEnv(s), "go"
 			}
 			for _, c := range cmds {
 				words := redactArgv(c.written)
