@@ -58,11 +58,20 @@ matrix() { "$BIN" matrix --config "$tmp/bench.json" --out "$tmp/results" "$@" >/
 now() { date +%s.%N; }
 calc() { awk "BEGIN { print $1 }"; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-timeit() { # timeit name command...: appends seconds of one run to $tmp/name
+cpu_now() { # sets cpu to the user+system seconds of this shell's waited-for children so far
+  # `times` is a builtin run in this shell: $(times), or calling this in
+  # $(...), would time a subshell instead.
+  times > "$tmp/times"
+  cpu=$(sed -n 2p "$tmp/times" | awk '{ s = 0
+    for (i = 1; i <= NF; i++) { split($i, p, "m"); sub("s", "", p[2]); s += p[1] * 60 + p[2] }
+    print s }')
+}
+timeit() { # timeit name command...: appends seconds of one run to $tmp/name, CPU seconds to $tmp/name.cpu
   local name=$1; shift
-  local t0 t1; t0=$(now); "$@"; t1=$(now)
+  local t0 t1 c0 c1 cpu; cpu_now; c0=$cpu; t0=$(now); "$@"; t1=$(now); cpu_now; c1=$cpu
   calc "$t1 - $t0" >> "$tmp/$name"
-  printf 'bench: (%s) %.2fs\n' "$name" "$(calc "$t1 - $t0")" >&2 # kept in the log if a later step fails
+  calc "$c1 - $c0" >> "$tmp/$name.cpu"
+  printf 'bench: (%s) %.2fs, %.2f CPU s\n' "$name" "$(calc "$t1 - $t0")" "$(calc "$c1 - $c0")" >&2 # kept in the log if a later step fails
 }
 want() { [ -z "${BENCH_ONLY:-}" ] || [[ ",$BENCH_ONLY," == *",$1,"* ]]; }
 fail=0
@@ -357,6 +366,13 @@ if want heavy; then
   i=$(median < "$tmp/i"); j=$(median < "$tmp/j"); k=$(median < "$tmp/k")
   printf 'cold builds: local x 2 protobuf x cover off/on x heavy (controller-runtime, client-go, protobuf; %s cells), empty build cache each, median of %s, %s CPUs\n' "$heavy_cells" "$HEAVY_REPS" "$(nproc)"
   printf '  (i) matrix -j1 --rebuild    %7.2fs\n  (j) matrix -j2 --rebuild    %7.2fs\n  (k) recorded commands by hand %6.2fs\n' "$i" "$j" "$k"
+  ic=$(median < "$tmp/i.cpu"); jc=$(median < "$tmp/j.cpu")
+  # What any schedule can gain: the CPU seconds of (i) spread over every CPU
+  # is the shortest the same work can take, so (j)/(i) cannot be below
+  # (CPU seconds of (i) / CPUs) / (i). (j) doing more work than (i) (the
+  # same package compiled twice at once) shows as CPU (j)/(i) above 1.
+  printf '  CPU seconds: (i) %.1f (%.2f CPUs busy on average), (j) %.1f (work of (j)/(i) %.3f)\n' "$ic" "$(calc "$ic / $i")" "$jc" "$(calc "$jc / $ic")"
+  printf '  lower bound of (j)/(i) on %s CPUs for the work of (i): %.3f\n' "$(nproc)" "$(calc "$ic / $(nproc) / $i")"
   check "cold -j2/-j1 (j)/(i)" "$(calc "$j / $i")" "<=" 0.85
   check "cold -j1/by hand (i)/(k)" "$(calc "$i / $k")" "<=" 1.05
 fi

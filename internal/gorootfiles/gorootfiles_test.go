@@ -1,9 +1,11 @@
 package gorootfiles
 
 import (
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -88,4 +90,79 @@ func TestOfLocalGOROOT(t *testing.T) {
 	second, err := Of(dir, cache)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"src/runtime/x.go"}, Compare(first, second).Changed)
+}
+
+// TestWalkListsWhatWalkDirLists checks the fstatat walk against the
+// standard library's: every regular file under src/ and pkg/tool/, with
+// its size, nothing else (directories, symbolic links, files outside), on
+// a tree with nested directories, a link to a file and to a directory, a
+// name that sorts before "/" and no pkg/tool at all.
+func TestWalkListsWhatWalkDirLists(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"VERSION", "src/go.mod", "src/a/x.go", "src/a-b/y.go", "src/a/b/c/z.s", "src/empty/.keep"} {
+		p := filepath.Join(dir, filepath.FromSlash(f))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(f), 0o644))
+	}
+	require.NoError(t, os.Symlink("x.go", filepath.Join(dir, "src", "a", "link.go")))
+	require.NoError(t, os.Symlink("../a", filepath.Join(dir, "src", "a-b", "dirlink")))
+
+	got, err := walk(dir)
+	require.NoError(t, err)
+	var want []entry
+	require.NoError(t, filepath.WalkDir(filepath.Join(dir, "src"), func(p string, de fs.DirEntry, err error) error {
+		if err != nil || !de.Type().IsRegular() {
+			return err
+		}
+		fi, err := de.Info()
+		require.NoError(t, err)
+		rel, _ := filepath.Rel(dir, p)
+		want = append(want, entry{rel: filepath.ToSlash(rel), size: fi.Size(), mod: fi.ModTime().UnixNano()})
+		return nil
+	}))
+	slices.SortFunc(want, func(a, b entry) int { return strings.Compare(a.rel, b.rel) })
+	require.Len(t, got, len(want))
+	for i := range want {
+		assert.Equal(t, want[i].rel, got[i].rel)
+		assert.Equal(t, want[i].size, got[i].size, want[i].rel)
+		assert.Equal(t, want[i].mod, got[i].mod, want[i].rel)
+	}
+	assert.Equal(t, []string{"src/a-b/y.go", "src/a/b/c/z.s", "src/a/x.go", "src/empty/.keep", "src/go.mod"},
+		slices.Collect(func(yield func(string) bool) {
+			for _, e := range got {
+				if !yield(e.rel) {
+					return
+				}
+			}
+		}))
+}
+
+// TestOfEncodedCached checks that a cached manifest comes back with the
+// bytes Encode writes, and that a file rewritten in place (same inode and
+// size, new modification time) is hashed again.
+func TestOfEncodedCached(t *testing.T) {
+	dir, cache := t.TempDir(), t.TempDir()
+	f := filepath.Join(dir, "src", "runtime", "x.go")
+	require.NoError(t, os.MkdirAll(filepath.Dir(f), 0o755))
+	require.NoError(t, os.WriteFile(f, []byte("package runtime // 1\n"), 0o644))
+	m, data, err := OfEncoded(dir, cache)
+	require.NoError(t, err)
+	enc, err := m.Encode()
+	require.NoError(t, err)
+	assert.Equal(t, enc, data)
+	again, cached, err := OfEncoded(dir, cache)
+	require.NoError(t, err)
+	assert.Equal(t, m, again)
+	assert.Equal(t, data, cached)
+
+	fh, err := os.OpenFile(f, os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = fh.WriteAt([]byte("package runtime // 2\n"), 0)
+	require.NoError(t, err)
+	require.NoError(t, fh.Close())
+	later := time.Now().Add(time.Minute) // a coarse clock may not move between the writes
+	require.NoError(t, os.Chtimes(f, later, later))
+	third, _, err := OfEncoded(dir, cache)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"src/runtime/x.go"}, Compare(m, third).Changed)
 }

@@ -1019,11 +1019,12 @@ func (e *Runner) recordManifests(ctx context.Context, records []record.Toolchain
 			continue
 		}
 		var m gorootfiles.Manifest
+		var data []byte // m encoded, when already at hand
 		var read func(string) ([]byte, error)
 		var err error
 		if tcs[k].Container != nil {
 			m, read, err = imageManifest(ctx, tcs[k].Container, e.CacheDir)
-		} else if m, err = gorootfiles.Of(tcs[k].GOROOT, e.CacheDir); err == nil {
+		} else if m, data, err = gorootfiles.OfEncoded(tcs[k].GOROOT, e.CacheDir); err == nil {
 			read = gorootfiles.Reader(tcs[k].GOROOT, m)
 		}
 		if err != nil {
@@ -1035,7 +1036,9 @@ func (e *Runner) recordManifests(ctx context.Context, records []record.Toolchain
 			continue
 		}
 		name := "goroot-" + r.Name + ".manifest.gz"
-		data, err := m.Encode()
+		if data == nil {
+			data, err = m.Encode()
+		}
 		if err == nil {
 			err = w.WriteFile(name, data)
 		}
