@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gorepro/gorepro/bisect"
+	"github.com/gorepro/gorepro/internal/bisection"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/runstore"
@@ -220,7 +221,7 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 		return err
 	}
 	cell := run.Cells[0]
-	probe := bisect.Judge(evidenceOf(cell), pred, threshold)
+	probe := bisect.Judge(bisection.Evidence(cell), pred, threshold)
 
 	for _, warning := range cell.Warnings {
 		fmt.Fprintf(deps.Stderr, "gorepro check: warning: %s\n", warning)
