@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gorepro/gorepro/bisect"
+	"github.com/gorepro/gorepro/internal/bisection"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/record"
 )
@@ -51,6 +52,22 @@ func TestCheckExitCodes(t *testing.T) {
 	assert.Equal(t, ExitNothingRan, ExitCode(&StorageError{What: "results", Err: errors.New("read-only file system")}))
 	assert.Equal(t, ExitNothingRan, ExitCode(errors.New("x")))
 	assert.Equal(t, ExitUsage, ExitCode(fmt.Errorf("wrapped: %w", &UsageError{Err: errors.New("x")})))
+}
+
+// TestBisectionExitCodes: the engine's typed errors get their statuses in
+// ExitCode, and an option error becomes the command's usage error.
+func TestBisectionExitCodes(t *testing.T) {
+	err := errors.New("x")
+	assert.Equal(t, ExitUsage, ExitCode(&bisection.OptionError{Err: err}))
+	assert.Equal(t, ExitUsage, ExitCode(&bisection.RangeError{Err: err}))
+	assert.Equal(t, ExitFailPolicy, ExitCode(&bisection.UndecidedError{Conclusion: "flaky"}))
+	assert.Equal(t, ExitNothingRan, ExitCode(&bisection.InfraError{Err: err}))
+	assert.Equal(t, ExitFailPolicy, ExitCode(&UnexplainedError{Count: 2}))
+	var usage *UsageError
+	require.ErrorAs(t, usageOf(&bisection.OptionError{Err: err}), &usage)
+	assert.Same(t, err, usage.Err)
+	rangeErr := &bisection.RangeError{Err: err}
+	assert.Same(t, error(rangeErr), usageOf(rangeErr), "only option errors are usage errors")
 }
 
 // TestUsageArgs checks that what an argument validator refuses is a
