@@ -2,16 +2,9 @@ package cli
 
 import (
 	"cmp"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"go/version"
-	"io"
-	"os"
-	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gorepro/gorepro/bisect"
+	"github.com/gorepro/gorepro/internal/bisection"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/runstore"
@@ -166,7 +160,8 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 	if err != nil {
 		return &UsageError{Err: err}
 	}
-	runsSet := cmd.Flags().Changed("runs")
+	flags := cmd.Flags()
+	runsSet := flags.Changed("runs")
 	if !runsSet && opts.BadThreshold != "" {
 		// --bad-threshold 2/5 alone means five runs.
 		if _, n, ok := strings.Cut(opts.BadThreshold, "/"); ok {
@@ -175,8 +170,7 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 			}
 		}
 	}
-	cfg, err := checkConfig(opts, runsSet, cmd.Flags().Changed("timeout"),
-		cmd.Flags().Changed("dir") || cmd.Flags().Changed("package"), cmd.Flags().Changed("args"))
+	cfg, err := checkConfig(opts, runsSet, flags.Changed("timeout"), flags.Changed("dir") || flags.Changed("package"), flags.Changed("args"))
 	if err != nil {
 		return err
 	}
@@ -184,12 +178,10 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 	if err != nil {
 		return &UsageError{Err: err}
 	}
-
 	root, err := cacheRoot(opts.CacheDir, deps)
 	if err != nil {
 		return err
 	}
-	target := cfg.Targets[0]
 	runID := runstore.NewRunID(time.Now())
 	var w *runstore.Draft
 	if opts.Out != "" {
@@ -198,15 +190,8 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 		}
 		defer func() { _ = w.Abort() }()
 	}
-	runner := newMatrixRunner(deps, cfg, root, io.Discard)
-	runner.Engines.Warnings = deps.Stderr
-	// Binaries of different modules never share a path, so two checks may
-	// run at once in different trees.
-	runner.WorkDir = filepath.Join(root, "work", "check", shortHash(target.Dir, target.Package, target.Name))
-	runner.NoCache = opts.NoCache
-	runner.PrepareByFlag = opts.Target == ""
 	ctx := cmd.Context()
-	run, err := runner.Run(ctx, runID, w)
+	run, err := checkRunner(deps, opts, cfg, root).Run(ctx, runID, w)
 	if err == nil && (run.Interrupted || len(run.Cells) != 1) {
 		err = &InterruptedError{Finished: 0, Total: 1}
 	}
@@ -219,9 +204,15 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 		}
 		return err
 	}
-	cell := run.Cells[0]
-	probe := bisect.Judge(evidenceOf(cell), pred, threshold)
+	probe := bisect.Judge(bisection.Evidence(run.Cells[0]), pred, threshold)
+	return reportCheck(deps, opts, w, run, probe)
+}
 
+// reportCheck reports the checked cell of run, judged as probe: its
+// warnings, where the run is stored (when w is set), the cell as JSON
+// (--json) and the verdict line, and returns the verdict.
+func reportCheck(deps Deps, opts *CheckOptions, w *runstore.Draft, run *record.Run, probe bisect.Probe) error {
+	cell := run.Cells[0]
 	for _, warning := range cell.Warnings {
 		fmt.Fprintf(deps.Stderr, "gorepro check: warning: %s\n", warning)
 	}
@@ -248,196 +239,6 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 		return &CheckVerdictError{Code: ExitCheckBad, Summary: line}
 	}
 	return &CheckVerdictError{Code: ExitCheckSkip, Summary: line}
-}
-
-// checkConfig is the one-cell config of a check. runsSet, timeoutSet,
-// pkgSet and argsSet say which flags were given explicitly.
-func checkConfig(opts *CheckOptions, runsSet, timeoutSet, pkgSet, argsSet bool) (*config.Config, error) {
-	var loaded *config.Config
-	if opts.ConfigPath != "" {
-		var err error
-		if loaded, err = config.Load(opts.ConfigPath); err != nil {
-			return nil, err
-		}
-	}
-	tc, err := checkToolchain(opts.Toolchain, loaded)
-	if err != nil {
-		return nil, err
-	}
-	cfg := &config.Config{
-		Toolchains:   []config.Toolchain{tc},
-		Protobuf:     []string{""},
-		Cover:        []bool{opts.Cover},
-		Arch:         []string{config.ArchNative},
-		Runs:         opts.Runs,
-		Timeout:      config.Duration(opts.Timeout),
-		BuildTimeout: config.Duration(config.DefaultBuildTimeout),
-		Pull:         config.DefaultPull,
-	}
-	var target config.Target
-	switch {
-	case opts.Target != "":
-		if loaded == nil {
-			return nil, checkUsage("--target %s: target names are looked up in --config, which is not given", opts.Target)
-		}
-		if pkgSet {
-			return nil, checkUsage("--target and --dir/--package are alternatives: give one")
-		}
-		var ok bool
-		if target, ok = loaded.Target(opts.Target); !ok {
-			return nil, checkUsage("--target: unknown target %q (configured: %s)", opts.Target, strings.Join(targetNames(loaded), ", "))
-		}
-		if argsSet {
-			target.Args = opts.Args
-		}
-		if target.Kind == config.TargetRepro && opts.Protobuf == "" {
-			return nil, checkUsage("--target %s: the reproducer needs a protobuf version: pass --protobuf", target.Name)
-		}
-	default:
-		if target, err = packageTarget(opts.Dir, opts.Package, opts.Args); err != nil {
-			return nil, err
-		}
-	}
-	cfg.Targets = []config.Target{target}
-	if loaded != nil {
-		cfg.Path, cfg.Dir = loaded.Path, loaded.Dir
-		cfg.BuildTimeout, cfg.Engine, cfg.Pull = loaded.BuildTimeout, loaded.Engine, loaded.Pull
-		if !runsSet {
-			cfg.Runs = loaded.Runs
-		}
-		if !timeoutSet {
-			cfg.Timeout = loaded.Timeout
-		}
-	}
-
-	// The flags are checked as the matrix's are.
-	if cfg.Runs < 1 || cfg.Runs > config.MaxRuns {
-		return nil, &config.FlagError{Flag: "--runs", Msg: fmt.Sprintf("must be between 1 and %d (got %d)", config.MaxRuns, cfg.Runs)}
-	}
-	if opts.Timeout <= 0 {
-		return nil, &config.FlagError{Flag: "--timeout", Msg: fmt.Sprintf("must be greater than 0 (got %v)", opts.Timeout)}
-	}
-	for flag, v := range map[string]string{"--protobuf": opts.Protobuf, "--arch": opts.Arch} {
-		if strings.Contains(v, ",") {
-			return nil, checkUsage("%s: check builds one cell, got %q", flag, v)
-		}
-	}
-	over := config.Overrides{Arch: []string{opts.Arch}}
-	if opts.Protobuf != "" {
-		over.Protobuf = []string{opts.Protobuf}
-	}
-	if timeoutSet {
-		over.Timeout = opts.Timeout
-	}
-	over.Prepare = opts.Prepare
-	if err := cfg.Apply(over); err != nil {
-		return nil, err
-	}
-	return cfg, nil
-}
-
-// packageTarget is the target of --dir and --package.
-func packageTarget(dir, pkg string, args []string) (config.Target, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return config.Target{}, checkUsage("--dir %s: %v", dir, err)
-	}
-	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
-		return config.Target{}, checkUsage("--dir %s: not a directory", dir)
-	}
-	if pkg == "" {
-		pkg = "."
-	}
-	// A package path relative to the module root must say so, or the go
-	// command takes it for an import path.
-	if !strings.HasPrefix(pkg, ".") && !filepath.IsAbs(pkg) && !strings.Contains(strings.SplitN(pkg, "/", 2)[0], ".") {
-		pkg = "./" + pkg
-	}
-	name := filepath.Base(filepath.Clean(pkg))
-	if name == "." || name == string(filepath.Separator) {
-		name = filepath.Base(abs)
-	}
-	return config.Target{Name: fileSafeName(name), Kind: config.TargetPackage, Dir: abs, Package: pkg, Args: args}, nil
-}
-
-// releaseRE matches a Go release or release candidate: go1.27.3, go1.27rc1,
-// or go1.20 (before Go 1.21, the first release of a minor version had no
-// patch number).
-var releaseRE = regexp.MustCompile(`^go1\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*)|rc[1-9][0-9]*)?$`)
-
-// checkToolchain parses --toolchain.
-func checkToolchain(value string, loaded *config.Config) (config.Toolchain, error) {
-	value = strings.TrimSpace(value)
-	if loaded != nil {
-		if tc, ok := loaded.Toolchain(value); ok {
-			return tc, nil
-		}
-	}
-	if value == config.KindLocal {
-		return config.Toolchain{Name: config.KindLocal, Kind: config.KindLocal}, nil
-	}
-	if dir, ok := strings.CutPrefix(value, config.KindGoroot+":"); ok {
-		if dir == "" {
-			return config.Toolchain{}, checkUsage("--toolchain goroot:PATH needs the path of a Go tree")
-		}
-		abs, err := filepath.Abs(dir)
-		if err != nil {
-			return config.Toolchain{}, checkUsage("--toolchain %s: %v", value, err)
-		}
-		return config.Toolchain{Name: config.KindGoroot, Kind: config.KindGoroot, GOROOT: abs}, nil
-	}
-	release, explicit := strings.CutPrefix(value, config.KindGotoolchain+":")
-	if explicit || strings.HasPrefix(value, "go1") {
-		if m := releaseRE.FindStringSubmatch(release); m == nil || !version.IsValid(release) {
-			return config.Toolchain{}, checkUsage("--toolchain %s: %q is not a Go release such as go1.27.3", value, release)
-		} else if minor, _ := strconv.Atoi(m[1]); minor >= 21 && m[2] == "" {
-			return config.Toolchain{}, checkUsage("--toolchain %s: %s is a language version; name a release such as %s.0", value, release, release)
-		}
-		return config.Toolchain{Name: release, Kind: config.KindGotoolchain, Version: release}, nil
-	}
-	valid := "local, goroot:PATH, gotoolchain:VERSION or a Go release such as go1.27.3"
-	if loaded != nil {
-		names := make([]string, len(loaded.Toolchains))
-		for i, tc := range loaded.Toolchains {
-			names[i] = tc.Name
-		}
-		valid += ", or a toolchain of " + loaded.Path + ": " + strings.Join(names, ", ")
-	} else {
-		valid += " (or a toolchain name, with --config)"
-	}
-	return config.Toolchain{}, checkUsage("--toolchain: unknown toolchain %q (valid: %s)", value, valid)
-}
-
-func targetNames(c *config.Config) []string {
-	names := make([]string, len(c.Targets))
-	for i, t := range c.Targets {
-		names[i] = t.Name
-	}
-	return names
-}
-
-// fileSafeName turns name into a target name that is safe in file names.
-func fileSafeName(name string) string {
-	safe := []byte(name)
-	for i, c := range safe {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '+' || c == '-') {
-			safe[i] = '_'
-		}
-	}
-	s := strings.TrimLeft(string(safe), "._+-")
-	if len(s) > 64 {
-		s = s[:64]
-	}
-	return cmp.Or(s, "main")
-}
-
-// shortHash is a short hex digest of parts, for directory names.
-func shortHash(parts ...string) string {
-	h := sha256.New()
-	for _, p := range parts {
-		fmt.Fprintf(h, "%d:%s\n", len(p), p)
-	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // checkLine is the one line check prints: the verdict, the outcome, what

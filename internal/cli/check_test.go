@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gorepro/gorepro/bisect"
+	"github.com/gorepro/gorepro/internal/bisection"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/record"
 )
@@ -53,6 +54,22 @@ func TestCheckExitCodes(t *testing.T) {
 	assert.Equal(t, ExitUsage, ExitCode(fmt.Errorf("wrapped: %w", &UsageError{Err: errors.New("x")})))
 }
 
+// TestBisectionExitCodes: the engine's typed errors get their statuses in
+// ExitCode, and an option error becomes the command's usage error.
+func TestBisectionExitCodes(t *testing.T) {
+	err := errors.New("x")
+	assert.Equal(t, ExitUsage, ExitCode(&bisection.OptionError{Err: err}))
+	assert.Equal(t, ExitUsage, ExitCode(&bisection.RangeError{Err: err}))
+	assert.Equal(t, ExitFailPolicy, ExitCode(&bisection.UndecidedError{Conclusion: "flaky"}))
+	assert.Equal(t, ExitNothingRan, ExitCode(&bisection.InfraError{Err: err}))
+	assert.Equal(t, ExitFailPolicy, ExitCode(&UnexplainedError{Count: 2}))
+	var usage *UsageError
+	require.ErrorAs(t, usageOf(&bisection.OptionError{Err: err}), &usage)
+	assert.Same(t, err, usage.Err)
+	rangeErr := &bisection.RangeError{Err: err}
+	assert.Same(t, error(rangeErr), usageOf(rangeErr), "only option errors are usage errors")
+}
+
 // TestUsageArgs checks that what an argument validator refuses is a
 // UsageError, typed where it arises.
 func TestUsageArgs(t *testing.T) {
@@ -63,47 +80,21 @@ func TestUsageArgs(t *testing.T) {
 	assert.NoError(t, usageArgs(cobra.ExactArgs(2))(&cobra.Command{Use: "diff"}, []string{"a", "b"}))
 }
 
+// TestCheckToolchain: --toolchain is parsed by config.ParseToolchainSpec
+// (whose table test has every form); what it refuses is a usage error,
+// which stops git bisect run (128).
 func TestCheckToolchain(t *testing.T) {
-	cwd, err := os.Getwd()
+	opts := &CheckOptions{Toolchain: "go1.27.3", Dir: ".", Package: ".", Arch: "native", Runs: 1, Timeout: time.Second}
+	cfg, err := checkConfig(opts, false, false, false, false)
 	require.NoError(t, err)
-	loaded := &config.Config{Path: "toolchains.json", Toolchains: []config.Toolchain{
-		{Name: "ubi9", Kind: config.KindImage, Image: "ubi9/go-toolset:1.25"},
-		{Name: "local", Kind: config.KindGoroot, GOROOT: "/sdk/go"}, // a configured name wins
-	}}
-	tests := []struct {
-		value   string
-		loaded  *config.Config
-		want    config.Toolchain
-		wantErr string
-	}{
-		{value: "local", want: config.Toolchain{Name: "local", Kind: config.KindLocal}},
-		{value: "goroot:/usr/local/go", want: config.Toolchain{Name: "goroot", Kind: config.KindGoroot, GOROOT: "/usr/local/go"}},
-		{value: "goroot:go", want: config.Toolchain{Name: "goroot", Kind: config.KindGoroot, GOROOT: filepath.Join(cwd, "go")}},
-		{value: "gotoolchain:go1.27.3", want: config.Toolchain{Name: "go1.27.3", Kind: config.KindGotoolchain, Version: "go1.27.3"}},
-		{value: "go1.27.3", want: config.Toolchain{Name: "go1.27.3", Kind: config.KindGotoolchain, Version: "go1.27.3"}},
-		{value: "go1.27rc1", want: config.Toolchain{Name: "go1.27rc1", Kind: config.KindGotoolchain, Version: "go1.27rc1"}},
-		{value: "go1.20", want: config.Toolchain{Name: "go1.20", Kind: config.KindGotoolchain, Version: "go1.20"}},
-		{value: "ubi9", loaded: loaded, want: loaded.Toolchains[0]},
-		{value: "local", loaded: loaded, want: loaded.Toolchains[1]},
-		{value: "go1.27", wantErr: "go1.27 is a language version; name a release such as go1.27.0"},
-		{value: "gotoolchain:1.27.3", wantErr: `"1.27.3" is not a Go release such as go1.27.3`},
-		{value: "go1.27.3-custom", wantErr: "is not a Go release"},
-		{value: "goroot:", wantErr: "needs the path of a Go tree"},
-		{value: "ubi9", wantErr: `unknown toolchain "ubi9" (valid: local, goroot:PATH, gotoolchain:VERSION or a Go release such as go1.27.3 (or a toolchain name, with --config))`},
-		{value: "nope", loaded: loaded, wantErr: "or a toolchain of toolchains.json: ubi9, local)"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.value, func(t *testing.T) {
-			got, err := checkToolchain(tt.value, tt.loaded)
-			if tt.wantErr != "" {
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), tt.wantErr)
-				assert.Equal(t, ExitCheckUsage, ExitCode(checkError(err)))
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, got)
-		})
+	assert.Equal(t, config.Toolchain{Name: "go1.27.3", Kind: config.KindGotoolchain, Version: "go1.27.3"}, cfg.Toolchains[0])
+	for _, value := range []string{"go1.27", "goroot:", "nope"} {
+		opts.Toolchain = value
+		_, err := checkConfig(opts, false, false, false, false)
+		require.Error(t, err, value)
+		var usage *UsageError
+		assert.ErrorAs(t, err, &usage, value)
+		assert.Equal(t, ExitCheckUsage, ExitCode(checkError(err)), value)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 
+	"github.com/gorepro/gorepro/internal/bisection"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/runstore"
 	"github.com/spf13/cobra"
@@ -73,6 +74,25 @@ func usageArgs(validate cobra.PositionalArgs) cobra.PositionalArgs {
 	}
 }
 
+// usageOf makes an option error of the bisection engine (internal
+// packages type their errors where they arise) the command's usage error,
+// which also points at 'gorepro help'; other errors are returned as they
+// are.
+func usageOf(err error) error {
+	if option, ok := err.(*bisection.OptionError); ok {
+		return &UsageError{Err: option.Err}
+	}
+	return err
+}
+
+// UnexplainedError reports that some changed cells could not be
+// explained: exit status 1.
+type UnexplainedError struct{ Count int }
+
+func (e *UnexplainedError) Error() string {
+	return pluralCells(e.Count) + " changed without an explanation"
+}
+
 // StorageError is a failure to store results (disk full, read-only file
 // system, permission denied): exit status 3, whatever the cells did. Err
 // names the path and the cause.
@@ -128,10 +148,11 @@ func ExitCode(err error) int {
 	var policy *FailPolicyError
 	var nothing *NothingRanError
 	var intr *InterruptedError
-	var infra *InfraError
-	var undecided *UndecidedError
+	var infra *bisection.InfraError
+	var undecided *bisection.UndecidedError
 	var unexplained *UnexplainedError
-	var badRange *RangeError
+	var badRange *bisection.RangeError
+	var option *bisection.OptionError
 	var checkVerdict *CheckVerdictError
 	var checkAbort *CheckAbortError
 	var mergeErr *runstore.MergeError
@@ -152,7 +173,7 @@ func ExitCode(err error) int {
 		return ExitFailPolicy
 	case errors.As(err, &intr):
 		return ExitInterrupted
-	case errors.As(err, &usage), errors.As(err, &cfgErrs), errors.As(err, &cfgErr), errors.As(err, &flagErr), errors.As(err, &mergeErr):
+	case errors.As(err, &usage), errors.As(err, &option), errors.As(err, &cfgErrs), errors.As(err, &cfgErr), errors.As(err, &flagErr), errors.As(err, &mergeErr):
 		return ExitUsage
 	case errors.As(err, &policy):
 		return ExitFailPolicy

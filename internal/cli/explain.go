@@ -3,11 +3,8 @@ package cli
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"go/version"
-	"io"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -15,11 +12,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gorepro/gorepro/bisect"
+	"github.com/gorepro/gorepro/internal/bisection"
 	"github.com/gorepro/gorepro/internal/compare"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/explain"
-	"github.com/gorepro/gorepro/internal/gitrepo"
-	"github.com/gorepro/gorepro/internal/matrix"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/report"
 	"github.com/gorepro/gorepro/internal/runstore"
@@ -115,31 +111,11 @@ stored, the module proxy), 130 interrupted.`,
 	return cmd
 }
 
-// UnexplainedError reports that some changed cells could not be
-// explained: exit status 1.
-type UnexplainedError struct{ Count int }
-
-func (e *UnexplainedError) Error() string {
-	return pluralCells(e.Count) + " changed without an explanation"
-}
-
 func runExplain(cmd *cobra.Command, deps Deps, opts *ExplainOptions) error {
 	ctx := cmd.Context()
-	if !slices.Contains(report.ExplainFormats(), opts.Format) {
-		return &UsageError{Err: fmt.Errorf("--format: unknown format %q (valid: %s)", opts.Format, strings.Join(report.ExplainFormats(), ", "))}
-	}
-	for _, v := range opts.GoVersions {
-		if !version.IsValid(v) {
-			return &UsageError{Err: fmt.Errorf("--go-versions: %q is not a Go version such as go1.25.5", v)}
-		}
-	}
-	base, baseDir, err := runstore.Load(opts.Base)
+	base, next, x, err := loadExplainRuns(opts)
 	if err != nil {
-		return &UsageError{Err: fmt.Errorf("BASE: %w", err)}
-	}
-	next, nextDir, err := runstore.Load(opts.New)
-	if err != nil {
-		return &UsageError{Err: fmt.Errorf("NEW: %w", err)}
+		return err
 	}
 	cfg, err := config.Load(cmp.Or(opts.ConfigPath, next.Config, "toolchains.json"))
 	if err != nil {
@@ -159,27 +135,84 @@ func runExplain(cmd *cobra.Command, deps Deps, opts *ExplainOptions) error {
 	defer func() { _ = w.Abort() }()
 	rep := newReporter(deps, opts.Quiet, 1)
 	defer rep.Close()
-	ex := &explainer{
-		cfg: cfg, base: base, next: next, goVersions: opts.GoVersions, stderr: deps.Stderr,
-		runner:  newMatrixRunner(deps, cfg, root, rep),
-		w:       w,
-		run:     run,
-		wts:     map[string]*gitrepo.Worktrees{},
-		explain: &record.Explain{Base: record.RunRef{ID: base.ID, Path: baseDir}, New: record.RunRef{ID: next.ID, Path: nextDir}},
+	runner := newMatrixRunner(deps, cfg, root, rep)
+	runner.Reporter = rep
+	checkouts := &bisection.Checkouts{WorkDir: runner.WorkDir}
+	ex := &explain.Explainer{
+		Config: cfg, Base: base, Next: next, Changes: changedCells(base, next), GoVersions: opts.GoVersions,
+		Prober: &cellProber{runner: runner, w: w, run: run}, Versions: bisection.Proxy{}, Checkouts: checkouts, Files: fileDifference,
+		Search:   bisect.Options{Confirm: 1},
+		HostArch: toolchain.HostArch(), LocalVersion: bisection.LocalGoVersion(),
 	}
-	ex.runner.Reporter = rep
-	ex.searchOpts = bisect.Options{Confirm: 1}
 	if !opts.Quiet {
-		ex.searchOpts.Progress = rep
+		ex.Search.Progress = rep
 	}
-	ex.explainAll(ctx)
-	ex.closeWorktrees(ctx)
+	ex.Explain(ctx, x)
+	warnAll(deps, func() []error { return checkouts.Close(ctx) })
 	_ = rep.Close()
 	run.Finished = time.Now().UTC()
 	run.Interrupted = ctx.Err() != nil
-	run.Explain = ex.explain
+	run.Explain = x
+	if err := storeExplain(deps, w, run, opts.Quiet); err != nil {
+		return err
+	}
+	if err := report.WriteExplain(deps.Stdout, x, opts.Format); err != nil {
+		return err
+	}
+	return explainVerdict(ctx, x)
+}
+
+// loadExplainRuns checks the flags and loads the runs BASE and NEW, and
+// starts their explanation.
+func loadExplainRuns(opts *ExplainOptions) (base, next *record.Run, x *record.Explain, err error) {
+	if !slices.Contains(report.ExplainFormats(), opts.Format) {
+		return nil, nil, nil, &UsageError{Err: fmt.Errorf("--format: unknown format %q (valid: %s)", opts.Format, strings.Join(report.ExplainFormats(), ", "))}
+	}
+	for _, v := range opts.GoVersions {
+		if !version.IsValid(v) {
+			return nil, nil, nil, &UsageError{Err: fmt.Errorf("--go-versions: %q is not a Go version such as go1.25.5", v)}
+		}
+	}
+	base, baseDir, err := runstore.Load(opts.Base)
+	if err != nil {
+		return nil, nil, nil, &UsageError{Err: fmt.Errorf("BASE: %w", err)}
+	}
+	next, nextDir, err := runstore.Load(opts.New)
+	if err != nil {
+		return nil, nil, nil, &UsageError{Err: fmt.Errorf("NEW: %w", err)}
+	}
+	x = &record.Explain{Base: record.RunRef{ID: base.ID, Path: baseDir}, New: record.RunRef{ID: next.ID, Path: nextDir}}
+	return base, next, x, nil
+}
+
+// changedCells are the changes between two runs, as the explainer takes
+// them: it looks for a cause of the changes of verdict.
+func changedCells(base, next *record.Run) []explain.ChangedCell {
+	explainedKinds := []compare.ChangeKind{compare.NewCrash, compare.Fixed, compare.NewTimeout, compare.NewFail, compare.SignatureChanged, compare.OutcomeChanged}
+	var cells []explain.ChangedCell
+	for _, ch := range compare.Diff(base, next).Changes {
+		cells = append(cells, explain.ChangedCell{
+			CellID: ch.CellID, Kind: string(ch.Kind),
+			Verdict: slices.Contains(explainedKinds, ch.Kind), Signature: ch.Kind == compare.SignatureChanged,
+		})
+	}
+	return cells
+}
+
+// fileDifference is compare's file difference of two toolchain builds, as
+// the explainer takes it.
+func fileDifference(bad, good *record.Toolchain, badName, goodName string) (*record.FileDifference, string) {
+	fd := compare.FileDifference(bad, good)
+	if fd == nil {
+		return nil, ""
+	}
+	return fd, compare.FileDifferenceText(fd, badName, goodName)
+}
+
+// storeExplain stores the run of an explanation, with explain.md.
+func storeExplain(deps Deps, w *runstore.Draft, run *record.Run, quiet bool) error {
 	var md strings.Builder
-	if err := report.WriteExplain(&md, ex.explain, "markdown"); err == nil {
+	if err := report.WriteExplain(&md, run.Explain, "markdown"); err == nil {
 		if err := w.WriteFile("explain.md", []byte(md.String())); err != nil {
 			_ = w.Abort()
 			return &StorageError{What: "results", Err: err}
@@ -189,297 +222,25 @@ func runExplain(cmd *cobra.Command, deps Deps, opts *ExplainOptions) error {
 	if err != nil {
 		return &StorageError{What: "results", Err: err}
 	}
-	if !opts.Quiet {
+	if !quiet {
 		fmt.Fprintf(deps.Stderr, "gorepro: results in %s\n", dir)
 	}
-	if err := report.WriteExplain(deps.Stdout, ex.explain, opts.Format); err != nil {
-		return err
-	}
+	return nil
+}
+
+// explainVerdict maps the end of an explanation to the command's error.
+func explainVerdict(ctx context.Context, x *record.Explain) error {
 	if ctx.Err() != nil {
-		return &InterruptedError{Detail: fmt.Sprintf("%d of the changed cells explained", len(ex.explain.Explanations))}
+		return &InterruptedError{Detail: fmt.Sprintf("%d of the changed cells explained", len(x.Explanations))}
 	}
 	unexplained := 0
-	for _, x := range ex.explain.Explanations {
-		if !x.Explained {
-			unexplained += len(x.Cells)
+	for _, e := range x.Explanations {
+		if !e.Explained {
+			unexplained += len(e.Cells)
 		}
 	}
 	if unexplained > 0 {
 		return &UnexplainedError{Count: unexplained}
 	}
 	return nil
-}
-
-// explainer explains the changes between two runs, building probe cells
-// through one matrix runner into one run.
-type explainer struct {
-	cfg        *config.Config
-	base, next *record.Run
-	goVersions []string
-	runner     *matrix.Runner
-	w          *runstore.Draft
-	run        *record.Run
-	explain    *record.Explain
-	// searchOpts are the options of every search (progress, confirmations).
-	searchOpts bisect.Options
-	stderr     io.Writer
-	// wts are the worktrees of each target's repository, by root.
-	wts          map[string]*gitrepo.Worktrees
-	localVersion string
-	hostArch     string
-}
-
-// explainedKinds are the changes explain looks for a cause of: the
-// verdict changed.
-var explainedKinds = []compare.ChangeKind{compare.NewCrash, compare.Fixed, compare.NewTimeout, compare.NewFail, compare.SignatureChanged, compare.OutcomeChanged}
-
-// explainAll explains every changed cell of the comparison, then merges
-// the explanations that share a cause.
-func (ex *explainer) explainAll(ctx context.Context) {
-	ex.hostArch = toolchain.HostArch()
-	ex.localVersion = localGoVersion()
-	baseCells, nextCells := cellsByID(ex.base), cellsByID(ex.next)
-	for _, ch := range compare.Diff(ex.base, ex.next).Changes {
-		if ctx.Err() != nil {
-			return
-		}
-		b, n := baseCells[ch.CellID], nextCells[ch.CellID]
-		if reason := ex.skipReason(ch, b, n); reason != "" {
-			ex.explain.Skipped = append(ex.explain.Skipped, record.SkippedCell{CellID: ch.CellID, Change: string(ch.Kind), Reason: reason})
-			continue
-		}
-		x := ex.explainCell(ctx, ch, b, n)
-		ex.explain.Builds += x.Builds
-		ex.add(x)
-	}
-}
-
-// add records x, or adds its cells to an explanation with the same cause.
-func (ex *explainer) add(x record.Explanation) {
-	if x.Explained {
-		for i, y := range ex.explain.Explanations {
-			if y.Explained && y.Kind == x.Kind && y.Culprit == x.Culprit && y.Direction == x.Direction {
-				ex.explain.Explanations[i].Cells = append(y.Cells, x.Cells...)
-				ex.explain.Explanations[i].Builds += x.Builds
-				ex.explain.Explanations[i].Evidence = append(y.Evidence, x.Evidence...)
-				ex.explain.Explanations[i].Steps = append(y.Steps, x.Steps...)
-				return
-			}
-		}
-	}
-	ex.explain.Explanations = append(ex.explain.Explanations, x)
-}
-
-// skipReason says why a change is not explained here, or "".
-func (ex *explainer) skipReason(ch compare.Change, b, n record.Cell) string {
-	switch {
-	case !slices.Contains(explainedKinds, ch.Kind):
-		return fmt.Sprintf("%s is not a change of verdict", ch.Kind)
-	case b.Outcome == record.BuildError || n.Outcome == record.BuildError:
-		return "a build error is not bisected: its build log says what failed"
-	case n.HostArch != "" && n.HostArch != ex.hostArch:
-		return fmt.Sprintf("it ran on an %s host and this one is %s: run explain on an %s runner", n.HostArch, ex.hostArch, n.HostArch)
-	}
-	return ""
-}
-
-func cellsByID(run *record.Run) map[string]record.Cell {
-	m := map[string]record.Cell{}
-	for _, c := range run.Cells {
-		if _, ok := m[c.ID]; !ok {
-			m[c.ID] = c
-		}
-	}
-	return m
-}
-
-// cellCase is one changed cell being explained: the stored cells, what is
-// bad, and the config that holds the cell's other axes.
-type cellCase struct {
-	b, n      record.Cell
-	pred      bisect.Predicate
-	threshold bisect.Threshold
-	held      *config.Config
-	x         *record.Explanation
-}
-
-// newish reports whether a probe shows NEW's verdict.
-func (c *cellCase) newish(p bisect.Probe) bool {
-	return p.Verdict == bisect.Bad == (c.x.Direction == bisect.Regression) && p.Verdict != bisect.Skip
-}
-
-// explainCell explains one changed cell.
-func (ex *explainer) explainCell(ctx context.Context, ch compare.Change, b, n record.Cell) record.Explanation {
-	x := record.Explanation{Cells: []string{ch.CellID}, Change: string(ch.Kind), Direction: bisect.Regression, Kind: record.CauseUnexplained}
-	bad := n
-	if n.Outcome == record.Pass {
-		x.Direction, bad = bisect.Fix, b
-	}
-	x.Evidence = []record.Evidence{storedEvidence("before", "BASE "+ex.base.ID, b), storedEvidence("after", "NEW "+ex.next.ID, n)}
-	badIf := string(bad.Outcome)
-	if ch.Kind == compare.SignatureChanged {
-		badIf = "signature~" + regexp.QuoteMeta(n.Signature)
-	}
-	pred, err := bisect.ParseBadIf(badIf)
-	if err != nil {
-		x.Reason = err.Error()
-		return x
-	}
-	c := &cellCase{b: b, n: n, pred: pred, x: &x}
-	d := explain.Inputs(ex.base, b, ex.next, n)
-	x.Changed = d.Lines()
-	kinds := d.Kinds()
-	if len(kinds) == 0 {
-		if len(d.Config) > 0 {
-			x.Kind, x.Explained = record.CauseConfig, true
-			x.Culprit = "gorepro's own config or version, nothing the cell is built from: " + strings.Join(d.Config, "; ")
-			return x
-		}
-		x.Reason = "nothing gorepro records changed (source, build list, toolchain, config): the cell may be flaky (try --runs) or depend on the host"
-		if len(d.Unknown) > 0 {
-			x.Reason = "a run did not record " + strings.Join(d.Unknown, ", ") + " (made by an older gorepro?): run both nights with this gorepro"
-		}
-		return x
-	}
-	held, err := ex.heldConfig(n)
-	if err != nil {
-		x.Reason = err.Error()
-		return x
-	}
-	c.held = held
-	if c.threshold, err = bisect.ParseThreshold("", held.Runs); err != nil {
-		x.Reason = err.Error()
-		return x
-	}
-	source := slices.Contains(kinds, "commit") || slices.Contains(kinds, "modules")
-	tool := slices.Contains(kinds, "go-version") || slices.Contains(kinds, "toolchain-build")
-	if source && tool {
-		toolMatters, ok := ex.crossCheck(ctx, c, d)
-		if !ok {
-			return x
-		}
-		tool = toolMatters
-	}
-	// A cell whose inputs changed exactly like those of a cell a commit
-	// already explains: two probes at that boundary instead of a search.
-	if !tool && d.Commit != nil {
-		for _, prior := range ex.explain.Explanations {
-			if prior.Explained && prior.Kind == record.CauseCommit && prior.Before != "" && prior.Direction == x.Direction &&
-				slices.Equal(prior.Changed, x.Changed) && ex.verifyAtBoundary(ctx, c, prior) {
-				return x
-			}
-		}
-	}
-	switch {
-	case tool && d.GoVersion != nil:
-		ex.explainGoVersion(ctx, c, d.GoVersion.From, d.GoVersion.To)
-	case tool:
-		ex.explainToolchainBuild(ctx, c, len(d.Config) > 0)
-	case d.Commit != nil:
-		ex.explainCommits(ctx, c, d)
-	default:
-		ex.explainModules(ctx, c, "", d.Modules)
-	}
-	return x
-}
-
-func storedEvidence(side, input string, c record.Cell) record.Evidence {
-	return record.Evidence{Side: side, Input: input, CellID: c.ID, Outcome: c.Outcome, Signature: c.Signature, Stored: true}
-}
-
-// heldConfig is the config with one value per axis: the changed cell's
-// toolchain, target, protobuf version, cover flag and arch.
-func (ex *explainer) heldConfig(n record.Cell) (*config.Config, error) {
-	cfg := *ex.cfg
-	cover := "off"
-	if n.Cover {
-		cover = "on"
-	}
-	goarch := n.ID[strings.LastIndex(n.ID, "_")+1:]
-	if err := cfg.Apply(config.Overrides{Toolchains: []string{n.Toolchain}, Targets: []string{n.Target}, Cover: []string{cover}, Arch: []string{goarch}}); err != nil {
-		return nil, fmt.Errorf("the cell cannot be built again from %s: %w", ex.cfg.Path, err)
-	}
-	switch {
-	case n.Protobuf != "":
-		cfg.Protobuf = []string{n.Protobuf}
-	case len(cfg.Protobuf) > 1:
-		cfg.Protobuf = cfg.Protobuf[:1]
-	}
-	return &cfg, nil
-}
-
-// probe builds and runs one cell of pc (fresh: not from the cache), named
-// with label, and judges it.
-func (ex *explainer) probe(ctx context.Context, c *cellCase, pc *config.Config, label string, fresh bool) (record.Cell, bisect.Probe, error) {
-	t := pc.Targets[0]
-	t.Name += "~" + label
-	pc.Targets = []config.Target{t}
-	r, cell, err := runProbeCell(ctx, ex.runner, ex.run.ID, ex.w, pc, fresh)
-	if err != nil {
-		return record.Cell{}, bisect.Probe{}, err
-	}
-	addProbeCell(ex.run, r, cell)
-	p := judgeProbe(cell, label, c.pred, c.threshold)
-	if p.Built {
-		c.x.Builds++
-	}
-	return cell, p, nil
-}
-
-// search bisects plan's candidates with the cell's predicate, recording
-// the probes in the explain run, and adds the search as a step and its
-// boundary's cells as evidence. It returns the result and the latest probe
-// cell of each candidate probed.
-func (ex *explainer) search(ctx context.Context, c *cellCase, plan *bisectPlan, what string) (bisect.Result, map[string]record.Cell, error) {
-	plan.pred, plan.threshold = c.pred, c.threshold
-	b := &bisection{plan: plan, runner: ex.runner, w: ex.w, run: ex.run, cells: map[string]record.Cell{}, localVersion: ex.localVersion}
-	if plan.repo != nil {
-		b.worktrees = ex.worktrees(plan.repo)
-	}
-	res, err := bisect.Search(ctx, plan.candidates, b.probe, ex.searchOpts)
-	if res != nil {
-		c.x.Builds += res.Builds
-		step := record.ExplainStep{What: what, Conclusion: res.Conclusion, Builds: res.Builds}
-		for _, p := range res.Probes {
-			step.Probes = append(step.Probes, p.CellID)
-		}
-		c.x.Steps = append(c.x.Steps, step)
-	}
-	if err != nil || res == nil {
-		return bisect.Result{}, b.cells, cmp.Or(err, errors.New("no result"))
-	}
-	if res.Boundary != nil && !res.Flaky {
-		for _, side := range []struct{ name, v string }{{"before", res.Boundary.Before}, {"after", res.Boundary.After}} {
-			if cell, ok := b.cells[side.v]; ok {
-				c.x.Evidence = append(c.x.Evidence, record.Evidence{Side: side.name, Input: side.v, CellID: cell.ID, Outcome: cell.Outcome, Signature: cell.Signature})
-			}
-		}
-	}
-	return *res, b.cells, nil
-}
-
-// worktrees returns the worktrees of repo, made once.
-func (ex *explainer) worktrees(repo *gitrepo.Repo) *gitrepo.Worktrees {
-	if wt, ok := ex.wts[repo.Root]; ok {
-		return wt
-	}
-	wt := &gitrepo.Worktrees{Repo: repo, Dir: worktreesDir(ex.runner.WorkDir, repo)}
-	ex.wts[repo.Root] = wt
-	return wt
-}
-
-// closeWorktrees removes every worktree made, also after a Ctrl-C.
-func (ex *explainer) closeWorktrees(ctx context.Context) {
-	for _, wt := range ex.wts {
-		if err := wt.Close(ctx); err != nil {
-			fmt.Fprintf(ex.stderr, "gorepro: WARNING: %v\n", err)
-		}
-	}
-}
-
-// unexplained marks the explanation as not explained, for reason.
-func (c *cellCase) unexplained(format string, args ...any) {
-	c.x.Explained = false
-	c.x.Kind = record.CauseUnexplained
-	c.x.Reason = fmt.Sprintf(format, args...)
 }

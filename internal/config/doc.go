@@ -288,4 +288,8 @@
 // --engine replaces the top-level engine and every toolchain's own (see
 // Config.EngineFor); --pull replaces the pull policy. Config.MatrixHash
 // identifies the applied matrix (recorded as matrixSHA256 in results.json).
+//
+// ParseToolchainSpec reads one toolchain written on the command line, as
+// gorepro check's --toolchain takes it: local, goroot:PATH,
+// gotoolchain:VERSION, a Go release (go1.27.3), or a configured name.
 package config

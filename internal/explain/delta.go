@@ -1,9 +1,35 @@
-// Package explain holds the pure logic of `gorepro explain`: what differs
-// between the recorded inputs of a cell in two runs (Inputs), and the
-// delta debugging that finds, among several module updates, the smallest
-// set that turns a cell bad (MinimalSet). The command (internal/cli)
-// builds the probe cells; this package decides which to build and what
-// they prove.
+// Package explain is the engine of `gorepro explain`: for every cell whose
+// verdict changed between two stored runs, it finds which input changed
+// the verdict and bisects that input to the culprit.
+//
+// It has three parts:
+//
+//   - Inputs compares what a cell of each run was built from, as the runs
+//     recorded it: the target's source commit, the binary's build list, the
+//     toolchain's Go version and build, gorepro's config and version
+//     (Delta).
+//   - Explainer decides which probe cells to build and what they prove.
+//     Only gorepro's config changed: nothing is built. Source (or modules)
+//     and toolchain both changed: a cross-check cell (NEW's source with
+//     BASE's Go version, or BASE's source with NEW's toolchain) says which
+//     matters. Then one strategy: a search over the commits between the two
+//     (a culprit commit that only changes go.mod and go.sum is followed into
+//     its modules), over the Go releases between the two, over one module's
+//     versions, or, for several module updates, delta debugging first; a
+//     change of toolchain build (same Go version) is confirmed by building
+//     NEW's cell again and shown side by side. A cell whose inputs changed
+//     like those of a cell already explained by a commit is checked at that
+//     boundary with two probes instead of a search. Cells with one cause
+//     are merged into one explanation.
+//   - MinimalSet is the delta debugging (Zeller's ddmin) that finds, among
+//     several module updates, the smallest set that turns a cell bad.
+//
+// The Explainer builds nothing itself: it asks a bisection.Prober for each
+// probe cell (the command gives the matrix runner, tests a fake) and
+// searches with the bisection engine (internal/bisection). The comparison
+// of the runs (compare.Diff, compare.FileDifference) is given to it as
+// ChangedCell values and a FileDifference function, because compare
+// imports this package for Inputs.
 package explain
 
 import (

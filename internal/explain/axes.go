@@ -1,4 +1,4 @@
-package cli
+package explain
 
 import (
 	"cmp"
@@ -15,9 +15,8 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/gorepro/gorepro/bisect"
-	"github.com/gorepro/gorepro/internal/compare"
+	"github.com/gorepro/gorepro/internal/bisection"
 	"github.com/gorepro/gorepro/internal/config"
-	"github.com/gorepro/gorepro/internal/explain"
 	"github.com/gorepro/gorepro/internal/gitrepo"
 	"github.com/gorepro/gorepro/internal/record"
 )
@@ -38,17 +37,17 @@ func cloneConfig(cfg *config.Config) *config.Config {
 // NEW's source with BASE's Go version when the Go version changed, else
 // BASE's source with NEW's toolchain. ok is false when the cell could not
 // be built or judged (the explanation then says so).
-func (ex *explainer) crossCheck(ctx context.Context, c *cellCase, d explain.Delta) (toolMatters, ok bool) {
+func (ex *Explainer) crossCheck(ctx context.Context, c *cellCase, d Delta) (toolMatters, ok bool) {
 	pc := cloneConfig(c.held)
 	var what, label string
 	newSourceBaseTool := d.GoVersion != nil
 	if newSourceBaseTool {
-		pc.Toolchains = []config.Toolchain{goToolchain(c.held, d.GoVersion.From, ex.localVersion)}
+		pc.Toolchains = []config.Toolchain{bisection.GoToolchain(c.held, d.GoVersion.From, ex.LocalVersion)}
 		what, label = "cross-check: NEW's source and modules with BASE's Go version "+d.GoVersion.From, "base-go"
 	} else {
 		what, label = "cross-check: BASE's source and modules with NEW's toolchain", "base-source"
 		if d.Commit != nil {
-			dir, err := ex.checkout(ctx, c.held.Targets[0].Dir, d.Commit.From)
+			dir, err := ex.Checkouts.Checkout(ctx, c.held.Targets[0].Dir, d.Commit.From)
 			if err != nil {
 				c.unexplained("%s: %v", what, err)
 				return false, false
@@ -97,20 +96,10 @@ func setModule(m map[string]string, path, v string) map[string]string {
 	return m
 }
 
-// checkout checks commit of the repository holding dir out in a worktree
-// and returns the module directory in it.
-func (ex *explainer) checkout(ctx context.Context, dir, commit string) (string, error) {
-	repo, err := gitrepo.Open(ctx, dir)
-	if err != nil {
-		return "", err
-	}
-	return ex.worktrees(repo).Checkout(ctx, commit)
-}
-
 // explainToolchainBuild explains a change whose only cause left is the
 // toolchain's build (same Go version): NEW's cell is built again to
 // confirm its verdict, and the two toolchains are shown side by side.
-func (ex *explainer) explainToolchainBuild(ctx context.Context, c *cellCase, configChanged bool) {
+func (ex *Explainer) explainToolchainBuild(ctx context.Context, c *cellCase, configChanged bool) {
 	cell, p, err := ex.probe(ctx, c, cloneConfig(c.held), "confirm", true)
 	if err != nil || p.Verdict == bisect.Skip {
 		c.unexplained("NEW's cell could not be built again to confirm it: %s", cmp.Or(p.Reason, fmt.Sprint(err)))
@@ -118,7 +107,7 @@ func (ex *explainer) explainToolchainBuild(ctx context.Context, c *cellCase, con
 	}
 	c.x.Steps = append(c.x.Steps, record.ExplainStep{What: "NEW's cell built again", Conclusion: string(cell.Outcome), Probes: []string{cell.ID}, Builds: boolInt(p.Built)})
 	c.x.Evidence = append(c.x.Evidence, record.Evidence{Side: "after", Input: "NEW again", CellID: cell.ID, Outcome: cell.Outcome, Signature: cell.Signature})
-	c.x.SideBySide = toolchainsSideBySide(toolchainOf(ex.base, c.b), toolchainOf(ex.next, c.n), c.b, c.n)
+	c.x.SideBySide = toolchainsSideBySide(toolchainOf(ex.Base, c.b), toolchainOf(ex.Next, c.n), c.b, c.n)
 	if !c.newish(p) {
 		c.unexplained("NEW's cell built again shows %s, not NEW's verdict: the cell is flaky (try --runs)", cell.Outcome)
 		return
@@ -130,69 +119,21 @@ func (ex *explainer) explainToolchainBuild(ctx context.Context, c *cellCase, con
 	c.x.Kind, c.x.Explained = record.CauseToolchainBuild, true
 	c.x.Culprit = fmt.Sprintf("same Go version, different build: toolchain %s (%s) was build %s in BASE and is build %s in NEW",
 		c.n.Toolchain, c.n.GoVersion, c.b.ToolchainBuild, c.n.ToolchainBuild)
-	baseTC, newTC := toolchainOf(ex.base, c.b), toolchainOf(ex.next, c.n)
-	if c.x.Files = compare.FileDifference(&newTC, &baseTC); c.x.Files != nil {
-		c.x.Culprit += "; " + compare.FileDifferenceText(c.x.Files, "NEW", "BASE")
+	baseTC, newTC := toolchainOf(ex.Base, c.b), toolchainOf(ex.Next, c.n)
+	if ex.Files == nil {
+		return
 	}
-}
-
-// toolchainOf finds the record of a cell's toolchain in its run.
-func toolchainOf(run *record.Run, c record.Cell) record.Toolchain {
-	for _, tc := range run.Toolchains {
-		if tc.Name == c.Toolchain {
-			return tc
-		}
+	files, text := ex.Files(&newTC, &baseTC, "NEW", "BASE")
+	if c.x.Files = files; files != nil {
+		c.x.Culprit += "; " + text
 	}
-	return record.Toolchain{Name: c.Toolchain, GoVersion: c.GoVersion, Build: c.ToolchainBuild}
-}
-
-// toolchainsSideBySide lists what two toolchains were: version, GOROOT,
-// build, images and go env.
-func toolchainsSideBySide(b, n record.Toolchain, bc, nc record.Cell) []record.SideBySide {
-	rows := []record.SideBySide{
-		{Field: "toolchain", Base: b.Name, New: n.Name},
-		{Field: "Go version", Base: bc.GoVersion, New: nc.GoVersion},
-		{Field: "GOROOT", Base: b.GOROOT, New: n.GOROOT},
-		{Field: "build", Base: bc.ToolchainBuild, New: nc.ToolchainBuild},
-	}
-	img := func(c *record.Container, f func(*record.Container) string) string {
-		if c == nil {
-			return ""
-		}
-		return f(c)
-	}
-	for _, f := range []struct {
-		name string
-		get  func(*record.Container) string
-	}{
-		{"image", func(c *record.Container) string { return c.Image }},
-		{"image ID", func(c *record.Container) string { return c.ImageID }},
-		{"image digest", func(c *record.Container) string { return c.ImageDigest }},
-		{"runtime image", func(c *record.Container) string { return c.RuntimeImage }},
-		{"runtime image ID", func(c *record.Container) string { return c.RuntimeImageID }},
-		{"runtime digest", func(c *record.Container) string { return c.RuntimeImageDigest }},
-	} {
-		if bv, nv := img(bc.Container, f.get), img(nc.Container, f.get); bv != "" || nv != "" {
-			rows = append(rows, record.SideBySide{Field: f.name, Base: bv, New: nv})
-		}
-	}
-	keys := slices.Sorted(maps.Keys(b.GoEnv))
-	for k := range n.GoEnv {
-		if !slices.Contains(keys, k) {
-			keys = append(keys, k)
-		}
-	}
-	for _, k := range keys {
-		rows = append(rows, record.SideBySide{Field: "go env " + k, Base: b.GoEnv[k], New: n.GoEnv[k]})
-	}
-	return rows
 }
 
 // explainGoVersion bisects the Go releases from one version to the other,
 // with NEW's source.
-func (ex *explainer) explainGoVersion(ctx context.Context, c *cellCase, from, to string) {
+func (ex *Explainer) explainGoVersion(ctx context.Context, c *cellCase, from, to string) {
 	candidates := ex.goCandidates(ctx, from, to)
-	plan := &bisectPlan{ax: axis{name: "go", kind: "go"}, cfg: cloneConfig(c.held), toolchains: ex.cfg.Toolchains, candidates: candidates}
+	plan := &bisection.Plan{Axis: bisection.Axis{Name: bisection.AxisGo, Kind: bisection.AxisGo}, Config: cloneConfig(c.held), Toolchains: ex.Config.Toolchains, Candidates: candidates}
 	res, _, err := ex.search(ctx, c, plan, fmt.Sprintf("bisect Go releases %s..%s (%d)", from, to, len(candidates)))
 	needed := ""
 	if len(res.Skipped) > 0 {
@@ -223,10 +164,10 @@ func directionWord(c *cellCase) string {
 // goCandidates are the Go releases from from to to (in that order, both
 // included): --go-versions' between them, else every release the go
 // command can fetch, else just the two.
-func (ex *explainer) goCandidates(ctx context.Context, from, to string) []string {
-	list := ex.goVersions
+func (ex *Explainer) goCandidates(ctx context.Context, from, to string) []string {
+	list := ex.GoVersions
 	if len(list) == 0 {
-		if all, err := goVersions(ctx); err == nil {
+		if all, err := ex.Versions.Go(ctx); err == nil {
 			list = all
 		}
 	}
@@ -236,7 +177,7 @@ func (ex *explainer) goCandidates(ctx context.Context, from, to string) []string
 	}
 	out := []string{from, to}
 	for _, v := range list {
-		if version.Compare(v, lo) > 0 && version.Compare(v, hi) < 0 && !strings.ContainsAny(strings.TrimPrefix(v, "go"), "abcdefghijklmnopqrstuvwxyz") {
+		if version.Compare(v, lo) > 0 && version.Compare(v, hi) < 0 && !bisection.IsGoPrerelease(v) {
 			out = append(out, v)
 		}
 	}
@@ -263,7 +204,7 @@ func onlyModFiles(files []string, subdir string) bool {
 }
 
 // explainCommits bisects the target's commits between the two cells.
-func (ex *explainer) explainCommits(ctx context.Context, c *cellCase, d explain.Delta) {
+func (ex *Explainer) explainCommits(ctx context.Context, c *cellCase, d Delta) {
 	from, to := d.Commit.From, d.Commit.To
 	repo, err := gitrepo.Open(ctx, c.held.Targets[0].Dir)
 	if err != nil {
@@ -275,12 +216,12 @@ func (ex *explainer) explainCommits(ctx context.Context, c *cellCase, d explain.
 		ex.explainModules(ctx, c, from, d.Modules)
 		return
 	}
-	plan := &bisectPlan{ax: axis{name: "commit", kind: "commit"}, cfg: cloneConfig(c.held), toolchains: ex.cfg.Toolchains}
-	if err := plan.listCommits(ctx, &BisectOptions{From: from, To: to}); err != nil {
+	plan := &bisection.Plan{Axis: bisection.Axis{Name: bisection.AxisCommit, Kind: bisection.AxisCommit}, Config: cloneConfig(c.held), Toolchains: ex.Config.Toolchains}
+	if err := plan.ListCommits(ctx, from, to); err != nil {
 		c.unexplained("listing the commits %s..%s: %v", gitrepo.Short(from), gitrepo.Short(to), err)
 		return
 	}
-	res, cells, err := ex.search(ctx, c, plan, fmt.Sprintf("bisect commits %s..%s (%d)", gitrepo.Short(from), gitrepo.Short(to), len(plan.candidates)))
+	res, cells, err := ex.search(ctx, c, plan, fmt.Sprintf("bisect commits %s..%s (%d)", gitrepo.Short(from), gitrepo.Short(to), len(plan.Candidates)))
 	dirty := ""
 	if d.Commit.FromDirty || d.Commit.ToDirty {
 		dirty = "; a run was built from a dirty tree, whose uncommitted changes no commit has"
@@ -293,16 +234,16 @@ func (ex *explainer) explainCommits(ctx context.Context, c *cellCase, d explain.
 		c.unexplained("%s%s", res.Conclusion, dirty)
 		return
 	}
-	culprit := plan.commits[res.Boundary.After]
+	culprit := plan.Commits[res.Boundary.After]
 	c.x.Kind, c.x.Explained = record.CauseCommit, true
 	st := culprit.State()
 	c.x.Commit = &st
-	c.x.Before = plan.commits[res.Boundary.Before].Hash
-	c.x.Culprit = "commit " + plan.describeCommit(res.Boundary.After)
+	c.x.Before = plan.Commits[res.Boundary.Before].Hash
+	c.x.Culprit = "commit " + plan.DescribeCommit(res.Boundary.After)
 	// A culprit that only bumps modules: which module did it.
-	before := plan.commits[res.Boundary.Before]
+	before := plan.Commits[res.Boundary.Before]
 	if files, err := repo.ChangedFiles(ctx, before.Hash, culprit.Hash); err == nil && onlyModFiles(files, repo.Subdir) {
-		if mods := explain.ModuleChanges(cells[res.Boundary.Before].BuildList, cells[res.Boundary.After].BuildList); len(mods) > 0 {
+		if mods := ModuleChanges(cells[res.Boundary.Before].BuildList, cells[res.Boundary.After].BuildList); len(mods) > 0 {
 			commitCulprit := c.x.Culprit
 			ex.explainModules(ctx, c, before.Hash, mods)
 			if c.x.Explained {
@@ -318,18 +259,18 @@ func (ex *explainer) explainCommits(ctx context.Context, c *cellCase, d explain.
 // current source with the other modules set back to BASE's versions.
 // Delta debugging finds the smallest set; within a single module the
 // versions between the two are bisected.
-func (ex *explainer) explainModules(ctx context.Context, c *cellCase, baseCommit string, mods []explain.ModuleChange) {
+func (ex *Explainer) explainModules(ctx context.Context, c *cellCase, baseCommit string, mods []ModuleChange) {
 	held := cloneConfig(c.held)
 	onBase := baseCommit != ""
 	if onBase {
-		dir, err := ex.checkout(ctx, held.Targets[0].Dir, baseCommit)
+		dir, err := ex.Checkouts.Checkout(ctx, held.Targets[0].Dir, baseCommit)
 		if err != nil {
 			c.unexplained("checking out BASE's source: %v", err)
 			return
 		}
 		held.Targets[0].Dir = dir
 	}
-	var applicable []explain.ModuleChange
+	var applicable []ModuleChange
 	var left []string
 	for _, m := range mods {
 		if (onBase && m.To == "") || (!onBase && m.From == "") || strings.Contains(m.From+m.To, "=>") {
@@ -378,35 +319,35 @@ func (ex *explainer) explainModules(ctx context.Context, c *cellCase, baseCommit
 }
 
 // minimalModules runs the delta debugging over the module updates.
-func (ex *explainer) minimalModules(ctx context.Context, c *cellCase, applicable []explain.ModuleChange, subsetConfig func([]int) *config.Config) ([]int, bool) {
+func (ex *Explainer) minimalModules(ctx context.Context, c *cellCase, applicable []ModuleChange, subsetConfig func([]int) *config.Config) ([]int, bool) {
 	builds := c.x.Builds
 	var probes []string
 	all := make([]int, len(applicable))
 	for i := range all {
 		all[i] = i
 	}
-	judge := func(ctx context.Context, set []int) (explain.Verdict, error) {
+	judge := func(ctx context.Context, set []int) (Verdict, error) {
 		_, p, err := ex.probe(ctx, c, subsetConfig(set), "mods-"+setLabel(applicable, set), false)
 		if err != nil {
-			return explain.Unresolved, err
+			return Unresolved, err
 		}
 		probes = append(probes, p.CellID)
 		switch {
 		case p.Verdict == bisect.Skip:
-			return explain.Unresolved, nil
+			return Unresolved, nil
 		case c.newish(p):
-			return explain.Bad, nil
+			return Bad, nil
 		}
-		return explain.Good, nil
+		return Good, nil
 	}
 	v, err := judge(ctx, all)
-	if err != nil || v != explain.Bad {
+	if err != nil || v != Bad {
 		c.unexplained("applying all %d module updates does not show NEW's verdict (%v): the modules alone do not explain the change", len(applicable), cmp.Or(fmt.Sprint(err), "not reproduced"))
 		return nil, false
 	}
-	set, err := explain.MinimalSet(ctx, len(applicable), func(ctx context.Context, set []int) (explain.Verdict, error) {
+	set, err := MinimalSet(ctx, len(applicable), func(ctx context.Context, set []int) (Verdict, error) {
 		if len(set) == len(applicable) {
-			return explain.Bad, nil
+			return Bad, nil
 		}
 		return judge(ctx, set)
 	})
@@ -426,7 +367,7 @@ func (ex *explainer) minimalModules(ctx context.Context, c *cellCase, applicable
 }
 
 // setLabel is a short, file-safe name for a subset of module updates.
-func setLabel(mods []explain.ModuleChange, set []int) string {
+func setLabel(mods []ModuleChange, set []int) string {
 	h := sha256.New()
 	for _, i := range set {
 		fmt.Fprintln(h, mods[i].Path)
@@ -436,9 +377,9 @@ func setLabel(mods []explain.ModuleChange, set []int) string {
 
 // bisectModule bisects the versions of module m from its BASE version to
 // its NEW version, on pc.
-func (ex *explainer) bisectModule(ctx context.Context, c *cellCase, pc *config.Config, m explain.ModuleChange) {
+func (ex *Explainer) bisectModule(ctx context.Context, c *cellCase, pc *config.Config, m ModuleChange) {
 	candidates := []string{m.From, m.To}
-	if all, err := moduleVersions(ctx, m.Path); err == nil {
+	if all, err := ex.Versions.Module(ctx, m.Path); err == nil {
 		lo, hi := m.From, m.To
 		if semver.Compare(lo, hi) > 0 {
 			lo, hi = hi, lo
@@ -453,7 +394,7 @@ func (ex *explainer) bisectModule(ctx context.Context, c *cellCase, pc *config.C
 			slices.Reverse(candidates)
 		}
 	}
-	plan := &bisectPlan{ax: axis{name: "module:" + m.Path, kind: "module", module: m.Path}, cfg: pc, toolchains: ex.cfg.Toolchains, candidates: candidates}
+	plan := &bisection.Plan{Axis: bisection.Axis{Name: "module:" + m.Path, Kind: bisection.AxisModule, Module: m.Path}, Config: pc, Toolchains: ex.Config.Toolchains, Candidates: candidates}
 	res, _, err := ex.search(ctx, c, plan, fmt.Sprintf("bisect %s %s..%s (%d versions)", m.Path, m.From, m.To, len(candidates)))
 	switch {
 	case err != nil:
@@ -472,12 +413,12 @@ func (ex *explainer) bisectModule(ctx context.Context, c *cellCase, pc *config.C
 // too, with two probes instead of a search: this cell at the commit before
 // the culprit must show BASE's verdict, and at the culprit NEW's. It fills
 // in the explanation and returns true when both do.
-func (ex *explainer) verifyAtBoundary(ctx context.Context, c *cellCase, prior record.Explanation) bool {
+func (ex *Explainer) verifyAtBoundary(ctx context.Context, c *cellCase, prior record.Explanation) bool {
 	dir := c.held.Targets[0].Dir
 	var evidence []record.Evidence
 	builds := 0
 	for _, side := range []struct{ name, commit string }{{"before", prior.Before}, {"after", prior.Commit.Commit}} {
-		checkout, err := ex.checkout(ctx, dir, side.commit)
+		checkout, err := ex.Checkouts.Checkout(ctx, dir, side.commit)
 		if err != nil {
 			return false
 		}

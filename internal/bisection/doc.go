@@ -1,0 +1,37 @@
+// Package bisection is the engine of `gorepro bisect`: it bisects one axis
+// of gorepro's matrix while every other axis is held at one value, by
+// building and judging one probe cell per candidate. The search itself
+// (which candidate to probe next, re-confirmation, flakiness) is the public
+// package bisect; this package gives it gorepro's axes and cells.
+//
+// A bisection has four parts:
+//
+//   - Planning (NewPlan): parse the axis (protobuf, module:PATH, go,
+//     toolchain, commit) and what is bad (--bad-if, --bad-threshold), load
+//     the config and hold its other axes at one value each (the given one,
+//     else the config's first; the bisected axis cannot be held).
+//   - Candidates (ListCandidates, Plan.ListCommits): the ordered versions of
+//     the axis between From and To. Module and Go versions come from
+//     Options.Versions, else from a Versions lister (Proxy asks the module
+//     proxy through the go command); toolchains are the configured ones in
+//     config order; commits are the target repository's history, oldest
+//     first.
+//   - Probing (Bisection): each candidate becomes a one-cell config
+//     (Plan.ProbeConfig; a commit is checked out in a git worktree, see
+//     Checkouts) that a Prober builds and runs. The engine never builds
+//     anything itself: the command gives it a Prober (the matrix runner
+//     writing into a run directory), tests give it a fake. The engine
+//     judges the cell it gets back (Judge).
+//   - Recording (Bisection.Record): the stored form of the bisection, with
+//     the boundary's reproduce commands and, on the commit axis, the commits
+//     named with their subject and author.
+//
+// Errors are typed, and the command maps them to exit statuses:
+// OptionError (an option that cannot be used) and RangeError (a range that
+// cannot be searched) are bad input, UndecidedError is a search without a
+// trustworthy boundary, InfraError a failure of what gorepro depends on
+// (the module proxy).
+//
+// The explanation engine (internal/explain) bisects through the same Plan,
+// Bisection and Prober.
+package bisection

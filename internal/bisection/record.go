@@ -1,0 +1,99 @@
+package bisection
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path/filepath"
+
+	"github.com/gorepro/gorepro/bisect"
+	"github.com/gorepro/gorepro/internal/cellbuild"
+	"github.com/gorepro/gorepro/internal/gitrepo"
+	"github.com/gorepro/gorepro/internal/record"
+)
+
+// Record is the stored form of the bisection that ended with res: the
+// axis, what was held, the boundary's reproduce commands and, on the
+// commit axis, its commits named. It is nil when res is.
+func (b *Bisection) Record(res *bisect.Result) *record.Bisect {
+	if res == nil {
+		return nil
+	}
+	ax, cfg := b.Plan.Axis, b.Plan.Config
+	rec := record.Bisect{Axis: ax.Name, BadIf: b.Plan.Pred.String(), Result: *res}
+	cover := "off"
+	if cfg.Cover[0] {
+		cover = "on"
+	}
+	rec.Fixed = map[string]string{"target": cfg.Targets[0].Name, "cover": cover, "arch": cfg.Arch[0], "runs": fmt.Sprint(cfg.Runs)}
+	if ax.Kind != AxisToolchain && ax.Kind != AxisGo {
+		rec.Fixed["toolchain"] = cfg.Toolchains[0].Name
+	}
+	if ax.Kind != AxisProtobuf {
+		rec.Fixed["protobuf"] = cfg.Protobuf[0]
+	}
+	if res.Boundary == nil {
+		return &rec
+	}
+	rec.Reproduce = map[string]string{}
+	for side, v := range map[string]string{"before": res.Boundary.Before, "after": res.Boundary.After} {
+		c, ok := b.cells[v]
+		switch {
+		case !ok:
+		case ax.Kind == AxisCommit && c.Reproduce.Script != "":
+			// The commands start in a checkout of the module: at that
+			// side's commit.
+			rec.Reproduce[side] = fmt.Sprintf("# At commit %s of your repository:\ngit checkout -q %s\n%s", v, cellbuild.ShellQuote(v), c.Reproduce.Script)
+		default:
+			rec.Reproduce[side] = c.Reproduce.Script
+		}
+	}
+	if b.Plan.Commits != nil {
+		b.Plan.nameCommits(&rec)
+	}
+	return &rec
+}
+
+// Checkouts are the git worktrees in which probes check commits out, one
+// set per repository under WorkDir/worktrees. Close removes them all.
+type Checkouts struct {
+	WorkDir string
+	sets    map[string]*gitrepo.Worktrees
+}
+
+// Of returns the worktrees of repo, made once.
+func (c *Checkouts) Of(repo *gitrepo.Repo) *gitrepo.Worktrees {
+	if wt, ok := c.sets[repo.Root]; ok {
+		return wt
+	}
+	sum := sha256.Sum256([]byte(repo.Root))
+	wt := &gitrepo.Worktrees{Repo: repo, Dir: filepath.Join(c.WorkDir, "worktrees", hex.EncodeToString(sum[:6]))}
+	if c.sets == nil {
+		c.sets = map[string]*gitrepo.Worktrees{}
+	}
+	c.sets[repo.Root] = wt
+	return wt
+}
+
+// Checkout checks commit of the repository holding dir out in a worktree
+// and returns the module directory in it.
+func (c *Checkouts) Checkout(ctx context.Context, dir, commit string) (string, error) {
+	repo, err := gitrepo.Open(ctx, dir)
+	if err != nil {
+		return "", err
+	}
+	return c.Of(repo).Checkout(ctx, commit)
+}
+
+// Close removes every worktree made, also after a Ctrl-C, and returns what
+// could not be removed.
+func (c *Checkouts) Close(ctx context.Context) []error {
+	var errs []error
+	for _, wt := range c.sets {
+		if err := wt.Close(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}

@@ -1,0 +1,309 @@
+package explain
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/gorepro/gorepro/bisect"
+	"github.com/gorepro/gorepro/internal/bisection"
+	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/record"
+)
+
+// ChangedCell is a cell whose outcome changed between the two runs, as the
+// comparison of the runs (compare.Diff) says.
+type ChangedCell struct {
+	CellID string
+	// Kind is the comparison's kind of change: "new-crash", "fixed", ...
+	Kind string
+	// Verdict is true when the cell's verdict changed: only those changes
+	// are explained. Signature is true when the crash signature changed:
+	// what is bad is then NEW's signature, not its outcome.
+	Verdict, Signature bool
+}
+
+// FileDifference says in which GOROOT files the bad build of a toolchain
+// differs from the good one, and says it in one clause that calls the two
+// badName and goodName; nil when a manifest is missing. The command gives
+// compare.FileDifference (compare imports this package).
+type FileDifference func(bad, good *record.Toolchain, badName, goodName string) (*record.FileDifference, string)
+
+// Explainer explains the changed cells between two runs, by building probe
+// cells through Prober: which input changed (Inputs), which kind of input
+// matters (a cross-check cell), then a search over that input's versions
+// (commits, module versions, Go releases) or the smallest set of module
+// updates (MinimalSet).
+type Explainer struct {
+	// Config is the config the probe cells are built from: the target's
+	// directory, the toolchains, runs and timeout.
+	Config *config.Config
+	// Base and Next are the runs compared; Changes are the changed cells
+	// of their comparison, in its order.
+	Base, Next *record.Run
+	Changes    []ChangedCell
+	// GoVersions restricts the Go releases tried when a Go version changed
+	// (default: those Versions lists between the two).
+	GoVersions []string
+	Prober     bisection.Prober
+	Versions   bisection.Versions
+	Checkouts  *bisection.Checkouts
+	// Files, when set, names the GOROOT files two toolchain builds differ in.
+	Files FileDifference
+	// Search are the options of every search (progress, confirmations).
+	Search bisect.Options
+	// LocalVersion is the version of the go on PATH; HostArch this host's
+	// GOARCH, on which cells that ran elsewhere are not explained.
+	LocalVersion, HostArch string
+
+	explain *record.Explain
+}
+
+// Explain explains every changed cell into x, then merges the
+// explanations that share a cause. It stops early when ctx ends.
+func (ex *Explainer) Explain(ctx context.Context, x *record.Explain) {
+	ex.explain = x
+	baseCells, nextCells := cellsByID(ex.Base), cellsByID(ex.Next)
+	for _, ch := range ex.Changes {
+		if ctx.Err() != nil {
+			return
+		}
+		b, n := baseCells[ch.CellID], nextCells[ch.CellID]
+		if reason := ex.skipReason(ch, b, n); reason != "" {
+			x.Skipped = append(x.Skipped, record.SkippedCell{CellID: ch.CellID, Change: ch.Kind, Reason: reason})
+			continue
+		}
+		y := ex.explainCell(ctx, ch, b, n)
+		x.Builds += y.Builds
+		ex.add(y)
+	}
+}
+
+// add records x, or adds its cells to an explanation with the same cause.
+func (ex *Explainer) add(x record.Explanation) {
+	if x.Explained {
+		for i, y := range ex.explain.Explanations {
+			if y.Explained && y.Kind == x.Kind && y.Culprit == x.Culprit && y.Direction == x.Direction {
+				ex.explain.Explanations[i].Cells = append(y.Cells, x.Cells...)
+				ex.explain.Explanations[i].Builds += x.Builds
+				ex.explain.Explanations[i].Evidence = append(y.Evidence, x.Evidence...)
+				ex.explain.Explanations[i].Steps = append(y.Steps, x.Steps...)
+				return
+			}
+		}
+	}
+	ex.explain.Explanations = append(ex.explain.Explanations, x)
+}
+
+// skipReason says why a change is not explained here, or "".
+func (ex *Explainer) skipReason(ch ChangedCell, b, n record.Cell) string {
+	switch {
+	case !ch.Verdict:
+		return fmt.Sprintf("%s is not a change of verdict", ch.Kind)
+	case b.Outcome == record.BuildError || n.Outcome == record.BuildError:
+		return "a build error is not bisected: its build log says what failed"
+	case n.HostArch != "" && n.HostArch != ex.HostArch:
+		return fmt.Sprintf("it ran on an %s host and this one is %s: run explain on an %s runner", n.HostArch, ex.HostArch, n.HostArch)
+	}
+	return ""
+}
+
+func cellsByID(run *record.Run) map[string]record.Cell {
+	m := map[string]record.Cell{}
+	for _, c := range run.Cells {
+		if _, ok := m[c.ID]; !ok {
+			m[c.ID] = c
+		}
+	}
+	return m
+}
+
+// cellCase is one changed cell being explained: the stored cells, what is
+// bad, and the config that holds the cell's other axes.
+type cellCase struct {
+	b, n      record.Cell
+	pred      bisect.Predicate
+	threshold bisect.Threshold
+	held      *config.Config
+	x         *record.Explanation
+}
+
+// newish reports whether a probe shows NEW's verdict.
+func (c *cellCase) newish(p bisect.Probe) bool {
+	return p.Verdict == bisect.Bad == (c.x.Direction == bisect.Regression) && p.Verdict != bisect.Skip
+}
+
+// unexplained marks the explanation as not explained, for reason.
+func (c *cellCase) unexplained(format string, args ...any) {
+	c.x.Explained = false
+	c.x.Kind = record.CauseUnexplained
+	c.x.Reason = fmt.Sprintf(format, args...)
+}
+
+// explainCell explains one changed cell.
+func (ex *Explainer) explainCell(ctx context.Context, ch ChangedCell, b, n record.Cell) record.Explanation {
+	x := record.Explanation{Cells: []string{ch.CellID}, Change: ch.Kind, Direction: bisect.Regression, Kind: record.CauseUnexplained}
+	bad := n
+	if n.Outcome == record.Pass {
+		x.Direction, bad = bisect.Fix, b
+	}
+	x.Evidence = []record.Evidence{storedEvidence("before", "BASE "+ex.Base.ID, b), storedEvidence("after", "NEW "+ex.Next.ID, n)}
+	badIf := string(bad.Outcome)
+	if ch.Signature {
+		badIf = "signature~" + regexp.QuoteMeta(n.Signature)
+	}
+	pred, err := bisect.ParseBadIf(badIf)
+	if err != nil {
+		x.Reason = err.Error()
+		return x
+	}
+	c := &cellCase{b: b, n: n, pred: pred, x: &x}
+	d := Inputs(ex.Base, b, ex.Next, n)
+	x.Changed = d.Lines()
+	if len(d.Kinds()) == 0 {
+		nothingBuilt(&x, d)
+		return x
+	}
+	if c.held, err = ex.heldConfig(n); err != nil {
+		x.Reason = err.Error()
+		return x
+	}
+	if c.threshold, err = bisect.ParseThreshold("", c.held.Runs); err != nil {
+		x.Reason = err.Error()
+		return x
+	}
+	ex.explainDelta(ctx, c, d)
+	return x
+}
+
+// nothingBuilt explains a change in which nothing a cell is built from
+// changed: gorepro's config, or nothing recorded.
+func nothingBuilt(x *record.Explanation, d Delta) {
+	if len(d.Config) > 0 {
+		x.Kind, x.Explained = record.CauseConfig, true
+		x.Culprit = "gorepro's own config or version, nothing the cell is built from: " + strings.Join(d.Config, "; ")
+		return
+	}
+	x.Reason = "nothing gorepro records changed (source, build list, toolchain, config): the cell may be flaky (try --runs) or depend on the host"
+	if len(d.Unknown) > 0 {
+		x.Reason = "a run did not record " + strings.Join(d.Unknown, ", ") + " (made by an older gorepro?): run both nights with this gorepro"
+	}
+}
+
+// explainDelta picks the kind of input to bisect: when the source (or
+// modules) and the toolchain both changed, a cross-check says which
+// matters; a change already explained by a commit is checked at that
+// boundary first.
+func (ex *Explainer) explainDelta(ctx context.Context, c *cellCase, d Delta) {
+	kinds := d.Kinds()
+	source := slices.Contains(kinds, "commit") || slices.Contains(kinds, "modules")
+	tool := slices.Contains(kinds, "go-version") || slices.Contains(kinds, "toolchain-build")
+	if source && tool {
+		toolMatters, ok := ex.crossCheck(ctx, c, d)
+		if !ok {
+			return
+		}
+		tool = toolMatters
+	}
+	// A cell whose inputs changed exactly like those of a cell a commit
+	// already explains: two probes at that boundary instead of a search.
+	if !tool && d.Commit != nil {
+		for _, prior := range ex.explain.Explanations {
+			if prior.Explained && prior.Kind == record.CauseCommit && prior.Before != "" && prior.Direction == c.x.Direction &&
+				slices.Equal(prior.Changed, c.x.Changed) && ex.verifyAtBoundary(ctx, c, prior) {
+				return
+			}
+		}
+	}
+	switch {
+	case tool && d.GoVersion != nil:
+		ex.explainGoVersion(ctx, c, d.GoVersion.From, d.GoVersion.To)
+	case tool:
+		ex.explainToolchainBuild(ctx, c, len(d.Config) > 0)
+	case d.Commit != nil:
+		ex.explainCommits(ctx, c, d)
+	default:
+		ex.explainModules(ctx, c, "", d.Modules)
+	}
+}
+
+func storedEvidence(side, input string, c record.Cell) record.Evidence {
+	return record.Evidence{Side: side, Input: input, CellID: c.ID, Outcome: c.Outcome, Signature: c.Signature, Stored: true}
+}
+
+// heldConfig is the config with one value per axis: the changed cell's
+// toolchain, target, protobuf version, cover flag and architecture (the
+// binary's, as the cell recorded it).
+func (ex *Explainer) heldConfig(n record.Cell) (*config.Config, error) {
+	cfg := *ex.Config
+	cover := "off"
+	if n.Cover {
+		cover = "on"
+	}
+	goarch := cmp.Or(n.BinaryArch, n.HostArch)
+	if goarch == "" {
+		return nil, fmt.Errorf("the cell cannot be built again: it recorded no architecture")
+	}
+	if err := cfg.Apply(config.Overrides{Toolchains: []string{n.Toolchain}, Targets: []string{n.Target}, Cover: []string{cover}, Arch: []string{goarch}}); err != nil {
+		return nil, fmt.Errorf("the cell cannot be built again from %s: %w", ex.Config.Path, err)
+	}
+	switch {
+	case n.Protobuf != "":
+		cfg.Protobuf = []string{n.Protobuf}
+	case len(cfg.Protobuf) > 1:
+		cfg.Protobuf = cfg.Protobuf[:1]
+	}
+	return &cfg, nil
+}
+
+// probe builds and runs one cell of pc (fresh: not from the cache), named
+// with label, and judges it.
+func (ex *Explainer) probe(ctx context.Context, c *cellCase, pc *config.Config, label string, fresh bool) (record.Cell, bisect.Probe, error) {
+	t := pc.Targets[0]
+	t.Name += "~" + label
+	pc.Targets = []config.Target{t}
+	cell, err := ex.Prober.Probe(ctx, bisection.Request{Config: pc, Fresh: fresh})
+	if err != nil {
+		return record.Cell{}, bisect.Probe{}, err
+	}
+	p := bisection.Judge(cell, label, c.pred, c.threshold)
+	if p.Built {
+		c.x.Builds++
+	}
+	return cell, p, nil
+}
+
+// search bisects plan's candidates with the cell's predicate, and adds the
+// search as a step and its boundary's cells as evidence. It returns the
+// result and the latest probe cell of each candidate probed.
+func (ex *Explainer) search(ctx context.Context, c *cellCase, plan *bisection.Plan, what string) (bisect.Result, map[string]record.Cell, error) {
+	plan.Pred, plan.Threshold = c.pred, c.threshold
+	b := &bisection.Bisection{Plan: plan, Prober: ex.Prober, LocalVersion: ex.LocalVersion}
+	if plan.Repo != nil {
+		b.Worktrees = ex.Checkouts.Of(plan.Repo)
+	}
+	res, err := b.Search(ctx, ex.Search)
+	if res != nil {
+		c.x.Builds += res.Builds
+		step := record.ExplainStep{What: what, Conclusion: res.Conclusion, Builds: res.Builds}
+		for _, p := range res.Probes {
+			step.Probes = append(step.Probes, p.CellID)
+		}
+		c.x.Steps = append(c.x.Steps, step)
+	}
+	if err != nil || res == nil {
+		return bisect.Result{}, b.Cells(), cmp.Or(err, errors.New("no result"))
+	}
+	if res.Boundary != nil && !res.Flaky {
+		for _, side := range []struct{ name, v string }{{"before", res.Boundary.Before}, {"after", res.Boundary.After}} {
+			if cell, ok := b.Cells()[side.v]; ok {
+				c.x.Evidence = append(c.x.Evidence, record.Evidence{Side: side.name, Input: side.v, CellID: cell.ID, Outcome: cell.Outcome, Signature: cell.Signature})
+			}
+		}
+	}
+	return *res, b.Cells(), nil
+}
