@@ -29,6 +29,7 @@ import (
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/report"
+	"github.com/gorepro/gorepro/internal/runlife"
 	"github.com/gorepro/gorepro/internal/runstore"
 	"github.com/gorepro/gorepro/repro"
 )
@@ -221,7 +222,7 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	res, searchErr := bisect.Search(ctx, plan.candidates, b.probe, searchOpts)
 	_ = rep.Close() // erase the status line before anything goes to stdout
 	run = b.finish(ctx, res)
-	dir, err := w.Commit(run)
+	dir, err := runlife.Commit(w, run)
 	if err != nil {
 		return &StorageError{What: "results", Err: err}
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/gorepro/gorepro/bisect"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/runlife"
 	"github.com/gorepro/gorepro/internal/runstore"
 )
 
@@ -226,7 +227,7 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 		fmt.Fprintf(deps.Stderr, "gorepro check: warning: %s\n", warning)
 	}
 	if w != nil {
-		dir, err := w.Commit(run)
+		dir, err := runlife.Commit(w, run)
 		if err != nil {
 			return &StorageError{What: "results", Err: err}
 		}

@@ -22,6 +22,7 @@ import (
 	"github.com/gorepro/gorepro/internal/matrix"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/report"
+	"github.com/gorepro/gorepro/internal/runlife"
 	"github.com/gorepro/gorepro/internal/runstore"
 	"github.com/gorepro/gorepro/internal/toolchain"
 )
@@ -185,7 +186,7 @@ func runExplain(cmd *cobra.Command, deps Deps, opts *ExplainOptions) error {
 			return &StorageError{What: "results", Err: err}
 		}
 	}
-	dir, err := w.Commit(run)
+	dir, err := runlife.Commit(w, run)
 	if err != nil {
 		return &StorageError{What: "results", Err: err}
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/filelock"
 	"github.com/gorepro/gorepro/internal/record"
-	"github.com/gorepro/gorepro/internal/runstore"
 	"github.com/gorepro/gorepro/internal/toolchain"
 	"github.com/gorepro/gorepro/repro"
 )
@@ -31,7 +30,7 @@ func (r *Runner) interrupted(p plan, hostArch string) record.Cell {
 
 // runCell builds and runs one cell, or takes it from the cache. It calls
 // built once the build is over, before the binary runs.
-func (r *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w *runstore.Draft, built func()) record.Cell {
+func (r *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w CellWriter, built func()) record.Cell {
 	cell := baseCell(p, hostArch)
 	if !p.tc.Available {
 		cell.Outcome = record.Unavailable
@@ -66,7 +65,7 @@ func (r *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w
 // build are in cell, runs its binary, and stores the cell in the run and
 // the cache. The caller holds the cell's locks. It calls built once the
 // build is over.
-func (r *Runner) buildAndRun(ctx context.Context, p plan, hostArch string, cell record.Cell, w *runstore.Draft, built func()) record.Cell {
+func (r *Runner) buildAndRun(ctx context.Context, p plan, hostArch string, cell record.Cell, w CellWriter, built func()) record.Cell {
 	// The binary stays in the work dir after the run, so that the
 	// commands gorepro ran (Reproduce.Build and Run) can be run again
 	// here, and so that the go command need not relink it when nothing
@@ -134,7 +133,7 @@ func (r *Runner) build(ctx context.Context, p plan, binDir string) *cellbuild.Re
 
 // fromCache returns the cached cell of key, relabelled as plan p's, unless
 // the run asks for fresh cells. A corrupt entry is a miss, with a warning.
-func (r *Runner) fromCache(p plan, key string, w *runstore.Draft) (record.Cell, bool) {
+func (r *Runner) fromCache(p plan, key string, w CellWriter) (record.Cell, bool) {
 	if r.NoCache || r.CacheDir == "" {
 		return record.Cell{}, false
 	}
@@ -175,7 +174,7 @@ func (r *Runner) lockCell(ctx context.Context, key, cellID string) (func(), erro
 
 // finish writes the cell's logs into the run, records their paths and stores
 // the cell in the cache under key (when key is not empty).
-func (r *Runner) finish(key string, cell record.Cell, logs map[string][]byte, w *runstore.Draft) record.Cell {
+func (r *Runner) finish(key string, cell record.Cell, logs map[string][]byte, w CellWriter) record.Cell {
 	if err := attachLogs(&cell, logs, w); err != nil {
 		cell.Reason = strings.TrimSpace(cell.Reason + "; " + err.Error())
 	}
@@ -189,7 +188,7 @@ func (r *Runner) finish(key string, cell record.Cell, logs map[string][]byte, w 
 
 // relabel turns a cached cell into this run's cell: current names, logs
 // copied into this run's directory, Cached set.
-func (r *Runner) relabel(cell *record.Cell, p plan, logs map[string][]byte, w *runstore.Draft) error {
+func (r *Runner) relabel(cell *record.Cell, p plan, logs map[string][]byte, w CellWriter) error {
 	cell.ID = p.id
 	cell.Toolchain = p.tc.Name
 	cell.Target = p.target.Name
@@ -204,7 +203,7 @@ func (r *Runner) relabel(cell *record.Cell, p plan, logs map[string][]byte, w *r
 
 // attachLogs writes logs (build.log, run-N.log and kept sources) through w
 // and records their run-relative paths in the cell.
-func attachLogs(cell *record.Cell, logs map[string][]byte, w *runstore.Draft) error {
+func attachLogs(cell *record.Cell, logs map[string][]byte, w CellWriter) error {
 	if w == nil {
 		return nil
 	}

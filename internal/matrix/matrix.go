@@ -3,9 +3,10 @@
 // into cells, builds and runs every cell with bounded parallelism (builds
 // that share packages ordered so that those are compiled once: see
 // buildAfter), classifies each run, re-uses results of unchanged cells from
-// a content-keyed cache, and records everything through a runstore.Draft. With Runner.Shard it
-// runs one share of the cells (`--shard k/n`, see AssignShards), for
-// runstore.Merge to put back together.
+// a content-keyed cache, and writes the cells' files through a CellWriter
+// (a runstore.Draft). With Runner.Shard it runs one share of the cells
+// (`--shard k/n`, see AssignShards), for runstore.Merge to put back
+// together.
 //
 // Not every target takes every axis: a Dockerfile decides its own modules
 // and the probe links none, so neither gets the protobuf axis; the probe,
@@ -21,7 +22,9 @@
 //
 // The Runner is the one place that knows the order of the work; building is
 // package cellbuild's, running is package proc's, judging is package classify's
-// and storing is package runstore's.
+// and storing is the CellWriter's (package runstore's, which matrix does
+// not import: storing needs none of the rendering that committing a run
+// does).
 //
 // The files follow the work: expand.go turns the axes into cells (plans)
 // and collapses those that are one cell here; schedule.go orders their
@@ -36,6 +39,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"reflect"
 	"runtime"
 	"sync"
 	"time"
@@ -48,7 +52,6 @@ import (
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/progress"
 	"github.com/gorepro/gorepro/internal/record"
-	"github.com/gorepro/gorepro/internal/runstore"
 	"github.com/gorepro/gorepro/internal/toolchain"
 )
 
@@ -115,6 +118,18 @@ type Runner struct {
 	modCache     string
 }
 
+// CellWriter stores the files of a run being written: each cell's logs
+// and kept sources, and the run's GOROOT manifests. *runstore.Draft is
+// one; a nil CellWriter (or a nil *runstore.Draft in it) stores nothing.
+type CellWriter interface {
+	// WriteCellFile writes a file of cell cellID; rel is a slash-separated
+	// path of plain file names ("build.log", "sources/go.mod"). It returns
+	// the file's path relative to the run directory.
+	WriteCellFile(cellID, rel string, data []byte) (string, error)
+	// WriteFile writes a file at the top of the run directory.
+	WriteFile(name string, data []byte) error
+}
+
 // Reporter follows the cells of a run (progress.Reporter draws them).
 type Reporter interface {
 	// Begin is called at the start of every Run with its number of cells.
@@ -131,8 +146,11 @@ type Reporter interface {
 // and returns the finished record.Run (not yet committed). When ctx is
 // cancelled, finished cells are kept, the others are marked interrupted and
 // the run is returned with Interrupted set.
-func (r *Runner) Run(ctx context.Context, runID string, w *runstore.Draft) (*record.Run, error) {
+func (r *Runner) Run(ctx context.Context, runID string, w CellWriter) (*record.Run, error) {
 	r.defaults()
+	if v := reflect.ValueOf(w); v.Kind() == reflect.Pointer && v.IsNil() {
+		w = nil // a nil *runstore.Draft: nothing is stored
+	}
 	run := r.newRun(runID)
 	allSpecs := cellSpecs(r.Config)
 	specs, err := r.specsToRun(allSpecs)
@@ -243,7 +261,7 @@ func (r *Runner) resolveUsed(ctx context.Context, specs []cellSpec) ([]*toolchai
 // are ordered so that they are compiled once (see buildAfter); the rest
 // run in parallel up to Jobs. Once ctx is cancelled, the cells not
 // started are interrupted.
-func (r *Runner) runCells(ctx context.Context, plans []plan, hostArch string, sources map[string]string, w *runstore.Draft) []record.Cell {
+func (r *Runner) runCells(ctx context.Context, plans []plan, hostArch string, sources map[string]string, w CellWriter) []record.Cell {
 	cells := make([]record.Cell, len(plans))
 	r.Reporter.Begin(len(plans))
 	runScheduled(buildAfter(plans), r.Jobs, func(i int, built func()) {

@@ -12,7 +12,6 @@ import (
 	"github.com/gorepro/gorepro/internal/gorootfiles"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/redact"
-	"github.com/gorepro/gorepro/internal/runstore"
 	"github.com/gorepro/gorepro/internal/toolchain"
 )
 
@@ -127,7 +126,7 @@ func containerInfo(c *toolchain.Container) *record.Container {
 // records' Manifest, Files and ReadFile, so that the analysis can name the
 // files two builds of one Go version differ in. A manifest that cannot be
 // made is a warning.
-func (r *Runner) recordManifests(ctx context.Context, records []record.Toolchain, tcs []*toolchain.Resolved, w *runstore.Draft) {
+func (r *Runner) recordManifests(ctx context.Context, records []record.Toolchain, tcs []*toolchain.Resolved, w CellWriter) {
 	for i := range records {
 		tr := &records[i]
 		k := slices.IndexFunc(tcs, func(tc *toolchain.Resolved) bool { return tc != nil && tc.Name == tr.Name })
