@@ -7,7 +7,9 @@
 //	dir, err := rec.Commit(run)                        // render the reports, then store them
 //
 // Results.Record does all of it in one call around a function that fills
-// the run. Storage (package runstore) only stores bytes; rendering the
+// the run; a Results without a Root records nothing (gorepro check without
+// --out) and still gives the run an ID. Commit(d, run) is the last step
+// for a caller that began its runstore.Draft itself. Storage (package runstore) only stores bytes; rendering the
 // stored reports (package report) and analysing the run (package compare)
 // happen here, once, for every command that records a run.
 //
