@@ -17,6 +17,7 @@ import (
 	"github.com/gorepro/gorepro/internal/compare"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/report"
+	"github.com/gorepro/gorepro/internal/runlife"
 )
 
 // BisectOptions are the parsed flags of `gorepro bisect`.
@@ -165,7 +166,7 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	res, searchErr := b.Search(ctx, searchOpts)
 	_ = rep.Close() // erase the status line before anything goes to stdout
 	finishBisect(ctx, run, b, res)
-	dir, err := w.Commit(run)
+	dir, err := runlife.Commit(w, run)
 	if err != nil {
 		return &StorageError{What: "results", Err: err}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/gorepro/gorepro/internal/bisection"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/runlife"
 	"github.com/gorepro/gorepro/internal/runstore"
 )
 
@@ -217,7 +218,7 @@ func reportCheck(deps Deps, opts *CheckOptions, w *runstore.Draft, run *record.R
 		fmt.Fprintf(deps.Stderr, "gorepro check: warning: %s\n", warning)
 	}
 	if w != nil {
-		dir, err := w.Commit(run)
+		dir, err := runlife.Commit(w, run)
 		if err != nil {
 			return &StorageError{What: "results", Err: err}
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/report"
+	"github.com/gorepro/gorepro/internal/runlife"
 	"github.com/gorepro/gorepro/internal/runstore"
 )
 
@@ -167,20 +168,20 @@ func loadBaseline(opts *MatrixOptions) (*record.Run, error) {
 }
 
 // compareWithBaseline compares a finished matrix run with its baseline
-// and writes diff.json and diff.md into the run through w, before Commit.
-// It returns nil when there is no baseline.
-func compareWithBaseline(w *runstore.Draft, base, run *record.Run) (*compare.Comparison, error) {
+// and writes diff.json and diff.md into the run being recorded, before
+// Commit. It returns nil when there is no baseline.
+func compareWithBaseline(rec *runlife.Recording, base, run *record.Run) (*compare.Comparison, error) {
 	if base == nil {
 		return nil, nil
 	}
 	if run.ID == "" {
-		run.ID = w.ID()
+		run.ID = rec.ID()
 	}
 	if run.SchemaVersion == 0 {
 		run.SchemaVersion = record.SchemaVersion
 	}
 	cmp := compare.Diff(base, run)
-	if err := w.WriteComparison(cmp); err != nil {
+	if err := rec.WriteComparison(cmp); err != nil {
 		return nil, &StorageError{What: "the comparison with the baseline", Err: err}
 	}
 	return cmp, nil

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gorepro/gorepro/internal/bisection"
 	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/runlife"
 	"github.com/gorepro/gorepro/internal/runstore"
 	"github.com/spf13/cobra"
 )
@@ -94,16 +95,9 @@ func (e *UnexplainedError) Error() string {
 }
 
 // StorageError is a failure to store results (disk full, read-only file
-// system, permission denied): exit status 3, whatever the cells did. Err
-// names the path and the cause.
-type StorageError struct {
-	// What is being stored: "results", "the merged run", ...
-	What string
-	Err  error
-}
-
-func (e *StorageError) Error() string { return "writing " + e.What + ": " + e.Err.Error() }
-func (e *StorageError) Unwrap() error { return e.Err }
+// system, permission denied): exit status 3, whatever the cells did. It
+// is the run lifecycle's (runlife.Results.Record returns it).
+type StorageError = runlife.StorageError
 
 // FailPolicyError reports that some cells matched the --fail-on policy.
 type FailPolicyError struct {

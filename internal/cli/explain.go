@@ -18,6 +18,7 @@ import (
 	"github.com/gorepro/gorepro/internal/explain"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/report"
+	"github.com/gorepro/gorepro/internal/runlife"
 	"github.com/gorepro/gorepro/internal/runstore"
 	"github.com/gorepro/gorepro/internal/toolchain"
 )
@@ -218,7 +219,7 @@ func storeExplain(deps Deps, w *runstore.Draft, run *record.Run, quiet bool) err
 			return &StorageError{What: "results", Err: err}
 		}
 	}
-	dir, err := w.Commit(run)
+	dir, err := runlife.Commit(w, run)
 	if err != nil {
 		return &StorageError{What: "results", Err: err}
 	}

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/gorepro/gorepro/internal/matrix"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/report"
+	"github.com/gorepro/gorepro/internal/runlife"
 	"github.com/gorepro/gorepro/internal/runstore"
 )
 
@@ -189,47 +189,32 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 	if err != nil {
 		return err
 	}
-	store := runstore.Store{Root: opts.Out}
-	runID := runstore.NewRunID(time.Now())
-	w, err := store.Begin(runID)
-	if err != nil {
-		return &StorageError{What: "results", Err: err}
-	}
-	// A run that cannot be committed (a full or read-only disk) leaves no
-	// partial directory behind; after Commit this does nothing.
-	defer func() { _ = w.Abort() }()
-	rep := newReporter(deps, opts.Quiet, opts.Jobs)
-	defer rep.Close()
-	runner := newMatrixRunner(deps, cfg, root, rep)
-	runner.Reporter = rep
-	runner.Jobs = opts.Jobs
-	runner.NoCache, runner.Relink = opts.NoCache || opts.Rebuild, opts.Rebuild
-	runner.Shard = opts.shard
 	ctx := cmd.Context()
-	if !opts.Quiet {
-		cells := fmt.Sprintf("%d cells", matrix.CellCount(cfg))
-		if s := opts.shard; s != nil {
-			assigned, total := matrix.ShardSize(cfg, *s)
-			cells = fmt.Sprintf("shard %s: %d of %d cells", s, assigned, total)
+	var comparison *compare.Comparison
+	// A run that cannot be committed (a full or read-only disk) leaves no
+	// partial directory behind.
+	run, dir, err := runlife.Results{Root: opts.Out}.Record(func(rec *runlife.Recording) (*record.Run, error) {
+		rep := newReporter(deps, opts.Quiet, opts.Jobs)
+		defer rep.Close()
+		runner := newMatrixRunner(deps, cfg, root, rep)
+		runner.Reporter = rep
+		runner.Jobs = opts.Jobs
+		runner.NoCache, runner.Relink = opts.NoCache || opts.Rebuild, opts.Rebuild
+		runner.Shard = opts.shard
+		if !opts.Quiet {
+			announceMatrix(deps, cfg, opts)
 		}
-		fmt.Fprintf(deps.Stderr, "gorepro: %s (%d toolchains × %d protobuf × %d cover × %d targets × %d arch), -j %d\n",
-			cells, len(cfg.Toolchains), len(cfg.Protobuf), len(cfg.Cover), len(cfg.Targets), len(cfg.Arch), opts.Jobs)
-	}
-	run, err := runner.Run(ctx, runID, w)
-	_ = rep.Close() // erase the status line before anything goes to stdout
+		run, err := runner.Run(ctx, rec.ID(), rec.Draft())
+		_ = rep.Close() // erase the status line before anything goes to stdout
+		if err != nil {
+			return nil, err
+		}
+		runlife.Analyze(run)
+		comparison, err = compareWithBaseline(rec, baseline, run)
+		return run, err
+	})
 	if err != nil {
-		_ = w.Abort()
 		return err
-	}
-	run.Analysis = compare.Analyze(run.Cells, run.Toolchains)
-	comparison, err := compareWithBaseline(w, baseline, run)
-	if err != nil {
-		_ = w.Abort()
-		return err
-	}
-	dir, err := w.Commit(run)
-	if err != nil {
-		return &StorageError{What: "results", Err: err}
 	}
 	render, _ := rendererFor(opts.Format)
 	if err := render(deps.Stdout, run, runstore.RunFS(dir)); err != nil {
@@ -245,6 +230,18 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 		return err
 	}
 	return comparisonVerdict(comparison, opts.FailOn)
+}
+
+// announceMatrix says on stderr how many cells the matrix has, along which
+// axes, and how many run at once.
+func announceMatrix(deps Deps, cfg *config.Config, opts *MatrixOptions) {
+	cells := fmt.Sprintf("%d cells", matrix.CellCount(cfg))
+	if s := opts.shard; s != nil {
+		assigned, total := matrix.ShardSize(cfg, *s)
+		cells = fmt.Sprintf("shard %s: %d of %d cells", s, assigned, total)
+	}
+	fmt.Fprintf(deps.Stderr, "gorepro: %s (%d toolchains × %d protobuf × %d cover × %d targets × %d arch), -j %d\n",
+		cells, len(cfg.Toolchains), len(cfg.Protobuf), len(cfg.Cover), len(cfg.Targets), len(cfg.Arch), opts.Jobs)
 }
 
 // summarize prints what happened and where the results went, on stderr.

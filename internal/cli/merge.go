@@ -2,11 +2,12 @@ package cli
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/report"
+	"github.com/gorepro/gorepro/internal/runlife"
 	"github.com/gorepro/gorepro/internal/runstore"
 )
 
@@ -90,9 +91,16 @@ func runMerge(deps Deps, opts *MergeOptions) error {
 			fmt.Fprintf(deps.Stderr, "gorepro: WARNING: %s was recorded by gorepro %s, %s by %s\n", r.Source, r.GoreproVersion, run.Runners[0].Source, run.GoreproVersion)
 		}
 	}
-	dir, err := runstore.Store{Root: opts.Out}.WriteMerged(runstore.NewRunID(time.Now()), run, inputs)
+	runlife.Analyze(run)
+	const what = "the merged run"
+	_, dir, err := runlife.Results{Root: opts.Out, What: what}.Record(func(rec *runlife.Recording) (*record.Run, error) {
+		if err := rec.Draft().CopyMerged(run, inputs); err != nil {
+			return nil, &StorageError{What: what, Err: err}
+		}
+		return run, nil
+	})
 	if err != nil {
-		return &StorageError{What: "the merged run", Err: err}
+		return err
 	}
 	if err := render(deps.Stdout, run, runstore.RunFS(dir)); err != nil {
 		return err

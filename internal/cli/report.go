@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/gorepro/gorepro/internal/compare"
 	"github.com/gorepro/gorepro/internal/report"
+	"github.com/gorepro/gorepro/internal/runlife"
 	"github.com/gorepro/gorepro/internal/runstore"
 )
 
@@ -57,7 +57,7 @@ results.json, or a results root (its latest run is used); default results/latest
 				return &UsageError{Err: err}
 			}
 			if run.Analysis == nil { // recorded before gorepro analysed runs
-				run.Analysis = compare.Analyze(run.Cells, run.Toolchains)
+				runlife.Analyze(run)
 			}
 			return render(deps.Stdout, run, runstore.RunFS(dir))
 		},

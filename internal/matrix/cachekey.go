@@ -48,10 +48,10 @@ type cacheKeyInputs struct {
 
 // cacheKey is the content key of cell p, whose target's sources have the
 // digest source (from sourceDigests).
-func (e *Runner) cacheKey(p plan, hostArch, source string) string {
+func (r *Runner) cacheKey(p plan, hostArch, source string) string {
 	target := p.target
 	target.Name = ""
-	target.Timeout = config.Duration(p.target.RunTimeout(e.Config))
+	target.Timeout = config.Duration(p.target.RunTimeout(r.Config))
 	return keyOf(cacheKeyInputs{
 		Toolchain:     p.tc.Identity,
 		Target:        target,
@@ -60,26 +60,26 @@ func (e *Runner) cacheKey(p plan, hostArch, source string) string {
 		Cover:         p.cover,
 		GOARCH:        p.goarch,
 		HostArch:      hostArch,
-		Runs:          e.Config.Runs,
-		Timeout:       p.target.RunTimeout(e.Config),
-		Harness:       e.harness(),
-		PrepareByFlag: e.PrepareByFlag,
+		Runs:          r.Config.Runs,
+		Timeout:       p.target.RunTimeout(r.Config),
+		Harness:       r.harness(),
+		PrepareByFlag: r.PrepareByFlag,
 	})
 }
 
 // harness is Runner.Harness, or Version when it is empty.
-func (e *Runner) harness() string {
-	if e.Harness != "" {
-		return e.Harness
+func (r *Runner) harness() string {
+	if r.Harness != "" {
+		return r.Harness
 	}
-	return e.Version
+	return r.Version
 }
 
 // sourceDigests computes, once per run, the digest of what each target's
 // build reads besides the toolchain, by target name.
-func (e *Runner) sourceDigests() (map[string]string, error) {
+func (r *Runner) sourceDigests() (map[string]string, error) {
 	sums := map[string]string{}
-	for _, t := range e.Config.Targets {
+	for _, t := range r.Config.Targets {
 		sum, err := sourceDigest(t)
 		if err != nil {
 			return nil, fmt.Errorf("target %s: %w", t.Name, err)

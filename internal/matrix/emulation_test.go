@@ -13,6 +13,7 @@ import (
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/emulation"
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/runlife"
 	"github.com/gorepro/gorepro/internal/runstore"
 	"github.com/gorepro/gorepro/internal/toolchain"
 )
@@ -131,7 +132,7 @@ func TestEmulatedCells(t *testing.T) {
 	require.NoError(t, err)
 	run, err := e.Run(context.Background(), "emulated", w)
 	require.NoError(t, err)
-	_, err = w.Commit(run)
+	_, err = runlife.Commit(w, run)
 	require.NoError(t, err)
 
 	cells := map[string]record.Cell{}

@@ -23,6 +23,7 @@ import (
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/runlife"
 	"github.com/gorepro/gorepro/internal/runstore"
 	"github.com/gorepro/gorepro/internal/toolchain"
 )
@@ -247,7 +248,7 @@ func (h *harness) run(ctx context.Context, configure func(*Runner)) (*record.Run
 	}
 	run, err := e.Run(ctx, id, w)
 	require.NoError(h.t, err)
-	dir, err := w.Commit(run)
+	dir, err := runlife.Commit(w, run)
 	require.NoError(h.t, err)
 	return run, dir
 }
@@ -1103,7 +1104,7 @@ func TestEndToEnd(t *testing.T) {
 		require.NoError(t, err)
 		run, err := e.Run(context.Background(), id, w)
 		require.NoError(t, err)
-		dir, err := w.Commit(run)
+		dir, err := runlife.Commit(w, run)
 		require.NoError(t, err)
 		return run, dir
 	}

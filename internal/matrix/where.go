@@ -119,11 +119,11 @@ func (cr containerRunner) reproduce(r binaryRun, cover bool) ([]string, []string
 }
 
 // binaryRunnerFor is where cell p's binary, built as built, runs.
-func (e *Runner) binaryRunnerFor(p plan, built *cellbuild.Result, binArch, hostArch string) binaryRunner {
+func (r *Runner) binaryRunnerFor(p plan, built *cellbuild.Result, binArch, hostArch string) binaryRunner {
 	if c := p.tc.Container; c != nil {
 		return containerRunner{c: c, cellID: p.id, image: built.Image, args: p.target.Args}
 	}
-	return hostRunner{exec: e.Exec, binArch: binArch, hostArch: hostArch}
+	return hostRunner{exec: r.Exec, binArch: binArch, hostArch: hostArch}
 }
 
 // explainStartError turns a failure to start the binary into a reason a

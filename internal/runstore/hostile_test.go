@@ -71,7 +71,7 @@ func TestMergeRefusesToWriteOutsideOut(t *testing.T) {
 	require.NoError(t, err)
 	run.Cells[0].ID = "../../escaped"
 	out := filepath.Join(t.TempDir(), "merged")
-	_, err = Store{Root: out}.WriteMerged("20260101T000001Z-beef", run, []MergeInput{{Source: dir, Dir: runDir, Run: run}})
+	_, err = writeMerged(Store{Root: out}, "20260101T000001Z-beef", run, []MergeInput{{Source: dir, Dir: runDir, Run: run}})
 	require.ErrorContains(t, err, "invalid cell id")
 	assert.NoFileExists(t, filepath.Join(filepath.Dir(out), "escaped"))
 	entries, _ := os.ReadDir(out)
@@ -133,7 +133,7 @@ func TestBeginRemovesAbandonedRuns(t *testing.T) {
 	require.NoError(t, err)
 	committed, err := store.Begin("20260101T000001Z-bbbb")
 	require.NoError(t, err)
-	_, err = committed.Commit(&record.Run{})
+	_, err = commit(committed, &record.Run{})
 	require.NoError(t, err)
 	// What a killed gorepro leaves: the directory and a lock no one holds.
 	dead := filepath.Join(root, incompletePrefix+"20260101T000002Z-cccc")

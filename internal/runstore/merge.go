@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gorepro/gorepro/internal/compare"
 	"github.com/gorepro/gorepro/internal/gorootfiles"
 	"github.com/gorepro/gorepro/internal/record"
 )
@@ -76,9 +75,9 @@ const maxListed = 5
 // first), Cells, for each runner architecture in order of first
 // appearance, its cells in the unsharded matrix's order (by
 // Shard.Positions; in input order and then each input's order when a
-// shard lacks them), Collapsed the inputs' collapsed cells added up, and
-// Analysis is computed over all of them. The cells' file paths
-// are unchanged; WriteMerged copies the files.
+// shard lacks them) and Collapsed the inputs' collapsed cells added up.
+// Analysing the merged cells is the caller's. The cells' file paths are
+// unchanged; Draft.CopyMerged copies the files.
 func Merge(inputs []MergeInput) (*record.Run, error) {
 	if len(inputs) == 0 {
 		return nil, &MergeError{Problems: []string{"no runs given"}}
@@ -144,7 +143,6 @@ func Merge(inputs []MergeInput) (*record.Run, error) {
 	for _, g := range groupBy(inputs, runnerArch) {
 		run.Cells = append(run.Cells, matrixOrder(g.inputs)...)
 	}
-	run.Analysis = compare.Analyze(run.Cells, run.Toolchains)
 	return run, nil
 }
 
@@ -367,26 +365,20 @@ func short(sum string) string {
 	return sum
 }
 
-// WriteMerged records run, the result of Merge(inputs), in s as run id:
-// it copies every cell's files (logs and kept sources, under
-// cells/<cell-id>/ of the input the cell came from) into the new run
-// directory and commits it (results.json, results.md, junit.xml, and
-// <Root>/latest). It returns the committed run directory.
-func (s Store) WriteMerged(id string, run *record.Run, inputs []MergeInput) (string, error) {
-	w, err := s.Begin(id)
-	if err != nil {
-		return "", err
-	}
-	defer func() { _ = w.Abort() }()
+// CopyMerged copies into the run being written the files of run, the
+// result of Merge(inputs): every cell's files (logs and kept sources,
+// under cells/<cell-id>/ of the input the cell came from) and the
+// toolchains' GOROOT manifests, loaded with the inputs and stored again
+// under names that tell the runners' architectures apart (run's
+// toolchains then name them). Committing the run is the caller's.
+func (w *Draft) CopyMerged(run *record.Run, inputs []MergeInput) error {
 	for _, in := range inputs {
 		for _, c := range in.Run.Cells {
 			if err := w.CopyCellFiles(c.ID, in.Dir); err != nil {
-				return "", fmt.Errorf("merging %s: %w", in.Source, err)
+				return fmt.Errorf("merging %s: %w", in.Source, err)
 			}
 		}
 	}
-	// The toolchains' GOROOT manifests, loaded with the inputs, are stored
-	// again under names that tell the runners' architectures apart.
 	for i := range run.Toolchains {
 		t := &run.Toolchains[i]
 		t.Manifest = ""
@@ -395,15 +387,15 @@ func (s Store) WriteMerged(id string, run *record.Run, inputs []MergeInput) (str
 		}
 		data, err := gorootfiles.Manifest(t.Files).Encode()
 		if err != nil {
-			return "", fmt.Errorf("merging the manifest of toolchain %s: %w", t.Name, err)
+			return fmt.Errorf("merging the manifest of toolchain %s: %w", t.Name, err)
 		}
 		name := "goroot-" + t.Name + "-" + cmp.Or(t.HostArch, "any") + ".manifest.gz"
 		if err := w.WriteFile(name, data); err != nil {
-			return "", fmt.Errorf("merging the manifest of toolchain %s: %w", t.Name, err)
+			return fmt.Errorf("merging the manifest of toolchain %s: %w", t.Name, err)
 		}
 		t.Manifest = name
 	}
-	return w.Commit(run)
+	return nil
 }
 
 // CopyCellFiles copies the files of cell cellID from another run's

@@ -1,7 +1,6 @@
 package runstore
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -11,10 +10,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
-
-	"github.com/gorepro/gorepro/internal/report"
 
 	"github.com/gorepro/gorepro/internal/filelock"
 	"github.com/gorepro/gorepro/internal/gorootfiles"
@@ -23,14 +21,13 @@ import (
 
 // File names inside a run directory and a store root.
 const (
-	// JSONFile is the machine-readable record of a run (see WriteJSON).
+	// JSONFile is the machine-readable record of a run.
 	JSONFile = "results.json"
-	// MarkdownFile is the report for bug trackers (see WriteMarkdown).
+	// MarkdownFile is the report for bug trackers.
 	MarkdownFile = "results.md"
-	// JUnitFile is the report for CI systems (see WriteJUnit).
+	// JUnitFile is the report for CI systems.
 	JUnitFile = "junit.xml"
-	// HTMLFile is the self-contained report for CI artifacts and browsers
-	// (see WriteHTML).
+	// HTMLFile is the self-contained report for CI artifacts and browsers.
 	HTMLFile = "report.html"
 	// LatestLink is the symbolic link in a store root that names the newest
 	// committed run directory.
@@ -44,14 +41,18 @@ const (
 	incompletePrefix = ".incomplete-"
 )
 
-// storedReports are the reports Commit writes into every run directory.
-func storedReports() []struct{ name, format string } {
-	return []struct{ name, format string }{
-		{JSONFile, "json"},
-		{MarkdownFile, "markdown"},
-		{JUnitFile, "junit"},
-		{HTMLFile, "html"},
-	}
+// ReportFiles are the names of the reports that every committed run
+// directory holds, which the caller renders and gives to Commit.
+func ReportFiles() []string {
+	return []string{JSONFile, MarkdownFile, JUnitFile, HTMLFile}
+}
+
+// File is one file of a run directory, made by the caller: a rendered
+// report, a comparison.
+type File struct {
+	// Name is a plain file name.
+	Name string
+	Data []byte
 }
 
 // Store is a results directory (gorepro's --out, "results" by default). Each
@@ -222,10 +223,8 @@ func (w *Draft) WriteFile(name string, data []byte) error {
 	if err := checkFileName(name); err != nil {
 		return fmt.Errorf("writing %s of run %s: invalid file name: %w", name, w.id, err)
 	}
-	for _, stored := range storedReports() {
-		if name == stored.name {
-			return fmt.Errorf("writing %s of run %s: Commit writes it", name, w.id)
-		}
+	if slices.Contains(ReportFiles(), name) {
+		return fmt.Errorf("writing %s of run %s: Commit writes it", name, w.id)
 	}
 	if name == CellsDir || strings.HasPrefix(name, ".") {
 		return fmt.Errorf("writing %s of run %s: reserved name", name, w.id)
@@ -233,33 +232,48 @@ func (w *Draft) WriteFile(name string, data []byte) error {
 	return writeFileAtomic(filepath.Join(w.dir, name), data)
 }
 
-// Commit finishes the run: it writes results.json, results.md, junit.xml
-// and report.html into the run directory, renames it to <Root>/<id> and
-// points <Root>/latest at it. It fills in run.ID and run.SchemaVersion when they are zero. It
-// returns the final run directory. If Commit fails before the rename, the run
-// stays incomplete and Abort removes it; if only updating latest fails, the
-// committed directory is returned with the error.
-func (w *Draft) Commit(run *record.Run) (string, error) {
+// Stamp makes run the document of this run before its reports are
+// rendered: it fills in run.ID and run.SchemaVersion when they are zero,
+// and refuses a run document of another ID.
+func (w *Draft) Stamp(run *record.Run) error {
 	if w.done {
-		return "", fmt.Errorf("committing run %s: already finished", w.id)
+		return fmt.Errorf("committing run %s: already finished", w.id)
 	}
 	if run.ID == "" {
 		run.ID = w.id
 	}
 	if run.ID != w.id {
-		return "", fmt.Errorf("committing run %s: the run document has id %q", w.id, run.ID)
+		return fmt.Errorf("committing run %s: the run document has id %q", w.id, run.ID)
 	}
 	if run.SchemaVersion == 0 {
 		run.SchemaVersion = record.SchemaVersion
 	}
-	files := RunFS(w.dir)
-	for _, stored := range storedReports() {
-		render, _ := report.RendererFor(stored.format)
-		var buf bytes.Buffer
-		if err := render(&buf, run, files); err != nil {
-			return "", fmt.Errorf("rendering %s: %w", stored.name, err)
+	return nil
+}
+
+// Commit finishes the run: it writes reports, which must be the files
+// ReportFiles names (rendered by the caller from the run, stamped with
+// Stamp, and the files already in Dir), into the run directory, renames it
+// to <Root>/<id> and points <Root>/latest at it. It returns the final run
+// directory. If Commit fails before the rename, the run stays incomplete
+// and Abort removes it; if only updating latest fails, the committed
+// directory is returned with the error.
+func (w *Draft) Commit(reports []File) (string, error) {
+	if w.done {
+		return "", fmt.Errorf("committing run %s: already finished", w.id)
+	}
+	for _, name := range ReportFiles() {
+		if !slices.ContainsFunc(reports, func(f File) bool { return f.Name == name }) {
+			return "", fmt.Errorf("committing run %s: no %s given", w.id, name)
 		}
-		if err := writeFileAtomic(filepath.Join(w.dir, stored.name), buf.Bytes()); err != nil {
+	}
+	for _, f := range reports {
+		if !slices.Contains(ReportFiles(), f.Name) {
+			return "", fmt.Errorf("committing run %s: %s is not a report of a run", w.id, f.Name)
+		}
+	}
+	for _, f := range reports {
+		if err := writeFileAtomic(filepath.Join(w.dir, f.Name), f.Data); err != nil {
 			return "", err
 		}
 	}

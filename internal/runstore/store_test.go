@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -49,7 +50,7 @@ func commitSample(t *testing.T, store Store, id string) (*record.Run, string) {
 	assert.Equal(t, "cells/cell-1/build.log", rel)
 	run := runfixture.SampleRun()
 	run.ID = id
-	dir, err := w.Commit(run)
+	dir, err := commit(w, run)
 	require.NoError(t, err)
 	return run, dir
 }
@@ -79,7 +80,7 @@ func TestCommitProducesTree(t *testing.T) {
 
 	run := runfixture.SampleRun()
 	run.ID, run.SchemaVersion = "", 0
-	dir, err := w.Commit(run)
+	dir, err := commit(w, run)
 	require.NoError(t, err)
 	assert.Equal(t, filepath.Join(store.Root, id), dir)
 	assert.Equal(t, id, run.ID, "Commit fills in the run id")
@@ -126,7 +127,7 @@ func TestCommitProducesTree(t *testing.T) {
 
 	_, err = w.WriteLog("c", "late.log", nil)
 	assert.Error(t, err, "no writes after Commit")
-	_, err = w.Commit(run)
+	_, err = commit(w, run)
 	assert.Error(t, err, "no second Commit")
 	assert.NoError(t, w.Abort(), "Abort after Commit does nothing")
 	assert.DirExists(t, dir)
@@ -211,7 +212,7 @@ func TestAbortAndFailedCommitLeaveNoRun(t *testing.T) {
 	require.NoError(t, err)
 	run := runfixture.SampleRun()
 	run.ID = "some-other-run"
-	_, err = failed.Commit(run)
+	_, err = commit(failed, run)
 	require.Error(t, err)
 	assert.NoDirExists(t, filepath.Join(store.Root, "20261127T113100Z-bbbb"))
 	assert.NoFileExists(t, filepath.Join(store.Root, "latest"))
@@ -270,5 +271,29 @@ func TestLoadDropsVersion1Analysis(t *testing.T) {
 // TestStoredReportsHoldHTML checks that every run directory gets the HTML
 // report.
 func TestStoredReportsHoldHTML(t *testing.T) {
-	assert.Contains(t, storedReports(), struct{ name, format string }{HTMLFile, "html"})
+	assert.Contains(t, ReportFiles(), HTMLFile)
+}
+
+// TestCommitTakesTheReportsOnly: Commit stores the reports the caller
+// rendered, every one of them and nothing else, and refuses to commit
+// without them.
+func TestCommitTakesTheReportsOnly(t *testing.T) {
+	store := Store{Root: t.TempDir()}
+	w, err := store.Begin("20261127T113000Z-0002")
+	require.NoError(t, err)
+	var reports []File
+	for _, name := range ReportFiles() {
+		reports = append(reports, File{Name: name, Data: []byte("rendered " + name)})
+	}
+	_, err = w.Commit(reports[1:])
+	assert.ErrorContains(t, err, "no "+JSONFile+" given")
+	_, err = w.Commit(append(slices.Clone(reports), File{Name: "extra.txt"}))
+	assert.ErrorContains(t, err, "extra.txt is not a report of a run")
+	dir, err := w.Commit(reports)
+	require.NoError(t, err)
+	for _, f := range reports {
+		data, err := os.ReadFile(filepath.Join(dir, f.Name))
+		require.NoError(t, err)
+		assert.Equal(t, f.Data, data, "stored as given")
+	}
 }
