@@ -17,7 +17,6 @@ import (
 	"github.com/gorepro/gorepro/internal/compare"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/report"
-	"github.com/gorepro/gorepro/internal/runlife"
 )
 
 // BisectOptions are the parsed flags of `gorepro bisect`.
@@ -141,16 +140,16 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	if err != nil {
 		return err
 	}
-	w, run, err := beginProbeRun(deps, opts.Out, plan.Config.Path)
+	rec, run, err := beginProbeRun(deps, opts.Out, plan.Config.Path)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = w.Abort() }()
+	defer rec.Abort()
 	rep := newReporter(deps, opts.Quiet, 1)
 	defer rep.Close()
 	runner := newMatrixRunner(deps, plan.Config, root, rep)
 	runner.Reporter = rep
-	b := &bisection.Bisection{Plan: plan, NoCache: opts.NoCache, Prober: &cellProber{runner: runner, w: w, run: run}}
+	b := &bisection.Bisection{Plan: plan, NoCache: opts.NoCache, Prober: &cellProber{runner: runner, rec: rec, run: run}}
 	if plan.Axis.Kind == bisection.AxisGo {
 		b.LocalVersion = bisection.LocalGoVersion()
 	}
@@ -166,9 +165,9 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	res, searchErr := b.Search(ctx, searchOpts)
 	_ = rep.Close() // erase the status line before anything goes to stdout
 	finishBisect(ctx, run, b, res)
-	dir, err := runlife.Commit(w, run)
+	dir, err := rec.Commit(run)
 	if err != nil {
-		return &StorageError{What: "results", Err: err}
+		return err
 	}
 	if !opts.Quiet {
 		fmt.Fprintf(deps.Stderr, "gorepro: results in %s\n", dir)

@@ -16,7 +16,6 @@ import (
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/runlife"
-	"github.com/gorepro/gorepro/internal/runstore"
 )
 
 // CheckOptions are the parsed flags of `gorepro check`.
@@ -183,44 +182,38 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	runID := runstore.NewRunID(time.Now())
-	var w *runstore.Draft
-	if opts.Out != "" {
-		if w, err = (runstore.Store{Root: opts.Out}).Begin(runID); err != nil {
-			return &StorageError{What: "results", Err: err}
-		}
-		defer func() { _ = w.Abort() }()
+	rec, err := runlife.Results{Root: opts.Out}.Begin()
+	if err != nil {
+		return err
 	}
+	defer rec.Abort()
 	ctx := cmd.Context()
-	run, err := checkRunner(deps, opts, cfg, root).Run(ctx, runID, w)
+	run, err := checkRunner(deps, opts, cfg, root).Run(ctx, rec.ID(), rec.Draft())
 	if err == nil && (run.Interrupted || len(run.Cells) != 1) {
 		err = &InterruptedError{Finished: 0, Total: 1}
 	}
 	if err != nil {
-		if w != nil {
-			_ = w.Abort()
-		}
 		if ctx.Err() != nil {
 			return &InterruptedError{Finished: 0, Total: 1}
 		}
 		return err
 	}
 	probe := bisect.Judge(bisection.Evidence(run.Cells[0]), pred, threshold)
-	return reportCheck(deps, opts, w, run, probe)
+	return reportCheck(deps, opts, rec, run, probe)
 }
 
 // reportCheck reports the checked cell of run, judged as probe: its
-// warnings, where the run is stored (when w is set), the cell as JSON
+// warnings, where the run is stored (when it is stored), the cell as JSON
 // (--json) and the verdict line, and returns the verdict.
-func reportCheck(deps Deps, opts *CheckOptions, w *runstore.Draft, run *record.Run, probe bisect.Probe) error {
+func reportCheck(deps Deps, opts *CheckOptions, rec *runlife.Recording, run *record.Run, probe bisect.Probe) error {
 	cell := run.Cells[0]
 	for _, warning := range cell.Warnings {
 		fmt.Fprintf(deps.Stderr, "gorepro check: warning: %s\n", warning)
 	}
-	if w != nil {
-		dir, err := runlife.Commit(w, run)
+	if rec.Stored() {
+		dir, err := rec.Commit(run)
 		if err != nil {
-			return &StorageError{What: "results", Err: err}
+			return err
 		}
 		fmt.Fprintf(deps.Stderr, "gorepro check: results in %s\n", dir)
 	}

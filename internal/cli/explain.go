@@ -129,11 +129,11 @@ func runExplain(cmd *cobra.Command, deps Deps, opts *ExplainOptions) error {
 	if err != nil {
 		return err
 	}
-	w, run, err := beginProbeRun(deps, opts.Out, cfg.Path)
+	rec, run, err := beginProbeRun(deps, opts.Out, cfg.Path)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = w.Abort() }()
+	defer rec.Abort()
 	rep := newReporter(deps, opts.Quiet, 1)
 	defer rep.Close()
 	runner := newMatrixRunner(deps, cfg, root, rep)
@@ -141,7 +141,7 @@ func runExplain(cmd *cobra.Command, deps Deps, opts *ExplainOptions) error {
 	checkouts := &bisection.Checkouts{WorkDir: runner.WorkDir}
 	ex := &explain.Explainer{
 		Config: cfg, Base: base, Next: next, Changes: changedCells(base, next), GoVersions: opts.GoVersions,
-		Prober: &cellProber{runner: runner, w: w, run: run}, Versions: bisection.Proxy{}, Checkouts: checkouts, Files: fileDifference,
+		Prober: &cellProber{runner: runner, rec: rec, run: run}, Versions: bisection.Proxy{}, Checkouts: checkouts, Files: fileDifference,
 		Search:   bisect.Options{Confirm: 1},
 		HostArch: toolchain.HostArch(), LocalVersion: bisection.LocalGoVersion(),
 	}
@@ -154,7 +154,7 @@ func runExplain(cmd *cobra.Command, deps Deps, opts *ExplainOptions) error {
 	run.Finished = time.Now().UTC()
 	run.Interrupted = ctx.Err() != nil
 	run.Explain = x
-	if err := storeExplain(deps, w, run, opts.Quiet); err != nil {
+	if err := storeExplain(deps, rec, run, opts.Quiet); err != nil {
 		return err
 	}
 	if err := report.WriteExplain(deps.Stdout, x, opts.Format); err != nil {
@@ -211,17 +211,16 @@ func fileDifference(bad, good *record.Toolchain, badName, goodName string) (*rec
 }
 
 // storeExplain stores the run of an explanation, with explain.md.
-func storeExplain(deps Deps, w *runstore.Draft, run *record.Run, quiet bool) error {
+func storeExplain(deps Deps, rec *runlife.Recording, run *record.Run, quiet bool) error {
 	var md strings.Builder
-	if err := report.WriteExplain(&md, run.Explain, "markdown"); err == nil {
-		if err := w.WriteFile("explain.md", []byte(md.String())); err != nil {
-			_ = w.Abort()
+	if err := report.WriteExplain(&md, run.Explain, "markdown"); err == nil && rec.Stored() {
+		if err := rec.Draft().WriteFile("explain.md", []byte(md.String())); err != nil {
 			return &StorageError{What: "results", Err: err}
 		}
 	}
-	dir, err := runlife.Commit(w, run)
+	dir, err := rec.Commit(run)
 	if err != nil {
-		return &StorageError{What: "results", Err: err}
+		return err
 	}
 	if !quiet {
 		fmt.Fprintf(deps.Stderr, "gorepro: results in %s\n", dir)

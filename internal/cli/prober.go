@@ -9,21 +9,21 @@ import (
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/matrix"
 	"github.com/gorepro/gorepro/internal/record"
-	"github.com/gorepro/gorepro/internal/runstore"
+	"github.com/gorepro/gorepro/internal/runlife"
 )
 
 // cellProber is the bisection.Prober of bisect and explain: it builds and
 // runs each probe's cell through one matrix runner, into the run being
-// written by w, and records the cell in run.
+// recorded by rec, and records the cell in run.
 type cellProber struct {
 	runner *matrix.Runner
-	w      *runstore.Draft
+	rec    *runlife.Recording
 	run    *record.Run
 }
 
 // Probe builds and runs the cell of req and records it.
 func (p *cellProber) Probe(ctx context.Context, req bisection.Request) (record.Cell, error) {
-	r, cell, err := runProbeCell(ctx, p.runner, p.run.ID, p.w, req.Config, req.Fresh)
+	r, cell, err := runProbeCell(ctx, p.runner, p.rec, req.Config, req.Fresh)
 	if err != nil {
 		return record.Cell{}, err
 	}
@@ -34,27 +34,26 @@ func (p *cellProber) Probe(ctx context.Context, req bisection.Request) (record.C
 	return cell, nil
 }
 
-// beginProbeRun starts storing a run of probe cells (a bisection, an
-// explanation) under out: the run directory being written, where a
-// failure leaves nothing once the caller aborts it, and the run's record.
-func beginProbeRun(deps Deps, out, configPath string) (*runstore.Draft, *record.Run, error) {
-	runID := runstore.NewRunID(time.Now())
-	w, err := runstore.Store{Root: out}.Begin(runID)
+// beginProbeRun starts recording a run of probe cells (a bisection, an
+// explanation) under out (see runlife): the recording, which leaves
+// nothing unless committed, and the run's record.
+func beginProbeRun(deps Deps, out, configPath string) (*runlife.Recording, *record.Run, error) {
+	rec, err := runlife.Results{Root: out}.Begin()
 	if err != nil {
-		return nil, nil, &StorageError{What: "results", Err: err}
+		return nil, nil, err
 	}
-	run := &record.Run{SchemaVersion: record.SchemaVersion, ID: runID, GoreproVersion: deps.Version, Started: time.Now().UTC(), Config: configPath}
-	return w, run, nil
+	run := &record.Run{SchemaVersion: record.SchemaVersion, ID: rec.ID(), GoreproVersion: deps.Version, Started: time.Now().UTC(), Config: configPath}
+	return rec, run, nil
 }
 
 // runProbeCell builds and runs the one cell of pc through runner, into
-// the run runID being written by w; noCache builds it even when cached.
-// It returns the runner's run, to take its host and toolchains from, and
-// the cell.
-func runProbeCell(ctx context.Context, runner *matrix.Runner, runID string, w *runstore.Draft, pc *config.Config, noCache bool) (*record.Run, record.Cell, error) {
+// the run being recorded by rec; noCache builds it even when cached. It
+// returns the runner's run, to take its host and toolchains from, and the
+// cell.
+func runProbeCell(ctx context.Context, runner *matrix.Runner, rec *runlife.Recording, pc *config.Config, noCache bool) (*record.Run, record.Cell, error) {
 	runner.Config = pc
 	runner.NoCache = noCache
-	r, err := runner.Run(ctx, runID, w)
+	r, err := runner.Run(ctx, rec.ID(), rec.Draft())
 	if err != nil {
 		return nil, record.Cell{}, err
 	}
