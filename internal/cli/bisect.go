@@ -21,6 +21,7 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/gorepro/gorepro/bisect"
+	"github.com/gorepro/gorepro/internal/bisectrecord"
 	"github.com/gorepro/gorepro/internal/cellbuild"
 	"github.com/gorepro/gorepro/internal/compare"
 	"github.com/gorepro/gorepro/internal/config"
@@ -750,7 +751,7 @@ func bisectRecord(ax axis, cfg *config.Config, badIf string, res *bisect.Result,
 	if res == nil {
 		return nil
 	}
-	rec := record.Bisect{Axis: ax.name, BadIf: badIf, Result: *res}
+	rec := record.Bisect{Axis: ax.name, BadIf: badIf, BisectSearch: bisectrecord.Search(*res)}
 	cover := "off"
 	if cfg.Cover[0] {
 		cover = "on"
