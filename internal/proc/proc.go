@@ -2,10 +2,12 @@
 // binaries and helper commands. One function, Run, gives each process a
 // context, a timeout, its own process group (killed whole at the deadline or
 // on cancellation) and a capped capture of its combined output that keeps the
-// head and the tail and says how much was cut.
+// head and the tail and says how much was cut. FirstLines turns a failed
+// child's output into the few lines an error message quotes.
 package proc
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -73,6 +75,23 @@ type Result struct {
 	// Leaked is how many processes a tracked command left running after
 	// it ended; they were killed.
 	Leaked int
+}
+
+// FirstLines joins the first n non-empty lines of out, a child's captured
+// output, with "; ", for an error message that says why the child failed.
+// It skips the go command's progress lines ("go: downloading ...").
+func FirstLines(out []byte, n int) string {
+	var lines []string
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() && len(lines) < n {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "go: downloading ") {
+			continue
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "; ")
 }
 
 // Signaled reports whether the process was terminated by a signal.

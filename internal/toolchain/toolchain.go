@@ -1,7 +1,6 @@
 package toolchain
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -272,7 +271,7 @@ func runGoEnv(ctx context.Context, goCmd string, set []string, timeout time.Dura
 	case res.Canceled:
 		return nil, fmt.Sprintf("%s env was interrupted", goCmd)
 	case res.ExitCode != 0:
-		msg := FirstLines(res.Output, 3)
+		msg := proc.FirstLines(res.Output, 3)
 		if msg == "" {
 			msg = fmt.Sprintf("exit status %d", res.ExitCode)
 		}
@@ -281,7 +280,7 @@ func runGoEnv(ctx context.Context, goCmd string, set []string, timeout time.Dura
 	out := withoutGoNotes(res.Output)
 	var e goEnv
 	if err := json.Unmarshal(out, &e); err != nil {
-		return nil, fmt.Sprintf("%s env printed something that is not JSON (%v): %s", goCmd, err, FirstLines(res.Output, 1))
+		return nil, fmt.Sprintf("%s env printed something that is not JSON (%v): %s", goCmd, err, proc.FirstLines(res.Output, 1))
 	}
 	var all map[string]string
 	if err := json.Unmarshal(out, &all); err == nil {
@@ -294,22 +293,6 @@ func runGoEnv(ctx context.Context, goCmd string, set []string, timeout time.Dura
 		return nil, fmt.Sprintf("%s env did not report GOVERSION and GOROOT; is it a Go 1.21 or later go command?", goCmd)
 	}
 	return &e, ""
-}
-
-// FirstLines joins the first n non-empty lines of out with "; ", skipping the
-// go command's progress lines ("go: downloading ...").
-func FirstLines(out []byte, n int) string {
-	var lines []string
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for sc.Scan() && len(lines) < n {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "go: downloading ") {
-			continue
-		}
-		lines = append(lines, line)
-	}
-	return strings.Join(lines, "; ")
 }
 
 // expectWarning returns the warning for a toolchain that is not the expected
