@@ -7,16 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
-	"golang.org/x/mod/modfile"
-
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/container"
+	"github.com/gorepro/gorepro/internal/modtree"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/redact"
 	"github.com/gorepro/gorepro/internal/toolchain"
@@ -87,12 +85,12 @@ func containerBuild(ctx context.Context, s Spec, c *toolchain.Container, dir str
 			continue
 		}
 		mounts = append(mounts, container.Mount{Source: filepath.Dir(altGoMod), Target: filepath.Dir(altGoMod)})
-		replaced, err := replaceDirs(altGoMod)
+		replaced, err := modtree.ReplaceDirs(altGoMod)
 		if err != nil {
 			return container.RunSpec{}, err
 		}
 		for _, d := range replaced {
-			if !within(d, dir) {
+			if !modtree.Within(d, dir) {
 				mounts = append(mounts, container.Mount{Source: d, Target: d, ReadOnly: true})
 			}
 		}
@@ -133,31 +131,6 @@ func containerBuild(ctx context.Context, s Spec, c *toolchain.Container, dir str
 		Network:  "none",
 		Timeout:  timeout,
 	}, nil
-}
-
-// replaceDirs lists the directory replacements of a go.mod (already
-// absolute in gorepro's alternate go.mod).
-func replaceDirs(goMod string) ([]string, error) {
-	data, err := os.ReadFile(goMod)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", goMod, err)
-	}
-	f, err := modfile.Parse(goMod, data, nil)
-	if err != nil {
-		return nil, fmt.Errorf("parsing %s: %w", goMod, err)
-	}
-	var dirs []string
-	for _, r := range f.Replace {
-		if r.New.Version == "" && filepath.IsAbs(r.New.Path) {
-			dirs = append(dirs, r.New.Path)
-		}
-	}
-	return dirs, nil
-}
-
-func within(path, dir string) bool {
-	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
 }
 
 // goosGoarch keeps the variables that decide which packages a build loads.
