@@ -137,13 +137,7 @@ func resolveLocal(ctx context.Context, r *Resolved, opts Options) {
 	// An inherited GOROOT would make this go command use another
 	// release's tools; clear it so the go on PATH uses its own tree.
 	r.Env = []string{"GOTOOLCHAIN=local", "GOROOT="}
-	env, reason := runGoEnv(ctx, goCmd, r.Env, opts.Timeout)
-	if reason != "" {
-		r.Reason = reason
-		return
-	}
-	r.GoCmd = goCmd
-	r.fill(env)
+	r.useGoCmd(ctx, goCmd, opts)
 }
 
 func resolveGoroot(ctx context.Context, r *Resolved, tc config.Toolchain, opts Options) {
@@ -166,13 +160,7 @@ func resolveGoroot(ctx context.Context, r *Resolved, tc config.Toolchain, opts O
 		return
 	}
 	r.Env = []string{"GOTOOLCHAIN=local", "GOROOT=" + goroot}
-	env, reason := runGoEnv(ctx, goCmd, r.Env, opts.Timeout)
-	if reason != "" {
-		r.Reason = reason
-		return
-	}
-	r.GoCmd = goCmd
-	r.fill(env)
+	r.useGoCmd(ctx, goCmd, opts)
 }
 
 func resolveGotoolchain(ctx context.Context, r *Resolved, tc config.Toolchain, opts Options) {
@@ -203,6 +191,18 @@ func resolveGotoolchain(ctx context.Context, r *Resolved, tc config.Toolchain, o
 	if r.GoVersion != tc.Version {
 		r.Warning = fmt.Sprintf("GOTOOLCHAIN=%s gave %s", tc.Version, r.GoVersion)
 	}
+}
+
+// useGoCmd makes goCmd, run with r.Env, the toolchain's go command and
+// fills r in from its `go env`; or says in r.Reason why it cannot be used.
+func (r *Resolved) useGoCmd(ctx context.Context, goCmd string, opts Options) {
+	env, reason := runGoEnv(ctx, goCmd, r.Env, opts.Timeout)
+	if reason != "" {
+		r.Reason = reason
+		return
+	}
+	r.GoCmd = goCmd
+	r.fill(env)
 }
 
 // fill copies what `go env` reported into r and marks it available.
