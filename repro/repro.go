@@ -22,7 +22,6 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/gorepro/gorepro/internal/proc"
-	"github.com/gorepro/gorepro/internal/toolchain"
 )
 
 // ModulePath is the module path of the generated reproducer.
@@ -92,7 +91,7 @@ func (g GoRunner) Run(ctx context.Context, dir string, args ...string) ([]byte, 
 	case res.Canceled:
 		return res.Output, fmt.Errorf("go %s: %w", strings.Join(args, " "), ctx.Err())
 	case res.ExitCode != 0:
-		msg := toolchain.FirstLines(res.Output, 3)
+		msg := proc.FirstLines(res.Output, 3)
 		if msg == "" {
 			msg = fmt.Sprintf("exit status %d", res.ExitCode)
 		}

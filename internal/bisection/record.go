@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/gorepro/gorepro/bisect"
+	"github.com/gorepro/gorepro/internal/bisectrecord"
 	"github.com/gorepro/gorepro/internal/cellbuild"
 	"github.com/gorepro/gorepro/internal/gitrepo"
 	"github.com/gorepro/gorepro/internal/record"
@@ -21,7 +22,7 @@ func (b *Bisection) Record(res *bisect.Result) *record.Bisect {
 		return nil
 	}
 	ax, cfg := b.Plan.Axis, b.Plan.Config
-	rec := record.Bisect{Axis: ax.Name, BadIf: b.Plan.Pred.String(), Result: *res}
+	rec := record.Bisect{Axis: ax.Name, BadIf: b.Plan.Pred.String(), BisectSearch: bisectrecord.Search(*res)}
 	cover := "off"
 	if cfg.Cover[0] {
 		cover = "on"

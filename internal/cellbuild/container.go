@@ -7,19 +7,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
-	"golang.org/x/mod/modfile"
-
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/container"
+	"github.com/gorepro/gorepro/internal/modtree"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/redact"
 	"github.com/gorepro/gorepro/internal/toolchain"
+	"github.com/gorepro/gorepro/repro"
 )
 
 // Named volumes that keep the go command's caches between container builds:
@@ -54,16 +53,10 @@ func BuildCacheVolume(image *container.Image) string {
 func containerBuild(ctx context.Context, s Spec, c *toolchain.Container, dir string, setEnv, argv []string, output string, timeout time.Duration, log io.Writer) (container.RunSpec, error) {
 	runner := s.LocalGo
 	runner.Log = log
-	modCache := s.HostModCache
-	if modCache == "" {
-		dl, err := runner.Run(ctx, dir, "env", "GOMODCACHE")
-		if err != nil {
-			return container.RunSpec{}, fmt.Errorf("finding the host module cache: %w", err)
-		}
-		modCache = strings.TrimSpace(string(dl))
+	downloads, err := hostDownloads(ctx, s, runner, dir)
+	if err != nil {
+		return container.RunSpec{}, err
 	}
-	downloads := filepath.Join(modCache, "cache", "download")
-
 	mounts := []container.Mount{
 		{Source: dir, Target: dir, ReadOnly: true},
 		{Source: filepath.Dir(output), Target: filepath.Dir(output)},
@@ -71,37 +64,13 @@ func containerBuild(ctx context.Context, s Spec, c *toolchain.Container, dir str
 		{Source: modCacheVolume, Target: modCacheMount, Volume: true},
 		{Source: BuildCacheVolume(c.Builder), Target: buildCacheDir, Volume: true},
 	}
-	pkg := argv[len(argv)-1]
 	dlRunner := runner
 	dlRunner.Env = append(append([]string{}, runner.Env...), goosGoarch(setEnv)...)
-	if !slices.ContainsFunc(argv, func(a string) bool { return strings.HasPrefix(a, "-modfile=") }) && s.Target.Kind == config.TargetPackage {
-		// The module's own go.mod, untouched (-mod=readonly wins over the
-		// runner's GOFLAGS): the host downloads what the build needs.
-		if _, err := dlRunner.Run(ctx, dir, "list", "-mod=readonly", "-deps", "-test=false", pkg); err != nil {
-			return container.RunSpec{}, fmt.Errorf("downloading modules on the host: %w", err)
-		}
+	modMounts, err := downloadOnHost(ctx, s, dlRunner, dir, argv)
+	if err != nil {
+		return container.RunSpec{}, err
 	}
-	for _, a := range argv {
-		altGoMod, ok := strings.CutPrefix(a, "-modfile=")
-		if !ok {
-			continue
-		}
-		mounts = append(mounts, container.Mount{Source: filepath.Dir(altGoMod), Target: filepath.Dir(altGoMod)})
-		replaced, err := replaceDirs(altGoMod)
-		if err != nil {
-			return container.RunSpec{}, err
-		}
-		for _, d := range replaced {
-			if !within(d, dir) {
-				mounts = append(mounts, container.Mount{Source: d, Target: d, ReadOnly: true})
-			}
-		}
-		// The host downloads what the build needs and completes the
-		// alternate go.sum, so the container needs no network.
-		if _, err := dlRunner.Run(ctx, dir, "list", "-modfile="+altGoMod, "-deps", "-test=false", pkg); err != nil {
-			return container.RunSpec{}, fmt.Errorf("downloading modules on the host: %w", err)
-		}
-	}
+	mounts = append(mounts, modMounts...)
 	for _, m := range mounts {
 		if m.Volume {
 			if err := c.Engine.VolumeCreate(ctx, m.Source); err != nil {
@@ -135,29 +104,58 @@ func containerBuild(ctx context.Context, s Spec, c *toolchain.Container, dir str
 	}, nil
 }
 
-// replaceDirs lists the directory replacements of a go.mod (already
-// absolute in gorepro's alternate go.mod).
-func replaceDirs(goMod string) ([]string, error) {
-	data, err := os.ReadFile(goMod)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", goMod, err)
-	}
-	f, err := modfile.Parse(goMod, data, nil)
-	if err != nil {
-		return nil, fmt.Errorf("parsing %s: %w", goMod, err)
-	}
-	var dirs []string
-	for _, r := range f.Replace {
-		if r.New.Version == "" && filepath.IsAbs(r.New.Path) {
-			dirs = append(dirs, r.New.Path)
+// hostDownloads returns the host's module download cache, which serves
+// the container build its modules: in s.HostModCache, else the one the
+// local go command (runner, in dir) reports.
+func hostDownloads(ctx context.Context, s Spec, runner repro.GoRunner, dir string) (string, error) {
+	modCache := s.HostModCache
+	if modCache == "" {
+		dl, err := runner.Run(ctx, dir, "env", "GOMODCACHE")
+		if err != nil {
+			return "", fmt.Errorf("finding the host module cache: %w", err)
 		}
+		modCache = strings.TrimSpace(string(dl))
 	}
-	return dirs, nil
+	return filepath.Join(modCache, "cache", "download"), nil
 }
 
-func within(path, dir string) bool {
-	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
+// downloadOnHost has the local go command (dlRunner, in dir) download
+// every module the build argv needs, with the module's own go.mod or with
+// the alternate one, and completes the alternate go.sum, so that the
+// container needs no network. It returns the mounts the alternate go.mod
+// needs: its directory, and the replaced module directories outside dir.
+func downloadOnHost(ctx context.Context, s Spec, dlRunner repro.GoRunner, dir string, argv []string) ([]container.Mount, error) {
+	pkg := argv[len(argv)-1]
+	if !slices.ContainsFunc(argv, func(a string) bool { return strings.HasPrefix(a, "-modfile=") }) && s.Target.Kind == config.TargetPackage {
+		// The module's own go.mod, untouched (-mod=readonly wins over the
+		// runner's GOFLAGS): the host downloads what the build needs.
+		if _, err := dlRunner.Run(ctx, dir, "list", "-mod=readonly", "-deps", "-test=false", pkg); err != nil {
+			return nil, fmt.Errorf("downloading modules on the host: %w", err)
+		}
+	}
+	var mounts []container.Mount
+	for _, a := range argv {
+		altGoMod, ok := strings.CutPrefix(a, "-modfile=")
+		if !ok {
+			continue
+		}
+		mounts = append(mounts, container.Mount{Source: filepath.Dir(altGoMod), Target: filepath.Dir(altGoMod)})
+		replaced, err := modtree.ReplaceDirs(altGoMod)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range replaced {
+			if !modtree.Within(d, dir) {
+				mounts = append(mounts, container.Mount{Source: d, Target: d, ReadOnly: true})
+			}
+		}
+		// The host downloads what the build needs and completes the
+		// alternate go.sum, so the container needs no network.
+		if _, err := dlRunner.Run(ctx, dir, "list", "-modfile="+altGoMod, "-deps", "-test=false", pkg); err != nil {
+			return nil, fmt.Errorf("downloading modules on the host: %w", err)
+		}
+	}
+	return mounts, nil
 }
 
 // goosGoarch keeps the variables that decide which packages a build loads.

@@ -23,7 +23,9 @@
 //     which version was linked and who required it.
 //     A package target with "prepare" commands is built from a scratch copy
 //     of its module under <workDir>/prepared/ in which they ran (prepare.go):
-//     the user's tree is never written, and copies are re-used by content.
+//     the user's tree is never written, and copies are re-used by content
+//     (package modtree copies and hashes the tree, and makes the copy's
+//     replace directories absolute).
 //   - probe: the axis does not apply; gorepro's environment probe
 //     (emulation.GenerateProbe, no dependencies) is built with
 //     -mod=readonly.

@@ -11,7 +11,9 @@ import (
 
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/container"
+	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/toolchain"
 )
 
 // buildDockerfile builds a kind dockerfile target: the user's own
@@ -25,6 +27,40 @@ func buildDockerfile(ctx context.Context, s Spec, output string, log io.Writer) 
 	if c == nil {
 		return failed(record.Unavailable, fmt.Sprintf("dockerfile target %q is built by a container engine: combine it with kind image toolchains, not %s", s.Target.Name, tc.Kind))
 	}
+	spec, err := dockerfileSpec(s, output)
+	if err != nil {
+		return failed(record.BuildError, oneLine(err.Error()))
+	}
+	r := &Result{Binary: output, Image: spec.Tag, Reproduce: reproduceContainer(c.Engine.BuildArgv(spec))}
+	fmt.Fprintf(log, "$ %s\n", r.Reproduce.Script)
+	res, err := c.Engine.Build(ctx, spec)
+	if res != nil {
+		_, _ = log.Write(res.Output)
+	}
+	if outcome, reason := imageBuildFailure(c.EngineName, spec, res, err); reason != "" {
+		return r.fail(outcome, reason)
+	}
+	if reason := r.copyImageBinary(ctx, c, spec.Tag, output); reason != "" {
+		return r.fail(record.BuildError, reason)
+	}
+	if reason := CheckGoVersion(r.GoVersion, tc); reason != "" {
+		return r.fail(record.BuildError, reason+"; does the Dockerfile build FROM the image passed as {{.Image}}?")
+	}
+	note := "the protobuf axis does not apply to Dockerfile targets: the Dockerfile decides its modules"
+	if r.ProtobufNote != "" {
+		note += "; " + r.ProtobufNote
+	}
+	r.ProtobufNote = note
+	r.OK = true
+	return r
+}
+
+// dockerfileSpec is the image build of s's Dockerfile target for the
+// cell: its build args rendered from the cell's values, tagged for the
+// binary output. The error is the build args' (a template that fails).
+func dockerfileSpec(s Spec, output string) (container.BuildSpec, error) {
+	tc := s.Toolchain
+	c := tc.Container
 	goarch := s.GOARCH
 	if goarch == "" || goarch == "native" {
 		goarch = tc.HostGOARCH
@@ -35,7 +71,7 @@ func buildDockerfile(ctx context.Context, s Spec, output string, log io.Writer) 
 	}
 	args, err := s.Target.RenderBuildArgs(values)
 	if err != nil {
-		return failed(record.BuildError, oneLine(err.Error()))
+		return container.BuildSpec{}, err
 	}
 	contextDir := s.Target.Context
 	if contextDir == "" {
@@ -55,54 +91,52 @@ func buildDockerfile(ctx context.Context, s Spec, output string, log io.Writer) 
 	if spec.Timeout <= 0 {
 		spec.Timeout = DefaultTimeout
 	}
-	r := &Result{Binary: output, Image: spec.Tag, Reproduce: reproduceContainer(c.Engine.BuildArgv(spec))}
-	fmt.Fprintf(log, "$ %s\n", r.Reproduce.Script)
-	res, err := c.Engine.Build(ctx, spec)
-	if res != nil {
-		_, _ = log.Write(res.Output)
-	}
+	return spec, nil
+}
+
+// imageBuildFailure says why the image build of spec by engine failed
+// (res and err are what Build returned): the cell's outcome and a reason,
+// or a reason "" when it succeeded.
+func imageBuildFailure(engine string, spec container.BuildSpec, res *proc.Result, err error) (record.Outcome, string) {
 	switch {
 	case err != nil:
-		return r.fail(engineOutcome(err), oneLine(err.Error()))
+		return engineOutcome(err), oneLine(err.Error())
 	case res.Canceled:
-		return r.fail(record.Unavailable, "build interrupted")
+		return record.Unavailable, "build interrupted"
 	case res.TimedOut:
-		return r.fail(record.BuildError, fmt.Sprintf("image build timed out after %s", spec.Timeout))
+		return record.BuildError, fmt.Sprintf("image build timed out after %s", spec.Timeout)
 	case res.ExitCode != 0:
 		reason := engineErrorLine(res.Output)
 		if reason == "" {
 			reason = FirstError(res.Output)
 		}
 		if reason == "" {
-			reason = fmt.Sprintf("%s build failed with exit status %d", c.EngineName, res.ExitCode)
+			reason = fmt.Sprintf("%s build failed with exit status %d", engine, res.ExitCode)
 		}
-		return r.fail(record.BuildError, reason)
+		return record.BuildError, reason
 	}
+	return "", ""
+}
 
-	entrypoint, cmd, err := c.Engine.ImageCommand(ctx, spec.Tag)
+// copyImageBinary copies the binary the image tag runs (its entrypoint,
+// else its command) out to output and reads its build info into r. It
+// returns why that failed, or "".
+func (r *Result) copyImageBinary(ctx context.Context, c *toolchain.Container, tag, output string) string {
+	entrypoint, cmd, err := c.Engine.ImageCommand(ctx, tag)
 	if err != nil {
-		return r.fail(record.BuildError, oneLine(err.Error()))
+		return oneLine(err.Error())
 	}
 	binary := append(entrypoint, cmd...)
 	if len(binary) == 0 || !strings.HasPrefix(binary[0], "/") {
-		return r.fail(record.BuildError, fmt.Sprintf("image %s has no absolute ENTRYPOINT or CMD binary (%q); gorepro runs the image's entrypoint and reads its build info", spec.Tag, binary))
+		return fmt.Sprintf("image %s has no absolute ENTRYPOINT or CMD binary (%q); gorepro runs the image's entrypoint and reads its build info", tag, binary)
 	}
-	if err := c.Engine.CopyFrom(ctx, spec.Tag, binary[0], output); err != nil {
-		return r.fail(record.BuildError, oneLine(err.Error()))
+	if err := c.Engine.CopyFrom(ctx, tag, binary[0], output); err != nil {
+		return oneLine(err.Error())
 	}
 	if err := r.readBinary(output); err != nil {
-		return r.fail(record.BuildError, fmt.Sprintf("%s in image %s: %v", binary[0], spec.Tag, err))
+		return fmt.Sprintf("%s in image %s: %v", binary[0], tag, err)
 	}
-	if reason := CheckGoVersion(r.GoVersion, tc); reason != "" {
-		return r.fail(record.BuildError, reason+"; does the Dockerfile build FROM the image passed as {{.Image}}?")
-	}
-	note := "the protobuf axis does not apply to Dockerfile targets: the Dockerfile decides its modules"
-	if r.ProtobufNote != "" {
-		note += "; " + r.ProtobufNote
-	}
-	r.ProtobufNote = note
-	r.OK = true
-	return r
+	return ""
 }
 
 // imageTag names the image built for one cell: stable for the cell, so a

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/modtree"
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/redact"
 )
@@ -124,10 +125,10 @@ func prepareModule(ctx context.Context, s Spec, dir string, log *bytes.Buffer) (
 	}
 	defer removeTree(tmp) // gone once renamed; else the discarded copy
 	tmpModule := filepath.Join(tmp, preparedModule)
-	if err := copyModule(dir, tmpModule, s.WorkDir); err != nil {
+	if err := modtree.Copy(dir, tmpModule, modtree.CopyOptions{Exclude: s.WorkDir}); err != nil {
 		return "", fmt.Errorf("prepare: copying the module: %w", err)
 	}
-	if err := absoluteReplaces(dir, tmpModule); err != nil {
+	if err := modtree.AbsoluteReplaces(dir, tmpModule); err != nil {
 		return "", fmt.Errorf("prepare: %w", err)
 	}
 
@@ -328,7 +329,7 @@ func redactArgv(argv []string) []string {
 // (without the work directory, should it be inside), the commands as run
 // and the variables set for them.
 func prepareKey(dir, workDir string, cmds []prepareCmd, setEnv []string) (string, error) {
-	tree, err := hashModuleTree(dir, workDir)
+	tree, err := modtree.Hash(dir, modtree.HashOptions{Format: modtree.Exact, Exclude: workDir})
 	if err != nil {
 		return "", err
 	}
@@ -345,198 +346,6 @@ func prepareKey(dir, workDir string, cmds []prepareCmd, setEnv []string) (string
 		fmt.Fprintf(h, "env %d %s\n", len(kv), kv)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// hiddenName reports whether a directory name is hidden (".git",
-// ".cache"): the go command ignores such directories in a module tree, and
-// they are neither hashed nor copied.
-func hiddenName(name string) bool { return strings.HasPrefix(name, ".") }
-
-// hashModuleTree hashes the names, permission bits and contents of the
-// regular files and the targets of the symbolic links under dir, leaving
-// out hidden directories and the directory exclude.
-func hashModuleTree(dir, exclude string) (string, error) {
-	h := sha256.New()
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(dir, path)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
-		switch t := d.Type(); {
-		case d.IsDir():
-			if path != dir && (hiddenName(d.Name()) || path == exclude) {
-				return filepath.SkipDir
-			}
-			fmt.Fprintf(h, "D %d %s\n", len(rel), rel)
-		case t&fs.ModeSymlink != 0:
-			target, err := os.Readlink(path)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(h, "L %d %s %d %s\n", len(rel), rel, len(target), target)
-		case t.IsRegular():
-			f, err := os.Open(path)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			fi, err := f.Stat()
-			if err != nil {
-				return err
-			}
-			// The size keeps one file's content from passing for the
-			// next file's name.
-			fmt.Fprintf(h, "F %d %s %o %d\n", len(rel), rel, fi.Mode().Perm(), fi.Size())
-			_, err = io.Copy(h, f)
-			return err
-		}
-		return nil
-	})
-	if err != nil {
-		return "", fmt.Errorf("hashing %s: %w", dir, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// copyModule copies the module tree src to dst, which must not exist: real
-// copies of the regular files (commands may rewrite them) with their
-// permission bits, symbolic links as links (a relative one leaving the
-// tree made absolute), no hidden directories, not the directory exclude
-// (gorepro's work directory, should it be inside) and no other kinds of
-// files. Directories are kept writable by their owner so that the copy
-// can be prepared and removed.
-func copyModule(src, dst, exclude string) error {
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		switch t := d.Type(); {
-		case d.IsDir():
-			if path != src && (hiddenName(d.Name()) || path == exclude) {
-				return filepath.SkipDir
-			}
-			fi, err := d.Info()
-			if err != nil {
-				return err
-			}
-			if err := os.Mkdir(target, fi.Mode().Perm()|0o700); err != nil {
-				return err
-			}
-			return os.Chmod(target, fi.Mode().Perm()|0o700) // past the umask
-		case t&fs.ModeSymlink != 0:
-			link, err := os.Readlink(path)
-			if err != nil {
-				return err
-			}
-			if !filepath.IsAbs(link) && !within(filepath.Join(filepath.Dir(path), link), src) {
-				link = filepath.Join(filepath.Dir(path), link)
-			}
-			return os.Symlink(link, target)
-		case t.IsRegular():
-			return copyFile(path, target)
-		}
-		return nil
-	})
-}
-
-// copyFile copies the regular file src to the new file dst with src's
-// permission bits.
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	fi, err := in.Stat()
-	if err != nil {
-		return err
-	}
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fi.Mode().Perm()|0o200)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Close(); err != nil {
-		return err
-	}
-	return os.Chmod(dst, fi.Mode().Perm()) // past the umask
-}
-
-// absoluteReplaces rewrites the relative directory replacements in the
-// go.mod of copyDir, a copy of the module in origDir (replace x => ../lib),
-// to the absolute directories they name from origDir, so that they keep
-// pointing at the originals; vendor/modules.txt, which repeats them, too.
-func absoluteReplaces(origDir, copyDir string) error {
-	goMod := filepath.Join(copyDir, "go.mod")
-	data, err := os.ReadFile(goMod)
-	if err != nil {
-		return fmt.Errorf("reading the copy's go.mod: %w", err)
-	}
-	f, err := modfile.Parse(goMod, data, nil)
-	if err != nil {
-		return fmt.Errorf("parsing the copy's go.mod: %w", err)
-	}
-	type dirReplace struct{ oldPath, oldVersion, rel, abs string }
-	var rewrites []dirReplace
-	for _, r := range f.Replace {
-		if r.New.Version == "" && modfile.IsDirectoryPath(r.New.Path) && !filepath.IsAbs(r.New.Path) {
-			rewrites = append(rewrites, dirReplace{r.Old.Path, r.Old.Version, r.New.Path, filepath.Join(origDir, r.New.Path)})
-		}
-	}
-	if len(rewrites) == 0 {
-		return nil
-	}
-	for _, r := range rewrites {
-		if err := f.AddReplace(r.oldPath, r.oldVersion, r.abs, ""); err != nil {
-			return fmt.Errorf("rewriting the replacement of %s: %w", r.oldPath, err)
-		}
-	}
-	f.Cleanup()
-	out, err := f.Format()
-	if err != nil {
-		return fmt.Errorf("formatting the copy's go.mod: %w", err)
-	}
-	if err := os.WriteFile(goMod, out, 0o644); err != nil {
-		return fmt.Errorf("writing the copy's go.mod: %w", err)
-	}
-
-	modulesTxt := filepath.Join(copyDir, "vendor", "modules.txt")
-	vendored, err := os.ReadFile(modulesTxt)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("reading the copy's vendor/modules.txt: %w", err)
-	}
-	lines := strings.SplitAfter(string(vendored), "\n")
-	for i, line := range lines {
-		if !strings.HasPrefix(line, "# ") {
-			continue
-		}
-		for _, r := range rewrites {
-			body := strings.TrimRight(line, "\r\n")
-			if before, ok := strings.CutSuffix(body, " => "+r.rel); ok {
-				lines[i] = before + " => " + r.abs + line[len(body):]
-				break
-			}
-		}
-	}
-	if err := os.WriteFile(modulesTxt, []byte(strings.Join(lines, "")), 0o644); err != nil {
-		return fmt.Errorf("writing the copy's vendor/modules.txt: %w", err)
-	}
-	return nil
 }
 
 // embedMissingRE matches the go command's error for a //go:embed pattern
@@ -603,7 +412,7 @@ func generatePackage(t config.Target, out []byte) string {
 		if !filepath.IsAbs(file) {
 			file = filepath.Join(t.Dir, file)
 		}
-		if within(file, t.Dir) {
+		if modtree.Within(file, t.Dir) {
 			dirs = append(dirs, filepath.Dir(file))
 		}
 	}

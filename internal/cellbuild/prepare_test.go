@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/modtree"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/toolchain"
 )
@@ -130,7 +130,7 @@ func TestBuildPackagePrepare(t *testing.T) {
 	ctx := context.Background()
 	local := resolve(t, config.Toolchain{Name: "local", Kind: config.KindLocal})
 	app, counter := generatedApp(t)
-	before, err := hashModuleTree(app, "")
+	before, err := modtree.Hash(app, modtree.HashOptions{Format: modtree.Exact})
 	require.NoError(t, err)
 	digest := treeDigest(t, app)
 	workDir := t.TempDir()
@@ -177,7 +177,7 @@ func TestBuildPackagePrepare(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) {
 			if st.edit != nil {
 				writeTree(t, app, st.edit)
-				before, err = hashModuleTree(app, "")
+				before, err = modtree.Hash(app, modtree.HashOptions{Format: modtree.Exact})
 				require.NoError(t, err)
 				digest = treeDigest(t, app)
 			}
@@ -211,7 +211,7 @@ func TestBuildPackagePrepare(t *testing.T) {
 
 			// The user's tree is never written, and no temporary
 			// directory is left behind.
-			after, err := hashModuleTree(app, "")
+			after, err := modtree.Hash(app, modtree.HashOptions{Format: modtree.Exact})
 			require.NoError(t, err)
 			assert.Equal(t, before, after)
 			assert.Equal(t, digest, treeDigest(t, app))
@@ -282,162 +282,6 @@ func TestBuildPackagePrepareConcurrent(t *testing.T) {
 	r := Build(ctx, Spec{Toolchain: local, Target: target, WorkDir: workDir, Output: filepath.Join(outDir, "later", "app")})
 	require.True(t, r.OK, "%s: %s\n%s", r.Outcome, r.Reason, r.Log)
 	assert.Equal(t, runs, generatorRuns(t, counter))
-}
-
-func TestCopyModule(t *testing.T) {
-	src := t.TempDir()
-	writeTree(t, src, map[string]string{
-		"go.mod":          "module example.com/m\n",
-		"pkg/a.go":        "package pkg\n",
-		".git/HEAD":       "ref: refs/heads/main\n",
-		"pkg/.cache/x":    "hidden\n",
-		".hidden-file":    "copied\n",
-		"testdata/in.txt": "copied\n",
-		"work/prepared/x": "gorepro's work directory\n",
-	})
-	require.NoError(t, os.WriteFile(filepath.Join(src, "gen.sh"), []byte("#!/bin/sh\n"), 0o750))
-	require.NoError(t, os.WriteFile(filepath.Join(src, "ro.txt"), []byte("read-only\n"), 0o444))
-	require.NoError(t, os.Symlink("pkg/a.go", filepath.Join(src, "inside")))
-	outside := filepath.Join(t.TempDir(), "outside.txt")
-	require.NoError(t, os.WriteFile(outside, []byte("outside\n"), 0o644))
-	rel, err := filepath.Rel(src, outside)
-	require.NoError(t, err)
-	require.NoError(t, os.Symlink(rel, filepath.Join(src, "outside")))
-
-	dst := filepath.Join(t.TempDir(), "copy")
-	require.NoError(t, copyModule(src, dst, filepath.Join(src, "work")))
-
-	tests := []struct {
-		name string
-		mode os.FileMode // permission bits; 0: must not exist
-		link string      // for a symbolic link: its target
-	}{
-		{"go.mod", 0o644, ""},
-		{"pkg/a.go", 0o644, ""},
-		{".hidden-file", 0o644, ""},
-		{"testdata/in.txt", 0o644, ""},
-		{"gen.sh", 0o750, ""},
-		{"ro.txt", 0o444, ""},
-		{".git", 0, ""},
-		{"pkg/.cache", 0, ""},
-		{"work", 0, ""},
-		{"inside", 0, "pkg/a.go"},
-		{"outside", 0, outside},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			path := filepath.Join(dst, filepath.FromSlash(tt.name))
-			fi, err := os.Lstat(path)
-			switch {
-			case tt.link != "":
-				require.NoError(t, err)
-				link, err := os.Readlink(path)
-				require.NoError(t, err)
-				assert.Equal(t, tt.link, link)
-			case tt.mode == 0:
-				assert.True(t, os.IsNotExist(err), "%s is not copied", tt.name)
-			default:
-				require.NoError(t, err)
-				assert.Equal(t, tt.mode, fi.Mode().Perm())
-				orig, err := os.Stat(filepath.Join(src, filepath.FromSlash(tt.name)))
-				require.NoError(t, err)
-				assert.NotEqual(t, orig.Sys().(*syscall.Stat_t).Ino, fi.Sys().(*syscall.Stat_t).Ino, "a copy, not a hard link")
-				want, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(tt.name)))
-				require.NoError(t, err)
-				got, err := os.ReadFile(path)
-				require.NoError(t, err)
-				assert.Equal(t, want, got)
-			}
-		})
-	}
-	data, err := os.ReadFile(filepath.Join(dst, "outside"))
-	require.NoError(t, err)
-	assert.Equal(t, "outside\n", string(data), "the link still resolves")
-}
-
-func TestHashModuleTree(t *testing.T) {
-	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{"go.mod": "module example.com/m\n", "a.go": "package m\n", ".git/HEAD": "x\n"})
-	hash := func() string {
-		t.Helper()
-		sum, err := hashModuleTree(dir, filepath.Join(dir, "work"))
-		require.NoError(t, err)
-		return sum
-	}
-	base := hash()
-	tests := []struct {
-		name    string
-		change  func()
-		changes bool
-	}{
-		{"nothing", func() {}, false},
-		{"hidden directory", func() { writeTree(t, dir, map[string]string{".git/HEAD": "y\n"}) }, false},
-		{"content", func() { writeTree(t, dir, map[string]string{"a.go": "package m // edited\n"}) }, true},
-		{"mode", func() { require.NoError(t, os.Chmod(filepath.Join(dir, "a.go"), 0o755)) }, true},
-		{"new file", func() { writeTree(t, dir, map[string]string{"b.go": "package m\n"}) }, true},
-		{"new empty directory", func() { require.NoError(t, os.Mkdir(filepath.Join(dir, "sub"), 0o755)) }, true},
-		{"the excluded directory", func() { writeTree(t, dir, map[string]string{"work/x": "x\n"}) }, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tt.change()
-			got := hash()
-			if tt.changes {
-				assert.NotEqual(t, base, got)
-			} else {
-				assert.Equal(t, base, got)
-			}
-			base = got
-		})
-	}
-}
-
-func TestAbsoluteReplaces(t *testing.T) {
-	orig := filepath.Join(t.TempDir(), "app")
-	tests := []struct {
-		name         string
-		goMod        string
-		modulesTxt   string // "" for no vendor directory
-		wantGoMod    string
-		wantVendored string
-	}{
-		{
-			name:      "relative replacements become absolute",
-			goMod:     "module example.com/app\n\ngo 1.24\n\nreplace example.com/lib => ../lib\n\nreplace example.com/sub v1.0.0 => ./sub\n\nreplace example.com/abs => /opt/abs\n\nreplace example.com/mod => example.com/fork v1.2.3\n",
-			wantGoMod: "module example.com/app\n\ngo 1.24\n\nreplace example.com/lib => " + filepath.Join(orig, "../lib") + "\n\nreplace example.com/sub v1.0.0 => " + filepath.Join(orig, "sub") + "\n\nreplace example.com/abs => /opt/abs\n\nreplace example.com/mod => example.com/fork v1.2.3\n",
-		},
-		{
-			name:         "vendor/modules.txt follows",
-			goMod:        "module example.com/app\n\ngo 1.24\n\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ../lib\n",
-			modulesTxt:   "# example.com/lib v0.0.0 => ../lib\n## explicit\nexample.com/lib\n# example.com/lib => ../lib\n",
-			wantGoMod:    "module example.com/app\n\ngo 1.24\n\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => " + filepath.Join(orig, "../lib") + "\n",
-			wantVendored: "# example.com/lib v0.0.0 => " + filepath.Join(orig, "../lib") + "\n## explicit\nexample.com/lib\n# example.com/lib => " + filepath.Join(orig, "../lib") + "\n",
-		},
-		{
-			name:      "nothing to rewrite",
-			goMod:     "module example.com/app\n\n// a comment kept as it is\ngo 1.24\n",
-			wantGoMod: "module example.com/app\n\n// a comment kept as it is\ngo 1.24\n",
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			copyDir := t.TempDir()
-			files := map[string]string{"go.mod": tt.goMod}
-			if tt.modulesTxt != "" {
-				files["vendor/modules.txt"] = tt.modulesTxt
-			}
-			writeTree(t, copyDir, files)
-			require.NoError(t, absoluteReplaces(orig, copyDir))
-			got, err := os.ReadFile(filepath.Join(copyDir, "go.mod"))
-			require.NoError(t, err)
-			assert.Equal(t, tt.wantGoMod, string(got))
-			if tt.modulesTxt != "" {
-				got, err := os.ReadFile(filepath.Join(copyDir, "vendor", "modules.txt"))
-				require.NoError(t, err)
-				assert.Equal(t, tt.wantVendored, string(got))
-			}
-		})
-	}
 }
 
 // hintCase is a case of TestPrepareHint: the hint for a build of target

@@ -59,88 +59,124 @@ func localScript(r record.Reproduce) string {
 func portableScript(s Spec, src source, setEnv, argv []string) (string, error) {
 	tcEnv, goWord := portableGo(s.Toolchain)
 	buildEnv := portableEnv(s.Toolchain, setEnv, tcEnv)
-	var b strings.Builder
-	line := func(words ...string) {
-		for i, w := range words {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(scriptWord(w))
-		}
-		b.WriteByte('\n')
-	}
-	envLine := func(env []string, words ...string) {
-		if len(env) > 0 {
-			words = append(append([]string{"env"}, env...), words...)
-		}
-		line(words...)
-	}
+	w := &scriptWriter{}
 	if s.Toolchain.Kind == config.KindGoroot {
-		fmt.Fprintf(&b, "# The toolchain is the Go installed in %s (%s).\n", s.Toolchain.GOROOT, s.Toolchain.GoVersion)
+		fmt.Fprintf(&w.b, "# The toolchain is the Go installed in %s (%s).\n", s.Toolchain.GOROOT, s.Toolchain.GoVersion)
 	}
+	var err error
 	switch s.Target.Kind {
 	case config.TargetPackage:
-		root, err := filepath.Abs(s.Target.Dir)
-		if err != nil {
-			return "", err
-		}
-		modPath := "the module"
-		if data, err := os.ReadFile(filepath.Join(src.dir, "go.mod")); err == nil && modfile.ModulePath(data) != "" {
-			modPath = "module " + modfile.ModulePath(data)
-		}
-		fmt.Fprintf(&b, "# Run in the root of a checkout of %s (gorepro built %s).\n", modPath, root)
-		if cmds := prepareCommands(s); len(cmds) > 0 {
-			b.WriteString("# Prepare it: gorepro ran these in a copy of the module; here they write into the checkout.\n")
-			prepEnv, prepGo := append(slices.Clone(tcEnv), "GOWORK=off"), goWord
-			if !prepareWithToolchain(s) {
-				// As gorepro ran them: with the go on PATH, not the
-				// toolchain under test (prepareWith "local", or an image
-				// toolchain whose prepare runs on the host).
-				b.WriteString("# They run with the go command on PATH, not the toolchain under test.\n")
-				prepEnv, prepGo = prepareEnv(s), "go"
-			}
-			for _, c := range cmds {
-				words := redactArgv(c.written)
-				if len(words) > 0 && words[0] == "go" {
-					words[0] = prepGo
-				}
-				envLine(prepEnv, words...)
-			}
-		}
-		line(ScriptTmpVar + "=$(mktemp -d)")
-		if modfileArg(src.modArgs) != "" {
-			fmt.Fprintf(&b, "# The alternate go.mod (and go.sum) gorepro built with; your go.mod and go.sum are not written.\n")
-			line("cp", "go.mod", scriptTmp+"/go.mod")
-			if _, err := os.Stat(filepath.Join(src.dir, "go.sum")); err == nil {
-				line("cp", "go.sum", scriptTmp+"/go.sum")
-			}
-			edit := []string{goWord, "mod", "edit"}
-			if s.Protobuf != "" {
-				edit = append(edit, "-require="+repro.ProtobufModule+"@"+s.Protobuf)
-			}
-			for _, p := range slices.Sorted(maps.Keys(s.Target.Modules)) {
-				edit = append(edit, "-require="+p+"@"+s.Target.Modules[p])
-			}
-			envLine(tcEnv, append(edit, scriptTmp+"/go.mod")...)
-		}
+		err = w.packageSteps(s, src, tcEnv, goWord)
 	default: // the reproducer and the probe: generated, written out here
-		fmt.Fprintf(&b, "# gorepro's generated %s, written into a new directory.\n", s.Target.Kind)
-		line(ScriptTmpVar + "=$(mktemp -d)")
-		line("mkdir", scriptTmp+"/src")
-		line("cd", scriptTmp+"/src")
-		for _, name := range []string{"go.mod", "go.sum", "main.go"} {
-			data, err := os.ReadFile(filepath.Join(src.dir, name))
-			if os.IsNotExist(err) && name == "go.sum" {
-				continue
-			}
-			if err != nil {
-				return "", err
-			}
-			writeHeredoc(&b, name, string(data))
-		}
+		err = w.generatedSource(s, src)
 	}
-	envLine(buildEnv, portableArgv(argv, goWord, s.Output, src.modArgs)...)
-	return strings.TrimSuffix(b.String(), "\n"), nil
+	if err != nil {
+		return "", err
+	}
+	w.envLine(buildEnv, portableArgv(argv, goWord, s.Output, src.modArgs)...)
+	return strings.TrimSuffix(w.b.String(), "\n"), nil
+}
+
+// scriptWriter writes a reproduce script, one command a line.
+type scriptWriter struct{ b strings.Builder }
+
+// line writes one command of words, each quoted for the shell (scriptWord).
+func (w *scriptWriter) line(words ...string) {
+	for i, word := range words {
+		if i > 0 {
+			w.b.WriteByte(' ')
+		}
+		w.b.WriteString(scriptWord(word))
+	}
+	w.b.WriteByte('\n')
+}
+
+// envLine writes one command of words run with the variables env set.
+func (w *scriptWriter) envLine(env []string, words ...string) {
+	if len(env) > 0 {
+		words = append(append([]string{"env"}, env...), words...)
+	}
+	w.line(words...)
+}
+
+// packageSteps writes what comes before the build of a package target,
+// from the root of a checkout of its module: its prepare commands, then
+// the alternate go.mod made with go mod edit in the temporary directory.
+// tcEnv and goWord select the toolchain (portableGo).
+func (w *scriptWriter) packageSteps(s Spec, src source, tcEnv []string, goWord string) error {
+	root, err := filepath.Abs(s.Target.Dir)
+	if err != nil {
+		return err
+	}
+	modPath := "the module"
+	if data, err := os.ReadFile(filepath.Join(src.dir, "go.mod")); err == nil && modfile.ModulePath(data) != "" {
+		modPath = "module " + modfile.ModulePath(data)
+	}
+	fmt.Fprintf(&w.b, "# Run in the root of a checkout of %s (gorepro built %s).\n", modPath, root)
+	w.prepareSteps(s, tcEnv, goWord)
+	w.line(ScriptTmpVar + "=$(mktemp -d)")
+	if modfileArg(src.modArgs) == "" {
+		return nil
+	}
+	fmt.Fprintf(&w.b, "# The alternate go.mod (and go.sum) gorepro built with; your go.mod and go.sum are not written.\n")
+	w.line("cp", "go.mod", scriptTmp+"/go.mod")
+	if _, err := os.Stat(filepath.Join(src.dir, "go.sum")); err == nil {
+		w.line("cp", "go.sum", scriptTmp+"/go.sum")
+	}
+	edit := []string{goWord, "mod", "edit"}
+	if s.Protobuf != "" {
+		edit = append(edit, "-require="+repro.ProtobufModule+"@"+s.Protobuf)
+	}
+	for _, p := range slices.Sorted(maps.Keys(s.Target.Modules)) {
+		edit = append(edit, "-require="+p+"@"+s.Target.Modules[p])
+	}
+	w.envLine(tcEnv, append(edit, scriptTmp+"/go.mod")...)
+	return nil
+}
+
+// prepareSteps writes the target's prepare commands, if it has any, run
+// with the go command gorepro ran them with.
+func (w *scriptWriter) prepareSteps(s Spec, tcEnv []string, goWord string) {
+	cmds := prepareCommands(s)
+	if len(cmds) == 0 {
+		return
+	}
+	w.b.WriteString("# Prepare it: gorepro ran these in a copy of the module; here they write into the checkout.\n")
+	prepEnv, prepGo := append(slices.Clone(tcEnv), "GOWORK=off"), goWord
+	if !prepareWithToolchain(s) {
+		// As gorepro ran them: with the go on PATH, not the toolchain
+		// under test (prepareWith "local", or an image toolchain whose
+		// prepare runs on the host).
+		w.b.WriteString("# They run with the go command on PATH, not the toolchain under test.\n")
+		prepEnv, prepGo = prepareEnv(s), "go"
+	}
+	for _, c := range cmds {
+		words := redactArgv(c.written)
+		if len(words) > 0 && words[0] == "go" {
+			words[0] = prepGo
+		}
+		w.envLine(prepEnv, words...)
+	}
+}
+
+// generatedSource writes the source of the reproducer or the probe into a
+// new directory, here-documents of the files gorepro generated in src.
+func (w *scriptWriter) generatedSource(s Spec, src source) error {
+	fmt.Fprintf(&w.b, "# gorepro's generated %s, written into a new directory.\n", s.Target.Kind)
+	w.line(ScriptTmpVar + "=$(mktemp -d)")
+	w.line("mkdir", scriptTmp+"/src")
+	w.line("cd", scriptTmp+"/src")
+	for _, name := range []string{"go.mod", "go.sum", "main.go"} {
+		data, err := os.ReadFile(filepath.Join(src.dir, name))
+		if os.IsNotExist(err) && name == "go.sum" {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		writeHeredoc(&w.b, name, string(data))
+	}
+	return nil
 }
 
 // RunScript returns the shell line that runs the binary a build's portable

@@ -213,55 +213,82 @@ func (e *Engine) Run(ctx context.Context, s RunSpec) (*proc.Result, error) {
 	clientCtx, cancelClient := context.WithCancel(ctx)
 	defer cancelClient()
 
-	var timedOut atomic.Bool
-	done := make(chan struct{})
-	watchdogDone := make(chan struct{})
-	go func() {
-		defer close(watchdogDone)
-		if s.Timeout <= 0 {
-			return
-		}
-		deadline := time.NewTimer(s.Timeout)
-		defer deadline.Stop()
-		select {
-		case <-done:
-			return
-		case <-ctx.Done():
-			return
-		case <-deadline.C:
-		}
-		timedOut.Store(true)
-		if s.GraceSignal != 0 && s.Grace > 0 {
-			e.killContainer(cleanupCtx, s.Name, s.GraceSignal)
-			grace := time.NewTimer(s.Grace)
-			defer grace.Stop()
-			select {
-			case <-done:
-				return
-			case <-ctx.Done():
-				return
-			case <-grace.C:
-			}
-		}
-		e.removeContainer(cleanupCtx, s.Name)
-		client := time.NewTimer(clientGrace)
-		defer client.Stop()
-		select {
-		case <-done:
-		case <-client.C:
-			cancelClient()
-		}
-	}()
-
+	w := &runWatch{e: e, s: s, cleanupCtx: cleanupCtx, cancelClient: cancelClient, done: make(chan struct{}), stopped: make(chan struct{})}
+	go w.watch(ctx)
 	res, err := e.exec(clientCtx, proc.Cmd{Argv: e.RunArgv(s), Cap: s.Cap, Tee: s.Tee})
-	close(done)
-	<-watchdogDone
+	close(w.done)
+	<-w.stopped
 	if err != nil {
 		e.removeContainer(cleanupCtx, s.Name)
 		return nil, e.startError(op, err)
 	}
-	res.TimedOut = timedOut.Load()
+	res.TimedOut = w.timedOut.Load()
 	res.Canceled = ctx.Err() != nil && !res.TimedOut
+	return res, e.judgeRun(cleanupCtx, op, s, res)
+}
+
+// runWatch stops the container of one Run at its deadline: the grace
+// signal first when there is one, then `rm -f`, then, when the engine
+// client still has not returned after clientGrace, the client itself.
+type runWatch struct {
+	e *Engine
+	s RunSpec
+	// cleanupCtx outlives the run's context, for the engine commands
+	// that stop the container; cancelClient kills the engine client.
+	cleanupCtx   context.Context
+	cancelClient context.CancelFunc
+	// done is closed when the engine client has returned; stopped when
+	// watch has.
+	done, stopped chan struct{}
+	// timedOut is set when the deadline passed.
+	timedOut atomic.Bool
+}
+
+// watch waits for the client to return, ctx to end (the caller removes the
+// container then) or the deadline, and stops the container at the
+// deadline.
+func (w *runWatch) watch(ctx context.Context) {
+	defer close(w.stopped)
+	if w.s.Timeout <= 0 {
+		return
+	}
+	deadline := time.NewTimer(w.s.Timeout)
+	defer deadline.Stop()
+	select {
+	case <-w.done:
+		return
+	case <-ctx.Done():
+		return
+	case <-deadline.C:
+	}
+	w.timedOut.Store(true)
+	if w.s.GraceSignal != 0 && w.s.Grace > 0 {
+		w.e.killContainer(w.cleanupCtx, w.s.Name, w.s.GraceSignal)
+		grace := time.NewTimer(w.s.Grace)
+		defer grace.Stop()
+		select {
+		case <-w.done:
+			return
+		case <-ctx.Done():
+			return
+		case <-grace.C:
+		}
+	}
+	w.e.removeContainer(w.cleanupCtx, w.s.Name)
+	client := time.NewTimer(clientGrace)
+	defer client.Stop()
+	select {
+	case <-w.done:
+	case <-client.C:
+		w.cancelClient()
+	}
+}
+
+// judgeRun reads the result of a finished engine client: it removes the
+// container when the run was stopped, killed or failed in the engine,
+// returns the *Error of an engine failure, and otherwise sets the signal
+// of an exit status 128+N.
+func (e *Engine) judgeRun(cleanupCtx context.Context, op string, s RunSpec, res *proc.Result) error {
 	engineFailed := (res.ExitCode >= 125 && res.ExitCode <= 127 && engineErrorInTail(res.Output)) || initFailed(res.Output)
 	if res.TimedOut || res.Canceled || res.Signal != 0 || engineFailed {
 		e.removeContainer(cleanupCtx, s.Name)
@@ -272,14 +299,14 @@ func (e *Engine) Run(ctx context.Context, s RunSpec) (*proc.Result, error) {
 			ce.Hint = hintExecFailed
 		}
 		ce.Hint = strings.Replace(ce.Hint, "REF", s.Image, 1)
-		return res, ce
+		return ce
 	}
 	if res.Signal == 0 {
 		if sig, ok := ExitSignal(res.ExitCode); ok && !engineErrorInTail(res.Output) {
 			res.Signal = sig
 		}
 	}
-	return res, nil
+	return nil
 }
 
 // ExitSignal returns the signal N of an exit status 128+N (129..192), the

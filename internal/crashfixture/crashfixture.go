@@ -7,7 +7,7 @@
 //
 // It also makes the injected GOROOT (MakeInjectedGOROOT,
 // SharedInjectedGOROOT, InjectedGOROOT): a hard-link copy of the local
-// GOROOT whose runtime packs pointers with 47 address bits, so that amd64
+// GOROOT (modtree.Copy with Link) whose runtime packs pointers with 47 address bits, so that amd64
 // binaries built with it die with golang/go#69255's "fatal error:
 // taggedPointerPack" in runtime.netpollopen natively, with no emulator and
 // no old Go release. The end-to-end scripts use it as a kind goroot

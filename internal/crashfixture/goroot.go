@@ -4,17 +4,15 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
+
+	"github.com/gorepro/gorepro/internal/modtree"
 )
 
 // The injected GOROOT causes golang/go#69255's crash natively on an amd64
@@ -54,7 +52,7 @@ func MakeInjectedGOROOT(goroot, dir string) error {
 	if _, err := os.Lstat(dir); err == nil {
 		return fmt.Errorf("injecting %s: %s already exists", goroot, dir)
 	}
-	if err := linkTree(goroot, dir); err != nil {
+	if err := modtree.Copy(goroot, dir, modtree.CopyOptions{Link: true, KeepHidden: true}); err != nil {
 		_ = os.RemoveAll(dir)
 		return fmt.Errorf("injecting %s: copying it to %s: %w", goroot, dir, err)
 	}
@@ -68,60 +66,6 @@ func MakeInjectedGOROOT(goroot, dir string) error {
 		return fmt.Errorf("injecting %s: %w", goroot, err)
 	}
 	return nil
-}
-
-// linkTree recreates the tree at src under dst: directories are made,
-// regular files hard-linked (copied when a link is impossible), symbolic
-// links copied as links.
-func linkTree(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		switch {
-		case d.IsDir():
-			return os.MkdirAll(target, 0o755)
-		case d.Type()&fs.ModeSymlink != 0:
-			link, err := os.Readlink(path)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(link, target)
-		case d.Type().IsRegular():
-			if err := os.Link(path, target); err == nil || !errors.Is(err, syscall.EXDEV) && !errors.Is(err, fs.ErrPermission) {
-				return err
-			}
-			return copyFile(path, target)
-		}
-		return nil // sockets, devices: none in a GOROOT
-	})
-}
-
-// copyFile copies a regular file with its permission bits.
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	fi, err := in.Stat()
-	if err != nil {
-		return err
-	}
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fi.Mode().Perm())
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 // SharedInjectedGOROOT returns an injected copy of the local GOROOT (`go

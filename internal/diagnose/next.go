@@ -21,6 +21,31 @@ import (
 // crash: a matrix, emulated next to native only when the facts suggest
 // emulation, and git bisect with gorepro check.
 func nextSteps(r *Report, matches []Match, f Facts) []NextStep {
+	if steps := stepsWithoutCrash(r); steps != nil {
+		return steps
+	}
+	var steps stepList
+	badIf := "signature~" + regexp.QuoteMeta(heading(r.Signature))
+	var ruledOut []string // why known issues are not the cause
+	explained := false    // some known issue may still be the cause
+	for _, m := range matches {
+		badIf = "signature~" + strings.TrimPrefix(m.Issue.SignatureRegexp, "^")
+		if why := notTheCause(r, m, f); why != "" {
+			ruledOut = append(ruledOut, why)
+			continue
+		}
+		explained = true
+		steps.knownIssue(r, m, badIf)
+	}
+	if !explained {
+		steps.unknownCause(r, archesFor(r, f), ruledOut, badIf)
+	}
+	return steps.list
+}
+
+// stepsWithoutCrash is the next step for a log that shows no crash (a
+// hang, a go test timeout, errors), or nil for a crash.
+func stepsWithoutCrash(r *Report) []NextStep {
 	switch r.Outcome {
 	case OutcomeNoCrash:
 		return []NextStep{{
@@ -47,57 +72,61 @@ func nextSteps(r *Report, matches []Match, f Facts) []NextStep {
 			Why:     "the log shows errors but no crash; give the target a pass rule (pass.logMatches: a line start-up prints) to see which cells get past it",
 		}}
 	}
+	return nil
+}
 
-	var steps []NextStep
-	add := func(s NextStep) {
-		for _, have := range steps {
-			if have.Command == s.Command {
-				return
-			}
+// stepList collects next steps, each command once.
+type stepList struct{ list []NextStep }
+
+// add appends s unless a step with its command is there already.
+func (l *stepList) add(s NextStep) {
+	for _, have := range l.list {
+		if have.Command == s.Command {
+			return
 		}
-		steps = append(steps, s)
 	}
-	badIf := "signature~" + regexp.QuoteMeta(heading(r.Signature))
-	arch := archesFor(r, f)
-	var ruledOut []string // why known issues are not the cause
-	explained := false    // some known issue may still be the cause
-	for _, m := range matches {
-		issue := m.Issue
-		badIf = "signature~" + strings.TrimPrefix(issue.SignatureRegexp, "^")
-		if why := notTheCause(r, m, f); why != "" {
-			ruledOut = append(ruledOut, why)
-			continue
-		}
-		explained = true
-		issueArch := "native"
-		if c := issue.Conditions; c.BinaryArch != "" {
-			issueArch = "native," + c.BinaryArch
-		} else if r.BinaryArch != "" && c.Emulated {
-			issueArch = "native," + r.BinaryArch
-		}
-		where := hostPhrase(issue, m.Machine)
-		if issue.Fixed == "" {
-			add(NextStep{
-				Command: "gorepro matrix --arch " + issueArch + " --fail-on none",
-				Why:     fmt.Sprintf("%s: %s is not a Go bug; the native cells should pass and the emulated ones crash", where, issue.ID),
-			})
-			continue
-		}
-		around := versionsAround(issue.Fixed, r.GoVersion)
-		add(NextStep{
-			Command: "gorepro matrix --arch " + issueArch + " --toolchain " + strings.Join(around, ",") + " --target repro --fail-on none",
-			Why: fmt.Sprintf("%s, with toolchains.json listing %s as gotoolchain toolchains (e.g. {\"name\": %q, \"kind\": \"gotoolchain\", \"version\": %q}): "+
-				"%s predicts crashes only in the %s cells of releases before %s",
-				where, strings.Join(around, ", "), issue.Fixed, issue.Fixed, issue.ID, cellsOf(issue), issue.Fixed),
+	l.list = append(l.list, s)
+}
+
+// knownIssue adds the steps that confirm m, a known issue that may be the
+// crash's cause: native against emulated cells for an emulator's issue;
+// for a Go bug, a matrix of the releases around its fix and a bisection
+// of the Go version with badIf.
+func (l *stepList) knownIssue(r *Report, m Match, badIf string) {
+	issue := m.Issue
+	issueArch := "native"
+	if c := issue.Conditions; c.BinaryArch != "" {
+		issueArch = "native," + c.BinaryArch
+	} else if r.BinaryArch != "" && c.Emulated {
+		issueArch = "native," + r.BinaryArch
+	}
+	where := hostPhrase(issue, m.Machine)
+	if issue.Fixed == "" {
+		l.add(NextStep{
+			Command: "gorepro matrix --arch " + issueArch + " --fail-on none",
+			Why:     fmt.Sprintf("%s: %s is not a Go bug; the native cells should pass and the emulated ones crash", where, issue.ID),
 		})
-		add(NextStep{
-			Command: "gorepro bisect --axis go --versions " + strings.Join(around, ",") + " --target repro" + archFlag(issue) + " --bad-if " + shellQuote(badIf),
-			Why:     fmt.Sprintf("%s: finds the first Go release without the crash (%s says %s)", where, issue.ID, issue.Fixed),
-		})
+		return
 	}
-	if explained {
-		return steps
-	}
+	around := versionsAround(issue.Fixed, r.GoVersion)
+	l.add(NextStep{
+		Command: "gorepro matrix --arch " + issueArch + " --toolchain " + strings.Join(around, ",") + " --target repro --fail-on none",
+		Why: fmt.Sprintf("%s, with toolchains.json listing %s as gotoolchain toolchains (e.g. {\"name\": %q, \"kind\": \"gotoolchain\", \"version\": %q}): "+
+			"%s predicts crashes only in the %s cells of releases before %s",
+			where, strings.Join(around, ", "), issue.Fixed, issue.Fixed, issue.ID, cellsOf(issue), issue.Fixed),
+	})
+	l.add(NextStep{
+		Command: "gorepro bisect --axis go --versions " + strings.Join(around, ",") + " --target repro" + archFlag(issue) + " --bad-if " + shellQuote(badIf),
+		Why:     fmt.Sprintf("%s: finds the first Go release without the crash (%s says %s)", where, issue.ID, issue.Fixed),
+	})
+}
+
+// unknownCause adds the steps for a crash no known issue explains (the
+// ones matched were ruledOut, for the reasons given): when known issues
+// were ruled out and the Go version is known, the crashing build against
+// the official build of that version; then a matrix over arch and git
+// bisect with gorepro check and badIf.
+func (l *stepList) unknownCause(r *Report, arch string, ruledOut []string, badIf string) {
 	because := ""
 	if len(ruledOut) > 0 {
 		because = strings.Join(ruledOut, "; ") + ": this crash has another cause; "
@@ -107,7 +136,7 @@ func nextSteps(r *Report, matches []Match, f Facts) []NextStep {
 		if r.DistroBuild {
 			yours = "a goroot toolchain for the distribution's GOROOT that built the crashing binary, or an image toolchain for the builder image it comes from"
 		}
-		add(NextStep{
+		l.add(NextStep{
 			Command: "gorepro matrix --arch " + arch + " --toolchain yours," + r.GoVersion + " --fail-on none",
 			Why: because + fmt.Sprintf("same Go version, different build? with toolchains.json naming \"yours\" (%s) and the official build of %s as {\"name\": %q, \"kind\": \"gotoolchain\", \"version\": %q}: "+
 				"if only yours crashes, the builds differ, and the analysis says where (GOROOT, runtime sources, image digests, go env)",
@@ -119,12 +148,11 @@ func nextSteps(r *Report, matches []Match, f Facts) []NextStep {
 	if arch != "native" {
 		why += fmt.Sprintf("; --arch %s runs the binary's architecture, emulated as it ran, next to the host's own", arch)
 	}
-	add(NextStep{Command: "gorepro matrix --arch " + arch + " --fail-on none", Why: because + why})
-	add(NextStep{
+	l.add(NextStep{Command: "gorepro matrix --arch " + arch + " --fail-on none", Why: because + why})
+	l.add(NextStep{
 		Command: "git bisect run gorepro check --bad-if " + shellQuote(badIf),
 		Why:     "after git bisect start BAD GOOD in your module: finds the commit that introduced this crash",
 	})
-	return steps
 }
 
 // notTheCause says why the facts rule m out as the crash's cause — the Go

@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 
+	"github.com/gorepro/gorepro/internal/modtree"
 	"github.com/gorepro/gorepro/internal/record"
 )
 
@@ -135,52 +135,16 @@ func keyOf(v any) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// hashTree hashes the names and contents of the regular files under dir,
-// skipping hidden directories (.git) so that VCS state does not matter.
+// hashTree hashes the tree under dir for a cache key, leaving out hidden
+// directories (.git) so that VCS state does not matter: the names and
+// contents of its regular files and the targets of its symbolic links
+// (modtree.Content, the format every stored key was made with).
 func hashTree(dir string) (string, error) {
-	return hashTreeSkipping(dir, hiddenDir)
+	return modtree.Hash(dir, modtree.HashOptions{Format: modtree.Content})
 }
 
-// hashTreeSkipping hashes the names and contents of the regular files and
-// the targets of the symbolic links under dir, leaving out the directories
-// below dir whose names skip accepts.
+// hashTreeSkipping is hashTree leaving out, instead of the hidden
+// directories, those below dir whose names skip accepts.
 func hashTreeSkipping(dir string, skip func(name string) bool) (string, error) {
-	h := sha256.New()
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
-		if d.IsDir() {
-			if path != dir && skip(d.Name()) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !d.Type().IsRegular() {
-			if d.Type()&fs.ModeSymlink != 0 {
-				target, _ := os.Readlink(path)
-				fmt.Fprintf(h, "L %s %s\n", filepath.ToSlash(rel), target)
-			}
-			return nil
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		fi, err := f.Stat()
-		if err != nil {
-			return err
-		}
-		// The size keeps one file's content from passing for the
-		// next file's name.
-		fmt.Fprintf(h, "F %s %d\n", filepath.ToSlash(rel), fi.Size())
-		_, err = io.Copy(h, f)
-		return err
-	})
-	if err != nil {
-		return "", fmt.Errorf("hashing %s: %w", dir, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return modtree.Hash(dir, modtree.HashOptions{Format: modtree.Content, Skip: skip})
 }

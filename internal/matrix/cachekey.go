@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"golang.org/x/mod/modfile"
@@ -189,7 +188,3 @@ func dockerfileDigest(t config.Target) (string, error) {
 	fmt.Fprintf(h, "\ncontext %s\n", sum)
 	return "dockerfile:" + hex.EncodeToString(h.Sum(nil)), nil
 }
-
-// hiddenDir reports whether a directory name is hidden (".git", ".cache"),
-// which the go command ignores in a module tree.
-func hiddenDir(name string) bool { return strings.HasPrefix(name, ".") }

@@ -2,10 +2,12 @@
 // binaries and helper commands. One function, Run, gives each process a
 // context, a timeout, its own process group (killed whole at the deadline or
 // on cancellation) and a capped capture of its combined output that keeps the
-// head and the tail and says how much was cut.
+// head and the tail and says how much was cut. FirstLines turns a failed
+// child's output into the few lines an error message quotes.
 package proc
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -13,6 +15,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -75,6 +78,23 @@ type Result struct {
 	Leaked int
 }
 
+// FirstLines joins the first n non-empty lines of out, a child's captured
+// output, with "; ", for an error message that says why the child failed.
+// It skips the go command's progress lines ("go: downloading ...").
+func FirstLines(out []byte, n int) string {
+	var lines []string
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() && len(lines) < n {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "go: downloading ") {
+			continue
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "; ")
+}
+
 // Signaled reports whether the process was terminated by a signal.
 func (r *Result) Signaled() bool { return r.Signal != 0 }
 
@@ -107,19 +127,7 @@ func Run(ctx context.Context, c Cmd) (*Result, error) {
 	if c.Tee != nil {
 		w = io.MultiWriter(out, c.Tee)
 	}
-	cmd := exec.Command(c.Argv[0], c.Argv[1:]...)
-	cmd.Dir = c.Dir
-	cmd.Env = c.Env
-	marker := ""
-	if c.Track {
-		marker = newMarker()
-		cmd.Env = Environ(c.Env, MarkerVar+"="+marker)
-	}
-	cmd.Stdout = w
-	cmd.Stderr = w
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	// Grandchildren that keep the pipes open must not hang Wait.
-	cmd.WaitDelay = 2 * time.Second
+	cmd, marker := command(c, w)
 
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -132,42 +140,8 @@ func Run(ctx context.Context, c Cmd) (*Result, error) {
 		since = startTime(pgid)
 	}
 	done := make(chan struct{})
-	var timedOut, canceled bool
-	var mu sync.Mutex
-	go func() {
-		var deadline <-chan time.Time
-		if c.Timeout > 0 {
-			t := time.NewTimer(c.Timeout)
-			defer t.Stop()
-			deadline = t.C
-		}
-		select {
-		case <-done:
-			return
-		case <-ctx.Done():
-			mu.Lock()
-			canceled = true
-			mu.Unlock()
-			_ = syscall.Kill(-pgid, syscall.SIGKILL)
-			return
-		case <-deadline:
-		}
-		mu.Lock()
-		timedOut = true
-		mu.Unlock()
-		if c.GraceSignal != 0 && c.Grace > 0 {
-			_ = syscall.Kill(-pgid, c.GraceSignal)
-			t := time.NewTimer(c.Grace)
-			defer t.Stop()
-			select {
-			case <-done:
-				return
-			case <-ctx.Done():
-			case <-t.C:
-			}
-		}
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
-	}()
+	dog := &watchdog{pgid: pgid, timeout: c.Timeout, graceSignal: c.GraceSignal, grace: c.Grace}
+	go dog.watch(ctx, done)
 	waitErr := cmd.Wait()
 	close(done)
 	// Whatever the leader left behind in its group goes too.
@@ -177,13 +151,95 @@ func Run(ctx context.Context, c Cmd) (*Result, error) {
 	if marker != "" {
 		res.Leaked = KillMarked(marker, since)
 	}
-	mu.Lock()
-	res.TimedOut, res.Canceled = timedOut, canceled
-	mu.Unlock()
+	res.TimedOut, res.Canceled = dog.stopped()
 	res.Output, res.OutputBytes, res.Truncated = out.bytes()
+	return res, exitStatus(cmd, waitErr, res)
+}
+
+// command returns the unstarted command of c, writing its stdout and
+// stderr to w, in a process group of its own; with c.Track, also the
+// marker that its environment carries.
+func command(c Cmd, w io.Writer) (cmd *exec.Cmd, marker string) {
+	cmd = exec.Command(c.Argv[0], c.Argv[1:]...)
+	cmd.Dir = c.Dir
+	cmd.Env = c.Env
+	if c.Track {
+		marker = newMarker()
+		cmd.Env = Environ(c.Env, MarkerVar+"="+marker)
+	}
+	cmd.Stdout = w
+	cmd.Stderr = w
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Grandchildren that keep the pipes open must not hang Wait.
+	cmd.WaitDelay = 2 * time.Second
+	return cmd, marker
+}
+
+// watchdog kills a started process group when the context ends or at its
+// deadline (after the grace signal and period, when there are some), and
+// remembers which of the two happened.
+type watchdog struct {
+	pgid        int
+	timeout     time.Duration
+	graceSignal syscall.Signal
+	grace       time.Duration
+
+	mu                 sync.Mutex
+	timedOut, canceled bool
+}
+
+// watch waits for done (the leader was reaped), the context's end or the
+// deadline, and kills the group in the latter two cases.
+func (w *watchdog) watch(ctx context.Context, done <-chan struct{}) {
+	var deadline <-chan time.Time
+	if w.timeout > 0 {
+		t := time.NewTimer(w.timeout)
+		defer t.Stop()
+		deadline = t.C
+	}
+	select {
+	case <-done:
+		return
+	case <-ctx.Done():
+		w.mu.Lock()
+		w.canceled = true
+		w.mu.Unlock()
+		_ = syscall.Kill(-w.pgid, syscall.SIGKILL)
+		return
+	case <-deadline:
+	}
+	w.mu.Lock()
+	w.timedOut = true
+	w.mu.Unlock()
+	if w.graceSignal != 0 && w.grace > 0 {
+		_ = syscall.Kill(-w.pgid, w.graceSignal)
+		t := time.NewTimer(w.grace)
+		defer t.Stop()
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+		case <-t.C:
+		}
+	}
+	_ = syscall.Kill(-w.pgid, syscall.SIGKILL)
+}
+
+// stopped reports whether the watchdog stopped the process at its deadline
+// or because the context ended.
+func (w *watchdog) stopped() (timedOut, canceled bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.timedOut, w.canceled
+}
+
+// exitStatus fills in res's exit code or signal from the reaped cmd, and
+// returns the error of a wait that failed for another reason than the
+// process's own exit status.
+func exitStatus(cmd *exec.Cmd, waitErr error, res *Result) error {
 	// ProcessState is nil when waiting itself failed (waitErr says why).
 	if cmd.ProcessState == nil {
-		return res, fmt.Errorf("waiting for %s: %w", c.Argv[0], waitErr)
+		return fmt.Errorf("waiting for %s: %w", cmd.Args[0], waitErr)
 	}
 	if st, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok {
 		switch {
@@ -195,9 +251,9 @@ func Run(ctx context.Context, c Cmd) (*Result, error) {
 	}
 	var exitErr *exec.ExitError
 	if waitErr != nil && !errors.As(waitErr, &exitErr) && !errors.Is(waitErr, exec.ErrWaitDelay) {
-		return res, fmt.Errorf("waiting for %s: %w", c.Argv[0], waitErr)
+		return fmt.Errorf("waiting for %s: %w", cmd.Args[0], waitErr)
 	}
-	return res, nil
+	return nil
 }
 
 // capture keeps the first cap bytes and the last cap bytes written to it.
@@ -270,16 +326,7 @@ func Environ(base []string, set ...string) []string {
 	}
 	idx := make(map[string]int, len(base))
 	env := make([]string, 0, len(base)+len(set))
-	for _, kv := range base {
-		k, _, _ := strings.Cut(kv, "=")
-		if i, ok := idx[k]; ok {
-			env[i] = kv
-			continue
-		}
-		idx[k] = len(env)
-		env = append(env, kv)
-	}
-	for _, kv := range set {
+	for _, kv := range slices.Concat(base, set) {
 		k, _, _ := strings.Cut(kv, "=")
 		if i, ok := idx[k]; ok {
 			env[i] = kv

@@ -617,3 +617,10 @@ func TestEnviron(t *testing.T) {
 		assert.Equal(t, "GOREPRO_PROC_TEST_NEW=added", got[len(got)-1])
 	})
 }
+
+func TestFirstLines(t *testing.T) {
+	out := []byte("go: downloading go1.27.3 (linux/amd64)\n\nfirst\n  second  \nthird\n")
+	assert.Equal(t, "first; second", FirstLines(out, 2))
+	assert.Equal(t, "", FirstLines(nil, 2))
+	assert.False(t, strings.Contains(FirstLines(out, 5), "downloading"))
+}

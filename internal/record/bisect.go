@@ -1,21 +1,114 @@
 package record
 
-import "github.com/gorepro/gorepro/bisect"
-
 // Bisect is the record of a `gorepro bisect` run, stored in results.json
 // next to the cells its probes built: what was searched, and the search
-// (package bisect's Result, whose fields are stored inline).
+// (BisectSearch, whose fields are stored inline).
 type Bisect struct {
-	// Axis is what was bisected: "protobuf", "module:PATH", "go" or
-	// "toolchain"; Fixed the other axes of the cell, held constant.
+	// Axis is what was bisected: "protobuf", "module:PATH", "go",
+	// "toolchain" or "commit"; Fixed the other axes of the cell, held
+	// constant.
 	Axis  string            `json:"axis"`
 	Fixed map[string]string `json:"fixed"`
 	BadIf string            `json:"badIf"`
-	bisect.Result
+	BisectSearch
 	// Reproduce holds, for each side of the boundary, the commands that
 	// build and run it.
 	Reproduce map[string]string `json:"reproduce,omitempty"`
 	// Commits holds, on the commit axis, the commit of each side of the
 	// boundary ("before", "after") with its subject and author.
 	Commits map[string]SourceState `json:"commits,omitempty"`
+}
+
+// BisectSearch is the stored form of a search over candidates: what
+// package bisect's Search found, with the JSON names results.json has
+// always had. The model keeps its own copy so that it does not depend on
+// the public library; the command that bisects converts one into the
+// other.
+type BisectSearch struct {
+	// Candidates are the candidates searched, in order.
+	Candidates []string `json:"candidates"`
+	// Probes are the probes in the order they ran.
+	Probes []BisectProbe `json:"probes"`
+	// Skipped lists the candidates judged skip, in candidate order.
+	Skipped []string `json:"skipped"`
+	// Direction is "regression" (Before good, After bad) or "fix" (Before
+	// bad, After good); "" when undecided.
+	Direction string `json:"direction"`
+	// Boundary is the adjacent pair of candidates (among those not
+	// skipped) where the verdict flips; nil when the target is flaky or
+	// nothing was decided.
+	Boundary *BisectBoundary `json:"boundary"`
+	// Between lists the skipped candidates strictly between
+	// Boundary.Before and Boundary.After: the flip may be at any of them.
+	Between []string `json:"between,omitempty"`
+	// Builds counts the probes that really built a cell (cache hits
+	// excluded), re-confirmations included.
+	Builds int  `json:"builds"`
+	Flaky  bool `json:"flaky"`
+	// FlakyVersions lists the candidates whose probes disagreed.
+	FlakyVersions []string `json:"flakyVersions,omitempty"`
+	// Conclusion is one line, e.g. "fix: first good v1.35.0 (last bad
+	// v1.34.2)" or "flaky: ...".
+	Conclusion string `json:"conclusion"`
+}
+
+// BisectBoundary is where a bisection's verdict flips: the last candidate
+// with the first verdict (Before) and the next one judged (After).
+type BisectBoundary struct {
+	Before string `json:"before"`
+	After  string `json:"after"`
+}
+
+// BisectProbe is one probe of a bisection: the cell built and run for one
+// candidate, and its verdict.
+type BisectProbe struct {
+	// Version is the candidate probed.
+	Version string `json:"version"`
+	// Outcome is the cell's (worst) outcome.
+	Outcome Outcome `json:"outcome"`
+	// Verdict is "good", "bad" or "skip" (the candidate could not be
+	// judged).
+	Verdict string `json:"verdict"`
+	// Signature is the signature of the first bad run, or the cell's.
+	Signature string `json:"signature,omitempty"`
+	// Runs is the number of runs judged, BadRuns how many were bad.
+	Runs    int `json:"runs"`
+	BadRuns int `json:"badRuns"`
+	// Built is true when the cell was really built (false for a cache
+	// hit). NotRun is true when the cell was neither built nor taken from
+	// the cache: its toolchain could not be found or used.
+	Built  bool `json:"built"`
+	NotRun bool `json:"notRun,omitempty"`
+	// Confirmation is true for a re-confirmation probe of the boundary.
+	Confirmation bool `json:"confirmation,omitempty"`
+	// CellID is the ID of the probe's cell among the run's cells.
+	CellID string `json:"cellID,omitempty"`
+	// Reason is the cell's reason: why it was skipped, or why it failed.
+	Reason string `json:"reason,omitempty"`
+}
+
+// BuiltLabel says how the probe's cell was obtained: "built", "cached" or
+// "not run", followed by ", confirmation" for a re-confirmation of the
+// boundary.
+func (p BisectProbe) BuiltLabel() string {
+	built := "cached"
+	switch {
+	case p.Built:
+		built = "built"
+	case p.NotRun:
+		built = "not run"
+	}
+	if p.Confirmation {
+		built += ", confirmation"
+	}
+	return built
+}
+
+// Detail is what explains the probe's outcome: its crash signature, else
+// its reason.
+func (p BisectProbe) Detail() string {
+	if p.Signature != "" {
+		return p.Signature
+	}
+	return p.Reason
 }

@@ -10,4 +10,9 @@
 // runstore's, rendering is package report's, comparing and analysing runs
 // is package compare's. SchemaVersion says which shape of the document a
 // gorepro writes; a field that changes meaning or disappears changes it.
+//
+// The model depends on no other gorepro package, the public library
+// included: a bisection's search is stored as its own BisectSearch, with
+// the JSON names of package bisect's Result, and package bisectrecord
+// converts the one into the other where a bisection becomes a record.
 package record

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/gorepro/gorepro/bisect"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/runfixture"
 	"github.com/stretchr/testify/assert"
@@ -258,9 +257,9 @@ func TestHTMLBisectShardAndKnownIssues(t *testing.T) {
 	run.Cells[1].Warnings = []string{"toolchain is go1.25.3, expected go1.25.4"}
 	run.Bisect = &record.Bisect{
 		Axis: "protobuf", Fixed: map[string]string{"toolchain": "local"}, BadIf: "crash",
-		Result: bisect.Result{
-			Candidates: []string{"v1.33.0", "v1.36.10"}, Direction: "fix", Boundary: &bisect.Boundary{Before: "v1.33.0", After: "v1.36.10"},
-			Probes: []bisect.Probe{{Version: "v1.33.0", Outcome: "crash", Verdict: "bad", Runs: 3, BadRuns: 1, Built: true,
+		BisectSearch: record.BisectSearch{
+			Candidates: []string{"v1.33.0", "v1.36.10"}, Direction: "fix", Boundary: &record.BisectBoundary{Before: "v1.33.0", After: "v1.36.10"},
+			Probes: []record.BisectProbe{{Version: "v1.33.0", Outcome: "crash", Verdict: "bad", Runs: 3, BadRuns: 1, Built: true,
 				CellID: run.Cells[2].ID, Signature: "fatal error: x"}},
 			Builds: 1, Conclusion: "fix: first good v1.36.10 (last bad v1.33.0)",
 		},

@@ -13,7 +13,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/gorepro/gorepro/bisect"
 	"github.com/gorepro/gorepro/internal/compare"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/runfixture"
@@ -199,8 +198,8 @@ func hostileRun() (*record.Run, fstest.MapFS) {
 			Alternatives: []record.Alternative{{Failing: "crash iff " + hostile, Separating: hostile}}, Builds: []record.BuildDifference{{Bad: hostile, Differences: []string{hostile}}}}},
 			Summary: "t: crash iff " + hostile},
 		Bisect: &record.Bisect{Axis: "protobuf|x", Fixed: map[string]string{"t|": "v|"}, BadIf: hostile,
-			Result: bisect.Result{Candidates: []string{"v1|", "v2"}, Conclusion: "fix " + hostile,
-				Probes: []bisect.Probe{{Version: "v1|", Outcome: "crash", Verdict: "bad", Signature: hostile, Runs: 1, BadRuns: 1},
+			BisectSearch: record.BisectSearch{Candidates: []string{"v1|", "v2"}, Conclusion: "fix " + hostile,
+				Probes: []record.BisectProbe{{Version: "v1|", Outcome: "crash", Verdict: "bad", Signature: hostile, Runs: 1, BadRuns: 1},
 					{Version: "v2", Outcome: "fail", Verdict: "skip", Reason: "DB_PASSWORD=" + pass}}},
 			Reproduce: map[string]string{"before": script, "after": "GITHUB_TOKEN=" + tok + " ./x"}},
 	}

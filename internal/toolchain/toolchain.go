@@ -1,7 +1,6 @@
 package toolchain
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -138,13 +137,7 @@ func resolveLocal(ctx context.Context, r *Resolved, opts Options) {
 	// An inherited GOROOT would make this go command use another
 	// release's tools; clear it so the go on PATH uses its own tree.
 	r.Env = []string{"GOTOOLCHAIN=local", "GOROOT="}
-	env, reason := runGoEnv(ctx, goCmd, r.Env, opts.Timeout)
-	if reason != "" {
-		r.Reason = reason
-		return
-	}
-	r.GoCmd = goCmd
-	r.fill(env)
+	r.useGoCmd(ctx, goCmd, opts)
 }
 
 func resolveGoroot(ctx context.Context, r *Resolved, tc config.Toolchain, opts Options) {
@@ -167,13 +160,7 @@ func resolveGoroot(ctx context.Context, r *Resolved, tc config.Toolchain, opts O
 		return
 	}
 	r.Env = []string{"GOTOOLCHAIN=local", "GOROOT=" + goroot}
-	env, reason := runGoEnv(ctx, goCmd, r.Env, opts.Timeout)
-	if reason != "" {
-		r.Reason = reason
-		return
-	}
-	r.GoCmd = goCmd
-	r.fill(env)
+	r.useGoCmd(ctx, goCmd, opts)
 }
 
 func resolveGotoolchain(ctx context.Context, r *Resolved, tc config.Toolchain, opts Options) {
@@ -204,6 +191,18 @@ func resolveGotoolchain(ctx context.Context, r *Resolved, tc config.Toolchain, o
 	if r.GoVersion != tc.Version {
 		r.Warning = fmt.Sprintf("GOTOOLCHAIN=%s gave %s", tc.Version, r.GoVersion)
 	}
+}
+
+// useGoCmd makes goCmd, run with r.Env, the toolchain's go command and
+// fills r in from its `go env`; or says in r.Reason why it cannot be used.
+func (r *Resolved) useGoCmd(ctx context.Context, goCmd string, opts Options) {
+	env, reason := runGoEnv(ctx, goCmd, r.Env, opts.Timeout)
+	if reason != "" {
+		r.Reason = reason
+		return
+	}
+	r.GoCmd = goCmd
+	r.fill(env)
 }
 
 // fill copies what `go env` reported into r and marks it available.
@@ -272,7 +271,7 @@ func runGoEnv(ctx context.Context, goCmd string, set []string, timeout time.Dura
 	case res.Canceled:
 		return nil, fmt.Sprintf("%s env was interrupted", goCmd)
 	case res.ExitCode != 0:
-		msg := FirstLines(res.Output, 3)
+		msg := proc.FirstLines(res.Output, 3)
 		if msg == "" {
 			msg = fmt.Sprintf("exit status %d", res.ExitCode)
 		}
@@ -281,7 +280,7 @@ func runGoEnv(ctx context.Context, goCmd string, set []string, timeout time.Dura
 	out := withoutGoNotes(res.Output)
 	var e goEnv
 	if err := json.Unmarshal(out, &e); err != nil {
-		return nil, fmt.Sprintf("%s env printed something that is not JSON (%v): %s", goCmd, err, FirstLines(res.Output, 1))
+		return nil, fmt.Sprintf("%s env printed something that is not JSON (%v): %s", goCmd, err, proc.FirstLines(res.Output, 1))
 	}
 	var all map[string]string
 	if err := json.Unmarshal(out, &all); err == nil {
@@ -294,22 +293,6 @@ func runGoEnv(ctx context.Context, goCmd string, set []string, timeout time.Dura
 		return nil, fmt.Sprintf("%s env did not report GOVERSION and GOROOT; is it a Go 1.21 or later go command?", goCmd)
 	}
 	return &e, ""
-}
-
-// FirstLines joins the first n non-empty lines of out with "; ", skipping the
-// go command's progress lines ("go: downloading ...").
-func FirstLines(out []byte, n int) string {
-	var lines []string
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for sc.Scan() && len(lines) < n {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "go: downloading ") {
-			continue
-		}
-		lines = append(lines, line)
-	}
-	return strings.Join(lines, "; ")
 }
 
 // expectWarning returns the warning for a toolchain that is not the expected

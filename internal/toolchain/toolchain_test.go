@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 
@@ -225,13 +224,6 @@ func TestMachineToGOARCH(t *testing.T) {
 func TestHostArch(t *testing.T) {
 	// This test machine is not emulated, so uname agrees with the harness.
 	assert.Equal(t, runtime.GOARCH, HostArch())
-}
-
-func TestFirstLines(t *testing.T) {
-	out := []byte("go: downloading go1.27.3 (linux/amd64)\n\nfirst\n  second  \nthird\n")
-	assert.Equal(t, "first; second", FirstLines(out, 2))
-	assert.Equal(t, "", FirstLines(nil, 2))
-	assert.False(t, strings.Contains(FirstLines(out, 5), "downloading"))
 }
 
 // TestWithoutGoNotes: the note the go command prints the first time it
