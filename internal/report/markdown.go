@@ -112,6 +112,7 @@ func upTo(n, limit int) int {
 // what it read from the run directory.
 type markdownReport struct {
 	run    *record.Run
+	facts  *runFacts
 	logs   *logReader // nil without a run directory
 	tables []PivotTable
 	// crashes are the crashed cells by signature, most cells first;
@@ -174,6 +175,7 @@ type reasonGroup struct {
 func newMarkdownReport(run *record.Run, files fs.FS) *markdownReport {
 	r := &markdownReport{
 		run:      run,
+		facts:    newRunFacts(run),
 		tables:   Pivot(run.Cells),
 		letter:   map[*record.Cell]string{},
 		sources:  map[string]string{},
@@ -576,7 +578,7 @@ func (r *markdownReport) minimal() string {
 		commaInt(githubCommentLimit))
 	fmt.Fprintf(&b, "- **gorepro:** %s\n- **Host:** %s\n- **Container engine:** %s\n- **Emulation:** %s\n",
 		r.text(orDash(r.run.GoreproVersion)), r.hostText(r.run.Host), r.enginesText(), r.emulationText())
-	for _, tc := range r.toolchains() {
+	for _, tc := range r.facts.toolchains {
 		fmt.Fprintf(&b, "- **Toolchain** %s (%s): %s\n", r.code(tc.Name), r.text(tc.Kind), r.text(cmp.Or(tc.GoVersion, "unavailable")))
 	}
 	b.WriteString("\n")
@@ -696,4 +698,16 @@ func longestRun(s string, r rune) int {
 		}
 	}
 	return longest
+}
+
+// startBlock ends what b holds with one blank line, so that a heading,
+// list or HTML block can start.
+func startBlock(b *strings.Builder) {
+	switch s := b.String(); {
+	case s == "" || strings.HasSuffix(s, "\n\n"):
+	case strings.HasSuffix(s, "\n"):
+		b.WriteString("\n")
+	default:
+		b.WriteString("\n\n")
+	}
 }
