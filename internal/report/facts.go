@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // runFacts are the facts about a run that more than one report states:
@@ -66,7 +67,7 @@ func newEmulationFacts(cells []record.Cell) emulationFacts {
 	e := emulationFacts{byEmulator: map[string]int{}}
 	for _, c := range cells {
 		if c.Emulated {
-			e.byEmulator[orDash(c.Emulator)]++
+			e.byEmulator[wording.OrDash(c.Emulator)]++
 		}
 		if c.Runs == 0 {
 			continue
@@ -149,7 +150,7 @@ func usedEngines(run *record.Run) []record.Container {
 
 // hostName is a host as "linux/amd64 (name)".
 func hostName(h record.Host) string {
-	s := orDash(h.GOOS) + "/" + orDash(h.GOARCH)
+	s := wording.OrDash(h.GOOS) + "/" + wording.OrDash(h.GOARCH)
 	if h.Hostname != "" {
 		s += " (" + h.Hostname + ")"
 	}

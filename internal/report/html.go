@@ -18,6 +18,7 @@ import (
 
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/redact"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // Limits on the logs the HTML report quotes, so that a run with many cells
@@ -275,14 +276,14 @@ func cellAnchors(cells []record.Cell) []string {
 
 // newHTMLTable turns one pivot table into a grid.
 func newHTMLTable(t PivotTable, anchors map[*record.Cell]string) htmlTable {
-	ht := htmlTable{Target: clean(orDash(t.Target)), Kind: clean(t.TargetKind)}
+	ht := htmlTable{Target: clean(wording.OrDash(t.Target)), Kind: clean(t.TargetKind)}
 	grouped := slices.ContainsFunc(t.Columns, func(c PivotColumn) bool { return c.Protobuf != "" })
 	for _, col := range t.Columns {
 		if !grouped {
 			ht.Columns = append(ht.Columns, clean(col.Label()))
 			continue
 		}
-		label := clean(orDash(col.Protobuf))
+		label := clean(wording.OrDash(col.Protobuf))
 		if n := len(ht.Groups); n > 0 && ht.Groups[n-1].Label == label {
 			ht.Groups[n-1].Span++
 		} else {
@@ -325,7 +326,7 @@ func htmlEnvironment(run *record.Run, facts *runFacts) []htmlField {
 		}
 	}
 	add("Run", run.ID)
-	add("gorepro", orDash(run.GoreproVersion))
+	add("gorepro", wording.OrDash(run.GoreproVersion))
 	when := ""
 	if !run.Started.IsZero() {
 		when = "started " + run.Started.UTC().Format(time.RFC3339)
@@ -358,7 +359,7 @@ func htmlEnvironment(run *record.Run, facts *runFacts) []htmlField {
 		add("Shard", fmt.Sprintf("%d/%d: %d of %d cells", run.Shard.Index, run.Shard.Count, run.Shard.Assigned, run.Shard.Total))
 	}
 	for _, r := range run.Runners {
-		add("Merged from", fmt.Sprintf("%s (%s, %s/%s, %d cells)", r.RunID, r.Source, orDash(r.Host.GOOS), orDash(r.Host.GOARCH), r.Cells))
+		add("Merged from", fmt.Sprintf("%s (%s, %s/%s, %d cells)", r.RunID, r.Source, wording.OrDash(r.Host.GOOS), wording.OrDash(r.Host.GOARCH), r.Cells))
 	}
 	if run.Interrupted {
 		add("Interrupted", "the run was stopped before every cell finished")
@@ -392,7 +393,7 @@ func htmlEmulation(em emulationFacts) string {
 	}
 	var parts []string
 	for _, e := range em.emulators() {
-		parts = append(parts, fmt.Sprintf("%d %s under %s", em.byEmulator[e], plural(em.byEmulator[e], "cell", "cells"), e))
+		parts = append(parts, fmt.Sprintf("%d %s under %s", em.byEmulator[e], wording.Plural(em.byEmulator[e], "cell", "cells"), e))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -420,7 +421,7 @@ func newHTMLToolchain(tc record.Toolchain) htmlToolchain {
 		Warning:   clean(tc.Warning),
 	}
 	if !tc.Available {
-		h.Status = clean(orDash(tc.Reason))
+		h.Status = clean(wording.OrDash(tc.Reason))
 	}
 	for _, k := range goEnvKeys(tc.GoEnv) {
 		h.GoEnv = append(h.GoEnv, htmlField{k, clean(tc.GoEnv[k])})
@@ -455,7 +456,7 @@ func htmlImageText(img imageFacts) string {
 	if img.ref == "" && img.digest == "" && img.id == "" {
 		return ""
 	}
-	text := orDash(img.ref)
+	text := wording.OrDash(img.ref)
 	switch {
 	case img.digest != "":
 		text += " @ " + img.digest
@@ -484,7 +485,7 @@ func newHTMLBisect(bi *record.Bisect, cells []record.Cell, anchors []string) *ht
 	add("bad if", bi.BadIf)
 	add("candidates", strings.Join(bi.Candidates, " "))
 	if bi.Boundary != nil {
-		add("boundary", orDash(bi.Direction)+" between "+bi.Boundary.Before+" and "+bi.Boundary.After)
+		add("boundary", wording.OrDash(bi.Direction)+" between "+bi.Boundary.Before+" and "+bi.Boundary.After)
 	}
 	add("skipped between them", strings.Join(bi.Between, " "))
 	add("skipped", strings.Join(bi.Skipped, " "))
@@ -504,7 +505,7 @@ func newHTMLBisect(bi *record.Bisect, cells []record.Cell, anchors []string) *ht
 			Class:   outcomeClass(record.Outcome(pr.Outcome)),
 			Runs:    fmt.Sprintf("%d (%d bad)", pr.Runs, pr.BadRuns),
 			Built:   pr.BuiltLabel(),
-			Detail:  clean(oneLine(pr.Detail())),
+			Detail:  clean(wording.OneLine(pr.Detail())),
 			Anchor:  anchor,
 		})
 	}
@@ -516,7 +517,7 @@ func newHTMLBisect(bi *record.Bisect, cells []record.Cell, anchors []string) *ht
 func newHTMLCell(c record.Cell, anchor string, files fs.FS, budget *int) htmlCell {
 	h := htmlCell{
 		Anchor:    anchor,
-		ID:        clean(orDash(c.ID)),
+		ID:        clean(wording.OrDash(c.ID)),
 		Class:     outcomeClass(c.Outcome),
 		Symbol:    OutcomeSymbol(c.Outcome),
 		Outcome:   clean(OutcomeColumn(c)),
@@ -561,9 +562,9 @@ func htmlCellFields(c record.Cell) []htmlField {
 			fields = append(fields, htmlField{name, clean(value)})
 		}
 	}
-	add("Toolchain", withKind(orDash(c.Toolchain), c.ToolchainKind))
-	add("Go", orDash(c.GoVersion))
-	add("Target", withKind(orDash(c.Target), c.TargetKind))
+	add("Toolchain", withKind(wording.OrDash(c.Toolchain), c.ToolchainKind))
+	add("Go", wording.OrDash(c.GoVersion))
+	add("Target", withKind(wording.OrDash(c.Target), c.TargetKind))
 	add("Protobuf", ProtobufColumn(c))
 	add("Protobuf note", c.ProtobufNote)
 	if c.BuildCrash != nil {
@@ -621,7 +622,7 @@ func newHTMLRun(r record.RunResult) htmlRun {
 		Class:   outcomeClass(r.Outcome),
 		Exit:    clean(exit),
 		Seconds: fmt.Sprintf("%.2fs", r.Seconds),
-		Detail:  clean(oneLine(detail)),
+		Detail:  clean(wording.OneLine(detail)),
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/redact"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // junitSuites is the <testsuites> root of a JUnit report. Its attributes
@@ -187,9 +188,9 @@ func suiteProperties(run *record.Run) []junitProperty {
 // newJUnitCase is the test case of one cell.
 func newJUnitCase(c record.Cell) junitCase {
 	tc := junitCase{
-		Classname: junitText(orDash(c.Toolchain)),
+		Classname: junitText(wording.OrDash(c.Toolchain)),
 		Name: junitText(fmt.Sprintf("%s protobuf=%s cover=%s arch=%s",
-			orDash(c.Target), orDash(c.Protobuf), record.CoverColumn(c), orDash(c.BinaryArch)+"/"+orDash(c.HostArch))),
+			wording.OrDash(c.Target), wording.OrDash(c.Protobuf), record.CoverColumn(c), wording.OrDash(c.BinaryArch)+"/"+wording.OrDash(c.HostArch))),
 		Time: junitSeconds(c.BuildSeconds + c.RunSeconds),
 	}
 	if out := junitSystemOut(c); out != "" {
@@ -200,9 +201,9 @@ func newJUnitCase(c record.Cell) junitCase {
 	case record.Crash, record.Fail, record.Timeout:
 		tc.Failure = &junitProblem{Message: junitText(junitMessage(c)), Type: string(c.Outcome), Text: junitText(junitDetails(c))}
 	case record.Unavailable:
-		tc.Skipped = &junitSkipped{Reason: junitText(oneLine(orDash(c.Reason)))}
+		tc.Skipped = &junitSkipped{Reason: junitText(wording.OneLine(wording.OrDash(c.Reason)))}
 	default: // BuildError and anything unknown
-		tc.Error = &junitProblem{Message: junitText(junitMessage(c)), Type: orDash(string(c.Outcome)), Text: junitText(junitDetails(c))}
+		tc.Error = &junitProblem{Message: junitText(junitMessage(c)), Type: wording.OrDash(string(c.Outcome)), Text: junitText(junitDetails(c))}
 	}
 	return tc
 }
@@ -230,7 +231,7 @@ func junitMessage(c record.Cell) string {
 	if message == "" {
 		message = c.Signature
 	}
-	message = oneLine(orDash(message))
+	message = wording.OneLine(wording.OrDash(message))
 	if c.Flaky {
 		message += " (flaky: " + RunsColumn(c) + " runs)"
 	}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // writeCrashes writes one section per distinct crash signature.
@@ -20,8 +21,8 @@ func (r *markdownReport) writeCrashes(b *strings.Builder, lim mdLimits) {
 		cells += len(g.cells)
 	}
 	startBlock(b)
-	fmt.Fprintf(b, "### 💥 Crashes: %d distinct %s in %d %s\n", len(r.crashes), plural(len(r.crashes), "signature", "signatures"),
-		cells, plural(cells, "cell", "cells"))
+	fmt.Fprintf(b, "### 💥 Crashes: %d distinct %s in %d %s\n", len(r.crashes), wording.Plural(len(r.crashes), "signature", "signatures"),
+		cells, wording.Plural(cells, "cell", "cells"))
 	sections := upTo(len(r.crashes), lim.signatures)
 	excerpts := 0
 	for _, g := range r.crashes[:sections] {
@@ -29,13 +30,13 @@ func (r *markdownReport) writeCrashes(b *strings.Builder, lim mdLimits) {
 	}
 	if rest := r.crashes[sections:]; len(rest) > 0 {
 		startBlock(b)
-		fmt.Fprintf(b, "#### %d more crash %s\n\n", len(rest), plural(len(rest), "signature", "signatures"))
+		fmt.Fprintf(b, "#### %d more crash %s\n\n", len(rest), wording.Plural(len(rest), "signature", "signatures"))
 		for i, g := range rest {
 			if i == 30 {
 				fmt.Fprintf(b, "- … and %d more\n", len(rest)-i)
 				break
 			}
-			fmt.Fprintf(b, "- %s: %s — %d %s\n", g.letter, r.code(shorten(crashTitle(g), 150)), len(g.cells), plural(len(g.cells), "cell", "cells"))
+			fmt.Fprintf(b, "- %s: %s — %d %s\n", g.letter, r.code(shorten(crashTitle(g), 150)), len(g.cells), wording.Plural(len(g.cells), "cell", "cells"))
 		}
 	}
 }
@@ -52,7 +53,7 @@ func (r *markdownReport) writeCrash(b *strings.Builder, g *crashGroup, lim mdLim
 	if g.runs > 0 {
 		fmt.Fprintf(b, "- **Runs:** crashed in %d of %d", g.crashed, g.runs)
 		if g.flaky > 0 {
-			fmt.Fprintf(b, "; flaky in %d %s", g.flaky, plural(g.flaky, "cell", "cells"))
+			fmt.Fprintf(b, "; flaky in %d %s", g.flaky, wording.Plural(g.flaky, "cell", "cells"))
 		}
 		b.WriteString("\n")
 	}
@@ -126,7 +127,7 @@ func crashLogs(c *record.Cell) []string {
 		if rr.Outcome != record.Crash || rr.Log == "" {
 			continue
 		}
-		if oneLine(rr.Signature) == oneLine(c.Signature) {
+		if wording.OneLine(rr.Signature) == wording.OneLine(c.Signature) {
 			same = append(same, rr.Log)
 		} else {
 			other = append(other, rr.Log)
@@ -142,7 +143,7 @@ func crashLogs(c *record.Cell) []string {
 func (r *markdownReport) seenWith(cells []*record.Cell) string {
 	var gos, archs []string
 	for _, c := range cells {
-		if v := orDash(c.GoVersion); !slices.Contains(gos, v) {
+		if v := wording.OrDash(c.GoVersion); !slices.Contains(gos, v) {
 			gos = append(gos, v)
 		}
 		arch := CellArch(*c)
@@ -187,7 +188,7 @@ func (r *markdownReport) cellList(cells []*record.Cell, limit int) string {
 			targets = append(targets, &target{name: c.Target})
 		}
 		t := targets[ti]
-		label := orDash(c.Toolchain)
+		label := wording.OrDash(c.Toolchain)
 		if len(archs) > 1 {
 			label += " " + CellArch(*c)
 		}
@@ -208,7 +209,7 @@ func (r *markdownReport) cellList(cells []*record.Cell, limit int) string {
 		for j, rw := range t.rows {
 			rows[j] = "on " + r.text(rw.label) + ": " + strings.Join(rw.cols, ", ")
 		}
-		parts[i] = r.code(orDash(t.name)) + " " + strings.Join(rows, "; ")
+		parts[i] = r.code(wording.OrDash(t.name)) + " " + strings.Join(rows, "; ")
 	}
 	s := strings.Join(parts, " · ")
 	if rest := len(cells) - listed; rest > 0 {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // writeEnvironment writes the "What operating system and processor
@@ -17,11 +18,11 @@ import (
 func (r *markdownReport) writeEnvironment(b *strings.Builder) {
 	run := r.run
 	b.WriteString("## What operating system and processor architecture are you using (`go env`)?\n\n")
-	fmt.Fprintf(b, "- **gorepro:** %s\n", r.text(orDash(run.GoreproVersion)))
+	fmt.Fprintf(b, "- **gorepro:** %s\n", r.text(wording.OrDash(run.GoreproVersion)))
 	fmt.Fprintf(b, "- **Host:** %s\n", r.hostText(run.Host))
 	fmt.Fprintf(b, "- **Container engine:** %s\n", r.enginesText())
 	fmt.Fprintf(b, "- **Emulation:** %s\n", r.emulationText())
-	fmt.Fprintf(b, "- **Run:** %s", r.code(orDash(run.ID)))
+	fmt.Fprintf(b, "- **Run:** %s", r.code(wording.OrDash(run.ID)))
 	if !run.Started.IsZero() {
 		fmt.Fprintf(b, ", started %s", run.Started.UTC().Format(time.RFC3339))
 		if r.facts.timed {
@@ -42,7 +43,7 @@ func (r *markdownReport) writeEnvironment(b *strings.Builder) {
 		b.WriteString("- **Interrupted:** the run was stopped before every cell finished\n")
 	}
 	if len(run.Runners) > 0 {
-		fmt.Fprintf(b, "- **Runners:** merged from %d %s:\n\n", len(run.Runners), plural(len(run.Runners), "run", "runs"))
+		fmt.Fprintf(b, "- **Runners:** merged from %d %s:\n\n", len(run.Runners), wording.Plural(len(run.Runners), "run", "runs"))
 		header := []string{"RUN", "HOST", "KERNEL", "CPUS", "SHARD", "CELLS", "STARTED", "SOURCE"}
 		var rows [][]string
 		for _, rn := range run.Runners {
@@ -54,8 +55,8 @@ func (r *markdownReport) writeEnvironment(b *strings.Builder) {
 			if !rn.Started.IsZero() {
 				started = rn.Started.UTC().Format(time.RFC3339)
 			}
-			rows = append(rows, []string{r.cellCode(orDash(rn.RunID)), r.text(hostName(rn.Host)), r.cellCode(orDash(rn.Host.Kernel)),
-				strconv.Itoa(rn.Host.NumCPU), shard, strconv.Itoa(rn.Cells), started, r.cellCode(orDash(rn.Source))})
+			rows = append(rows, []string{r.cellCode(wording.OrDash(rn.RunID)), r.text(hostName(rn.Host)), r.cellCode(wording.OrDash(rn.Host.Kernel)),
+				strconv.Itoa(rn.Host.NumCPU), shard, strconv.Itoa(rn.Cells), started, r.cellCode(wording.OrDash(rn.Source))})
 		}
 		writeMarkdownTable(b, header, rows)
 	}
@@ -80,7 +81,7 @@ func (r *markdownReport) hostText(h record.Host) string {
 func (r *markdownReport) enginesText() string {
 	var engines []string
 	for _, c := range r.facts.engines {
-		e := c.Engine + " " + orDash(c.EngineVersion)
+		e := c.Engine + " " + wording.OrDash(c.EngineVersion)
 		if c.EngineHostArch != "" {
 			e += ", engine host " + c.EngineHostArch
 			if c.EngineHostArch != r.run.Host.GOARCH {
@@ -112,7 +113,7 @@ func (r *markdownReport) emulationText() string {
 	parts := make([]string, len(em.emulated))
 	for i, g := range em.emulated {
 		n += g.cells
-		parts[i] = fmt.Sprintf("%s under %s (%d %s)", g.arch, cmp.Or(g.emulator, "an unknown emulator"), g.cells, plural(g.cells, "cell", "cells"))
+		parts[i] = fmt.Sprintf("%s under %s (%d %s)", g.arch, cmp.Or(g.emulator, "an unknown emulator"), g.cells, wording.Plural(g.cells, "cell", "cells"))
 	}
 	s := fmt.Sprintf("**yes** — in %d of the %d cells that ran, the binary ran under emulation: %s", n, em.ran, r.text(strings.Join(parts, ", ")))
 	if len(em.native) > 0 {
@@ -149,7 +150,7 @@ func (r *markdownReport) writeGoEnv(b *strings.Builder) {
 		if i > 0 {
 			lines = append(lines, "")
 		}
-		lines = append(lines, "# "+tc.Name+" ("+orDash(tc.Kind)+")")
+		lines = append(lines, "# "+tc.Name+" ("+wording.OrDash(tc.Kind)+")")
 		if tc.GOROOT != "" {
 			lines = append(lines, "GOROOT="+tc.GOROOT)
 		}

@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"strings"
+
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // writeExpected writes the "What did you expect to see?" section.
@@ -16,8 +18,8 @@ func (r *markdownReport) writeExpected(b *strings.Builder) {
 	if a := r.run.Analysis; a != nil {
 		var instead []string
 		for _, t := range a.Targets {
-			if t.Failing != "" && !t.Passed && !strings.HasPrefix(t.Failing, "no simple description") {
-				instead = append(instead, orDash(t.Target)+": "+t.Failing)
+			if t.Failing != "" && !t.Passed && !wording.IsNoSimpleDescription(t.Failing) {
+				instead = append(instead, wording.OrDash(t.Target)+": "+t.Failing)
 			}
 		}
 		if len(instead) > 0 {

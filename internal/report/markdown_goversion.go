@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // toolchainGOOS is the GOOS a toolchain's binaries were built for.
@@ -13,7 +15,7 @@ func (r *markdownReport) toolchainGOOS(name string) string {
 			return c.GOOS
 		}
 	}
-	return orDash(r.run.Host.GOOS)
+	return wording.OrDash(r.run.Host.GOOS)
 }
 
 // writeGoVersions writes the "What version of Go" section: a `go version`
@@ -28,7 +30,7 @@ func (r *markdownReport) writeGoVersions(b *strings.Builder) {
 	labels := make([]string, len(tcs))
 	width := 0
 	for i, tc := range tcs {
-		labels[i] = tc.Name + " (" + orDash(tc.Kind) + ")"
+		labels[i] = tc.Name + " (" + wording.OrDash(tc.Kind) + ")"
 		width = max(width, utf8.RuneCountInString(labels[i]))
 	}
 	lines := make([]string, len(tcs))
@@ -36,19 +38,19 @@ func (r *markdownReport) writeGoVersions(b *strings.Builder) {
 		pad := strings.Repeat(" ", width-utf8.RuneCountInString(labels[i]))
 		switch {
 		case !tc.Available && tc.GoVersion == "":
-			lines[i] = labels[i] + pad + "  unavailable: " + oneLine(tc.Reason)
+			lines[i] = labels[i] + pad + "  unavailable: " + wording.OneLine(tc.Reason)
 		default:
-			version := "go version " + orDash(tc.GoVersion)
+			version := "go version " + wording.OrDash(tc.GoVersion)
 			if tc.Experiments != "" {
 				version += " X:" + tc.Experiments
 			}
 			arch := tc.GoEnv["GOARCH"]
 			if arch == "" {
-				arch = orDash(tc.HostArch)
+				arch = wording.OrDash(tc.HostArch)
 			}
 			lines[i] = labels[i] + pad + "  " + version + " " + r.toolchainGOOS(tc.Name) + "/" + arch
 			if !tc.Available {
-				lines[i] += " (unavailable: " + oneLine(tc.Reason) + ")"
+				lines[i] += " (unavailable: " + wording.OneLine(tc.Reason) + ")"
 			}
 		}
 	}

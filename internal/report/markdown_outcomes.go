@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // buildErrorGroups are the build-error reasons the report lists under lim.
@@ -45,12 +46,12 @@ func (r *markdownReport) buildTail(g *reasonGroup) []string {
 // end of a build log for build errors.
 func (r *markdownReport) writeOutcomeSection(b *strings.Builder, sec *outcomeSection, lim mdLimits) {
 	startBlock(b)
-	fmt.Fprintf(b, "### %s: %d %s\n\n", sec.title, sec.cells, plural(sec.cells, "cell", "cells"))
+	fmt.Fprintf(b, "### %s: %d %s\n\n", sec.title, sec.cells, wording.Plural(sec.cells, "cell", "cells"))
 	groups := sec.groups[:upTo(len(sec.groups), lim.groups)]
 	tails := 0
 	for _, g := range groups {
 		fmt.Fprintf(b, "- %s — %d %s: %s\n", r.text(shorten(cmp.Or(g.reason, "no reason recorded"), 300)), len(g.cells),
-			plural(len(g.cells), "cell", "cells"), r.cellList(g.cells, lim.cells))
+			wording.Plural(len(g.cells), "cell", "cells"), r.cellList(g.cells, lim.cells))
 		if sec.outcome == record.Fail {
 			r.writeFailTail(b, g.cells[0])
 			continue
@@ -70,7 +71,7 @@ func (r *markdownReport) writeOutcomeSection(b *strings.Builder, sec *outcomeSec
 		b.WriteString("</details>\n\n")
 	}
 	if rest := len(sec.groups) - len(groups); rest > 0 {
-		fmt.Fprintf(b, "- … and %d more %s\n", rest, plural(rest, "reason", "reasons"))
+		fmt.Fprintf(b, "- … and %d more %s\n", rest, wording.Plural(rest, "reason", "reasons"))
 	}
 }
 
@@ -79,7 +80,7 @@ func (r *markdownReport) writeOutcomeSection(b *strings.Builder, sec *outcomeSec
 func (r *markdownReport) writeFailTail(b *strings.Builder, c *record.Cell) {
 	if len(c.Tail) > 0 {
 		startBlock(b)
-		fmt.Fprintf(b, "The last lines %s printed:\n\n", r.code(orDash(c.ID)))
+		fmt.Fprintf(b, "The last lines %s printed:\n\n", r.code(wording.OrDash(c.ID)))
 		r.writeCodeBlock(b, "", c.Tail)
 	}
 	if c.Hint != "" {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // writeWhatHappened writes the "What did you see happen?" section.
@@ -67,7 +68,7 @@ func (r *markdownReport) writePivotTables(b *strings.Builder) {
 		return
 	}
 	for _, t := range r.tables {
-		fmt.Fprintf(b, "**Target %s** (%s):\n\n", r.code(orDash(t.Target)), r.text(orDash(t.TargetKind)))
+		fmt.Fprintf(b, "**Target %s** (%s):\n\n", r.code(wording.OrDash(t.Target)), r.text(wording.OrDash(t.TargetKind)))
 		header := []string{"TOOLCHAIN"}
 		for _, col := range t.Columns {
 			header = append(header, r.text(col.Label()))

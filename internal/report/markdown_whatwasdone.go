@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // writeWhatWasDone writes the "What did you do?" section: the matrix, the
@@ -17,9 +18,9 @@ func (r *markdownReport) writeWhatWasDone(b *strings.Builder, lim mdLimits) {
 	cells := r.run.Cells
 	if r.run.Bisect != nil {
 		fmt.Fprintf(b, "Bisected %s with `gorepro bisect`, building and running one cell per probe (%d %s):\n\n",
-			r.text(r.run.Bisect.Axis), len(cells), plural(len(cells), "cell", "cells"))
+			r.text(r.run.Bisect.Axis), len(cells), wording.Plural(len(cells), "cell", "cells"))
 	} else {
-		fmt.Fprintf(b, "Built and ran every combination of these with `gorepro matrix` (%d %s):\n\n", len(cells), plural(len(cells), "cell", "cells"))
+		fmt.Fprintf(b, "Built and ran every combination of these with `gorepro matrix` (%d %s):\n\n", len(cells), wording.Plural(len(cells), "cell", "cells"))
 	}
 	axes := []struct {
 		name  string
@@ -28,7 +29,7 @@ func (r *markdownReport) writeWhatWasDone(b *strings.Builder, lim mdLimits) {
 		{"toolchains", func(c record.Cell) string { return c.Toolchain }},
 		{"protobuf", func(c record.Cell) string { return cmp.Or(c.Protobuf, "none") }},
 		{"cover", record.CoverColumn},
-		{"targets", func(c record.Cell) string { return c.Target + " (" + orDash(c.TargetKind) + ")" }},
+		{"targets", func(c record.Cell) string { return c.Target + " (" + wording.OrDash(c.TargetKind) + ")" }},
 		{"arch (binary/host)", CellArch},
 	}
 	for _, ax := range axes {
@@ -127,7 +128,7 @@ func (r *markdownReport) writeCommands(b *strings.Builder) {
 			if len(parts) > 1 {
 				only = ""
 			}
-			differs = ", which differs " + only + "in " + joinWords(parts)
+			differs = ", which differs " + only + "in " + wording.JoinWords(parts)
 		}
 		fmt.Fprintf(b, "<details><summary>Commands of a passing cell: <code>%s</code>%s</summary>\n\n", r.summaryText(p.ID), r.summaryText(differs))
 		r.writeCommandCell(b, p)
@@ -138,15 +139,15 @@ func (r *markdownReport) writeCommands(b *strings.Builder) {
 // writeCommandCell writes what a cell is and its commands.
 func (r *markdownReport) writeCommandCell(b *strings.Builder, c *record.Cell) {
 	fmt.Fprintf(b, "Toolchain %s (%s), protobuf %s, cover %s, target %s, %s: **%s**",
-		r.text(orDash(c.Toolchain)), r.text(orDash(c.GoVersion)), r.text(ProtobufColumn(*c)), record.CoverColumn(*c), r.code(orDash(c.Target)),
+		r.text(wording.OrDash(c.Toolchain)), r.text(wording.OrDash(c.GoVersion)), r.text(ProtobufColumn(*c)), record.CoverColumn(*c), r.code(wording.OrDash(c.Target)),
 		r.text(record.ArchColumn(*c)), r.text(OutcomeColumn(*c)))
 	if runs := RunsColumn(*c); runs != "-" {
 		fmt.Fprintf(b, " %s", runs)
 	}
 	if c.Outcome == record.Crash && c.Signature != "" {
-		fmt.Fprintf(b, " %s", r.code(shorten(oneLine(c.Signature), 200)))
+		fmt.Fprintf(b, " %s", r.code(shorten(wording.OneLine(c.Signature), 200)))
 	} else if c.Reason != "" && c.Outcome != record.Pass {
-		fmt.Fprintf(b, " (%s)", r.text(shorten(oneLine(c.Reason), 200)))
+		fmt.Fprintf(b, " (%s)", r.text(shorten(wording.OneLine(c.Reason), 200)))
 	}
 	b.WriteString(".\n\n")
 	r.writeCodeBlock(b, "sh", strings.Split(strings.TrimRight(c.Reproduce.Script, "\n"), "\n"))
