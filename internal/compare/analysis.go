@@ -2,12 +2,12 @@ package compare
 
 import (
 	"cmp"
-	"fmt"
 	"go/version"
 	"slices"
 	"strings"
 
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report/wording"
 	"golang.org/x/mod/semver"
 )
 
@@ -22,9 +22,7 @@ const maxAlternatives = 3
 
 // axis is one dimension of a target's cells as the analysis sees it.
 type axis struct {
-	key   string // the AxisFinding.Axis name
-	label string // the name in sentences
-	short string // the name in conditions
+	key   string // the AxisFinding.Axis name; wording names it
 	value func(record.Cell) string
 	order func(a, b string) int
 	// with are the keys of the axes that always change with this one.
@@ -44,11 +42,11 @@ const (
 // protobuf only when withProtobuf.
 func analysisAxes(withProtobuf bool) []axis {
 	axes := []axis{
-		{axisToolchain, "toolchain", "toolchain", func(c record.Cell) string { return orDash(c.Toolchain) }, strings.Compare, []string{axisGo}},
-		{axisGo, "Go version", "go", func(c record.Cell) string { return orDash(c.GoVersion) }, compareGoVersions, []string{axisToolchain}},
-		{axisProtobuf, "protobuf version", "protobuf", protobufValue, compareSemver, nil},
-		{axisCover, "cover flag", "cover", record.CoverColumn, strings.Compare, nil},
-		{axisArch, "arch", "arch", func(c record.Cell) string { return orDash(c.BinaryArch) + "/" + orDash(c.HostArch) }, strings.Compare, nil},
+		{axisToolchain, func(c record.Cell) string { return wording.OrDash(c.Toolchain) }, strings.Compare, []string{axisGo}},
+		{axisGo, func(c record.Cell) string { return wording.OrDash(c.GoVersion) }, compareGoVersions, []string{axisToolchain}},
+		{axisProtobuf, protobufValue, compareSemver, nil},
+		{axisCover, record.CoverColumn, strings.Compare, nil},
+		{axisArch, func(c record.Cell) string { return wording.OrDash(c.BinaryArch) + "/" + wording.OrDash(c.HostArch) }, strings.Compare, nil},
 	}
 	if !withProtobuf {
 		axes = slices.DeleteFunc(axes, func(a axis) bool { return a.key == axisProtobuf })
@@ -92,27 +90,10 @@ func Analyze(cells []record.Cell, toolchains []record.Toolchain) *record.Analysi
 		byTarget[c.Target] = append(byTarget[c.Target], c)
 	}
 	a := &record.Analysis{Targets: []record.TargetAnalysis{}}
-	var lines, passed []string
 	for _, t := range targets {
-		ta := analyzeTarget(t, byTarget[t], toolchains)
-		a.Targets = append(a.Targets, ta)
-		if ta.Passed {
-			passed = append(passed, t)
-			continue
-		}
-		lines = append(lines, orDash(t)+": "+ta.Summary)
+		a.Targets = append(a.Targets, analyzeTarget(t, byTarget[t], toolchains))
 	}
-	if len(lines) == 0 {
-		switch {
-		case len(passed) > 0:
-			lines = append(lines, fmt.Sprintf("every compared cell passes (%s).", joinWords(passed)))
-		case len(targets) > 0:
-			lines = append(lines, "no cell ran to compare.")
-		default:
-			lines = append(lines, "no cell of a program under test (probe targets take no part).")
-		}
-	}
-	a.Summary = strings.Join(lines, "\n")
+	a.Summary = wording.AnalysisSummary(a.Targets)
 	return a
 }
 
@@ -283,28 +264,6 @@ func diversePairs(pairs []record.CellPair, n int) []record.CellPair {
 		return cmp.Or(strings.Compare(p.A, q.A), strings.Compare(p.B, q.B))
 	})
 	return chosen
-}
-
-// joinSummary joins the non-empty parts with "; " and ends the sentence.
-func joinSummary(parts []string) string {
-	parts = slices.DeleteFunc(slices.Clone(parts), func(s string) bool { return s == "" })
-	return strings.Join(parts, "; ") + "."
-}
-
-// joinWords joins words as "a", "a and b" or "a, b and c".
-func joinWords(words []string) string {
-	if len(words) <= 1 {
-		return strings.Join(words, "")
-	}
-	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
-}
-
-// plural returns one when n is 1, else many.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // setOf returns the set of values.

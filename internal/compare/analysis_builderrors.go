@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // describeBuildErrors describes a target's build-error cells among all
@@ -49,11 +50,11 @@ func (tc *targetCells) describeBuildErrors(ta *record.TargetAnalysis) (string, [
 	var keys []string
 	switch descs := sub.exactDescriptions(findings, varied, failing); {
 	case len(tc.ran) == 0:
-		text = "build-error in every cell"
+		text = wording.BuildErrorInEveryCell()
 	case len(descs) == 0:
-		text = "build-error in " + strings.TrimPrefix(sub.listFailing(varied, failing), "failing cells: ")
+		text = wording.BuildErrorIn(sub.cellTuples(varied, failing))
 	default:
-		text = "build-error iff " + descs[0].text()
+		text = wording.Iff(string(record.BuildError), descs[0].text())
 		keys = sub.axisKeys(descs[0].axes())
 	}
 	ta.BuildErrors = text
@@ -63,10 +64,7 @@ func (tc *targetCells) describeBuildErrors(ta *record.TargetAnalysis) (string, [
 			ta.BuildCrashes = append(ta.BuildCrashes, c.BuildCrash.Short())
 		}
 	}
-	if len(ta.BuildCrashes) > 0 {
-		text += " (" + strings.Join(ta.BuildCrashes, "; ") + ")"
-	}
-	return text, keys
+	return wording.WithBuildCrashes(text, ta.BuildCrashes), keys
 }
 
 // brokenBuilds adds to tc.builds the pairs of a build-error cell and a
@@ -83,7 +81,7 @@ func (tc *targetCells) brokenBuilds() {
 				continue
 			}
 			tc.builds = append(tc.builds, record.CellPair{
-				A: b.ID, B: r.ID, ValueA: orDash(b.Toolchain), ValueB: orDash(r.Toolchain),
+				A: b.ID, B: r.ID, ValueA: wording.OrDash(b.Toolchain), ValueB: wording.OrDash(r.Toolchain),
 				OutcomeA: b.Outcome, OutcomeB: r.Outcome,
 			})
 		}

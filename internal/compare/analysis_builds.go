@@ -2,12 +2,11 @@ package compare
 
 import (
 	"cmp"
-	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // buildDifferences lists the pairs of toolchains of one Go version whose
@@ -31,15 +30,9 @@ func (tc *targetCells) buildDifferences(toolchains []record.Toolchain) []record.
 			Good:        p.ValueB,
 			BadOutcome:  p.OutcomeA,
 			GoodOutcome: p.OutcomeB,
-			Differences: toolchainDifferences(badTC, goodTC),
 			Files:       FileDifference(badTC, goodTC),
 		}
-		if b.Files != nil {
-			if len(b.Files.Changed)+len(b.Files.OnlyBad)+len(b.Files.OnlyGood) > 0 && strings.HasPrefix(b.Differences[0], "nothing recorded differs") {
-				b.Differences = nil
-			}
-			b.Differences = append(b.Differences, FileDifferenceText(b.Files, b.Bad, b.Good))
-		}
+		b.Differences = buildDifferenceLines(badTC, goodTC, b)
 		out = append(out, b)
 	}
 	return out
@@ -72,50 +65,20 @@ func findToolchain(toolchains []record.Toolchain, c record.Cell) *record.Toolcha
 	return byName
 }
 
-// toolchainDifferences says where two builds differ: kind, GOROOT,
-// experiments, images and digests, go env.
-func toolchainDifferences(a, b *record.Toolchain) []string {
-	if a == nil || b == nil {
-		return []string{"no toolchain details were recorded"}
+// buildDifferenceLines says where the bad and the good build of b differ:
+// in their records (wording.ToolchainDifferences), then in their files when both
+// GOROOTs' manifests were recorded.
+func buildDifferenceLines(bad, good *record.Toolchain, b record.BuildDifference) []string {
+	if bad == nil || good == nil {
+		return []string{wording.NoToolchainDetails()}
 	}
-	var out []string
-	add := func(what, x, y string) {
-		if x != y {
-			out = append(out, fmt.Sprintf("%s %s vs %s", what, orDash(x), orDash(y)))
-		}
+	lines := wording.ToolchainDifferences(bad, good)
+	filesDiffer := b.Files != nil && len(b.Files.Changed)+len(b.Files.OnlyBad)+len(b.Files.OnlyGood) > 0
+	if len(lines) == 0 && !filesDiffer {
+		lines = []string{wording.NothingDiffers()}
 	}
-	add("kind", a.Kind, b.Kind)
-	add("GOROOT", a.GOROOT, b.GOROOT)
-	add("GOEXPERIMENT suffix", a.Experiments, b.Experiments)
-	var ca, cb record.Container
-	if a.Container != nil {
-		ca = *a.Container
+	if b.Files != nil {
+		lines = append(lines, wording.FileDifference(b.Files, b.Bad, b.Good))
 	}
-	if b.Container != nil {
-		cb = *b.Container
-	}
-	add("builder image", ca.Image, cb.Image)
-	add("builder image ID", ca.ImageID, cb.ImageID)
-	add("builder image digest", ca.ImageDigest, cb.ImageDigest)
-	add("runtime image digest", ca.RuntimeImageDigest, cb.RuntimeImageDigest)
-	keys := slices.Sorted(maps.Keys(a.GoEnv))
-	for k := range b.GoEnv {
-		if _, ok := a.GoEnv[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		add(k, a.GoEnv[k], b.GoEnv[k])
-	}
-	if len(out) == 0 {
-		return []string{"nothing recorded differs (kind, GOROOT, images and go env are the same)"}
-	}
-	return out
-}
-
-// buildSentence says what b means in one clause of a summary.
-func buildSentence(b record.BuildDifference) string {
-	return fmt.Sprintf("same Go version, different build: %s (%s) and %s (%s) are both %s; they differ in %s",
-		b.Bad, b.BadOutcome, b.Good, b.GoodOutcome, orDash(b.GoVersion), strings.Join(b.Differences, ", "))
+	return lines
 }

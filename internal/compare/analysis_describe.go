@@ -2,12 +2,12 @@ package compare
 
 import (
 	"cmp"
-	"fmt"
 	"go/version"
 	"slices"
 	"strings"
 
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // condition is one candidate condition on one axis: it holds for a cell
@@ -52,7 +52,7 @@ func (d description) text() string {
 	for i, c := range d.conds {
 		texts[i] = c.text
 	}
-	return strings.Join(texts, " and ")
+	return wording.Conjunction(texts)
 }
 
 // conditionsFor lists the conditions on axis a that hold for every value
@@ -80,12 +80,12 @@ func conditionsFor(ax axis, a int, all []string, required map[string]bool) []con
 	if ax.key == axisGo && !slices.ContainsFunc(all, func(v string) bool { return !version.IsValid(v) }) {
 		for k := 1; k < len(all); k++ {
 			if covers(all[:k]) {
-				add(fmt.Sprintf("go < %s", all[k]), 2, all[:k])
+				add(wording.GoBelow(all[k]), 2, all[:k])
 			}
 		}
 		for k := len(all) - 1; k >= 1; k-- {
 			if covers(all[k:]) {
-				add(fmt.Sprintf("go >= %s", all[k]), 2, all[k:])
+				add(wording.GoAtLeast(all[k]), 2, all[k:])
 			}
 		}
 	}
@@ -102,15 +102,15 @@ func conditionsFor(ax axis, a int, all []string, required map[string]bool) []con
 			}
 		}
 		if len(foreign) < len(all) && covers(foreign) {
-			add("binaryArch != hostArch", 2, foreign)
+			add(wording.ArchForeign(), 2, foreign)
 		}
 	}
 	sortedRequired := sortedKeys(required, ax.order)
 	if len(sortedRequired) == 1 {
-		add(fmt.Sprintf("%s=%s", ax.short, sortedRequired[0]), 2, sortedRequired)
+		add(wording.Equals(wording.AxisName(ax.key), sortedRequired[0]), 2, sortedRequired)
 	}
 	if ax.key == axisArch && len(native) < len(all) && covers(native) {
-		add("binaryArch == hostArch", 2, native)
+		add(wording.ArchNative(), 2, native)
 	}
 	if len(all) > 2 && ax.key != axisToolchain {
 		for _, excluded := range all {
@@ -118,11 +118,11 @@ func conditionsFor(ax axis, a int, all []string, required map[string]bool) []con
 				continue
 			}
 			rest := slices.DeleteFunc(slices.Clone(all), func(v string) bool { return v == excluded })
-			add(fmt.Sprintf("%s != %s", ax.short, excluded), 3, rest)
+			add(wording.NotEquals(wording.AxisName(ax.key), excluded), 3, rest)
 		}
 	}
 	if len(sortedRequired) > 1 {
-		add(fmt.Sprintf("%s in {%s}", ax.short, strings.Join(sortedRequired, ", ")), 2*len(sortedRequired), sortedRequired)
+		add(wording.In(wording.AxisName(ax.key), sortedRequired), 2*len(sortedRequired), sortedRequired)
 	}
 	return conds
 }
@@ -197,10 +197,10 @@ func (tc *targetCells) exactDescriptions(findings []record.AxisFinding, candidat
 // describeTarget fills in ta's descriptions and summary.
 func describeTarget(ta *record.TargetAnalysis, tc *targetCells, excluded map[record.Outcome]int, toolchains []record.Toolchain) {
 	delete(excluded, record.BuildError) // described, not left out
-	leftOut := excludedText(excluded)
+	leftOut := wording.LeftOut(excluded)
 	buildErrors, brokenAxes := tc.describeBuildErrors(ta)
 	if len(tc.ran) == 0 {
-		ta.Summary = joinSummary([]string{cmp.Or(buildErrors, "no cell ran to compare"), leftOut})
+		ta.Summary = wording.Summary([]string{cmp.Or(buildErrors, wording.NoCellRan()), leftOut})
 		return
 	}
 	findings := ta.Axes
@@ -217,11 +217,7 @@ func describeTarget(ta *record.TargetAnalysis, tc *targetCells, excluded map[rec
 		}
 	}
 	slices.SortFunc(failedOutcomes, func(a, b record.Outcome) int { return b.Severity() - a.Severity() })
-	words := make([]string, len(failedOutcomes))
-	for i, o := range failedOutcomes {
-		words[i] = string(o)
-	}
-	outcomeWords := strings.Join(words, " or ")
+	outcomeWords := wording.Outcomes(failedOutcomes)
 
 	// The axes a description may use: those varied, in description order.
 	var varied []int
@@ -238,22 +234,22 @@ func describeTarget(ta *record.TargetAnalysis, tc *targetCells, excluded map[rec
 	parts := []string{}
 	switch nFailing {
 	case 0:
-		ta.Failing = "every compared cell passes"
+		ta.Failing = wording.AllPass()
 		ta.Passed = buildErrors == ""
 		if !ta.Passed {
 			// Never "every cell passes" when one did not build.
 			ta.Failing = ta.BuildErrors
-			parts = append(parts, buildErrors, "every cell that built passes")
+			parts = append(parts, buildErrors, wording.AllBuiltPass())
 			buildErrors = ""
 			break
 		}
 		parts = append(parts, ta.Failing)
 	case len(tc.ran):
-		ta.Failing = outcomeWords + " in every compared cell"
+		ta.Failing = wording.InEveryCell(outcomeWords)
 		parts = append(parts, ta.Failing)
 	default:
 		var text string
-		text, used = tc.describeFailing(ta, findings, varied, failing, outcomeWords)
+		text, used = tc.describeFailing(ta, findings, varied, failing, failedOutcomes)
 		parts = append(parts, text)
 		for _, alt := range ta.Alternatives {
 			parts = append(parts, alt.Separating)
@@ -263,45 +259,43 @@ func describeTarget(ta *record.TargetAnalysis, tc *targetCells, excluded map[rec
 	parts = append(parts, buildErrors)
 	ta.Builds = tc.buildDifferences(toolchains)
 	for _, b := range ta.Builds {
-		parts = append(parts, buildSentence(b))
+		parts = append(parts, wording.SameVersionDifferentBuild(b))
 	}
 	parts = append(parts, tc.otherAxes(findings, append(used, tc.axisIndexes(brokenAxes)...))...)
 	ta.NotTested = untestedProtobuf(ta.Target, tc.ran)
 	parts = append(parts, ta.NotTested...)
 	parts = append(parts, leftOut)
-	ta.Summary = joinSummary(parts)
+	ta.Summary = wording.Summary(parts)
 }
 
-// describeFailing fills in ta's description of the failing cells, on the
-// varied axes, and its alternatives; it returns the sentence that says
-// them and the axes they use.
-func (tc *targetCells) describeFailing(ta *record.TargetAnalysis, findings []record.AxisFinding, varied []int, failing []bool, outcomeWords string) (string, []int) {
+// describeFailing fills in ta's description of the failing cells (whose
+// outcomes are outcomes, worst first), on the varied axes, and its
+// alternatives; it returns the sentence that says them and the axes they
+// use.
+func (tc *targetCells) describeFailing(ta *record.TargetAnalysis, findings []record.AxisFinding, varied []int, failing []bool, outcomes []record.Outcome) (string, []int) {
 	descs := tc.exactDescriptions(findings, varied, failing)
 	if len(descs) == 0 {
-		ta.Failing = "no simple description; " + tc.listFailing(varied, failing)
+		ta.Failing = wording.NoSimpleDescription(tc.cellTuples(varied, failing))
 		return ta.Failing, nil
 	}
 	primary := descs[0]
-	ta.Failing = outcomeWords + " iff " + primary.text()
+	ta.Failing = wording.Iff(wording.Outcomes(outcomes), primary.text())
 	ta.FailingAxes = tc.axisKeys(primary.axes())
 	used := primary.axes()
-	text := ta.Failing
+	var alternatives []string
 	for _, alt := range descs[1:] {
 		if len(ta.Alternatives) == maxAlternatives || !tc.confounded(findings, primary, alt) {
 			continue
 		}
 		ta.Alternatives = append(ta.Alternatives, record.Alternative{
-			Failing:    outcomeWords + " iff " + alt.text(),
+			Failing:    wording.Iff(wording.Outcomes(outcomes), alt.text()),
 			Axes:       tc.axisKeys(alt.axes()),
-			Separating: tc.separating(primary, alt, failing, outcomeWords),
+			Separating: tc.separating(primary, alt, failing, outcomes[0]),
 		})
-		text += ", or equally iff " + alt.text()
+		alternatives = append(alternatives, alt.text())
 		used = append(used, alt.axes()...)
 	}
-	if len(ta.Alternatives) > 0 {
-		text += " (the cells cannot tell these apart)"
-	}
-	return text, used
+	return wording.WithAlternatives(ta.Failing, alternatives), used
 }
 
 // confounded reports whether alt is a real alternative to primary: every
@@ -330,12 +324,12 @@ func (tc *targetCells) confounded(findings []record.AxisFinding, primary, alt de
 }
 
 // separating says which cell would tell alt from primary, and what its
-// outcome would mean.
-func (tc *targetCells) separating(primary, alt description, failing []bool, outcomeWords string) string {
+// outcome would mean; worst is the worst outcome of the failing cells.
+func (tc *targetCells) separating(primary, alt description, failing []bool, worst record.Outcome) string {
 	goAxis, tcAxis := tc.axisIndex(axisGo), tc.axisIndex(axisToolchain)
 	diff := symmetricDifference(primary.axes(), alt.axes())
 	if len(diff) == 2 && slices.Contains(diff, goAxis) && slices.Contains(diff, tcAxis) {
-		return tc.anotherBuild(primary, failing, outcomeWords)
+		return tc.anotherBuild(failing, worst)
 	}
 	// A cell that differs from one that ran in one axis, with a value that
 	// axis has elsewhere, for which the two descriptions disagree.
@@ -355,39 +349,22 @@ func (tc *targetCells) separating(primary, alt description, failing []bool, outc
 					}
 					predicted := func(d description) string {
 						if d.holds(cell) {
-							return verbOf(outcomeWords)
+							return wording.Verb(worst)
 						}
-						return "passes"
+						return wording.Verb(record.Pass)
 					}
-					return fmt.Sprintf("to tell them apart, run a cell like %s with %s=%s: it %s if %s is right, and %s if %s is",
-						tc.ran[i].ID, tc.axes[a].short, value, predicted(primary), primary.text(), predicted(alt), alt.text())
+					return wording.TryCell(tc.ran[i].ID, wording.AxisName(tc.axes[a].key), value, predicted(primary), primary.text(), predicted(alt), alt.text())
 				}
 			}
 		}
 	}
-	return "no combination of the values in this run tells them apart: add a value to " + joinWords(tc.axisLabels(diff))
-}
-
-// verbOf turns "passes" or an outcome list into what a cell does: "passes",
-// "crashes", "fails", "times out" (for a list, of its first outcome).
-func verbOf(outcomes string) string {
-	first, _, _ := strings.Cut(outcomes, " or ")
-	switch record.Outcome(first) {
-	case record.Crash:
-		return "crashes"
-	case record.Fail:
-		return "fails"
-	case record.Timeout:
-		return "times out"
-	case record.BuildError:
-		return "fails to build"
-	}
-	return "passes"
+	return wording.NoCombination(tc.axisLabels(diff))
 }
 
 // anotherBuild proposes the cell that tells a Go version from a build:
-// another build of a failing cell's Go version next to it.
-func (tc *targetCells) anotherBuild(primary description, failing []bool, outcomeWords string) string {
+// another build of a failing cell's Go version next to it; worst is the
+// worst outcome of the failing cells.
+func (tc *targetCells) anotherBuild(failing []bool, worst record.Outcome) string {
 	// The failing cell with the newest Go version: the one nearest to
 	// where the outcome flips.
 	best := -1
@@ -397,13 +374,7 @@ func (tc *targetCells) anotherBuild(primary description, failing []bool, outcome
 		}
 	}
 	c := tc.ran[best]
-	v := c.GoVersion
-	other := fmt.Sprintf(`the toolchain {"kind": "gotoolchain", "version": %q} or the image golang:%s`, v, strings.TrimPrefix(v, "go"))
-	if c.ToolchainKind == "gotoolchain" {
-		other = fmt.Sprintf("a distribution's builder image or an installed GOROOT of %s", v)
-	}
-	return fmt.Sprintf("to tell the Go version from the build, run %s with another build of %s, e.g. %s, next to %s: if it %s too, the Go version is to blame; if it passes, the build of %s is",
-		c.ID, v, other, c.Toolchain, verbOf(outcomeWords), c.Toolchain)
+	return wording.AnotherBuild(c.ID, c.GoVersion, c.Toolchain, c.ToolchainKind, wording.Verb(worst))
 }
 
 // axisValues returns the values axis a has among the compared cells.
@@ -455,7 +426,7 @@ func (tc *targetCells) axisKeys(axes []int) []string {
 func (tc *targetCells) axisLabels(axes []int) []string {
 	var out []string
 	for _, a := range axes {
-		out = append(out, tc.axes[a].label)
+		out = append(out, wording.AxisLabel(tc.axes[a].key))
 	}
 	return out
 }
@@ -493,10 +464,10 @@ func (tc *targetCells) otherAxes(findings []record.AxisFinding, used []int) []st
 			mirror := (ax.key == axisToolchain && usesGo) ||
 				(ax.key == axisGo && slices.Contains(used, tc.axisIndex(axisToolchain)))
 			if !mirror {
-				alone = append(alone, ax.label)
+				alone = append(alone, wording.AxisLabel(ax.key))
 			}
 		case len(f.Values) < 2:
-			notVaried = append(notVaried, ax.label)
+			notVaried = append(notVaried, wording.AxisLabel(ax.key))
 		case ax.key == axisGo:
 			// A Go version changes only with its toolchain: what the
 			// toolchain axis says covers it, and a description names it
@@ -506,28 +477,28 @@ func (tc *targetCells) otherAxes(findings []record.AxisFinding, used []int) []st
 			// is two builds of one Go version.
 			switch {
 			case len(tc.builds) > 0:
-				parts = append(parts, ax.label+" changes the outcome")
+				parts = append(parts, wording.ChangesOutcome(wording.AxisLabel(ax.key)))
 			case tc.sameVersion > 0:
-				never = append(never, ax.label)
+				never = append(never, wording.AxisLabel(ax.key))
 			default:
-				alone = append(alone, ax.label)
+				alone = append(alone, wording.AxisLabel(ax.key))
 			}
 		case f.Matters:
-			parts = append(parts, ax.label+" changes the outcome")
+			parts = append(parts, wording.ChangesOutcome(wording.AxisLabel(ax.key)))
 		case f.Compared == 0:
-			alone = append(alone, ax.label)
+			alone = append(alone, wording.AxisLabel(ax.key))
 		default:
-			never = append(never, ax.label)
+			never = append(never, wording.AxisLabel(ax.key))
 		}
 	}
 	if len(never) > 0 {
-		parts = append(parts, joinWords(never)+" never "+plural(len(never), "changes", "change")+" the outcome")
+		parts = append(parts, wording.NeverChange(never))
 	}
 	if len(alone) > 0 {
-		parts = append(parts, joinWords(alone)+" "+plural(len(alone), "was", "were")+" never varied alone")
+		parts = append(parts, wording.NeverVariedAlone(alone))
 	}
 	if len(notVaried) > 0 {
-		parts = append(parts, joinWords(notVaried)+" "+plural(len(notVaried), "was", "were")+" not varied")
+		parts = append(parts, wording.NotVaried(notVaried))
 	}
 	return parts
 }
@@ -554,55 +525,30 @@ func (tc *targetCells) variedWithBroken(a int) bool {
 	return len(seen) > 1
 }
 
-// listFailing lists the distinct values the failing cells have on axes,
-// e.g. "failing cells: (arch=amd64/arm64, go=go1.24.6), (…)".
-func (tc *targetCells) listFailing(axes []int, failing []bool) string {
+// cellTuples lists the distinct values the failing cells have on axes,
+// e.g. "(arch=amd64/arm64, go=go1.24.6), (…)".
+func (tc *targetCells) cellTuples(axes []int, failing []bool) string {
 	seen := map[string]bool{}
 	var tuples []string
+	names := make([]string, len(axes))
+	for k, a := range axes {
+		names[k] = wording.AxisName(tc.axes[a].key)
+	}
 	for i, v := range tc.values {
 		if !failing[i] {
 			continue
 		}
-		parts := make([]string, len(axes))
+		values := make([]string, len(axes))
 		for k, a := range axes {
-			parts[k] = tc.axes[a].short + "=" + v[a]
+			values[k] = v[a]
 		}
-		tuple := "(" + strings.Join(parts, ", ") + ")"
+		tuple := wording.CellTuple(names, values)
 		if !seen[tuple] {
 			seen[tuple] = true
 			tuples = append(tuples, tuple)
 		}
 	}
 	slices.Sort(tuples)
-	more := ""
-	if len(tuples) > maxListedCells {
-		more = fmt.Sprintf(" and %d more", len(tuples)-maxListedCells)
-		tuples = tuples[:maxListedCells]
-	}
-	return "failing cells: " + strings.Join(tuples, ", ") + more
-}
-
-// excludedText says how many cells were left out, e.g. "2 unavailable
-// cells and 1 build-error cell were left out", or "" when none were.
-func excludedText(excluded map[record.Outcome]int) string {
-	var parts []string
-	total := 0
-	for _, o := range []record.Outcome{record.BuildError, record.Unavailable} {
-		if n := excluded[o]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, o))
-			total += n
-		}
-	}
-	for o, n := range excluded { // outcomes that are not valid
-		if o != record.BuildError && o != record.Unavailable {
-			total += n
-		}
-	}
-	if total == 0 {
-		return ""
-	}
-	if len(parts) == 0 {
-		parts = append(parts, fmt.Sprintf("%d", total))
-	}
-	return fmt.Sprintf("%s %s left out", joinWords(parts), plural(total, "cell was", "cells were"))
+	more := max(0, len(tuples)-maxListedCells)
+	return wording.CellTuples(tuples[:len(tuples)-more], more)
 }

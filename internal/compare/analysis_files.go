@@ -1,19 +1,15 @@
 package compare
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/gorepro/gorepro/internal/gorootfiles"
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
-// maxNamedFiles is how many differing files a difference line names, and
-// maxFileDiffs how many diffs a build difference keeps.
-const (
-	maxNamedFiles = 5
-	maxFileDiffs  = 3
-)
+// maxFileDiffs is how many diffs a build difference keeps.
+const maxFileDiffs = 3
 
 // FileDifference says which GOROOT files differ between the bad and the
 // good build, with diffs (good → bad) of the small differing Go sources
@@ -46,36 +42,8 @@ func FileDifference(bad, good *record.Toolchain) *record.FileDifference {
 	return fd
 }
 
-// FileDifferenceText says fd in one clause: "src/runtime/tagptr_64bit.go
-// differs (1 of 11,486 files)", "no file differs (of 11,486)".
+// FileDifferenceText says fd in one clause, as wording.FileDifference
+// does (kept for callers of this package).
 func FileDifferenceText(fd *record.FileDifference, bad, good string) string {
-	var named []string
-	for _, p := range fd.Changed {
-		named = append(named, p+" differs")
-	}
-	for _, p := range fd.OnlyBad {
-		named = append(named, p+" only in "+bad)
-	}
-	for _, p := range fd.OnlyGood {
-		named = append(named, p+" only in "+good)
-	}
-	n := len(named)
-	if n == 0 {
-		return fmt.Sprintf("no file of src/ and pkg/tool/ differs (of %s)", thousands(fd.Total))
-	}
-	more := ""
-	if n > maxNamedFiles {
-		more = fmt.Sprintf(" and %d more", n-maxNamedFiles)
-		named = named[:maxNamedFiles]
-	}
-	return fmt.Sprintf("%s%s (%d of %s files)", strings.Join(named, ", "), more, n, thousands(fd.Total))
-}
-
-// thousands writes n with commas between groups of three digits.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
+	return wording.FileDifference(fd, bad, good)
 }

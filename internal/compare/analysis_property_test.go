@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report/wording"
 	"github.com/gorepro/gorepro/internal/runfixture"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -293,12 +294,7 @@ func TestAnalyzeProperty(t *testing.T) {
 
 // axisLabel is the label of an analysis axis in sentences.
 func axisLabel(key string) string {
-	for _, a := range analysisAxes(true) {
-		if a.key == key {
-			return a.label
-		}
-	}
-	return key
+	return wording.AxisLabel(key)
 }
 
 // uniqueValues returns the distinct values of a map.

@@ -1,11 +1,10 @@
 package compare
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // untestedProtobuf says, for each protobuf version the target's compared
@@ -46,11 +45,7 @@ func untestedProtobuf(target string, ran []record.Cell) []string {
 		o := overruled[v]
 		slices.SortFunc(o.built, compareSemver)
 		slices.Sort(o.why)
-		reason := "the build list has " + joinWords(o.built)
-		if strings.HasPrefix(o.why[0], "required by ") {
-			reason = "a dependency requires " + joinWords(o.built)
-		}
-		lines = append(lines, fmt.Sprintf("protobuf %s was not tested for %s: %s (%s)", v, orDash(target), reason, strings.Join(o.why, "; ")))
+		lines = append(lines, wording.NotTested(v, target, o.built, o.why))
 	}
 	return lines
 }

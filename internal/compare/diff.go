@@ -1,13 +1,12 @@
 package compare
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/gorepro/gorepro/internal/explain"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/redact"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // ChangeKind says how one cell differs between a base run and a newer one
@@ -151,12 +150,10 @@ func Diff(base, next *record.Run) *Comparison {
 		Changes: []Change{},
 	}
 	if base.ConfigSHA256 != next.ConfigSHA256 {
-		cmp.Warnings = append(cmp.Warnings, fmt.Sprintf("the runs come from different configs (%s sha256 %s, %s sha256 %s): cells may have been added, removed or redefined",
-			orDash(base.Config), shortHash(base.ConfigSHA256), orDash(next.Config), shortHash(next.ConfigSHA256)))
+		cmp.Warnings = append(cmp.Warnings, wording.DifferentConfigs(base.Config, base.ConfigSHA256, next.Config, next.ConfigSHA256))
 	}
 	if base.SchemaVersion != next.SchemaVersion {
-		cmp.Warnings = append(cmp.Warnings, fmt.Sprintf("the runs have different schema versions (%d and %d): fields may not mean the same",
-			base.SchemaVersion, next.SchemaVersion))
+		cmp.Warnings = append(cmp.Warnings, wording.DifferentSchemas(base.SchemaVersion, next.SchemaVersion))
 	}
 	baseCells, warning := indexCells(base)
 	if warning != "" {
@@ -259,8 +256,7 @@ func indexCells(run *record.Run) (map[string]record.Cell, string) {
 	if len(dups) == 0 {
 		return cells, ""
 	}
-	return cells, fmt.Sprintf("run %s has %d duplicate cell IDs (first: %s); the first cell of each ID is compared",
-		orDash(run.ID), len(dups), dups[0])
+	return cells, wording.DuplicateCells(run.ID, len(dups), dups[0])
 }
 
 // runRef describes run for a Comparison.
@@ -316,7 +312,7 @@ func newCellState(c record.Cell) *CellState {
 		Runs:      c.Runs,
 		GoVersion: c.GoVersion,
 		Signature: redact.Text(c.Signature),
-		Reason:    redact.Text(oneLine(c.Reason)),
+		Reason:    redact.Text(wording.OneLine(c.Reason)),
 	}
 	switch {
 	case len(c.OutcomeCounts) > 0:
@@ -350,26 +346,9 @@ func (c *Comparison) Count(kinds ...ChangeKind) int {
 // Summary returns a one-line account of the comparison, e.g.
 // "3 of 36 cells changed: 1 new-crash, 1 fixed, 1 only-in-base; 33 unchanged".
 func (c *Comparison) Summary() string {
-	noun := "cells"
-	if c.Cells == 1 {
-		noun = "cell"
-	}
-	if len(c.Changes) == 0 {
-		return fmt.Sprintf("no change in %d %s", c.Cells, noun)
-	}
-	parts := make([]string, 0, len(c.Counts))
+	var counts []wording.Count
 	for _, k := range ChangeKinds() {
-		if n := c.Counts[k]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, k))
-		}
+		counts = append(counts, wording.Count{Kind: string(k), N: c.Counts[k]})
 	}
-	return fmt.Sprintf("%d of %d %s changed: %s; %d unchanged", len(c.Changes), c.Cells, noun, strings.Join(parts, ", "), c.Unchanged)
-}
-
-// shortHash returns the first 12 characters of a hex hash, or "-".
-func shortHash(h string) string {
-	if len(h) > 12 {
-		return h[:12]
-	}
-	return orDash(h)
+	return wording.ComparisonSummary(c.Cells, len(c.Changes), c.Unchanged, counts)
 }

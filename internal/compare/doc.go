@@ -20,4 +20,14 @@
 // Diff matches the cells of two runs by ID and classifies every change of
 // outcome (new-crash, fixed, new-flaky, signature-changed, only-in-base,
 // …) for nightly jobs and `gorepro diff`.
+//
+// # Decisions here, sentences in report/wording
+//
+// This package decides; it writes no sentence of its own. The analysis
+// and the comparison are stored (results.json, diff.json) with their
+// sentences, so Analyze and Diff call package report/wording where they
+// fill record.Analysis and Comparison: the conditions of a description,
+// the cell that tells two apart, where two builds differ, the warnings
+// and Comparison.Summary are all worded there, with the same helpers the
+// reports use.
 package compare

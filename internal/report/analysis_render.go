@@ -6,6 +6,7 @@ import (
 
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/redact"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // AnalysisLines is what a terminal shows of an analysis: one line per
@@ -17,7 +18,7 @@ func AnalysisLines(a *record.Analysis) string {
 	var notes []string
 	for _, t := range a.Targets {
 		if !t.Passed && (t.Failing != "" || t.Summary != "") {
-			fmt.Fprintf(&b, "which axes matter for %s: %s\n", orDash(t.Target), t.Summary)
+			fmt.Fprintf(&b, "which axes matter for %s: %s\n", wording.OrDash(t.Target), t.Summary)
 			for _, d := range fileDiffs(t) {
 				fmt.Fprintf(&b, "  %s → %s: %s\n", d.good, d.bad, d.Path)
 				for line := range strings.SplitSeq(d.Diff, "\n") {
@@ -50,7 +51,7 @@ func writeMarkdownAnalysis(b *strings.Builder, a *record.Analysis) {
 	}
 	b.WriteString("Each target is its own program and is analysed apart; an axis changes the outcome only when two cells of one target that differ in it alone have different outcomes.\n")
 	for _, t := range a.Targets {
-		fmt.Fprintf(b, "\n**%s:** %s\n\n", mdCode(orDash(t.Target)), mdText(t.Summary))
+		fmt.Fprintf(b, "\n**%s:** %s\n\n", mdCode(wording.OrDash(t.Target)), mdText(t.Summary))
 		for _, d := range fileDiffs(t) {
 			fmt.Fprintf(b, "%s from %s to %s:\n\n```diff\n%s\n```\n\n", mdCode(d.Path), mdCode(d.good), mdCode(d.bad), strings.ReplaceAll(redact.Text(d.Diff), "```", "` ` `"))
 		}
@@ -58,9 +59,9 @@ func writeMarkdownAnalysis(b *strings.Builder, a *record.Analysis) {
 			fmt.Fprintf(b, "- **%s** (%s): ", mdText(f.Axis), mdText(strings.Join(f.Values, ", ")))
 			only := "only in it"
 			if len(f.With) > 0 {
-				only = fmt.Sprintf("only in it and in %s, which changes with it", mdText(joinWords(f.With)))
+				only = fmt.Sprintf("only in it and in %s, which changes with it", mdText(wording.JoinWords(f.With)))
 				if len(f.With) > 1 {
-					only = fmt.Sprintf("only in it and in %s, which change with it", mdText(joinWords(f.With)))
+					only = fmt.Sprintf("only in it and in %s, which change with it", mdText(wording.JoinWords(f.With)))
 				}
 			}
 			switch {
@@ -69,9 +70,9 @@ func writeMarkdownAnalysis(b *strings.Builder, a *record.Analysis) {
 			case f.Compared == 0:
 				b.WriteString("never varied alone\n")
 			case !f.Matters:
-				fmt.Fprintf(b, "never changes the outcome (%d %s differ %s)\n", f.Compared, plural(f.Compared, "pair", "pairs"), only)
+				fmt.Fprintf(b, "never changes the outcome (%d %s differ %s)\n", f.Compared, wording.Plural(f.Compared, "pair", "pairs"), only)
 			default:
-				fmt.Fprintf(b, "changes the outcome in %d of %d %s that differ %s, e.g.\n", f.Changed, f.Compared, plural(f.Compared, "pair", "pairs"), only)
+				fmt.Fprintf(b, "changes the outcome in %d of %d %s that differ %s, e.g.\n", f.Changed, f.Compared, wording.Plural(f.Compared, "pair", "pairs"), only)
 				for _, p := range f.Pairs {
 					fmt.Fprintf(b, "  - %s (%s): %s, %s (%s): %s\n",
 						mdCode(p.A), mdText(p.ValueA), mdText(string(p.OutcomeA)),

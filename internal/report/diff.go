@@ -9,6 +9,7 @@ import (
 	"github.com/gorepro/gorepro/internal/compare"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/redact"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // DiffFormats lists the formats a Comparison is rendered in.
@@ -51,12 +52,12 @@ func diffRow(ch compare.Change) []string {
 	}
 	return []string{
 		string(ch.Kind),
-		orDash(ch.Toolchain),
-		orDash(ch.GoVersion),
-		orDash(ch.Protobuf),
+		wording.OrDash(ch.Toolchain),
+		wording.OrDash(ch.GoVersion),
+		wording.OrDash(ch.Protobuf),
 		coverWord(ch.Cover),
-		orDash(ch.Target),
-		orDash(ch.Arch),
+		wording.OrDash(ch.Target),
+		wording.OrDash(ch.Arch),
 		stateColumn(ch.Before),
 		stateColumn(ch.After),
 		note,
@@ -107,7 +108,7 @@ func WriteDiffText(w io.Writer, c *compare.Comparison) error {
 			fmt.Fprintf(&b, "%s built from: %s\n", ch.CellID, redact.Text(strings.Join(ch.InputsChanged, "; ")))
 		}
 	}
-	fmt.Fprintf(&b, "diff %s → %s: %s\n", orDash(c.Base.ID), orDash(c.Next.ID), c.Summary())
+	fmt.Fprintf(&b, "diff %s → %s: %s\n", wording.OrDash(c.Base.ID), wording.OrDash(c.Next.ID), c.Summary())
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("writing the comparison: %w", err)
 	}
@@ -120,7 +121,7 @@ func WriteDiffText(w io.Writer, c *compare.Comparison) error {
 // cell.
 func WriteDiffMarkdown(w io.Writer, c *compare.Comparison) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "## gorepro diff %s → %s\n\n", mdCode(orDash(c.Base.ID)), mdCode(orDash(c.Next.ID)))
+	fmt.Fprintf(&b, "## gorepro diff %s → %s\n\n", mdCode(wording.OrDash(c.Base.ID)), mdCode(wording.OrDash(c.Next.ID)))
 	fmt.Fprintf(&b, "**Summary:** %s\n", mdText(c.Summary()))
 	if len(c.Warnings) > 0 {
 		b.WriteString("\n")

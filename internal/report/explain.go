@@ -9,6 +9,7 @@ import (
 
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/redact"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // ExplainFormats are the output formats of `gorepro explain`.
@@ -54,7 +55,7 @@ func ExplainText(e *record.Explain) string {
 			fmt.Fprintf(&b, "  evidence %-6s %s: %s %s%s\n", ev.Side, ev.Input, ev.Outcome, ev.Signature, storedNote(ev))
 		}
 		if x.Explained {
-			fmt.Fprintf(&b, "  cause (%s): %s (%d %s built)\n", x.Kind, redact.Text(x.Culprit), x.Builds, plural(x.Builds, "cell", "cells"))
+			fmt.Fprintf(&b, "  cause (%s): %s (%d %s built)\n", x.Kind, redact.Text(x.Culprit), x.Builds, wording.Plural(x.Builds, "cell", "cells"))
 			if x.Files != nil {
 				for _, d := range x.Files.Diffs {
 					fmt.Fprintf(&b, "  BASE → NEW: %s\n", d.Path)
@@ -64,7 +65,7 @@ func ExplainText(e *record.Explain) string {
 				}
 			}
 		} else {
-			fmt.Fprintf(&b, "  not explained: %s (%d %s built)\n", redact.Text(x.Reason), x.Builds, plural(x.Builds, "cell", "cells"))
+			fmt.Fprintf(&b, "  not explained: %s (%d %s built)\n", redact.Text(x.Reason), x.Builds, wording.Plural(x.Builds, "cell", "cells"))
 		}
 	}
 	for _, s := range e.Skipped {
@@ -89,7 +90,7 @@ func explainSummary(e *record.Explain) string {
 			explained += len(x.Cells)
 		}
 	}
-	s := fmt.Sprintf("%d of %d changed %s explained, %d %s built", explained, cells, plural(cells, "cell", "cells"), e.Builds, plural(e.Builds, "cell", "cells"))
+	s := fmt.Sprintf("%d of %d changed %s explained, %d %s built", explained, cells, wording.Plural(cells, "cell", "cells"), e.Builds, wording.Plural(e.Builds, "cell", "cells"))
 	if n := len(e.Skipped); n > 0 {
 		s += fmt.Sprintf(", %d skipped", n)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // Renderer writes a run in one report format. files is the run directory
@@ -90,7 +91,7 @@ func ProtobufNotes(cells []record.Cell, target string) []string {
 		}
 		line := ProtobufColumn(c)
 		if target == "" {
-			line += " for " + orDash(c.Target)
+			line += " for " + wording.OrDash(c.Target)
 		}
 		line = "protobuf " + line + ": " + why
 		if !slices.Contains(lines, line) {
@@ -135,7 +136,7 @@ func WriteFailures(w io.Writer, cells []record.Cell) error {
 		if g.count > 1 {
 			cellsNote = fmt.Sprintf(" (%d cells)", g.count)
 		}
-		fmt.Fprintf(&b, "fail: %s%s: %s\n", orDash(g.cell.Target), cellsNote, oneLine(orDash(g.cell.Reason)))
+		fmt.Fprintf(&b, "fail: %s%s: %s\n", wording.OrDash(g.cell.Target), cellsNote, wording.OneLine(wording.OrDash(g.cell.Reason)))
 		if len(g.cell.Tail) > 0 {
 			fmt.Fprintf(&b, "  last lines it printed:\n")
 			for _, line := range g.cell.Tail {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/redact"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // Limits on the logs the HTML report quotes, so that a run with many cells
@@ -218,7 +219,7 @@ func newHTMLPage(run *record.Run, files fs.FS) *htmlPage {
 	if run.Bisect != nil {
 		p.Bisect = newHTMLBisect(run.Bisect, run.Cells, anchors)
 	}
-	p.Environment = htmlEnvironment(run)
+	p.Environment = htmlEnvironment(run, newRunFacts(run))
 	for _, tc := range run.Toolchains {
 		p.Toolchains = append(p.Toolchains, newHTMLToolchain(tc))
 	}
@@ -275,14 +276,14 @@ func cellAnchors(cells []record.Cell) []string {
 
 // newHTMLTable turns one pivot table into a grid.
 func newHTMLTable(t PivotTable, anchors map[*record.Cell]string) htmlTable {
-	ht := htmlTable{Target: clean(orDash(t.Target)), Kind: clean(t.TargetKind)}
+	ht := htmlTable{Target: clean(wording.OrDash(t.Target)), Kind: clean(t.TargetKind)}
 	grouped := slices.ContainsFunc(t.Columns, func(c PivotColumn) bool { return c.Protobuf != "" })
 	for _, col := range t.Columns {
 		if !grouped {
 			ht.Columns = append(ht.Columns, clean(col.Label()))
 			continue
 		}
-		label := clean(orDash(col.Protobuf))
+		label := clean(wording.OrDash(col.Protobuf))
 		if n := len(ht.Groups); n > 0 && ht.Groups[n-1].Label == label {
 			ht.Groups[n-1].Span++
 		} else {
@@ -317,7 +318,7 @@ func newHTMLTable(t PivotTable, anchors map[*record.Cell]string) htmlTable {
 }
 
 // htmlEnvironment lists where and when the run happened.
-func htmlEnvironment(run *record.Run) []htmlField {
+func htmlEnvironment(run *record.Run, facts *runFacts) []htmlField {
 	var env []htmlField
 	add := func(name, value string) {
 		if value != "" {
@@ -325,22 +326,19 @@ func htmlEnvironment(run *record.Run) []htmlField {
 		}
 	}
 	add("Run", run.ID)
-	add("gorepro", orDash(run.GoreproVersion))
+	add("gorepro", wording.OrDash(run.GoreproVersion))
 	when := ""
 	if !run.Started.IsZero() {
 		when = "started " + run.Started.UTC().Format(time.RFC3339)
 	}
 	if !run.Finished.IsZero() {
 		when = strings.TrimSpace(when + " finished " + run.Finished.UTC().Format(time.RFC3339))
-		if !run.Started.IsZero() && !run.Finished.Before(run.Started) {
-			when += " (" + run.Finished.Sub(run.Started).Round(time.Second).String() + ")"
+		if facts.timed {
+			when += " (" + facts.took.String() + ")"
 		}
 	}
 	add("Time", when)
-	host := orDash(run.Host.GOOS) + "/" + orDash(run.Host.GOARCH)
-	if run.Host.Hostname != "" {
-		host += " (" + run.Host.Hostname + ")"
-	}
+	host := hostName(run.Host)
 	if run.Host.NumCPU > 0 {
 		host += fmt.Sprintf(", %d CPUs", run.Host.NumCPU)
 	}
@@ -351,17 +349,17 @@ func htmlEnvironment(run *record.Run) []htmlField {
 		config += " (sha256 " + run.ConfigSHA256 + ")"
 	}
 	add("Config", config)
-	if engines := htmlEngines(run); engines != "" {
+	if engines := htmlEngines(facts.engines); engines != "" {
 		add("Container engine", engines)
 	}
-	if emulated := htmlEmulation(run.Cells); emulated != "" {
+	if emulated := htmlEmulation(facts.emulation); emulated != "" {
 		add("Emulation", emulated)
 	}
 	if run.Shard != nil {
 		add("Shard", fmt.Sprintf("%d/%d: %d of %d cells", run.Shard.Index, run.Shard.Count, run.Shard.Assigned, run.Shard.Total))
 	}
 	for _, r := range run.Runners {
-		add("Merged from", fmt.Sprintf("%s (%s, %s/%s, %d cells)", r.RunID, r.Source, orDash(r.Host.GOOS), orDash(r.Host.GOARCH), r.Cells))
+		add("Merged from", fmt.Sprintf("%s (%s, %s/%s, %d cells)", r.RunID, r.Source, wording.OrDash(r.Host.GOOS), wording.OrDash(r.Host.GOARCH), r.Cells))
 	}
 	if run.Interrupted {
 		add("Interrupted", "the run was stopped before every cell finished")
@@ -373,9 +371,9 @@ func htmlEnvironment(run *record.Run) []htmlField {
 }
 
 // htmlEngines names the container engines and versions the run used.
-func htmlEngines(run *record.Run) string {
+func htmlEngines(used []record.Container) string {
 	var engines []string
-	for _, c := range usedEngines(run) {
+	for _, c := range used {
 		e := c.Engine + " " + c.EngineVersion
 		if c.EngineHostArch != "" {
 			e += " (engine host " + c.EngineHostArch + ")"
@@ -386,26 +384,16 @@ func htmlEngines(run *record.Run) string {
 }
 
 // htmlEmulation says whether any binary ran under emulation.
-func htmlEmulation(cells []record.Cell) string {
-	emulators := map[string]int{}
-	ran := false
-	for _, c := range cells {
-		if c.Runs > 0 {
-			ran = true
-		}
-		if c.Emulated {
-			emulators[orDash(c.Emulator)]++
-		}
-	}
-	if len(emulators) == 0 {
-		if ran {
+func htmlEmulation(em emulationFacts) string {
+	if len(em.byEmulator) == 0 {
+		if em.ran > 0 {
 			return "none: every binary ran natively"
 		}
 		return ""
 	}
 	var parts []string
-	for _, e := range slices.Sorted(maps.Keys(emulators)) {
-		parts = append(parts, fmt.Sprintf("%d %s under %s", emulators[e], plural(emulators[e], "cell", "cells"), e))
+	for _, e := range em.emulators() {
+		parts = append(parts, fmt.Sprintf("%d %s under %s", em.byEmulator[e], wording.Plural(em.byEmulator[e], "cell", "cells"), e))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -433,18 +421,10 @@ func newHTMLToolchain(tc record.Toolchain) htmlToolchain {
 		Warning:   clean(tc.Warning),
 	}
 	if !tc.Available {
-		h.Status = clean(orDash(tc.Reason))
+		h.Status = clean(wording.OrDash(tc.Reason))
 	}
-	keys := goEnvOrder()
-	for _, k := range slices.Sorted(maps.Keys(tc.GoEnv)) {
-		if !slices.Contains(keys, k) {
-			keys = append(keys, k)
-		}
-	}
-	for _, k := range keys {
-		if v, ok := tc.GoEnv[k]; ok {
-			h.GoEnv = append(h.GoEnv, htmlField{k, clean(v)})
-		}
+	for _, k := range goEnvKeys(tc.GoEnv) {
+		h.GoEnv = append(h.GoEnv, htmlField{k, clean(tc.GoEnv[k])})
 	}
 	h.Container = containerFields(tc.Container)
 	return h
@@ -465,26 +445,26 @@ func containerFields(c *record.Container) []htmlField {
 		add("engine", strings.TrimSpace(c.Engine+" "+c.EngineVersion))
 	}
 	add("platform", c.Platform)
-	add("image", imageText(c.Image, c.ImageDigest, c.ImageID, c.ImageArch))
-	add("runtime image", imageText(c.RuntimeImage, c.RuntimeImageDigest, c.RuntimeImageID, c.RuntimeImageArch))
+	add("image", htmlImageText(builderImage(c)))
+	add("runtime image", htmlImageText(runtimeImage(c)))
 	return fields
 }
 
-// imageText is an image reference with its digest (or ID) and
+// htmlImageText is an image reference with its digest (or ID) and
 // architecture, "" when there is no image.
-func imageText(ref, digest, id, arch string) string {
-	if ref == "" && digest == "" && id == "" {
+func htmlImageText(img imageFacts) string {
+	if img.ref == "" && img.digest == "" && img.id == "" {
 		return ""
 	}
-	text := orDash(ref)
+	text := wording.OrDash(img.ref)
 	switch {
-	case digest != "":
-		text += " @ " + digest
-	case id != "":
-		text += " (id " + id + ")"
+	case img.digest != "":
+		text += " @ " + img.digest
+	case img.id != "":
+		text += " (id " + img.id + ")"
 	}
-	if arch != "" {
-		text += ", " + arch
+	if img.arch != "" {
+		text += ", " + img.arch
 	}
 	return text
 }
@@ -505,7 +485,7 @@ func newHTMLBisect(bi *record.Bisect, cells []record.Cell, anchors []string) *ht
 	add("bad if", bi.BadIf)
 	add("candidates", strings.Join(bi.Candidates, " "))
 	if bi.Boundary != nil {
-		add("boundary", orDash(bi.Direction)+" between "+bi.Boundary.Before+" and "+bi.Boundary.After)
+		add("boundary", wording.OrDash(bi.Direction)+" between "+bi.Boundary.Before+" and "+bi.Boundary.After)
 	}
 	add("skipped between them", strings.Join(bi.Between, " "))
 	add("skipped", strings.Join(bi.Skipped, " "))
@@ -525,7 +505,7 @@ func newHTMLBisect(bi *record.Bisect, cells []record.Cell, anchors []string) *ht
 			Class:   outcomeClass(record.Outcome(pr.Outcome)),
 			Runs:    fmt.Sprintf("%d (%d bad)", pr.Runs, pr.BadRuns),
 			Built:   pr.BuiltLabel(),
-			Detail:  clean(oneLine(pr.Detail())),
+			Detail:  clean(wording.OneLine(pr.Detail())),
 			Anchor:  anchor,
 		})
 	}
@@ -536,12 +516,16 @@ func newHTMLBisect(bi *record.Bisect, cells []record.Cell, anchors []string) *ht
 // report may still quote.
 func newHTMLCell(c record.Cell, anchor string, files fs.FS, budget *int) htmlCell {
 	h := htmlCell{
-		Anchor:  anchor,
-		ID:      clean(orDash(c.ID)),
-		Class:   outcomeClass(c.Outcome),
-		Symbol:  OutcomeSymbol(c.Outcome),
-		Outcome: clean(OutcomeColumn(c)),
-		Script:  clean(strings.TrimRight(c.Reproduce.Script, "\n")),
+		Anchor:    anchor,
+		ID:        clean(wording.OrDash(c.ID)),
+		Class:     outcomeClass(c.Outcome),
+		Symbol:    OutcomeSymbol(c.Outcome),
+		Outcome:   clean(OutcomeColumn(c)),
+		Script:    clean(strings.TrimRight(c.Reproduce.Script, "\n")),
+		Fields:    htmlCellFields(c),
+		Signature: clean(c.Signature),
+		Reason:    clean(c.Reason),
+		Hint:      clean(c.Hint),
 	}
 	if runs := RunsColumn(c); runs != "-" {
 		h.Outcome += " " + runs
@@ -549,14 +533,38 @@ func newHTMLCell(c record.Cell, anchor string, files fs.FS, budget *int) htmlCel
 	if note := SignatureColumn(c); note != "" {
 		h.Headline = clean(note)
 	}
+	for _, line := range c.Tail {
+		h.Tail = append(h.Tail, clean(line))
+	}
+	for _, f := range c.Frames {
+		h.Frames = append(h.Frames, clean(f))
+	}
+	for _, k := range c.KnownIssues {
+		text := knownIssueText(k, func(s string) string { return s })
+		h.KnownIssues = append(h.KnownIssues, htmlKnownIssue{ID: clean(k.ID), URL: clean(k.URL), Text: clean(text)})
+	}
+	for _, w := range c.Warnings {
+		h.Warnings = append(h.Warnings, clean(w))
+	}
+	for _, r := range c.RunResults {
+		h.Runs = append(h.Runs, newHTMLRun(r))
+	}
+	h.Logs = cellLogs(c, files, budget)
+	return h
+}
+
+// htmlCellFields lists what a cell is: its axes, outcome, times,
+// container and sources.
+func htmlCellFields(c record.Cell) []htmlField {
+	var fields []htmlField
 	add := func(name, value string) {
 		if value != "" {
-			h.Fields = append(h.Fields, htmlField{name, clean(value)})
+			fields = append(fields, htmlField{name, clean(value)})
 		}
 	}
-	add("Toolchain", withKind(orDash(c.Toolchain), c.ToolchainKind))
-	add("Go", orDash(c.GoVersion))
-	add("Target", withKind(orDash(c.Target), c.TargetKind))
+	add("Toolchain", withKind(wording.OrDash(c.Toolchain), c.ToolchainKind))
+	add("Go", wording.OrDash(c.GoVersion))
+	add("Target", withKind(wording.OrDash(c.Target), c.TargetKind))
 	add("Protobuf", ProtobufColumn(c))
 	add("Protobuf note", c.ProtobufNote)
 	if c.BuildCrash != nil {
@@ -583,7 +591,7 @@ func newHTMLCell(c record.Cell, anchor string, files fs.FS, budget *int) htmlCel
 		add("Time", fmt.Sprintf("build %.1fs, runs %.1fs", c.BuildSeconds, c.RunSeconds))
 	}
 	for _, f := range containerFields(c.Container) {
-		h.Fields = append(h.Fields, htmlField{"Container " + f.Name, f.Value})
+		fields = append(fields, htmlField{"Container " + f.Name, f.Value})
 	}
 	if c.Cached {
 		add("Cached", "the result of an identical earlier cell was reused")
@@ -592,52 +600,30 @@ func newHTMLCell(c record.Cell, anchor string, files fs.FS, budget *int) htmlCel
 		add("Interrupted", "the run was stopped before this cell finished")
 	}
 	add("Sources", c.Reproduce.Sources)
+	return fields
+}
 
-	h.Signature = clean(c.Signature)
-	h.Reason = clean(c.Reason)
-	h.Hint = clean(c.Hint)
-	for _, line := range c.Tail {
-		h.Tail = append(h.Tail, clean(line))
+// newHTMLRun describes one run of a cell's binary.
+func newHTMLRun(r record.RunResult) htmlRun {
+	exit := strconv.Itoa(r.ExitCode)
+	if r.Signal != "" {
+		exit = r.Signal
 	}
-	for _, f := range c.Frames {
-		h.Frames = append(h.Frames, clean(f))
+	detail := r.Signature
+	if detail == "" {
+		detail = r.Reason
 	}
-	for _, k := range c.KnownIssues {
-		text := k.Verdict
-		if len(k.Why) > 0 {
-			text += " (" + strings.Join(k.Why, "; ") + ")"
-		}
-		if k.Workaround != "" {
-			text += "; workaround: " + k.Workaround
-		}
-		h.KnownIssues = append(h.KnownIssues, htmlKnownIssue{ID: clean(k.ID), URL: clean(k.URL), Text: clean(text)})
+	if r.Truncated {
+		detail = strings.TrimSpace(detail + " (output truncated when captured)")
 	}
-	for _, w := range c.Warnings {
-		h.Warnings = append(h.Warnings, clean(w))
+	return htmlRun{
+		Index:   strconv.Itoa(r.Index),
+		Outcome: clean(string(r.Outcome)),
+		Class:   outcomeClass(r.Outcome),
+		Exit:    clean(exit),
+		Seconds: fmt.Sprintf("%.2fs", r.Seconds),
+		Detail:  clean(wording.OneLine(detail)),
 	}
-	for _, r := range c.RunResults {
-		exit := strconv.Itoa(r.ExitCode)
-		if r.Signal != "" {
-			exit = r.Signal
-		}
-		detail := r.Signature
-		if detail == "" {
-			detail = r.Reason
-		}
-		if r.Truncated {
-			detail = strings.TrimSpace(detail + " (output truncated when captured)")
-		}
-		h.Runs = append(h.Runs, htmlRun{
-			Index:   strconv.Itoa(r.Index),
-			Outcome: clean(string(r.Outcome)),
-			Class:   outcomeClass(r.Outcome),
-			Exit:    clean(exit),
-			Seconds: fmt.Sprintf("%.2fs", r.Seconds),
-			Detail:  clean(oneLine(detail)),
-		})
-	}
-	h.Logs = cellLogs(c, files, budget)
-	return h
 }
 
 // withKind is "name (kind)", or name when kind is empty.

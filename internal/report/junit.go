@@ -11,6 +11,7 @@ import (
 
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/redact"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // junitSuites is the <testsuites> root of a JUnit report. Its attributes
@@ -114,62 +115,18 @@ func provenanceProperties(run *record.Run) []junitProperty {
 // Everything taken from the run is redacted (see redact.Text).
 func WriteJUnit(w io.Writer, run *record.Run) error {
 	suite := junitSuite{
-		Name:     "gorepro",
-		Tests:    len(run.Cells),
-		Hostname: junitText(run.Host.Hostname),
+		Name:       "gorepro",
+		Tests:      len(run.Cells),
+		Hostname:   junitText(run.Host.Hostname),
+		Properties: suiteProperties(run),
 	}
 	if !run.Started.IsZero() {
 		suite.Timestamp = run.Started.UTC().Format(time.RFC3339)
 	}
-	for _, p := range []junitProperty{
-		{"run", run.ID},
-		{"goreproVersion", run.GoreproVersion},
-		{"config", run.Config},
-		{"configSHA256", run.ConfigSHA256},
-		{"host", run.Host.GOOS + "/" + run.Host.GOARCH},
-		{"kernel", run.Host.Kernel},
-	} {
-		if p.Value != "" && p.Value != "/" {
-			suite.Properties = append(suite.Properties, junitProperty{p.Name, junitText(p.Value)})
-		}
-	}
-	if run.Interrupted {
-		suite.Properties = append(suite.Properties, junitProperty{"interrupted", "true"})
-	}
-	if nothing := NothingRan(run.Cells); nothing != "" {
-		suite.Properties = append(suite.Properties, junitProperty{"nothingTested", nothing})
-	}
-	for _, c := range run.Collapsed {
-		suite.Properties = append(suite.Properties, junitProperty{"collapsed", junitText(c.String())})
-	}
-	suite.Properties = append(suite.Properties, provenanceProperties(run)...)
-
 	var cellSeconds float64
 	for _, c := range run.Cells {
-		seconds := c.BuildSeconds + c.RunSeconds
-		cellSeconds += seconds
-		tc := junitCase{
-			Classname: junitText(orDash(c.Toolchain)),
-			Name: junitText(fmt.Sprintf("%s protobuf=%s cover=%s arch=%s",
-				orDash(c.Target), orDash(c.Protobuf), record.CoverColumn(c), orDash(c.BinaryArch)+"/"+orDash(c.HostArch))),
-			Time: junitSeconds(seconds),
-		}
-		if out := junitSystemOut(c); out != "" {
-			tc.SystemOut = &junitOutput{Text: junitText(out)}
-		}
-		switch c.Outcome {
-		case record.Pass:
-		case record.Crash, record.Fail, record.Timeout:
-			suite.Failures++
-			tc.Failure = &junitProblem{Message: junitText(junitMessage(c)), Type: string(c.Outcome), Text: junitText(junitDetails(c))}
-		case record.Unavailable:
-			suite.Skipped++
-			tc.Skipped = &junitSkipped{Reason: junitText(oneLine(orDash(c.Reason)))}
-		default: // BuildError and anything unknown
-			suite.Errors++
-			tc.Error = &junitProblem{Message: junitText(junitMessage(c)), Type: orDash(string(c.Outcome)), Text: junitText(junitDetails(c))}
-		}
-		suite.Cases = append(suite.Cases, tc)
+		cellSeconds += c.BuildSeconds + c.RunSeconds
+		suite.add(newJUnitCase(c))
 	}
 	seconds := cellSeconds
 	if !run.Started.IsZero() && run.Finished.After(run.Started) {
@@ -199,6 +156,71 @@ func WriteJUnit(w io.Writer, run *record.Run) error {
 	return nil
 }
 
+// suiteProperties are the properties of the one test suite: where and
+// from what the run came, whether it was interrupted or tested nothing,
+// and what a bisect or explain run concluded.
+func suiteProperties(run *record.Run) []junitProperty {
+	var props []junitProperty
+	for _, p := range []junitProperty{
+		{"run", run.ID},
+		{"goreproVersion", run.GoreproVersion},
+		{"config", run.Config},
+		{"configSHA256", run.ConfigSHA256},
+		{"host", run.Host.GOOS + "/" + run.Host.GOARCH},
+		{"kernel", run.Host.Kernel},
+	} {
+		if p.Value != "" && p.Value != "/" {
+			props = append(props, junitProperty{p.Name, junitText(p.Value)})
+		}
+	}
+	if run.Interrupted {
+		props = append(props, junitProperty{"interrupted", "true"})
+	}
+	if nothing := NothingRan(run.Cells); nothing != "" {
+		props = append(props, junitProperty{"nothingTested", nothing})
+	}
+	for _, c := range run.Collapsed {
+		props = append(props, junitProperty{"collapsed", junitText(c.String())})
+	}
+	return append(props, provenanceProperties(run)...)
+}
+
+// newJUnitCase is the test case of one cell.
+func newJUnitCase(c record.Cell) junitCase {
+	tc := junitCase{
+		Classname: junitText(wording.OrDash(c.Toolchain)),
+		Name: junitText(fmt.Sprintf("%s protobuf=%s cover=%s arch=%s",
+			wording.OrDash(c.Target), wording.OrDash(c.Protobuf), record.CoverColumn(c), wording.OrDash(c.BinaryArch)+"/"+wording.OrDash(c.HostArch))),
+		Time: junitSeconds(c.BuildSeconds + c.RunSeconds),
+	}
+	if out := junitSystemOut(c); out != "" {
+		tc.SystemOut = &junitOutput{Text: junitText(out)}
+	}
+	switch c.Outcome {
+	case record.Pass:
+	case record.Crash, record.Fail, record.Timeout:
+		tc.Failure = &junitProblem{Message: junitText(junitMessage(c)), Type: string(c.Outcome), Text: junitText(junitDetails(c))}
+	case record.Unavailable:
+		tc.Skipped = &junitSkipped{Reason: junitText(wording.OneLine(wording.OrDash(c.Reason)))}
+	default: // BuildError and anything unknown
+		tc.Error = &junitProblem{Message: junitText(junitMessage(c)), Type: wording.OrDash(string(c.Outcome)), Text: junitText(junitDetails(c))}
+	}
+	return tc
+}
+
+// add adds a test case to the suite and counts its failure, error or skip.
+func (s *junitSuite) add(tc junitCase) {
+	switch {
+	case tc.Failure != nil:
+		s.Failures++
+	case tc.Error != nil:
+		s.Errors++
+	case tc.Skipped != nil:
+		s.Skipped++
+	}
+	s.Cases = append(s.Cases, tc)
+}
+
 // junitMessage is the one-line message of a failure or error: the crash
 // signature or the reason, noting flakiness.
 func junitMessage(c record.Cell) string {
@@ -209,7 +231,7 @@ func junitMessage(c record.Cell) string {
 	if message == "" {
 		message = c.Signature
 	}
-	message = oneLine(orDash(message))
+	message = wording.OneLine(wording.OrDash(message))
 	if c.Flaky {
 		message += " (flaky: " + RunsColumn(c) + " runs)"
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // PivotTable is one target's cells laid out the way a bug report shows
@@ -73,7 +74,7 @@ func CellArch(c record.Cell) string {
 			binary = c.ID[i+1:]
 		}
 	}
-	return orDash(binary) + "/" + orDash(c.HostArch)
+	return wording.OrDash(binary) + "/" + wording.OrDash(c.HostArch)
 }
 
 // Pivot lays out cells as one PivotTable per target, in the order targets,

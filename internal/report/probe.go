@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report/wording"
 )
 
 // writeMarkdownProbes writes the "Environment inside the cells" section of
@@ -41,7 +42,7 @@ func probeRow(c record.Cell) []string {
 	if p.PageSize > 0 {
 		page = strconv.Itoa(p.PageSize)
 	}
-	highest := orDash(p.MmapHighest)
+	highest := wording.OrDash(p.MmapHighest)
 	if p.AddrBits > 0 {
 		highest += fmt.Sprintf(" (%d bits)", p.AddrBits)
 	}
@@ -61,7 +62,7 @@ func probeRow(c record.Cell) []string {
 		}
 	}
 	return []string{
-		orDash(c.ID), record.ArchColumn(c), orDash(strings.TrimSpace(p.GOOS + "/" + p.GOARCH)), orDash(uname), page,
-		highest, bit47, orDash(cpu), binfmt,
+		wording.OrDash(c.ID), record.ArchColumn(c), wording.OrDash(strings.TrimSpace(p.GOOS + "/" + p.GOARCH)), wording.OrDash(uname), page,
+		highest, bit47, wording.OrDash(cpu), binfmt,
 	}
 }

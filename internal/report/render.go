@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report/wording"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
@@ -29,11 +30,11 @@ func TableHeader() []string {
 // in the order of TableHeader.
 func TableRow(c record.Cell) []string {
 	return []string{
-		orDash(c.Toolchain),
-		orDash(c.GoVersion),
+		wording.OrDash(c.Toolchain),
+		wording.OrDash(c.GoVersion),
 		ProtobufColumn(c),
 		record.CoverColumn(c),
-		orDash(c.Target),
+		wording.OrDash(c.Target),
 		record.ArchColumn(c),
 		OutcomeColumn(c),
 		RunsColumn(c),
@@ -44,7 +45,7 @@ func TableRow(c record.Cell) []string {
 // OutcomeColumn returns the cell's outcome, marked "(flaky)" when its runs
 // disagreed, e.g. "crash (flaky)". Cached cells are not marked.
 func OutcomeColumn(c record.Cell) string {
-	outcome := orDash(string(c.Outcome))
+	outcome := wording.OrDash(string(c.Outcome))
 	if c.Flaky {
 		outcome += " (flaky)"
 	}
@@ -56,7 +57,7 @@ func OutcomeColumn(c record.Cell) string {
 func ProtobufColumn(c record.Cell) string {
 	switch {
 	case c.Protobuf == "":
-		return orDash(c.ProtobufLinked)
+		return wording.OrDash(c.ProtobufLinked)
 	case c.ProtobufLinked != "" && c.ProtobufLinked != c.Protobuf:
 		return c.Protobuf + "→" + c.ProtobufLinked
 	}
@@ -109,14 +110,14 @@ func SignatureColumn(c record.Cell) string {
 		return ""
 	case record.Crash:
 		if c.Signature != "" {
-			return oneLine(c.Signature)
+			return wording.OneLine(c.Signature)
 		}
 	}
 	note := c.Reason
 	if note == "" {
 		note = c.Signature
 	}
-	return shorten(oneLine(note), maxNoteRunes)
+	return shorten(wording.OneLine(note), maxNoteRunes)
 }
 
 // WriteTable writes cells, in the given order, as a borderless, left-aligned
@@ -220,7 +221,7 @@ func Summary(cells []record.Cell) string {
 	})
 	parts := make([]string, 0, len(outcomes))
 	for _, o := range outcomes {
-		part := fmt.Sprintf("%d %s", counts[o], orDash(string(o)))
+		part := fmt.Sprintf("%d %s", counts[o], wording.OrDash(string(o)))
 		if flaky[o] > 0 {
 			part += fmt.Sprintf(" (%d flaky)", flaky[o])
 		}
@@ -267,22 +268,9 @@ func NothingRan(cells []record.Cell) string {
 		delete(counts, o)
 	}
 	for _, o := range slices.Sorted(maps.Keys(counts)) { // none but by a bug: said all the same
-		parts = append(parts, fmt.Sprintf("%d %s", counts[o], orDash(string(o))))
+		parts = append(parts, fmt.Sprintf("%d %s", counts[o], wording.OrDash(string(o))))
 	}
 	return "no cell ran a binary: " + strings.Join(parts, ", ")
-}
-
-// orDash returns s, or "-" when s is empty.
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-// oneLine joins the lines of s with single spaces and trims it.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }
 
 // shorten cuts s to at most max runes, ending it with "…" when cut.
