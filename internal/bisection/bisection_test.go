@@ -446,7 +446,7 @@ func TestBisectionCommits(t *testing.T) {
 		assert.NotEqual(t, repoDir, d, "probes build in worktrees, never in the user's tree")
 	}
 	rec := b.Record(res)
-	assert.Equal(t, bisect.Boundary{Before: p.Candidates[1], After: p.Candidates[2]}, *rec.Boundary)
+	assert.Equal(t, record.BisectBoundary{Before: p.Candidates[1], After: p.Candidates[2]}, *rec.Boundary)
 	assert.Contains(t, rec.Conclusion, `; first bad commit: `+p.Candidates[2]+` "commit 2: bad" by T <t@example.com>, `)
 	assert.Equal(t, "commit 2: bad", rec.Commits["after"].Subject)
 	assert.True(t, strings.HasPrefix(rec.Reproduce["after"], "# At commit "+p.Candidates[2]+" of your repository:\ngit checkout -q "+p.Candidates[2]+"\nbuild "), rec.Reproduce["after"])
