@@ -3,6 +3,7 @@ package cli
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"go/version"
 	"slices"
@@ -39,6 +40,9 @@ type ExplainOptions struct {
 	Timeout       time.Duration
 	Engine, Pull  string
 	Quiet         bool
+	// AnyToolchain builds probes with the config's toolchain even when its
+	// build is not the one NEW's cell recorded.
+	AnyToolchain bool
 }
 
 // NewCmdExplain builds `gorepro explain BASE NEW`.
@@ -75,7 +79,10 @@ bisects the right axis by building probe cells:
 
 Cells that share a cause are reported together. Changed cells that ran on
 another architecture than this host's are skipped (run explain on a runner of
-that architecture). The target's git history must be there (in CI: fetch-depth:
+that architecture). Before building a changed cell's probes, its toolchain is
+resolved here and its build checked against the one NEW's cell recorded: with
+another build (another go first on PATH, a moved GOROOT, a re-tagged image) the
+cell is left unexplained with both builds named, unless --any-toolchain. The target's git history must be there (in CI: fetch-depth:
 0); the config (--config, default: the one NEW recorded) gives the target's
 directory and the toolchains. The probes are stored as a run in --out, with
 the explanation in results.json, results.md and explain.md.
@@ -108,6 +115,7 @@ stored, the module proxy), 130 interrupted.`,
 	f.StringVar(&opts.Engine, "engine", "", "container engine for image toolchains: podman or docker")
 	f.StringVar(&opts.Pull, "pull", "", "image pull policy: never, missing or always")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress on stderr, only warnings and errors")
+	f.BoolVar(&opts.AnyToolchain, "any-toolchain", false, "build probes with the config's toolchains even when their build is not the one NEW recorded")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.ExplainFormats(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -144,6 +152,14 @@ func runExplain(cmd *cobra.Command, deps Deps, opts *ExplainOptions) error {
 		Prober: &cellProber{runner: runner, rec: rec, run: run}, Versions: bisection.Proxy{}, Checkouts: checkouts, Files: fileDifference,
 		Search:   bisect.Options{Confirm: 1},
 		HostArch: toolchain.HostArch(), LocalVersion: bisection.LocalGoVersion(),
+		Builds: func(ctx context.Context, tc config.Toolchain) (string, error) {
+			r := runner.ResolveToolchain(ctx, tc)
+			if !r.Available {
+				return "", errors.New(r.Reason)
+			}
+			return r.Build, nil
+		},
+		AnyToolchain: opts.AnyToolchain,
 	}
 	if !opts.Quiet {
 		ex.Search.Progress = rep

@@ -178,7 +178,8 @@ func Diff(base, next *record.Run) *Comparison {
 		}
 		if kind, changed := classifyChange(b, n); changed {
 			ch := newChange(kind, &b, &n)
-			if d := explain.Inputs(base, b, next, n); len(d.Kinds()) > 0 || len(explain.SettingChanges(b.Settings, n.Settings)) > 0 {
+			if d := explain.Inputs(base, b, next, n); len(d.Kinds()) > 0 || len(d.Toolchain) > 0 ||
+				len(explain.SettingChanges(b.Settings, n.Settings)) > 0 || len(explain.EntryChanges("", b.TargetEntry, n.TargetEntry)) > 0 {
 				ch.InputsChanged = d.Lines()
 			}
 			changes = append(changes, ch)

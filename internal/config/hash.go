@@ -70,3 +70,51 @@ func relInside(dir, p string) (string, bool) {
 	}
 	return rel, true
 }
+
+// ToolchainEntry is toolchain tc of c as the config gives it, field by
+// field under the config's JSON names, unset fields left out: what a
+// cell records (record.Cell.ToolchainEntry) so that two runs can say which
+// field of a toolchain changed. The engine is left out, as in MatrixHash;
+// a goroot inside the config's directory is relative to it.
+func (c *Config) ToolchainEntry(tc Toolchain) map[string]string {
+	goroot := tc.GOROOT
+	if rel, ok := relInside(c.Dir, goroot); ok {
+		goroot = rel
+	}
+	return nonEmpty(map[string]string{
+		"kind": tc.Kind, "version": tc.Version, "goroot": goroot, "image": tc.Image,
+		"runtimeImage": tc.RuntimeImage, "expectGo": tc.ExpectGo, "platform": tc.Platform,
+	})
+}
+
+// TargetEntry is what of target t and of c reaches t's cells besides the
+// cell settings (record.Cell.Settings: runs, timeouts, args, env, build
+// flags and env, cgo, pass rule, prepare, modules): the target's kind,
+// package, Dockerfile, context, build args, stage and prepareWith, and
+// the build timeout. Paths are relative to the config's directory, as in
+// MatrixHash; the target's dir is left out (a checkout's path is not an
+// input: its commit is).
+func (c *Config) TargetEntry(t Target) map[string]string {
+	e := map[string]string{
+		"kind": t.Kind, "package": t.Package, "dockerfile": relTo(c.Dir, t.Dockerfile), "context": relTo(c.Dir, t.Context),
+		"stage": t.Stage, "prepareWith": t.PrepareWith,
+	}
+	if len(t.BuildArgs) > 0 {
+		data, _ := json.Marshal(t.BuildArgs) // a string map: sorted keys, cannot fail
+		e["buildArgs"] = string(data)
+	}
+	if c.BuildTimeout > 0 {
+		e["buildTimeout"] = c.BuildTimeout.D().String()
+	}
+	return nonEmpty(e)
+}
+
+// nonEmpty returns m without its empty values.
+func nonEmpty(m map[string]string) map[string]string {
+	for k, v := range m {
+		if v == "" {
+			delete(m, k)
+		}
+	}
+	return m
+}

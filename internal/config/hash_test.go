@@ -89,3 +89,28 @@ func TestMatrixHash(t *testing.T) {
 	assert.NotEqual(t, a.MatrixHash(), b.MatrixHash())
 	assert.Equal(t, "/opt/go-a", a.Toolchains[0].GOROOT, "MatrixHash does not change the config")
 }
+
+// TestEntries checks what a cell records of its toolchain's and target's
+// config entries: set fields only, a goroot inside the config's directory
+// relative to it, and the fields Settings leaves out.
+func TestEntries(t *testing.T) {
+	c := &Config{Dir: "/ci/repo", BuildTimeout: Duration(10 * time.Minute)}
+	tests := []struct {
+		name string
+		got  map[string]string
+		want map[string]string
+	}{
+		{"local", c.ToolchainEntry(Toolchain{Name: "go", Kind: KindLocal}), map[string]string{"kind": "local"}},
+		{"goroot outside", c.ToolchainEntry(Toolchain{Name: "go", Kind: KindGoroot, GOROOT: "/opt/ci/go"}), map[string]string{"kind": "goroot", "goroot": "/opt/ci/go"}},
+		{"goroot inside", c.ToolchainEntry(Toolchain{Name: "go", Kind: KindGoroot, GOROOT: "/ci/repo/third_party/go"}), map[string]string{"kind": "goroot", "goroot": "third_party/go"}},
+		{"image, engine left out", c.ToolchainEntry(Toolchain{Name: "img", Kind: KindImage, Image: "golang:1.25", RuntimeImage: "alpine", Engine: "podman"}),
+			map[string]string{"kind": "image", "image": "golang:1.25", "runtimeImage": "alpine"}},
+		{"package target", c.TargetEntry(Target{Name: "app", Kind: TargetPackage, Dir: "/ci/repo/app", Package: "./cmd/app", PrepareWith: PrepareLocal}),
+			map[string]string{"kind": "package", "package": "./cmd/app", "prepareWith": "local", "buildTimeout": "10m0s"}},
+		{"dockerfile target", c.TargetEntry(Target{Name: "d", Kind: TargetDockerfile, Dockerfile: "/ci/repo/Dockerfile", Context: "/ci/repo", BuildArgs: map[string]string{"B": "2", "A": "1"}, Stage: "build"}),
+			map[string]string{"kind": "dockerfile", "dockerfile": "Dockerfile", "context": ".", "buildArgs": `{"A":"1","B":"2"}`, "stage": "build", "buildTimeout": "10m0s"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { assert.Equal(t, tt.want, tt.got) })
+	}
+}

@@ -35,6 +35,7 @@ package explain
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -55,8 +56,13 @@ type Delta struct {
 	// GOROOT build, another image).
 	GoVersion *Change
 	Build     *Change
-	// Config lists changes of gorepro's own config or version, one line
-	// each.
+	// Toolchain lists the fields of the cell's toolchain entry in the
+	// config that changed, one line each ("toolchain go: goroot
+	// /usr/local/go → /opt/ci/go"): a change of toolchain, which Build or
+	// GoVersion says whether it changed what the cell was built with.
+	Toolchain []string
+	// Config lists changes of gorepro's own config or version that reach
+	// the cell, one line each: its settings, its target's entry.
 	Config []string
 	// Unknown lists inputs a cell did not record (runs made before gorepro
 	// recorded them), so that they cannot be compared.
@@ -110,9 +116,14 @@ func Inputs(base *record.Run, b record.Cell, next *record.Run, n record.Cell) De
 	case b.ToolchainBuild != n.ToolchainBuild:
 		d.Build = &Change{From: b.ToolchainBuild, To: n.ToolchainBuild}
 	}
-	settings := SettingChanges(b.Settings, n.Settings)
-	d.Config = append(d.Config, settings...)
-	if len(settings) == 0 && base.MatrixSHA256 != "" && next.MatrixSHA256 != "" && base.MatrixSHA256 != next.MatrixSHA256 {
+	d.Config = append(d.Config, SettingChanges(b.Settings, n.Settings)...)
+	d.Toolchain = EntryChanges("toolchain "+n.Toolchain, b.ToolchainEntry, n.ToolchainEntry)
+	d.Config = append(d.Config, EntryChanges("target "+n.Target, b.TargetEntry, n.TargetEntry)...)
+	// Runs that recorded every part of the config that reaches a cell say
+	// which part changed; for older runs only the whole matrix's hash
+	// says that something did, maybe for other cells only.
+	perCell := b.Settings != nil && n.Settings != nil && b.ToolchainEntry != nil && n.ToolchainEntry != nil && b.TargetEntry != nil && n.TargetEntry != nil
+	if !perCell && len(d.Config) == 0 && base.MatrixSHA256 != "" && next.MatrixSHA256 != "" && base.MatrixSHA256 != next.MatrixSHA256 {
 		d.Config = append(d.Config, fmt.Sprintf("matrix settings (%s): hash %s → %s", cmp.Or(next.Config, "the config"), short(base.MatrixSHA256), short(next.MatrixSHA256)))
 	}
 	if base.GoreproVersion != next.GoreproVersion {
@@ -125,12 +136,24 @@ func Inputs(base *record.Run, b record.Cell, next *record.Run, n record.Cell) De
 // (record.Cell.Settings) that differ: "config timeout 20s → 300ms". Cells
 // recorded without settings compare as unchanged.
 func SettingChanges(base, next map[string]string) []string {
+	var out []string
+	for _, k := range changedKeys(base, next) {
+		out = append(out, fmt.Sprintf("config %s %s → %s", k, cmp.Or(base[k], "(none)"), cmp.Or(next[k], "(none)")))
+	}
+	return out
+}
+
+// changedKeys returns, sorted, the keys whose values differ between two
+// recorded maps; none when one was not recorded.
+func changedKeys(base, next map[string]string) []string {
 	if base == nil || next == nil {
 		return nil
 	}
 	var keys []string
-	for k := range base {
-		keys = append(keys, k)
+	for _, k := range slices.Sorted(maps.Keys(base)) {
+		if base[k] != next[k] {
+			keys = append(keys, k)
+		}
 	}
 	for k := range next {
 		if _, ok := base[k]; !ok {
@@ -138,11 +161,17 @@ func SettingChanges(base, next map[string]string) []string {
 		}
 	}
 	slices.Sort(keys)
+	return keys
+}
+
+// EntryChanges lists, one line each and sorted by field, the fields of a
+// config entry (record.Cell.ToolchainEntry, TargetEntry) that differ:
+// "toolchain go: goroot /usr/local/go → /opt/ci/go", what naming it.
+// Entries not recorded in one of the runs compare as unchanged.
+func EntryChanges(what string, base, next map[string]string) []string {
 	var out []string
-	for _, k := range keys {
-		if base[k] != next[k] {
-			out = append(out, fmt.Sprintf("config %s %s → %s", k, cmp.Or(base[k], "(none)"), cmp.Or(next[k], "(none)")))
-		}
+	for _, k := range changedKeys(base, next) {
+		out = append(out, fmt.Sprintf("%s: %s %s → %s", what, k, cmp.Or(base[k], "(none)"), cmp.Or(next[k], "(none)")))
 	}
 	return out
 }
@@ -222,6 +251,7 @@ func (d Delta) Lines() []string {
 	if b := d.Build; b != nil {
 		lines = append(lines, fmt.Sprintf("toolchain build %s → %s (same Go version)", b.From, b.To))
 	}
+	lines = append(lines, d.Toolchain...)
 	lines = append(lines, d.Config...)
 	if len(d.Unknown) > 0 {
 		lines = append(lines, "not recorded in one of the runs: "+strings.Join(d.Unknown, ", "))

@@ -59,6 +59,14 @@ type Explainer struct {
 	// LocalVersion is the version of the go on PATH; HostArch this host's
 	// GOARCH, on which cells that ran elsewhere are not explained.
 	LocalVersion, HostArch string
+	// Builds, when set, resolves a toolchain of Config here and returns
+	// the fingerprint of its build (record.Toolchain.Build). Before a
+	// changed cell's probes are built with its toolchain, the build is
+	// checked against the one NEW's cell recorded: a probe made with
+	// another build is not NEW's cell, and the cell is left unexplained
+	// with the difference named, unless AnyToolchain is set.
+	Builds       func(ctx context.Context, tc config.Toolchain) (string, error)
+	AnyToolchain bool
 
 	explain *record.Explain
 }
@@ -176,13 +184,42 @@ func (ex *Explainer) explainCell(ctx context.Context, ch ChangedCell, b, n recor
 		x.Reason = err.Error()
 		return x
 	}
+	if reason := ex.toolchainMismatch(ctx, c.held.Toolchains[0], n); reason != "" {
+		x.Reason = reason
+		return x
+	}
 	ex.explainDelta(ctx, c, d)
 	return x
+}
+
+// toolchainMismatch says why toolchain tc, as it resolves here, cannot
+// build NEW's cell n again: it is another build than the one n recorded,
+// or it cannot be resolved. It returns "" when it is n's build, when n
+// recorded none (an older run), or when AnyToolchain is set.
+func (ex *Explainer) toolchainMismatch(ctx context.Context, tc config.Toolchain, n record.Cell) string {
+	if ex.Builds == nil || ex.AnyToolchain || n.ToolchainBuild == "" {
+		return ""
+	}
+	build, err := ex.Builds(ctx, tc)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("toolchain %s cannot be resolved here to check that it is the build NEW's cell was made with: %v", tc.Name, err)
+	case build != n.ToolchainBuild:
+		where := cmp.Or(tc.GOROOT, tc.Image, tc.Version, tc.Kind)
+		return fmt.Sprintf("toolchain %s (%s) is build %s here, but NEW's cell was built with build %s: a probe would not be NEW's cell, so nothing was built; "+
+			"point toolchain %s in %s at NEW's build (or put that go first on PATH), or pass --any-toolchain to build with this one",
+			tc.Name, where, build, n.ToolchainBuild, tc.Name, cmp.Or(ex.Config.Path, "the config"))
+	}
+	return ""
 }
 
 // nothingBuilt explains a change in which nothing a cell is built from
 // changed: gorepro's config, or nothing recorded.
 func nothingBuilt(x *record.Explanation, d Delta) {
+	if len(d.Toolchain) > 0 && len(d.Config) == 0 {
+		x.Reason = "the toolchain's entry changed (" + strings.Join(d.Toolchain, "; ") + ") but not its build: nothing the cell is built from changed; the cell may be flaky (try --runs) or depend on the host"
+		return
+	}
 	if len(d.Config) > 0 {
 		x.Kind, x.Explained = record.CauseConfig, true
 		x.Culprit = "gorepro's own config or version, nothing the cell is built from: " + strings.Join(d.Config, "; ")

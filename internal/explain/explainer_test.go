@@ -95,6 +95,10 @@ type cellPair struct {
 	baseSrc, newSrc     string
 	baseOut, newOut     record.Outcome
 	settings            [2]map[string]string
+	// toolchainEntry and targetEntry are the config entries each cell
+	// recorded (nil: a run made before they were), matrixHash each run's.
+	toolchainEntry, targetEntry [2]map[string]string
+	matrixHash                  [2]string
 }
 
 func (p cellPair) runs(id string) (*record.Run, *record.Run) {
@@ -118,7 +122,10 @@ func (p cellPair) runs(id string) (*record.Run, *record.Run) {
 	baseGo, baseBuild, baseSrc := or(p.baseGo, "go1.26.8"), or(p.baseBuild, "b1"), or(p.baseSrc, "c0")
 	b := cell(baseGo, baseBuild, or2(p.baseMods), baseSrc, p.baseOut, p.settings[0])
 	n := cell(or(p.newGo, baseGo), or(p.newBuild, baseBuild), or2(p.newMods, p.baseMods), or(p.newSrc, baseSrc), p.newOut, p.settings[1])
-	return &record.Run{ID: "base", GoreproVersion: "v1", Cells: []record.Cell{b}}, &record.Run{ID: "new", GoreproVersion: "v1", Cells: []record.Cell{n}}
+	b.ToolchainEntry, n.ToolchainEntry = p.toolchainEntry[0], p.toolchainEntry[1]
+	b.TargetEntry, n.TargetEntry = p.targetEntry[0], p.targetEntry[1]
+	return &record.Run{ID: "base", GoreproVersion: "v1", MatrixSHA256: p.matrixHash[0], Cells: []record.Cell{b}},
+		&record.Run{ID: "new", GoreproVersion: "v1", MatrixSHA256: p.matrixHash[1], Cells: []record.Cell{n}}
 }
 
 func or2(lists ...[]record.Module) []record.Module {
@@ -151,6 +158,10 @@ func TestExplainer(t *testing.T) {
 		wantCulprit string
 		wantReason  string
 		wantSkipped string
+		// builds are the builds of the config's toolchains here (nil: not
+		// checked); anyToolchain goes on with another build.
+		builds       map[string]string
+		anyToolchain bool
 	}{
 		{
 			name: "only gorepro's config: nothing is built",
@@ -239,6 +250,51 @@ func TestExplainer(t *testing.T) {
 			wantKind: record.CauseModule, wantCulprit: "module golang.org/x/net v0.31.0 (first bad; v0.30.0 is not)",
 		},
 		{
+			name: "toolchain changed in the config (same Go version, another GOROOT): a toolchain change, not a config change",
+			pair: cellPair{baseBuild: "b1", newBuild: "b2", baseOut: record.Pass, newOut: record.Crash,
+				settings:       [2]map[string]string{{"runs": "1"}, {"runs": "1"}},
+				toolchainEntry: [2]map[string]string{{"kind": "local"}, {"kind": "goroot", "goroot": "/opt/ci/go"}},
+				targetEntry:    [2]map[string]string{{"kind": "package"}, {"kind": "package"}},
+				matrixHash:     [2]string{"bf39", "b3cf"}},
+			builds: map[string]string{"local": "b2"},
+			bad:    func(bisection.Request) bool { return true }, wantProbed: []string{"local/app~confirm fresh"},
+			wantKind:    record.CauseToolchainBuild,
+			wantCulprit: "same Go version, different build: toolchain local (go1.26.8) was build b1 in BASE and is build b2 in NEW; src/runtime/x.go differs (NEW vs BASE)",
+		},
+		{
+			name: "the same change in runs that recorded no entries: the matrix hash is all there is, not explained",
+			pair: cellPair{baseBuild: "b1", newBuild: "b2", baseOut: record.Pass, newOut: record.Crash, matrixHash: [2]string{"bf39", "b3cf"}},
+			bad:  func(bisection.Request) bool { return true }, wantProbed: []string{"local/app~confirm fresh"},
+			wantKind:   record.CauseUnexplained,
+			wantReason: "the toolchain's build changed (same Go version) and so did gorepro's config; BASE's config with NEW's toolchain would tell them apart",
+		},
+		{
+			name: "the target's entry changed: a config change, nothing built",
+			pair: cellPair{baseOut: record.Pass, newOut: record.Crash,
+				settings:       [2]map[string]string{{"runs": "1"}, {"runs": "1"}},
+				toolchainEntry: [2]map[string]string{{"kind": "local"}, {"kind": "local"}},
+				targetEntry:    [2]map[string]string{{"kind": "package", "prepareWith": "local"}, {"kind": "package", "prepareWith": "toolchain"}},
+				matrixHash:     [2]string{"bf39", "b3cf"}},
+			bad: func(bisection.Request) bool { return true }, wantProbed: nil,
+			wantKind: record.CauseConfig, wantCulprit: "gorepro's own config or version, nothing the cell is built from: target app: prepareWith local → toolchain",
+		},
+		{
+			name:   "the go here is not the build NEW recorded: refused, nothing built",
+			pair:   cellPair{baseBuild: "b1", newBuild: "b2", baseOut: record.Pass, newOut: record.Crash},
+			builds: map[string]string{"local": "b3"},
+			bad:    func(bisection.Request) bool { return true }, wantProbed: nil, wantKind: record.CauseUnexplained,
+			wantReason: "toolchain local (local) is build b3 here, but NEW's cell was built with build b2: a probe would not be NEW's cell, so nothing was built; " +
+				"point toolchain local in " + "CONFIG" + " at NEW's build (or put that go first on PATH), or pass --any-toolchain to build with this one",
+		},
+		{
+			name:   "another build, with --any-toolchain: built all the same",
+			pair:   cellPair{baseBuild: "b1", newBuild: "b2", baseOut: record.Pass, newOut: record.Crash},
+			builds: map[string]string{"local": "b3"}, anyToolchain: true,
+			bad: func(bisection.Request) bool { return true }, wantProbed: []string{"local/app~confirm fresh"},
+			wantKind:    record.CauseToolchainBuild,
+			wantCulprit: "same Go version, different build: toolchain local (go1.26.8) was build b1 in BASE and is build b2 in NEW; src/runtime/x.go differs (NEW vs BASE)",
+		},
+		{
 			name:   "not a change of verdict: skipped",
 			pair:   cellPair{baseOut: record.Pass, newOut: record.Pass},
 			change: ChangedCell{Kind: "new-flaky"},
@@ -268,8 +324,12 @@ func TestExplainer(t *testing.T) {
 				Files: func(_, _ *record.Toolchain, badName, goodName string) (*record.FileDifference, string) {
 					return &record.FileDifference{Total: 1, Changed: []string{"src/runtime/x.go"}}, fmt.Sprintf("src/runtime/x.go differs (%s vs %s)", badName, goodName)
 				},
-				LocalVersion: "go1.26.8", HostArch: "amd64",
+				LocalVersion: "go1.26.8", HostArch: "amd64", AnyToolchain: tt.anyToolchain,
 			}
+			if tt.builds != nil {
+				ex.Builds = func(_ context.Context, tc config.Toolchain) (string, error) { return tt.builds[tc.Name], nil }
+			}
+			tt.wantReason = strings.ReplaceAll(tt.wantReason, "CONFIG", ex.Config.Path)
 			x := &record.Explain{}
 			ex.Explain(context.Background(), x)
 			assert.Equal(t, tt.wantProbed, prober.probed)

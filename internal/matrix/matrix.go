@@ -279,6 +279,14 @@ func (r *Runner) runCells(ctx context.Context, plans []plan, hostArch string, so
 	return cells
 }
 
+// ResolveToolchain resolves tc as a run of r would (same engines, pull
+// policy and cache of resolutions): for a check of its build before cells
+// are built with it.
+func (r *Runner) ResolveToolchain(ctx context.Context, tc config.Toolchain) *toolchain.Resolved {
+	r.defaults()
+	return r.Resolve(ctx, tc)
+}
+
 func (r *Runner) defaults() {
 	if r.Jobs <= 0 {
 		r.Jobs = runtime.NumCPU()

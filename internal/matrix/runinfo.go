@@ -15,7 +15,9 @@ import (
 	"github.com/gorepro/gorepro/internal/toolchain"
 )
 
-// recordInputs records in each cell its target's settings and, for a
+// recordInputs records in each cell its target's settings, the config
+// entries of its target and toolchain (record.Cell.TargetEntry,
+// ToolchainEntry) and, for a
 // package target, the VCS state of the target's module directory, each
 // asked once per target after the cells ran (a cached cell has the state
 // of this run, not of the run that cached it). A directory git cannot read
@@ -34,9 +36,19 @@ func (r *Runner) recordInputs(ctx context.Context, cells []record.Cell) {
 		}
 		states[t.Name] = st
 	}
+	targets := map[string]map[string]string{}
+	for _, t := range r.Config.Targets {
+		targets[t.Name] = r.Config.TargetEntry(t)
+	}
+	toolchains := map[string]map[string]string{}
+	for _, tc := range r.Config.Toolchains {
+		toolchains[tc.Name] = r.Config.ToolchainEntry(tc)
+	}
 	for i := range cells {
 		cells[i].Source = states[cells[i].Target]
 		cells[i].Settings = settings[cells[i].Target]
+		cells[i].TargetEntry = targets[cells[i].Target]
+		cells[i].ToolchainEntry = toolchains[cells[i].Toolchain]
 	}
 }
 

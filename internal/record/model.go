@@ -256,6 +256,17 @@ type Cell struct {
 	// them between two runs is a change of gorepro's config, not of the
 	// code.
 	Settings map[string]string `json:"settings,omitempty"`
+	// ToolchainEntry is the cell's toolchain as the config gave it, field
+	// by field ("kind", "version", "goroot", "image", ...: config's JSON
+	// names; a goroot inside the config's directory relative to it), and
+	// TargetEntry the fields of its target that Settings leaves out
+	// ("kind", "package", "dockerfile", "stage", "prepareWith", ...) and
+	// the build timeout. With Settings they are all of the config that
+	// reaches the cell: a change of the toolchain entry is a change of
+	// toolchain, not of gorepro's config. Nil in runs made before they
+	// were recorded.
+	ToolchainEntry map[string]string `json:"toolchainEntry,omitempty"`
+	TargetEntry    map[string]string `json:"targetEntry,omitempty"`
 
 	Outcome Outcome `json:"outcome"`
 	// Flaky is true when the runs did not all have the same outcome;
