@@ -72,10 +72,7 @@ func (ex *Explainer) crossCheck(ctx context.Context, c *cellCase, d Delta) (tool
 	if toolMatters {
 		matters = "the toolchain matters, not the source or modules"
 	}
-	shows := "BASE's verdict"
-	if newish {
-		shows = "NEW's verdict"
-	}
+	shows := c.verdictOf(cell, newish)
 	c.x.Steps = append(c.x.Steps, record.ExplainStep{What: what, Conclusion: fmt.Sprintf("%s (%s): %s", cell.Outcome, shows, matters), Probes: []string{cell.ID}, Builds: boolInt(p.Built)})
 	c.x.Evidence = append(c.x.Evidence, record.Evidence{Side: "cross", Input: label, CellID: cell.ID, Outcome: cell.Outcome, Signature: cell.Signature})
 	return toolMatters, true

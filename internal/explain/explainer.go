@@ -85,17 +85,28 @@ func (ex *Explainer) Explain(ctx context.Context, x *record.Explain) {
 			x.Skipped = append(x.Skipped, record.SkippedCell{CellID: ch.CellID, Change: ch.Kind, Reason: reason})
 			continue
 		}
-		y := ex.explainCell(ctx, ch, b, n)
-		x.Builds += y.Builds
-		ex.add(y)
+		for _, y := range ex.explainChange(ctx, ch, b, n) {
+			x.Builds += y.Builds
+			ex.add(y)
+		}
 	}
+}
+
+// explainChange explains one changed cell. A crash whose signature
+// changed (A in BASE, B in NEW) is two changes with maybe two causes: A
+// gone and B new, each explained on its own.
+func (ex *Explainer) explainChange(ctx context.Context, ch ChangedCell, b, n record.Cell) []record.Explanation {
+	if !ch.Signature || b.Signature == "" || n.Signature == "" || b.Signature == n.Signature {
+		return []record.Explanation{ex.explainCell(ctx, ch, b, n, "")}
+	}
+	return []record.Explanation{ex.explainCell(ctx, ch, b, n, b.Signature), ex.explainCell(ctx, ch, b, n, n.Signature)}
 }
 
 // add records x, or adds its cells to an explanation with the same cause.
 func (ex *Explainer) add(x record.Explanation) {
 	if x.Explained {
 		for i, y := range ex.explain.Explanations {
-			if y.Explained && y.Kind == x.Kind && y.Culprit == x.Culprit && y.Direction == x.Direction {
+			if y.Explained && y.Kind == x.Kind && y.Culprit == x.Culprit && y.Direction == x.Direction && y.Signature == x.Signature {
 				ex.explain.Explanations[i].Cells = append(y.Cells, x.Cells...)
 				ex.explain.Explanations[i].Builds += x.Builds
 				ex.explain.Explanations[i].Evidence = append(y.Evidence, x.Evidence...)
@@ -140,6 +151,20 @@ type cellCase struct {
 	x         *record.Explanation
 }
 
+// verdictOf names whose verdict probe cell shows, for a step's
+// conclusion: NEW's when newish, BASE's only when it has BASE's outcome
+// and signature, else "not NEW's verdict": a pass after BASE's crash is
+// neither side's verdict.
+func (c *cellCase) verdictOf(cell record.Cell, newish bool) string {
+	switch {
+	case newish:
+		return "NEW's verdict"
+	case cell.Outcome == c.b.Outcome && cell.Signature == c.b.Signature:
+		return "BASE's verdict"
+	}
+	return "not NEW's verdict"
+}
+
 // newish reports whether a probe shows NEW's verdict.
 func (c *cellCase) newish(p bisect.Probe) bool {
 	return p.Verdict == bisect.Bad == (c.x.Direction == bisect.Regression) && p.Verdict != bisect.Skip
@@ -152,16 +177,21 @@ func (c *cellCase) unexplained(format string, args ...any) {
 	c.x.Reason = fmt.Sprintf(format, args...)
 }
 
-// explainCell explains one changed cell.
-func (ex *Explainer) explainCell(ctx context.Context, ch ChangedCell, b, n record.Cell) record.Explanation {
-	x := record.Explanation{Cells: []string{ch.CellID}, Change: ch.Kind, Direction: bisect.Regression, Kind: record.CauseUnexplained}
+// explainCell explains one changed cell; with signature set, only the
+// appearance (NEW's signature) or the disappearance (BASE's) of that crash
+// signature (see explainChange).
+func (ex *Explainer) explainCell(ctx context.Context, ch ChangedCell, b, n record.Cell, signature string) record.Explanation {
+	x := record.Explanation{Cells: []string{ch.CellID}, Change: ch.Kind, Direction: bisect.Regression, Kind: record.CauseUnexplained, Signature: signature}
 	bad := n
-	if n.Outcome == record.Pass {
+	if n.Outcome == record.Pass || (signature != "" && signature == b.Signature) {
 		x.Direction, bad = bisect.Fix, b
 	}
 	x.Evidence = []record.Evidence{storedEvidence("before", "BASE "+ex.Base.ID, b), storedEvidence("after", "NEW "+ex.Next.ID, n)}
 	badIf := string(bad.Outcome)
-	if ch.Signature {
+	switch {
+	case signature != "":
+		badIf = "signature~" + regexp.QuoteMeta(signature)
+	case ch.Signature:
 		badIf = "signature~" + regexp.QuoteMeta(n.Signature)
 	}
 	pred, err := bisect.ParseBadIf(badIf)

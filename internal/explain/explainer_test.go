@@ -439,3 +439,73 @@ func TestOnlyModFiles(t *testing.T) {
 	assert.False(t, onlyModFiles([]string{"other/go.mod"}, "svc"))
 	assert.False(t, onlyModFiles(nil, "."))
 }
+
+// sigProber "builds" a cell whose outcome and signature crash returns
+// for the request ("" is a pass), and lists what it was asked to build.
+type sigProber struct {
+	crash  func(bisection.Request) string
+	probed []string
+}
+
+func (f *sigProber) Probe(_ context.Context, req bisection.Request) (record.Cell, error) {
+	f.probed = append(f.probed, req.Config.Targets[0].Name)
+	cell := record.Cell{ID: fmt.Sprintf("cell%d", len(f.probed)), Outcome: record.Pass, CacheKey: "k"}
+	if sig := f.crash(req); sig != "" {
+		cell.Outcome, cell.Signature = record.Crash, sig
+	}
+	return cell, nil
+}
+
+// TestExplainerTwoCauses: a cell crashed with A in BASE (the toolchain's
+// build) and with B in NEW (a module update), and NEW's toolchain is
+// another build: A gone and B new are explained each with its own cause,
+// and no step says "BASE's verdict" of a cell that passed.
+func TestExplainerTwoCauses(t *testing.T) {
+	const sigA, sigB = "fatal error: taggedPointerPack in runtime.netpollopen", "panic: assignment to entry in nil map in main.init.0"
+	dir := testModule(t)
+	base, next := cellPair{baseBuild: "b1", newBuild: "b2", baseMods: mods("golang.org/x/net", "v0.30.0"), newMods: mods("golang.org/x/net", "v0.31.0"),
+		baseOut: record.Crash, newOut: record.Crash}.runs("local_v1.36.10_off_app_amd64")
+	base.Cells[0].Signature, next.Cells[0].Signature = sigA, sigB
+	// Every probe is built with NEW's toolchain build (no A); B comes with
+	// x/net v0.31.0.
+	prober := &sigProber{crash: func(r bisection.Request) string {
+		if moduleVersion(r, "golang.org/x/net", "v0.31.0") == "v0.31.0" {
+			return sigB
+		}
+		return ""
+	}}
+	ex := &Explainer{
+		Config: testConfig(t, dir), Base: base, Next: next, Prober: prober,
+		Changes:   []ChangedCell{{CellID: "local_v1.36.10_off_app_amd64", Kind: "signature-changed", Verdict: true, Signature: true}},
+		Versions:  fakeVersions{modules: map[string][]string{"golang.org/x/net": {"v0.30.0", "v0.31.0"}}},
+		Checkouts: &bisection.Checkouts{WorkDir: t.TempDir()}, LocalVersion: "go1.26.8", HostArch: "amd64",
+		Builds: func(context.Context, config.Toolchain) (string, error) { return "b2", nil },
+	}
+	x := &record.Explain{}
+	ex.Explain(context.Background(), x)
+	require.Len(t, x.Explanations, 2)
+	gone, added := x.Explanations[0], x.Explanations[1]
+
+	assert.Equal(t, sigA, gone.Signature)
+	assert.Equal(t, "fix", gone.Direction)
+	assert.True(t, gone.Explained, gone.Reason)
+	assert.Equal(t, record.CauseToolchainBuild, gone.Kind)
+	require.NotEmpty(t, gone.Steps)
+	assert.Equal(t, "pass (NEW's verdict): the toolchain matters, not the source or modules", gone.Steps[0].Conclusion)
+
+	assert.Equal(t, sigB, added.Signature)
+	assert.Equal(t, "regression", added.Direction)
+	assert.True(t, added.Explained, added.Reason)
+	assert.Equal(t, record.CauseModule, added.Kind)
+	assert.Equal(t, "module golang.org/x/net v0.31.0 (first bad; v0.30.0 is not)", added.Culprit)
+	require.NotEmpty(t, added.Steps)
+	assert.Equal(t, "pass (not NEW's verdict): the source or modules matter, not the toolchain", added.Steps[0].Conclusion)
+
+	for _, e := range x.Explanations {
+		for _, s := range e.Steps {
+			if strings.Contains(s.Conclusion, "BASE's verdict") {
+				assert.True(t, strings.HasPrefix(s.Conclusion, string(record.Crash)), "a step claims BASE's verdict (a crash) for %q", s.Conclusion)
+			}
+		}
+	}
+}

@@ -47,6 +47,11 @@ type Explanation struct {
 	Cells     []string `json:"cells"`
 	Change    string   `json:"change"`
 	Direction string   `json:"direction"`
+	// Signature is set when a crash signature changed: a cell that crashed
+	// with signature A in BASE and with B in NEW has two explanations,
+	// one for A gone (Direction "fix", Signature A) and one for B new
+	// ("regression", B), each with its own cause.
+	Signature string `json:"signature,omitempty"`
 	// Changed lists what differs between the two cells' recorded inputs,
 	// one line per kind ("commit 1a2b3c → 4d5e6f (8 commits)", "3
 	// modules: ...", "toolchain build ...", "config ...").

@@ -41,7 +41,7 @@ func ExplainText(e *record.Explain) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "explain %s → %s: %s\n", e.Base.ID, e.New.ID, explainSummary(e))
 	for _, x := range e.Explanations {
-		fmt.Fprintf(&b, "\n%s (%s) in %s\n", x.Change, x.Direction, strings.Join(x.Cells, ", "))
+		fmt.Fprintf(&b, "\n%s in %s\n", changeTitle(x), strings.Join(x.Cells, ", "))
 		for _, line := range x.Changed {
 			fmt.Fprintf(&b, "  changed: %s\n", redact.Text(line))
 		}
@@ -74,6 +74,19 @@ func ExplainText(e *record.Explain) string {
 	return b.String()
 }
 
+// changeTitle names the change an explanation is about: its kind and
+// direction, and for one of the two halves of a changed signature which
+// signature went or came.
+func changeTitle(x record.Explanation) string {
+	switch {
+	case x.Signature == "":
+		return fmt.Sprintf("%s (%s)", x.Change, x.Direction)
+	case x.Direction == "fix":
+		return fmt.Sprintf("%s (fix): %s gone", x.Change, x.Signature)
+	}
+	return fmt.Sprintf("%s (%s): %s new", x.Change, x.Direction, x.Signature)
+}
+
 func storedNote(ev record.Evidence) string {
 	if ev.Stored {
 		return " [" + ev.CellID + ", stored]"
@@ -83,11 +96,22 @@ func storedNote(ev record.Evidence) string {
 
 // explainSummary says how many changes were explained, in a few words.
 func explainSummary(e *record.Explain) string {
-	explained, cells := 0, 0
+	// A cell counts once, as explained when all of its explanations are
+	// (a changed signature has two: the old one gone, the new one come).
+	all := map[string]bool{}
 	for _, x := range e.Explanations {
-		cells += len(x.Cells)
-		if x.Explained {
-			explained += len(x.Cells)
+		for _, id := range x.Cells {
+			if done, ok := all[id]; ok {
+				all[id] = done && x.Explained
+			} else {
+				all[id] = x.Explained
+			}
+		}
+	}
+	explained, cells := 0, len(all)
+	for _, done := range all {
+		if done {
+			explained++
 		}
 	}
 	s := fmt.Sprintf("%d of %d changed %s explained, %d %s built", explained, cells, wording.Plural(cells, "cell", "cells"), e.Builds, wording.Plural(e.Builds, "cell", "cells"))
@@ -106,7 +130,11 @@ func writeMarkdownExplain(b *strings.Builder, e *record.Explain) {
 		if !x.Explained {
 			verdict = "Not explained"
 		}
-		fmt.Fprintf(b, "\n#### %s: %s\n\n", mdText(x.Change), mdText(strings.Join(x.Cells, ", ")))
+		title := x.Change
+		if x.Signature != "" {
+			title = changeTitle(x)
+		}
+		fmt.Fprintf(b, "\n#### %s: %s\n\n", mdText(title), mdText(strings.Join(x.Cells, ", ")))
 		if x.Explained {
 			fmt.Fprintf(b, "**%s (%s): %s**\n\n", verdict, mdText(x.Kind), mdText(redact.Text(x.Culprit)))
 		} else {
@@ -177,8 +205,12 @@ func writeExplainJUnit(w io.Writer, e *record.Explain) error {
 	suite := explainSuite{Name: "gorepro explain " + e.Base.ID + " → " + e.New.ID}
 	for _, x := range e.Explanations {
 		for _, id := range x.Cells {
-			c := explainCase{Name: id, Classname: "gorepro.explain." + x.Change,
-				SystemOut: &junitOutput{Text: junitText(ExplainText(&record.Explain{Base: e.Base, New: e.New, Explanations: []record.Explanation{x}}))}}
+			name := id
+			if x.Signature != "" { // the two halves of a changed signature, one case each
+				name += " (" + x.Direction + ": " + x.Signature + ")"
+			}
+			one := &record.Explain{Base: e.Base, New: e.New, Explanations: []record.Explanation{x}, Builds: x.Builds}
+			c := explainCase{Name: name, Classname: "gorepro.explain." + x.Change, SystemOut: &junitOutput{Text: junitText(ExplainText(one))}}
 			c.Properties = []junitProperty{{"gorepro.change", x.Change}, {"gorepro.direction", x.Direction}, {"gorepro.cause.kind", x.Kind},
 				{"gorepro.cause", junitText(x.Culprit)}, {"gorepro.builds", fmt.Sprint(x.Builds)}}
 			if x.Commit != nil {
