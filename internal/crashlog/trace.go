@@ -483,9 +483,11 @@ func hasUserFrame(b block) bool {
 }
 
 // isRuntimeFrame reports whether name is a function of the runtime,
-// including functions other packages link from it (sync.runtime_Semacquire).
+// including functions other packages link from it (sync.runtime_Semacquire)
+// and, in traces of Go 1.4 and older, the runtime's C functions, the only
+// frames without a package ("copystack", "runfinq").
 func isRuntimeFrame(name string) bool {
-	return strings.HasPrefix(name, "runtime.") ||
+	return strings.HasPrefix(name, "runtime.") || !strings.Contains(name, ".") ||
 		strings.HasPrefix(name, "internal/runtime/") ||
 		strings.Contains(name, ".runtime_") ||
 		name == "panic"
@@ -497,7 +499,7 @@ func isRuntimeFrame(name string) bool {
 // concurrent map misuse), or one that starts every goroutine or thread.
 func isMachinery(name string) bool {
 	switch name {
-	case "panic", "runtime.gopanic", "runtime.throw", "runtime.fatalthrow", "runtime.fatalpanic",
+	case "panic", "runtime.gopanic", "runtime.throw", "runtime.gothrow", "runtime.fatalthrow", "runtime.fatalpanic",
 		"runtime.fatal", "runtime.sigpanic", "runtime.newstack", "runtime.morestack",
 		"runtime.morestack_noctxt", "runtime.abort", "runtime.raise", "runtime.raiseproc",
 		"runtime.dieFromSignal", "runtime.crash", "runtime.sighandler", "runtime.sigtrampgo",

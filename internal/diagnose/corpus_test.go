@@ -89,7 +89,7 @@ func TestCorpus(t *testing.T) {
 	rows := readCorpus(t)
 	logs, err := filepath.Glob(filepath.Join(corpusDir, "*.log"))
 	require.NoError(t, err)
-	require.GreaterOrEqual(t, len(logs), 30)
+	require.GreaterOrEqual(t, len(logs), 100)
 	listed := map[string]bool{}
 	for _, row := range rows {
 		listed[row.File] = true
