@@ -82,21 +82,23 @@ func Classify(in Input) Verdict {
 
 	signaled := in.Signal != 0
 	if signaled || in.ExitCode != 0 {
-		weak := signaled || in.ExitCode == runtimeCrashStatus
+		weak := signaled || in.ExitCode == runtimeCrashStatus || in.ExitCode == crashlog.RaceExitStatus
 		if info, ok := crashlog.ParseCrash(lines, weak); ok {
 			if info.TestTimeout != "" {
 				return Verdict{Outcome: record.Timeout, Frames: info.Frames, Reason: testTimeoutReason(info)}
 			}
-			reason := endReason(in)
-			if info.RuntimeDetail != "" {
-				reason += "; " + info.RuntimeDetail
-			}
-			return Verdict{Outcome: record.Crash, Signature: info.Signature(), Frames: info.Frames, Reason: reason}
+			return crashVerdict(in, info)
 		}
 		if signaled {
 			reason := endReason(in)
 			return Verdict{Outcome: record.Crash, Signature: reason, Reason: reason}
 		}
+	}
+
+	if info, ok := crashlog.ParseCrash(lines, false); ok && info.Race {
+		// A -race binary that found a race fails even when GORACE's
+		// exitcode made it exit 0.
+		return crashVerdict(in, info)
 	}
 
 	passCodes := in.PassExitCodes
@@ -119,6 +121,20 @@ func Classify(in Input) Verdict {
 		v.Hint = passRuleHint(in.ExitCode)
 	}
 	return v
+}
+
+// crashVerdict is the verdict of a run whose output holds the crash info:
+// the reason says how the process ended, then the runtime's diagnostic and
+// the details of the reading (a race's other access, sync frames skipped).
+func crashVerdict(in Input, info crashlog.Crash) Verdict {
+	reason := endReason(in)
+	if info.RuntimeDetail != "" {
+		reason += "; " + info.RuntimeDetail
+	}
+	for _, d := range info.Details {
+		reason += "; " + d
+	}
+	return Verdict{Outcome: record.Crash, Signature: info.Signature(), Frames: info.Frames, Reason: reason}
 }
 
 // passRuleHint suggests the pass rule for a program that ended with exit

@@ -27,7 +27,15 @@
 //     signal's name). A crash's Reason says how the process ended ("exit
 //     status 2", "killed by SIGABRT" — GOTRACEBACK=crash makes a crashing
 //     program abort after printing its trace) followed by the first
-//     "runtime: " line printed before the heading, addresses normalised.
+//     "runtime: " line printed before the heading, addresses normalised,
+//     and the details of the reading (a race's other access, the sync
+//     frames skipped to reach their caller).
+//   - crash, too: a report of the race detector ("WARNING: DATA RACE", or
+//     go test's "race detected during execution of test") in the output of
+//     a binary built with -race, whatever its exit status (66 by default,
+//     but GORACE's exitcode may make it 0): a race the matrix finds is a
+//     failing cell with the signature "WARNING: DATA RACE in <frame>", the
+//     first meaningful frame of the current access, never a pass.
 //   - pass: the exit status is one of PassExitCodes (default 0) and
 //     LogMatches, when set, matches some output line.
 //   - fail: everything else; the Reason says which part of the rule failed

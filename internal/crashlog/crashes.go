@@ -59,6 +59,17 @@ func FindCrashes(lines []string) []Crash {
 			from--
 		}
 		c, ok := ParseCrash(lines[from:end], false)
+		if !ok && from < start && kind == kindFatal {
+			// An abridged throw: the runtime's diagnostic and its fatal
+			// error, without the trace (a paste kept only those lines).
+			if c, ok = ParseCrash(lines[from:end], true); ok {
+				c.Lines = lines[from:end]
+				c.Truncated = true
+				c.TruncatedReason = "no trace follows the heading: the log keeps only the runtime's diagnostic and the fatal error"
+				crashes = append(crashes, c)
+				continue
+			}
+		}
 		if !ok {
 			if !onlyHeaderLinesAfter(lines[start+1:]) {
 				continue

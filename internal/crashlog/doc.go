@@ -7,6 +7,9 @@
 // Read first removes a log's wrapping, in this order:
 //   - CRLF line ends, ANSI colour codes, a terminal's echo of Ctrl-\ or
 //     Ctrl-C ("^\SIGQUIT: quit");
+//   - HTML a paste into an issue is wrapped in: <details>, <summary> and
+//     its title, <pre>, <code> and <br> tags, the lines they leave blank,
+//     and the character references (&lt;) of the text between them;
 //   - Markdown debris of a paste into an issue: code fence lines ("```go",
 //     "~~~"), backticks glued to the start of a line, a fence glued to the
 //     end of one, a backtick glued to the end of the last line;
@@ -28,7 +31,16 @@
 //     separately, and the first one with a crash is the one read;
 //   - indentation common to every line of a writer;
 //   - hard wraps: a frame line a paste broke at a fixed width is joined
-//     with the line that completes it.
+//     with the line that completes it;
+//   - glued headings: a heading that does not start its line (after a
+//     progress counter without a newline, a shell prompt, a status line,
+//     or indented in a test's output) is put on a line of its own, its
+//     indentation taken off the lines under it, when the structure of a Go
+//     crash follows within a few lines: a signal line ("[signal ...",
+//     "PC=", "signal arrived during cgo execution"), a goroutine header,
+//     "runtime stack:", a frame with its file line, a race report's
+//     access. Otherwise the line is left alone: a heading inside a log
+//     message is not a crash.
 //
 // Structured log lines (zap's {"level":...,"msg":...}) are log entries,
 // never crashes, even when a field holds a goroutine trace.
@@ -40,12 +52,14 @@
 //
 // # Crash headings
 //
-// A heading is recognised only at the start of a line, and lines starting
+// A heading is recognised at the start of a line (see glued headings
+// above for one inside a line), and lines starting
 // with "{" (structured JSON logs, whose "stacktrace" fields often hold
 // goroutine traces) are ignored entirely. The headings are "panic: ",
 // "fatal error: ", "fatal: morestack on g0", "unexpected signal" and the
 // runtime's signal headings ("SIGSEGV: segmentation violation",
-// "SIGABRT: abort", any "SIG<NAME>: " but "SIGQUIT: quit", a dump). A
+// "SIGABRT: abort", any "SIG<NAME>: " but "SIGQUIT: quit", a dump), and
+// the race detector's "WARNING: DATA RACE" (see Races). A
 // "[signal SIGSEGV: ...]" line that no heading precedes stands for the
 // heading a paste left out.
 //
@@ -68,7 +82,24 @@
 // recovered panic being logged. Without GOTRACEBACK a Go program prints the
 // heading alone (GOTRACEBACK=none); a heading without a trace therefore counts
 // only when the process exited with status 2, the runtime's crash status, or
-// died by a signal.
+// died by a signal. An abridged throw is the exception: a "fatal error: "
+// right after the runtime's own "runtime: " diagnostic lines ("runtime:
+// taggedPointerPack invalid packing: ...") is a Go crash with a signature
+// even when no trace follows and the log goes on (marked Truncated).
+//
+// # Races
+//
+// A report of the race detector (a binary built with -race) is a crash of
+// its own class: "==================", "WARNING: DATA RACE", the current
+// access ("Write at 0x... by goroutine 7:", or the old "Read by goroutine
+// 13:") and its stack, the previous access and its stack, the stacks that
+// created the goroutines. Its signature is "WARNING: DATA RACE in <first
+// meaningful frame of the current access>" (runtime frames such as a map
+// assignment skipped); Crash.Race is set and Crash.Details names the other
+// access and its frame. go test's "testing.go:1319: race detected during
+// execution of test" is the same crash when no report precedes it (the log
+// kept only the test's lines), part of the report when one does. Such a
+// binary exits with status 66 (RaceExitStatus).
 //
 // # Signatures
 //
@@ -97,6 +128,11 @@
 // skips runtime.taggedPointerPack). Other runtime frames are kept: they are
 // the point (runtime.netpollopen). In a goroutine that is blocked rather than
 // running (a deadlock, a dump), the leading runtime frames are the parking
-// machinery and are skipped too. Frames holds up to five meaningful frames,
+// machinery and are skipped too, and so are the leading frames of sync and
+// internal/sync ((*Mutex).lockSlow, (*RWMutex).Lock, (*WaitGroup).Wait):
+// the caller that blocked is what the reader needs. Under a fatal error or
+// panic of the sync package ("fatal error: sync: unlock of unlocked mutex")
+// the leading sync frames are skipped in the same way. The sync frames
+// skipped are named in Crash.Details. Frames holds up to five meaningful frames,
 // function names only, with direct recursion collapsed to one entry.
 package crashlog

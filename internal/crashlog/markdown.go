@@ -55,3 +55,37 @@ func stripMarkdown(lines []string) ([]string, bool) {
 	}
 	return out, found
 }
+
+var (
+	// htmlTagRE matches the HTML tags a paste into an issue wraps a log in:
+	// <details>, <summary>…</summary> (its text is a title, not output),
+	// <pre>, <code>, <br> and their closing tags.
+	htmlTagRE = regexp.MustCompile(`(?i)<summary(?:\s[^>]*)?>.*?</summary\s*>|</?(?:details|summary|pre|code|br|samp|kbd|tt)(?:\s[^>]*)?/?>`)
+	// htmlEntities are the character references a <pre> paste escapes its
+	// text with.
+	htmlEntities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&quot;", `"`, "&#39;", "'", "&amp;", "&")
+)
+
+// stripHTML removes the HTML a paste into an issue wraps a log in, as
+// stripMarkdown removes fences: the tags of htmlTagRE, a line they leave
+// blank, and the character references of the text between them. It
+// reports whether it removed anything.
+func stripHTML(lines []string) ([]string, bool) {
+	if !slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, "<") && htmlTagRE.MatchString(l) }) {
+		return lines, false
+	}
+	out := make([]string, 0, len(lines))
+	for _, l := range lines {
+		if strings.Contains(l, "<") && htmlTagRE.MatchString(l) {
+			l = htmlTagRE.ReplaceAllString(l, "")
+			if strings.TrimSpace(l) == "" {
+				continue
+			}
+		}
+		if strings.Contains(l, "&") {
+			l = htmlEntities.Replace(l)
+		}
+		out = append(out, l)
+	}
+	return out, true
+}

@@ -90,6 +90,14 @@ type Crash struct {
 	// Emulator names the emulator whose own death line the crash is
 	// ("qemu-user"), "" for a crash the Go runtime reported.
 	Emulator string
+	// Race is true for a report of the race detector (Heading is
+	// RaceHeading): Frames are the current access's, and Details name the
+	// other access.
+	Race bool
+	// Details are what the reader should know about how the signature was
+	// read: the other access of a race, the sync frames skipped to reach
+	// the caller, a heading without its trace.
+	Details []string
 }
 
 // Signature renders c as "<heading> in <first frame>".
@@ -137,6 +145,9 @@ const (
 	// kindSignalDetail is a "[signal SIGSEGV: ...]" line that no heading
 	// precedes: a log that starts after the heading.
 	kindSignalDetail = "signal-detail"
+	// kindRace is a race detector's report, "WARNING: DATA RACE", or go
+	// test's line for a test during which one was found.
+	kindRace = "race"
 )
 
 var (
@@ -162,6 +173,8 @@ func HeadingKind(line string) string {
 		return kindFatal
 	case signalHeadingRE.MatchString(line):
 		return kindSignal
+	case line == RaceHeading, isRaceTestLine(line):
+		return kindRace
 	case strings.HasPrefix(line, "qemu") && qemuDeathRE.MatchString(line),
 		strings.HasPrefix(line, "Fatal signal ") && androidDeathRE.MatchString(line):
 		return kindDeath
@@ -183,11 +196,19 @@ func deathLine(line string) Crash {
 func headingKinds(lines []string) (kinds []string, headings []int) {
 	kinds = make([]string, len(lines))
 	lastText := ""
+	raceReported := false
 	for i, l := range lines {
 		kinds[i] = HeadingKind(l)
 		if kinds[i] == "" && strings.HasPrefix(l, "[signal ") && (lastText == "" || HeadingKind(lastText) == "") &&
 			signalDetailRE.MatchString(l) {
 			kinds[i] = kindSignalDetail
+		}
+		if kinds[i] == kindRace {
+			// go test's line after a race report is part of that race.
+			if l != RaceHeading && raceReported {
+				kinds[i] = ""
+			}
+			raceReported = true
 		}
 		if kinds[i] != "" {
 			headings = append(headings, i)
@@ -262,6 +283,9 @@ const (
 // whose trace is lines[i+1:end].
 func readHeading(lines []string, i, end int, kind string) (Crash, headingFound) {
 	line := lines[i]
+	if kind == kindRace {
+		return readRace(line, lines[i+1:end])
+	}
 	info := Crash{RawHeading: line, Heading: normaliseHeading(line, lines[i+1:end]), RuntimeDetail: runtimeDetail(lines[:i])}
 	if kind == kindSignalDetail {
 		info.Heading = "[signal " + signalDetailRE.FindStringSubmatch(line)[1] + "]"
@@ -286,7 +310,11 @@ func readHeading(lines []string, i, end int, kind string) (Crash, headingFound) 
 	}
 	info.Traced = true
 	if ok {
-		info.Frames = meaningfulFrames(chosen, skippedByMessage(line), kind == kindPanic)
+		var skipped []string
+		info.Frames, skipped = meaningfulFrames(chosen, skippedByMessage(line), kind == kindPanic, isSyncHeading(line))
+		if len(skipped) > 0 {
+			info.Details = append(info.Details, "skipped the sync frames "+strings.Join(skipped, ", ")+" to reach their caller")
+		}
 	}
 	return info, tracedCrash
 }
@@ -455,9 +483,11 @@ func hasUserFrame(b block) bool {
 }
 
 // isRuntimeFrame reports whether name is a function of the runtime,
-// including functions other packages link from it (sync.runtime_Semacquire).
+// including functions other packages link from it (sync.runtime_Semacquire)
+// and, in traces of Go 1.4 and older, the runtime's C functions, the only
+// frames without a package ("copystack", "runfinq").
 func isRuntimeFrame(name string) bool {
-	return strings.HasPrefix(name, "runtime.") ||
+	return strings.HasPrefix(name, "runtime.") || !strings.Contains(name, ".") ||
 		strings.HasPrefix(name, "internal/runtime/") ||
 		strings.Contains(name, ".runtime_") ||
 		name == "panic"
@@ -469,7 +499,7 @@ func isRuntimeFrame(name string) bool {
 // concurrent map misuse), or one that starts every goroutine or thread.
 func isMachinery(name string) bool {
 	switch name {
-	case "panic", "runtime.gopanic", "runtime.throw", "runtime.fatalthrow", "runtime.fatalpanic",
+	case "panic", "runtime.gopanic", "runtime.throw", "runtime.gothrow", "runtime.fatalthrow", "runtime.fatalpanic",
 		"runtime.fatal", "runtime.sigpanic", "runtime.newstack", "runtime.morestack",
 		"runtime.morestack_noctxt", "runtime.abort", "runtime.raise", "runtime.raiseproc",
 		"runtime.dieFromSignal", "runtime.crash", "runtime.sighandler", "runtime.sigtrampgo",
@@ -561,7 +591,8 @@ func testFrames(blocks []block, tests []string) []string {
 			}
 			for _, f := range b.frames {
 				if strings.HasSuffix(f, "."+name) || strings.Contains(f, "."+name+".func") {
-					return meaningfulFrames(b, "", false)
+					frames, _ := meaningfulFrames(b, "", false, false)
+					return frames
 				}
 			}
 		}
@@ -578,13 +609,18 @@ func plainMethod(name string) string {
 // meaningfulFrames returns up to maxFrames frames of b that are not crash
 // machinery (nor skip, the function a fatal error names), with direct
 // recursion collapsed. In a parked goroutine the leading runtime frames are
-// skipped as well, and in a panic the leading frames of a logging
-// library's panic helpers (log.Panic, logrus, zap), which only raise it.
-func meaningfulFrames(b block, skip string, panicking bool) []string {
+// skipped as well, and so are the leading frames of sync and internal/sync
+// (a goroutine blocked in (*Mutex).Lock or (*WaitGroup).Wait: the caller is
+// what the reader needs); so are they under a fatal error or panic of the
+// sync package (syncHeading). Those sync frames are returned as skipped.
+// In a panic the leading frames of a logging library's panic helpers
+// (log.Panic, logrus, zap), which only raise it, are skipped too.
+func meaningfulFrames(b block, skip string, panicking, syncHeading bool) (out, skipped []string) {
 	frames := b.frames
-	if !b.running() {
-		for len(frames) > 0 && (isRuntimeFrame(frames[0]) || isMachinery(frames[0])) {
-			frames = frames[1:]
+	if !b.running() || syncHeading {
+		frames, skipped = skipLeading(frames, true)
+		if len(frames) == 0 { // nothing but sync: keep its frames
+			frames, skipped = skipLeading(b.frames, false)
 		}
 	}
 	if panicking {
@@ -596,12 +632,18 @@ func meaningfulFrames(b block, skip string, panicking bool) []string {
 			frames = frames[i:]
 		}
 	}
+	out = keepFrames(frames, func(f string) bool {
+		return isMachinery(f) || (skip != "" && plainMethod(f) == skip)
+	})
+	return out, skipped
+}
+
+// keepFrames returns up to maxFrames of frames that drop does not reject,
+// with direct recursion collapsed to one entry.
+func keepFrames(frames []string, drop func(string) bool) []string {
 	var out []string
 	for _, f := range frames {
-		if isMachinery(f) || (skip != "" && plainMethod(f) == skip) {
-			continue
-		}
-		if len(out) > 0 && out[len(out)-1] == f {
+		if drop(f) || (len(out) > 0 && out[len(out)-1] == f) {
 			continue
 		}
 		out = append(out, f)
@@ -610,6 +652,41 @@ func meaningfulFrames(b block, skip string, panicking bool) []string {
 		}
 	}
 	return out
+}
+
+// skipLeading skips the leading runtime and machinery frames, and with
+// sync set those of sync and internal/sync too, which it returns as
+// skipped.
+func skipLeading(frames []string, sync bool) (rest, skipped []string) {
+	for len(frames) > 0 {
+		f := frames[0]
+		switch {
+		case isRuntimeFrame(f), isMachinery(f):
+		case sync && isSyncFrame(f):
+			skipped = append(skipped, f)
+		default:
+			return frames, skipped
+		}
+		frames = frames[1:]
+	}
+	return frames, skipped
+}
+
+// isSyncFrame reports whether name is a function of package sync or
+// internal/sync (not sync/atomic).
+func isSyncFrame(name string) bool {
+	return strings.HasPrefix(name, "sync.") || strings.HasPrefix(name, "internal/sync.")
+}
+
+// isSyncHeading reports whether a heading is a fatal error or panic the
+// sync package raised on misuse ("fatal error: sync: unlock of unlocked
+// mutex", "panic: sync: negative WaitGroup counter").
+func isSyncHeading(heading string) bool {
+	msg, ok := strings.CutPrefix(heading, "fatal error: ")
+	if !ok {
+		msg, ok = strings.CutPrefix(heading, "panic: ")
+	}
+	return ok && strings.HasPrefix(msg, "sync: ")
 }
 
 // MainGoroutine describes where goroutine 1 was in the last dump in lines:

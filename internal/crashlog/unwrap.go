@@ -12,6 +12,7 @@ const (
 	FormatCRI        = "cri"         // Kubernetes CRI: "<RFC 3339 time> stderr F <text>"
 	FormatDockerJSON = "docker-json" // docker json-file: {"log":"...","stream":"stderr","time":"..."}
 	FormatMarkdown   = "markdown"    // code fences and backticks of a paste into an issue
+	FormatHTML       = "html"        // <details>, <summary>, <pre> and <code> around a paste into an issue
 	// FormatPrefix is a prefix repeated over the lines (timestamps,
 	// kubectl --prefix, compose services, BuildKit steps, logcat and
 	// journald headers); Reading.Prefix shows it.
@@ -71,6 +72,10 @@ func unwrap(data []byte) unwrapped {
 		raw[i] = line
 	}
 	w := &unwrapper{seen: map[string]bool{}, partial: map[string]string{}, entries: make([]logEntry, 0, len(raw))}
+	if stripped, found := stripHTML(raw); found {
+		w.note(FormatHTML)
+		raw = stripped
+	}
 	if stripped, found := stripMarkdown(raw); found {
 		w.note(FormatMarkdown)
 		raw = stripped
@@ -223,7 +228,7 @@ func (w *unwrapper) result() unwrapped {
 		u.sources = []Source{{}}
 	}
 	for i := range u.sources {
-		u.sources[i].Lines = rejoinWrappedFrames(dedent(u.sources[i].Lines))
+		u.sources[i].Lines = splitGluedHeadings(rejoinWrappedFrames(dedent(u.sources[i].Lines)))
 	}
 	if len(u.formats) == 0 {
 		u.formats = []string{FormatPlain}

@@ -6,7 +6,11 @@
 // host's architecture) reads the log with package crashlog, the reader the
 // matrix's classifier uses too: Markdown, transport framing and any line
 // prefix removed, the log split by writer, crashes found crash by crash.
-// go test's alarm is the outcome "timeout", naming the tests still running.
+// A race detector's report is a crash with the signature "WARNING: DATA
+// RACE in <frame>"; the other access, the sync frames skipped to reach a
+// blocked goroutine's caller and similar details of the reading are in
+// the notes. go test's alarm is the outcome "timeout", naming the tests
+// still running.
 // Without a crash the log is "fail" when it reports errors (error:, klog
 // E/F lines, zap and logfmt error lines, error-level JSON entries, compiler
 // and go command errors, "exit status N") and "no-crash" otherwise. A line
@@ -14,14 +18,18 @@
 //
 // testdata/corpus holds real logs from public issue trackers, as their
 // authors pasted them, with what each must be read as; its README names
-// their sources.
+// their sources and the recall measured on the logs collected after the
+// rules (issue #25).
 //
 // From the trace the report infers:
 //   - the Go version, only when the log reveals it: a GOROOT that names it
 //     (/usr/local/go-1.25.3, /root/sdk/go1.25.3, golang.org/toolchain@v0.0.1-go1.24.6...,
-//     a CI tool cache), or a printed "go version go1.25.3" or GoVersion field;
+//     a CI tool cache, Homebrew's .../Cellar/go/1.22.1/libexec, the Nix store's
+//     ...-go-1.17.10/share/go, gimme's versions/go1.12.9.linux.amd64), or a
+//     printed "go version go1.25.3" or GoVersion field;
 //     a distribution's GOROOT such as /usr/lib/golang does not say it;
-//   - the binary's architecture: an assembly file (asm_amd64.s) names it;
+//   - the binary's architecture: an assembly file names it (asm_amd64.s,
+//     asm_386.s, asm_arm.s, sys_linux_arm.s, and every other port's);
 //     otherwise a code offset (+0x12a) that is not a multiple of 4 rules out
 //     arm64, whose instructions are all 4 bytes, and 64-bit addresses then
 //     say amd64;

@@ -17,6 +17,17 @@ var (
 	// /usr/local/go-1.25.3/src, /root/sdk/go1.25.3/src, the Debian
 	// /usr/lib/go-1.25.3/src, or a CI tool cache /opt/hostedtoolcache/go/1.25.0/x64/src.
 	versionedGorootRE = regexp.MustCompile(`(/\S*?/go[-/]?(1\.\d+\.\d+(?:rc\d+)?)(?:/(?:x64|x86|arm64|amd64))?)/src/`)
+	// installPathREs find the GOROOT of an installer that names the
+	// version in its own layout: Homebrew's Cellar (.../Cellar/go/1.22.1/libexec,
+	// .../Cellar/go@1.21/1.21.5/libexec), the Nix store
+	// (/nix/store/<hash>-go-1.17.10/share/go), gimme
+	// (~/.gimme/versions/go1.12.9.linux.amd64). (A Debian /usr/lib/go-1.22
+	// names no release: its package follows the point releases.)
+	installPathREs = []*regexp.Regexp{
+		regexp.MustCompile(`(/\S*?/Cellar/go(?:@[\d.]+)?/(1\.\d+(?:\.\d+)?(?:rc\d+|beta\d+)?)(?:_\d+)?/libexec)/src/`),
+		regexp.MustCompile(`(/nix/store/[a-z0-9]+-go-(1\.\d+(?:\.\d+)?(?:rc\d+|beta\d+)?)/share/go)/src/`),
+		regexp.MustCompile(`(/\S*?/versions/go(1\.\d+(?:\.\d+)?(?:rc\d+|beta\d+)?)\.[a-z0-9]+\.[a-z0-9]+)/src/`),
+	}
 	// versionLineRE finds a version the program or a tool printed: "go
 	// version go1.25.3 linux/amd64", "GoVersion:\"go1.25.3\"",
 	// "\"goVersion\":\"go1.25.3\"", "Go Version: go1.25.3".
@@ -39,6 +50,10 @@ func goVersionOf(lines []string, notes *[]string) (string, string) {
 			continue
 		}
 		if m := versionedGorootRE.FindStringSubmatch(l); m != nil {
+			fromPaths = append(fromPaths, found{"go" + m[2], "GOROOT " + m[1] + " in the trace's file paths"})
+			continue
+		}
+		if m := installedGoroot(l); m != nil {
 			fromPaths = append(fromPaths, found{"go" + m[2], "GOROOT " + m[1] + " in the trace's file paths"})
 			continue
 		}
@@ -67,10 +82,24 @@ func goVersionOf(lines []string, notes *[]string) (string, string) {
 	return NormaliseGoVersion(chosen.version), chosen.reason
 }
 
+// installedGoroot returns the match of the first of installPathREs that
+// finds a GOROOT in line: the GOROOT and its version.
+func installedGoroot(line string) []string {
+	if !strings.Contains(line, "/src/") {
+		return nil
+	}
+	for _, re := range installPathREs {
+		if m := re.FindStringSubmatch(line); m != nil {
+			return m
+		}
+	}
+	return nil
+}
+
 var (
 	// asmFileRE finds an assembly file of a known architecture in a
 	// trace's file lines: "runtime/asm_amd64.s:1700".
-	asmFileRE = regexp.MustCompile(`_(amd64|arm64|386|arm|s390x|riscv64|loong64|ppc64x|ppc64le|ppc64|mips64x|mipsx|wasm)\.s:\d+`)
+	asmFileRE = regexp.MustCompile(`_(amd64p32|amd64|arm64|386|arm|s390x|riscv64|loong64|ppc64x|ppc64le|ppc64|mips64x|mips64le|mips64|mipsx|mipsle|mips|wasm)\.s:\d+`)
 	// hexRE finds hexadecimal numbers (addresses, arguments).
 	hexRE = regexp.MustCompile(`\b0x([0-9a-fA-F]+)`)
 )

@@ -242,6 +242,7 @@ func (r *Report) readOutcome(read *crashlog.Reading) []string {
 	r.Outcome = OutcomeCrash
 	r.Signature, r.RuntimeDetail = c.Signature(), c.RuntimeDetail
 	r.Summary = "crash: " + r.Signature
+	r.Notes = append(r.Notes, c.Details...)
 	if c.Emulator != "" && !strings.HasPrefix(c.Heading, "qemu") {
 		r.Summary += " (under " + c.Emulator + ", which reported the process's death too)"
 	}
