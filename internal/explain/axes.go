@@ -47,7 +47,11 @@ func (ex *Explainer) crossCheck(ctx context.Context, c *cellCase, d Delta) (tool
 	} else {
 		what, label = "cross-check: BASE's source and modules with NEW's toolchain", "base-source"
 		if d.Commit != nil {
-			dir, err := ex.Checkouts.Checkout(ctx, c.held.Targets[0].Dir, d.Commit.From)
+			if d.Commit.FromDirty {
+				c.unexplained("%s: BASE's cell was built from a dirty tree (uncommitted changes on %s): no commit holds BASE's source, so it was not built", what, short(d.Commit.From))
+				return false, false
+			}
+			dir, err := ex.Checkouts.Checkout(ctx, c.repoDir, d.Commit.From)
 			if err != nil {
 				c.unexplained("%s: %v", what, err)
 				return false, false
@@ -203,7 +207,7 @@ func onlyModFiles(files []string, subdir string) bool {
 // explainCommits bisects the target's commits between the two cells.
 func (ex *Explainer) explainCommits(ctx context.Context, c *cellCase, d Delta) {
 	from, to := d.Commit.From, d.Commit.To
-	repo, err := gitrepo.Open(ctx, c.held.Targets[0].Dir)
+	repo, err := gitrepo.Open(ctx, c.repoDir)
 	if err != nil {
 		c.unexplained("the source commit changed, but %v", err)
 		return
@@ -214,6 +218,7 @@ func (ex *Explainer) explainCommits(ctx context.Context, c *cellCase, d Delta) {
 		return
 	}
 	plan := &bisection.Plan{Axis: bisection.Axis{Name: bisection.AxisCommit, Kind: bisection.AxisCommit}, Config: cloneConfig(c.held), Toolchains: ex.Config.Toolchains}
+	plan.Config.Targets[0].Dir = c.repoDir // each probe checks its commit out from the user's repository
 	if err := plan.ListCommits(ctx, from, to); err != nil {
 		c.unexplained("listing the commits %s..%s: %v", gitrepo.Short(from), gitrepo.Short(to), err)
 		return
@@ -260,7 +265,7 @@ func (ex *Explainer) explainModules(ctx context.Context, c *cellCase, baseCommit
 	held := cloneConfig(c.held)
 	onBase := baseCommit != ""
 	if onBase {
-		dir, err := ex.Checkouts.Checkout(ctx, held.Targets[0].Dir, baseCommit)
+		dir, err := ex.Checkouts.Checkout(ctx, c.repoDir, baseCommit)
 		if err != nil {
 			c.unexplained("checking out BASE's source: %v", err)
 			return
@@ -411,7 +416,7 @@ func (ex *Explainer) bisectModule(ctx context.Context, c *cellCase, pc *config.C
 // the culprit must show BASE's verdict, and at the culprit NEW's. It fills
 // in the explanation and returns true when both do.
 func (ex *Explainer) verifyAtBoundary(ctx context.Context, c *cellCase, prior record.Explanation) bool {
-	dir := c.held.Targets[0].Dir
+	dir := c.repoDir
 	var evidence []record.Evidence
 	builds := 0
 	for _, side := range []struct{ name, commit string }{{"before", prior.Before}, {"after", prior.Commit.Commit}} {

@@ -144,7 +144,11 @@ func cellsByID(run *record.Run) map[string]record.Cell {
 // cellCase is one changed cell being explained: the stored cells, what is
 // bad, and the config that holds the cell's other axes.
 type cellCase struct {
-	b, n      record.Cell
+	b, n record.Cell
+	// repoDir is the target's directory in the user's checkout, where
+	// its repository is opened to check commits out; held's target is
+	// NEW's commit checked out (see pinSource).
+	repoDir   string
 	pred      bisect.Predicate
 	threshold bisect.Threshold
 	held      *config.Config
@@ -218,8 +222,34 @@ func (ex *Explainer) explainCell(ctx context.Context, ch ChangedCell, b, n recor
 		x.Reason = reason
 		return x
 	}
+	c.repoDir = c.held.Targets[0].Dir
+	if reason := ex.pinSource(ctx, c.held, n); reason != "" {
+		x.Reason = reason
+		return x
+	}
 	ex.explainDelta(ctx, c, d)
 	return x
+}
+
+// pinSource points the held config's target at the commit NEW's cell was
+// built from, checked out in a worktree, so that no probe is built from
+// whatever the user's checkout holds now. It says why that cannot be done
+// (NEW's tree was dirty, its commit is not in the repository), or "".
+// Targets with no recorded commit (generated ones) keep their directory.
+func (ex *Explainer) pinSource(ctx context.Context, held *config.Config, n record.Cell) string {
+	src, t := n.Source, &held.Targets[0]
+	if src == nil || src.Commit == "" || t.Kind != config.TargetPackage {
+		return ""
+	}
+	if src.Dirty {
+		return fmt.Sprintf("NEW's cell was built from a dirty tree (uncommitted changes on %s): no commit holds what it was built from, so nothing was built; run the nightly job on a clean checkout", short(src.Commit))
+	}
+	dir, err := ex.Checkouts.Checkout(ctx, t.Dir, src.Commit)
+	if err != nil {
+		return fmt.Sprintf("NEW's commit %s cannot be checked out from %s (%v): a shallow clone or rewritten history? fetch the whole history (in CI: fetch-depth: 0); nothing was built", short(src.Commit), t.Dir, err)
+	}
+	t.Dir = dir
+	return ""
 }
 
 // toolchainMismatch says why toolchain tc, as it resolves here, cannot

@@ -75,6 +75,39 @@ func testModule(t *testing.T) string {
 	return dir
 }
 
+// commitModule makes dir a git repository with one commit of its files
+// and returns that commit: the commit the stored cells record ("c0" in a
+// cellPair, see useCommit), which explain checks out to build them again.
+func commitModule(t *testing.T, dir string) string {
+	git := gitIn(t, dir)
+	git("init", "-q")
+	git("add", ".")
+	git("-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "app")
+	return git("rev-parse", "HEAD")
+}
+
+// gitIn returns a function that runs git in dir and returns its output,
+// trimmed, failing the test on an error.
+func gitIn(t *testing.T, dir string) func(args ...string) string {
+	return func(args ...string) string {
+		out, err := gitrepo.Git(context.Background(), dir, args...)
+		require.NoError(t, err, "git %v", args)
+		return strings.TrimSpace(out)
+	}
+}
+
+// useCommit replaces the placeholder commit "c0" of runs' cells with
+// commit.
+func useCommit(commit string, runs ...*record.Run) {
+	for _, r := range runs {
+		for i := range r.Cells {
+			if s := r.Cells[i].Source; s != nil && s.Commit == "c0" {
+				r.Cells[i].Source = &record.SourceState{VCS: s.VCS, Commit: commit, Dirty: s.Dirty}
+			}
+		}
+	}
+}
+
 func testConfig(t *testing.T, dir string) *config.Config {
 	cfg, err := config.Parse(filepath.Join(filepath.Dir(dir), "toolchains.json"), []byte(`{
   "toolchains": [{"name": "local", "kind": "local"}, {"name": "go1.25.0", "kind": "gotoolchain", "version": "go1.25.0"}],
@@ -310,6 +343,7 @@ func TestExplainer(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := testModule(t)
 			base, next := tt.pair.runs("local_v1.36.10_off_app_amd64")
+			useCommit(commitModule(t, dir), base, next)
 			change := ChangedCell{CellID: "local_v1.36.10_off_app_amd64", Kind: "new-crash", Verdict: true}
 			if tt.change.Kind != "" {
 				change.Kind, change.Verdict = tt.change.Kind, tt.change.Verdict
@@ -369,11 +403,7 @@ func setHash(t *testing.T, paths ...string) string {
 func TestExplainerCommits(t *testing.T) {
 	ctx := context.Background()
 	dir := testModule(t)
-	git := func(args ...string) string {
-		out, err := gitrepo.Git(ctx, dir, args...)
-		require.NoError(t, err, "git %v", args)
-		return strings.TrimSpace(out)
-	}
+	git := gitIn(t, dir)
 	git("init", "-q")
 	var commits []string
 	for i, state := range []string{"good", "good", "bad", "bad"} {
@@ -465,6 +495,7 @@ func TestExplainerTwoCauses(t *testing.T) {
 	dir := testModule(t)
 	base, next := cellPair{baseBuild: "b1", newBuild: "b2", baseMods: mods("golang.org/x/net", "v0.30.0"), newMods: mods("golang.org/x/net", "v0.31.0"),
 		baseOut: record.Crash, newOut: record.Crash}.runs("local_v1.36.10_off_app_amd64")
+	useCommit(commitModule(t, dir), base, next)
 	base.Cells[0].Signature, next.Cells[0].Signature = sigA, sigB
 	// Every probe is built with NEW's toolchain build (no A); B comes with
 	// x/net v0.31.0.
@@ -507,5 +538,65 @@ func TestExplainerTwoCauses(t *testing.T) {
 				assert.True(t, strings.HasPrefix(s.Conclusion, string(record.Crash)), "a step claims BASE's verdict (a crash) for %q", s.Conclusion)
 			}
 		}
+	}
+}
+
+// TestExplainerBuildsWhatWasRecorded: NEW's cell is built again from the
+// commit NEW recorded, not from what the checkout holds after more commits
+// landed; a dirty tree or a commit the repository lacks is said, and
+// nothing is built in its place.
+func TestExplainerBuildsWhatWasRecorded(t *testing.T) {
+	ctx := context.Background()
+	dir := testModule(t)
+	git := gitIn(t, dir)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "state"), []byte("recorded\n"), 0o644))
+	recorded := commitModule(t, dir)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "state"), []byte("later\n"), 0o644))
+	git("-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-qam", "later")
+
+	tests := []struct {
+		name       string
+		commit     string
+		dirty      bool
+		wantProbed []string
+		wantReason string
+	}{
+		{name: "the recorded commit, though HEAD moved on", commit: recorded, wantProbed: []string{"recorded\n"}},
+		{name: "a dirty tree", commit: recorded, dirty: true,
+			wantReason: "NEW's cell was built from a dirty tree (uncommitted changes on " + recorded[:12] + "): no commit holds what it was built from, so nothing was built; run the nightly job on a clean checkout"},
+		{name: "a commit the repository lacks", commit: strings.Repeat("1", 40), wantReason: "NEW's commit 111111111111 cannot be checked out from "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base, next := cellPair{baseBuild: "b1", newBuild: "b2", baseOut: record.Pass, newOut: record.Crash}.runs("one")
+			useCommit(tt.commit, base, next)
+			next.Cells[0].Source.Dirty = tt.dirty
+			var states []string
+			prober := &fakeProber{bad: func(r bisection.Request) bool {
+				assert.NotEqual(t, dir, r.Config.Targets[0].Dir, "probes build in worktrees, never in the user's tree")
+				data, err := os.ReadFile(filepath.Join(r.Config.Targets[0].Dir, "state"))
+				require.NoError(t, err)
+				states = append(states, string(data))
+				return true
+			}}
+			checkouts := &bisection.Checkouts{WorkDir: t.TempDir()}
+			defer func() { assert.Empty(t, checkouts.Close(ctx)) }()
+			ex := &Explainer{
+				Config: testConfig(t, dir), Base: base, Next: next, Prober: prober, Checkouts: checkouts,
+				Changes:      []ChangedCell{{CellID: "one", Kind: "new-crash", Verdict: true}},
+				LocalVersion: "go1.26.8", HostArch: "amd64",
+			}
+			x := &record.Explain{}
+			ex.Explain(ctx, x)
+			require.Len(t, x.Explanations, 1)
+			assert.Equal(t, tt.wantProbed, states)
+			if tt.wantReason == "" {
+				assert.True(t, x.Explanations[0].Explained, x.Explanations[0].Reason)
+				return
+			}
+			assert.False(t, x.Explanations[0].Explained)
+			assert.True(t, strings.HasPrefix(x.Explanations[0].Reason, tt.wantReason), x.Explanations[0].Reason)
+			assert.Zero(t, x.Explanations[0].Builds)
+		})
 	}
 }
