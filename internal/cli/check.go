@@ -150,11 +150,6 @@ func checkError(err error) error {
 	return &CheckAbortError{Code: ExitCheckInfra, Err: err}
 }
 
-// checkUsage is a usage error of check.
-func checkUsage(format string, args ...any) error {
-	return &UsageError{Err: fmt.Errorf(format, args...)}
-}
-
 func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 	pred, err := bisect.ParseBadIf(opts.BadIf)
 	if err != nil {

@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -96,30 +94,6 @@ func TestCheckToolchain(t *testing.T) {
 		assert.ErrorAs(t, err, &usage, value)
 		assert.Equal(t, ExitCheckUsage, ExitCode(checkError(err)), value)
 	}
-}
-
-func TestCheckPackageTarget(t *testing.T) {
-	dir := t.TempDir()
-	mod := filepath.Join(dir, "my app")
-	require.NoError(t, os.Mkdir(mod, 0o755))
-	tests := []struct {
-		pkg, wantPkg, wantName string
-	}{
-		{".", ".", "my_app"},
-		{"", ".", "my_app"},
-		{"./cmd/controller", "./cmd/controller", "controller"},
-		{"cmd/controller", "./cmd/controller", "controller"},
-		{"example.com/app/cmd/x", "example.com/app/cmd/x", "x"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.pkg, func(t *testing.T) {
-			target, err := packageTarget(mod, tt.pkg, []string{"--flag=1"})
-			require.NoError(t, err)
-			assert.Equal(t, config.Target{Name: tt.wantName, Kind: config.TargetPackage, Dir: mod, Package: tt.wantPkg, Args: []string{"--flag=1"}}, target)
-		})
-	}
-	_, err := packageTarget(filepath.Join(dir, "missing"), ".", nil)
-	assert.ErrorContains(t, err, "not a directory")
 }
 
 func TestCheckFlags(t *testing.T) {

@@ -75,12 +75,15 @@ func usageArgs(validate cobra.PositionalArgs) cobra.PositionalArgs {
 	}
 }
 
-// usageOf makes an option error of the bisection engine (internal
-// packages type their errors where they arise) the command's usage error,
-// which also points at 'gorepro help'; other errors are returned as they
-// are.
+// usageOf makes an option error of the bisection engine or of a one-cell
+// config (internal packages type their errors where they arise) the
+// command's usage error, which also points at 'gorepro help'; other errors
+// are returned as they are.
 func usageOf(err error) error {
-	if option, ok := err.(*bisection.OptionError); ok {
+	switch option := err.(type) {
+	case *bisection.OptionError:
+		return &UsageError{Err: option.Err}
+	case *config.OptionError:
 		return &UsageError{Err: option.Err}
 	}
 	return err
