@@ -4,6 +4,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/gorepro/gorepro/internal/buildinfo"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/container"
 	"github.com/gorepro/gorepro/internal/matrix"
@@ -22,7 +23,7 @@ func newMatrixRunner(deps Deps, cfg *config.Config, root string, progress io.Wri
 		Jobs:     1,
 		Progress: progress,
 		Version:  deps.Version,
-		Harness:  harnessID(deps.Version),
+		Harness:  buildinfo.HarnessID(deps.Version),
 		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: progress},
 		Pull:     container.PullPolicy(cfg.Pull),
 	}
