@@ -1,8 +1,16 @@
-// Package cli is gorepro's command line: one file per subcommand, each built
-// by a NewCmdX(deps, runF) constructor with an options struct, so tests can
-// run the real command or stop at its parsed options. Commands return errors
-// (RunE) and never exit or print outside the writers in Deps; ExitCode maps
-// errors to exit statuses in one place.
+// Package cli is gorepro's command line, and only wiring: flags → options
+// → one call into the package that does the work → render (package report
+// owns the sentences). Each subcommand has its file (matrix.go,
+// toolchains.go, report.go, merge.go, diff.go, bisect.go, explain.go,
+// check.go with check_config.go, diagnose.go, version.go), built by a
+// NewCmdX(deps, runF) constructor with an options struct, so tests can run
+// the real command or stop at its parsed options. What commands share has
+// its own file: the matrix runner (runner.go), progress on stderr
+// (progress.go), signals (signals.go), the command-line reference
+// (docs.go) and the errors (errors.go). Commands return errors (RunE) and
+// never exit or print outside the writers in Deps; ExitCode maps errors,
+// typed where they arise (package verdict judges finished runs), to exit
+// statuses in one place.
 package cli
 
 import (

@@ -11,7 +11,7 @@ import (
 )
 
 // newMatrixRunner is the matrix runner of every command that builds cells
-// (matrix, check, bisect): work directory and cell cache under root,
+// (matrix, check, bisect, explain): work directory and cell cache under root,
 // gorepro's version and build, the config's container engine and pull
 // policy, one cell at a time, warnings and progress to progress. Commands
 // then set what differs: Jobs, NoCache, Shard, Reporter.

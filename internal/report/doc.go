@@ -7,4 +7,8 @@
 // RendererFor), and so do the formats of a comparison (DiffFormats,
 // DiffRendererFor). Renderers read a run's logs from an fs.FS to quote
 // them, and pass everything taken from the run through package redact.
+// The text commands print around their work is here too, so that report
+// owns every sentence: check's verdict line (CheckLine), a bisection's
+// probes and conclusion (WriteBisectText), the toolchains table
+// (WriteToolchains) and what merge says about its inputs (MergeNotes).
 package report
