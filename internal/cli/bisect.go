@@ -1,13 +1,8 @@
 package cli
 
 import (
-	"cmp"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,8 +10,11 @@ import (
 	"github.com/gorepro/gorepro/bisect"
 	"github.com/gorepro/gorepro/internal/bisection"
 	"github.com/gorepro/gorepro/internal/compare"
+	"github.com/gorepro/gorepro/internal/proberun"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/report"
+	"github.com/gorepro/gorepro/internal/runlife"
+	"github.com/gorepro/gorepro/internal/verdict"
 )
 
 // BisectOptions are the parsed flags of `gorepro bisect`.
@@ -140,7 +138,7 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	if err != nil {
 		return err
 	}
-	rec, run, err := beginProbeRun(deps, opts.Out, plan.Config.Path)
+	rec, run, err := proberun.Begin(runlife.Results{Root: opts.Out}, deps.Version, plan.Config.Path)
 	if err != nil {
 		return err
 	}
@@ -149,7 +147,7 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	defer rep.Close()
 	runner := newMatrixRunner(deps, plan.Config, root, rep)
 	runner.Reporter = rep
-	b := &bisection.Bisection{Plan: plan, NoCache: opts.NoCache, Prober: &cellProber{runner: runner, rec: rec, run: run}}
+	b := &bisection.Bisection{Plan: plan, NoCache: opts.NoCache, Prober: &proberun.Prober{Runner: runner, Rec: rec, Run: run}}
 	if plan.Axis.Kind == bisection.AxisGo {
 		b.LocalVersion = bisection.LocalGoVersion()
 	}
@@ -172,10 +170,15 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	if !opts.Quiet {
 		fmt.Fprintf(deps.Stderr, "gorepro: results in %s\n", dir)
 	}
-	if err := writeBisectRun(deps, run, opts.JSON); err != nil {
+	if opts.JSON && run.Bisect != nil {
+		err = writeJSON(deps.Stdout, run.Bisect)
+	} else {
+		err = report.WriteBisectText(deps.Stdout, run)
+	}
+	if err != nil {
 		return err
 	}
-	return bisectVerdict(ctx, res, searchErr, len(plan.Candidates))
+	return verdict.Bisection(ctx, res, searchErr, len(plan.Candidates))
 }
 
 // bisectionOptions are the engine's options of the flags.
@@ -199,26 +202,9 @@ func warnAll(deps Deps, f func() []error) {
 // finishBisect completes the run of a bisection: its end, the bisect
 // record and the analysis of the probed cells.
 func finishBisect(ctx context.Context, run *record.Run, b *bisection.Bisection, res *bisect.Result) {
-	run.Finished = time.Now().UTC()
-	run.Interrupted = ctx.Err() != nil
+	proberun.Finish(ctx, run)
 	run.Bisect = b.Record(res)
 	run.Analysis = compare.Analyze(bisection.LatestCells(run.Cells), run.Toolchains)
-}
-
-// writeBisectRun prints a bisection's run: the bisection (as JSON, or its
-// probes and conclusion), then the known issues and the analysis.
-func writeBisectRun(deps Deps, run *record.Run, asJSON bool) error {
-	if run.Bisect == nil {
-		return nil
-	}
-	if err := writeBisect(deps, run.Bisect, asJSON); err != nil || asJSON {
-		return err
-	}
-	if err := report.WriteKnownIssues(deps.Stdout, run.Cells); err != nil {
-		return err
-	}
-	_, err := io.WriteString(deps.Stdout, report.AnalysisLines(run.Analysis))
-	return err
 }
 
 // confirmCount maps --confirm to bisect.Options.Confirm (where 0 means the
@@ -228,52 +214,4 @@ func confirmCount(n int) int {
 		return -1
 	}
 	return n
-}
-
-// writeBisect prints the bisection: its JSON, or a summary and the probes.
-func writeBisect(deps Deps, b *record.Bisect, asJSON bool) error {
-	if asJSON {
-		enc := json.NewEncoder(deps.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(b)
-	}
-	rows := make([][]string, len(b.Probes))
-	for i, p := range b.Probes {
-		built, _, _ := strings.Cut(p.BuiltLabel(), ",")
-		if p.Confirmation {
-			built += " (confirm)"
-		}
-		rows[i] = []string{p.Version, string(p.Verdict), string(p.Outcome), fmt.Sprintf("%d/%d", p.BadRuns, p.Runs), built, cmp.Or(p.Signature, p.Reason)}
-	}
-	if err := report.WritePlainTable(deps.Stdout, []string{"VERSION", "VERDICT", "OUTCOME", "BAD", "BUILT", "SIGNATURE"}, rows); err != nil {
-		return err
-	}
-	_, err := fmt.Fprintf(deps.Stdout, "%s (%d cells built)\n", b.Conclusion, b.Builds)
-	return err
-}
-
-// bisectVerdict maps the end of a search over candidates to the command's
-// error.
-func bisectVerdict(ctx context.Context, res *bisect.Result, err error, candidates int) error {
-	var endpoints *bisect.EndpointsError
-	var noVerdict *bisect.NoVerdictError
-	switch {
-	case ctx.Err() != nil:
-		n := 0
-		if res != nil {
-			n = len(res.Probes)
-		}
-		probes := "probes"
-		if n == 1 {
-			probes = "probe"
-		}
-		return &InterruptedError{Detail: fmt.Sprintf("%d %s finished before the search over %d candidates could end", n, probes, candidates)}
-	case errors.As(err, &endpoints), errors.As(err, &noVerdict):
-		return &bisection.RangeError{Err: err}
-	case err != nil:
-		return &bisection.InfraError{Err: err}
-	case res.Flaky || res.Boundary == nil:
-		return &bisection.UndecidedError{Conclusion: res.Conclusion}
-	}
-	return nil
 }

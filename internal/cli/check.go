@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -15,6 +13,7 @@ import (
 	"github.com/gorepro/gorepro/internal/bisection"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/report"
 	"github.com/gorepro/gorepro/internal/runlife"
 )
 
@@ -150,11 +149,6 @@ func checkError(err error) error {
 	return &CheckAbortError{Code: ExitCheckInfra, Err: err}
 }
 
-// checkUsage is a usage error of check.
-func checkUsage(format string, args ...any) error {
-	return &UsageError{Err: fmt.Errorf(format, args...)}
-}
-
 func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 	pred, err := bisect.ParseBadIf(opts.BadIf)
 	if err != nil {
@@ -218,13 +212,11 @@ func reportCheck(deps Deps, opts *CheckOptions, rec *runlife.Recording, run *rec
 		fmt.Fprintf(deps.Stderr, "gorepro check: results in %s\n", dir)
 	}
 	if opts.JSON {
-		enc := json.NewEncoder(deps.Stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(cell); err != nil {
+		if err := writeJSON(deps.Stdout, cell); err != nil {
 			return err
 		}
 	}
-	line := checkLine(probe, cell)
+	line := report.CheckLine(probe, cell)
 	fmt.Fprintf(deps.Stderr, "gorepro check: %s\n", line)
 	switch probe.Verdict {
 	case bisect.Good:
@@ -233,23 +225,4 @@ func reportCheck(deps Deps, opts *CheckOptions, rec *runlife.Recording, run *rec
 		return &CheckVerdictError{Code: ExitCheckBad, Summary: line}
 	}
 	return &CheckVerdictError{Code: ExitCheckSkip, Summary: line}
-}
-
-// checkLine is the one line check prints: the verdict, the outcome, what
-// made it (signature or reason), the Go version and the architectures.
-func checkLine(p bisect.Probe, c record.Cell) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s", p.Verdict, c.Outcome)
-	if p.Runs > 1 {
-		fmt.Fprintf(&b, " (%d/%d runs bad)", p.BadRuns, p.Runs)
-	}
-	detail := p.Signature
-	if detail == "" && c.Outcome != record.Pass {
-		detail = p.Reason
-	}
-	if detail != "" {
-		b.WriteString(" " + detail)
-	}
-	fmt.Fprintf(&b, " (%s, %s/%s)", cmp.Or(c.GoVersion, "-"), cmp.Or(c.BinaryArch, "-"), cmp.Or(c.HostArch, "-"))
-	return b.String()
 }

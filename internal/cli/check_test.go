@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,10 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gorepro/gorepro/bisect"
 	"github.com/gorepro/gorepro/internal/bisection"
 	"github.com/gorepro/gorepro/internal/config"
-	"github.com/gorepro/gorepro/internal/record"
 )
 
 func TestCheckExitCodes(t *testing.T) {
@@ -54,8 +50,8 @@ func TestCheckExitCodes(t *testing.T) {
 	assert.Equal(t, ExitUsage, ExitCode(fmt.Errorf("wrapped: %w", &UsageError{Err: errors.New("x")})))
 }
 
-// TestBisectionExitCodes: the engine's typed errors get their statuses in
-// ExitCode, and an option error becomes the command's usage error.
+// TestBisectionExitCodes: the engine's and package verdict's typed errors
+// get their statuses in ExitCode, and an option error becomes the command's usage error.
 func TestBisectionExitCodes(t *testing.T) {
 	err := errors.New("x")
 	assert.Equal(t, ExitUsage, ExitCode(&bisection.OptionError{Err: err}))
@@ -63,6 +59,9 @@ func TestBisectionExitCodes(t *testing.T) {
 	assert.Equal(t, ExitFailPolicy, ExitCode(&bisection.UndecidedError{Conclusion: "flaky"}))
 	assert.Equal(t, ExitNothingRan, ExitCode(&bisection.InfraError{Err: err}))
 	assert.Equal(t, ExitFailPolicy, ExitCode(&UnexplainedError{Count: 2}))
+	assert.Equal(t, ExitFailPolicy, ExitCode(&FailPolicyError{Policy: "new-crash", Count: 1}))
+	assert.Equal(t, ExitNothingRan, ExitCode(&NothingRanError{Reason: "no cell ran a binary"}))
+	assert.Equal(t, ExitInterrupted, ExitCode(fmt.Errorf("wrapped: %w", &InterruptedError{Total: 3})))
 	var usage *UsageError
 	require.ErrorAs(t, usageOf(&bisection.OptionError{Err: err}), &usage)
 	assert.Same(t, err, usage.Err)
@@ -98,30 +97,6 @@ func TestCheckToolchain(t *testing.T) {
 	}
 }
 
-func TestCheckPackageTarget(t *testing.T) {
-	dir := t.TempDir()
-	mod := filepath.Join(dir, "my app")
-	require.NoError(t, os.Mkdir(mod, 0o755))
-	tests := []struct {
-		pkg, wantPkg, wantName string
-	}{
-		{".", ".", "my_app"},
-		{"", ".", "my_app"},
-		{"./cmd/controller", "./cmd/controller", "controller"},
-		{"cmd/controller", "./cmd/controller", "controller"},
-		{"example.com/app/cmd/x", "example.com/app/cmd/x", "x"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.pkg, func(t *testing.T) {
-			target, err := packageTarget(mod, tt.pkg, []string{"--flag=1"})
-			require.NoError(t, err)
-			assert.Equal(t, config.Target{Name: tt.wantName, Kind: config.TargetPackage, Dir: mod, Package: tt.wantPkg, Args: []string{"--flag=1"}}, target)
-		})
-	}
-	_, err := packageTarget(filepath.Join(dir, "missing"), ".", nil)
-	assert.ErrorContains(t, err, "not a directory")
-}
-
 func TestCheckFlags(t *testing.T) {
 	var got *CheckOptions
 	cmd := NewCmdCheck(Deps{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}, func(_ *cobra.Command, o *CheckOptions) error {
@@ -142,43 +117,4 @@ func TestCheckFlags(t *testing.T) {
 	assert.Equal(t, "crash,signature~x,y", got.BadIf)
 	assert.True(t, got.Cover && got.JSON && got.NoCache)
 	assert.Equal(t, "res", got.Out)
-}
-
-func TestCheckLine(t *testing.T) {
-	tests := []struct {
-		name  string
-		probe bisect.Probe
-		cell  record.Cell
-		want  string
-	}{
-		{
-			"bad crash",
-			bisect.Probe{Verdict: bisect.Bad, Runs: 1, BadRuns: 1, Signature: "panic: boom in main.f"},
-			record.Cell{Outcome: record.Crash, GoVersion: "go1.26.8", BinaryArch: "amd64", HostArch: "amd64", Reason: "exit status 2"},
-			"bad: crash panic: boom in main.f (go1.26.8, amd64/amd64)",
-		},
-		{
-			"good pass",
-			bisect.Probe{Verdict: bisect.Good, Runs: 1},
-			record.Cell{Outcome: record.Pass, GoVersion: "go1.26.8", BinaryArch: "arm64", HostArch: "arm64"},
-			"good: pass (go1.26.8, arm64/arm64)",
-		},
-		{
-			"flaky bad over threshold",
-			bisect.Probe{Verdict: bisect.Bad, Runs: 3, BadRuns: 2, Signature: "fatal error: taggedPointerPack in runtime.netpollopen"},
-			record.Cell{Outcome: record.Crash, GoVersion: "go1.25.3", BinaryArch: "amd64", HostArch: "arm64"},
-			"bad: crash (2/3 runs bad) fatal error: taggedPointerPack in runtime.netpollopen (go1.25.3, amd64/arm64)",
-		},
-		{
-			"skip build error",
-			bisect.Probe{Verdict: bisect.Skip, Reason: "./x.go:3:1: syntax error"},
-			record.Cell{Outcome: record.BuildError, GoVersion: "go1.26.8", HostArch: "amd64"},
-			"skip: build-error ./x.go:3:1: syntax error (go1.26.8, -/amd64)",
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, checkLine(tt.probe, tt.cell))
-		})
-	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -96,7 +95,7 @@ func runDiagnose(cmd *cobra.Command, deps Deps, opts *DiagnoseOptions) error {
 		if a.value == "" {
 			continue
 		}
-		arch, ok := goarchOf(a.value)
+		arch, ok := diagnose.NormaliseArch(a.value)
 		if !ok {
 			return &UsageError{Err: fmt.Errorf("%s: unknown architecture %q (e.g. amd64, arm64, x86_64, aarch64)", a.flag, a.value)}
 		}
@@ -128,22 +127,4 @@ func runDiagnose(cmd *cobra.Command, deps Deps, opts *DiagnoseOptions) error {
 		return report.WriteJSON(deps.Stdout)
 	}
 	return report.WriteText(deps.Stdout)
-}
-
-// goarchOf maps an architecture name, as GOARCH or as uname -m prints it,
-// to GOARCH.
-func goarchOf(name string) (string, bool) {
-	switch n := strings.ToLower(strings.TrimSpace(name)); n {
-	case "x86_64", "x86-64", "x64":
-		return "amd64", true
-	case "aarch64", "arm64/v8":
-		return "arm64", true
-	case "i386", "i686", "x86":
-		return "386", true
-	case "armv7l", "armv6l", "arm/v7", "arm/v6":
-		return "arm", true
-	case "386", "amd64", "arm", "arm64", "loong64", "mips", "mips64", "mips64le", "mipsle", "ppc64", "ppc64le", "riscv64", "s390x":
-		return n, true
-	}
-	return "", false
 }

@@ -10,17 +10,8 @@ import (
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/report"
-	"github.com/gorepro/gorepro/internal/runlife"
 	"github.com/gorepro/gorepro/internal/runstore"
-)
-
-// The --fail-on policies that compare a run with a baseline: new-crash
-// fails when some cell crashes that did not in the baseline (a cell
-// unavailable in the baseline or missing from it never counts), any-change
-// when any cell changed (compare.ChangeKinds).
-const (
-	failOnNewCrash  = "new-crash"
-	failOnAnyChange = "any-change"
+	"github.com/gorepro/gorepro/internal/verdict"
 )
 
 // DiffOptions are the parsed arguments and flags of `gorepro diff`.
@@ -69,7 +60,7 @@ read.`,
 	f.StringVar(&opts.Format, "format", "text", "output format: "+strings.Join(report.DiffFormats(), ", "))
 	f.StringVar(&opts.FailOn, "fail-on", "none", "exit 1 when: new-crash (a cell crashes that did not in BASE), any-change, or none")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.DiffFormats(), cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"none", failOnNewCrash, failOnAnyChange}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{verdict.FailOnNone, verdict.FailOnNewCrash, verdict.FailOnAnyChange}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -78,7 +69,7 @@ func (o *DiffOptions) validate() error {
 		return &UsageError{Err: fmt.Errorf("--format: unknown format %q (valid: %s)", o.Format, strings.Join(report.DiffFormats(), ", "))}
 	}
 	switch o.FailOn {
-	case "none", failOnNewCrash, failOnAnyChange:
+	case verdict.FailOnNone, verdict.FailOnNewCrash, verdict.FailOnAnyChange:
 	default:
 		return &UsageError{Err: fmt.Errorf("--fail-on: unknown policy %q (valid: none, new-crash, any-change)", o.FailOn)}
 	}
@@ -109,7 +100,7 @@ func runDiff(deps Deps, opts *DiffOptions) error {
 	if err := render(deps.Stdout, cmp); err != nil {
 		return err
 	}
-	return comparisonVerdict(cmp, opts.FailOn)
+	return verdict.Comparison(cmp, opts.FailOn)
 }
 
 // loadRunArg loads a run named on the command line (what is the argument's
@@ -131,33 +122,6 @@ func warnComparison(deps Deps, cmp *compare.Comparison) {
 	}
 }
 
-// comparisonVerdict turns a comparison into the error of a --fail-on
-// policy that compares with a baseline: a FailPolicyError when policy
-// (new-crash or any-change) matched, else nil. Other policies, and a nil
-// comparison (no baseline), never match.
-func comparisonVerdict(cmp *compare.Comparison, policy string) error {
-	if cmp == nil {
-		return nil
-	}
-	n := 0
-	switch policy {
-	case failOnNewCrash:
-		n = cmp.Count(compare.NewCrash)
-	case failOnAnyChange:
-		n = len(cmp.Changes)
-	}
-	if n > 0 {
-		return &FailPolicyError{Policy: policy, Count: n}
-	}
-	return nil
-}
-
-// isBaselinePolicy reports whether a matrix --fail-on value needs
-// --baseline.
-func isBaselinePolicy(policy string) bool {
-	return policy == failOnNewCrash || policy == failOnAnyChange
-}
-
 // loadBaseline reads the run of matrix's --baseline, before any cell runs;
 // nil when the flag is not given.
 func loadBaseline(opts *MatrixOptions) (*record.Run, error) {
@@ -165,26 +129,6 @@ func loadBaseline(opts *MatrixOptions) (*record.Run, error) {
 		return nil, nil
 	}
 	return loadRunArg("--baseline", opts.Baseline)
-}
-
-// compareWithBaseline compares a finished matrix run with its baseline
-// and writes diff.json and diff.md into the run being recorded, before
-// Commit. It returns nil when there is no baseline.
-func compareWithBaseline(rec *runlife.Recording, base, run *record.Run) (*compare.Comparison, error) {
-	if base == nil {
-		return nil, nil
-	}
-	if run.ID == "" {
-		run.ID = rec.ID()
-	}
-	if run.SchemaVersion == 0 {
-		run.SchemaVersion = record.SchemaVersion
-	}
-	cmp := compare.Diff(base, run)
-	if err := rec.WriteComparison(cmp); err != nil {
-		return nil, &StorageError{What: "the comparison with the baseline", Err: err}
-	}
-	return cmp, nil
 }
 
 // reportBaseline prints the comparison with the baseline, if there is one,

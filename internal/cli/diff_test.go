@@ -7,8 +7,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/gorepro/gorepro/internal/compare"
 )
 
 func TestDiffParsesArguments(t *testing.T) {
@@ -55,34 +53,4 @@ func TestMatrixBaselinePolicies(t *testing.T) {
 			assert.Equal(t, ExitUsage, ExitCode(err))
 		})
 	}
-}
-
-func TestComparisonVerdict(t *testing.T) {
-	cmp := &compare.Comparison{
-		Counts:  map[compare.ChangeKind]int{compare.NewCrash: 2, compare.Fixed: 1, compare.NowAvailable: 1},
-		Changes: make([]compare.Change, 4),
-	}
-	tests := []struct {
-		policy string
-		want   int // matched cells, 0 for no error
-	}{
-		{"new-crash", 2},
-		{"any-change", 4},
-		{"none", 0},
-		{"crash", 0}, // judged on the cells by verdict, not here
-	}
-	for _, tt := range tests {
-		err := comparisonVerdict(cmp, tt.policy)
-		if tt.want == 0 {
-			assert.NoError(t, err, tt.policy)
-			continue
-		}
-		var policy *FailPolicyError
-		require.ErrorAs(t, err, &policy, tt.policy)
-		assert.Equal(t, tt.want, policy.Count)
-		assert.Equal(t, ExitFailPolicy, ExitCode(err))
-	}
-	assert.NoError(t, comparisonVerdict(nil, "new-crash"), "no baseline, nothing to judge")
-	assert.NoError(t, comparisonVerdict(&compare.Comparison{Counts: map[compare.ChangeKind]int{compare.NowAvailable: 1},
-		Changes: make([]compare.Change, 1)}, "new-crash"), "a cell that became available is no new crash")
 }

@@ -2,12 +2,12 @@ package cli
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/gorepro/gorepro/internal/bisection"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/runlife"
 	"github.com/gorepro/gorepro/internal/runstore"
+	"github.com/gorepro/gorepro/internal/verdict"
 	"github.com/spf13/cobra"
 )
 
@@ -75,23 +75,18 @@ func usageArgs(validate cobra.PositionalArgs) cobra.PositionalArgs {
 	}
 }
 
-// usageOf makes an option error of the bisection engine (internal
-// packages type their errors where they arise) the command's usage error,
-// which also points at 'gorepro help'; other errors are returned as they
-// are.
+// usageOf makes an option error of the bisection engine or of a one-cell
+// config (internal packages type their errors where they arise) the
+// command's usage error, which also points at 'gorepro help'; other errors
+// are returned as they are.
 func usageOf(err error) error {
-	if option, ok := err.(*bisection.OptionError); ok {
+	switch option := err.(type) {
+	case *bisection.OptionError:
+		return &UsageError{Err: option.Err}
+	case *config.OptionError:
 		return &UsageError{Err: option.Err}
 	}
 	return err
-}
-
-// UnexplainedError reports that some changed cells could not be
-// explained: exit status 1.
-type UnexplainedError struct{ Count int }
-
-func (e *UnexplainedError) Error() string {
-	return pluralCells(e.Count) + " changed without an explanation"
 }
 
 // StorageError is a failure to store results (disk full, read-only file
@@ -99,36 +94,15 @@ func (e *UnexplainedError) Error() string {
 // is the run lifecycle's (runlife.Results.Record returns it).
 type StorageError = runlife.StorageError
 
-// FailPolicyError reports that some cells matched the --fail-on policy.
-type FailPolicyError struct {
-	Policy string
-	Count  int
-}
-
-func (e *FailPolicyError) Error() string {
-	return pluralCells(e.Count) + " matched --fail-on=" + e.Policy
-}
-
-// NothingRanError reports that nothing was tested: no cell ran a binary.
-type NothingRanError struct{ Reason string }
-
-func (e *NothingRanError) Error() string { return "nothing was tested: " + e.Reason }
-
-// InterruptedError reports that the run was stopped before it finished:
-// Finished of its Total cells were, or, when Detail is set, what Detail
-// says (a bisection does not know how many probes it would have needed).
-type InterruptedError struct {
-	Finished, Total int
-	Detail          string
-}
-
-func (e *InterruptedError) Error() string {
-	done := strconv.Itoa(e.Finished) + " of " + strconv.Itoa(e.Total) + " cells finished"
-	if e.Detail != "" {
-		done = e.Detail
-	}
-	return "interrupted: " + done + "; run again to resume from the cache"
-}
+// The verdicts of finished runs (package verdict judges them): some cells
+// matched --fail-on, nothing was tested, the run was interrupted, changed
+// cells without an explanation.
+type (
+	FailPolicyError  = verdict.FailPolicyError
+	NothingRanError  = verdict.NothingRanError
+	InterruptedError = verdict.InterruptedError
+	UnexplainedError = verdict.UnexplainedError
+)
 
 // ExitCode maps an error returned by a command to gorepro's exit status.
 func ExitCode(err error) int {
@@ -178,11 +152,4 @@ func ExitCode(err error) int {
 	// the go command, the container engine), not the user's input and not
 	// the cells' outcome.
 	return ExitNothingRan
-}
-
-func pluralCells(n int) string {
-	if n == 1 {
-		return "1 cell"
-	}
-	return strconv.Itoa(n) + " cells"
 }

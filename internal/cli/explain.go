@@ -2,8 +2,6 @@ package cli
 
 import (
 	"cmp"
-	"context"
-	"errors"
 	"fmt"
 	"go/version"
 	"slices"
@@ -17,11 +15,13 @@ import (
 	"github.com/gorepro/gorepro/internal/compare"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/explain"
+	"github.com/gorepro/gorepro/internal/proberun"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/report"
 	"github.com/gorepro/gorepro/internal/runlife"
 	"github.com/gorepro/gorepro/internal/runstore"
 	"github.com/gorepro/gorepro/internal/toolchain"
+	"github.com/gorepro/gorepro/internal/verdict"
 )
 
 // ExplainOptions are the parsed arguments and flags of `gorepro explain`.
@@ -137,7 +137,7 @@ func runExplain(cmd *cobra.Command, deps Deps, opts *ExplainOptions) error {
 	if err != nil {
 		return err
 	}
-	rec, run, err := beginProbeRun(deps, opts.Out, cfg.Path)
+	rec, run, err := proberun.Begin(runlife.Results{Root: opts.Out}, deps.Version, cfg.Path)
 	if err != nil {
 		return err
 	}
@@ -148,17 +148,11 @@ func runExplain(cmd *cobra.Command, deps Deps, opts *ExplainOptions) error {
 	runner.Reporter = rep
 	checkouts := &bisection.Checkouts{WorkDir: runner.WorkDir}
 	ex := &explain.Explainer{
-		Config: cfg, Base: base, Next: next, Changes: changedCells(base, next), GoVersions: opts.GoVersions,
-		Prober: &cellProber{runner: runner, rec: rec, run: run}, Versions: bisection.Proxy{}, Checkouts: checkouts, Files: fileDifference,
+		Config: cfg, Base: base, Next: next, Changes: compare.ExplainChanges(base, next), GoVersions: opts.GoVersions,
+		Prober: &proberun.Prober{Runner: runner, Rec: rec, Run: run}, Versions: bisection.Proxy{}, Checkouts: checkouts, Files: compare.ExplainFiles,
 		Search:   bisect.Options{Confirm: 1},
 		HostArch: toolchain.HostArch(), LocalVersion: bisection.LocalGoVersion(),
-		Builds: func(ctx context.Context, tc config.Toolchain) (string, error) {
-			r := runner.ResolveToolchain(ctx, tc)
-			if !r.Available {
-				return "", errors.New(r.Reason)
-			}
-			return r.Build, nil
-		},
+		Builds:       proberun.ToolchainBuilds(runner),
 		AnyToolchain: opts.AnyToolchain,
 	}
 	if !opts.Quiet {
@@ -167,8 +161,7 @@ func runExplain(cmd *cobra.Command, deps Deps, opts *ExplainOptions) error {
 	ex.Explain(ctx, x)
 	warnAll(deps, func() []error { return checkouts.Close(ctx) })
 	_ = rep.Close()
-	run.Finished = time.Now().UTC()
-	run.Interrupted = ctx.Err() != nil
+	proberun.Finish(ctx, run)
 	run.Explain = x
 	if err := storeExplain(deps, rec, run, opts.Quiet); err != nil {
 		return err
@@ -176,7 +169,7 @@ func runExplain(cmd *cobra.Command, deps Deps, opts *ExplainOptions) error {
 	if err := report.WriteExplain(deps.Stdout, x, opts.Format); err != nil {
 		return err
 	}
-	return explainVerdict(ctx, x)
+	return verdict.Explanation(ctx, x)
 }
 
 // loadExplainRuns checks the flags and loads the runs BASE and NEW, and
@@ -202,37 +195,10 @@ func loadExplainRuns(opts *ExplainOptions) (base, next *record.Run, x *record.Ex
 	return base, next, x, nil
 }
 
-// changedCells are the changes between two runs, as the explainer takes
-// them: it looks for a cause of the changes of verdict.
-func changedCells(base, next *record.Run) []explain.ChangedCell {
-	explainedKinds := []compare.ChangeKind{compare.NewCrash, compare.Fixed, compare.NewTimeout, compare.NewFail, compare.SignatureChanged, compare.OutcomeChanged}
-	var cells []explain.ChangedCell
-	for _, ch := range compare.Diff(base, next).Changes {
-		cells = append(cells, explain.ChangedCell{
-			CellID: ch.CellID, Kind: string(ch.Kind),
-			Verdict: slices.Contains(explainedKinds, ch.Kind), Signature: ch.Kind == compare.SignatureChanged,
-		})
-	}
-	return cells
-}
-
-// fileDifference is compare's file difference of two toolchain builds, as
-// the explainer takes it.
-func fileDifference(bad, good *record.Toolchain, badName, goodName string) (*record.FileDifference, string) {
-	fd := compare.FileDifference(bad, good)
-	if fd == nil {
-		return nil, ""
-	}
-	return fd, compare.FileDifferenceText(fd, badName, goodName)
-}
-
 // storeExplain stores the run of an explanation, with explain.md.
 func storeExplain(deps Deps, rec *runlife.Recording, run *record.Run, quiet bool) error {
-	var md strings.Builder
-	if err := report.WriteExplain(&md, run.Explain, "markdown"); err == nil && rec.Stored() {
-		if err := rec.Draft().WriteFile("explain.md", []byte(md.String())); err != nil {
-			return &StorageError{What: "results", Err: err}
-		}
+	if err := rec.WriteExplanation(run.Explain); err != nil {
+		return err
 	}
 	dir, err := rec.Commit(run)
 	if err != nil {
@@ -240,23 +206,6 @@ func storeExplain(deps Deps, rec *runlife.Recording, run *record.Run, quiet bool
 	}
 	if !quiet {
 		fmt.Fprintf(deps.Stderr, "gorepro: results in %s\n", dir)
-	}
-	return nil
-}
-
-// explainVerdict maps the end of an explanation to the command's error.
-func explainVerdict(ctx context.Context, x *record.Explain) error {
-	if ctx.Err() != nil {
-		return &InterruptedError{Detail: fmt.Sprintf("%d of the changed cells explained", len(x.Explanations))}
-	}
-	unexplained := 0
-	for _, e := range x.Explanations {
-		if !e.Explained {
-			unexplained += len(e.Cells)
-		}
-	}
-	if unexplained > 0 {
-		return &UnexplainedError{Count: unexplained}
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/gorepro/gorepro/internal/report"
 	"github.com/gorepro/gorepro/internal/runlife"
 	"github.com/gorepro/gorepro/internal/runstore"
+	"github.com/gorepro/gorepro/internal/verdict"
 )
 
 // MatrixOptions are the parsed flags of `gorepro matrix`.
@@ -110,7 +111,7 @@ any-change, one that changed since the baseline.`,
 	f.StringVar(&opts.Shard, "shard", "", "run only shard k of n of the matrix (k/n, e.g. 2/4; merge the shards with gorepro merge)")
 	f.StringVar(&opts.Baseline, "baseline", "", "compare the run with this stored run (results.json, run dir or results root) and store diff.json and diff.md")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"crash", "any", "none", failOnNewCrash, failOnAnyChange}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{verdict.FailOnCrash, verdict.FailOnAny, verdict.FailOnNone, verdict.FailOnNewCrash, verdict.FailOnAnyChange}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("engine", cobra.FixedCompletions([]string{"podman", "docker"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("pull", cobra.FixedCompletions([]string{"never", "missing", "always"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("cover", cobra.FixedCompletions([]string{"off", "on", "off,on"}, cobra.ShellCompDirectiveNoFileComp))
@@ -125,10 +126,10 @@ func (o *MatrixOptions) validate() error {
 		return err
 	}
 	switch {
-	case o.FailOn == "crash", o.FailOn == "any", o.FailOn == "none":
-	case isBaselinePolicy(o.FailOn) && o.Baseline == "":
+	case o.FailOn == verdict.FailOnCrash, o.FailOn == verdict.FailOnAny, o.FailOn == verdict.FailOnNone:
+	case verdict.NeedsBaseline(o.FailOn) && o.Baseline == "":
 		return &UsageError{Err: fmt.Errorf("--fail-on %s compares with a baseline: it needs --baseline FILE", o.FailOn)}
-	case !isBaselinePolicy(o.FailOn):
+	case !verdict.NeedsBaseline(o.FailOn):
 		return &UsageError{Err: fmt.Errorf("--fail-on: unknown policy %q (valid: crash, any, none; with --baseline also new-crash, any-change)", o.FailOn)}
 	}
 	if o.Jobs < 1 {
@@ -210,7 +211,7 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 			return nil, err
 		}
 		runlife.Analyze(run)
-		comparison, err = compareWithBaseline(rec, baseline, run)
+		comparison, err = rec.CompareWith(baseline, run)
 		return run, err
 	})
 	if err != nil {
@@ -226,10 +227,10 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 	if err := reportBaseline(deps, comparison); err != nil {
 		return err
 	}
-	if err := verdict(run, opts.FailOn); err != nil {
+	if err := verdict.Matrix(run, opts.FailOn); err != nil {
 		return err
 	}
-	return comparisonVerdict(comparison, opts.FailOn)
+	return verdict.Comparison(comparison, opts.FailOn)
 }
 
 // announceMatrix says on stderr how many cells the matrix has, along which
@@ -248,36 +249,4 @@ func announceMatrix(deps Deps, cfg *config.Config, opts *MatrixOptions) {
 func summarize(deps Deps, run *record.Run, dir string) {
 	fmt.Fprintf(deps.Stderr, "gorepro: %s\n", report.Summary(run.Cells))
 	fmt.Fprintf(deps.Stderr, "gorepro: results in %s (for a bug report: %s)\n", dir, filepath.Join(dir, runstore.MarkdownFile))
-}
-
-// verdict turns a finished run into the matrix command's error, and so its
-// exit status.
-func verdict(run *record.Run, failOn string) error {
-	finished := 0
-	for _, c := range run.Cells {
-		if !c.Interrupted {
-			finished++
-		}
-	}
-	if run.Interrupted {
-		return &InterruptedError{Finished: finished, Total: len(run.Cells)}
-	}
-	// Only a cell that ran a binary tested anything: a matrix of build
-	// errors and unavailable cells must not pass for a green one.
-	if nothing := report.NothingRan(run.Cells); nothing != "" {
-		return &NothingRanError{Reason: nothing + " (first: " + run.Cells[0].Reason + ")"}
-	}
-	matched := 0
-	for _, c := range run.Cells {
-		switch {
-		case failOn == "crash" && c.Outcome == record.Crash:
-			matched++
-		case failOn == "any" && c.Outcome != record.Pass && c.Outcome != record.Unavailable:
-			matched++
-		}
-	}
-	if matched > 0 {
-		return &FailPolicyError{Policy: failOn, Count: matched}
-	}
-	return nil
 }

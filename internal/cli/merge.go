@@ -78,18 +78,8 @@ func runMerge(deps Deps, opts *MergeOptions) error {
 	if err != nil {
 		return err
 	}
-	for _, r := range run.Runners {
-		shard := "full run"
-		if r.Shard != nil {
-			shard = fmt.Sprintf("shard %d/%d", r.Shard.Index, r.Shard.Count)
-		}
-		fmt.Fprintf(deps.Stderr, "gorepro: merging %s: %s on %s/%s, %s\n", r.Source, shard, r.Host.GOOS, r.Host.GOARCH, pluralCells(r.Cells))
-		if r.Interrupted {
-			fmt.Fprintf(deps.Stderr, "gorepro: WARNING: %s was interrupted: its unfinished cells are unavailable, and the merged run is marked interrupted\n", r.Source)
-		}
-		if r.GoreproVersion != run.GoreproVersion {
-			fmt.Fprintf(deps.Stderr, "gorepro: WARNING: %s was recorded by gorepro %s, %s by %s\n", r.Source, r.GoreproVersion, run.Runners[0].Source, run.GoreproVersion)
-		}
+	for _, note := range report.MergeNotes(run) {
+		fmt.Fprintf(deps.Stderr, "gorepro: %s\n", note)
 	}
 	runlife.Analyze(run)
 	const what = "the merged run"

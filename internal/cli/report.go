@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -22,6 +24,13 @@ func rendererFor(format string) (report.Renderer, error) {
 		return nil, &UsageError{Err: fmt.Errorf("--format: unknown format %q (valid: %s)", format, formatList())}
 	}
 	return render, nil
+}
+
+// writeJSON writes v to w as indented JSON: what --json prints.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // ReportOptions are the parsed flags of `gorepro report`.

@@ -1,22 +1,29 @@
-// Package cli is gorepro's command line: one file per subcommand, each built
-// by a NewCmdX(deps, runF) constructor with an options struct, so tests can
-// run the real command or stop at its parsed options. Commands return errors
-// (RunE) and never exit or print outside the writers in Deps; ExitCode maps
-// errors to exit statuses in one place.
+// Package cli is gorepro's command line, and only wiring: flags → options
+// → one call into the package that does the work → render (package report
+// owns the sentences). Each subcommand has its file (matrix.go,
+// toolchains.go, report.go, merge.go, diff.go, bisect.go, explain.go,
+// check.go with check_config.go, diagnose.go, version.go), built by a
+// NewCmdX(deps, runF) constructor with an options struct, so tests can run
+// the real command or stop at its parsed options. What commands share has
+// its own file: the matrix runner (runner.go), progress on stderr
+// (progress.go), signals (signals.go), the command-line reference
+// (docs.go) and the errors (errors.go). Commands return errors (RunE) and
+// never exit or print outside the writers in Deps; ExitCode maps errors,
+// typed where they arise (package verdict judges finished runs), to exit
+// statuses in one place.
 package cli
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/gorepro/gorepro/internal/buildinfo"
 )
 
 // Deps are the outside world a command may touch.
@@ -42,52 +49,7 @@ func (d Deps) getenv(name string) string {
 
 // StdDeps returns Deps wired to the process's standard streams.
 func StdDeps() Deps {
-	return Deps{Stdout: os.Stdout, Stderr: os.Stderr, Version: Version(), Getenv: os.Getenv}
-}
-
-// Version is gorepro's version as recorded in its build info: the module
-// version for `go install`ed binaries, "(devel)" plus the VCS revision for
-// builds from a checkout.
-func Version() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown)"
-	}
-	v := info.Main.Version
-	if v == "" {
-		v = "(devel)"
-	}
-	for _, s := range info.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " " + s.Value[:12]
-		}
-	}
-	return v
-}
-
-// harnessID identifies this build of gorepro in cache keys: its version
-// when the version names one build (a release, or the pseudo-version of a
-// clean checkout), else the version and the SHA-256 of the running
-// executable, so that a development build ("(devel)", "+dirty", go run,
-// go test) whose code changed never re-uses the cells of another.
-func harnessID(version string) string {
-	if version != "" && !strings.Contains(version, "(devel)") && !strings.Contains(version, "+dirty") && !strings.Contains(version, "(unknown)") {
-		return version
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return version + " exe:unknown"
-	}
-	f, err := os.Open(exe)
-	if err != nil {
-		return version + " exe:unknown"
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return version + " exe:unknown"
-	}
-	return version + " exe:" + hex.EncodeToString(h.Sum(nil))
+	return Deps{Stdout: os.Stdout, Stderr: os.Stderr, Version: buildinfo.Version(), Getenv: os.Getenv}
 }
 
 // NewRootCmd builds the gorepro command tree.

@@ -4,13 +4,14 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/gorepro/gorepro/internal/buildinfo"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/container"
 	"github.com/gorepro/gorepro/internal/matrix"
 )
 
 // newMatrixRunner is the matrix runner of every command that builds cells
-// (matrix, check, bisect): work directory and cell cache under root,
+// (matrix, check, bisect, explain): work directory and cell cache under root,
 // gorepro's version and build, the config's container engine and pull
 // policy, one cell at a time, warnings and progress to progress. Commands
 // then set what differs: Jobs, NoCache, Shard, Reporter.
@@ -22,7 +23,7 @@ func newMatrixRunner(deps Deps, cfg *config.Config, root string, progress io.Wri
 		Jobs:     1,
 		Progress: progress,
 		Version:  deps.Version,
-		Harness:  harnessID(deps.Version),
+		Harness:  buildinfo.HarnessID(deps.Version),
 		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: progress},
 		Pull:     container.PullPolicy(cfg.Pull),
 	}

@@ -1,10 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
-	"fmt"
-	"strings"
-
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 
@@ -71,57 +67,9 @@ func runToolchains(cmd *cobra.Command, deps Deps, opts *ToolchainsOptions) error
 	}
 	_ = g.Wait()
 	if opts.JSON {
-		enc := json.NewEncoder(deps.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
+		return writeJSON(deps.Stdout, struct {
 			Toolchains []*toolchain.Resolved `json:"toolchains"`
 		}{resolved})
 	}
-	rows := [][]string{}
-	for i, r := range resolved {
-		where := r.GOROOT
-		if tc := cfg.Toolchains[i]; tc.Kind == config.KindImage {
-			where = imageColumn(tc, r.Container)
-		}
-		status := "usable"
-		note := r.Warning
-		if !r.Available {
-			status = "unavailable"
-			note = r.Reason
-		}
-		rows = append(rows, []string{r.Name, r.Kind, dash(r.GoVersion), dash(where), status, note})
-	}
-	return report.WritePlainTable(deps.Stdout, []string{"NAME", "KIND", "GO", "GOROOT/IMAGE", "STATUS", "NOTE"}, rows)
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-// imageColumn describes an image toolchain: the builder image, what it
-// resolved to, where it runs, and the runtime image.
-func imageColumn(tc config.Toolchain, c *toolchain.Container) string {
-	if c == nil || c.Builder == nil {
-		return tc.Image
-	}
-	s := fmt.Sprintf("%s (%s, %s", tc.Image, shortID(c.Builder.ID), c.Builder.Arch)
-	if c.Builder.Digest != "" {
-		s += ", " + c.Builder.Digest
-	}
-	s += fmt.Sprintf("; %s %s on %s/%s, platform %s)", c.EngineName, c.EngineVersion, c.EngineHostOS, c.EngineHostArch, c.Platform)
-	if c.Runtime != nil {
-		s += fmt.Sprintf(" runs in %s (%s)", tc.RuntimeImage, shortID(c.Runtime.ID))
-	}
-	return s
-}
-
-func shortID(id string) string {
-	id = strings.TrimPrefix(id, "sha256:")
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
+	return report.WriteToolchains(deps.Stdout, cfg.Toolchains, resolved)
 }

@@ -19,7 +19,9 @@
 //
 // Diff matches the cells of two runs by ID and classifies every change of
 // outcome (new-crash, fixed, new-flaky, signature-changed, only-in-base,
-// …) for nightly jobs and `gorepro diff`.
+// …) for nightly jobs and `gorepro diff`. ExplainChanges and ExplainFiles
+// hand a comparison and a toolchains' file difference to package explain,
+// which cannot import this package (this one imports it).
 //
 // # Decisions here, sentences in report/wording
 //

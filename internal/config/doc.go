@@ -292,4 +292,15 @@
 // ParseToolchainSpec reads one toolchain written on the command line, as
 // gorepro check's --toolchain takes it: local, goroot:PATH,
 // gotoolchain:VERSION, a Go release (go1.27.3), or a configured name.
+//
+// # One cell
+//
+// OneCell is the matrix of one cell that gorepro check builds: a
+// toolchain spec, a target (PackageTarget: the main package of a module
+// directory, named after it; or a target named in an optional config,
+// whose runs, timeouts, engine and pull policy are then the defaults), and
+// one value of each other axis. OneCell.Config makes it a Config of exactly
+// that cell; values that name no cell are *OptionError, --runs and
+// --timeout out of range *FlagError. Target.WorkKey names a target's work
+// directory, so that two checks of different modules never share binaries.
 package config

@@ -39,14 +39,6 @@ func toolchainNames(c *Config) []string {
 	return names
 }
 
-func targetNames(c *Config) []string {
-	var names []string
-	for _, t := range c.Targets {
-		names = append(names, t.Name)
-	}
-	return names
-}
-
 func TestApply(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -60,7 +52,7 @@ func TestApply(t *testing.T) {
 			assert.Equal(t, []string{"local", "sdk"}, toolchainNames(c))
 		}},
 		{"targets", Overrides{Targets: []string{"server"}}, func(t *testing.T, c *Config) {
-			assert.Equal(t, []string{"server"}, targetNames(c))
+			assert.Equal(t, []string{"server"}, c.targetNames())
 		}},
 		{"protobuf replaces", Overrides{Protobuf: []string{"v1.36.11,v1.20.0", " v1.36.11 "}}, func(t *testing.T, c *Config) {
 			assert.Equal(t, []string{"v1.36.11", "v1.20.0"}, c.Protobuf)

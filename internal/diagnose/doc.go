@@ -36,6 +36,10 @@
 //   - whether the Go build is a distribution's (/usr/lib/golang: Fedora,
 //     RHEL, UBI go-toolset; /usr/lib/go-1.N: Debian).
 //
+// Facts the log cannot contain (the host's architecture, the Go version)
+// are given by the caller; NormaliseArch and NormaliseGoVersion read them
+// as people write them (x86_64, aarch64; 1.25.3, "go version go1.25.3").
+//
 // # Known issues
 //
 // KnownIssues is a small database of upstream bugs with a crash signature

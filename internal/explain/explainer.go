@@ -29,8 +29,8 @@ type ChangedCell struct {
 
 // FileDifference says in which GOROOT files the bad build of a toolchain
 // differs from the good one, and says it in one clause that calls the two
-// badName and goodName; nil when a manifest is missing. The command gives
-// compare.FileDifference (compare imports this package).
+// badName and goodName; nil when a manifest is missing. compare.ExplainFiles
+// is one (compare imports this package).
 type FileDifference func(bad, good *record.Toolchain, badName, goodName string) (*record.FileDifference, string)
 
 // Explainer explains the changed cells between two runs, by building probe

@@ -26,4 +26,9 @@
 //
 // The sentences stored with a run (the analysis, a comparison's warnings
 // and summary) and the small text helpers are in subpackage wording.
+//
+// The text commands print around their work is here too, so that report
+// owns every sentence: check's verdict line (CheckLine), a bisection's
+// probes and conclusion (WriteBisectText), the toolchains table
+// (WriteToolchains) and what merge says about its inputs (MergeNotes).
 package report

@@ -13,6 +13,10 @@
 // stored reports (package report) and analysing the run (package compare)
 // happen here, once, for every command that records a run.
 //
+// Files beside the reports are written into the draft before Commit:
+// WriteComparison (or CompareWith, which also compares the run with its
+// baseline) writes diff.json and diff.md, WriteExplanation explain.md.
+//
 // Failures to begin or commit a run are *StorageError, which say what was
 // being stored; the command maps them to its exit status.
 package runlife

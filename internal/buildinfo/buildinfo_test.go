@@ -1,4 +1,4 @@
-package cli
+package buildinfo
 
 import (
 	"crypto/sha256"
@@ -29,6 +29,6 @@ func TestHarnessID(t *testing.T) {
 		{"(unknown)", "(unknown)" + exeID},
 		{"", exeID},
 	} {
-		assert.Equal(t, tt.want, harnessID(tt.version), "version %q", tt.version)
+		assert.Equal(t, tt.want, HarnessID(tt.version), "version %q", tt.version)
 	}
 }
