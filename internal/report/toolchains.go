@@ -5,8 +5,8 @@ import (
 	"io"
 
 	"github.com/gorepro/gorepro/internal/config"
-	"github.com/gorepro/gorepro/internal/toolchain"
 	"github.com/gorepro/gorepro/internal/report/wording"
+	"github.com/gorepro/gorepro/internal/toolchain"
 )
 
 // WriteToolchains writes what `gorepro toolchains` shows: one row per
