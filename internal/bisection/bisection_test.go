@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -455,4 +456,17 @@ func TestBisectionCommits(t *testing.T) {
 func TestLatestCells(t *testing.T) {
 	cells := []record.Cell{{ID: "a", Outcome: record.Pass}, {ID: "b"}, {ID: "a", Outcome: record.Crash}}
 	assert.Equal(t, []record.Cell{{ID: "a", Outcome: record.Crash}, {ID: "b"}}, LatestCells(cells))
+}
+
+// TestDescribeCommit: the author's date goes with the author; a later
+// committer date (a rebase, a cherry-pick) is labelled as such.
+func TestDescribeCommit(t *testing.T) {
+	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+	p := &Plan{Commits: map[string]gitrepo.Commit{
+		"aaa": {Subject: "fix", Author: "Dev <dev@example.com>", Time: day("2024-03-01"), CommitTime: day("2024-03-01")},
+		"bbb": {Subject: "port", Author: "Dev <dev@example.com>", Time: day("2024-03-01"), CommitTime: day("2026-12-01")},
+	}}
+	assert.Equal(t, `aaa "fix" by Dev <dev@example.com>, 2024-03-01`, p.DescribeCommit("aaa"))
+	assert.Equal(t, `bbb "port" by Dev <dev@example.com>, 2024-03-01, committed 2026-12-01`, p.DescribeCommit("bbb"))
+	assert.Equal(t, "ccc", p.DescribeCommit("ccc"))
 }

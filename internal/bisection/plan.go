@@ -249,5 +249,9 @@ func (p *Plan) DescribeCommit(v string) string {
 	if !ok {
 		return v
 	}
-	return fmt.Sprintf("%s %q by %s, %s", v, c.Subject, c.Author, c.Time.Format("2006-01-02"))
+	s := fmt.Sprintf("%s %q by %s, %s", v, c.Subject, c.Author, c.Time.Format("2006-01-02"))
+	if !c.CommitTime.IsZero() && c.CommitTime.Format("2006-01-02") != c.Time.Format("2006-01-02") {
+		s += ", committed " + c.CommitTime.Format("2006-01-02")
+	}
+	return s
 }

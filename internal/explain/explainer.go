@@ -107,7 +107,13 @@ func (ex *Explainer) add(x record.Explanation) {
 	if x.Explained {
 		for i, y := range ex.explain.Explanations {
 			if y.Explained && y.Kind == x.Kind && y.Culprit == x.Culprit && y.Direction == x.Direction && y.Signature == x.Signature {
+				if len(y.Cells) == 1 {
+					nameCell(&ex.explain.Explanations[i])
+					y = ex.explain.Explanations[i]
+				}
+				nameCell(&x)
 				ex.explain.Explanations[i].Cells = append(y.Cells, x.Cells...)
+				ex.explain.Explanations[i].Changed = append(y.Changed, x.Changed...)
 				ex.explain.Explanations[i].Builds += x.Builds
 				ex.explain.Explanations[i].Evidence = append(y.Evidence, x.Evidence...)
 				ex.explain.Explanations[i].Steps = append(y.Steps, x.Steps...)
@@ -116,6 +122,20 @@ func (ex *Explainer) add(x record.Explanation) {
 		}
 	}
 	ex.explain.Explanations = append(ex.explain.Explanations, x)
+}
+
+// nameCell names x's one cell in its changes and steps, before it is
+// merged with another cell's explanation of the same cause: each cell's
+// inputs and probes are then told apart ("controller: source commit …",
+// "NEW's cell built again (controller)").
+func nameCell(x *record.Explanation) {
+	id := x.Cells[0]
+	for i, line := range x.Changed {
+		x.Changed[i] = id + ": " + line
+	}
+	for i := range x.Steps {
+		x.Steps[i].What += " (" + id + ")"
+	}
 }
 
 // skipReason says why a change is not explained here, or "".

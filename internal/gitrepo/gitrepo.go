@@ -150,13 +150,24 @@ type Commit struct {
 	Hash    string
 	Subject string
 	Author  string
-	Time    time.Time
+	// Time is when the author wrote it (git's author date), CommitTime
+	// when it was committed (the committer date: a rebase or a cherry-pick
+	// changes it, not Time).
+	Time, CommitTime time.Time
 }
+
+// logFormat is the git log --format of a Commit: hash, author date,
+// committer date (Unix seconds), author, subject.
+const logFormat = "--format=%H%x00%at%x00%ct%x00%an <%ae>%x00%s"
 
 // State is the commit as a cell records its source: a clean checkout of
 // it.
 func (c Commit) State() record.SourceState {
-	return record.SourceState{VCS: "git", Commit: c.Hash, Time: c.Time, Subject: c.Subject, Author: c.Author}
+	st := record.SourceState{VCS: "git", Commit: c.Hash, Time: c.Time, Subject: c.Subject, Author: c.Author}
+	if !c.CommitTime.Equal(c.Time) {
+		st.CommitTime = c.CommitTime
+	}
+	return st
 }
 
 // Commit resolves a commit-ish (a hash, a branch, HEAD~3) to its commit.
@@ -164,7 +175,7 @@ func (r *Repo) Commit(ctx context.Context, rev string) (Commit, error) {
 	if strings.HasPrefix(rev, "-") {
 		return Commit{}, fmt.Errorf("%q is not a commit", rev)
 	}
-	out, err := Git(ctx, r.Root, "show", "-s", "--format=%H%x00%ct%x00%an <%ae>%x00%s", rev+"^{commit}", "--")
+	out, err := Git(ctx, r.Root, "show", "-s", logFormat, rev+"^{commit}", "--")
 	if err != nil {
 		return Commit{}, fmt.Errorf("resolving %s in %s: %w", rev, r.Root, err)
 	}
@@ -172,15 +183,19 @@ func (r *Repo) Commit(ctx context.Context, rev string) (Commit, error) {
 }
 
 func parseCommit(line string) (Commit, error) {
-	f := strings.SplitN(line, "\x00", 4)
-	if len(f) != 4 {
+	f := strings.SplitN(line, "\x00", 5)
+	if len(f) != 5 {
 		return Commit{}, fmt.Errorf("unexpected git output %q", line)
 	}
-	secs, err := strconv.ParseInt(f[1], 10, 64)
-	if err != nil {
-		return Commit{}, fmt.Errorf("unexpected commit time %q", f[1])
+	var times [2]time.Time
+	for i, s := range f[1:3] {
+		secs, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return Commit{}, fmt.Errorf("unexpected commit time %q", s)
+		}
+		times[i] = time.Unix(secs, 0).UTC()
 	}
-	return Commit{Hash: f[0], Time: time.Unix(secs, 0).UTC(), Author: f[2], Subject: f[3]}, nil
+	return Commit{Hash: f[0], Time: times[0], CommitTime: times[1], Author: f[3], Subject: f[4]}, nil
 }
 
 // Range lists the commits from from to to, oldest first, both included:
@@ -199,7 +214,7 @@ func (r *Repo) Range(ctx context.Context, from, to string, firstParent bool) ([]
 	if _, err := Git(ctx, r.Root, "merge-base", "--is-ancestor", fc.Hash, tc.Hash); err != nil {
 		return nil, fmt.Errorf("%s (%s) is not an ancestor of %s (%s): bisect needs --from older than --to on one history", from, Short(fc.Hash), to, Short(tc.Hash))
 	}
-	args := []string{"log", "--reverse", "--format=%H%x00%ct%x00%an <%ae>%x00%s"}
+	args := []string{"log", "--reverse", logFormat}
 	if firstParent {
 		args = append(args, "--first-parent")
 	} else {

@@ -97,3 +97,33 @@ func TestStateRangeAndWorktrees(t *testing.T) {
 	assert.Empty(t, git("status", "--porcelain"), "the user's tree is untouched")
 	assert.Equal(t, "main", git("rev-parse", "--abbrev-ref", "HEAD"))
 }
+
+// TestAuthorAndCommitterDates: a commit rebased or cherry-picked later has
+// an author date and a later committer date; the author's date goes with
+// the author, and the committer's is kept apart (only when it differs).
+func TestAuthorAndCommitterDates(t *testing.T) {
+	root, git := newRepo(t)
+	require.NoError(t, os.WriteFile(filepath.Join(root, "sub", "late.go"), []byte("package main\n"), 0o644))
+	git("add", "-A")
+	cmd := exec.Command("git", "-C", root, "commit", "-qm", "d: written in 2024, committed in 2026")
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=Dev", "GIT_AUTHOR_EMAIL=dev@example.com", "GIT_COMMITTER_NAME=Bot",
+		"GIT_COMMITTER_EMAIL=bot@example.com", "GIT_CONFIG_NOSYSTEM=1", "HOME="+root,
+		"GIT_AUTHOR_DATE=2024-03-01T10:00:00Z", "GIT_COMMITTER_DATE=2026-12-01T10:00:00Z")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+
+	repo, err := Open(context.Background(), filepath.Join(root, "sub"))
+	require.NoError(t, err)
+	c, err := repo.Commit(context.Background(), "HEAD")
+	require.NoError(t, err)
+	assert.Equal(t, "2024-03-01", c.Time.Format("2006-01-02"))
+	assert.Equal(t, "2026-12-01", c.CommitTime.Format("2006-01-02"))
+	assert.Equal(t, "Dev <dev@example.com>", c.Author)
+	st := c.State()
+	assert.Equal(t, c.Time, st.Time)
+	assert.Equal(t, c.CommitTime, st.CommitTime)
+
+	first, err := repo.Commit(context.Background(), "HEAD~3")
+	require.NoError(t, err)
+	assert.True(t, first.State().CommitTime.IsZero(), "a commit committed when written records one date")
+}

@@ -365,10 +365,13 @@ type SourceState struct {
 	// Dirty is true when the directory had changes git would commit
 	// (untracked files included, ignored files not): the commit alone
 	// does not say what was built.
-	Dirty   bool      `json:"dirty,omitempty"`
-	Time    time.Time `json:"time"`
-	Subject string    `json:"subject,omitempty"`
-	Author  string    `json:"author,omitempty"`
+	Dirty bool `json:"dirty,omitempty"`
+	// Time is the commit's author date, CommitTime its committer date
+	// when that differs (a rebase, a cherry-pick).
+	Time       time.Time `json:"time"`
+	CommitTime time.Time `json:"commitTime,omitzero"`
+	Subject    string    `json:"subject,omitempty"`
+	Author     string    `json:"author,omitempty"`
 }
 
 // Module is one module of a binary's build list, as its build info has

@@ -16,10 +16,14 @@ import (
 func (r *markdownReport) writeWhatWasDone(b *strings.Builder, lim mdLimits) {
 	b.WriteString("## What did you do?\n\n")
 	cells := r.run.Cells
-	if r.run.Bisect != nil {
+	switch {
+	case r.run.Explain != nil:
+		fmt.Fprintf(b, "Explained what changed between two runs with `gorepro explain`, building and running one cell per probe (%d %s):\n\n",
+			len(cells), wording.Plural(len(cells), "cell", "cells"))
+	case r.run.Bisect != nil:
 		fmt.Fprintf(b, "Bisected %s with `gorepro bisect`, building and running one cell per probe (%d %s):\n\n",
 			r.text(r.run.Bisect.Axis), len(cells), wording.Plural(len(cells), "cell", "cells"))
-	} else {
+	default:
 		fmt.Fprintf(b, "Built and ran every combination of these with `gorepro matrix` (%d %s):\n\n", len(cells), wording.Plural(len(cells), "cell", "cells"))
 	}
 	axes := []struct {
