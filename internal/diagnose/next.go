@@ -26,6 +26,9 @@ func nextSteps(r *Report, matches []Match, f Facts) []NextStep {
 	}
 	var steps stepList
 	badIf := "signature~" + regexp.QuoteMeta(heading(r.Signature))
+	if strings.HasPrefix(r.Signature, raceHeading) {
+		steps.add(raceStep())
+	}
 	var ruledOut []string // why known issues are not the cause
 	explained := false    // some known issue may still be the cause
 	for _, m := range matches {
@@ -73,6 +76,19 @@ func stepsWithoutCrash(r *Report) []NextStep {
 		}}
 	}
 	return nil
+}
+
+// raceHeading starts the signature of a data race report.
+const raceHeading = "WARNING: DATA RACE"
+
+// raceStep is the first step for a data race: a build with the race
+// detector, which alone finds it.
+func raceStep() NextStep {
+	return NextStep{
+		Command: "gorepro matrix --fail-on crash",
+		Why: "a data race is found only by a build with the race detector: give the target \"buildFlags\": [\"-race\"] and \"cgo\": true " +
+			"(the race detector needs cgo) in toolchains.json; a run that races exits 66 and is a crash with this signature, never a pass",
+	}
 }
 
 // stepList collects next steps, each command once.

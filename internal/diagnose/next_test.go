@@ -1,6 +1,8 @@
 package diagnose
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -137,4 +139,17 @@ func TestNextStepsFollowFromTheFacts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNextStepsForARace: a data race report (a real one from the corpus)
+// leads with the build the race detector needs, not only a plain matrix.
+func TestNextStepsForARace(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "corpus", "71-race-nix-store-go1.17-dwrap-failed-restore.log"))
+	require.NoError(t, err)
+	r := Log(data)
+	require.True(t, strings.HasPrefix(r.Signature, "WARNING: DATA RACE"), r.Signature)
+	require.NotEmpty(t, r.Next)
+	assert.Equal(t, "gorepro matrix --fail-on crash", r.Next[0].Command)
+	assert.Contains(t, r.Next[0].Why, `"buildFlags": ["-race"]`)
+	assert.Contains(t, r.Next[0].Why, `"cgo": true`)
 }
