@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -122,32 +123,45 @@ func hostDownloads(ctx context.Context, s Spec, runner repro.GoRunner, dir strin
 // downloadOnHost has the local go command (dlRunner, in dir) download
 // every module the build argv needs, with the module's own go.mod or with
 // the alternate one, and completes the alternate go.sum, so that the
-// container needs no network. It returns the mounts the alternate go.mod
-// needs: its directory, and the replaced module directories outside dir.
+// container needs no network. It returns the mounts the build's go.mod
+// needs: the alternate go.mod's directory, and, whichever go.mod the build
+// uses, the replaced module directories outside dir ("replace => ../lib"),
+// at the same paths, where the go command in the container looks for them.
 func downloadOnHost(ctx context.Context, s Spec, dlRunner repro.GoRunner, dir string, argv []string) ([]container.Mount, error) {
 	pkg := argv[len(argv)-1]
+	var mounts []container.Mount
+	replacedOutside := func(goMod string) error {
+		replaced, err := modtree.ReplaceDirs(goMod)
+		if err != nil {
+			return err
+		}
+		for _, d := range replaced {
+			if !modtree.Within(d, dir) {
+				mounts = append(mounts, container.Mount{Source: d, Target: d, ReadOnly: true})
+			}
+		}
+		return nil
+	}
 	if !slices.ContainsFunc(argv, func(a string) bool { return strings.HasPrefix(a, "-modfile=") }) && s.Target.Kind == config.TargetPackage {
 		// The module's own go.mod, untouched (-mod=readonly wins over the
 		// runner's GOFLAGS): the host downloads what the build needs.
 		if _, err := dlRunner.Run(ctx, dir, "list", "-mod=readonly", "-deps", "-test=false", pkg); err != nil {
 			return nil, fmt.Errorf("downloading modules on the host: %w", err)
 		}
+		if goMod := enclosingGoMod(dir); goMod != "" {
+			if err := replacedOutside(goMod); err != nil {
+				return nil, err
+			}
+		}
 	}
-	var mounts []container.Mount
 	for _, a := range argv {
 		altGoMod, ok := strings.CutPrefix(a, "-modfile=")
 		if !ok {
 			continue
 		}
 		mounts = append(mounts, container.Mount{Source: filepath.Dir(altGoMod), Target: filepath.Dir(altGoMod)})
-		replaced, err := modtree.ReplaceDirs(altGoMod)
-		if err != nil {
+		if err := replacedOutside(altGoMod); err != nil {
 			return nil, err
-		}
-		for _, d := range replaced {
-			if !modtree.Within(d, dir) {
-				mounts = append(mounts, container.Mount{Source: d, Target: d, ReadOnly: true})
-			}
 		}
 		// The host downloads what the build needs and completes the
 		// alternate go.sum, so the container needs no network.
@@ -156,6 +170,19 @@ func downloadOnHost(ctx context.Context, s Spec, dlRunner repro.GoRunner, dir st
 		}
 	}
 	return mounts, nil
+}
+
+// enclosingGoMod is the go.mod of the module holding dir (dir's own, or
+// the nearest one above it), or "" when there is none.
+func enclosingGoMod(dir string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		if fi, err := os.Stat(filepath.Join(d, "go.mod")); err == nil && fi.Mode().IsRegular() {
+			return filepath.Join(d, "go.mod")
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
 }
 
 // goosGoarch keeps the variables that decide which packages a build loads.

@@ -186,6 +186,29 @@ func TestBuildInImage(t *testing.T) {
 		assert.Contains(t, out, "app")
 		assert.Equal(t, before, treeDigest(t, app), "the user's module is unchanged")
 	})
+
+	// Without an alternate go.mod (no protobuf or module override, as in
+	// gorepro check without --protobuf), a replace outside the module
+	// ("=> ../dep") is mounted too: the build uses the module's own go.mod.
+	t.Run("replace outside the module with its own go.mod", func(t *testing.T) {
+		root := t.TempDir()
+		app := filepath.Join(root, "app")
+		require.NoError(t, os.Rename(copyTree(t, filepath.Join("testdata", "app")), app))
+		require.NoError(t, os.Rename(filepath.Join(app, "dep"), filepath.Join(root, "dep")))
+		goMod := filepath.Join(app, "go.mod")
+		data, err := os.ReadFile(goMod)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(goMod, []byte(strings.Replace(string(data), "=> ./dep", "=> ../dep", 1)), 0o644))
+		bin := filepath.Join(outDir, "app-own-gomod", "app")
+		r := Build(ctx, Spec{
+			Toolchain: tc, Target: config.Target{Name: "app", Kind: config.TargetPackage, Dir: app, Package: "."},
+			WorkDir: workDir, Output: bin,
+		})
+		require.True(t, r.OK, "%s: %s\n%s", r.Outcome, r.Reason, r.Log)
+		assert.NotContains(t, strings.Join(r.Reproduce.Build, " "), "-modfile=")
+		assert.Contains(t, r.Reproduce.Build, "type=bind,source="+filepath.Join(root, "dep")+",target="+filepath.Join(root, "dep")+",readonly")
+		assert.Contains(t, string(runInImage(t, ctx, tc, bin)), "dep: 2 bytes")
+	})
 }
 
 // argAfter returns the argument following flag in argv ("" when absent).

@@ -158,7 +158,7 @@ func TestReplaceDirs(t *testing.T) {
 	writeTree(t, dir, map[string]string{"go.mod": "module example.com/app\n\ngo 1.24\n\nreplace example.com/abs => /opt/abs\n\nreplace example.com/rel => ../rel\n\nreplace example.com/mod => example.com/fork v1.2.3\n"})
 	got, err := ReplaceDirs(filepath.Join(dir, "go.mod"))
 	require.NoError(t, err)
-	assert.Equal(t, []string{"/opt/abs"}, got)
+	assert.Equal(t, []string{"/opt/abs", filepath.Join(filepath.Dir(dir), "rel")}, got, "relative replacements resolved against the go.mod's directory")
 	_, err = ReplaceDirs(filepath.Join(dir, "nope.mod"))
 	assert.ErrorContains(t, err, "nope.mod")
 }

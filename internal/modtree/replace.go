@@ -85,9 +85,11 @@ func absoluteVendored(copyDir string, rewrites []dirReplace) error {
 	return nil
 }
 
-// ReplaceDirs lists the absolute directory replacements of a go.mod
-// (gorepro's alternate go.mod, where AbsoluteReplaces made them all
-// absolute).
+// ReplaceDirs lists the directory replacements of a go.mod as absolute
+// paths: absolute ones as they are (gorepro's alternate go.mod, where
+// AbsoluteReplaces made them all absolute), relative ones ("../lib")
+// resolved against the go.mod's directory, as the go command resolves
+// them.
 func ReplaceDirs(goMod string) ([]string, error) {
 	data, err := os.ReadFile(goMod)
 	if err != nil {
@@ -99,8 +101,12 @@ func ReplaceDirs(goMod string) ([]string, error) {
 	}
 	var dirs []string
 	for _, r := range f.Replace {
-		if r.New.Version == "" && filepath.IsAbs(r.New.Path) {
+		switch {
+		case r.New.Version != "":
+		case filepath.IsAbs(r.New.Path):
 			dirs = append(dirs, r.New.Path)
+		case modfile.IsDirectoryPath(r.New.Path):
+			dirs = append(dirs, filepath.Join(filepath.Dir(goMod), filepath.FromSlash(r.New.Path)))
 		}
 	}
 	return dirs, nil
