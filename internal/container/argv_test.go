@@ -32,7 +32,7 @@ func TestRunArgv(t *testing.T) {
 			name:   "minimal",
 			engine: Podman,
 			spec:   RunSpec{Image: "localhost/r:1", Name: "gorepro-abc"},
-			want:   "/usr/bin/podman run --rm --pull=never --name gorepro-abc --init LABELS localhost/r:1",
+			want:   "/usr/bin/podman run --rm --pull=never --name gorepro-abc --init --security-opt label=disable LABELS localhost/r:1",
 		},
 		{
 			name:   "everything",
@@ -49,7 +49,7 @@ func TestRunArgv(t *testing.T) {
 				Args: []string{"--flag", "x y"}, Network: "none",
 				Timeout: time.Second, Cap: 10,
 			},
-			want: "/usr/bin/podman run --rm --pull=never --name gorepro-1 --init LABELS --label a=b --label gorepro.cell=c1" +
+			want: "/usr/bin/podman run --rm --pull=never --name gorepro-1 --init --security-opt label=disable LABELS --label a=b --label gorepro.cell=c1" +
 				" --platform linux/arm64 --network none --user 65534:65534 --workdir /tmp --entrypoint /gorepro/bin" +
 				" -e GOTRACEBACK=crash -e A=b=c" +
 				" --mount type=bind,source=/cache/bin/repro,target=/gorepro/bin,readonly --mount type=volume,source=gorepro-gocache,target=/gocache" +
@@ -59,7 +59,7 @@ func TestRunArgv(t *testing.T) {
 			name:   "docker without init",
 			engine: Docker,
 			spec:   RunSpec{Image: "golang:1.25", Name: "n", NoInit: true, Entrypoint: "go", Args: []string{"env", "GOVERSION"}},
-			want:   "/usr/bin/docker run --rm --pull=never --name n LABELS --entrypoint go golang:1.25 env GOVERSION",
+			want:   "/usr/bin/docker run --rm --pull=never --name n --security-opt label=disable LABELS --entrypoint go golang:1.25 env GOVERSION",
 		},
 	}
 	for _, tt := range tests {

@@ -259,6 +259,25 @@ func TestPodman(t *testing.T) {
 			gone(t, e, spec.Name)
 		})
 
+		t.Run("program not executable under init", func(t *testing.T) {
+			t.Parallel()
+			// A file without its execute bit: "permission denied", which is
+			// not an architecture problem (nor, here, SELinux: the hint
+			// names both causes a user can check).
+			dir := t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "prog"), []byte("#!/bin/sh\n"), 0o644))
+			spec := progSpec()
+			spec.Mounts = []Mount{{Source: dir, Target: "/gorepro/noexec", ReadOnly: true}}
+			spec.Entrypoint = "/gorepro/noexec/prog"
+			_, err := e.Run(ctx, spec)
+			var ee *Error
+			require.ErrorAs(t, err, &ee)
+			assert.Equal(t, ErrEngineRun, ee.Kind)
+			assert.Contains(t, strings.ToLower(ee.Msg), "permission denied")
+			assert.Equal(t, hintExecDenied, ee.Hint)
+			gone(t, e, spec.Name)
+		})
+
 		t.Run("program missing without init", func(t *testing.T) {
 			t.Parallel()
 			spec := progSpec()

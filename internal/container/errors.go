@@ -82,6 +82,7 @@ const (
 	hintShortName      = "use a fully qualified image name, e.g. docker.io/library/golang:1.25"
 	hintRegistry       = "check that the registry is reachable and that you are logged in (podman login)"
 	hintExecFailed     = "the program could not be started in the container: a missing file, or a binary for another architecture without emulation (install qemu-user-static and register binfmt_misc)"
+	hintExecDenied     = "the program could not be started in the container: permission denied, not an architecture problem; on an SELinux-enforcing host (Fedora, RHEL: getenforce says Enforcing) a denial of the bind-mounted file shows in the audit log (ausearch -m avc -ts recent), though gorepro runs its containers with --security-opt label=disable; otherwise the file lacks its execute bit or sits on a noexec mount"
 	maxMsgLines        = 3
 	maxMsgChars        = 600
 	engineErrorTailLen = 5

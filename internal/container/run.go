@@ -87,6 +87,12 @@ func (e *Engine) RunArgv(s RunSpec) []string {
 	if !s.NoInit {
 		argv = append(argv, "--init")
 	}
+	// Bind mounts of the user's files without relabelling them: on an
+	// SELinux-enforcing host an unlabelled mount is denied, and a
+	// relabelling option (:z, relabel=) would change the user's files
+	// (and Docker refuses relabel= in --mount). Podman and Docker accept
+	// this on hosts without SELinux too.
+	argv = append(argv, "--security-opt", "label=disable")
 	argv = append(argv, e.internalLabels()...)
 	argv = append(argv, labelFlags(s.Labels)...)
 	if s.Platform != "" {
@@ -297,6 +303,9 @@ func (e *Engine) judgeRun(cleanupCtx context.Context, op string, s RunSpec, res 
 		ce := e.classify(op, res.Output)
 		if ce.Kind == ErrEngineRun && initFailed(res.Output) {
 			ce.Hint = hintExecFailed
+			if strings.Contains(strings.ToLower(string(res.Output)), "permission denied") {
+				ce.Hint = hintExecDenied
+			}
 		}
 		ce.Hint = strings.Replace(ce.Hint, "REF", s.Image, 1)
 		return ce
