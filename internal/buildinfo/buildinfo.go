@@ -16,6 +16,7 @@ import (
 	"encoding/hex"
 	"io"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
 )
@@ -63,4 +64,64 @@ func HarnessID(version string) string {
 		return version + " exe:unknown"
 	}
 	return version + " exe:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// Info is what `gorepro version` says about the running binary: its
+// module path and version, the VCS revision, commit time and dirtiness it
+// was built from (a build from a checkout; empty for `go install`ed
+// releases, whose version says it), and the Go that built it.
+type Info struct {
+	Module    string `json:"module"`
+	Version   string `json:"version"`
+	Revision  string `json:"revision,omitempty"`
+	Time      string `json:"time,omitempty"`
+	Dirty     bool   `json:"dirty"`
+	GoVersion string `json:"goVersion"`
+	Platform  string `json:"platform"`
+}
+
+// Read returns the Info of the running binary.
+func Read() Info {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return Info{Version: "(unknown)", GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	}
+	return FromBuildInfo(info, runtime.GOOS+"/"+runtime.GOARCH)
+}
+
+// FromBuildInfo is the Info of a binary with build info bi, running on
+// platform ("linux/amd64").
+func FromBuildInfo(bi *debug.BuildInfo, platform string) Info {
+	in := Info{Module: bi.Main.Path, Version: bi.Main.Version, GoVersion: bi.GoVersion, Platform: platform}
+	if in.Version == "" {
+		in.Version = "(devel)"
+	}
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			in.Revision = s.Value
+		case "vcs.time":
+			in.Time = s.Value
+		case "vcs.modified":
+			in.Dirty = s.Value == "true"
+		}
+	}
+	return in
+}
+
+// String is the one line of `gorepro version`: "gorepro VERSION (revision
+// REV, TIME[, dirty]) GO PLATFORM".
+func (in Info) String() string {
+	s := "gorepro " + in.Version
+	if in.Revision != "" {
+		vcs := "revision " + in.Revision
+		if in.Time != "" {
+			vcs += ", " + in.Time
+		}
+		if in.Dirty {
+			vcs += ", dirty"
+		}
+		s += " (" + vcs + ")"
+	}
+	return s + " " + in.GoVersion + " " + in.Platform
 }

@@ -3,7 +3,13 @@ package buildinfo
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -31,4 +37,44 @@ func TestHarnessID(t *testing.T) {
 	} {
 		assert.Equal(t, tt.want, HarnessID(tt.version), "version %q", tt.version)
 	}
+}
+
+// TestFromBuildInfo: a build from a checkout says its revision, commit
+// time and dirtiness; a go install'ed release its version alone.
+func TestFromBuildInfo(t *testing.T) {
+	checkout := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Path: "github.com/gorepro/gorepro", Version: "v0.0.0-20261207070000-0123456789ab+dirty"},
+		Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "0123456789abcdef0123456789abcdef01234567"}, {Key: "vcs.time", Value: "2026-12-07T07:00:00Z"}, {Key: "vcs.modified", Value: "true"}}}
+	in := FromBuildInfo(checkout, "linux/amd64")
+	assert.Equal(t, Info{Module: "github.com/gorepro/gorepro", Version: "v0.0.0-20261207070000-0123456789ab+dirty", Revision: "0123456789abcdef0123456789abcdef01234567",
+		Time: "2026-12-07T07:00:00Z", Dirty: true, GoVersion: "go1.26.8", Platform: "linux/amd64"}, in)
+	assert.Equal(t, "gorepro v0.0.0-20261207070000-0123456789ab+dirty (revision 0123456789abcdef0123456789abcdef01234567, 2026-12-07T07:00:00Z, dirty) go1.26.8 linux/amd64", in.String())
+
+	release := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Path: "github.com/gorepro/gorepro", Version: "v1.2.0"}}
+	assert.Equal(t, "gorepro v1.2.0 go1.26.8 darwin/arm64", FromBuildInfo(release, "darwin/arm64").String())
+}
+
+// TestVersionOfABuiltBinary builds gorepro from this checkout as a user
+// would and checks that `gorepro version --json` names the checkout's
+// commit (skipped outside a git checkout, e.g. a source archive).
+func TestVersionOfABuiltBinary(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	require.NoError(t, err)
+	head, err := exec.Command("git", "-C", root, "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Skip("not a git checkout: the build has no VCS revision to check")
+	}
+	bin := filepath.Join(t.TempDir(), "gorepro")
+	// -buildvcs=true: a machine may turn VCS stamping off in its go env.
+	build := exec.Command("go", "build", "-buildvcs=true", "-o", bin, "./cmd/gorepro")
+	build.Dir = root
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	out, err = exec.Command(bin, "version", "--json").Output()
+	require.NoError(t, err)
+	var in Info
+	require.NoError(t, json.Unmarshal(out, &in))
+	assert.Equal(t, strings.TrimSpace(string(head)), in.Revision)
+	assert.Equal(t, "github.com/gorepro/gorepro", in.Module)
+	assert.Equal(t, runtime.Version(), in.GoVersion)
+	assert.NotEmpty(t, in.Time)
 }
