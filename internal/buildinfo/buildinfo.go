@@ -14,11 +14,14 @@ package buildinfo
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"syscall"
 )
 
 // Version is gorepro's version as recorded in its build info: the module
@@ -45,8 +48,11 @@ func Version() string {
 // it names one build (a release, or the pseudo-version of a clean
 // checkout), else version and the SHA-256 of the running executable, so
 // that a development build ("(devel)", "+dirty", go run, go test) whose
-// code changed never re-uses the cells of another.
-func HarnessID(version string) string {
+// code changed never re-uses the cells of another. With a cacheDir the
+// executable's hash is kept there under a stat signature of the file
+// (path, size, modification time, inode), so that a run does not hash
+// a 20 MB binary again each time; a rebuilt binary has another signature.
+func HarnessID(version, cacheDir string) string {
 	if version != "" && !strings.Contains(version, "(devel)") && !strings.Contains(version, "+dirty") && !strings.Contains(version, "(unknown)") {
 		return version
 	}
@@ -54,16 +60,50 @@ func HarnessID(version string) string {
 	if err != nil {
 		return version + " exe:unknown"
 	}
-	f, err := os.Open(exe)
+	sum, err := exeHash(exe, cacheDir)
 	if err != nil {
 		return version + " exe:unknown"
+	}
+	return version + " exe:" + sum
+}
+
+// exeHash returns the hex SHA-256 of the file exe, from cacheDir when a
+// file with exe's stat signature was hashed before.
+func exeHash(exe, cacheDir string) (string, error) {
+	fi, err := os.Stat(exe)
+	if err != nil {
+		return "", err
+	}
+	var cached string
+	if cacheDir != "" {
+		var ino uint64
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+			ino = uint64(st.Ino)
+		}
+		sig := sha256.Sum256(fmt.Appendf(nil, "exe-v1\n%s\n%d %d %d\n", exe, fi.Size(), fi.ModTime().UnixNano(), ino))
+		cached = filepath.Join(cacheDir, "harness", hex.EncodeToString(sig[:16]))
+		if data, err := os.ReadFile(cached); err == nil && len(data) == 64 {
+			return string(data), nil
+		}
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return "", err
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return version + " exe:unknown"
+		return "", err
 	}
-	return version + " exe:" + hex.EncodeToString(h.Sum(nil))
+	sum := hex.EncodeToString(h.Sum(nil))
+	if cached != "" && os.MkdirAll(filepath.Dir(cached), 0o755) == nil {
+		tmp := fmt.Sprintf("%s.tmp-%d", cached, os.Getpid())
+		if os.WriteFile(tmp, []byte(sum), 0o644) == nil {
+			_ = os.Rename(tmp, cached)
+		}
+		_ = os.Remove(tmp)
+	}
+	return sum, nil
 }
 
 // Info is what `gorepro version` says about the running binary: its

@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -35,8 +36,36 @@ func TestHarnessID(t *testing.T) {
 		{"(unknown)", "(unknown)" + exeID},
 		{"", exeID},
 	} {
-		assert.Equal(t, tt.want, HarnessID(tt.version), "version %q", tt.version)
+		assert.Equal(t, tt.want, HarnessID(tt.version, ""), "version %q", tt.version)
+		assert.Equal(t, tt.want, HarnessID(tt.version, t.TempDir()), "version %q, hash cached", tt.version)
 	}
+}
+
+// TestExeHashCached: the hash of an executable is kept under its stat
+// signature, and a rebuilt file (new content, new modification time) is
+// hashed again, never given the old file's hash.
+func TestExeHashCached(t *testing.T) {
+	cache := t.TempDir()
+	exe := filepath.Join(t.TempDir(), "gorepro")
+	require.NoError(t, os.WriteFile(exe, []byte("build 1"), 0o755))
+	first, err := exeHash(exe, cache)
+	require.NoError(t, err)
+	want := sha256.Sum256([]byte("build 1"))
+	assert.Equal(t, hex.EncodeToString(want[:]), first)
+	entries, err := os.ReadDir(filepath.Join(cache, "harness"))
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "the hash is kept")
+	again, err := exeHash(exe, cache)
+	require.NoError(t, err)
+	assert.Equal(t, first, again)
+
+	require.NoError(t, os.WriteFile(exe, []byte("build 2"), 0o755)) // same size, same inode
+	later := time.Now().Add(time.Minute)
+	require.NoError(t, os.Chtimes(exe, later, later))
+	rebuilt, err := exeHash(exe, cache)
+	require.NoError(t, err)
+	want = sha256.Sum256([]byte("build 2"))
+	assert.Equal(t, hex.EncodeToString(want[:]), rebuilt)
 }
 
 // TestFromBuildInfo: a build from a checkout says its revision, commit

@@ -23,7 +23,7 @@ func newMatrixRunner(deps Deps, cfg *config.Config, root string, progress io.Wri
 		Jobs:     1,
 		Progress: progress,
 		Version:  deps.Version,
-		Harness:  buildinfo.HarnessID(deps.Version),
+		Harness:  buildinfo.HarnessID(deps.Version, root),
 		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: progress},
 		Pull:     container.PullPolicy(cfg.Pull),
 	}
