@@ -9,9 +9,12 @@
 #   3. with a baseline, gorepro diff BASELINE WORKDIR/merged: the text on stdout (and in
 #      WORKDIR/diff.txt), WORKDIR/diff.md and WORKDIR/diff.json; without one, tonight's
 #      run becomes the baseline and the script says how to pass it next time;
-#   4. when the diff has a new-crash or fixed cell, gorepro explain BASELINE WORKDIR/merged
-#      --config CONFIG --out WORKDIR/explain: the text on stdout (and in WORKDIR/explain.txt),
-#      the Markdown in WORKDIR/explain.md (explain stores it with its probes).
+#   4. when the diff has a cell whose verdict changed (new-crash, fixed, new-timeout, new-fail,
+#      signature-changed, outcome-changed: the changes explain explains), gorepro explain
+#      BASELINE WORKDIR/merged --config CONFIG --out WORKDIR/explain: the text on stdout (and in
+#      WORKDIR/explain.txt), the Markdown in WORKDIR/explain.md (explain stores it with its
+#      probes). CONFIG is tonight's: a toolchain or target changed in it since the baseline
+#      is what explain compares field by field (each run recorded its own entries).
 #
 # Then it prints where the merged run, the diff and the explanation went.
 #
@@ -169,9 +172,10 @@ if [ -n "$BASELINE" ]; then
 		new_crash=true
 	fi
 
-	# 4. Why it changed, when a cell crashes anew or is fixed.
-	if ! grep -Eq '"kind": *"(new-crash|fixed)"' "$WORKDIR/diff.json"; then
-		explain_line="not run: no new-crash or fixed cell"
+	# 4. Why it changed, when a cell's verdict changed: a crash with another
+	# signature (signature-changed) is a new crash too, and may be the only change.
+	if ! grep -Eq '"kind": *"(new-crash|fixed|new-timeout|new-fail|signature-changed|outcome-changed)"' "$WORKDIR/diff.json"; then
+		explain_line="not run: no cell's verdict changed"
 	else
 		step "gorepro explain $BASELINE $merged --config $CONFIG --out $WORKDIR/explain"
 		"$gorepro" explain "$BASELINE" "$merged" --config "$CONFIG" --out "$WORKDIR/explain" \

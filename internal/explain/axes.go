@@ -106,7 +106,11 @@ func (ex *Explainer) explainToolchainBuild(ctx context.Context, c *cellCase, con
 		c.unexplained("NEW's cell could not be built again to confirm it: %s", cmp.Or(p.Reason, fmt.Sprint(err)))
 		return
 	}
-	c.x.Steps = append(c.x.Steps, record.ExplainStep{What: "NEW's cell built again", Conclusion: string(cell.Outcome), Probes: []string{cell.ID}, Builds: boolInt(p.Built)})
+	conclusion := string(cell.Outcome)
+	if c.x.Signature != "" {
+		conclusion += " (" + c.verdictOf(cell, c.newish(p)) + ")"
+	}
+	c.x.Steps = append(c.x.Steps, record.ExplainStep{What: "NEW's cell built again", Conclusion: conclusion, Probes: []string{cell.ID}, Builds: boolInt(p.Built)})
 	c.x.Evidence = append(c.x.Evidence, record.Evidence{Side: "after", Input: "NEW again", CellID: cell.ID, Outcome: cell.Outcome, Signature: cell.Signature})
 	c.x.SideBySide = toolchainsSideBySide(toolchainOf(ex.Base, c.b), toolchainOf(ex.Next, c.n), c.b, c.n)
 	if !c.newish(p) {

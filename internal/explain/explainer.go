@@ -178,8 +178,22 @@ type cellCase struct {
 // verdictOf names whose verdict probe cell shows, for a step's
 // conclusion: NEW's when newish, BASE's only when it has BASE's outcome
 // and signature, else "not NEW's verdict": a pass after BASE's crash is
-// neither side's verdict.
+// neither side's verdict. When one crash signature of a changed cell is
+// explained (signature A gone, or B new: explainChange), neither side's
+// whole verdict is in question, and the probe is said to be with or
+// without that signature, as the side it agrees with: a pass is "without
+// B, as in BASE", never "NEW's verdict" of a NEW that crashed with B.
 func (c *cellCase) verdictOf(cell record.Cell, newish bool) string {
+	if sig := c.x.Signature; sig != "" {
+		with, side := "without", "BASE"
+		if newish == (c.x.Direction == bisect.Regression) {
+			with = "with"
+		}
+		if newish {
+			side = "NEW"
+		}
+		return fmt.Sprintf("%s %s, as in %s", with, sig, side)
+	}
 	switch {
 	case newish:
 		return "NEW's verdict"

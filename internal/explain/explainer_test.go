@@ -522,7 +522,11 @@ func TestExplainerTwoCauses(t *testing.T) {
 	assert.True(t, gone.Explained, gone.Reason)
 	assert.Equal(t, record.CauseToolchainBuild, gone.Kind)
 	require.NotEmpty(t, gone.Steps)
-	assert.Equal(t, "pass (NEW's verdict): the toolchain matters, not the source or modules", gone.Steps[0].Conclusion)
+	require.Len(t, gone.Steps, 2)
+	assert.Equal(t, "pass (without "+sigA+", as in NEW): the toolchain matters, not the source or modules", gone.Steps[0].Conclusion)
+	// NEW's cell crashes with B: it is NEW's for A (without it), not a
+	// bare "crash" that reads as A again.
+	assert.Equal(t, "crash (without "+sigA+", as in NEW)", gone.Steps[1].Conclusion)
 
 	assert.Equal(t, sigB, added.Signature)
 	assert.Equal(t, "regression", added.Direction)
@@ -530,10 +534,11 @@ func TestExplainerTwoCauses(t *testing.T) {
 	assert.Equal(t, record.CauseModule, added.Kind)
 	assert.Equal(t, "module golang.org/x/net v0.31.0 (first bad; v0.30.0 is not)", added.Culprit)
 	require.NotEmpty(t, added.Steps)
-	assert.Equal(t, "pass (not NEW's verdict): the source or modules matter, not the toolchain", added.Steps[0].Conclusion)
+	assert.Equal(t, "pass (without "+sigB+", as in BASE): the source or modules matter, not the toolchain", added.Steps[0].Conclusion)
 
 	for _, e := range x.Explanations {
 		for _, s := range e.Steps {
+			assert.NotContains(t, s.Conclusion, "NEW's verdict", "NEW crashed: a pass is not its verdict")
 			if strings.Contains(s.Conclusion, "BASE's verdict") {
 				assert.True(t, strings.HasPrefix(s.Conclusion, string(record.Crash)), "a step claims BASE's verdict (a crash) for %q", s.Conclusion)
 			}
