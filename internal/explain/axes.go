@@ -156,7 +156,7 @@ func (ex *Explainer) explainGoVersion(ctx context.Context, c *cellCase, from, to
 
 // directionWord is "first bad" or "first good".
 func directionWord(c *cellCase) string {
-	if c.x.Direction == bisect.Fix {
+	if c.x.Direction == record.DirectionFix {
 		return "first good"
 	}
 	return "first bad"
