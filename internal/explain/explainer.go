@@ -21,10 +21,11 @@ type ChangedCell struct {
 	CellID string
 	// Kind is the comparison's kind of change: "new-crash", "fixed", ...
 	Kind string
-	// Verdict is true when the cell's verdict changed: only those changes
-	// are explained. Signature is true when the crash signature changed:
-	// what is bad is then NEW's signature, not its outcome.
-	Verdict, Signature bool
+	// VerdictChanged is true when the cell's verdict changed: only those
+	// changes are explained. SignatureChanged is true when the crash
+	// signature changed: what is bad is then NEW's signature, not its
+	// outcome.
+	VerdictChanged, SignatureChanged bool
 }
 
 // FileDifference says in which GOROOT files the bad build of a toolchain
@@ -96,7 +97,7 @@ func (ex *Explainer) Explain(ctx context.Context, x *record.Explain) {
 // changed (A in BASE, B in NEW) is two changes with maybe two causes: A
 // gone and B new, each explained on its own.
 func (ex *Explainer) explainChange(ctx context.Context, ch ChangedCell, b, n record.Cell) []record.Explanation {
-	if !ch.Signature || b.Signature == "" || n.Signature == "" || b.Signature == n.Signature {
+	if !ch.SignatureChanged || b.Signature == "" || n.Signature == "" || b.Signature == n.Signature {
 		return []record.Explanation{ex.explainCell(ctx, ch, b, n, "")}
 	}
 	return []record.Explanation{ex.explainCell(ctx, ch, b, n, b.Signature), ex.explainCell(ctx, ch, b, n, n.Signature)}
@@ -141,7 +142,7 @@ func nameCell(x *record.Explanation) {
 // skipReason says why a change is not explained here, or "".
 func (ex *Explainer) skipReason(ch ChangedCell, b, n record.Cell) string {
 	switch {
-	case !ch.Verdict:
+	case !ch.VerdictChanged:
 		return fmt.Sprintf("%s is not a change of verdict", ch.Kind)
 	case b.Outcome == record.BuildError || n.Outcome == record.BuildError:
 		return "a build error is not bisected: its build log says what failed"
@@ -215,7 +216,7 @@ func (ex *Explainer) explainCell(ctx context.Context, ch ChangedCell, b, n recor
 	switch {
 	case signature != "":
 		badIf = "signature~" + regexp.QuoteMeta(signature)
-	case ch.Signature:
+	case ch.SignatureChanged:
 		badIf = "signature~" + regexp.QuoteMeta(n.Signature)
 	}
 	pred, err := bisection.ParseBadIf(badIf)
