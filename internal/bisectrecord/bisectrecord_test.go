@@ -173,19 +173,10 @@ func TestSearch(t *testing.T) {
 	}
 }
 
-func TestProbeLabels(t *testing.T) {
-	tests := []struct {
-		probe         bisect.Probe
-		built, notRun bool
-		label, detail string
-	}{
-		{bisect.Probe{Signature: "sig", Reason: "why"}, true, false, "built", "sig"},
-		{bisect.Probe{Reason: "why"}, false, false, "cached", "why"},
-		{bisect.Probe{Confirmation: true}, false, true, "not run, confirmation", ""},
-	}
-	for _, tt := range tests {
-		p := Probe(tt.probe, "c", tt.built, tt.notRun)
-		assert.Equal(t, tt.label, p.BuiltLabel())
-		assert.Equal(t, tt.detail, p.Detail())
-	}
+// TestProbeCell: the stored probe says how its cell was obtained.
+func TestProbeCell(t *testing.T) {
+	p := Probe(bisect.Probe{Version: "v1", Confirmation: true}, "c", false, true)
+	assert.Equal(t, record.BisectProbe{Version: "v1", Confirmation: true, CellID: "c", NotRun: true}, p)
+	p = Probe(bisect.Probe{Version: "v2", Note: "cached"}, "d", false, false)
+	assert.Equal(t, record.BisectProbe{Version: "v2", CellID: "d"}, p, "the note is progress, not stored")
 }

@@ -96,29 +96,3 @@ type BisectProbe struct {
 	// Reason is the cell's reason: why it was skipped, or why it failed.
 	Reason string `json:"reason,omitempty"`
 }
-
-// BuiltLabel says how the probe's cell was obtained: "built", "cached" or
-// "not run", followed by ", confirmation" for a re-confirmation of the
-// boundary.
-func (p BisectProbe) BuiltLabel() string {
-	built := "cached"
-	switch {
-	case p.Built:
-		built = "built"
-	case p.NotRun:
-		built = "not run"
-	}
-	if p.Confirmation {
-		built += ", confirmation"
-	}
-	return built
-}
-
-// Detail is what explains the probe's outcome: its crash signature, else
-// its reason.
-func (p BisectProbe) Detail() string {
-	if p.Signature != "" {
-		return p.Signature
-	}
-	return p.Reason
-}
