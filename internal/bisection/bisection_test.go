@@ -503,3 +503,21 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// TestBisectionFlakyAdvice: a search that ends flaky says which flags may
+// decide it, in the words results.json has always stored.
+func TestBisectionFlakyAdvice(t *testing.T) {
+	held := &config.Config{
+		Toolchains: []config.Toolchain{{Name: "local", Kind: config.KindLocal}},
+		Protobuf:   []string{"v1.36.10"}, Cover: []bool{false}, Arch: []string{"native"}, Runs: 1,
+		Targets: []config.Target{{Name: "app", Kind: config.TargetPackage}},
+	}
+	// v2 crashes at first, then passes when built again: flaky.
+	prober := &fakeProber{bad: func(r Request) bool { return r.Config.Protobuf[0] == "v2" && !r.Fresh }}
+	b := &Bisection{Plan: &Plan{Axis: Axis{Name: "protobuf", Kind: AxisProtobuf}, Config: held, Candidates: []string{"v1", "v2"}}, Prober: prober}
+	res, err := b.Search(context.Background(), bisect.Options{})
+	require.NoError(t, err)
+	require.True(t, res.Flaky)
+	assert.Equal(t, "flaky: the target does not answer consistently (v2 answered bad, then good); use more runs per probe (--runs N) and/or --bad-threshold k/N", res.Conclusion)
+	assert.Equal(t, res.Conclusion, b.Record(res).Conclusion)
+}

@@ -102,10 +102,10 @@ type Bisection struct {
 }
 
 // Search bisects the plan's candidates (see bisect.Search). The
-// conclusion of a flaky search says what may decide it.
+// conclusion of a search that ended flaky says what may decide it.
 func (b *Bisection) Search(ctx context.Context, opts bisect.Options) (*bisect.Result, error) {
 	res, err := bisect.Search(ctx, b.Plan.Candidates, b.probe, opts)
-	if res != nil && res.Flaky {
+	if err == nil && res != nil && res.Flaky {
 		res.Conclusion += flakyAdvice
 	}
 	return res, err
