@@ -2,29 +2,32 @@
 // versions, module versions, Go versions, toolchains, commits), the adjacent pair where
 // a verdict flips from good to bad (a regression) or from bad to good (a fix).
 //
-// The package knows nothing of how a cell is built: a [Prober] builds and
-// runs one, and [Judge] turns what it showed ([Evidence]) into a [Probe].
-// Its own types ([Result], [Probe], [Boundary], [Verdict]) are what gorepro
-// stores in results.json, with their JSON names.
+// The package is a search library: it knows nothing of how a candidate is
+// built or run, nor of how a result is stored or shown. A [Prober] probes
+// one candidate and returns a [Probe] with its [Verdict], usually made by
+// [Judge] from what the probe showed (an [Observation]); [Search] decides
+// which candidate to probe next and returns a [Result]: the [Direction] of
+// the flip and its [Boundary], or why there is none.
 //
 // # Verdicts
 //
-// Each probe of a candidate builds and runs one cell and is judged by [Judge]:
+// Each probe of a candidate builds and runs it (once or several times) and is
+// judged by [Judge]:
 //
-//   - skip: the cell is build-error or unavailable (or has no outcome). Like
+//   - skip: the probe is build-error or unavailable (or has no outcome). Like
 //     exit status 125 in git bisect, a skipped candidate is neither good nor
 //     bad; the search goes around it and the result lists it.
-//   - bad: at least K of the probe's runs are bad, where a run is bad when the
-//     [Predicate] parsed from --bad-if says so and K comes from the
-//     [Threshold] parsed from --bad-threshold (default 1: any bad run makes
-//     the probe bad).
+//   - bad: at least K of the probe's runs are bad, where a run is bad when a
+//     [Predicate] says so and K is that of a [Threshold] (K=1: any bad run
+//     makes the probe bad).
 //   - good: otherwise.
 //
-// --bad-if is a comma-separated OR of conditions: crash (the default),
-// timeout, fail, nonpass (crash, fail or timeout) and signature~REGEX (the
-// run's crash signature matches REGEX). A REGEX may contain commas: the list
-// is split only at commas followed by a known condition. Passing runs, build
-// errors and unavailable runs are never bad.
+// [ParsePredicate] reads a predicate: a comma-separated OR of conditions,
+// crash (the default), timeout, fail, nonpass (crash, fail or timeout) and
+// signature~REGEX (the run's crash signature matches REGEX). A REGEX may
+// contain commas: the list is split only at commas followed by a known
+// condition. Passing runs, build errors and unavailable runs are never bad.
+// [ParseThreshold] reads a threshold "k/N".
 //
 // # Search
 //
@@ -52,8 +55,8 @@
 //     (default 1) with fresh set, so the prober builds and runs it again
 //     instead of serving its cache. If any re-confirmation disagrees with the
 //     first verdict of that candidate the target is flaky: the result has no
-//     boundary, names the candidates whose probes disagreed and suggests
-//     more runs per probe (--runs) or a threshold (--bad-threshold).
+//     boundary and names the candidates whose probes disagreed (more runs
+//     per probe, or a threshold, may then decide).
 //
 // No candidate is probed twice except by re-confirmations. Without skipped
 // candidates a search over n candidates makes at most ceil(log2 n) + 2
@@ -66,7 +69,8 @@
 //
 //	bisect: probe v1.34.2: bad (crash, 3/3 runs bad, fatal error: taggedPointerPack) — 5 candidates left (about 3 steps)
 //
-// where "candidates left" counts the untried candidates the flip may still be
+// where the parenthesis holds the probe's outcome, runs, signature (or the
+// reason of a skip) and Note, "candidates left" counts the untried candidates the flip may still be
 // at and "steps" is the number of further probes binary search needs for them
 // when none is skipped. Re-confirmations are written as "bisect: re-confirm".
 // The conclusion is not written; it is in [Result].Conclusion.

@@ -38,3 +38,16 @@ func (e *NoVerdictError) Error() string {
 	}
 	return fmt.Sprintf("every candidate was skipped (build error or unavailable): %s", strings.Join(e.Skipped, " "))
 }
+
+// RunsError says that a threshold "k/N" is for probes of N runs, while
+// the probes have Runs runs.
+type RunsError struct {
+	// Threshold is the threshold as written.
+	Threshold string
+	N, Runs   int
+}
+
+// Error implements error.
+func (e *RunsError) Error() string {
+	return fmt.Sprintf("%q is for %d runs per probe, but a probe has %d", e.Threshold, e.N, e.Runs)
+}

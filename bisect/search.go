@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-// Prober evaluates one candidate: it builds and runs the cell for version
+// Prober evaluates one candidate: it builds and runs what version names
 // and judges it (usually with [Judge]). fresh is true for re-confirmations:
 // the prober must then build and run again, not serve a cached result.
 type Prober func(ctx context.Context, version string, fresh bool) (Probe, error)
@@ -26,47 +26,46 @@ type Options struct {
 }
 
 // Boundary is the adjacent pair of candidates (among those not skipped)
-// where the verdict flips.
-type Boundary struct {
-	Before string `json:"before"`
-	After  string `json:"after"`
-}
+// where the verdict flips: the last with the first endpoint's verdict
+// (Before) and the first with the other (After).
+type Boundary struct{ Before, After string }
+
+// Direction says which way the verdict flips along the candidates.
+type Direction string
 
 // The directions of a result.
 const (
 	// Regression is a flip from good (Before) to bad (After).
-	Regression = "regression"
+	Regression Direction = "regression"
 	// Fix is a flip from bad (Before) to good (After).
-	Fix = "fix"
+	Fix Direction = "fix"
 )
 
-// Result is the outcome of a [Search]; gorepro stores it in results.json
-// with the JSON names below.
+// Result is what a [Search] found.
 type Result struct {
 	// Candidates are the candidates searched, in order.
-	Candidates []string `json:"candidates"`
-	// Probes are the probes in the order they ran.
-	Probes []Probe `json:"probes"`
-	// Skipped lists the candidates judged skip, in candidate order.
-	Skipped []string `json:"skipped"`
-	// Direction is "regression" (Before good, After bad) or "fix" (Before
-	// bad, After good); "" when undecided.
-	Direction string `json:"direction"`
+	Candidates []string
+	// Probes are the probes in the order they ran: one per call of the
+	// prober that returned no error.
+	Probes []Probe
+	// Skipped lists the candidates judged skip, in candidate order (empty,
+	// not nil, when there are none).
+	Skipped []string
+	// Direction is the way the verdict flips; "" when undecided.
+	Direction Direction
 	// Boundary is adjacent among the candidates that were not skipped; nil
 	// when the target is flaky or nothing was decided.
-	Boundary *Boundary `json:"boundary"`
+	Boundary *Boundary
 	// Between lists the skipped candidates strictly between Boundary.Before
 	// and Boundary.After: the flip may be at any of them.
-	Between []string `json:"between,omitempty"`
-	// Builds counts the probes that really built a cell (cache hits
-	// excluded), re-confirmations included.
-	Builds int  `json:"builds"`
-	Flaky  bool `json:"flaky"`
-	// FlakyVersions lists the candidates whose probes disagreed.
-	FlakyVersions []string `json:"flakyVersions,omitempty"`
+	Between []string
+	// Flaky is true when a re-confirmation disagreed with the first probe
+	// of its candidate; FlakyVersions lists those candidates.
+	Flaky         bool
+	FlakyVersions []string
 	// Conclusion is one line, e.g. "fix: first good v1.35.0 (last bad
-	// v1.34.2)" or "flaky: ...".
-	Conclusion string `json:"conclusion"`
+	// v1.34.2)", "flaky: ..." or "undecided: ...".
+	Conclusion string
 }
 
 // Search bisects candidates (ordered, distinct, at least two) with probe as
@@ -296,7 +295,8 @@ func leftText(left int) string {
 }
 
 // describe summarises a probe for a progress line, e.g.
-// "bad (crash, 3/3 runs bad, fatal error: taggedPointerPack)".
+// "bad (crash, 3/3 runs bad, fatal error: taggedPointerPack)" or
+// "good (pass, 0/1 runs bad, cached)".
 func describe(p Probe) string {
 	parts := []string{string(p.Outcome)}
 	if p.Outcome == "" {
@@ -314,11 +314,8 @@ func describe(p Probe) string {
 			parts = append(parts, p.Signature)
 		}
 	}
-	switch {
-	case p.NotRun:
-		parts = append(parts, "not run")
-	case !p.Built:
-		parts = append(parts, "cached")
+	if p.Note != "" {
+		parts = append(parts, p.Note)
 	}
 	if len(parts) == 0 {
 		return string(p.Verdict)
@@ -388,8 +385,7 @@ func (s *searcher) flakyConclusion() string {
 		}
 		parts = append(parts, fmt.Sprintf("%s answered %s", version, strings.Join(seq, ", then ")))
 	}
-	return fmt.Sprintf("flaky: the target does not answer consistently (%s); use more runs per probe (--runs N) and/or --bad-threshold k/N",
-		strings.Join(parts, "; "))
+	return fmt.Sprintf("flaky: the target does not answer consistently (%s)", strings.Join(parts, "; "))
 }
 
 // finish fills in the fields derived from the probes.
@@ -397,11 +393,5 @@ func (s *searcher) finish() {
 	s.result.Skipped = s.skipped(0, len(s.verdicts))
 	if s.result.Skipped == nil {
 		s.result.Skipped = []string{}
-	}
-	s.result.Builds = 0
-	for _, p := range s.result.Probes {
-		if p.Built {
-			s.result.Builds++
-		}
 	}
 }

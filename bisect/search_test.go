@@ -3,7 +3,6 @@ package bisect
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -39,14 +38,14 @@ type call struct {
 // above have the "after" verdict, the others the "before" verdict.
 type fakeTarget struct {
 	candidates []string
-	direction  string
+	direction  Direction
 	flip       int
 	// skips are the indexes judged skip.
 	skips map[int]bool
 	// fresh lists, per version, the verdicts of its fresh probes in order
 	// (a flaky target); missing entries answer the truth.
 	fresh map[string][]Verdict
-	// cached lists versions served from cache (Built false) when not fresh.
+	// cached lists versions served from cache (Note "cached") when not fresh.
 	cached map[string]bool
 	// hook, when set, runs before each probe answers; an error it returns
 	// is the prober's error.
@@ -94,7 +93,10 @@ func (f *fakeTarget) probe(_ context.Context, version string, fresh bool) (Probe
 			f.fresh[version] = answers[1:]
 		}
 	}
-	p := Probe{Verdict: verdict, Built: fresh || !f.cached[version], CellID: "cell_" + version}
+	p := Probe{Verdict: verdict}
+	if !fresh && f.cached[version] {
+		p.Note = "cached"
+	}
 	switch verdict {
 	case Bad:
 		p.Outcome, p.Signature, p.Runs, p.BadRuns = "crash", "fatal error: taggedPointerPack", 3, 3
@@ -107,8 +109,7 @@ func (f *fakeTarget) probe(_ context.Context, version string, fresh bool) (Probe
 }
 
 // checkInvariants checks what holds for every search: no candidate probed
-// twice except by re-confirmations, which are fresh, Builds counts built
-// probes and Skipped lists the candidates first judged skip, in order. It
+// twice except by re-confirmations, which are fresh, and Skipped lists the candidates first judged skip, in order. It
 // uses plain comparisons: the exhaustive tests call it tens of thousands of
 // times.
 func checkInvariants(t *testing.T, f *fakeTarget, res *Result) {
@@ -127,13 +128,12 @@ func invariantsError(f *fakeTarget, res *Result) error {
 	}
 	seen := map[string]bool{}
 	skipped := map[string]bool{}
-	builds := 0
 	for i, p := range res.Probes {
 		if p.Version != f.calls[i].version || p.Confirmation != f.calls[i].fresh {
 			return fmt.Errorf("probe %d is %s confirmation=%v, the prober was called for %+v", i, p.Version, p.Confirmation, f.calls[i])
 		}
-		if p.Built {
-			builds++
+		if p.Confirmation && p.Note != "" {
+			return fmt.Errorf("re-confirmation of %s served from cache", p.Version)
 		}
 		if p.Confirmation {
 			if !seen[p.Version] {
@@ -149,9 +149,6 @@ func invariantsError(f *fakeTarget, res *Result) error {
 			skipped[p.Version] = true
 		}
 	}
-	if builds != res.Builds {
-		return fmt.Errorf("builds = %d, want %d", res.Builds, builds)
-	}
 	wantSkipped := []string{}
 	for _, c := range f.candidates {
 		if skipped[c] {
@@ -165,7 +162,7 @@ func invariantsError(f *fakeTarget, res *Result) error {
 }
 
 func TestSearchEveryBoundary(t *testing.T) {
-	for _, direction := range []string{Regression, Fix} {
+	for _, direction := range []Direction{Regression, Fix} {
 		for n := 2; n <= 40; n++ {
 			for flip := 1; flip < n; flip++ {
 				f := &fakeTarget{candidates: versions(n), direction: direction, flip: flip}
@@ -196,7 +193,7 @@ func TestSearchBound(t *testing.T) {
 	for i, v := range all {
 		index[v] = i
 	}
-	for _, direction := range []string{Regression, Fix} {
+	for _, direction := range []Direction{Regression, Fix} {
 		for n := 2; n <= 200; n++ {
 			bound := int(math.Ceil(math.Log2(float64(n)))) + 2
 			for flip := 1; flip < n; flip++ {
@@ -211,14 +208,14 @@ func TestSearchBound(t *testing.T) {
 					switch {
 					case p.Confirmation:
 						confirmations++
-					case p.Built:
+					default:
 						search++
 					}
 				}
-				if search > bound || confirmations != 2 || res.Builds != search+confirmations ||
+				if search > bound || confirmations != 2 ||
 					res.Boundary == nil || res.Boundary.After != f.candidates[flip] {
-					t.Fatalf("n=%d flip=%d %s: %d search builds (bound %d), %d confirmations, %d builds, boundary %+v",
-						n, flip, direction, search, bound, confirmations, res.Builds, res.Boundary)
+					t.Fatalf("n=%d flip=%d %s: %d search probes (bound %d), %d confirmations, boundary %+v",
+						n, flip, direction, search, bound, confirmations, res.Boundary)
 				}
 			}
 		}
@@ -257,7 +254,7 @@ func TestSearchConfirmCount(t *testing.T) {
 // n <= 10, every flip position and both directions against what the answer
 // must be.
 func TestSearchSkipsExhaustive(t *testing.T) {
-	for _, direction := range []string{Regression, Fix} {
+	for _, direction := range []Direction{Regression, Fix} {
 		for n := 2; n <= 10; n++ {
 			for mask := 0; mask < 1<<n; mask++ {
 				skips := map[int]bool{}
@@ -317,7 +314,7 @@ func TestSearchSkips(t *testing.T) {
 	tests := []struct {
 		name       string
 		n, flip    int
-		direction  string
+		direction  Direction
 		skips      []int
 		boundary   Boundary
 		between    []string
@@ -373,7 +370,7 @@ func TestSearchSkips(t *testing.T) {
 func TestSearchEndpointsEqual(t *testing.T) {
 	tests := []struct {
 		name      string
-		direction string
+		direction Direction
 		flip      int
 		skips     map[int]bool
 		want      string
@@ -431,26 +428,26 @@ func TestSearchFlaky(t *testing.T) {
 			name:          "after side passes on a fresh probe",
 			fresh:         map[string][]Verdict{"v006": {Good}},
 			flakyVersions: []string{"v006"},
-			conclusion:    "flaky: the target does not answer consistently (v006 answered bad, then good); use more runs per probe (--runs N) and/or --bad-threshold k/N",
+			conclusion:    "flaky: the target does not answer consistently (v006 answered bad, then good)",
 		},
 		{
 			name:          "both sides disagree",
 			fresh:         map[string][]Verdict{"v005": {Bad}, "v006": {Good}},
 			flakyVersions: []string{"v005", "v006"},
-			conclusion:    "flaky: the target does not answer consistently (v005 answered good, then bad; v006 answered bad, then good); use more runs per probe (--runs N) and/or --bad-threshold k/N",
+			conclusion:    "flaky: the target does not answer consistently (v005 answered good, then bad; v006 answered bad, then good)",
 		},
 		{
 			name:          "second re-confirmation disagrees",
 			confirm:       2,
 			fresh:         map[string][]Verdict{"v005": {Good, Bad}},
 			flakyVersions: []string{"v005"},
-			conclusion:    "flaky: the target does not answer consistently (v005 answered good, then good, then bad); use more runs per probe (--runs N) and/or --bad-threshold k/N",
+			conclusion:    "flaky: the target does not answer consistently (v005 answered good, then good, then bad)",
 		},
 		{
 			name:          "fresh probe no longer builds",
 			fresh:         map[string][]Verdict{"v005": {Skip}},
 			flakyVersions: []string{"v005"},
-			conclusion:    "flaky: the target does not answer consistently (v005 answered good, then skip); use more runs per probe (--runs N) and/or --bad-threshold k/N",
+			conclusion:    "flaky: the target does not answer consistently (v005 answered good, then skip)",
 		},
 	}
 	for _, tt := range tests {
@@ -512,7 +509,6 @@ func TestSearchProberError(t *testing.T) {
 			require.EqualError(t, err, fmt.Sprintf("probing %s: boom", f.calls[at-1].version))
 			require.NotNil(t, res)
 			assert.Len(t, res.Probes, at-1)
-			assert.Equal(t, at-1, res.Builds)
 			assert.Nil(t, res.Boundary)
 		})
 	}
@@ -549,7 +545,9 @@ func TestSearchInvalidArguments(t *testing.T) {
 	assert.Empty(t, f.calls)
 }
 
-func TestSearchCachedProbesAreNotBuilds(t *testing.T) {
+// TestSearchCachedProbes checks that a probe the prober served from its
+// cache is noted so, and that re-confirmations are fresh.
+func TestSearchCachedProbes(t *testing.T) {
 	f := &fakeTarget{candidates: versions(16), direction: Regression, flip: 9,
 		cached: map[string]bool{"v001": true, "v016": true, "v009": true}}
 	res, err := Search(context.Background(), f.candidates, f.probe, Options{})
@@ -558,7 +556,13 @@ func TestSearchCachedProbesAreNotBuilds(t *testing.T) {
 	// 2 endpoints + 4 search probes + 2 re-confirmations, 3 of them cached
 	// (v009 is probed first from cache, then fresh as a boundary side).
 	assert.Len(t, res.Probes, 8)
-	assert.Equal(t, 5, res.Builds)
+	cached := 0
+	for _, p := range res.Probes {
+		if p.Note == "cached" {
+			cached++
+		}
+	}
+	assert.Equal(t, 3, cached)
 }
 
 // TestSearchProgress checks the progress lines of one search with a skipped
@@ -567,17 +571,9 @@ func TestSearchProgress(t *testing.T) {
 	f := &fakeTarget{candidates: versions(12), direction: Regression, flip: 9, skips: map[int]bool{5: true},
 		cached: map[string]bool{"v001": true}}
 	var progress bytes.Buffer
-	res, err := Search(context.Background(), f.candidates, f.probe, Options{Progress: &progress})
+	_, err := Search(context.Background(), f.candidates, f.probe, Options{Progress: &progress})
 	require.NoError(t, err)
 	checkGolden(t, "progress.golden", progress.Bytes())
-	checkGolden(t, "result.golden.json", mustJSON(t, res))
-}
-
-func mustJSON(t *testing.T, v any) []byte {
-	t.Helper()
-	data, err := json.MarshalIndent(v, "", "  ")
-	require.NoError(t, err)
-	return append(data, '\n')
 }
 
 // checkGolden compares got with testdata/<name>, or rewrites it with -update.
@@ -616,11 +612,11 @@ func TestDescribe(t *testing.T) {
 		probe Probe
 		want  string
 	}{
-		{Probe{Verdict: Bad, Outcome: "crash", Runs: 3, BadRuns: 3, Signature: "fatal error: x", Built: true},
+		{Probe{Verdict: Bad, Outcome: "crash", Runs: 3, BadRuns: 3, Signature: "fatal error: x"},
 			"bad (crash, 3/3 runs bad, fatal error: x)"},
-		{Probe{Verdict: Good, Outcome: "pass", Runs: 1, Built: false}, "good (pass, 0/1 runs bad, cached)"},
-		{Probe{Verdict: Skip, Outcome: "unavailable", Reason: "no engine", Built: true}, "skip (unavailable, no engine)"},
-		{Probe{Verdict: Good, Built: true}, "good"},
+		{Probe{Verdict: Good, Outcome: "pass", Runs: 1, Note: "cached"}, "good (pass, 0/1 runs bad, cached)"},
+		{Probe{Verdict: Skip, Outcome: "unavailable", Reason: "no engine"}, "skip (unavailable, no engine)"},
+		{Probe{Verdict: Good}, "good"},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, describe(tt.probe))

@@ -19,7 +19,7 @@ const (
 	Skip Verdict = "skip"
 )
 
-// The --bad-if conditions. conditionSignature is followed by "~REGEX".
+// The conditions of a predicate. conditionSignature is followed by "~REGEX".
 const (
 	conditionCrash     = "crash"
 	conditionTimeout   = "timeout"
@@ -30,7 +30,7 @@ const (
 	validConditions    = "crash, timeout, fail, nonpass, signature~REGEX"
 )
 
-// condition is one term of a --bad-if list.
+// condition is one term of a predicate.
 type condition struct {
 	// name is one of the condition constants.
 	name string
@@ -38,7 +38,7 @@ type condition struct {
 	signature *regexp.Regexp
 }
 
-// String returns the condition as written on the command line.
+// String returns the condition as ParsePredicate reads it.
 func (c condition) String() string {
 	if c.name == conditionSignature {
 		return signaturePrefix + c.signature.String()
@@ -46,20 +46,19 @@ func (c condition) String() string {
 	return c.name
 }
 
-// Predicate decides whether one run is bad. It is an OR of the conditions of
-// --bad-if. The zero Predicate is the default, crash.
+// Predicate decides whether one run is bad: an OR of conditions, read by
+// [ParsePredicate]. The zero Predicate is the default, crash.
 type Predicate struct {
 	conditions []condition
 }
 
-// ParseBadIf parses the value of --bad-if: "crash" (the default, also for
-// ""), "timeout", "fail", "nonpass" (crash, fail or timeout),
+// ParsePredicate parses a predicate: "crash" (the default, also for ""), "timeout", "fail", "nonpass" (crash, fail or timeout),
 // "signature~REGEX" (the run's signature matches REGEX) or a comma-separated
 // list of them, any of which makes a run bad. Because a REGEX may itself
 // contain commas, the text after "signature~" extends up to the next comma
 // that starts a known condition (",crash", ",signature~", ...) or to the end.
 // Spaces around conditions are ignored, but not inside a REGEX.
-func ParseBadIf(s string) (Predicate, error) {
+func ParsePredicate(s string) (Predicate, error) {
 	if strings.TrimSpace(s) == "" {
 		return Predicate{}, nil
 	}
@@ -75,11 +74,11 @@ func ParseBadIf(s string) (Predicate, error) {
 				end += len(signaturePrefix)
 			}
 			if expr == "" {
-				return Predicate{}, fmt.Errorf("--bad-if: signature~ needs a regular expression, e.g. signature~taggedPointerPack")
+				return Predicate{}, fmt.Errorf("signature~ needs a regular expression, e.g. signature~taggedPointerPack")
 			}
 			re, err := regexp.Compile(expr)
 			if err != nil {
-				return Predicate{}, fmt.Errorf("--bad-if: signature~%s: %w", expr, err)
+				return Predicate{}, fmt.Errorf("signature~%s: %w", expr, err)
 			}
 			conditions = append(conditions, condition{name: conditionSignature, signature: re})
 		} else {
@@ -93,9 +92,9 @@ func ParseBadIf(s string) (Predicate, error) {
 			case conditionCrash, conditionTimeout, conditionFail, conditionNonpass:
 				conditions = append(conditions, condition{name: name})
 			case "":
-				return Predicate{}, fmt.Errorf("--bad-if: empty condition in %q (valid: %s)", s, validConditions)
+				return Predicate{}, fmt.Errorf("empty condition in %q (valid: %s)", s, validConditions)
 			default:
-				return Predicate{}, fmt.Errorf("--bad-if: unknown condition %q (valid: %s)", name, validConditions)
+				return Predicate{}, fmt.Errorf("unknown condition %q (valid: %s)", name, validConditions)
 			}
 		}
 		if end < 0 {
@@ -133,7 +132,7 @@ func startsCondition(s string) bool {
 	return false
 }
 
-// String returns the predicate as a --bad-if value, e.g. "crash" or
+// String returns the predicate as ParsePredicate reads it, e.g. "crash" or
 // "timeout,signature~taggedPointerPack".
 func (p Predicate) String() string {
 	if len(p.conditions) == 0 {
@@ -146,7 +145,7 @@ func (p Predicate) String() string {
 	return strings.Join(terms, ",")
 }
 
-// The outcomes of a cell or a run, as gorepro records them.
+// The outcomes of a probe or of one of its runs that Judge knows.
 const (
 	outcomeCrash       = "crash"
 	outcomeFail        = "fail"
@@ -187,16 +186,16 @@ func (p Predicate) BadRun(outcome, signature string) bool {
 	return false
 }
 
-// Threshold is --bad-threshold "k/N": a probe of N runs is bad when at least
-// K of its runs are bad. K of 1 means any bad run makes the probe bad.
+// Threshold says when a probe is bad: when at least K of its N runs are
+// bad. K of 1 means any bad run makes the probe bad.
 type Threshold struct{ K, N int }
 
 // String returns the threshold as "k/N".
 func (t Threshold) String() string { return fmt.Sprintf("%d/%d", t.K, t.N) }
 
-// ParseThreshold parses --bad-threshold for probes of runs runs each (a runs
-// below 1 counts as 1). "" is K=1, N=runs: any bad run. Otherwise the value
-// is "k/N" with N equal to runs and 1 <= k <= N.
+// ParseThreshold parses a threshold "k/N" for probes of runs runs each (a
+// runs below 1 counts as 1). "" is K=1, N=runs: any bad run. Otherwise N
+// must equal runs (else the error is a [*RunsError]) and 1 <= k <= N.
 func ParseThreshold(s string, runs int) (Threshold, error) {
 	runs = max(runs, 1)
 	s = strings.TrimSpace(s)
@@ -207,112 +206,82 @@ func ParseThreshold(s string, runs int) (Threshold, error) {
 	k, kErr := strconv.Atoi(strings.TrimSpace(kText))
 	n, nErr := strconv.Atoi(strings.TrimSpace(nText))
 	if !ok || kErr != nil || nErr != nil {
-		return Threshold{}, fmt.Errorf("--bad-threshold: want k/N such as 2/3 (bad when at least k of N runs are bad), got %q", s)
+		return Threshold{}, fmt.Errorf("want k/N such as 2/3 (bad when at least k of N runs are bad), got %q", s)
 	}
 	if n != runs {
-		return Threshold{}, fmt.Errorf("--bad-threshold: %q is for %d runs per probe but --runs is %d", s, n, runs)
+		return Threshold{}, &RunsError{Threshold: s, N: n, Runs: runs}
 	}
 	if k < 1 || k > n {
-		return Threshold{}, fmt.Errorf("--bad-threshold: k must be between 1 and %d, got %q", n, s)
+		return Threshold{}, fmt.Errorf("k must be between 1 and %d, got %q", n, s)
 	}
 	return Threshold{K: k, N: n}, nil
 }
 
-// Probe is one evaluation of a candidate.
+// Probe is one judged evaluation of a candidate: its verdict and what it
+// was judged on.
 type Probe struct {
-	// Version is the candidate probed.
-	Version string `json:"version"`
-	// Outcome is the cell's (worst) outcome: pass, crash, fail, timeout,
+	// Version is the candidate probed; Search sets it.
+	Version string
+	Verdict Verdict
+	// Outcome is the probe's (worst) outcome: pass, crash, fail, timeout,
 	// build-error or unavailable.
-	Outcome string  `json:"outcome"`
-	Verdict Verdict `json:"verdict"`
-	// Signature is the signature of the first bad run, or the cell's.
-	Signature string `json:"signature,omitempty"`
+	Outcome string
+	// Signature is the crash signature of the first bad run, or the
+	// probe's own.
+	Signature string
 	// Runs is the number of runs judged, BadRuns how many were bad.
-	Runs    int `json:"runs"`
-	BadRuns int `json:"badRuns"`
-	// Built is true when the prober really built the cell (false for a
-	// cache hit). NotRun is true when the cell was neither built nor taken
-	// from the cache: its toolchain could not be found or used.
-	Built  bool `json:"built"`
-	NotRun bool `json:"notRun,omitempty"`
-	// Confirmation is true for a re-confirmation probe of the boundary.
-	Confirmation bool   `json:"confirmation,omitempty"`
-	CellID       string `json:"cellID,omitempty"`
-	// Reason is the cell's reason: why it was skipped, or why it failed.
-	Reason string `json:"reason,omitempty"`
+	Runs, BadRuns int
+	// Reason says why the probe was skipped, or why it failed.
+	Reason string
+	// Note is the prober's remark on how it got what it judged, added to
+	// the probe's progress line: [Judge] sets "cached" for an observation
+	// taken from a cache.
+	Note string
+	// Confirmation is true for a re-confirmation of the boundary; Search
+	// sets it.
+	Confirmation bool
 }
 
-// BuiltLabel says how the probe's cell was obtained: "built", "cached" or
-// "not run", followed by ", confirmation" for a re-confirmation of the
-// boundary.
-func (p Probe) BuiltLabel() string {
-	built := "cached"
-	switch {
-	case p.Built:
-		built = "built"
-	case p.NotRun:
-		built = "not run"
-	}
-	if p.Confirmation {
-		built += ", confirmation"
-	}
-	return built
-}
-
-// Detail is what explains the probe's outcome: its crash signature, else
-// its reason.
-func (p Probe) Detail() string {
-	if p.Signature != "" {
-		return p.Signature
-	}
-	return p.Reason
-}
-
-// Evidence is what a probe's cell showed, for [Judge]: its (worst)
-// outcome, signature and reason, whether it came from a cache, and the
-// outcome and signature of each of its runs.
-type Evidence struct {
-	CellID    string
+// Observation is what a probe showed, for [Judge]: its (worst) outcome,
+// signature and reason, whether it was taken from a cache, and the outcome
+// and signature of each of its runs.
+type Observation struct {
 	Outcome   string
 	Signature string
 	Reason    string
 	Cached    bool
-	Runs      []RunEvidence
+	Runs      []RunObservation
 }
 
-// RunEvidence is what one run of a probe's binary showed.
-type RunEvidence struct {
+// RunObservation is what one run of a probe's binary showed.
+type RunObservation struct {
 	Outcome   string
 	Signature string
 }
 
-// Judge turns what a finished cell showed into a probe: Skip when the
-// cell is build-error or unavailable (or has no valid outcome); otherwise
-// each run in e.Runs is judged by p (the cell's own outcome and signature
+// Judge turns an observation into a probe: Skip when the outcome is
+// build-error or unavailable (or not a valid outcome); otherwise each run
+// in o.Runs is judged by p (the observation's own outcome and signature
 // once when there are none) and the probe is Bad when at least t.K runs
-// are bad (a t.K below 1 counts as 1), Good otherwise. Built is set to
-// !e.Cached; Version is left for the prober to fill in.
-func Judge(e Evidence, p Predicate, t Threshold) Probe {
-	probe := Probe{
-		Outcome:   e.Outcome,
-		Signature: e.Signature,
-		Built:     !e.Cached,
-		CellID:    e.CellID,
-		Reason:    e.Reason,
+// are bad (a t.K below 1 counts as 1), Good otherwise. Version is left for
+// Search to fill in.
+func Judge(o Observation, p Predicate, t Threshold) Probe {
+	probe := Probe{Outcome: o.Outcome, Signature: o.Signature, Reason: o.Reason}
+	if o.Cached {
+		probe.Note = "cached"
 	}
-	switch e.Outcome {
+	switch o.Outcome {
 	case outcomePass, outcomeCrash, outcomeFail, outcomeTimeout:
 	default:
 		probe.Verdict = Skip
-		if probe.Reason == "" && e.Outcome != outcomeBuildError && e.Outcome != outcomeUnavailable {
-			probe.Reason = fmt.Sprintf("no valid outcome (%q)", e.Outcome)
+		if probe.Reason == "" && o.Outcome != outcomeBuildError && o.Outcome != outcomeUnavailable {
+			probe.Reason = fmt.Sprintf("no valid outcome (%q)", o.Outcome)
 		}
 		return probe
 	}
-	runs := e.Runs
+	runs := o.Runs
 	if len(runs) == 0 {
-		runs = []RunEvidence{{Outcome: e.Outcome, Signature: e.Signature}}
+		runs = []RunObservation{{Outcome: o.Outcome, Signature: o.Signature}}
 	}
 	probe.Runs = len(runs)
 	firstBad := -1

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestParseBadIf(t *testing.T) {
+func TestParsePredicate(t *testing.T) {
 	tests := []struct {
 		in, want string
 	}{
@@ -30,31 +30,31 @@ func TestParseBadIf(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			p, err := ParseBadIf(tt.in)
+			p, err := ParsePredicate(tt.in)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, p.String())
 		})
 	}
 }
 
-func TestParseBadIfErrors(t *testing.T) {
+func TestParsePredicateErrors(t *testing.T) {
 	tests := []struct {
 		in, want string
 	}{
-		{"crsh", `--bad-if: unknown condition "crsh" (valid: crash, timeout, fail, nonpass, signature~REGEX)`},
-		{"crash,foo", `--bad-if: unknown condition "foo" (valid: crash, timeout, fail, nonpass, signature~REGEX)`},
-		{"Crash", `--bad-if: unknown condition "Crash" (valid: crash, timeout, fail, nonpass, signature~REGEX)`},
-		{"signature", `--bad-if: unknown condition "signature" (valid: crash, timeout, fail, nonpass, signature~REGEX)`},
-		{"crash,", `--bad-if: empty condition in "crash," (valid: crash, timeout, fail, nonpass, signature~REGEX)`},
-		{",crash", `--bad-if: empty condition in ",crash" (valid: crash, timeout, fail, nonpass, signature~REGEX)`},
-		{"signature~", `--bad-if: signature~ needs a regular expression, e.g. signature~taggedPointerPack`},
-		{"signature~,crash", `--bad-if: signature~ needs a regular expression, e.g. signature~taggedPointerPack`},
-		{"signature~(", "--bad-if: signature~(: error parsing regexp: missing closing ): `(`"},
-		{"crash,signature~a[", "--bad-if: signature~a[: error parsing regexp: missing closing ]: `[`"},
+		{"crsh", `unknown condition "crsh" (valid: crash, timeout, fail, nonpass, signature~REGEX)`},
+		{"crash,foo", `unknown condition "foo" (valid: crash, timeout, fail, nonpass, signature~REGEX)`},
+		{"Crash", `unknown condition "Crash" (valid: crash, timeout, fail, nonpass, signature~REGEX)`},
+		{"signature", `unknown condition "signature" (valid: crash, timeout, fail, nonpass, signature~REGEX)`},
+		{"crash,", `empty condition in "crash," (valid: crash, timeout, fail, nonpass, signature~REGEX)`},
+		{",crash", `empty condition in ",crash" (valid: crash, timeout, fail, nonpass, signature~REGEX)`},
+		{"signature~", `signature~ needs a regular expression, e.g. signature~taggedPointerPack`},
+		{"signature~,crash", `signature~ needs a regular expression, e.g. signature~taggedPointerPack`},
+		{"signature~(", "signature~(: error parsing regexp: missing closing ): `(`"},
+		{"crash,signature~a[", "signature~a[: error parsing regexp: missing closing ]: `[`"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			_, err := ParseBadIf(tt.in)
+			_, err := ParsePredicate(tt.in)
 			require.EqualError(t, err, tt.want)
 		})
 	}
@@ -80,7 +80,7 @@ func TestBadRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.badIf, func(t *testing.T) {
-			p, err := ParseBadIf(tt.badIf)
+			p, err := ParsePredicate(tt.badIf)
 			require.NoError(t, err)
 			for _, o := range outcomes {
 				assert.Equal(t, contains(tt.want, o), p.BadRun(o, sig), "outcome %s", o)
@@ -94,7 +94,7 @@ func TestBadRun(t *testing.T) {
 		assert.Equal(t, "crash", p.String())
 	})
 	t.Run("signature needs a signature", func(t *testing.T) {
-		p, err := ParseBadIf("signature~.*")
+		p, err := ParsePredicate("signature~.*")
 		require.NoError(t, err)
 		assert.False(t, p.BadRun("crash", ""))
 		assert.True(t, p.BadRun("crash", "panic: boom"))
@@ -138,14 +138,14 @@ func TestParseThresholdErrors(t *testing.T) {
 		runs int
 		want string
 	}{
-		{"2", 3, `--bad-threshold: want k/N such as 2/3 (bad when at least k of N runs are bad), got "2"`},
-		{"a/3", 3, `--bad-threshold: want k/N such as 2/3 (bad when at least k of N runs are bad), got "a/3"`},
-		{"2/", 3, `--bad-threshold: want k/N such as 2/3 (bad when at least k of N runs are bad), got "2/"`},
-		{"2/5", 3, `--bad-threshold: "2/5" is for 5 runs per probe but --runs is 3`},
-		{"2/3", 1, `--bad-threshold: "2/3" is for 3 runs per probe but --runs is 1`},
-		{"0/3", 3, `--bad-threshold: k must be between 1 and 3, got "0/3"`},
-		{"4/3", 3, `--bad-threshold: k must be between 1 and 3, got "4/3"`},
-		{"-1/3", 3, `--bad-threshold: k must be between 1 and 3, got "-1/3"`},
+		{"2", 3, `want k/N such as 2/3 (bad when at least k of N runs are bad), got "2"`},
+		{"a/3", 3, `want k/N such as 2/3 (bad when at least k of N runs are bad), got "a/3"`},
+		{"2/", 3, `want k/N such as 2/3 (bad when at least k of N runs are bad), got "2/"`},
+		{"2/5", 3, `"2/5" is for 5 runs per probe, but a probe has 3`},
+		{"2/3", 1, `"2/3" is for 3 runs per probe, but a probe has 1`},
+		{"0/3", 3, `k must be between 1 and 3, got "0/3"`},
+		{"4/3", 3, `k must be between 1 and 3, got "4/3"`},
+		{"-1/3", 3, `k must be between 1 and 3, got "-1/3"`},
 	}
 	for _, tt := range tests {
 		_, err := ParseThreshold(tt.in, tt.runs)
@@ -155,94 +155,94 @@ func TestParseThresholdErrors(t *testing.T) {
 
 func TestJudge(t *testing.T) {
 	const sig = "fatal error: taggedPointerPack in runtime.netpollopen"
-	run := func(o string, signature string) RunEvidence {
-		return RunEvidence{Outcome: o, Signature: signature}
+	run := func(o string, signature string) RunObservation {
+		return RunObservation{Outcome: o, Signature: signature}
 	}
 	crash, pass := run("crash", sig), run("pass", "")
 	tests := []struct {
 		name      string
-		cell      Evidence
+		cell      Observation
 		badIf     string
 		threshold Threshold
 		want      Probe
 	}{
 		{
 			name: "build error is skipped",
-			cell: Evidence{CellID: "c1", Outcome: "build-error", Reason: "undefined: foo"},
-			want: Probe{Outcome: "build-error", Verdict: Skip, Built: true, CellID: "c1", Reason: "undefined: foo"},
+			cell: Observation{Outcome: "build-error", Reason: "undefined: foo"},
+			want: Probe{Outcome: "build-error", Verdict: Skip, Reason: "undefined: foo"},
 		},
 		{
 			name: "unavailable is skipped even when cached",
-			cell: Evidence{CellID: "c2", Outcome: "unavailable", Reason: "no engine", Cached: true},
-			want: Probe{Outcome: "unavailable", Verdict: Skip, CellID: "c2", Reason: "no engine"},
+			cell: Observation{Outcome: "unavailable", Reason: "no engine", Cached: true},
+			want: Probe{Outcome: "unavailable", Verdict: Skip, Reason: "no engine", Note: "cached"},
 		},
 		{
 			name: "no outcome is skipped",
-			cell: Evidence{CellID: "c3"},
-			want: Probe{Verdict: Skip, Built: true, CellID: "c3", Reason: `no valid outcome ("")`},
+			cell: Observation{},
+			want: Probe{Verdict: Skip, Reason: `no valid outcome ("")`},
 		},
 		{
 			name: "all runs crash",
-			cell: Evidence{CellID: "c4", Outcome: "crash", Signature: sig, Runs: []RunEvidence{crash, crash, crash}},
-			want: Probe{Outcome: "crash", Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 3, Built: true, CellID: "c4"},
+			cell: Observation{Outcome: "crash", Signature: sig, Runs: []RunObservation{crash, crash, crash}},
+			want: Probe{Outcome: "crash", Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 3},
 		},
 		{
 			name: "one crash of three is bad under any",
-			cell: Evidence{Outcome: "crash", Signature: sig, Runs: []RunEvidence{pass, crash, pass}},
-			want: Probe{Outcome: "crash", Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 1, Built: true},
+			cell: Observation{Outcome: "crash", Signature: sig, Runs: []RunObservation{pass, crash, pass}},
+			want: Probe{Outcome: "crash", Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 1},
 		},
 		{
 			name:      "one crash of three is good under 2/3",
-			cell:      Evidence{Outcome: "crash", Signature: sig, Runs: []RunEvidence{pass, crash, pass}},
+			cell:      Observation{Outcome: "crash", Signature: sig, Runs: []RunObservation{pass, crash, pass}},
 			threshold: Threshold{K: 2, N: 3},
-			want:      Probe{Outcome: "crash", Verdict: Good, Signature: sig, Runs: 3, BadRuns: 1, Built: true},
+			want:      Probe{Outcome: "crash", Verdict: Good, Signature: sig, Runs: 3, BadRuns: 1},
 		},
 		{
 			name:      "two crashes of three are bad under 2/3",
-			cell:      Evidence{Outcome: "crash", Signature: sig, Runs: []RunEvidence{crash, pass, crash}},
+			cell:      Observation{Outcome: "crash", Signature: sig, Runs: []RunObservation{crash, pass, crash}},
 			threshold: Threshold{K: 2, N: 3},
-			want:      Probe{Outcome: "crash", Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 2, Built: true},
+			want:      Probe{Outcome: "crash", Verdict: Bad, Signature: sig, Runs: 3, BadRuns: 2},
 		},
 		{
 			name: "no run results: the cell's outcome once",
-			cell: Evidence{Outcome: "crash", Signature: sig, Cached: true},
-			want: Probe{Outcome: "crash", Verdict: Bad, Signature: sig, Runs: 1, BadRuns: 1},
+			cell: Observation{Outcome: "crash", Signature: sig, Cached: true},
+			want: Probe{Outcome: "crash", Verdict: Bad, Signature: sig, Runs: 1, BadRuns: 1, Note: "cached"},
 		},
 		{
 			name: "pass is good",
-			cell: Evidence{Outcome: "pass", Runs: []RunEvidence{pass, pass}},
-			want: Probe{Outcome: "pass", Verdict: Good, Runs: 2, Built: true},
+			cell: Observation{Outcome: "pass", Runs: []RunObservation{pass, pass}},
+			want: Probe{Outcome: "pass", Verdict: Good, Runs: 2},
 		},
 		{
 			name:  "timeout is good under crash",
-			cell:  Evidence{Outcome: "timeout", Runs: []RunEvidence{run("timeout", "")}},
+			cell:  Observation{Outcome: "timeout", Runs: []RunObservation{run("timeout", "")}},
 			badIf: "crash",
-			want:  Probe{Outcome: "timeout", Verdict: Good, Runs: 1, Built: true},
+			want:  Probe{Outcome: "timeout", Verdict: Good, Runs: 1},
 		},
 		{
 			name:  "timeout is bad under nonpass",
-			cell:  Evidence{Outcome: "timeout", Runs: []RunEvidence{run("timeout", "")}},
+			cell:  Observation{Outcome: "timeout", Runs: []RunObservation{run("timeout", "")}},
 			badIf: "nonpass",
-			want:  Probe{Outcome: "timeout", Verdict: Bad, Runs: 1, BadRuns: 1, Built: true},
+			want:  Probe{Outcome: "timeout", Verdict: Bad, Runs: 1, BadRuns: 1},
 		},
 		{
 			name: "signature picks the matching run",
-			cell: Evidence{Outcome: "crash", Signature: "panic: other", Runs: []RunEvidence{
+			cell: Observation{Outcome: "crash", Signature: "panic: other", Runs: []RunObservation{
 				run("crash", "panic: other"), run("crash", sig)}},
 			badIf: "signature~taggedPointerPack",
-			want:  Probe{Outcome: "crash", Verdict: Bad, Signature: sig, Runs: 2, BadRuns: 1, Built: true},
+			want:  Probe{Outcome: "crash", Verdict: Bad, Signature: sig, Runs: 2, BadRuns: 1},
 		},
 		{
 			name: "other signature is good",
-			cell: Evidence{Outcome: "crash", Signature: "panic: other", Runs: []RunEvidence{
+			cell: Observation{Outcome: "crash", Signature: "panic: other", Runs: []RunObservation{
 				run("crash", "panic: other")}},
 			badIf: "signature~taggedPointerPack",
-			want:  Probe{Outcome: "crash", Verdict: Good, Signature: "panic: other", Runs: 1, Built: true},
+			want:  Probe{Outcome: "crash", Verdict: Good, Signature: "panic: other", Runs: 1},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := ParseBadIf(tt.badIf)
+			p, err := ParsePredicate(tt.badIf)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, Judge(tt.cell, p, tt.threshold))
 		})

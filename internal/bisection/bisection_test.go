@@ -375,7 +375,7 @@ func TestBisectionProbes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pred, err := bisect.ParseBadIf("crash")
+			pred, err := ParseBadIf("crash")
 			require.NoError(t, err)
 			prober := &fakeProber{bad: tt.bad}
 			b := &Bisection{Plan: &Plan{Axis: tt.ax, Pred: pred, Threshold: bisect.Threshold{K: 1, N: 1}, Config: held, Toolchains: configured, Candidates: tt.candidates},
@@ -389,6 +389,15 @@ func TestBisectionProbes(t *testing.T) {
 			assert.Equal(t, tt.ax.Name, rec.Axis)
 			assert.Equal(t, "crash", rec.BadIf)
 			assert.Equal(t, tt.wantFixed, rec.Fixed)
+			require.Len(t, rec.Probes, len(res.Probes))
+			builds := 0
+			for i, p := range rec.Probes {
+				assert.Equal(t, res.Probes[i].Version, p.Version)
+				assert.Equal(t, b.Probes()[i].Record(), p, "the stored probe is the bisection's, with its cell")
+				assert.Equal(t, p.NotRun, p.CellID == "", "every probe that ran names its cell")
+				builds += boolInt(p.Built)
+			}
+			assert.Equal(t, builds, rec.Builds)
 			assert.Equal(t, "build "+probeKey(Request{Config: mustProbeConfig(t, b.Plan, tt.wantBoundary.After, b.LocalVersion), Fresh: true}), rec.Reproduce["after"],
 				"the reproduce commands are the latest probe's")
 		})
@@ -469,4 +478,46 @@ func TestDescribeCommit(t *testing.T) {
 	assert.Equal(t, `aaa "fix" by Dev <dev@example.com>, 2024-03-01`, p.DescribeCommit("aaa"))
 	assert.Equal(t, `bbb "port" by Dev <dev@example.com>, 2024-03-01, committed 2026-12-01`, p.DescribeCommit("bbb"))
 	assert.Equal(t, "ccc", p.DescribeCommit("ccc"))
+}
+
+// TestParseFlagsErrors: the errors of --bad-if and --bad-threshold name
+// the flags, as they always have (bisect's own errors do not).
+func TestParseFlagsErrors(t *testing.T) {
+	_, err := ParseBadIf("crash,foo")
+	require.EqualError(t, err, `--bad-if: unknown condition "foo" (valid: crash, timeout, fail, nonpass, signature~REGEX)`)
+	_, err = ParseBadIf("signature~(")
+	require.EqualError(t, err, "--bad-if: signature~(: error parsing regexp: missing closing ): `(`")
+	for in, want := range map[string]string{
+		"a/3": `--bad-threshold: want k/N such as 2/3 (bad when at least k of N runs are bad), got "a/3"`,
+		"2/5": `--bad-threshold: "2/5" is for 5 runs per probe but --runs is 3`,
+		"4/3": `--bad-threshold: k must be between 1 and 3, got "4/3"`,
+	} {
+		_, err := ParseBadThreshold(in, 3)
+		require.EqualError(t, err, want, in)
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// TestBisectionFlakyAdvice: a search that ends flaky says which flags may
+// decide it, in the words results.json has always stored.
+func TestBisectionFlakyAdvice(t *testing.T) {
+	held := &config.Config{
+		Toolchains: []config.Toolchain{{Name: "local", Kind: config.KindLocal}},
+		Protobuf:   []string{"v1.36.10"}, Cover: []bool{false}, Arch: []string{"native"}, Runs: 1,
+		Targets: []config.Target{{Name: "app", Kind: config.TargetPackage}},
+	}
+	// v2 crashes at first, then passes when built again: flaky.
+	prober := &fakeProber{bad: func(r Request) bool { return r.Config.Protobuf[0] == "v2" && !r.Fresh }}
+	b := &Bisection{Plan: &Plan{Axis: Axis{Name: "protobuf", Kind: AxisProtobuf}, Config: held, Candidates: []string{"v1", "v2"}}, Prober: prober}
+	res, err := b.Search(context.Background(), bisect.Options{})
+	require.NoError(t, err)
+	require.True(t, res.Flaky)
+	assert.Equal(t, "flaky: the target does not answer consistently (v2 answered bad, then good); use more runs per probe (--runs N) and/or --bad-threshold k/N", res.Conclusion)
+	assert.Equal(t, res.Conclusion, b.Record(res).Conclusion)
 }

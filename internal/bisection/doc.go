@@ -7,7 +7,9 @@
 // A bisection has four parts:
 //
 //   - Planning (NewPlan): parse the axis (protobuf, module:PATH, go,
-//     toolchain, commit) and what is bad (--bad-if, --bad-threshold), load
+//     toolchain, commit) and what is bad (--bad-if, --bad-threshold: bisect's
+//     predicate and threshold, read by ParseBadIf and ParseBadThreshold,
+//     whose errors name the flags), load
 //     the config and hold its other axes at one value each (the given one,
 //     else the config's first; the bisected axis cannot be held).
 //   - Candidates (ListCandidates, Plan.ListCommits): the ordered versions of
@@ -21,9 +23,14 @@
 //     Checkouts) that a Prober builds and runs. The engine never builds
 //     anything itself: the command gives it a Prober (the matrix runner
 //     writing into a run directory), tests give it a fake. The engine
-//     judges the cell it gets back (Judge).
-//   - Recording (Bisection.Record): the stored form of the bisection, with
-//     the boundary's reproduce commands and, on the commit axis, the commits
+//     judges the cell it gets back (Judge, through bisect.Judge and
+//     Observe) into a Probe: bisect's judgement with what gorepro knows of
+//     the cell (its ID, whether it was built, cached or not run), which
+//     the public library does not hold. A flaky search's conclusion gets
+//     gorepro's advice (--runs, --bad-threshold).
+//   - Recording (Bisection.Record): the stored form of the bisection
+//     (through internal/bisectrecord), its probes with their cells, the
+//     boundary's reproduce commands and, on the commit axis, the commits
 //     named with their subject and author.
 //
 // Errors are typed, and the command maps them to exit statuses:

@@ -69,8 +69,8 @@ type Options struct {
 	Prerelease bool
 	// FirstParent keeps the commit axis to the first-parent chain.
 	FirstParent bool
-	// BadIf and BadThreshold say what is bad, as bisect.ParseBadIf and
-	// bisect.ParseThreshold read them.
+	// BadIf and BadThreshold say what is bad, as ParseBadIf and
+	// ParseBadThreshold read them.
 	BadIf, BadThreshold string
 	// Held holds the other axes at one value each.
 	Held Held
@@ -111,7 +111,7 @@ func NewPlan(ctx context.Context, opts Options, versions Versions) (*Plan, error
 	if err != nil {
 		return nil, err
 	}
-	pred, err := bisect.ParseBadIf(opts.BadIf)
+	pred, err := ParseBadIf(opts.BadIf)
 	if err != nil {
 		return nil, &OptionError{Err: err}
 	}
@@ -126,7 +126,7 @@ func NewPlan(ctx context.Context, opts Options, versions Versions) (*Plan, error
 	if err := cfg.Apply(over); err != nil {
 		return nil, err
 	}
-	threshold, err := bisect.ParseThreshold(opts.BadThreshold, cfg.Runs)
+	threshold, err := ParseBadThreshold(opts.BadThreshold, cfg.Runs)
 	if err != nil {
 		return nil, &OptionError{Err: err}
 	}
@@ -232,7 +232,7 @@ func (p *Plan) nameCommits(rec *record.Bisect) {
 		}
 	}
 	kind := "first bad"
-	if rec.Direction == bisect.Fix {
+	if rec.Direction == record.DirectionFix {
 		kind = "first good"
 	}
 	if len(rec.Between) > 0 {

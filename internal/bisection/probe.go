@@ -82,26 +82,6 @@ func GoToolchain(cfg *config.Config, v, localVersion string) config.Toolchain {
 	return config.Toolchain{Name: v, Kind: config.KindGotoolchain, Version: v}
 }
 
-// Judge judges a probe's cell as candidate v.
-func Judge(cell record.Cell, v string, pred bisect.Predicate, threshold bisect.Threshold) bisect.Probe {
-	p := bisect.Judge(Evidence(cell), pred, threshold)
-	p.Version, p.CellID = v, cell.ID
-	// A cell with no cache key was neither built nor taken from the cache:
-	// its toolchain could not be used.
-	p.Built = !cell.Cached && cell.CacheKey != ""
-	p.NotRun = !cell.Cached && cell.CacheKey == ""
-	return p
-}
-
-// Evidence is what bisect.Judge needs to know of a finished cell.
-func Evidence(c record.Cell) bisect.Evidence {
-	e := bisect.Evidence{CellID: c.ID, Outcome: string(c.Outcome), Signature: c.Signature, Reason: c.Reason, Cached: c.Cached}
-	for _, r := range c.RunResults {
-		e.Runs = append(e.Runs, bisect.RunEvidence{Outcome: string(r.Outcome), Signature: r.Signature})
-	}
-	return e
-}
-
 // Bisection is one running bisection of a plan: it probes the candidates
 // through Prober and keeps the latest cell of each.
 type Bisection struct {
@@ -116,15 +96,27 @@ type Bisection struct {
 	Worktrees *gitrepo.Worktrees
 	// cells holds the latest probe's cell of each candidate.
 	cells map[string]record.Cell
+	// probes are the probes in the order they ran, as bisect's result has
+	// them, with their cells.
+	probes []Probe
 }
 
-// Search bisects the plan's candidates (see bisect.Search).
+// Search bisects the plan's candidates (see bisect.Search). The
+// conclusion of a search that ended flaky says what may decide it.
 func (b *Bisection) Search(ctx context.Context, opts bisect.Options) (*bisect.Result, error) {
-	return bisect.Search(ctx, b.Plan.Candidates, b.probe, opts)
+	res, err := bisect.Search(ctx, b.Plan.Candidates, b.probe, opts)
+	if err == nil && res != nil && res.Flaky {
+		res.Conclusion += flakyAdvice
+	}
+	return res, err
 }
 
 // Cells are the latest probe cell of each candidate probed.
 func (b *Bisection) Cells() map[string]record.Cell { return b.cells }
+
+// Probes are the probes in the order they ran: those of the search's
+// result, with their cells.
+func (b *Bisection) Probes() []Probe { return b.probes }
 
 // probe is the bisect.Prober: it builds and runs candidate v's cell (fresh
 // for a re-confirmation) and judges it.
@@ -134,7 +126,10 @@ func (b *Bisection) probe(ctx context.Context, v string, fresh bool) (bisect.Pro
 		pc.Targets[0].Dir, err = b.Worktrees.Checkout(ctx, b.Plan.Commits[v].Hash)
 	}
 	if err != nil {
-		return bisect.Probe{Version: v, Verdict: bisect.Skip, Outcome: string(record.Unavailable), Reason: err.Error(), NotRun: true}, nil
+		p := Probe{Probe: bisect.Probe{Version: v, Verdict: bisect.Skip, Outcome: string(record.Unavailable), Reason: err.Error(), Note: notRunNote}, NotRun: true}
+		p.Confirmation = fresh
+		b.probes = append(b.probes, p)
+		return p.Probe, nil
 	}
 	req := Request{Config: pc, Fresh: b.NoCache || fresh}
 	if c, ok := b.Plan.Commits[v]; ok {
@@ -149,7 +144,10 @@ func (b *Bisection) probe(ctx context.Context, v string, fresh bool) (bisect.Pro
 		b.cells = map[string]record.Cell{}
 	}
 	b.cells[v] = cell
-	return Judge(cell, v, b.Plan.Pred, b.Plan.Threshold), nil
+	p := Judge(cell, v, b.Plan.Pred, b.Plan.Threshold)
+	p.Confirmation = fresh
+	b.probes = append(b.probes, p)
+	return p.Probe, nil
 }
 
 // LatestCells keeps the last of the cells that share an ID (a boundary's

@@ -22,7 +22,7 @@ func (b *Bisection) Record(res *bisect.Result) *record.Bisect {
 		return nil
 	}
 	ax, cfg := b.Plan.Axis, b.Plan.Config
-	rec := record.Bisect{Axis: ax.Name, BadIf: b.Plan.Pred.String(), BisectSearch: bisectrecord.Search(*res)}
+	rec := record.Bisect{Axis: ax.Name, BadIf: b.Plan.Pred.String(), BisectSearch: bisectrecord.Search(*res, b.storedProbes(res))}
 	cover := "off"
 	if cfg.Cover[0] {
 		cover = "on"
@@ -54,6 +54,21 @@ func (b *Bisection) Record(res *bisect.Result) *record.Bisect {
 		b.Plan.nameCommits(&rec)
 	}
 	return &rec
+}
+
+// storedProbes are the stored form of res's probes: the search's
+// judgement of each, with its cell as the bisection's own list of probes
+// (in the same order) has it.
+func (b *Bisection) storedProbes(res *bisect.Result) []record.BisectProbe {
+	var stored []record.BisectProbe
+	for i, p := range res.Probes {
+		q := Probe{Probe: p}
+		if i < len(b.probes) && b.probes[i].Version == p.Version {
+			q.CellID, q.Built, q.NotRun = b.probes[i].CellID, b.probes[i].Built, b.probes[i].NotRun
+		}
+		stored = append(stored, q.Record())
+	}
+	return stored
 }
 
 // Checkouts are the git worktrees in which probes check commits out, one

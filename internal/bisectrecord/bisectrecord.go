@@ -1,16 +1,18 @@
 // Package bisectrecord is the one place where package bisect's search
-// meets gorepro's model: it turns a bisect.Result into the
-// record.BisectSearch stored in results.json.
+// meets gorepro's model: it turns a bisect.Result, with what gorepro knows
+// of each probe's cell, into the record.BisectSearch stored in
+// results.json.
 //
 // Package record is the model and does not import the public library
-// (bisect is a search library that knows nothing of results.json); the
-// code that runs a bisection converts its result here, once, where it
-// becomes a record:
+// (bisect is a search library that knows nothing of cells or of
+// results.json); the code that runs a bisection (internal/bisection)
+// converts its result here, once, where it becomes a record:
 //
-//	rec := record.Bisect{Axis: axis, BadIf: badIf, BisectSearch: bisectrecord.Search(res)}
+//	probes := []record.BisectProbe{bisectrecord.Probe(p, cellID, built, notRun), ...}
+//	rec := record.Bisect{Axis: axis, BadIf: badIf, BisectSearch: bisectrecord.Search(res, probes)}
 //
-// The conversion copies every field: the JSON of the record is the JSON of
-// the search result, byte for byte, as results.json has always held it.
+// The stored form keeps the JSON names results.json has always had; the
+// package's tests pin its bytes (testdata/result.golden.json).
 package bisectrecord
 
 import (
@@ -18,22 +20,25 @@ import (
 	"github.com/gorepro/gorepro/internal/record"
 )
 
-// Search returns the stored form of a search's result.
-func Search(res bisect.Result) record.BisectSearch {
+// Search returns the stored form of a search's result. probes are the
+// stored form of res.Probes (see Probe), one each, in the same order;
+// Builds counts those whose cell was really built.
+func Search(res bisect.Result, probes []record.BisectProbe) record.BisectSearch {
 	s := record.BisectSearch{
 		Candidates:    res.Candidates,
 		Skipped:       res.Skipped,
-		Direction:     res.Direction,
+		Direction:     string(res.Direction),
 		Between:       res.Between,
-		Builds:        res.Builds,
 		Flaky:         res.Flaky,
 		FlakyVersions: res.FlakyVersions,
 		Conclusion:    res.Conclusion,
 	}
 	if res.Probes != nil {
-		s.Probes = make([]record.BisectProbe, len(res.Probes))
-		for i, p := range res.Probes {
-			s.Probes[i] = Probe(p)
+		s.Probes = append([]record.BisectProbe{}, probes...)
+	}
+	for _, p := range probes {
+		if p.Built {
+			s.Builds++
 		}
 	}
 	if b := res.Boundary; b != nil {
@@ -42,8 +47,11 @@ func Search(res bisect.Result) record.BisectSearch {
 	return s
 }
 
-// Probe returns the stored form of one probe.
-func Probe(p bisect.Probe) record.BisectProbe {
+// Probe returns the stored form of probe p, whose cell is cellID: built
+// says the cell was really built (not taken from the cache), notRun that
+// it was neither built nor taken from the cache (its toolchain could not
+// be used, its commit not checked out).
+func Probe(p bisect.Probe, cellID string, built, notRun bool) record.BisectProbe {
 	return record.BisectProbe{
 		Version:      p.Version,
 		Outcome:      record.Outcome(p.Outcome),
@@ -51,10 +59,10 @@ func Probe(p bisect.Probe) record.BisectProbe {
 		Signature:    p.Signature,
 		Runs:         p.Runs,
 		BadRuns:      p.BadRuns,
-		Built:        p.Built,
-		NotRun:       p.NotRun,
+		Built:        built,
+		NotRun:       notRun,
 		Confirmation: p.Confirmation,
-		CellID:       p.CellID,
+		CellID:       cellID,
 		Reason:       p.Reason,
 	}
 }

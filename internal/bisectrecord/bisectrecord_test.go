@@ -1,15 +1,24 @@
 package bisectrecord
 
 import (
+	"context"
 	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gorepro/gorepro/bisect"
+	"github.com/gorepro/gorepro/internal/record"
 )
+
+var update = flag.Bool("update", false, "rewrite testdata/result.golden.json")
 
 // full returns a value of type T with every field set (non-zero), so that
 // a field the conversion forgets shows in its JSON.
@@ -49,25 +58,84 @@ func fill(t *testing.T, v reflect.Value) {
 	}
 }
 
+// nonZero fails for every field of v, at any depth, that is the zero value.
+func nonZero(t *testing.T, path string, v reflect.Value) {
+	t.Helper()
+	if v.IsZero() {
+		t.Errorf("%s is not set", path)
+		return
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		for i := range v.NumField() {
+			nonZero(t, path+"."+v.Type().Field(i).Name, v.Field(i))
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			nonZero(t, fmt.Sprintf("%s[%d]", path, i), v.Index(i))
+		}
+	case reflect.Pointer:
+		nonZero(t, path, v.Elem())
+	}
+}
+
 // TestSearchKeepsEveryField checks that the stored form of a search result
-// has the JSON of the result itself, every field set: results.json does not
-// change with the conversion, and a field added to bisect.Result or
-// bisect.Probe that the record lacks fails here.
+// with every field set has every field set: a field added to
+// record.BisectSearch or record.BisectProbe that the conversion forgets
+// fails here.
 func TestSearchKeepsEveryField(t *testing.T) {
 	res := full[bisect.Result](t)
-	want, err := json.Marshal(res)
+	var probes []record.BisectProbe
+	for _, p := range res.Probes {
+		probes = append(probes, Probe(p, "cell", true, true))
+	}
+	nonZero(t, "BisectSearch", reflect.ValueOf(Search(res, probes)))
+}
+
+// TestSearchGolden stores a real search (twelve candidates, a regression
+// at v010, v006 skipped, v001 taken from the cache) and compares its JSON
+// with testdata/result.golden.json: the bytes results.json has held since
+// the search was stored as package bisect's own result.
+func TestSearchGolden(t *testing.T) {
+	candidates := make([]string, 12)
+	for i := range candidates {
+		candidates[i] = fmt.Sprintf("v%03d", i+1)
+	}
+	var probes []record.BisectProbe
+	prober := func(_ context.Context, v string, fresh bool) (bisect.Probe, error) {
+		i := slices.Index(candidates, v)
+		p := bisect.Probe{Verdict: bisect.Good, Outcome: "pass", Runs: 3}
+		switch {
+		case i == 5:
+			p = bisect.Probe{Verdict: bisect.Skip, Outcome: "build-error", Reason: "undefined: proto.Foo"}
+		case i >= 9:
+			p = bisect.Probe{Verdict: bisect.Bad, Outcome: "crash", Signature: "fatal error: taggedPointerPack", Runs: 3, BadRuns: 3}
+		}
+		p.Version, p.Confirmation = v, fresh
+		probes = append(probes, Probe(p, "cell_"+v, fresh || v != "v001", false))
+		return p, nil
+	}
+	res, err := bisect.Search(context.Background(), candidates, prober, bisect.Options{})
 	require.NoError(t, err)
-	got, err := json.Marshal(Search(res))
+	got, err := json.MarshalIndent(Search(*res, probes), "", "  ")
 	require.NoError(t, err)
-	assert.JSONEq(t, string(want), string(got))
-	assert.Equal(t, string(want), string(got), "the same bytes, fields in the same order")
+	got = append(got, '\n')
+	path := filepath.Join("testdata", "result.golden.json")
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got))
 }
 
 func TestSearch(t *testing.T) {
 	tests := []struct {
-		name string
-		res  bisect.Result
-		want string
+		name   string
+		res    bisect.Result
+		probes []record.BisectProbe
+		want   string
 	}{
 		{
 			name: "undecided: no boundary, empty lists stay empty",
@@ -78,12 +146,16 @@ func TestSearch(t *testing.T) {
 			name: "a regression with its probes",
 			res: bisect.Result{
 				Candidates: []string{"v1", "v2"}, Skipped: []string{}, Direction: bisect.Regression,
-				Boundary: &bisect.Boundary{Before: "v1", After: "v2"}, Builds: 1,
+				Boundary: &bisect.Boundary{Before: "v1", After: "v2"},
 				Probes: []bisect.Probe{
-					{Version: "v1", Outcome: "pass", Verdict: bisect.Good, Runs: 1, CellID: "c1"},
-					{Version: "v2", Outcome: "crash", Verdict: bisect.Bad, Runs: 1, BadRuns: 1, Built: true, Signature: "panic: x"},
+					{Version: "v1", Outcome: "pass", Verdict: bisect.Good, Runs: 1},
+					{Version: "v2", Outcome: "crash", Verdict: bisect.Bad, Runs: 1, BadRuns: 1, Signature: "panic: x"},
 				},
 				Conclusion: "regression: first bad v2 (last good v1)",
+			},
+			probes: []record.BisectProbe{
+				Probe(bisect.Probe{Version: "v1", Outcome: "pass", Verdict: bisect.Good, Runs: 1}, "c1", false, false),
+				Probe(bisect.Probe{Version: "v2", Outcome: "crash", Verdict: bisect.Bad, Runs: 1, BadRuns: 1, Signature: "panic: x"}, "", true, false),
 			},
 			want: `{"candidates":["v1","v2"],"probes":[` +
 				`{"version":"v1","outcome":"pass","verdict":"good","runs":1,"badRuns":0,"built":false,"cellID":"c1"},` +
@@ -94,27 +166,17 @@ func TestSearch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := json.Marshal(Search(tt.res))
+			got, err := json.Marshal(Search(tt.res, tt.probes))
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, string(got))
 		})
 	}
 }
 
-func TestProbeLabels(t *testing.T) {
-	tests := []struct {
-		probe         bisect.Probe
-		built, detail string
-	}{
-		{bisect.Probe{Built: true, Signature: "sig", Reason: "why"}, "built", "sig"},
-		{bisect.Probe{Reason: "why"}, "cached", "why"},
-		{bisect.Probe{NotRun: true, Confirmation: true}, "not run, confirmation", ""},
-	}
-	for _, tt := range tests {
-		p := Probe(tt.probe)
-		assert.Equal(t, tt.probe.BuiltLabel(), p.BuiltLabel())
-		assert.Equal(t, tt.built, p.BuiltLabel())
-		assert.Equal(t, tt.detail, p.Detail())
-		assert.Equal(t, tt.probe.Detail(), p.Detail())
-	}
+// TestProbeCell: the stored probe says how its cell was obtained.
+func TestProbeCell(t *testing.T) {
+	p := Probe(bisect.Probe{Version: "v1", Confirmation: true}, "c", false, true)
+	assert.Equal(t, record.BisectProbe{Version: "v1", Confirmation: true, CellID: "c", NotRun: true}, p)
+	p = Probe(bisect.Probe{Version: "v2", Note: "cached"}, "d", false, false)
+	assert.Equal(t, record.BisectProbe{Version: "v2", CellID: "d"}, p, "the note is progress, not stored")
 }

@@ -201,7 +201,7 @@ func targetSource(ctx context.Context, s Spec, output string, log *bytes.Buffer)
 	switch s.Target.Kind {
 	case config.TargetRepro:
 		return reproSource(ctx, s, log)
-	case config.TargetProbe:
+	case config.TargetEnvProbe:
 		return probeSource(s, log)
 	case config.TargetPackage:
 		return packageSource(ctx, s, output, log)

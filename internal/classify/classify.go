@@ -36,8 +36,9 @@ type Input struct {
 	AliveFor bool
 }
 
-// Verdict is what Classify concluded about one run.
-type Verdict struct {
+// Result is what Classify concluded about one run: its outcome and what
+// explains it.
+type Result struct {
 	Outcome record.Outcome
 	// Signature identifies a crash without addresses or goroutine ids;
 	// empty unless Outcome is crash.
@@ -56,7 +57,7 @@ type Verdict struct {
 	Hint string
 }
 
-// TailLines and TailWidth bound Verdict.Tail.
+// TailLines and TailWidth bound Result.Tail.
 const (
 	TailLines = 5
 	TailWidth = 160
@@ -64,7 +65,7 @@ const (
 
 // Classify decides the outcome of one run; the package documentation gives
 // the rules.
-func Classify(in Input) Verdict {
+func Classify(in Input) Result {
 	// The pass rule sees the output as printed; crashes are looked for as
 	// in any log (crashlog.Read): in the writer that crashed, unwrapped.
 	lines := crashlog.Read(in.Output).Source.Lines
@@ -75,9 +76,9 @@ func Classify(in Input) Verdict {
 
 	if in.TimedOut {
 		if in.AliveFor && logProblem == "" {
-			return Verdict{Outcome: record.Pass}
+			return Result{Outcome: record.Pass}
 		}
-		return Verdict{Outcome: record.Timeout, Reason: timeoutReason(lines, logProblem)}
+		return Result{Outcome: record.Timeout, Reason: timeoutReason(lines, logProblem)}
 	}
 
 	signaled := in.Signal != 0
@@ -85,20 +86,20 @@ func Classify(in Input) Verdict {
 		weak := signaled || in.ExitCode == runtimeCrashStatus || in.ExitCode == crashlog.RaceExitStatus
 		if info, ok := crashlog.ParseCrash(lines, weak); ok {
 			if info.TestTimeout != "" {
-				return Verdict{Outcome: record.Timeout, Frames: info.Frames, Reason: testTimeoutReason(info)}
+				return Result{Outcome: record.Timeout, Frames: info.Frames, Reason: testTimeoutReason(info)}
 			}
-			return crashVerdict(in, info)
+			return crashResult(in, info)
 		}
 		if signaled {
 			reason := endReason(in)
-			return Verdict{Outcome: record.Crash, Signature: reason, Reason: reason}
+			return Result{Outcome: record.Crash, Signature: reason, Reason: reason}
 		}
 	}
 
 	if info, ok := crashlog.ParseCrash(lines, false); ok && info.Race {
 		// A -race binary that found a race fails even when GORACE's
 		// exitcode made it exit 0.
-		return crashVerdict(in, info)
+		return crashResult(in, info)
 	}
 
 	passCodes := in.PassExitCodes
@@ -114,19 +115,19 @@ func Classify(in Input) Verdict {
 		problems = append(problems, logProblem)
 	}
 	if len(problems) == 0 {
-		return Verdict{Outcome: record.Pass}
+		return Result{Outcome: record.Pass}
 	}
-	v := Verdict{Outcome: record.Fail, Reason: strings.Join(problems, "; "), Tail: Tail(in.Output)}
+	v := Result{Outcome: record.Fail, Reason: strings.Join(problems, "; "), Tail: Tail(in.Output)}
 	if exitProblem && len(in.PassExitCodes) == 0 && in.LogMatches == nil {
 		v.Hint = passRuleHint(in.ExitCode)
 	}
 	return v
 }
 
-// crashVerdict is the verdict of a run whose output holds the crash info:
+// crashResult is the result of a run whose output holds the crash info:
 // the reason says how the process ended, then the runtime's diagnostic and
 // the details of the reading (a race's other access, sync frames skipped).
-func crashVerdict(in Input, info crashlog.Crash) Verdict {
+func crashResult(in Input, info crashlog.Crash) Result {
 	reason := endReason(in)
 	if info.RuntimeDetail != "" {
 		reason += "; " + info.RuntimeDetail
@@ -134,7 +135,7 @@ func crashVerdict(in Input, info crashlog.Crash) Verdict {
 	for _, d := range info.Details {
 		reason += "; " + d
 	}
-	return Verdict{Outcome: record.Crash, Signature: info.Signature(), Frames: info.Frames, Reason: reason}
+	return Result{Outcome: record.Crash, Signature: info.Signature(), Frames: info.Frames, Reason: reason}
 }
 
 // passRuleHint suggests the pass rule for a program that ended with exit

@@ -31,13 +31,13 @@ func TestClassify(t *testing.T) {
 		file   string
 		output string
 		in     Input
-		want   Verdict
+		want   Result
 	}{
 		{
 			name: "taggedPointerPack crash keeps the runtime line as detail",
 			file: "tagged_pointer_pack.txt",
 			in:   Input{ExitCode: 2},
-			want: Verdict{
+			want: Result{
 				Outcome:   record.Crash,
 				Signature: "fatal error: taggedPointerPack in runtime.netpollopen",
 				Frames:    []string{"runtime.netpollopen", "internal/poll.runtime_pollOpen", "internal/poll.(*pollDesc).init", "internal/poll.(*FD).Init", "os.newFile"},
@@ -48,7 +48,7 @@ func TestClassify(t *testing.T) {
 			name: "stack overflow",
 			file: "stack_overflow.txt",
 			in:   Input{ExitCode: 2},
-			want: Verdict{
+			want: Result{
 				Outcome:   record.Crash,
 				Signature: "fatal error: stack overflow in main.recurse",
 				Frames:    []string{"main.recurse", "main.main"},
@@ -59,7 +59,7 @@ func TestClassify(t *testing.T) {
 			name: "GOTRACEBACK=crash abort is the printed panic, the signal in the reason",
 			file: "gotraceback_crash.txt",
 			in:   Input{ExitCode: -1, Signal: syscall.SIGABRT},
-			want: Verdict{
+			want: Result{
 				Outcome:   record.Crash,
 				Signature: "panic: abort crash in main.explode",
 				Frames:    []string{"main.explode", "main.main"},
@@ -70,7 +70,7 @@ func TestClassify(t *testing.T) {
 			name: "container exit status 134 of an abort",
 			file: "gotraceback_crash.txt",
 			in:   Input{ExitCode: 134},
-			want: Verdict{
+			want: Result{
 				Outcome:   record.Crash,
 				Signature: "panic: abort crash in main.explode",
 				Frames:    []string{"main.explode", "main.main"},
@@ -81,7 +81,7 @@ func TestClassify(t *testing.T) {
 			name: "crash even when the exit status is listed as passing",
 			file: "deadlock.txt",
 			in:   Input{ExitCode: 2, PassExitCodes: []int{0, 2}},
-			want: Verdict{
+			want: Result{
 				Outcome:   record.Crash,
 				Signature: "fatal error: all goroutines are asleep - deadlock! in main.main",
 				Frames:    []string{"main.main"},
@@ -92,135 +92,135 @@ func TestClassify(t *testing.T) {
 			name: "GOTRACEBACK=none heading alone with the runtime's status 2",
 			file: "gotraceback_none.txt",
 			in:   Input{ExitCode: 2},
-			want: Verdict{Outcome: record.Crash, Signature: "panic: boom", Reason: "exit status 2"},
+			want: Result{Outcome: record.Crash, Signature: "panic: boom", Reason: "exit status 2"},
 		},
 		{
 			name: "heading alone with status 1 is a log message",
 			file: "gotraceback_none.txt",
 			in:   Input{ExitCode: 1},
-			want: Verdict{Outcome: record.Fail, Reason: "exit status 1"},
+			want: Result{Outcome: record.Fail, Reason: "exit status 1"},
 		},
 		{
 			name: "fatal error text without a trace and status 1",
 			file: "log_line_fatal_error.txt",
 			in:   Input{ExitCode: 1},
-			want: Verdict{Outcome: record.Fail, Reason: "exit status 1"},
+			want: Result{Outcome: record.Fail, Reason: "exit status 1"},
 		},
 		{
 			name: "recovered panic printed with debug.PrintStack, exit 0",
 			file: "recovered_printstack.txt",
 			in:   Input{ExitCode: 0},
-			want: Verdict{Outcome: record.Pass},
+			want: Result{Outcome: record.Pass},
 		},
 		{
 			name: "recovered panic printed with debug.PrintStack, exit 1",
 			file: "recovered_printstack.txt",
 			in:   Input{ExitCode: 1},
-			want: Verdict{Outcome: record.Fail, Reason: "exit status 1"},
+			want: Result{Outcome: record.Fail, Reason: "exit status 1"},
 		},
 		{
 			name: "zap JSON log with a stacktrace field",
 			file: "zap_json_log.txt",
 			in:   Input{ExitCode: 1},
-			want: Verdict{Outcome: record.Fail, Reason: "exit status 1"},
+			want: Result{Outcome: record.Fail, Reason: "exit status 1"},
 		},
 		{
 			name: "crash trace but exit 0 is not a crash",
 			file: "panic.txt",
 			in:   Input{ExitCode: 0},
-			want: Verdict{Outcome: record.Pass},
+			want: Result{Outcome: record.Pass},
 		},
 		{
 			name: "harness SIGQUIT dump is a timeout naming the main goroutine",
 			file: "sigquit_dump.txt",
 			in:   Input{ExitCode: 2, TimedOut: true},
-			want: Verdict{Outcome: record.Timeout, Reason: "timed out; main goroutine in main.main [chan receive]"},
+			want: Result{Outcome: record.Timeout, Reason: "timed out; main goroutine in main.main [chan receive]"},
 		},
 		{
 			name:   "timeout without a dump",
 			output: "working\n",
 			in:     Input{ExitCode: -1, Signal: syscall.SIGKILL, TimedOut: true},
-			want:   Verdict{Outcome: record.Timeout, Reason: "timed out"},
+			want:   Result{Outcome: record.Timeout, Reason: "timed out"},
 		},
 		{
 			name: "timeout after a crash printed before the harness's dump",
 			output: "panic: boom\n\ngoroutine 7 [running]:\nmain.worker()\n\t/src/main.go:9 +0x25\n" +
 				"SIGQUIT: quit\nPC=0x4 m=0 sigcode=0\n\ngoroutine 1 [select (no cases), 3 minutes]:\nmain.main()\n\t/src/main.go:20 +0x1\n",
 			in: Input{ExitCode: 2, TimedOut: true},
-			want: Verdict{Outcome: record.Timeout,
+			want: Result{Outcome: record.Timeout,
 				Reason: "timed out; main goroutine in main.main [select (no cases)]; output also shows panic: boom in main.worker"},
 		},
 		{
 			name:   "alive at the deadline with the start-up line passes",
 			output: "Starting workers\n",
 			in:     Input{ExitCode: -1, Signal: syscall.SIGKILL, TimedOut: true, AliveFor: true, LogMatches: starting},
-			want:   Verdict{Outcome: record.Pass},
+			want:   Result{Outcome: record.Pass},
 		},
 		{
 			name:   "alive at the deadline without a log rule passes",
 			output: "",
 			in:     Input{ExitCode: -1, Signal: syscall.SIGKILL, TimedOut: true, AliveFor: true},
-			want:   Verdict{Outcome: record.Pass},
+			want:   Result{Outcome: record.Pass},
 		},
 		{
 			name:   "alive at the deadline without the start-up line",
 			output: "loading\n",
 			in:     Input{ExitCode: -1, Signal: syscall.SIGKILL, TimedOut: true, AliveFor: true, LogMatches: starting},
-			want:   Verdict{Outcome: record.Timeout, Reason: `timed out; no output line matched "Starting workers"`},
+			want:   Result{Outcome: record.Timeout, Reason: `timed out; no output line matched "Starting workers"`},
 		},
 		{
 			name:   "killed by a signal nobody in the harness sent",
 			output: "about to die\n",
 			in:     Input{ExitCode: -1, Signal: syscall.SIGKILL},
-			want:   Verdict{Outcome: record.Crash, Signature: "killed by SIGKILL", Reason: "killed by SIGKILL"},
+			want:   Result{Outcome: record.Crash, Signature: "killed by SIGKILL", Reason: "killed by SIGKILL"},
 		},
 		{
 			name:   "killed by SIGSEGV without a Go heading",
 			output: "",
 			in:     Input{ExitCode: -1, Signal: syscall.SIGSEGV},
-			want:   Verdict{Outcome: record.Crash, Signature: "killed by SIGSEGV", Reason: "killed by SIGSEGV"},
+			want:   Result{Outcome: record.Crash, Signature: "killed by SIGSEGV", Reason: "killed by SIGSEGV"},
 		},
 		{
 			name:   "exit 0 but the start-up line never printed",
 			output: "done\n",
 			in:     Input{ExitCode: 0, LogMatches: starting},
-			want:   Verdict{Outcome: record.Fail, Reason: `no output line matched "Starting workers"`},
+			want:   Result{Outcome: record.Fail, Reason: `no output line matched "Starting workers"`},
 		},
 		{
 			name:   "exit 0 with the start-up line",
 			output: "init\nStarting workers\nbye\n",
 			in:     Input{ExitCode: 0, LogMatches: starting},
-			want:   Verdict{Outcome: record.Pass},
+			want:   Result{Outcome: record.Pass},
 		},
 		{
 			name:   "exit status outside the pass rule",
 			output: "error: config file missing\n",
 			in:     Input{ExitCode: 3},
-			want:   Verdict{Outcome: record.Fail, Reason: "exit status 3"},
+			want:   Result{Outcome: record.Fail, Reason: "exit status 3"},
 		},
 		{
 			name:   "exit status and log rule both broken",
 			output: "error\n",
 			in:     Input{ExitCode: 3, LogMatches: starting},
-			want:   Verdict{Outcome: record.Fail, Reason: `exit status 3; no output line matched "Starting workers"`},
+			want:   Result{Outcome: record.Fail, Reason: `exit status 3; no output line matched "Starting workers"`},
 		},
 		{
 			name:   "exit status listed as passing",
 			output: "usage: tool [flags]\n",
 			in:     Input{ExitCode: 3, PassExitCodes: []int{0, 3}},
-			want:   Verdict{Outcome: record.Pass},
+			want:   Result{Outcome: record.Pass},
 		},
 		{
 			name:   "exit 0 not listed as passing",
 			output: "",
 			in:     Input{ExitCode: 0, PassExitCodes: []int{1}},
-			want:   Verdict{Outcome: record.Fail, Reason: "exit status 0"},
+			want:   Result{Outcome: record.Fail, Reason: "exit status 0"},
 		},
 		{
 			name:   "CRLF output",
 			output: "fatal error: all goroutines are asleep - deadlock!\r\n\r\ngoroutine 1 [chan receive]:\r\nmain.main()\r\n\t/src/main.go:6 +0x25\r\n",
 			in:     Input{ExitCode: 2},
-			want: Verdict{Outcome: record.Crash, Signature: "fatal error: all goroutines are asleep - deadlock! in main.main",
+			want: Result{Outcome: record.Crash, Signature: "fatal error: all goroutines are asleep - deadlock! in main.main",
 				Frames: []string{"main.main"}, Reason: "exit status 2"},
 		},
 	}

@@ -150,7 +150,7 @@ func checkError(err error) error {
 }
 
 func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
-	pred, err := bisect.ParseBadIf(opts.BadIf)
+	pred, err := bisection.ParseBadIf(opts.BadIf)
 	if err != nil {
 		return &UsageError{Err: err}
 	}
@@ -168,7 +168,7 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	threshold, err := bisect.ParseThreshold(opts.BadThreshold, cfg.Runs)
+	threshold, err := bisection.ParseBadThreshold(opts.BadThreshold, cfg.Runs)
 	if err != nil {
 		return &UsageError{Err: err}
 	}
@@ -192,7 +192,7 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 		}
 		return err
 	}
-	probe := bisect.Judge(bisection.Evidence(run.Cells[0]), pred, threshold)
+	probe := bisect.Judge(bisection.Observe(run.Cells[0]), pred, threshold)
 	return reportCheck(deps, opts, rec, run, probe)
 }
 

@@ -45,8 +45,8 @@ func TestCheckExitCodes(t *testing.T) {
 	// Other commands keep their statuses: a storage failure or any other
 	// failure of gorepro is 3, never 1 ("a cell crashed").
 	assert.Equal(t, ExitUsage, ExitCode(&UsageError{Err: errors.New("x")}))
-	assert.Equal(t, ExitNothingRan, ExitCode(&StorageError{What: "results", Err: errors.New("read-only file system")}))
-	assert.Equal(t, ExitNothingRan, ExitCode(errors.New("x")))
+	assert.Equal(t, ExitInfra, ExitCode(&StorageError{What: "results", Err: errors.New("read-only file system")}))
+	assert.Equal(t, ExitInfra, ExitCode(errors.New("x")))
 	assert.Equal(t, ExitUsage, ExitCode(fmt.Errorf("wrapped: %w", &UsageError{Err: errors.New("x")})))
 }
 
@@ -57,7 +57,7 @@ func TestBisectionExitCodes(t *testing.T) {
 	assert.Equal(t, ExitUsage, ExitCode(&bisection.OptionError{Err: err}))
 	assert.Equal(t, ExitUsage, ExitCode(&bisection.RangeError{Err: err}))
 	assert.Equal(t, ExitFailPolicy, ExitCode(&bisection.UndecidedError{Conclusion: "flaky"}))
-	assert.Equal(t, ExitNothingRan, ExitCode(&bisection.InfraError{Err: err}))
+	assert.Equal(t, ExitInfra, ExitCode(&bisection.InfraError{Err: err}))
 	assert.Equal(t, ExitFailPolicy, ExitCode(&UnexplainedError{Count: 2}))
 	assert.Equal(t, ExitFailPolicy, ExitCode(&FailPolicyError{Policy: "new-crash", Count: 1}))
 	assert.Equal(t, ExitNothingRan, ExitCode(&NothingRanError{Reason: "no cell ran a binary"}))

@@ -16,7 +16,8 @@ const (
 	ExitOK          = 0   // every cell passed the fail policy
 	ExitFailPolicy  = 1   // some cell matched --fail-on (or a bisection found no trustworthy boundary)
 	ExitUsage       = 2   // bad flags, arguments, configuration or input runs
-	ExitNothingRan  = 3   // nothing was tested (no cell ran a binary), storage or infrastructure failed
+	ExitNothingRan  = 3   // nothing was tested: no cell ran a binary
+	ExitInfra       = 3   // gorepro or what it depends on failed (storage, the module proxy, the go command, the engine)
 	ExitInterrupted = 130 // stopped by Ctrl-C (SIGINT)
 	ExitTerminated  = 143 // stopped by SIGTERM (a CI system cancelling the job), as shells report it
 )
@@ -90,7 +91,7 @@ func usageOf(err error) error {
 }
 
 // StorageError is a failure to store results (disk full, read-only file
-// system, permission denied): exit status 3, whatever the cells did. It
+// system, permission denied): ExitInfra, whatever the cells did. It
 // is the run lifecycle's (runlife.Results.Record returns it).
 type StorageError = runlife.StorageError
 
@@ -134,7 +135,7 @@ func ExitCode(err error) int {
 	case errors.As(err, &checkAbort):
 		return max(checkAbort.Code, ExitCheckUsage)
 	case errors.As(err, &infra), errors.As(err, &storage):
-		return ExitNothingRan
+		return ExitInfra
 	case errors.As(err, &badRange):
 		return ExitUsage
 	case errors.As(err, &undecided), errors.As(err, &unexplained):
@@ -151,5 +152,5 @@ func ExitCode(err error) int {
 	// Anything else is gorepro or what it depends on failing (the disk,
 	// the go command, the container engine), not the user's input and not
 	// the cells' outcome.
-	return ExitNothingRan
+	return ExitInfra
 }

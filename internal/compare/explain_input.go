@@ -21,7 +21,7 @@ func ExplainChanges(base, next *record.Run) []explain.ChangedCell {
 	for _, ch := range Diff(base, next).Changes {
 		cells = append(cells, explain.ChangedCell{
 			CellID: ch.CellID, Kind: string(ch.Kind),
-			Verdict: slices.Contains(explainedKinds(), ch.Kind), Signature: ch.Kind == SignatureChanged,
+			VerdictChanged: slices.Contains(explainedKinds(), ch.Kind), SignatureChanged: ch.Kind == SignatureChanged,
 		})
 	}
 	return cells

@@ -16,8 +16,8 @@ func TestExplainChanges(t *testing.T) {
 	base := &record.Run{Cells: []record.Cell{cell("a", record.Pass), cell("b", record.Crash), cell("c", record.Pass), cell("d", record.Unavailable)}}
 	next := &record.Run{Cells: []record.Cell{cell("a", record.Crash), cell("b", record.Pass), cell("c", record.Pass), cell("d", record.Pass)}}
 	assert.Equal(t, []explain.ChangedCell{
-		{CellID: "a", Kind: string(NewCrash), Verdict: true},
-		{CellID: "b", Kind: string(Fixed), Verdict: true},
+		{CellID: "a", Kind: string(NewCrash), VerdictChanged: true},
+		{CellID: "b", Kind: string(Fixed), VerdictChanged: true},
 		{CellID: "d", Kind: string(NowAvailable)},
 	}, ExplainChanges(base, next))
 	assert.Empty(t, ExplainChanges(base, base))

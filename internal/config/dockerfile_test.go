@@ -17,7 +17,7 @@ func TestLoadDockerfileTargets(t *testing.T) {
 	require.NoError(t, err)
 
 	assert.Equal(t, EnginePodman, c.Engine)
-	assert.Equal(t, PullNever, c.Pull)
+	assert.Equal(t, "never", c.Pull)
 	assert.Equal(t, []Target{
 		{Name: "controller-image", Kind: TargetDockerfile,
 			Dockerfile: filepath.Join(testdata, "dockerapp", "docker", "controller.Dockerfile"),

@@ -80,7 +80,7 @@ func TestApply(t *testing.T) {
 			assert.Equal(t, EngineDocker, c.EngineFor(img), "a toolchain's own engine wins over the config's")
 			local, _ := c.Toolchain("local")
 			assert.Equal(t, EnginePodman, c.EngineFor(local))
-			assert.Equal(t, PullMissing, c.Pull)
+			assert.Equal(t, "missing", c.Pull)
 		}},
 		{"engine wins over every toolchain", Overrides{Engine: " podman "}, func(t *testing.T, c *Config) {
 			assert.Equal(t, EnginePodman, c.Engine)
@@ -94,10 +94,10 @@ func TestApply(t *testing.T) {
 			}
 		}},
 		{"pull", Overrides{Pull: "always"}, func(t *testing.T, c *Config) {
-			assert.Equal(t, PullAlways, c.Pull)
+			assert.Equal(t, "always", c.Pull)
 		}},
 		{"pull never", Overrides{Pull: "never"}, func(t *testing.T, c *Config) {
-			assert.Equal(t, PullNever, c.Pull)
+			assert.Equal(t, "never", c.Pull)
 		}},
 	}
 	for _, tt := range tests {

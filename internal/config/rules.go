@@ -33,13 +33,12 @@ const (
 	EngineDocker = "docker"
 )
 
-// Image pull policies accepted in "pull" and --pull.
-const (
-	PullNever   = "never"   // use only images already present; a missing one fails the cell
-	PullMissing = "missing" // pull images that are not present (the default)
-	PullAlways  = "always"  // pull every image before use
-	DefaultPull = PullMissing
-)
+// DefaultPull is the image pull policy when "pull" is left out: pull images
+// that are not present. The policies "pull" and --pull accept are
+// container.PullPolicy's: "never" (use only images already present; a
+// missing one fails the cell), "missing" and "always" (pull every image
+// before use).
+const DefaultPull = "missing"
 
 // KnownArches returns the GOARCH values accepted in "arch" (besides
 // "native"): those `go tool dist list` reports for linux.
@@ -76,7 +75,7 @@ func targetKinds() map[string][]string {
 		TargetRepro:      {"args", "env", "buildEnv", "buildFlags", "cgo", "pass", "timeout"},
 		TargetPackage:    {"args", "env", "buildEnv", "buildFlags", "cgo", "pass", "timeout", "dir", "package", "modules", "prepare", "prepareWith"},
 		TargetDockerfile: {"args", "env", "pass", "timeout", "dockerfile", "context", "buildArgs", "stage"},
-		TargetProbe:      {"timeout"},
+		TargetEnvProbe:   {"timeout"},
 	}
 }
 
@@ -86,7 +85,7 @@ func targetFieldReasons() map[string]map[string]string {
 	const decides = "the Dockerfile decides how to build"
 	const builtIn = "the probe is gorepro's built-in environment report and is not configurable"
 	return map[string]map[string]string{
-		TargetProbe: {
+		TargetEnvProbe: {
 			"args": builtIn, "env": builtIn, "pass": builtIn + " (it passes when it exits 0)",
 			"buildEnv": builtIn, "buildFlags": builtIn, "cgo": builtIn, "dir": builtIn, "package": builtIn,
 			"modules": builtIn + " (it has no dependencies)", "dockerfile": builtIn, "context": builtIn,
@@ -130,7 +129,7 @@ func engineProblem(engine, hint string) string {
 // pullProblem explains why pull is not an image pull policy, or returns "";
 // hint is appended to the list of valid policies.
 func pullProblem(pull, hint string) string {
-	return choiceProblem("pull policy", pull, []string{PullNever, PullMissing, PullAlways}, hint)
+	return choiceProblem("pull policy", pull, []string{"never", "missing", "always"}, hint)
 }
 
 // choiceProblem explains why value is not one of valid, or returns "".

@@ -18,7 +18,7 @@ const (
 	TargetRepro      = "repro"      // the generated minimal detrand reproducer
 	TargetPackage    = "package"    // a main package in the user's own module
 	TargetDockerfile = "dockerfile" // the user's own Dockerfile, built per cell by the container engine
-	TargetProbe      = "probe"      // gorepro's built-in environment probe: what the binary sees of its host
+	TargetEnvProbe   = "probe"      // gorepro's built-in environment probe: what the binary sees of its host
 )
 
 // Config is a parsed and validated toolchains.json: the axes of the matrix.

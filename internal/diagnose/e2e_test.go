@@ -27,7 +27,7 @@ func TestRealOutputs(t *testing.T) {
 		timeout time.Duration
 		signal  syscall.Signal
 
-		outcome   Outcome
+		outcome   LogOutcome
 		signature string
 		summary   string
 		// archAmd64 is true when the trace names its architecture (an

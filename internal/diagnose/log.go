@@ -9,18 +9,19 @@ import (
 	"github.com/gorepro/gorepro/internal/crashlog"
 )
 
-// Outcome is what a log shows.
-type Outcome string
+// LogOutcome is what a log shows. It is not a cell's outcome
+// (record.Outcome): a log cannot show a pass (that needs the pass rule and
+// the exit status), and without a crash or an error it is "no-crash".
+type LogOutcome string
 
-// The outcomes of a log. A log cannot show a pass (that needs the pass
-// rule and the exit status): without a crash or an error it is "no-crash".
+// The outcomes of a log.
 const (
-	OutcomeCrash   Outcome = "crash"
-	OutcomeFail    Outcome = "fail"
-	OutcomeNoCrash Outcome = "no-crash"
+	OutcomeCrash   LogOutcome = "crash"
+	OutcomeFail    LogOutcome = "fail"
+	OutcomeNoCrash LogOutcome = "no-crash"
 	// OutcomeTimeout is go test's alarm: "panic: test timed out after
 	// 10m0s", with the tests still running.
-	OutcomeTimeout Outcome = "timeout"
+	OutcomeTimeout LogOutcome = "timeout"
 )
 
 // Report is the diagnosis of one log.
@@ -28,7 +29,7 @@ type Report struct {
 	// Outcome is crash (a Go crash heading with a trace, a heading the
 	// log ends with, or an emulator's death line), timeout (go test's
 	// alarm), fail (no crash, but errors logged) or no-crash.
-	Outcome Outcome `json:"outcome"`
+	Outcome LogOutcome `json:"outcome"`
 	// Summary says the outcome in one line.
 	Summary string `json:"summary"`
 	// Signature and Frames identify the crash as classify does.

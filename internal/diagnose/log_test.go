@@ -336,7 +336,7 @@ func TestNotCrashes(t *testing.T) {
 	tests := []struct {
 		name    string
 		log     string
-		outcome Outcome
+		outcome LogOutcome
 		summary string
 	}{
 		{

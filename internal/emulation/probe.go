@@ -87,7 +87,7 @@ func GenerateProbe(workDir string) (string, error) {
 
 // ParseProbe finds the probe's JSON line in a run's output and decodes it;
 // ok is false when there is none (the probe crashed before printing it).
-func ParseProbe(output []byte) (facts *record.ProbeFacts, ok bool) {
+func ParseProbe(output []byte) (facts *record.EnvFacts, ok bool) {
 	sc := bufio.NewScanner(bytes.NewReader(output))
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	for sc.Scan() {
@@ -95,7 +95,7 @@ func ParseProbe(output []byte) (facts *record.ProbeFacts, ok bool) {
 		if !bytes.HasPrefix(line, []byte(probeMarker)) {
 			continue
 		}
-		var f record.ProbeFacts
+		var f record.EnvFacts
 		if err := json.Unmarshal(line, &f); err == nil {
 			return &f, true
 		}

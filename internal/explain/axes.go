@@ -160,7 +160,7 @@ func (ex *Explainer) explainGoVersion(ctx context.Context, c *cellCase, from, to
 
 // directionWord is "first bad" or "first good".
 func directionWord(c *cellCase) string {
-	if c.x.Direction == bisect.Fix {
+	if c.x.Direction == record.DirectionFix {
 		return "first good"
 	}
 	return "first bad"
@@ -332,28 +332,28 @@ func (ex *Explainer) minimalModules(ctx context.Context, c *cellCase, applicable
 	for i := range all {
 		all[i] = i
 	}
-	judge := func(ctx context.Context, set []int) (Verdict, error) {
+	judge := func(ctx context.Context, set []int) (bisect.Verdict, error) {
 		_, p, err := ex.probe(ctx, c, subsetConfig(set), "mods-"+setLabel(applicable, set), false)
 		if err != nil {
-			return Unresolved, err
+			return bisect.Skip, err
 		}
 		probes = append(probes, p.CellID)
 		switch {
 		case p.Verdict == bisect.Skip:
-			return Unresolved, nil
+			return bisect.Skip, nil
 		case c.newish(p):
-			return Bad, nil
+			return bisect.Bad, nil
 		}
-		return Good, nil
+		return bisect.Good, nil
 	}
 	v, err := judge(ctx, all)
-	if err != nil || v != Bad {
+	if err != nil || v != bisect.Bad {
 		c.unexplained("applying all %d module updates does not show NEW's verdict (%v): the modules alone do not explain the change", len(applicable), cmp.Or(fmt.Sprint(err), "not reproduced"))
 		return nil, false
 	}
-	set, err := MinimalSet(ctx, len(applicable), func(ctx context.Context, set []int) (Verdict, error) {
+	set, err := MinimalSet(ctx, len(applicable), func(ctx context.Context, set []int) (bisect.Verdict, error) {
 		if len(set) == len(applicable) {
-			return Bad, nil
+			return bisect.Bad, nil
 		}
 		return judge(ctx, set)
 	})

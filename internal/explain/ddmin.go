@@ -3,43 +3,35 @@ package explain
 import (
 	"context"
 	"fmt"
-)
 
-// Verdict is what a probe of a set of changes showed: Bad (the new
-// verdict), Good (the base verdict) or Unresolved (it did not build, or
-// could not be judged).
-type Verdict int
-
-// The verdicts of a probe of a subset.
-const (
-	Unresolved Verdict = iota
-	Good
-	Bad
+	"github.com/gorepro/gorepro/bisect"
 )
 
 // SetProber builds and judges the cell with the changes at the given
-// indexes applied (and the others not).
-type SetProber func(ctx context.Context, applied []int) (Verdict, error)
+// indexes applied (and the others not): bisect.Bad when it shows the new
+// verdict, bisect.Good the base one, bisect.Skip when it did not build or
+// could not be judged.
+type SetProber func(ctx context.Context, applied []int) (bisect.Verdict, error)
 
 // MinimalSet finds a 1-minimal subset of n changes that is Bad when
 // applied alone, by delta debugging (Zeller's ddmin): every change of the
-// set matters, taking any one out makes it Good or Unresolved. The caller
-// knows that all n applied is Bad; subsets that are Unresolved count as
+// set matters, taking any one out makes it Good or Skip. The caller
+// knows that all n applied is Bad; subsets that are Skip count as
 // not Bad, so they are stepped around. Probes of a subset are asked once
 // (a memo). It returns the indexes in increasing order.
 func MinimalSet(ctx context.Context, n int, probe SetProber) ([]int, error) {
 	if n == 0 {
 		return nil, fmt.Errorf("no changes to minimise")
 	}
-	memo := map[string]Verdict{}
-	test := func(set []int) (Verdict, error) {
+	memo := map[string]bisect.Verdict{}
+	test := func(set []int) (bisect.Verdict, error) {
 		key := fmt.Sprint(set)
 		if v, ok := memo[key]; ok {
 			return v, nil
 		}
 		v, err := probe(ctx, set)
 		if err != nil {
-			return Unresolved, err
+			return bisect.Skip, err
 		}
 		memo[key] = v
 		return v, nil
@@ -58,7 +50,7 @@ func MinimalSet(ctx context.Context, n int, probe SetProber) ([]int, error) {
 			if err != nil {
 				return nil, err
 			}
-			if v == Bad {
+			if v == bisect.Bad {
 				current, granularity, reduced = c, 2, true
 				break
 			}
@@ -71,7 +63,7 @@ func MinimalSet(ctx context.Context, n int, probe SetProber) ([]int, error) {
 				if err != nil {
 					return nil, err
 				}
-				if v == Bad {
+				if v == bisect.Bad {
 					current, granularity, reduced = comp, max(granularity-1, 2), true
 					break
 				}

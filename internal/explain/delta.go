@@ -54,8 +54,8 @@ type Delta struct {
 	// GoVersion is set when the Go version changed; Build when the Go
 	// version is the same but the toolchain's build is not (another
 	// GOROOT build, another image).
-	GoVersion *Change
-	Build     *Change
+	GoVersion *ValueChange
+	Build     *ValueChange
 	// Toolchain lists the fields of the cell's toolchain entry in the
 	// config that changed, one line each ("toolchain go: goroot
 	// /usr/local/go → /opt/ci/go"): a change of toolchain, which Build or
@@ -86,8 +86,9 @@ func (m ModuleChange) String() string {
 	return fmt.Sprintf("%s %s → %s", m.Path, cmp.Or(m.From, "(none)"), cmp.Or(m.To, "(none)"))
 }
 
-// Change is an input that changed from From to To.
-type Change struct{ From, To string }
+// ValueChange is an input value (a Go version, a toolchain build) that
+// changed from From to To.
+type ValueChange struct{ From, To string }
 
 // Inputs compares what cell b of run base and cell n of run next were
 // built from.
@@ -110,11 +111,11 @@ func Inputs(base *record.Run, b record.Cell, next *record.Run, n record.Cell) De
 	}
 	switch {
 	case b.GoVersion != n.GoVersion:
-		d.GoVersion = &Change{From: b.GoVersion, To: n.GoVersion}
+		d.GoVersion = &ValueChange{From: b.GoVersion, To: n.GoVersion}
 	case b.ToolchainBuild == "" || n.ToolchainBuild == "":
 		d.Unknown = append(d.Unknown, "toolchain build")
 	case b.ToolchainBuild != n.ToolchainBuild:
-		d.Build = &Change{From: b.ToolchainBuild, To: n.ToolchainBuild}
+		d.Build = &ValueChange{From: b.ToolchainBuild, To: n.ToolchainBuild}
 	}
 	d.Config = append(d.Config, SettingChanges(b.Settings, n.Settings)...)
 	d.Toolchain = EntryChanges("toolchain "+n.Toolchain, b.ToolchainEntry, n.ToolchainEntry)

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gorepro/gorepro/bisect"
 	"github.com/gorepro/gorepro/internal/record"
 )
 
@@ -32,15 +33,15 @@ func TestMinimalSet(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			asked := map[string]int{}
-			got, err := MinimalSet(context.Background(), tt.n, func(_ context.Context, set []int) (Verdict, error) {
+			got, err := MinimalSet(context.Background(), tt.n, func(_ context.Context, set []int) (bisect.Verdict, error) {
 				asked[fmtSet(set)]++
 				switch {
 				case tt.unbuildable != nil && tt.unbuildable(set):
-					return Unresolved, nil
+					return bisect.Skip, nil
 				case tt.bad(set):
-					return Bad, nil
+					return bisect.Bad, nil
 				}
-				return Good, nil
+				return bisect.Good, nil
 			})
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, got)

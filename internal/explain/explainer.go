@@ -21,10 +21,11 @@ type ChangedCell struct {
 	CellID string
 	// Kind is the comparison's kind of change: "new-crash", "fixed", ...
 	Kind string
-	// Verdict is true when the cell's verdict changed: only those changes
-	// are explained. Signature is true when the crash signature changed:
-	// what is bad is then NEW's signature, not its outcome.
-	Verdict, Signature bool
+	// VerdictChanged is true when the cell's verdict changed: only those
+	// changes are explained. SignatureChanged is true when the crash
+	// signature changed: what is bad is then NEW's signature, not its
+	// outcome.
+	VerdictChanged, SignatureChanged bool
 }
 
 // FileDifference says in which GOROOT files the bad build of a toolchain
@@ -96,7 +97,7 @@ func (ex *Explainer) Explain(ctx context.Context, x *record.Explain) {
 // changed (A in BASE, B in NEW) is two changes with maybe two causes: A
 // gone and B new, each explained on its own.
 func (ex *Explainer) explainChange(ctx context.Context, ch ChangedCell, b, n record.Cell) []record.Explanation {
-	if !ch.Signature || b.Signature == "" || n.Signature == "" || b.Signature == n.Signature {
+	if !ch.SignatureChanged || b.Signature == "" || n.Signature == "" || b.Signature == n.Signature {
 		return []record.Explanation{ex.explainCell(ctx, ch, b, n, "")}
 	}
 	return []record.Explanation{ex.explainCell(ctx, ch, b, n, b.Signature), ex.explainCell(ctx, ch, b, n, n.Signature)}
@@ -141,7 +142,7 @@ func nameCell(x *record.Explanation) {
 // skipReason says why a change is not explained here, or "".
 func (ex *Explainer) skipReason(ch ChangedCell, b, n record.Cell) string {
 	switch {
-	case !ch.Verdict:
+	case !ch.VerdictChanged:
 		return fmt.Sprintf("%s is not a change of verdict", ch.Kind)
 	case b.Outcome == record.BuildError || n.Outcome == record.BuildError:
 		return "a build error is not bisected: its build log says what failed"
@@ -186,7 +187,7 @@ type cellCase struct {
 func (c *cellCase) verdictOf(cell record.Cell, newish bool) string {
 	if sig := c.x.Signature; sig != "" {
 		with, side := "without", "BASE"
-		if newish == (c.x.Direction == bisect.Regression) {
+		if newish == (c.x.Direction == record.DirectionRegression) {
 			with = "with"
 		}
 		if newish {
@@ -204,8 +205,8 @@ func (c *cellCase) verdictOf(cell record.Cell, newish bool) string {
 }
 
 // newish reports whether a probe shows NEW's verdict.
-func (c *cellCase) newish(p bisect.Probe) bool {
-	return p.Verdict == bisect.Bad == (c.x.Direction == bisect.Regression) && p.Verdict != bisect.Skip
+func (c *cellCase) newish(p bisection.Probe) bool {
+	return p.Verdict == bisect.Bad == (c.x.Direction == record.DirectionRegression) && p.Verdict != bisect.Skip
 }
 
 // unexplained marks the explanation as not explained, for reason.
@@ -219,20 +220,20 @@ func (c *cellCase) unexplained(format string, args ...any) {
 // appearance (NEW's signature) or the disappearance (BASE's) of that crash
 // signature (see explainChange).
 func (ex *Explainer) explainCell(ctx context.Context, ch ChangedCell, b, n record.Cell, signature string) record.Explanation {
-	x := record.Explanation{Cells: []string{ch.CellID}, Change: ch.Kind, Direction: bisect.Regression, Kind: record.CauseUnexplained, Signature: signature}
+	x := record.Explanation{Cells: []string{ch.CellID}, Change: ch.Kind, Direction: record.DirectionRegression, Kind: record.CauseUnexplained, Signature: signature}
 	bad := n
 	if n.Outcome == record.Pass || (signature != "" && signature == b.Signature) {
-		x.Direction, bad = bisect.Fix, b
+		x.Direction, bad = record.DirectionFix, b
 	}
 	x.Evidence = []record.Evidence{storedEvidence("before", "BASE "+ex.Base.ID, b), storedEvidence("after", "NEW "+ex.Next.ID, n)}
 	badIf := string(bad.Outcome)
 	switch {
 	case signature != "":
 		badIf = "signature~" + regexp.QuoteMeta(signature)
-	case ch.Signature:
+	case ch.SignatureChanged:
 		badIf = "signature~" + regexp.QuoteMeta(n.Signature)
 	}
-	pred, err := bisect.ParseBadIf(badIf)
+	pred, err := bisection.ParseBadIf(badIf)
 	if err != nil {
 		x.Reason = err.Error()
 		return x
@@ -248,7 +249,7 @@ func (ex *Explainer) explainCell(ctx context.Context, ch ChangedCell, b, n recor
 		x.Reason = err.Error()
 		return x
 	}
-	if c.threshold, err = bisect.ParseThreshold("", c.held.Runs); err != nil {
+	if c.threshold, err = bisection.ParseBadThreshold("", c.held.Runs); err != nil {
 		x.Reason = err.Error()
 		return x
 	}
@@ -393,13 +394,13 @@ func (ex *Explainer) heldConfig(n record.Cell) (*config.Config, error) {
 
 // probe builds and runs one cell of pc (fresh: not from the cache), named
 // with label, and judges it.
-func (ex *Explainer) probe(ctx context.Context, c *cellCase, pc *config.Config, label string, fresh bool) (record.Cell, bisect.Probe, error) {
+func (ex *Explainer) probe(ctx context.Context, c *cellCase, pc *config.Config, label string, fresh bool) (record.Cell, bisection.Probe, error) {
 	t := pc.Targets[0]
 	t.Name += "~" + label
 	pc.Targets = []config.Target{t}
 	cell, err := ex.Prober.Probe(ctx, bisection.Request{Config: pc, Fresh: fresh})
 	if err != nil {
-		return record.Cell{}, bisect.Probe{}, err
+		return record.Cell{}, bisection.Probe{}, err
 	}
 	p := bisection.Judge(cell, label, c.pred, c.threshold)
 	if p.Built {
@@ -419,11 +420,12 @@ func (ex *Explainer) search(ctx context.Context, c *cellCase, plan *bisection.Pl
 	}
 	res, err := b.Search(ctx, ex.Search)
 	if res != nil {
-		c.x.Builds += res.Builds
-		step := record.ExplainStep{What: what, Conclusion: res.Conclusion, Builds: res.Builds}
-		for _, p := range res.Probes {
+		step := record.ExplainStep{What: what, Conclusion: res.Conclusion}
+		for _, p := range b.Probes() {
 			step.Probes = append(step.Probes, p.CellID)
+			step.Builds += boolInt(p.Built)
 		}
+		c.x.Builds += step.Builds
 		c.x.Steps = append(c.x.Steps, step)
 	}
 	if err != nil || res == nil {

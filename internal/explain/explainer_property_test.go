@@ -121,7 +121,7 @@ func TestExplainerProperty(t *testing.T) {
 			newBuild := next.Cells[0].ToolchainBuild
 			ex := &Explainer{
 				Config: testConfig(t, dir), Base: base, Next: next, Prober: prober, Checkouts: checkouts,
-				Changes:      []ChangedCell{{CellID: "cell", Kind: "new-crash", Verdict: true}},
+				Changes:      []ChangedCell{{CellID: "cell", Kind: "new-crash", VerdictChanged: true}},
 				Versions:     fakeVersions{modules: map[string][]string{"golang.org/x/net": modVersions}},
 				LocalVersion: "go1.26.8", HostArch: "amd64",
 				Builds: func(context.Context, config.Toolchain) (string, error) { return newBuild, nil },

@@ -344,9 +344,9 @@ func TestExplainer(t *testing.T) {
 			dir := testModule(t)
 			base, next := tt.pair.runs("local_v1.36.10_off_app_amd64")
 			useCommit(commitModule(t, dir), base, next)
-			change := ChangedCell{CellID: "local_v1.36.10_off_app_amd64", Kind: "new-crash", Verdict: true}
+			change := ChangedCell{CellID: "local_v1.36.10_off_app_amd64", Kind: "new-crash", VerdictChanged: true}
 			if tt.change.Kind != "" {
-				change.Kind, change.Verdict = tt.change.Kind, tt.change.Verdict
+				change.Kind, change.VerdictChanged = tt.change.Kind, tt.change.VerdictChanged
 			}
 			prober := &fakeProber{bad: tt.bad}
 			ex := &Explainer{
@@ -428,7 +428,7 @@ func TestExplainerCommits(t *testing.T) {
 	defer func() { assert.Empty(t, checkouts.Close(ctx)) }()
 	ex := &Explainer{
 		Config: testConfig(t, dir), Base: base, Next: next, Prober: prober, Checkouts: checkouts, LocalVersion: "go1.26.8", HostArch: "amd64",
-		Changes: []ChangedCell{{CellID: "one", Kind: "new-crash", Verdict: true}, {CellID: "two", Kind: "new-crash", Verdict: true}},
+		Changes: []ChangedCell{{CellID: "one", Kind: "new-crash", VerdictChanged: true}, {CellID: "two", Kind: "new-crash", VerdictChanged: true}},
 	}
 	x := &record.Explain{}
 	ex.Explain(ctx, x)
@@ -507,7 +507,7 @@ func TestExplainerTwoCauses(t *testing.T) {
 	}}
 	ex := &Explainer{
 		Config: testConfig(t, dir), Base: base, Next: next, Prober: prober,
-		Changes:   []ChangedCell{{CellID: "local_v1.36.10_off_app_amd64", Kind: "signature-changed", Verdict: true, Signature: true}},
+		Changes:   []ChangedCell{{CellID: "local_v1.36.10_off_app_amd64", Kind: "signature-changed", VerdictChanged: true, SignatureChanged: true}},
 		Versions:  fakeVersions{modules: map[string][]string{"golang.org/x/net": {"v0.30.0", "v0.31.0"}}},
 		Checkouts: &bisection.Checkouts{WorkDir: t.TempDir()}, LocalVersion: "go1.26.8", HostArch: "amd64",
 		Builds: func(context.Context, config.Toolchain) (string, error) { return "b2", nil },
@@ -588,7 +588,7 @@ func TestExplainerBuildsWhatWasRecorded(t *testing.T) {
 			defer func() { assert.Empty(t, checkouts.Close(ctx)) }()
 			ex := &Explainer{
 				Config: testConfig(t, dir), Base: base, Next: next, Prober: prober, Checkouts: checkouts,
-				Changes:      []ChangedCell{{CellID: "one", Kind: "new-crash", Verdict: true}},
+				Changes:      []ChangedCell{{CellID: "one", Kind: "new-crash", VerdictChanged: true}},
 				LocalVersion: "go1.26.8", HostArch: "amd64",
 			}
 			x := &record.Explain{}

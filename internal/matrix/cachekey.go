@@ -100,7 +100,7 @@ func sourceDigest(t config.Target) (string, error) {
 	switch t.Kind {
 	case config.TargetRepro:
 		return "repro:" + repro.TemplateHash(), nil
-	case config.TargetProbe:
+	case config.TargetEnvProbe:
 		return "probe:" + emulation.ProbeHash(), nil
 	case config.TargetPackage:
 		return packageDigest(t.Dir)

@@ -244,7 +244,7 @@ const sourcesDir = "sources"
 func keepSources(logs map[string][]byte, targetKind string, r record.Reproduce) {
 	var files map[string]string // name in the cell -> path on disk
 	switch targetKind {
-	case config.TargetRepro, config.TargetProbe:
+	case config.TargetRepro, config.TargetEnvProbe:
 		if r.Dir == "" {
 			return
 		}

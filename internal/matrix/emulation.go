@@ -57,12 +57,12 @@ func recordEmulation(p plan, cell *record.Cell, logs map[string][]byte) {
 		}
 		cell.Warnings = append(cell.Warnings, warning)
 	}
-	if p.target.Kind != config.TargetProbe {
+	if p.target.Kind != config.TargetEnvProbe {
 		return
 	}
 	for i := 1; i <= len(cell.RunResults); i++ {
 		if facts, ok := emulation.ParseProbe(logs[fmt.Sprintf("run-%d.log", i)]); ok {
-			cell.Probe = facts
+			cell.EnvProbe = facts
 			return
 		}
 	}

@@ -71,13 +71,13 @@ func TestRecordEmulation(t *testing.T) {
 			} else {
 				assert.Equal(t, []string{tt.wantWarning}, cell.Warnings)
 			}
-			assert.Nil(t, cell.Probe)
+			assert.Nil(t, cell.EnvProbe)
 		})
 	}
 
 	t.Run("probe report", func(t *testing.T) {
 		local := &toolchain.Resolved{Name: "local", Kind: config.KindLocal}
-		p := plan{tc: local, target: config.Target{Name: "probe", Kind: config.TargetProbe}, goarch: toolchain.HostArch(), native: true}
+		p := plan{tc: local, target: config.Target{Name: "probe", Kind: config.TargetEnvProbe}, goarch: toolchain.HostArch(), native: true}
 		cell := baseCell(p, toolchain.HostArch())
 		cell.BinaryArch = toolchain.HostArch()
 		cell.RunResults = []record.RunResult{{Index: 1}, {Index: 2}}
@@ -86,15 +86,15 @@ func TestRecordEmulation(t *testing.T) {
 			"run-2.log": []byte("$ probe\n{\"gorepro\":\"probe\",\"goarch\":\"" + toolchain.HostArch() + "\",\"unameMachine\":\"x\"}\n"),
 		}
 		recordEmulation(p, &cell, logs)
-		require.NotNil(t, cell.Probe)
-		assert.Equal(t, "x", cell.Probe.UnameMachine)
+		require.NotNil(t, cell.EnvProbe)
+		assert.Equal(t, "x", cell.EnvProbe.UnameMachine)
 		assert.False(t, cell.Emulated)
 
 		cell = baseCell(p, toolchain.HostArch())
 		cell.RunResults = []record.RunResult{{Index: 1}}
 		cell.Reason = "exit status 2"
 		recordEmulation(p, &cell, map[string][]byte{"run-1.log": []byte("boom\n")})
-		assert.Nil(t, cell.Probe)
+		assert.Nil(t, cell.EnvProbe)
 		assert.Equal(t, []string{"the probe printed no report: exit status 2"}, cell.Warnings)
 	})
 }
@@ -120,7 +120,7 @@ func TestEmulatedCells(t *testing.T) {
 		Protobuf:     []string{"v1.36.10", "v1.33.0"},
 		Cover:        []bool{false},
 		Arch:         []string{config.ArchNative, "arm64"},
-		Targets:      []config.Target{{Name: "repro", Kind: config.TargetRepro}, {Name: "probe", Kind: config.TargetProbe}},
+		Targets:      []config.Target{{Name: "repro", Kind: config.TargetRepro}, {Name: "probe", Kind: config.TargetEnvProbe}},
 		Runs:         1,
 		Timeout:      config.Duration(time.Minute),
 		BuildTimeout: config.Duration(5 * time.Minute),
@@ -163,14 +163,14 @@ func TestEmulatedCells(t *testing.T) {
 
 	native, emulated := cells["local_noprotobuf_nocover_probe_amd64"], cells["local_noprotobuf_nocover_probe_arm64"]
 	assert.Empty(t, native.Protobuf)
-	require.NotNil(t, native.Probe)
-	require.NotNil(t, emulated.Probe)
-	assert.Equal(t, "amd64", native.Probe.GOARCH)
-	assert.Equal(t, "x86_64", native.Probe.UnameMachine)
-	assert.Equal(t, "arm64", emulated.Probe.GOARCH)
-	assert.Equal(t, "aarch64", emulated.Probe.UnameMachine)
-	assert.Equal(t, native.Probe.CPUVendor, emulated.Probe.CPUVendor)
-	assert.Contains(t, emulated.Probe.Binfmt, "qemu-aarch64 enabled")
+	require.NotNil(t, native.EnvProbe)
+	require.NotNil(t, emulated.EnvProbe)
+	assert.Equal(t, "amd64", native.EnvProbe.GOARCH)
+	assert.Equal(t, "x86_64", native.EnvProbe.UnameMachine)
+	assert.Equal(t, "arm64", emulated.EnvProbe.GOARCH)
+	assert.Equal(t, "aarch64", emulated.EnvProbe.UnameMachine)
+	assert.Equal(t, native.EnvProbe.CPUVendor, emulated.EnvProbe.CPUVendor)
+	assert.Contains(t, emulated.EnvProbe.Binfmt, "qemu-aarch64 enabled")
 	assert.FileExists(t, native.Reproduce.Dir+"/main.go")
 }
 

@@ -146,7 +146,7 @@ func cellHostArch(tc *toolchain.Resolved, hostArch string) string {
 // axis: a Dockerfile decides its own modules and the probe links none, so
 // those get one cell per toolchain, cover and arch.
 func usesProtobufAxis(t config.Target) bool {
-	return t.Kind != config.TargetDockerfile && t.Kind != config.TargetProbe
+	return t.Kind != config.TargetDockerfile && t.Kind != config.TargetEnvProbe
 }
 
 // usesCoverAxis says whether a target's cells vary with the cover axis. The
@@ -156,7 +156,7 @@ func usesProtobufAxis(t config.Target) bool {
 // would die of the very crash it is there to explain. It gets one cell per
 // toolchain and arch, built without -cover.
 func usesCoverAxis(t config.Target) bool {
-	return t.Kind != config.TargetProbe
+	return t.Kind != config.TargetEnvProbe
 }
 
 // CellCount is the number of cells the matrix of cfg has (without

@@ -227,7 +227,7 @@ func TestCellSpecsProtobufAxis(t *testing.T) {
 		Arch:       []string{config.ArchNative},
 		// A target that ignores the protobuf axis before one that uses it:
 		// the latter still gets every version.
-		Targets: []config.Target{{Name: "env", Kind: config.TargetProbe}, {Name: "repro", Kind: config.TargetRepro}},
+		Targets: []config.Target{{Name: "env", Kind: config.TargetEnvProbe}, {Name: "repro", Kind: config.TargetRepro}},
 	}
 	var got []string
 	for _, sp := range cellSpecs(cfg) {
@@ -264,7 +264,7 @@ func TestRunnerShards(t *testing.T) {
 	h.cfg.Protobuf = []string{"v1.36.10", "v1.34.2"}
 	h.cfg.Cover = []bool{false, true}
 	h.addPackageTarget("app")
-	h.cfg.Targets = append(h.cfg.Targets, config.Target{Name: "env", Kind: config.TargetProbe})
+	h.cfg.Targets = append(h.cfg.Targets, config.Target{Name: "env", Kind: config.TargetEnvProbe})
 
 	full, _ := h.run(context.Background(), nil)
 	// Per toolchain: repro and app over protobuf × cover, and one probe
@@ -340,7 +340,7 @@ func TestCellSpecsProbeTakesNoCover(t *testing.T) {
 			Protobuf:   []string{"v1.33.0", "v1.36.10"},
 			Cover:      covers,
 			Arch:       []string{config.ArchNative, "arm64"},
-			Targets:    []config.Target{{Name: "env", Kind: config.TargetProbe}, {Name: "repro", Kind: config.TargetRepro}},
+			Targets:    []config.Target{{Name: "env", Kind: config.TargetEnvProbe}, {Name: "repro", Kind: config.TargetRepro}},
 		}
 		probes, repros := 0, 0
 		for _, sp := range cellSpecs(cfg) {
@@ -367,7 +367,7 @@ func TestCollapseNativeDuplicates(t *testing.T) {
 	h.cfg.Toolchains = []config.Toolchain{{Name: "tca", Kind: config.KindLocal}, {Name: "tcb", Kind: config.KindLocal}}
 	h.cfg.Protobuf = []string{"v1.36.10", "v1.34.2"}
 	h.cfg.Cover = []bool{false, true}
-	h.cfg.Targets = append(h.cfg.Targets, config.Target{Name: "env", Kind: config.TargetProbe})
+	h.cfg.Targets = append(h.cfg.Targets, config.Target{Name: "env", Kind: config.TargetEnvProbe})
 	h.cfg.Arch = []string{config.ArchNative, h.hostArch}
 	h.identity = map[string]string{"tca": "a", "tcb": "b"}
 	require.Equal(t, 2*2*(2*2+1), CellCount(h.cfg), "as configured, every cell is listed twice")

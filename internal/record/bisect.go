@@ -1,18 +1,27 @@
 package record
 
+// The directions of a bisection's flip and of an explanation's change.
+const (
+	DirectionRegression = "regression" // good before, bad after
+	DirectionFix        = "fix"        // bad before, good after
+)
+
 // Bisect is the record of a `gorepro bisect` run, stored in results.json
 // next to the cells its probes built: what was searched, and the search
 // (BisectSearch, whose fields are stored inline).
 type Bisect struct {
 	// Axis is what was bisected: "protobuf", "module:PATH", "go",
-	// "toolchain" or "commit"; Fixed the other axes of the cell, held
-	// constant.
+	// "toolchain" or "commit". Fixed holds what every probe shared: the
+	// other axes of the cell at one value each ("target", "cover", "arch",
+	// "protobuf" unless bisected, "toolchain" unless the axis is go or
+	// toolchain) and "runs", the runs per probe.
 	Axis  string            `json:"axis"`
 	Fixed map[string]string `json:"fixed"`
-	BadIf string            `json:"badIf"`
+	// BadIf is the predicate that made a run bad (--bad-if).
+	BadIf string `json:"badIf"`
 	BisectSearch
-	// Reproduce holds, for each side of the boundary, the commands that
-	// build and run it.
+	// Reproduce holds, for each side of the boundary ("before", "after"),
+	// the commands that build and run it.
 	Reproduce map[string]string `json:"reproduce,omitempty"`
 	// Commits holds, on the commit axis, the commit of each side of the
 	// boundary ("before", "after") with its subject and author.
@@ -20,10 +29,10 @@ type Bisect struct {
 }
 
 // BisectSearch is the stored form of a search over candidates: what
-// package bisect's Search found, with the JSON names results.json has
-// always had. The model keeps its own copy so that it does not depend on
-// the public library; the command that bisects converts one into the
-// other.
+// package bisect's Search found, with what gorepro knows of each probe's
+// cell, under the JSON names results.json has always had. The model does
+// not depend on the public library: package bisectrecord converts a
+// search's result into this form.
 type BisectSearch struct {
 	// Candidates are the candidates searched, in order.
 	Candidates []string `json:"candidates"`
@@ -31,8 +40,8 @@ type BisectSearch struct {
 	Probes []BisectProbe `json:"probes"`
 	// Skipped lists the candidates judged skip, in candidate order.
 	Skipped []string `json:"skipped"`
-	// Direction is "regression" (Before good, After bad) or "fix" (Before
-	// bad, After good); "" when undecided.
+	// Direction is DirectionRegression (Before good, After bad) or
+	// DirectionFix (Before bad, After good); "" when undecided.
 	Direction string `json:"direction"`
 	// Boundary is the adjacent pair of candidates (among those not
 	// skipped) where the verdict flips; nil when the target is flaky or
@@ -43,9 +52,10 @@ type BisectSearch struct {
 	Between []string `json:"between,omitempty"`
 	// Builds counts the probes that really built a cell (cache hits
 	// excluded), re-confirmations included.
-	Builds int  `json:"builds"`
-	Flaky  bool `json:"flaky"`
-	// FlakyVersions lists the candidates whose probes disagreed.
+	Builds int `json:"builds"`
+	// Flaky is true when a re-confirmation disagreed with the first probe
+	// of its candidate; FlakyVersions lists those candidates.
+	Flaky         bool     `json:"flaky"`
 	FlakyVersions []string `json:"flakyVersions,omitempty"`
 	// Conclusion is one line, e.g. "fix: first good v1.35.0 (last bad
 	// v1.34.2)" or "flaky: ...".
@@ -85,30 +95,4 @@ type BisectProbe struct {
 	CellID string `json:"cellID,omitempty"`
 	// Reason is the cell's reason: why it was skipped, or why it failed.
 	Reason string `json:"reason,omitempty"`
-}
-
-// BuiltLabel says how the probe's cell was obtained: "built", "cached" or
-// "not run", followed by ", confirmation" for a re-confirmation of the
-// boundary.
-func (p BisectProbe) BuiltLabel() string {
-	built := "cached"
-	switch {
-	case p.Built:
-		built = "built"
-	case p.NotRun:
-		built = "not run"
-	}
-	if p.Confirmation {
-		built += ", confirmation"
-	}
-	return built
-}
-
-// Detail is what explains the probe's outcome: its crash signature, else
-// its reason.
-func (p BisectProbe) Detail() string {
-	if p.Signature != "" {
-		return p.Signature
-	}
-	return p.Reason
 }

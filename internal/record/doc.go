@@ -12,7 +12,8 @@
 // gorepro writes; a field that changes meaning or disappears changes it.
 //
 // The model depends on no other gorepro package, the public library
-// included: a bisection's search is stored as its own BisectSearch, with
-// the JSON names of package bisect's Result, and package bisectrecord
-// converts the one into the other where a bisection becomes a record.
+// included: a bisection's search is stored as its own BisectSearch (the
+// search's result with each probe's cell), and package bisectrecord
+// converts package bisect's Result into it where a bisection becomes a
+// record.
 package record

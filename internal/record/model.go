@@ -237,8 +237,9 @@ type Cell struct {
 	// seen).
 	Emulated bool   `json:"emulated"`
 	Emulator string `json:"emulator,omitempty"`
-	// Probe is what a probe target reported from inside the cell.
-	Probe *ProbeFacts `json:"probe,omitempty"`
+	// EnvProbe is what an environment probe target (kind "probe")
+	// reported from inside the cell.
+	EnvProbe *EnvFacts `json:"probe,omitempty"`
 
 	// What the cell was built from, for `gorepro explain` to tell apart
 	// what changed between two runs. Source is the VCS state of a package

@@ -1,10 +1,11 @@
 package record
 
-// ProbeFacts is the JSON line gorepro's probe target prints: what a
+// EnvFacts is the JSON line gorepro's environment probe target (kind
+// "probe") prints: what a
 // binary sees of the machine it runs on. Under qemu-user, uname reports
 // the emulated machine (aarch64 for an arm64 binary), while /proc/cpuinfo
 // and the mmap addresses may give the real host away.
-type ProbeFacts struct {
+type EnvFacts struct {
 	// GoVersion, GOOS and GOARCH are what the probe was compiled as.
 	GoVersion string `json:"goVersion"`
 	GOOS      string `json:"goos"`

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -38,7 +39,7 @@ func writeMarkdownBisect(b *strings.Builder, bi *record.Bisect) {
 	rows := make([][]string, len(bi.Probes))
 	for i, p := range bi.Probes {
 		rows[i] = []string{fmt.Sprint(i + 1), mdText(p.Version), mdText(string(p.Verdict)), mdText(string(p.Outcome)),
-			fmt.Sprintf("%d (%d)", p.Runs, p.BadRuns), p.BuiltLabel(), mdText(redact.Text(p.Detail()))}
+			fmt.Sprintf("%d (%d)", p.Runs, p.BadRuns), builtLabel(p), mdText(redact.Text(probeDetail(p)))}
 	}
 	writeMarkdownTable(b, []string{"#", "VERSION", "VERDICT", "OUTCOME", "RUNS (BAD)", "BUILT", "SIGNATURE"}, rows)
 	for _, side := range []string{"before", "after"} {
@@ -48,4 +49,27 @@ func writeMarkdownBisect(b *strings.Builder, bi *record.Bisect) {
 			fmt.Fprintf(b, "%ssh\n%s\n%s\n", fence, strings.TrimRight(script, "\n"), fence)
 		}
 	}
+}
+
+// builtLabel says how a probe's cell was obtained: "built", "cached" or
+// "not run", followed by ", confirmation" for a re-confirmation of the
+// boundary.
+func builtLabel(p record.BisectProbe) string {
+	built := "cached"
+	switch {
+	case p.Built:
+		built = "built"
+	case p.NotRun:
+		built = "not run"
+	}
+	if p.Confirmation {
+		built += ", confirmation"
+	}
+	return built
+}
+
+// probeDetail is what explains a probe's outcome: its crash signature,
+// else its reason.
+func probeDetail(p record.BisectProbe) string {
+	return cmp.Or(p.Signature, p.Reason)
 }

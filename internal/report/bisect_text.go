@@ -1,7 +1,6 @@
 package report
 
 import (
-	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -21,11 +20,11 @@ func WriteBisectText(w io.Writer, run *record.Run) error {
 	}
 	rows := make([][]string, len(b.Probes))
 	for i, p := range b.Probes {
-		built, _, _ := strings.Cut(p.BuiltLabel(), ",")
+		built, _, _ := strings.Cut(builtLabel(p), ",")
 		if p.Confirmation {
 			built += " (confirm)"
 		}
-		rows[i] = []string{p.Version, string(p.Verdict), string(p.Outcome), fmt.Sprintf("%d/%d", p.BadRuns, p.Runs), built, cmp.Or(p.Signature, p.Reason)}
+		rows[i] = []string{p.Version, string(p.Verdict), string(p.Outcome), fmt.Sprintf("%d/%d", p.BadRuns, p.Runs), built, probeDetail(p)}
 	}
 	if err := WritePlainTable(w, []string{"VERSION", "VERDICT", "OUTCOME", "BAD", "BUILT", "SIGNATURE"}, rows); err != nil {
 		return err

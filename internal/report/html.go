@@ -504,8 +504,8 @@ func newHTMLBisect(bi *record.Bisect, cells []record.Cell, anchors []string) *ht
 			Outcome: clean(string(pr.Outcome)),
 			Class:   outcomeClass(record.Outcome(pr.Outcome)),
 			Runs:    fmt.Sprintf("%d (%d bad)", pr.Runs, pr.BadRuns),
-			Built:   pr.BuiltLabel(),
-			Detail:  clean(wording.OneLine(pr.Detail())),
+			Built:   builtLabel(pr),
+			Detail:  clean(wording.OneLine(probeDetail(pr))),
 			Anchor:  anchor,
 		})
 	}

@@ -536,7 +536,7 @@ func (r *markdownReport) trimNotes(lim mdLimits) []string {
 	if !lim.allCells && len(r.run.Cells) > 0 {
 		notes = append(notes, "the table of every cell left out (the pivot tables show each cell's outcome)")
 	}
-	if !lim.probes && slices.ContainsFunc(r.run.Cells, func(c record.Cell) bool { return c.Probe != nil }) {
+	if !lim.probes && slices.ContainsFunc(r.run.Cells, func(c record.Cell) bool { return c.EnvProbe != nil }) {
 		notes = append(notes, "the probe environment table left out")
 	}
 	if !lim.source && r.repro != nil && r.source(path.Join(r.repro.Reproduce.Sources, "main.go.txt")) != "" {

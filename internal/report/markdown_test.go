@@ -176,7 +176,7 @@ func hostileRun() (*record.Run, fstest.MapFS) {
 	unavailable.Reason = "image not known " + hostile
 	probe := pass1
 	probe.ID, probe.Target = "c|7", "probe|"
-	probe.Probe = &record.ProbeFacts{GOOS: "linux", GOARCH: "arm64", UnameMachine: hostile, CPUModel: "cpu|x", BinfmtMounted: true, Binfmt: []string{"qemu|aarch64 enabled"}}
+	probe.EnvProbe = &record.EnvFacts{GOOS: "linux", GOARCH: "arm64", UnameMachine: hostile, CPUModel: "cpu|x", BinfmtMounted: true, Binfmt: []string{"qemu|aarch64 enabled"}}
 
 	started := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	run := &record.Run{

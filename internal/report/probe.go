@@ -16,7 +16,7 @@ func writeMarkdownProbes(b *strings.Builder, cells []record.Cell) {
 	header := []string{"CELL", "ARCH (BIN/HOST)", "COMPILED", "UNAME", "PAGE", "MMAP HIGHEST", "BIT 47", "CPU", "BINFMT_MISC"}
 	var rows [][]string
 	for _, c := range cells {
-		if c.Probe == nil {
+		if c.EnvProbe == nil {
 			continue
 		}
 		rows = append(rows, probeRow(c))
@@ -36,7 +36,7 @@ func writeMarkdownProbes(b *strings.Builder, cells []record.Cell) {
 
 // probeRow is a probe cell's row of the Environment table.
 func probeRow(c record.Cell) []string {
-	p := c.Probe
+	p := c.EnvProbe
 	uname := strings.TrimSpace(p.UnameSysname + " " + p.UnameMachine + " " + p.UnameRelease)
 	page := "-"
 	if p.PageSize > 0 {

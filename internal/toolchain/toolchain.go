@@ -83,7 +83,7 @@ type Options struct {
 	// or the error that makes it unusable. Nil makes image toolchains
 	// unavailable.
 	Engine func(ctx context.Context, name string) (*container.Engine, *container.Info, error)
-	// Pull is the image pull policy (PullMissing when empty).
+	// Pull is the image pull policy (container.PullMissing when empty).
 	Pull container.PullPolicy
 }
 
