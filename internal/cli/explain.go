@@ -162,6 +162,10 @@ func runExplain(cmd *cobra.Command, deps Deps, opts *ExplainOptions) error {
 	warnAll(deps, func() []error { return checkouts.Close(ctx) })
 	_ = rep.Close()
 	proberun.Finish(ctx, run)
+	// A probe built again (a confirmation, a cross-check two explanations
+	// share) is one cell of the stored run, its latest build; each
+	// explanation's evidence keeps the outcome it saw.
+	run.Cells = bisection.LatestCells(run.Cells)
 	run.Explain = x
 	if err := storeExplain(deps, rec, run, opts.Quiet); err != nil {
 		return err
