@@ -26,7 +26,9 @@
 // Options.Insecure (and, as go-containerregistry does, as a fallback for
 // loopback and private addresses). A failure to reach a repository is a
 // *RegistryError saying which of not found, unauthorized, rate limited or
-// unreachable it was; a bad option is an *OptionError.
+// unreachable it was; a bad option is an *OptionError. Transient answers
+// (429, 5xx) are retried twice, over about 4 s, as go-containerregistry does
+// by default, before they are reported.
 //
 // Toolchains turns listed images into toolchains.json entries pinned by
 // digest (repo:tag@sha256:…), with expectGo when the Go version is known.

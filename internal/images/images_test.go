@@ -2,7 +2,14 @@ package images_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +25,7 @@ import (
 func fixtures(t *testing.T) *registrytest.Fixtures {
 	t.Helper()
 	reg := registrytest.New(t)
-	f, err := registrytest.PushFixtures(t.Context(), reg.Host)
+	f, err := reg.PushFixtures(t.Context())
 	require.NoError(t, err)
 	return f
 }
@@ -122,6 +129,61 @@ func TestListErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCredentials reads a registry that asks for a login: without
+// credentials it is an unauthorized error; with Podman's auth.json
+// ($REGISTRY_AUTH_FILE) or Docker's config.json ($DOCKER_CONFIG) it lists,
+// through the default keychain.
+func TestCredentials(t *testing.T) {
+	reg := registrytest.NewWithLogin(t)
+	f, err := reg.PushFixtures(t.Context())
+	require.NoError(t, err)
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	t.Setenv("XDG_RUNTIME_DIR", filepath.Join(home, "run"))
+	t.Setenv("DOCKER_CONFIG", filepath.Join(home, "docker"))
+	t.Setenv("REGISTRY_AUTH_FILE", "")
+	list := func() error {
+		_, err := images.List(t.Context(), images.Options{Repositories: []string{f.Vendor}})
+		return err
+	}
+
+	err = list()
+	var re *images.RegistryError
+	require.True(t, errors.As(err, &re), "error %v is not a RegistryError", err)
+	assert.Equal(t, images.Unauthorized, re.Kind)
+	assert.Equal(t, f.Vendor+": unauthorized (HTTP 401 UNAUTHORIZED: authentication required): log in with 'podman login' or 'docker login' (credentials are read from their auth files)", err.Error())
+
+	auths := fmt.Appendf(nil, `{"auths": {%q: {"auth": %q}}}`, reg.Host,
+		base64.StdEncoding.EncodeToString([]byte(registrytest.User+":"+registrytest.Password)))
+	podman := filepath.Join(home, "auth.json")
+	require.NoError(t, os.WriteFile(podman, auths, 0o600))
+	t.Setenv("REGISTRY_AUTH_FILE", podman)
+	require.NoError(t, list(), "with Podman's auth.json")
+
+	t.Setenv("REGISTRY_AUTH_FILE", "")
+	require.NoError(t, os.MkdirAll(filepath.Join(home, "docker"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(home, "docker", "config.json"), auths, 0o600))
+	require.NoError(t, list(), "with Docker's config.json")
+}
+
+// TestRateLimited: docker-registry has no rate limit, so a stand-in
+// answers every request as Docker Hub does when the limit is reached.
+func TestRateLimited(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = io.WriteString(w, `{"errors":[{"code":"TOOMANYREQUESTS","message":"You have reached your pull rate limit."}]}`)
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	_, err := images.List(t.Context(), images.Options{Repositories: []string{host + "/library/golang"}, Insecure: []string{host}})
+	var re *images.RegistryError
+	require.True(t, errors.As(err, &re), "error %v is not a RegistryError", err)
+	assert.Equal(t, images.RateLimited, re.Kind)
+	assert.Equal(t, host+"/library/golang: rate limited (HTTP 429 TOOMANYREQUESTS: You have reached your pull rate limit.): wait, or log in to get a higher limit", err.Error())
 }
 
 func TestOptionErrors(t *testing.T) {

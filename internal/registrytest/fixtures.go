@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/crane"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -58,20 +59,26 @@ type Fixtures struct {
 	Digests  map[string]string
 }
 
-// PushFixtures pushes the fixture images to the registry at host (which
-// must be on 127.0.0.1): config-only images (one tiny layer) whose config
-// carries the Go version the way each publisher writes it.
-func PushFixtures(ctx context.Context, host string) (*Fixtures, error) {
+// PushFixtures pushes the fixture images to the registry: config-only
+// images (one tiny layer) whose config carries the Go version the way each
+// publisher writes it.
+func (r *Registry) PushFixtures(ctx context.Context) (*Fixtures, error) {
+	host := r.Host
 	if !strings.HasPrefix(host, "127.0.0.1:") {
 		return nil, fmt.Errorf("registrytest pushes only to 127.0.0.1, not %s", host)
 	}
+	auth := authn.Anonymous
+	if r.Login {
+		auth = &authn.Basic{Username: User, Password: Password}
+	}
+	opts := []remote.Option{remote.WithContext(ctx), remote.WithAuth(auth)}
 	f := &Fixtures{Vendor: host + "/" + VendorRepo, Upstream: host + "/" + UpstreamRepo, Digests: map[string]string{}}
 	for _, fi := range fixtureImages() {
 		ref, err := name.ParseReference(host+"/"+fi.repo+":"+fi.tags[0], name.Insecure)
 		if err != nil {
 			return nil, err
 		}
-		digest, err := pushFixture(ctx, ref, fi)
+		digest, err := pushFixture(ref, fi, opts)
 		if err != nil {
 			return nil, fmt.Errorf("pushing %s: %w", ref, err)
 		}
@@ -81,11 +88,11 @@ func PushFixtures(ctx context.Context, host string) (*Fixtures, error) {
 				continue
 			}
 			tagged := ref.Context().Tag(tag)
-			desc, err := remote.Get(ref, remote.WithContext(ctx))
+			desc, err := remote.Get(ref, opts...)
 			if err != nil {
 				return nil, err
 			}
-			if err := remote.Tag(tagged, desc, remote.WithContext(ctx)); err != nil {
+			if err := remote.Tag(tagged, desc, opts...); err != nil {
 				return nil, fmt.Errorf("tagging %s: %w", tagged, err)
 			}
 		}
@@ -94,13 +101,13 @@ func PushFixtures(ctx context.Context, host string) (*Fixtures, error) {
 }
 
 // pushFixture pushes one image or index and returns its digest.
-func pushFixture(ctx context.Context, ref name.Reference, fi fixtureImage) (v1.Hash, error) {
+func pushFixture(ref name.Reference, fi fixtureImage, opts []remote.Option) (v1.Hash, error) {
 	if len(fi.archs) == 1 {
 		img, err := fixtureImageOf(fi, fi.archs[0])
 		if err != nil {
 			return v1.Hash{}, err
 		}
-		if err := remote.Write(ref, img, remote.WithContext(ctx)); err != nil {
+		if err := remote.Write(ref, img, opts...); err != nil {
 			return v1.Hash{}, err
 		}
 		return img.Digest()
@@ -116,7 +123,7 @@ func pushFixture(ctx context.Context, ref name.Reference, fi fixtureImage) (v1.H
 			Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: "linux", Architecture: arch}},
 		})
 	}
-	if err := remote.WriteIndex(ref, idx, remote.WithContext(ctx)); err != nil {
+	if err := remote.WriteIndex(ref, idx, opts...); err != nil {
 		return v1.Hash{}, err
 	}
 	return idx.Digest()

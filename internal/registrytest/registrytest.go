@@ -4,12 +4,14 @@
 // on 127.0.0.1 and a port the kernel picks, with its own configuration and
 // storage in a temporary directory. It never listens on any other address.
 //
-// Start runs one and returns when it answers GET /v2/: the registry logs
+// Start runs one and returns when it answers GET /v2/ (StartWithLogin one
+// that asks for User and Password): the registry logs
 // "listening on ADDR" once its socket is bound, and Start waits for that
 // line (an event, never a sleep), then asks /v2/ once. New does the same for
 // a test, stops the registry in t.Cleanup, and skips the test with one line
 // when docker-registry is not installed — unless GOREPRO_REQUIRE_ENGINE=1
-// (CI), which makes that a failure.
+// (CI), which makes that a failure. StartWithLogin and NewWithLogin run one
+// that asks for User and Password (htpasswd), for the credential tests.
 //
 // PushFixtures fills a registry with the images the tests of `gorepro
 // images` list (see Fixtures): config-only images, a few hundred bytes
@@ -43,10 +45,22 @@ const Binary = "docker-registry"
 // startLimit bounds how long Start waits for the registry to listen.
 const startLimit = 30 * time.Second
 
+// The credentials of a registry started by StartWithLogin.
+const (
+	User     = "gorepro"
+	Password = "gorepro-test"
+)
+
+// htpasswd is User's line of the registry's htpasswd file: Password,
+// bcrypt at cost 4.
+const htpasswd = User + ":$2b$04$abcdefghijklmnopqrstuuV4U2EE4BCo4rodXWUhJ1Y.BdvS4tzou\n"
+
 // Registry is one running registry.
 type Registry struct {
 	// Host is "127.0.0.1:PORT", the registry part of image references.
 	Host string
+	// Login says whether the registry asks for User and Password.
+	Login bool
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -59,13 +73,24 @@ type Registry struct {
 // GOREPRO_REQUIRE_ENGINE=1.
 func New(t testing.TB) *Registry {
 	t.Helper()
+	return newFor(t, Start)
+}
+
+// NewWithLogin is New for a registry that asks for User and Password.
+func NewWithLogin(t testing.TB) *Registry {
+	t.Helper()
+	return newFor(t, StartWithLogin)
+}
+
+func newFor(t testing.TB, start func(context.Context, string) (*Registry, error)) *Registry {
+	t.Helper()
 	if _, err := exec.LookPath(Binary); err != nil {
 		if os.Getenv("GOREPRO_REQUIRE_ENGINE") == "1" {
 			t.Fatalf("GOREPRO_REQUIRE_ENGINE=1 but %s is not installed (scripts/setup-registry.sh)", Binary)
 		}
 		t.Skipf("%s is not installed (scripts/setup-registry.sh)", Binary)
 	}
-	r, err := Start(context.Background(), t.TempDir())
+	r, err := start(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,22 +115,46 @@ http:
   secret: gorepro-registrytest
 `
 
+// loginTemplate is the configuration's part that asks for a login.
+const loginTemplate = `auth:
+  htpasswd:
+    realm: gorepro-registrytest
+    path: %s
+`
+
 // listeningRE matches the registry's log line once its socket is bound.
 var listeningRE = regexp.MustCompile(`msg="listening on (127\.0\.0\.1:\d+)"`)
 
 // Start runs docker-registry with a configuration and storage under dir
 // (which must exist) and returns once it answers GET /v2/. Close stops it.
 func Start(ctx context.Context, dir string) (*Registry, error) {
+	return start(ctx, dir, false)
+}
+
+// StartWithLogin is Start for a registry that asks for User and Password.
+func StartWithLogin(ctx context.Context, dir string) (*Registry, error) {
+	return start(ctx, dir, true)
+}
+
+func start(ctx context.Context, dir string, login bool) (*Registry, error) {
 	cfg := filepath.Join(dir, "config.yml")
 	storage := filepath.Join(dir, "storage")
 	if err := os.MkdirAll(storage, 0o755); err != nil {
 		return nil, fmt.Errorf("registry storage: %w", err)
 	}
-	if err := os.WriteFile(cfg, fmt.Appendf(nil, configTemplate, storage), 0o644); err != nil {
+	config := fmt.Appendf(nil, configTemplate, storage)
+	if login {
+		users := filepath.Join(dir, "htpasswd")
+		if err := os.WriteFile(users, []byte(htpasswd), 0o600); err != nil {
+			return nil, fmt.Errorf("registry htpasswd: %w", err)
+		}
+		config = fmt.Appendf(config, loginTemplate, users)
+	}
+	if err := os.WriteFile(cfg, config, 0o644); err != nil {
 		return nil, fmt.Errorf("registry config: %w", err)
 	}
 	runCtx, cancel := context.WithCancel(ctx)
-	r := &Registry{cancel: cancel, done: make(chan struct{})}
+	r := &Registry{Login: login, cancel: cancel, done: make(chan struct{})}
 	watch := newAddrWatcher()
 	go func() {
 		defer close(r.done)
@@ -129,11 +178,15 @@ func Start(ctx context.Context, dir string) (*Registry, error) {
 	return r, nil
 }
 
-// ping asks GET /v2/ once: the registry answers 200 when it serves.
+// ping asks GET /v2/ once: the registry answers 200 when it serves (401
+// when it asks for a login: then with it).
 func (r *Registry) ping(ctx context.Context) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+r.Host+"/v2/", nil)
 	if err != nil {
 		return err
+	}
+	if r.Login {
+		req.SetBasicAuth(User, Password)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -29,7 +29,7 @@ func TestStartServesOnLoopbackAndStops(t *testing.T) {
 
 func TestPushFixtures(t *testing.T) {
 	reg := registrytest.New(t)
-	f, err := registrytest.PushFixtures(t.Context(), reg.Host)
+	f, err := reg.PushFixtures(t.Context())
 	require.NoError(t, err)
 	tags, err := crane.ListTags(f.Vendor)
 	require.NoError(t, err)
@@ -37,8 +37,19 @@ func TestPushFixtures(t *testing.T) {
 	assert.Equal(t, f.Digests[f.Vendor+":1.26.8-2"], f.Digests[f.Vendor+":latest"])
 	assert.NotEqual(t, f.Digests[f.Vendor+":1.26.8-1"], f.Digests[f.Vendor+":1.26.8-2"])
 
-	_, err = registrytest.PushFixtures(t.Context(), "localhost:5000")
+	_, err = (&registrytest.Registry{Host: "localhost:5000"}).PushFixtures(t.Context())
 	assert.ErrorContains(t, err, "pushes only to 127.0.0.1")
+}
+
+func TestLoginRegistryAsksForCredentials(t *testing.T) {
+	reg := registrytest.NewWithLogin(t)
+	resp, err := http.Get("http://" + reg.Host + "/v2/")
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	f, err := reg.PushFixtures(t.Context())
+	require.NoError(t, err)
+	assert.NotEmpty(t, f.Digests)
 }
 
 // TestPushLocal pushes an image Podman built locally (the tiny runtime
