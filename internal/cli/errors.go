@@ -5,6 +5,7 @@ import (
 
 	"github.com/gorepro/gorepro/internal/bisection"
 	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/images"
 	"github.com/gorepro/gorepro/internal/runlife"
 	"github.com/gorepro/gorepro/internal/runstore"
 	"github.com/gorepro/gorepro/internal/verdict"
@@ -86,6 +87,8 @@ func usageOf(err error) error {
 		return &UsageError{Err: option.Err}
 	case *config.OptionError:
 		return &UsageError{Err: option.Err}
+	case *images.OptionError:
+		return &UsageError{Err: option.Err}
 	}
 	return err
 }
@@ -126,6 +129,7 @@ func ExitCode(err error) int {
 	var checkAbort *CheckAbortError
 	var mergeErr *runstore.MergeError
 	var storage *StorageError
+	var registry *images.RegistryError
 	switch {
 	case errors.As(err, &checkVerdict):
 		if checkVerdict.Code == ExitCheckSkip {
@@ -134,7 +138,7 @@ func ExitCode(err error) int {
 		return ExitCheckBad
 	case errors.As(err, &checkAbort):
 		return max(checkAbort.Code, ExitCheckUsage)
-	case errors.As(err, &infra), errors.As(err, &storage):
+	case errors.As(err, &infra), errors.As(err, &storage), errors.As(err, &registry):
 		return ExitInfra
 	case errors.As(err, &badRange):
 		return ExitUsage

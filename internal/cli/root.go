@@ -1,7 +1,7 @@
 // Package cli is gorepro's command line, and only wiring: flags → options
 // → one call into the package that does the work → render (package report
 // owns the sentences). Each subcommand has its file (matrix.go,
-// toolchains.go, report.go, merge.go, diff.go, bisect.go, explain.go,
+// toolchains.go, images.go, report.go, merge.go, diff.go, bisect.go, explain.go,
 // check.go with check_config.go, diagnose.go, version.go), built by a
 // NewCmdX(deps, runF) constructor with an options struct, so tests can run
 // the real command or stop at its parsed options. What commands share has
@@ -78,6 +78,7 @@ The matrix is defined in toolchains.json (see 'gorepro matrix --help' and the RE
 	root.AddCommand(
 		NewCmdMatrix(deps, nil),
 		NewCmdToolchains(deps, nil),
+		NewCmdImages(deps, nil),
 		NewCmdReport(deps, nil),
 		NewCmdMerge(deps, nil),
 		NewCmdDiff(deps, nil),

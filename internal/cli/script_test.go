@@ -76,6 +76,7 @@ func TestScripts(t *testing.T) {
 			"modproxy":    cmdModProxy,    // modproxy SRC OUT: a file:// module proxy of SRC/<path>@<version> trees (script_cmds_test.go)
 			"reproscript": cmdReproScript, // reproscript RUN CELL json|markdown OUT: a cell's reproduce commands as a person copies them (script_repro_test.go)
 			"runrepro":    cmdRunRepro,    // runrepro RUN CELL SCRIPT DIR: run them with bash in DIR; same outcome and signature as the cell (script_repro_test.go)
+			"registry":    cmdRegistry,    // registry [login]: a loopback registry with the fixture repositories; sets REGISTRY, VENDOR, UPSTREAM, DIGEST_*, SHORT_* (script_registry_test.go)
 			// exits N cmd args... runs cmd and asserts its exit status is N.
 			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) < 2 {
@@ -106,15 +107,14 @@ func TestScripts(t *testing.T) {
 //   - [binfmt-arm64]: an arm64 emulator (qemu-user-static) is registered
 //     with the kernel, so arm64 binaries run here;
 //   - [engine]: podman works and the local test images exist. When
-//     GOREPRO_REQUIRE_ENGINE=1 (CI), their absence fails the test instead.
+//     GOREPRO_REQUIRE_ENGINE=1 (CI), their absence fails the test instead;
+//   - [registry]: docker-registry is installed (the same rule).
 func condition(cond string) (bool, error) {
 	switch cond {
 	case "engine":
-		err := engineReady()
-		if err != nil && os.Getenv("GOREPRO_REQUIRE_ENGINE") == "1" {
-			return false, fmt.Errorf("GOREPRO_REQUIRE_ENGINE=1 but %v", err)
-		}
-		return err == nil, nil
+		return requireReady(engineReady())
+	case "registry":
+		return requireReady(registryReady())
 	case "binfmt-arm64":
 		data, err := os.ReadFile("/proc/sys/fs/binfmt_misc/qemu-aarch64")
 		if err != nil {

@@ -1,0 +1,102 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gorepro/gorepro/internal/images"
+)
+
+// ImagesOptions are the parsed flags of `gorepro images`.
+type ImagesOptions struct {
+	Repositories []string
+	Go           string
+	Platform     string
+	AllBuilds    bool
+	Insecure     []string
+	JSON         bool
+	Toolchains   bool
+}
+
+// NewCmdImages builds `gorepro images`: the Go toolchain images of
+// registry repositories, read from the registry without pulling.
+func NewCmdImages(deps Deps, runF func(*cobra.Command, *ImagesOptions) error) *cobra.Command {
+	opts := &ImagesOptions{}
+	cmd := &cobra.Command{
+		Use:   "images REPOSITORY...",
+		Short: "List the Go toolchain images of registry repositories: tags, digests, platforms, Go versions",
+		Long: `List the tags of each repository and, for each image (one digest, however
+many tags name it): its platforms, when it was built and its Go version, read
+from the registry without pulling layers: env GOLANG_VERSION (Docker's golang),
+env GO_MAJOR_VERSION/GO_MINOR_VERSION/GO_PATCH_VERSION or label version (Red
+Hat's go-toolset); otherwise "unknown until pulled".
+
+By default only the newest build of each Go version of each repository is
+listed; --all-builds lists every build. --toolchains prints toolchains.json
+entries pinned by digest (repo:tag@sha256:…, with expectGo), one a line, to
+paste into a config's "toolchains".
+
+Credentials are the container engine's: Docker's config.json, Podman's
+auth.json ($REGISTRY_AUTH_FILE). --insecure REGISTRY lets that registry be
+reached over plain HTTP.
+
+Exit status: 0 listed (even nothing), 2 bad flags or repository names, 3 a
+repository could not be read (not found, unauthorized, rate limited,
+unreachable).`,
+		Example: `  gorepro images registry.access.redhat.com/ubi9/go-toolset docker.io/library/golang --go '>=1.24,<1.26'
+  gorepro images --all-builds --platform linux/arm64 docker.io/library/golang
+  gorepro images --toolchains registry.access.redhat.com/ubi9/go-toolset`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return &UsageError{Err: fmt.Errorf("images needs at least one repository, e.g. registry.access.redhat.com/ubi9/go-toolset")}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Repositories = args
+			if runF != nil {
+				return runF(cmd, opts)
+			}
+			return runImages(cmd, deps, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Go, "go", "", "only Go versions in this range, e.g. '>=1.24,<1.26' or 1.26.8")
+	f.StringVar(&opts.Platform, "platform", "", "only images that have this platform, e.g. linux/arm64")
+	f.BoolVar(&opts.AllBuilds, "all-builds", false, "every build of each Go version, not only the newest")
+	f.StringSliceVar(&opts.Insecure, "insecure", nil, "registries (host[:port]) to reach over plain HTTP")
+	f.BoolVar(&opts.JSON, "json", false, "print JSON instead of a table")
+	f.BoolVar(&opts.Toolchains, "toolchains", false, "print toolchains.json entries pinned by digest")
+	cmd.MarkFlagsMutuallyExclusive("json", "toolchains")
+	return cmd
+}
+
+func runImages(cmd *cobra.Command, deps Deps, opts *ImagesOptions) error {
+	goRange, err := images.ParseConstraint(opts.Go)
+	if err != nil {
+		return usageOf(err)
+	}
+	imgs, err := images.List(cmd.Context(), images.Options{
+		Repositories: opts.Repositories,
+		Insecure:     opts.Insecure,
+		Go:           goRange,
+		Platform:     opts.Platform,
+		AllBuilds:    opts.AllBuilds,
+	})
+	if err != nil {
+		return usageOf(err)
+	}
+	switch {
+	case opts.JSON:
+		if imgs == nil {
+			imgs = []images.Image{}
+		}
+		return writeJSON(deps.Stdout, struct {
+			Images []images.Image `json:"images"`
+		}{imgs})
+	case opts.Toolchains:
+		return images.WriteToolchains(deps.Stdout, imgs)
+	}
+	return images.WriteTable(deps.Stdout, imgs)
+}
