@@ -302,7 +302,7 @@ func (r *Runner) defaults() {
 			r.Engines = &Engines{Warnings: r.Progress}
 		}
 		r.Resolve = func(ctx context.Context, tc config.Toolchain) *toolchain.Resolved {
-			return toolchain.Resolve(ctx, tc, toolchain.Options{Engine: r.Engines.Get, Pull: r.Pull})
+			return toolchain.Resolve(ctx, tc, toolchain.Options{Engine: r.Engines.Get, Pull: r.Pull, CacheDir: r.CacheDir})
 		}
 	}
 	if r.Build == nil {

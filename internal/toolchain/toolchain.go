@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gorepro/gorepro/internal/config"
@@ -85,6 +86,9 @@ type Options struct {
 	Engine func(ctx context.Context, name string) (*container.Engine, *container.Info, error)
 	// Pull is the image pull policy (container.PullMissing when empty).
 	Pull container.PullPolicy
+	// CacheDir, when set, keeps each GOROOT's build fingerprint under a
+	// stat signature of the files it reads (see CachedBuildFingerprint).
+	CacheDir string
 }
 
 // goEnv is the part of `go env -json` Resolve asks for.
@@ -119,7 +123,7 @@ func Resolve(ctx context.Context, tc config.Toolchain, opts Options) *Resolved {
 	if r.Available {
 		r.Warning = expectWarning(tc.ExpectGo, r.GoVersion)
 		r.Identity = identity(r)
-		r.Build = BuildFingerprint(r.GOROOT)
+		r.Build = CachedBuildFingerprint(r.GOROOT, opts.CacheDir)
 		if r.Container != nil {
 			r.Identity = r.Container.identity()
 			r.Build = r.Container.build()
@@ -361,6 +365,54 @@ func BuildFingerprint(goroot string) string {
 		}
 	}
 	return "goroot:" + hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// CachedBuildFingerprint is BuildFingerprint(goroot), kept in cacheDir
+// under a stat signature (path, size, modification time, inode) of every
+// file BuildFingerprint reads or sizes, so that a run does not read the
+// runtime's sources again while none of them changed. Without a cacheDir,
+// or when the cache cannot be read or written, it computes it.
+func CachedBuildFingerprint(goroot, cacheDir string) string {
+	if goroot == "" || cacheDir == "" {
+		return BuildFingerprint(goroot)
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "build-fingerprint-v1\n%s\n", goroot)
+	stat := func(path string) {
+		fi, err := os.Stat(path)
+		if err != nil {
+			fmt.Fprintf(h, "%s missing\n", path)
+			return
+		}
+		var ino uint64
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+			ino = uint64(st.Ino)
+		}
+		fmt.Fprintf(h, "%s %d %d %d\n", path, fi.Size(), fi.ModTime().UnixNano(), ino)
+	}
+	stat(filepath.Join(goroot, "VERSION"))
+	runtimeDir := filepath.Join(goroot, "src", "runtime")
+	entries, _ := os.ReadDir(runtimeDir)
+	for _, e := range entries {
+		stat(filepath.Join(runtimeDir, e.Name()))
+	}
+	tools, _ := filepath.Glob(filepath.Join(goroot, "pkg", "tool", "*", "*"))
+	for _, bin := range append([]string{filepath.Join(goroot, "bin", "go")}, tools...) {
+		stat(bin)
+	}
+	cached := filepath.Join(cacheDir, "fingerprints", hex.EncodeToString(h.Sum(nil))[:32])
+	if data, err := os.ReadFile(cached); err == nil && strings.HasPrefix(string(data), "goroot:") {
+		return string(data)
+	}
+	fp := BuildFingerprint(goroot)
+	if os.MkdirAll(filepath.Dir(cached), 0o755) == nil {
+		tmp := fmt.Sprintf("%s.tmp-%d", cached, os.Getpid())
+		if os.WriteFile(tmp, []byte(fp), 0o644) == nil {
+			_ = os.Rename(tmp, cached)
+		}
+		_ = os.Remove(tmp)
+	}
+	return fp
 }
 
 // dirStamp hashes the names, sizes and modification times of the files

@@ -239,3 +239,37 @@ func TestWithoutGoNotes(t *testing.T) {
 		assert.Equal(t, "go1.27.3", e.GOVERSION)
 	}
 }
+
+// TestCachedBuildFingerprint: the cached fingerprint is BuildFingerprint's,
+// computed again when a runtime source is rewritten in place (same size, a
+// new modification time) or added, and the same for a copy of the tree.
+func TestCachedBuildFingerprint(t *testing.T) {
+	goroot, cache := t.TempDir(), t.TempDir()
+	write := func(rel, content string) {
+		p := filepath.Join(goroot, filepath.FromSlash(rel))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	}
+	write("VERSION", "go1.26.8\n")
+	write("src/runtime/tagptr_64bit.go", "package runtime // 48\n")
+	write("bin/go", "go binary")
+	write("pkg/tool/linux_amd64/compile", "compile binary")
+
+	first := CachedBuildFingerprint(goroot, cache)
+	assert.Equal(t, BuildFingerprint(goroot), first)
+	entries, err := os.ReadDir(filepath.Join(cache, "fingerprints"))
+	require.NoError(t, err)
+	assert.Len(t, entries, 1)
+	assert.Equal(t, first, CachedBuildFingerprint(goroot, cache))
+
+	write("src/runtime/tagptr_64bit.go", "package runtime // 47\n") // same size
+	later := time.Now().Add(time.Minute)
+	require.NoError(t, os.Chtimes(filepath.Join(goroot, "src", "runtime", "tagptr_64bit.go"), later, later))
+	patched := CachedBuildFingerprint(goroot, cache)
+	assert.NotEqual(t, first, patched)
+	assert.Equal(t, BuildFingerprint(goroot), patched)
+
+	write("src/runtime/extra.go", "package runtime\n")
+	assert.Equal(t, BuildFingerprint(goroot), CachedBuildFingerprint(goroot, cache))
+	assert.NotEqual(t, patched, CachedBuildFingerprint(goroot, cache))
+}
