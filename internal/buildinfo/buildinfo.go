@@ -14,14 +14,14 @@ package buildinfo
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
-	"syscall"
+
+	"github.com/gorepro/gorepro/internal/statcache"
 )
 
 // Version is gorepro's version as recorded in its build info: the module
@@ -70,19 +70,12 @@ func HarnessID(version, cacheDir string) string {
 // exeHash returns the hex SHA-256 of the file exe, from cacheDir when a
 // file with exe's stat signature was hashed before.
 func exeHash(exe, cacheDir string) (string, error) {
-	fi, err := os.Stat(exe)
-	if err != nil {
-		return "", err
-	}
 	var cached string
 	if cacheDir != "" {
-		var ino uint64
-		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-			ino = uint64(st.Ino)
-		}
-		sig := sha256.Sum256(fmt.Appendf(nil, "exe-v1\n%s\n%d %d %d\n", exe, fi.Size(), fi.ModTime().UnixNano(), ino))
-		cached = filepath.Join(cacheDir, "harness", hex.EncodeToString(sig[:16]))
-		if data, err := os.ReadFile(cached); err == nil && len(data) == 64 {
+		sig := statcache.New("exe-v1")
+		sig.File(exe)
+		cached = filepath.Join(cacheDir, "harness", sig.Name())
+		if data, ok := statcache.Load(cached); ok && len(data) == 64 {
 			return string(data), nil
 		}
 	}
@@ -96,12 +89,8 @@ func exeHash(exe, cacheDir string) (string, error) {
 		return "", err
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
-	if cached != "" && os.MkdirAll(filepath.Dir(cached), 0o755) == nil {
-		tmp := fmt.Sprintf("%s.tmp-%d", cached, os.Getpid())
-		if os.WriteFile(tmp, []byte(sum), 0o644) == nil {
-			_ = os.Rename(tmp, cached)
-		}
-		_ = os.Remove(tmp)
+	if cached != "" {
+		statcache.Store(cached, []byte(sum))
 	}
 	return sum, nil
 }

@@ -23,9 +23,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/gorepro/gorepro/internal/statcache"
 )
 
 // Manifest maps the slash-separated path of a file, relative to GOROOT
@@ -145,7 +146,7 @@ func OfEncoded(goroot, cacheDir string) (Manifest, []byte, error) {
 	var cached string
 	if cacheDir != "" {
 		cached = filepath.Join(cacheDir, "goroot-manifests", signature(goroot, entries)+".gz")
-		if data, err := os.ReadFile(cached); err == nil {
+		if data, ok := statcache.Load(cached); ok {
 			if m, err := Decode(data); err == nil && len(m) == len(entries) {
 				return m, data, nil
 			}
@@ -159,12 +160,8 @@ func OfEncoded(goroot, cacheDir string) (Manifest, []byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if cached != "" && os.MkdirAll(filepath.Dir(cached), 0o755) == nil {
-		tmp := fmt.Sprintf("%s.tmp-%d", cached, os.Getpid())
-		if os.WriteFile(tmp, data, 0o644) == nil {
-			_ = os.Rename(tmp, cached)
-		}
-		_ = os.Remove(tmp)
+	if cached != "" {
+		statcache.Store(cached, data)
 	}
 	return m, data, nil
 }
@@ -173,24 +170,11 @@ func OfEncoded(goroot, cacheDir string) (Manifest, []byte, error) {
 // are entries: a hash of their paths, sizes, modification times and inode
 // numbers (32 hex digits).
 func signature(goroot string, entries []entry) string {
-	sig := sha256.New()
-	buf := fmt.Appendf(nil, "gorootfiles-v1\n%s\n", goroot)
+	sig := statcache.New("gorootfiles-v1\n" + goroot)
 	for _, e := range entries {
-		buf = append(buf, e.rel...)
-		buf = append(buf, ' ')
-		buf = strconv.AppendInt(buf, e.size, 10)
-		buf = append(buf, ' ')
-		buf = strconv.AppendInt(buf, e.mod, 10)
-		buf = append(buf, ' ')
-		buf = strconv.AppendUint(buf, e.ino, 10)
-		buf = append(buf, '\n')
-		if len(buf) > 32<<10 {
-			sig.Write(buf)
-			buf = buf[:0]
-		}
+		sig.Entry(e.rel, e.size, e.mod, e.ino)
 	}
-	sig.Write(buf)
-	return hex.EncodeToString(sig.Sum(nil))[:32]
+	return sig.Name()
 }
 
 // hashAll hashes the files of entries, a few at a time.

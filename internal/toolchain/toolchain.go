@@ -13,11 +13,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/proc"
+	"github.com/gorepro/gorepro/internal/statcache"
 )
 
 // DefaultTimeout bounds resolving one toolchain. It is long because the first
@@ -376,42 +376,23 @@ func CachedBuildFingerprint(goroot, cacheDir string) string {
 	if goroot == "" || cacheDir == "" {
 		return BuildFingerprint(goroot)
 	}
-	h := sha256.New()
-	fmt.Fprintf(h, "build-fingerprint-v1\n%s\n", goroot)
-	stat := func(path string) {
-		fi, err := os.Stat(path)
-		if err != nil {
-			fmt.Fprintf(h, "%s missing\n", path)
-			return
-		}
-		var ino uint64
-		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-			ino = uint64(st.Ino)
-		}
-		fmt.Fprintf(h, "%s %d %d %d\n", path, fi.Size(), fi.ModTime().UnixNano(), ino)
-	}
-	stat(filepath.Join(goroot, "VERSION"))
+	sig := statcache.New("build-fingerprint-v1\n" + goroot)
+	sig.File(filepath.Join(goroot, "VERSION"))
 	runtimeDir := filepath.Join(goroot, "src", "runtime")
 	entries, _ := os.ReadDir(runtimeDir)
 	for _, e := range entries {
-		stat(filepath.Join(runtimeDir, e.Name()))
+		sig.File(filepath.Join(runtimeDir, e.Name()))
 	}
 	tools, _ := filepath.Glob(filepath.Join(goroot, "pkg", "tool", "*", "*"))
 	for _, bin := range append([]string{filepath.Join(goroot, "bin", "go")}, tools...) {
-		stat(bin)
+		sig.File(bin)
 	}
-	cached := filepath.Join(cacheDir, "fingerprints", hex.EncodeToString(h.Sum(nil))[:32])
-	if data, err := os.ReadFile(cached); err == nil && strings.HasPrefix(string(data), "goroot:") {
+	cached := filepath.Join(cacheDir, "fingerprints", sig.Name())
+	if data, ok := statcache.Load(cached); ok && strings.HasPrefix(string(data), "goroot:") {
 		return string(data)
 	}
 	fp := BuildFingerprint(goroot)
-	if os.MkdirAll(filepath.Dir(cached), 0o755) == nil {
-		tmp := fmt.Sprintf("%s.tmp-%d", cached, os.Getpid())
-		if os.WriteFile(tmp, []byte(fp), 0o644) == nil {
-			_ = os.Rename(tmp, cached)
-		}
-		_ = os.Remove(tmp)
-	}
+	statcache.Store(cached, []byte(fp))
 	return fp
 }
 
