@@ -62,40 +62,80 @@ func BenchmarkReadLarge(b *testing.B) {
 // op reads a 25 MB and a 50 MB log of the same shape, one right after the
 // other (alternating which goes first), each timed alone, and the
 // benchmark reports the median over its ops of the ratio of the two times
-// as "t50/t25" (2 is exactly linear). Timing the two sizes in pairs, close
-// together, and taking the median over many pairs keeps a burst of load
-// from other processes, which slows one read of tens of milliseconds by
-// half, from looking like the reader got slower; scripts/bench.sh runs it
-// with enough ops to have a stable median.
+// as "t50/t25" (2 is exactly linear). The time is the process's CPU time
+// (every thread: the reader and the collector's workers), not wall time:
+// a read of tens of milliseconds loses the CPU to other processes for
+// half its wall time on a busy machine, which says nothing about the
+// reader, while its CPU time stays what the read costs. Each sample is at
+// least scalingSampleFloor of CPU time, the log read again as often as it
+// takes, so the clock's resolution and the first read's page faults are
+// small beside it; the wall-time ratio is reported too ("wall-t50/t25"),
+// for information. scripts/bench.sh runs it with enough ops to have a
+// stable median.
 func BenchmarkReadScaling(b *testing.B) {
 	for _, shape := range logShapes {
 		small, large := shape.make(25<<20), shape.make(50<<20)
 		b.Run(shape.name, func(b *testing.B) {
-			timed := func(data []byte) time.Duration {
+			reps := scalingReps(b, shape.name, small)
+			timed := func(data []byte) (cpu, wall time.Duration) {
 				// The previous read's garbage is collected first, so each
 				// read is measured alone.
 				runtime.GC()
+				cpu0, cpuOK := processCPUTime()
 				start := time.Now()
-				readChecked(b, shape.name, data)
-				return time.Since(start)
+				for range reps {
+					readChecked(b, shape.name, data)
+				}
+				wall = time.Since(start)
+				if cpu1, ok := processCPUTime(); ok && cpuOK {
+					return cpu1 - cpu0, wall
+				}
+				return wall, wall
 			}
 			ratios := make([]float64, 0, b.N)
+			wallRatios := make([]float64, 0, b.N)
 			b.ResetTimer()
 			for i := range b.N {
-				var ts, tl time.Duration
+				var cs, ws, cl, wl time.Duration
 				if i%2 == 0 {
-					ts = timed(small)
-					tl = timed(large)
+					cs, ws = timed(small)
+					cl, wl = timed(large)
 				} else {
-					tl = timed(large)
-					ts = timed(small)
+					cl, wl = timed(large)
+					cs, ws = timed(small)
 				}
-				ratios = append(ratios, tl.Seconds()/ts.Seconds())
+				ratios = append(ratios, cl.Seconds()/cs.Seconds())
+				wallRatios = append(wallRatios, wl.Seconds()/ws.Seconds())
 			}
-			slices.Sort(ratios)
-			b.ReportMetric(ratios[len(ratios)/2], "t50/t25")
+			b.ReportMetric(median(ratios), "t50/t25")
+			b.ReportMetric(median(wallRatios), "wall-t50/t25")
+			b.ReportMetric(float64(reps), "reads/sample")
 		})
 	}
+}
+
+// scalingSampleFloor is the least CPU time of one timed sample of
+// BenchmarkReadScaling.
+const scalingSampleFloor = 250 * time.Millisecond
+
+// scalingReps returns how many reads of the 25 MB log make a sample of at
+// least scalingSampleFloor, from one read timed first.
+func scalingReps(b *testing.B, shape string, small []byte) int {
+	runtime.GC()
+	cpu0, ok := processCPUTime()
+	start := time.Now()
+	readChecked(b, shape, small)
+	one := time.Since(start)
+	if cpu1, ok1 := processCPUTime(); ok && ok1 {
+		one = cpu1 - cpu0
+	}
+	return max(1, int(scalingSampleFloor/max(one, time.Millisecond))+1)
+}
+
+// median returns the middle value of xs (sorted in place).
+func median(xs []float64) float64 {
+	slices.Sort(xs)
+	return xs[len(xs)/2]
 }
 
 // readChecked reads data as the reader does for every log, checking that
