@@ -3,8 +3,12 @@
 // vendor's patch, a rebuilt tool, the injected runtime of the tests.
 //
 // A Manifest holds a content hash of every regular file under GOROOT's
-// src/ and pkg/tool/ (what the go command compiles programs from, and the
-// compiler, linker and other tools it runs). Of computes it, re-using a
+// src/ and pkg/tool/ that a build can read: what the go command compiles
+// programs from, and the compiler, linker and other tools it runs. Test
+// files (*_test.go) and the directories the go command never builds from
+// (testdata, and names starting with "." or "_") are left out: they cannot
+// change a program gorepro builds, and they are about half of a GOROOT's
+// files, which a cached run would stat every time. Of computes it, re-using a
 // cached copy while a stat signature of those files (paths, sizes,
 // modification times, inodes) is unchanged; a run stores each toolchain's
 // manifest (Encode) so that runs can be compared later. Compare says which
@@ -20,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -48,7 +53,7 @@ type entry struct {
 // walk lists the regular files under goroot's Dirs, sorted by path. It
 // reads directories a few at a time and stats each file relative to its
 // open directory (fstatat), which spares the kernel a lookup of every
-// component of every path: a GOROOT has about 14,000 files, and a cached
+// component of every path: a GOROOT has about 5,600 such files, and a cached
 // run pays for this walk every time.
 func walk(goroot string) ([]entry, error) {
 	var (
@@ -108,9 +113,11 @@ func readDir(goroot, rel string) (files []entry, dirs []string, err error) {
 		name := rel + "/" + de.Name()
 		switch {
 		case de.IsDir():
-			dirs = append(dirs, name)
+			if !ignoredDir(de.Name()) {
+				dirs = append(dirs, name)
+			}
 			continue
-		case !de.Type().IsRegular():
+		case !de.Type().IsRegular() || strings.HasSuffix(de.Name(), "_test.go"):
 			continue
 		}
 		e, err := statIn(f, de, name)
@@ -120,6 +127,32 @@ func readDir(goroot, rel string) (files []entry, dirs []string, err error) {
 		files = append(files, e)
 	}
 	return files, dirs, nil
+}
+
+// ignoredDir reports whether the go command ignores a directory of this
+// name when it looks for packages (go help packages): testdata, and names
+// that start with "." or "_".
+func ignoredDir(name string) bool {
+	return name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
+}
+
+// Included reports whether a manifest lists the file at rel, a
+// slash-separated path relative to GOROOT: not a test file, and in no
+// directory the go command ignores. Decode drops what it excludes, so that
+// a manifest stored before the rule (by an older gorepro, in an older run)
+// compares with a new one file for file instead of listing every test
+// file as removed.
+func Included(rel string) bool {
+	if strings.HasSuffix(rel, "_test.go") {
+		return false
+	}
+	dir, _ := path.Split(rel)
+	for _, part := range strings.Split(strings.Trim(dir, "/"), "/") {
+		if ignoredDir(part) {
+			return false
+		}
+	}
+	return true
 }
 
 // Of returns the manifest of the Go installation at goroot. With a
@@ -133,7 +166,7 @@ func Of(goroot, cacheDir string) (Manifest, error) {
 
 // OfEncoded is Of that also returns the manifest as Encode writes it: the
 // cached copy's bytes when there is one, so that a run storing the
-// manifest does not compress 14,000 lines again each time.
+// manifest does not compress 5,600 lines again each time.
 func OfEncoded(goroot, cacheDir string) (Manifest, []byte, error) {
 	goroot, err := filepath.Abs(goroot)
 	if err != nil {
@@ -170,7 +203,7 @@ func OfEncoded(goroot, cacheDir string) (Manifest, []byte, error) {
 // are entries: a hash of their paths, sizes, modification times and inode
 // numbers (32 hex digits).
 func signature(goroot string, entries []entry) string {
-	sig := statcache.New("gorootfiles-v1\n" + goroot)
+	sig := statcache.New("gorootfiles-v2\n" + goroot)
 	for _, e := range entries {
 		sig.Entry(e.rel, e.size, e.mod, e.ino)
 	}
@@ -277,7 +310,9 @@ func Decode(data []byte) (Manifest, error) {
 		if !ok || len(hash) != 16 || p == "" {
 			return nil, fmt.Errorf("reading manifest: line %d is not \"<hash> <path>\"", n)
 		}
-		m[p] = hash
+		if Included(p) {
+			m[p] = hash
+		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("reading manifest: %w", err)

@@ -45,6 +45,9 @@ func URL(s string) string {
 }
 
 func (r *patterns) url(s string) string {
+	if !strings.Contains(s, "://") || !strings.Contains(s, "@") {
+		return s // no URL with user information: spare the regexp
+	}
 	return r.userinfo.ReplaceAllString(s, "${1}REDACTED@")
 }
 
@@ -68,9 +71,57 @@ func Env(kv string) string {
 func Text(s string) string {
 	r := shared()
 	s = r.url(s)
-	s = r.header.ReplaceAllString(s, "${1}${2}REDACTED")
-	s = r.assignments(s)
+	if containsFold(s, "authorization") {
+		s = r.header.ReplaceAllString(s, "${1}${2}REDACTED")
+	}
+	// A pair is redacted only when its name looks secret, so a text in
+	// which no secret name occurs has nothing for assignments to do: one
+	// search instead of a match and a submatch for every NAME=value.
+	if mayNameSecret(s) {
+		s = r.assignments(s)
+	}
 	return r.knownTokens(s)
+}
+
+// containsFold reports whether s contains the lower-case ASCII word sub in
+// any mix of cases.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if c := s[i] | 0x20; c == sub[0] && strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayNameSecret reports whether s may contain a name secretName matches:
+// one of its words, in any case, somewhere in s. It is a quick superset
+// of the regexp's (case-insensitive alternations are slow in Go's
+// regexp), for the ASCII names assignments looks at.
+func mayNameSecret(s string) bool {
+	for i := 0; i < len(s); i++ {
+		var words []string
+		switch s[i] | 0x20 {
+		case 't':
+			words = []string{"token"}
+		case 's':
+			words = []string{"secret"}
+		case 'p':
+			words = []string{"passw", "private_key"}
+		case 'c':
+			words = []string{"credential"}
+		case 'a':
+			words = []string{"auth", "apikey", "api_key"}
+		default:
+			continue
+		}
+		for _, w := range words {
+			if len(s)-i >= len(w) && strings.EqualFold(s[i:i+len(w)], w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // assignments redacts the values of NAME=value and NAME: value pairs whose

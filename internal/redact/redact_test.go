@@ -47,3 +47,32 @@ func TestURL(t *testing.T) {
 		assert.Equal(t, tt.want, URL(tt.in), tt.in)
 	}
 }
+
+// TestTextShortcutsChangeNothing checks that Text's shortcuts (no "://" and
+// "@", no "authorization", no secret name: the regexp is not run) give
+// what running every pattern gives, on texts with and without what each
+// shortcut looks for, in mixed case.
+func TestTextShortcutsChangeNothing(t *testing.T) {
+	full := func(s string) string {
+		r := shared()
+		s = r.userinfo.ReplaceAllString(s, "${1}REDACTED@")
+		s = r.header.ReplaceAllString(s, "${1}${2}REDACTED")
+		return r.knownTokens(r.assignments(s))
+	}
+	parts := []string{"", "go build -o bin/x ./cmd/x", "https://u:p@h/x", "git@github.com:o/r", "AuThOrIzAtIoN: basic abcdefghij",
+		"proxy-authorization:\tx", "Secret_Name=v", "a=b c: d", "found: DB_PASSWORD=x", "panic: runtime error", "x@y", "://",
+		"MY_APIKEY: v", "Private_Key='k'", "credential=c", "passwd=p", "TOKEN"}
+	for _, a := range parts {
+		for _, b := range parts {
+			s := a + "\n" + b + " " + a
+			assert.Equal(t, full(s), Text(s), s)
+		}
+	}
+	for _, name := range []string{"GITHUB_TOKEN", "my_Secret", "PASSWD", "db_password", "CREDENTIALS", "APIKEY", "api_key", "PRIVATE_KEY", "x_auth"} {
+		assert.True(t, mayNameSecret("x "+name+"=1"), name)
+		assert.True(t, shared().secretName.MatchString(name), name)
+	}
+	assert.False(t, mayNameSecret("GOFLAGS=-mod=mod GOAMD64=v3 panic: boom"))
+	assert.True(t, containsFold("x AUTHORIZATION y", "authorization"))
+	assert.False(t, containsFold("authorizatio", "authorization"))
+}

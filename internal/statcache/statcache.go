@@ -22,13 +22,15 @@ import (
 	"hash"
 	"os"
 	"path/filepath"
+	"strconv"
 	"syscall"
 )
 
 // Signature is a stat signature being built (see the package doc).
 type Signature struct {
-	h hash.Hash
-	w *bufio.Writer // in front of h: a GOROOT adds 14,000 entries
+	h   hash.Hash
+	w   *bufio.Writer // in front of h: a GOROOT adds 5,600 entries
+	buf []byte        // one entry's line, re-used
 }
 
 // New starts a signature; header names what it is the signature of (a
@@ -59,7 +61,12 @@ func (s *Signature) File(path string) {
 // Entry adds a file already statted: its name, size, modification time
 // (Unix nanoseconds) and inode number.
 func (s *Signature) Entry(name string, size, mtime int64, ino uint64) {
-	fmt.Fprintf(s.w, "%s %d %d %d\n", name, size, mtime, ino)
+	b := append(s.buf[:0], name...)
+	b = append(strconv.AppendInt(append(b, ' '), size, 10), ' ')
+	b = append(strconv.AppendInt(b, mtime, 10), ' ')
+	b = append(strconv.AppendUint(b, ino, 10), '\n')
+	_, _ = s.w.Write(b) // writes to a hash, which cannot fail
+	s.buf = b
 }
 
 // Name is the signature as a file name: 32 hex digits.
