@@ -108,9 +108,13 @@ func TestScripts(t *testing.T) {
 //     with the kernel, so arm64 binaries run here;
 //   - [engine]: podman works and the local test images exist. When
 //     GOREPRO_REQUIRE_ENGINE=1 (CI), their absence fails the test instead;
-//   - [registry]: docker-registry is installed (the same rule).
+//   - [registry]: docker-registry is installed (the same rule);
+//   - [root]: the tests run as root (unshare -m can hide a directory from
+//     a command, as a podman machine's VM does not see the host's /tmp).
 func condition(cond string) (bool, error) {
 	switch cond {
+	case "root":
+		return os.Geteuid() == 0, nil
 	case "engine":
 		return requireReady(engineReady())
 	case "registry":

@@ -27,6 +27,10 @@ const (
 	// ErrRegistry: a registry could not be reached or refused access while
 	// pulling.
 	ErrRegistry
+	// ErrMountInvisible: a host directory gorepro mounts does not exist
+	// where the engine runs (the Linux VM of podman machine or Docker
+	// Desktop shares only some host directories). Error.Path names it.
+	ErrMountInvisible
 )
 
 // String returns a short lower-case name for the kind.
@@ -46,6 +50,8 @@ func (k ErrorKind) String() string {
 		return "engine error"
 	case ErrRegistry:
 		return "registry error"
+	case ErrMountInvisible:
+		return "host path not visible to the engine"
 	}
 	return "unknown engine error"
 }
@@ -59,6 +65,8 @@ type Error struct {
 	Msg string
 	// Hint says in one line how to fix it.
 	Hint string
+	// Path is the host path the engine could not see (ErrMountInvisible).
+	Path string
 }
 
 // Error returns "<op>: <msg> (<hint>)".
@@ -83,6 +91,7 @@ const (
 	hintRegistry       = "check that the registry is reachable and that you are logged in (podman login)"
 	hintExecFailed     = "the program could not be started in the container: a missing file, or a binary for another architecture without emulation (install qemu-user-static and register binfmt_misc)"
 	hintExecDenied     = "the program could not be started in the container: permission denied, not an architecture problem; on an SELinux-enforcing host (Fedora, RHEL: getenforce says Enforcing) a denial of the bind-mounted file shows in the audit log (ausearch -m avc -ts recent), though gorepro runs its containers with --security-opt label=disable; otherwise the file lacks its execute bit or sits on a noexec mount"
+	hintMountInvisible = "the container engine cannot see PATH on its host: podman machine on a Mac shares only /Users, /private and /var/folders (recreate it with podman machine init -v TOP:TOP, or keep the code and GOREPRO_CACHE under $HOME); Docker Desktop shares what Settings > Resources > File sharing lists"
 	maxMsgLines        = 3
 	maxMsgChars        = 600
 	engineErrorTailLen = 5
@@ -97,6 +106,35 @@ var engineWarning = regexp.MustCompile(`^(WARNING: |WARN\[[0-9]+\] |time="[^"]*"
 // initExecFailure matches what the init process (--init: Podman's catatonit,
 // Docker's tini) prints when it cannot start the program.
 var initExecFailure = regexp.MustCompile(`^(ERROR \(catatonit:[0-9]+\): failed to exec pid1: |\[FATAL tini \([0-9]+\)\] exec .* failed: )`)
+
+// mountInvisible matches the engines' messages for a bind-mount source
+// that does not exist on the engine's host: Podman's (also through
+// podman machine), Docker Desktop's file sharing, and Docker's --mount.
+var mountInvisible = regexp.MustCompile(`(?:statfs (\S+): no such file or directory|The path (\S+) is not shared from the host|bind source path does not exist: (\S+))`)
+
+// invisiblePath returns the host path of a mount-invisible message in
+// text, or "".
+func invisiblePath(text string) string {
+	m := mountInvisible.FindStringSubmatch(text)
+	for _, p := range m[min(1, len(m)):] {
+		if p != "" {
+			return p
+		}
+	}
+	return ""
+}
+
+// topDir is the directory to share so that the engine sees path: its
+// first element ("/tmp"), or its first two under /Volumes, /mnt and /media,
+// where each external drive is a directory of its own.
+func topDir(path string) string {
+	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	n := 1
+	if len(parts) > 1 && (parts[0] == "Volumes" || parts[0] == "mnt" || parts[0] == "media") {
+		n = 2
+	}
+	return "/" + strings.Join(parts[:n], "/")
+}
 
 // Classify maps the output of a failed engine command to a kind and a hint.
 // op names the operation; "not found" means an absent image only for pulls
@@ -118,6 +156,9 @@ func Classify(op string, output []byte) *Error {
 	// A socket, not a file in a container or a registry.
 	socketish := has(".sock", "dial unix", "docker daemon", "podman socket", "api socket")
 	switch {
+	case !pull && invisiblePath(text) != "":
+		e.Kind, e.Path = ErrMountInvisible, invisiblePath(text)
+		e.Hint = strings.ReplaceAll(strings.ReplaceAll(hintMountInvisible, "PATH", e.Path), "TOP", topDir(e.Path))
 	case has("no space left on device"):
 		e.Kind, e.Hint = ErrDiskFull, hintDiskFull
 	case has("cannot connect to podman", "unable to connect to podman"):
