@@ -118,6 +118,11 @@ func buildCell(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 		return failed(record.Unavailable, "no toolchain")
 	}
 	if !tc.Available {
+		if tc.Crash != nil { // the toolchain's go command crashed: a build-error, named
+			r := failed(record.BuildError, tc.Reason)
+			r.BuildCrash = tc.Crash
+			return r
+		}
 		return failed(record.Unavailable, tc.Reason)
 	}
 	output, err := filepath.Abs(s.Output)

@@ -401,8 +401,22 @@ func (e *Engine) GoVersion(ctx context.Context, image, platform string) (version
 		}
 		return fields[0], strings.Join(fields, " "), nil, nil
 	}
-	return "", "", nil, fmt.Errorf("go version of %s: go env GOVERSION: exit %d: %s; go version: exit %d: %s",
-		image, res.ExitCode, firstLine(res.Output), res2.ExitCode, firstLine(res2.Output))
+	return "", "", nil, &GoVersionError{Image: image, EnvExit: res.ExitCode, EnvOutput: res.Output, VersionExit: res2.ExitCode, VersionOutput: res2.Output}
+}
+
+// GoVersionError is a go command in an image that answered neither `go
+// env` nor `go version`, with what each printed: a go command that
+// crashed (the toolchain's own crash, e.g. under emulation) shows there.
+type GoVersionError struct {
+	Image                    string
+	EnvExit, VersionExit     int
+	EnvOutput, VersionOutput []byte
+}
+
+// Error returns both commands' exit statuses and first lines.
+func (e *GoVersionError) Error() string {
+	return fmt.Sprintf("go version of %s: go env GOVERSION: exit %d: %s; go version: exit %d: %s",
+		e.Image, e.EnvExit, firstLine(e.EnvOutput), e.VersionExit, firstLine(e.VersionOutput))
 }
 
 // parseGoEnvJSON parses the JSON object `go env -json` printed, skipping

@@ -35,6 +35,10 @@ func (r *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w
 	if !p.tc.Available {
 		cell.Outcome = record.Unavailable
 		cell.Reason = p.tc.Reason
+		if p.tc.Crash != nil { // the toolchain's own go command crashed: named, not unavailable
+			cell.Outcome = record.BuildError
+			cell.BuildCrash = p.tc.Crash
+		}
 		return cell
 	}
 	key := r.cacheKey(p, hostArch, source)

@@ -322,8 +322,8 @@ type Cell struct {
 
 // BuildCrash is a crash of a program while a cell was prepared or built.
 type BuildCrash struct {
-	// Stage is "prepare" (the target's prepare commands) or "build" (go
-	// build).
+	// Stage is "prepare" (the target's prepare commands), "build" (go
+	// build) or StageToolchain.
 	Stage string `json:"stage"`
 	// Command is the command that failed, as the target wrote it ("go
 	// generate ./...", "go build").
@@ -336,6 +336,10 @@ type BuildCrash struct {
 	Signature string   `json:"signature"`
 	Frames    []string `json:"frames,omitempty"`
 }
+
+// StageToolchain is the BuildCrash stage of a toolchain whose go command
+// crashed when gorepro asked its version, before any cell was built.
+const StageToolchain = "toolchain"
 
 // String says what crashed in one phrase, e.g. "a program built by the
 // toolchain crashed while preparing: taggedPointerPack in
@@ -352,8 +356,11 @@ func (b BuildCrash) String() string {
 // crashed while preparing: taggedPointerPack in runtime.netpollopen".
 func (b BuildCrash) Short() string {
 	while := "while building"
-	if b.Stage == "prepare" {
+	switch b.Stage {
+	case "prepare":
 		while = "while preparing"
+	case StageToolchain:
+		while = "when asked its version"
 	}
 	return fmt.Sprintf("%s crashed %s: %s", b.Program, while, strings.TrimPrefix(b.Signature, "fatal error: "))
 }

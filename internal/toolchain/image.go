@@ -8,6 +8,8 @@ import (
 
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/container"
+	"github.com/gorepro/gorepro/internal/crashlog"
+	"github.com/gorepro/gorepro/internal/record"
 )
 
 // Container is the provenance of a kind image toolchain: which engine ran
@@ -36,6 +38,11 @@ type Container struct {
 	Runtime *container.Image `json:"runtime,omitempty"`
 	// GoVersionRaw is what `go env GOVERSION` printed inside the builder.
 	GoVersionRaw string `json:"goVersionRaw,omitempty"`
+	// BuilderEmulated is true when the builder image runs for another
+	// architecture than the engine host's: its go command and compiler
+	// run under emulation (QEMU, Rosetta), where Go < 1.25.5's own
+	// tools can crash as its programs do (golang/go#69255).
+	BuilderEmulated bool `json:"builderEmulated,omitempty"`
 }
 
 // RunImage is the image binaries run in.
@@ -117,8 +124,13 @@ func resolveImage(ctx context.Context, r *Resolved, tc config.Toolchain, opts Op
 			return
 		}
 	}
+	c.BuilderEmulated = platformArch(c.BuilderPlatform) != info.HostArch
 	version, raw, goEnv, err := eng.GoVersion(ctx, tc.Image, c.BuilderPlatform)
 	if err != nil {
+		if r.Crash = goCommandCrash(err); r.Crash != nil {
+			r.Reason = toolchainCrashReason(r.Crash, c, info.HostArch)
+			return
+		}
 		r.Reason = fmt.Sprintf("cannot run go in %s: %s (is it a Go builder image with go on PATH?)", tc.Image, oneLine(err.Error()))
 		return
 	}
@@ -134,6 +146,47 @@ func resolveImage(ctx context.Context, r *Resolved, tc config.Toolchain, opts Op
 	r.Env = []string{"GOTOOLCHAIN=local"}
 	r.GoCmd = "go"
 	r.Available = true
+}
+
+// platformArch is the architecture of an os/arch[/variant] platform.
+func platformArch(platform string) string {
+	parts := strings.Split(platform, "/")
+	if len(parts) >= 2 {
+		return parts[1]
+	}
+	return ""
+}
+
+// goCommandCrash returns the crash of the image's go command in the
+// output of the version query that failed with err, or nil when it did
+// not crash (a missing go, a broken image).
+func goCommandCrash(err error) *record.BuildCrash {
+	var ge *container.GoVersionError
+	if !errors.As(err, &ge) {
+		return nil
+	}
+	for _, out := range [][]byte{ge.EnvOutput, ge.VersionOutput} {
+		reading := crashlog.Read(out)
+		if len(reading.Crashes) == 0 {
+			continue
+		}
+		c := reading.Crashes[0]
+		if !c.Traced && c.Emulator == "" {
+			continue
+		}
+		return &record.BuildCrash{Stage: record.StageToolchain, Command: "go env GOVERSION", Program: "the go command", Signature: c.Signature(), Frames: c.Frames}
+	}
+	return nil
+}
+
+// toolchainCrashReason says that the image's go command crashed, and,
+// when the builder ran emulated, how to build natively instead.
+func toolchainCrashReason(crash *record.BuildCrash, c *Container, hostArch string) string {
+	reason := crash.Short()
+	if c.BuilderEmulated {
+		reason += fmt.Sprintf(" (the builder ran emulated: %s on an %s host; set \"runtimeImage\" so the build runs natively and only the binary is emulated)", c.BuilderPlatform, hostArch)
+	}
+	return reason
 }
 
 // imageReason says in one line why an image cannot be used, and how to fix

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/proc"
+	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/statcache"
 )
 
@@ -50,6 +51,10 @@ type Resolved struct {
 	// in one line why not and how to fix it.
 	Available bool   `json:"available"`
 	Reason    string `json:"reason,omitempty"`
+	// Crash is set when the toolchain's own go command crashed while
+	// gorepro asked its version: its cells are build-errors that name the
+	// crash (the toolchain's, never the target's), not unavailable.
+	Crash *record.BuildCrash `json:"crash,omitempty"`
 	// Warning is set when something is off but builds can go ahead, e.g.
 	// the toolchain is not the configured expectGo version.
 	Warning string `json:"warning,omitempty"`
