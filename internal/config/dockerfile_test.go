@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -150,6 +151,38 @@ func TestBuildArgProblem(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
 			assert.Equal(t, tt.want, buildArgProblem("A", tt.text))
+		})
+	}
+}
+
+// TestParseFromFields accepts the fields that say which FROM lines the
+// toolchain's images replace, and keeps them in the target's entry (so
+// that a change of them is a change of the cells).
+func TestParseFromFields(t *testing.T) {
+	tests := []struct{ name, fields string }{
+		{"stages", `"builderStage": "BUILDER", "runtimeStage": "runtime"`},
+		{"patterns", `"builderFrom": "registry.access.redhat.com/ubi9/go-toolset:*", "runtimeFrom": "registry.access.redhat.com/ubi9/ubi-minimal"`},
+		{"builder only", `"builderFrom": "*/go-toolset"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse(filepath.Join("testdata", "toolchains.json"), []byte(`{
+  "toolchains": [{"name": "img", "kind": "image", "image": "golang:1.25"}],
+  "protobuf": ["v1.36.10"],
+  "targets": [{"name": "pm", "kind": "dockerfile", "dockerfile": "dockerapp/postmortem.Dockerfile", `+tt.fields+`}]
+}`))
+			require.NoError(t, err)
+			var want map[string]string
+			require.NoError(t, json.Unmarshal([]byte("{"+tt.fields+"}"), &want))
+			entry := c.TargetEntry(c.Targets[0])
+			for k, v := range want {
+				assert.Equal(t, v, entry[k], k)
+			}
+			tg := c.Targets[0]
+			assert.Equal(t, want["builderStage"], tg.BuilderSelector().Stage)
+			assert.Equal(t, want["builderFrom"], tg.BuilderSelector().Image)
+			assert.Equal(t, want["runtimeStage"], tg.RuntimeSelector().Stage)
+			assert.Equal(t, want["runtimeFrom"], tg.RuntimeSelector().Image)
 		})
 	}
 }
