@@ -18,7 +18,8 @@ import (
 
 // buildDockerfile builds a kind dockerfile target: the user's own
 // Dockerfile, built by the engine of the cell's image toolchain with build
-// args filled in from the cell, tagged with a gorepro tag. The binary the
+// args filled in from the cell (from a copy with the FROM images the
+// target selects replaced, see writeFromCopy), tagged with a gorepro tag. The binary the
 // image runs (its entrypoint, else its command) is copied out to output so
 // that its build info can be read; Result.Image names the image to run.
 func buildDockerfile(ctx context.Context, s Spec, output string, log io.Writer) *Result {

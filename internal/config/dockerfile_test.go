@@ -186,3 +186,29 @@ func TestParseFromFields(t *testing.T) {
 		})
 	}
 }
+
+// TestDocPostmortemExample parses the postmortem's target from the package
+// documentation over a Dockerfile shaped like the postmortem's.
+func TestDocPostmortemExample(t *testing.T) {
+	root := t.TempDir()
+	kubernaut := filepath.Join(root, "kubernaut")
+	require.NoError(t, os.MkdirAll(filepath.Join(kubernaut, "docker"), 0o755))
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "cfg"), 0o755))
+	data, err := os.ReadFile(filepath.Join("testdata", "dockerapp", "postmortem.Dockerfile"))
+	require.NoError(t, err)
+	dockerfile := filepath.Join(kubernaut, "docker", "workflowexecution-controller.Dockerfile")
+	require.NoError(t, os.WriteFile(dockerfile, data, 0o644))
+
+	c, err := Parse(filepath.Join(root, "cfg", "toolchains.json"), []byte(`{
+  "toolchains": [{"name": "ubi9-go-1.25", "kind": "image", "image": "registry.access.redhat.com/ubi9/go-toolset:1.25"}],
+  "protobuf": ["v1.36.10"],
+  "targets": [
+    {"name": "controller-image", "kind": "dockerfile", "dockerfile": "../kubernaut/docker/workflowexecution-controller.Dockerfile",
+     "context": "../kubernaut", "builderStage": "builder", "runtimeFrom": "registry.access.redhat.com/ubi9/ubi-minimal",
+     "buildArgs": {"GOARCH": "{{.GOARCH}}"}}
+  ]
+}`))
+	require.NoError(t, err)
+	assert.Equal(t, "builder", c.Targets[0].BuilderStage)
+	assert.Equal(t, "registry.access.redhat.com/ubi9/ubi-minimal", c.Targets[0].RuntimeFrom)
+}
