@@ -81,8 +81,11 @@ type Result struct {
 	// Binary is the path of the built binary.
 	Binary string
 	// Image is the image built for a dockerfile target; its entrypoint
-	// is the binary (a copy of which is at Binary).
-	Image string
+	// is the binary (a copy of which is at Binary). Dockerfile is the
+	// copy of its Dockerfile built with FROM images replaced, nil when
+	// the target asks for none.
+	Image      string
+	Dockerfile *record.DockerfileCopy
 	// GoVersion, GOOS and GOARCH are read from the binary's build info.
 	GoVersion string
 	GOOS      string

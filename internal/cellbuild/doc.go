@@ -44,4 +44,13 @@
 // source inline (here-documents). The toolchain is selected by its exact
 // release (GOTOOLCHAIN=go1.26.8 for a local release) or, for kind goroot,
 // by that GOROOT's go. RunScript runs the binary the script built.
+//
+// A dockerfile target is built by the engine of the cell's image
+// toolchain (dockerfile.go): its build args rendered from the cell, and,
+// when the target names the FROM lines the toolchain's images replace
+// (builderStage, builderFrom, runtimeStage, runtimeFrom), from a copy of
+// the Dockerfile under <workDir>/dockerfiles/ in which package dockerfile
+// replaced them (dockerfilefrom.go); the user's Dockerfile is never
+// written. Result.Dockerfile records the copy and each replaced FROM line,
+// and the reproduce script remakes the copy with sed from the Dockerfile.
 package cellbuild

@@ -18,7 +18,8 @@ import (
 
 // buildDockerfile builds a kind dockerfile target: the user's own
 // Dockerfile, built by the engine of the cell's image toolchain with build
-// args filled in from the cell, tagged with a gorepro tag. The binary the
+// args filled in from the cell (from a copy with the FROM images the
+// target selects replaced, see writeFromCopy), tagged with a gorepro tag. The binary the
 // image runs (its entrypoint, else its command) is copied out to output so
 // that its build info can be read; Result.Image names the image to run.
 func buildDockerfile(ctx context.Context, s Spec, output string, log io.Writer) *Result {
@@ -31,8 +32,22 @@ func buildDockerfile(ctx context.Context, s Spec, output string, log io.Writer) 
 	if err != nil {
 		return failed(record.BuildError, oneLine(err.Error()))
 	}
-	r := &Result{Binary: output, Image: spec.Tag, Reproduce: reproduceContainer(c.Engine.BuildArgv(spec))}
+	fc, err := writeFromCopy(s)
+	if err != nil {
+		return failed(record.BuildError, oneLine(err.Error()))
+	}
+	r := &Result{Binary: output, Image: spec.Tag}
+	if fc != nil {
+		spec.Dockerfile, r.Dockerfile = fc.rec.Copy, fc.rec
+		for _, f := range fc.rec.Froms {
+			fmt.Fprintf(log, "gorepro: %s replaces the FROM image at %s\n", fc.rec.Copy, f)
+		}
+	}
+	r.Reproduce = reproduceContainer(c.Engine.BuildArgv(spec))
 	fmt.Fprintf(log, "$ %s\n", r.Reproduce.Script)
+	if fc != nil {
+		r.Reproduce.Script = fc.script(r.Reproduce.Build)
+	}
 	res, err := c.Engine.Build(ctx, spec)
 	if res != nil {
 		_, _ = log.Write(res.Output)
@@ -44,7 +59,7 @@ func buildDockerfile(ctx context.Context, s Spec, output string, log io.Writer) 
 		return r.fail(record.BuildError, reason)
 	}
 	if reason := CheckGoVersion(r.GoVersion, tc); reason != "" {
-		return r.fail(record.BuildError, reason+"; does the Dockerfile build FROM the image passed as {{.Image}}?")
+		return r.fail(record.BuildError, reason+goVersionHint(r.Dockerfile))
 	}
 	note := "the protobuf axis does not apply to Dockerfile targets: the Dockerfile decides its modules"
 	if r.ProtobufNote != "" {
@@ -165,4 +180,17 @@ func engineErrorLine(out []byte) string {
 		}
 	}
 	return ""
+}
+
+// goVersionHint says where to look when the binary of a Dockerfile
+// target was not built by the cell's toolchain.
+func goVersionHint(rec *record.DockerfileCopy) string {
+	if rec != nil {
+		for _, f := range rec.Froms {
+			if f.Role == "builder" {
+				return fmt.Sprintf("; is the binary built in the stage whose FROM the builder image replaced (%s)?", f)
+			}
+		}
+	}
+	return "; does the Dockerfile build FROM the image passed as {{.Image}}, or FROM the line builderStage or builderFrom names?"
 }

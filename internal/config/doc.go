@@ -236,13 +236,63 @@
 //   - stage (optional non-empty string): the stage to build (--target), as
 //     named after AS in a FROM line; it must match
 //     ^[A-Za-z0-9][A-Za-z0-9._-]*$. Left out, the last stage is built.
+//   - builderStage or builderFrom (optional, at most one): the FROM lines
+//     whose image the cell's builder image (the toolchain's "image")
+//     replaces, for a Dockerfile that names its builder in a FROM line
+//     rather than through {{.Image}}. builderStage is a stage name (the
+//     word after AS, compared without regard to case, with stage's
+//     syntax); builderFrom an image pattern, in which "*" stands for any
+//     characters ("registry.access.redhat.com/ubi9/go-toolset:*"); a
+//     pattern with neither tag nor digest matches the repository under
+//     any tag or digest ("registry.access.redhat.com/ubi9/go-toolset"). A
+//     pattern may select several FROM lines and replaces them all; it
+//     never selects a FROM that names an earlier stage.
+//   - runtimeStage or runtimeFrom (optional, at most one): the same for
+//     the toolchain's runtimeImage, typically the last stage, which is
+//     often unnamed: runtimeFrom "registry.access.redhat.com/ubi9/ubi-minimal".
+//     With a toolchain without runtimeImage those FROM lines keep the
+//     Dockerfile's image, and the cell says so.
+//
+// When the file is read, the Dockerfile's FROM lines are parsed (package
+// dockerfile: FROM [--platform=…] image [AS name], FROM and AS in any case,
+// line continuations, comments, here-documents, the escape directive) and
+// each of these fields must select at least one; the error names the
+// Dockerfile, the field and lists the FROM lines there are. A stage built
+// FROM another stage, a FROM line both a builder and a runtime field
+// select, and an image word cut by a line continuation are errors too. A
+// FROM whose image is a variable ("ARG BUILDER=golang:1.25" then "FROM
+// ${BUILDER} AS builder") is matched by the variable's ARG default, and
+// the whole reference is replaced, variable and all, whatever the build
+// args say.
+//
+// For each cell gorepro writes a copy of the Dockerfile with those images
+// replaced (nothing else of it changes) to its work directory
+// (dockerfiles/<hash>.<name>), and builds that copy (--file) with the
+// target's context; the Dockerfile itself is never written. The cell
+// records the copy and each replaced FROM line (results.json "dockerfile":
+// line, stage, role, from, to), the build log says it, and the cell's
+// reproduce script remakes the copy from the Dockerfile with sed in a
+// temporary directory before the build, so it runs on another machine.
+// The Dockerfile's own .dockerignore in the context applies as before; a
+// <name>.dockerignore next to the Dockerfile does not (the copy is
+// elsewhere). The cache key of a cell includes these fields, and the
+// Dockerfile and the images as ever.
 //
 // The protobuf axis cannot be applied to a Dockerfile target: the Dockerfile
 // decides its modules, so gorepro cannot pin google.golang.org/protobuf in
 // it, and such cells say so. A Dockerfile that wants to honour the axis can
 // read {{.Protobuf}} through a build arg.
 //
-// For example, a controller built by a kubernaut-style Dockerfile, checked
+// For example, the postmortem's Dockerfile as it is: its builder stage
+// "FROM registry.access.redhat.com/ubi9/go-toolset:1.25 AS builder" takes
+// each toolchain's builder image, and its last stage "FROM
+// registry.access.redhat.com/ubi9/ubi-minimal:latest" the runtime image:
+//
+//	{"name": "controller-image", "kind": "dockerfile", "dockerfile": "../kubernaut/docker/workflowexecution-controller.Dockerfile",
+//	 "context": "../kubernaut", "builderStage": "builder", "runtimeFrom": "registry.access.redhat.com/ubi9/ubi-minimal",
+//	 "buildArgs": {"GOARCH": "{{.GOARCH}}"}}
+//
+// Or, a controller built by a kubernaut-style Dockerfile, checked
 // to get past package initialisation: the first line its main logs proves
 // it, and without a cluster (cells run with no network) the controller then
 // exits 1 for want of a kubeconfig, which passes too:

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -152,4 +153,62 @@ func TestBuildArgProblem(t *testing.T) {
 			assert.Equal(t, tt.want, buildArgProblem("A", tt.text))
 		})
 	}
+}
+
+// TestParseFromFields accepts the fields that say which FROM lines the
+// toolchain's images replace, and keeps them in the target's entry (so
+// that a change of them is a change of the cells).
+func TestParseFromFields(t *testing.T) {
+	tests := []struct{ name, fields string }{
+		{"stages", `"builderStage": "BUILDER", "runtimeStage": "runtime"`},
+		{"patterns", `"builderFrom": "registry.access.redhat.com/ubi9/go-toolset:*", "runtimeFrom": "registry.access.redhat.com/ubi9/ubi-minimal"`},
+		{"builder only", `"builderFrom": "*/go-toolset"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse(filepath.Join("testdata", "toolchains.json"), []byte(`{
+  "toolchains": [{"name": "img", "kind": "image", "image": "golang:1.25"}],
+  "protobuf": ["v1.36.10"],
+  "targets": [{"name": "pm", "kind": "dockerfile", "dockerfile": "dockerapp/postmortem.Dockerfile", `+tt.fields+`}]
+}`))
+			require.NoError(t, err)
+			var want map[string]string
+			require.NoError(t, json.Unmarshal([]byte("{"+tt.fields+"}"), &want))
+			entry := c.TargetEntry(c.Targets[0])
+			for k, v := range want {
+				assert.Equal(t, v, entry[k], k)
+			}
+			tg := c.Targets[0]
+			assert.Equal(t, want["builderStage"], tg.BuilderSelector().Stage)
+			assert.Equal(t, want["builderFrom"], tg.BuilderSelector().Image)
+			assert.Equal(t, want["runtimeStage"], tg.RuntimeSelector().Stage)
+			assert.Equal(t, want["runtimeFrom"], tg.RuntimeSelector().Image)
+		})
+	}
+}
+
+// TestDocPostmortemExample parses the postmortem's target from the package
+// documentation over a Dockerfile shaped like the postmortem's.
+func TestDocPostmortemExample(t *testing.T) {
+	root := t.TempDir()
+	kubernaut := filepath.Join(root, "kubernaut")
+	require.NoError(t, os.MkdirAll(filepath.Join(kubernaut, "docker"), 0o755))
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "cfg"), 0o755))
+	data, err := os.ReadFile(filepath.Join("testdata", "dockerapp", "postmortem.Dockerfile"))
+	require.NoError(t, err)
+	dockerfile := filepath.Join(kubernaut, "docker", "workflowexecution-controller.Dockerfile")
+	require.NoError(t, os.WriteFile(dockerfile, data, 0o644))
+
+	c, err := Parse(filepath.Join(root, "cfg", "toolchains.json"), []byte(`{
+  "toolchains": [{"name": "ubi9-go-1.25", "kind": "image", "image": "registry.access.redhat.com/ubi9/go-toolset:1.25"}],
+  "protobuf": ["v1.36.10"],
+  "targets": [
+    {"name": "controller-image", "kind": "dockerfile", "dockerfile": "../kubernaut/docker/workflowexecution-controller.Dockerfile",
+     "context": "../kubernaut", "builderStage": "builder", "runtimeFrom": "registry.access.redhat.com/ubi9/ubi-minimal",
+     "buildArgs": {"GOARCH": "{{.GOARCH}}"}}
+  ]
+}`))
+	require.NoError(t, err)
+	assert.Equal(t, "builder", c.Targets[0].BuilderStage)
+	assert.Equal(t, "registry.access.redhat.com/ubi9/ubi-minimal", c.Targets[0].RuntimeFrom)
 }

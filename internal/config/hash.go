@@ -90,14 +90,16 @@ func (c *Config) ToolchainEntry(tc Toolchain) map[string]string {
 // TargetEntry is what of target t and of c reaches t's cells besides the
 // cell settings (record.Cell.Settings: runs, timeouts, args, env, build
 // flags and env, cgo, pass rule, prepare, modules): the target's kind,
-// package, Dockerfile, context, build args, stage and prepareWith, and
+// package, Dockerfile, context, build args, stage, the FROM lines its
+// images replace (builderStage, builderFrom, runtimeStage, runtimeFrom) and prepareWith, and
 // the build timeout. Paths are relative to the config's directory, as in
 // MatrixHash; the target's dir is left out (a checkout's path is not an
 // input: its commit is).
 func (c *Config) TargetEntry(t Target) map[string]string {
 	e := map[string]string{
 		"kind": t.Kind, "package": t.Package, "dockerfile": relTo(c.Dir, t.Dockerfile), "context": relTo(c.Dir, t.Context),
-		"stage": t.Stage, "prepareWith": t.PrepareWith,
+		"stage": t.Stage, "prepareWith": t.PrepareWith, "builderStage": t.BuilderStage, "builderFrom": t.BuilderFrom,
+		"runtimeStage": t.RuntimeStage, "runtimeFrom": t.RuntimeFrom,
 	}
 	if len(t.BuildArgs) > 0 {
 		data, _ := json.Marshal(t.BuildArgs) // a string map: sorted keys, cannot fail

@@ -3,6 +3,8 @@ package config
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/gorepro/gorepro/internal/dockerfile"
 )
 
 // Toolchain kinds.
@@ -132,6 +134,28 @@ type Target struct {
 	// Stage is the Dockerfile stage to build (--target); empty builds the
 	// last one.
 	Stage string `json:"stage,omitempty"`
+	// BuilderStage or BuilderFrom (at most one) say which FROM lines of
+	// the Dockerfile the cell's builder image replaces: the stage of
+	// that name, or those whose image matches the pattern (package
+	// dockerfile). RuntimeStage and RuntimeFrom say the same of the
+	// toolchain's runtime image. gorepro builds a copy of the Dockerfile
+	// with those images replaced; the Dockerfile itself is never written.
+	BuilderStage string `json:"builderStage,omitempty"`
+	BuilderFrom  string `json:"builderFrom,omitempty"`
+	RuntimeStage string `json:"runtimeStage,omitempty"`
+	RuntimeFrom  string `json:"runtimeFrom,omitempty"`
+}
+
+// BuilderSelector is the FROM lines t's builder image replaces; the zero
+// Selector when t names none.
+func (t Target) BuilderSelector() dockerfile.Selector {
+	return dockerfile.Selector{Stage: t.BuilderStage, Image: t.BuilderFrom}
+}
+
+// RuntimeSelector is the FROM lines the runtime image of t's cells
+// replaces; the zero Selector when t names none.
+func (t Target) RuntimeSelector() dockerfile.Selector {
+	return dockerfile.Selector{Stage: t.RuntimeStage, Image: t.RuntimeFrom}
 }
 
 // PassRule says what counts as a passing run. The zero value means: exit

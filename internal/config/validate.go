@@ -400,10 +400,11 @@ func (d *decoder) validateDockerfileTarget(t *Target, path, dir string) {
 		switch {
 		case t.Stage == "":
 			d.errorValue(p, "must not be empty: the Dockerfile stage to build (--target), or leave the field out to build the last stage")
-		case !stageRE.MatchString(t.Stage):
-			d.errorValue(p, fmt.Sprintf(`invalid stage name %q: use the name after AS in a FROM line: letters, digits, ".", "_" or "-", starting with a letter or digit`, t.Stage))
+		case stageNameProblem(t.Stage) != "":
+			d.errorValue(p, stageNameProblem(t.Stage))
 		}
 	}
+	d.validateFromFields(t, path)
 }
 
 // checkPath checks that abs, the absolute form of the value at path,

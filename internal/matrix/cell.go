@@ -85,6 +85,7 @@ func (r *Runner) buildAndRun(ctx context.Context, p plan, hostArch string, cell 
 	built()
 	cell.BuildSeconds = round(res.Seconds)
 	cell.Reproduce = res.Reproduce
+	cell.Dockerfile = res.Dockerfile
 	logs["build.log"] = res.Log
 	keepSources(logs, p.target.Kind, res.Reproduce)
 	if ctx.Err() != nil {

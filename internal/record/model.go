@@ -309,6 +309,11 @@ type Cell struct {
 	// Container is the provenance of a cell built with a kind image
 	// toolchain: engine, engine host, platform and the exact images.
 	Container *Container `json:"container,omitempty"`
+	// Dockerfile says which FROM lines of a Dockerfile target gorepro
+	// replaced by the cell's images (builderStage, builderFrom,
+	// runtimeStage, runtimeFrom), in the copy it built; nil when it
+	// built the Dockerfile as it is.
+	Dockerfile *DockerfileCopy `json:"dockerfile,omitempty"`
 	// KnownIssues are the known upstream issues whose signature this
 	// cell's crash matches, checked against the cell's own facts.
 	KnownIssues []KnownIssueMatch `json:"knownIssues,omitempty"`
@@ -425,6 +430,47 @@ type Container struct {
 	RuntimeImageID     string `json:"runtimeImageID,omitempty"`
 	RuntimeImageDigest string `json:"runtimeImageDigest,omitempty"`
 	RuntimeImageArch   string `json:"runtimeImageArch,omitempty"`
+}
+
+// DockerfileCopy is the copy of a Dockerfile target's Dockerfile that
+// gorepro built for one cell, with FROM images replaced.
+type DockerfileCopy struct {
+	// Path is the target's Dockerfile, which gorepro never writes; Copy
+	// the copy it built (--file) in its work directory, with the target's
+	// build context.
+	Path string `json:"path"`
+	Copy string `json:"copy"`
+	// Froms are the FROM lines whose image the copy replaces.
+	Froms []FromChange `json:"froms"`
+	// Notes say what was asked and left as it is, and why.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// FromChange is one FROM line whose image was replaced.
+type FromChange struct {
+	// Line is the line of the FROM in the Dockerfile; Stage its name
+	// after AS ("" when it has none).
+	Line  int    `json:"line"`
+	Stage string `json:"stage,omitempty"`
+	// Role is "builder" (the toolchain's builder image replaced it) or
+	// "runtime" (its runtime image).
+	Role string `json:"role"`
+	// From is the image as the Dockerfile writes it, To the image the
+	// copy names. Variable is true when From is written with a variable
+	// ("${BUILDER}"), replaced whole.
+	From     string `json:"from"`
+	To       string `json:"to"`
+	Variable bool   `json:"variable,omitempty"`
+}
+
+// String says what changed in one line: "line 2 (stage builder): FROM
+// registry.access.redhat.com/ubi9/go-toolset:1.25 → localhost/go:1.26 (builder image)".
+func (f FromChange) String() string {
+	stage := ""
+	if f.Stage != "" {
+		stage = " (stage " + f.Stage + ")"
+	}
+	return fmt.Sprintf("line %d%s: FROM %s → %s (%s image)", f.Line, stage, f.From, f.To, f.Role)
 }
 
 // RunResult is one execution of a cell's binary.

@@ -1,0 +1,65 @@
+package cellbuild
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/container"
+	"github.com/gorepro/gorepro/internal/toolchain"
+)
+
+// TestWriteFromCopy writes the copy of a Dockerfile with the builder's
+// FROM replaced; a toolchain without runtime image leaves the runtime FROM
+// as it is and says so; the Dockerfile is untouched and the script remakes
+// the copy with sed.
+func TestWriteFromCopy(t *testing.T) {
+	dir := t.TempDir()
+	const original = "ARG B=registry.access.redhat.com/ubi9/go-toolset:1.25\nFROM ${B} AS builder\nFROM registry.access.redhat.com/ubi9/ubi-minimal:latest\n"
+	path := filepath.Join(dir, "app.Dockerfile")
+	require.NoError(t, os.WriteFile(path, []byte(original), 0o644))
+	s := Spec{
+		Toolchain: &toolchain.Resolved{Name: "img", Kind: config.KindImage,
+			Container: &toolchain.Container{Builder: &container.Image{Ref: "localhost/go:1.26"}}},
+		Target:  config.Target{Name: "app", Kind: config.TargetDockerfile, Dockerfile: path, BuilderStage: "builder", RuntimeFrom: "*/ubi-minimal"},
+		WorkDir: filepath.Join(dir, "work"),
+	}
+	fc, err := writeFromCopy(s)
+	require.NoError(t, err)
+	copied, err := os.ReadFile(fc.rec.Copy)
+	require.NoError(t, err)
+	assert.Equal(t, "ARG B=registry.access.redhat.com/ubi9/go-toolset:1.25\nFROM localhost/go:1.26 AS builder\nFROM registry.access.redhat.com/ubi9/ubi-minimal:latest\n", string(copied))
+	assert.Equal(t, filepath.Join(dir, "work", "dockerfiles"), filepath.Dir(fc.rec.Copy))
+	require.Len(t, fc.rec.Froms, 1)
+	assert.Equal(t, "line 2 (stage builder): FROM ${B} → localhost/go:1.26 (builder image)", fc.rec.Froms[0].String())
+	assert.True(t, fc.rec.Froms[0].Variable)
+	assert.Equal(t, []string{"toolchain img has no runtime image: the FROM lines runtimeFrom selects keep the Dockerfile's image"}, fc.rec.Notes)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, original, string(data), "the Dockerfile is never written")
+
+	script := fc.script([]string{"podman", "build", "--file", fc.rec.Copy, dir})
+	assert.Equal(t, "# gorepro builds a copy of "+path+" with these FROM images replaced (the Dockerfile itself is unchanged):\n"+
+		"#   line 2 (stage builder): FROM ${B} → localhost/go:1.26 (builder image)\n"+
+		"# toolchain img has no runtime image: the FROM lines runtimeFrom selects keep the Dockerfile's image\n"+
+		"GOREPRO_TMP=$(mktemp -d)\n"+
+		"sed -e '2s|\\${B}|localhost/go:1.26|1' "+path+` > "$GOREPRO_TMP"/app.Dockerfile`+"\n"+
+		`podman build --file "$GOREPRO_TMP"/app.Dockerfile `+dir, script)
+
+	again, err := writeFromCopy(s)
+	require.NoError(t, err)
+	assert.Equal(t, fc.rec.Copy, again.rec.Copy, "named by content")
+
+	s.Target.BuilderStage = "build"
+	_, err = writeFromCopy(s)
+	assert.EqualError(t, err, `builderStage of target app, in `+path+`: stage "build" matches no FROM line; its FROM lines are line 2: FROM ${B} AS builder (registry.access.redhat.com/ubi9/go-toolset:1.25 with the ARG defaults); line 3: FROM registry.access.redhat.com/ubi9/ubi-minimal:latest`)
+
+	s.Target.BuilderStage, s.Target.RuntimeFrom = "", ""
+	none, err := writeFromCopy(s)
+	require.NoError(t, err)
+	assert.Nil(t, none, "a target that names no FROM line is built as it is")
+}
