@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -17,6 +18,8 @@ type ImagesOptions struct {
 	Insecure     []string
 	JSON         bool
 	Toolchains   bool
+	// Write is a config file to add the toolchain entries to.
+	Write string
 }
 
 // NewCmdImages builds `gorepro images`: the Go toolchain images of
@@ -35,7 +38,11 @@ Hat's go-toolset); otherwise "unknown until pulled".
 By default only the newest build of each Go version of each repository is
 listed; --all-builds lists every build. --toolchains prints toolchains.json
 entries pinned by digest (repo:tag@sha256:…, with expectGo), one a line, to
-paste into a config's "toolchains".
+paste into a config's "toolchains". --write FILE adds those entries to the
+config FILE instead: each a line after the last toolchain, the rest of the
+file as it was; an entry whose name FILE already has is kept, never replaced,
+and FILE is replaced only by a valid config (what was added and kept is said
+on stderr).
 
 Credentials are the container engine's: Docker's config.json, Podman's
 auth.json ($REGISTRY_AUTH_FILE). --insecure REGISTRY lets that registry be
@@ -46,7 +53,8 @@ repository could not be read (not found, unauthorized, rate limited,
 unreachable).`,
 		Example: `  gorepro images registry.access.redhat.com/ubi9/go-toolset docker.io/library/golang --go '>=1.24,<1.26'
   gorepro images --all-builds --platform linux/arm64 docker.io/library/golang
-  gorepro images --toolchains registry.access.redhat.com/ubi9/go-toolset`,
+  gorepro images --toolchains registry.access.redhat.com/ubi9/go-toolset
+  gorepro images --go 1.25 --write toolchains.json registry.access.redhat.com/ubi9/go-toolset`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return &UsageError{Err: fmt.Errorf("images needs at least one repository, e.g. registry.access.redhat.com/ubi9/go-toolset")}
@@ -68,7 +76,8 @@ unreachable).`,
 	f.StringSliceVar(&opts.Insecure, "insecure", nil, "registries (host[:port]) to reach over plain HTTP")
 	f.BoolVar(&opts.JSON, "json", false, "print JSON instead of a table")
 	f.BoolVar(&opts.Toolchains, "toolchains", false, "print toolchains.json entries pinned by digest")
-	cmd.MarkFlagsMutuallyExclusive("json", "toolchains")
+	f.StringVar(&opts.Write, "write", "", "add the toolchains.json entries to this config file (existing names are kept)")
+	cmd.MarkFlagsMutuallyExclusive("json", "toolchains", "write")
 	return cmd
 }
 
@@ -88,6 +97,8 @@ func runImages(cmd *cobra.Command, deps Deps, opts *ImagesOptions) error {
 		return usageOf(err)
 	}
 	switch {
+	case opts.Write != "":
+		return writeImageToolchains(deps, opts.Write, imgs)
 	case opts.JSON:
 		if imgs == nil {
 			imgs = []images.Image{}
@@ -99,4 +110,23 @@ func runImages(cmd *cobra.Command, deps Deps, opts *ImagesOptions) error {
 		return images.WriteToolchains(deps.Stdout, imgs)
 	}
 	return images.WriteTable(deps.Stdout, imgs)
+}
+
+// writeImageToolchains adds the pinned entries of imgs to the config at
+// path and says on stderr what was added and kept.
+func writeImageToolchains(deps Deps, path string, imgs []images.Image) error {
+	done, err := images.AddToConfig(path, images.Toolchains(imgs))
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	if len(done.Added) > 0 {
+		fmt.Fprintf(deps.Stderr, "gorepro: added %d toolchains to %s: %s\n", len(done.Added), path, strings.Join(done.Added, ", "))
+	}
+	if len(done.Kept) > 0 {
+		fmt.Fprintf(deps.Stderr, "gorepro: kept %s as %s has them (entries of those names were not replaced)\n", strings.Join(done.Kept, ", "), path)
+	}
+	if len(done.Added)+len(done.Kept) == 0 {
+		fmt.Fprintf(deps.Stderr, "gorepro: no image matched: nothing added to %s\n", path)
+	}
+	return nil
 }
