@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gorepro/gorepro/internal/container"
 	"github.com/gorepro/gorepro/internal/images"
 )
 
@@ -20,6 +21,10 @@ type ImagesOptions struct {
 	Toolchains   bool
 	// Write is a config file to add the toolchain entries to.
 	Write string
+	// Probe pulls the images whose config names no Go version and asks
+	// their go command; Engine names the container engine for it.
+	Probe  bool
+	Engine string
 }
 
 // NewCmdImages builds `gorepro images`: the Go toolchain images of
@@ -76,6 +81,8 @@ unreachable).`,
 	f.StringSliceVar(&opts.Insecure, "insecure", nil, "registries (host[:port]) to reach over plain HTTP")
 	f.BoolVar(&opts.JSON, "json", false, "print JSON instead of a table")
 	f.BoolVar(&opts.Toolchains, "toolchains", false, "print toolchains.json entries pinned by digest")
+	f.BoolVar(&opts.Probe, "probe", false, "pull the images whose config names no Go version and ask their go command")
+	f.StringVar(&opts.Engine, "engine", "", "container engine for --probe: podman or docker (default: auto-detect)")
 	f.StringVar(&opts.Write, "write", "", "add the toolchains.json entries to this config file (existing names are kept)")
 	cmd.MarkFlagsMutuallyExclusive("json", "toolchains", "write")
 	return cmd
@@ -86,15 +93,28 @@ func runImages(cmd *cobra.Command, deps Deps, opts *ImagesOptions) error {
 	if err != nil {
 		return usageOf(err)
 	}
-	imgs, err := images.List(cmd.Context(), images.Options{
+	listOpts := images.Options{
 		Repositories: opts.Repositories,
 		Insecure:     opts.Insecure,
 		Go:           goRange,
 		Platform:     opts.Platform,
 		AllBuilds:    opts.AllBuilds,
-	})
+	}
+	if opts.Probe {
+		eng, err := container.Detect(opts.Engine)
+		if err != nil {
+			return fmt.Errorf("--probe: %w", err)
+		}
+		listOpts.Probe = images.Prober(eng, opts.Platform)
+	}
+	imgs, err := images.List(cmd.Context(), listOpts)
 	if err != nil {
 		return usageOf(err)
+	}
+	for _, im := range imgs {
+		if im.ProbeError != "" {
+			fmt.Fprintf(deps.Stderr, "gorepro: warning: %s@%s: Go version unknown: %s\n", im.Repository, im.Digest, im.ProbeError)
+		}
 	}
 	switch {
 	case opts.Write != "":

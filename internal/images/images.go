@@ -31,8 +31,12 @@ type Image struct {
 	Created time.Time `json:"created"`
 	// GoVersion is e.g. "go1.26.8"; "" when the config does not say.
 	GoVersion string `json:"goVersion"`
-	// GoVersionFrom says where GoVersion was read, e.g. "env GOLANG_VERSION".
+	// GoVersionFrom says where GoVersion was read, e.g. "env GOLANG_VERSION",
+	// or "go env GOVERSION (pulled)" when Options.Probe asked the image.
 	GoVersionFrom string `json:"goVersionFrom,omitempty"`
+	// ProbeError says why probing an image whose config names no Go
+	// version failed (it has no go command, the pull failed).
+	ProbeError string `json:"probeError,omitempty"`
 }
 
 // Ref is the image pinned by digest under its most specific tag:
@@ -73,6 +77,10 @@ type Options struct {
 	AllBuilds bool
 	// Keychain finds credentials; nil means authn.DefaultKeychain.
 	Keychain authn.Keychain
+	// Probe, when set, is asked the Go version of each image whose config
+	// names none (it pulls the image and runs its go command), before the
+	// filters apply; see Prober.
+	Probe func(ctx context.Context, im Image) (string, error)
 }
 
 // fetchLimit bounds the requests in flight to one registry.
@@ -97,6 +105,7 @@ func List(ctx context.Context, opts Options) ([]Image, error) {
 		if err != nil {
 			return nil, err
 		}
+		probeUnknown(ctx, imgs, opts.Probe)
 		imgs = filter(imgs, opts)
 		sortImages(imgs)
 		out = append(out, imgs...)
@@ -246,6 +255,25 @@ func goVersionOf(cf *v1.ConfigFile) (goVersion, from string) {
 		}
 	}
 	return "", ""
+}
+
+// probeUnknown asks probe the Go version of each image whose config names
+// none, one at a time (each is a pull).
+func probeUnknown(ctx context.Context, imgs []Image, probe func(context.Context, Image) (string, error)) {
+	if probe == nil {
+		return
+	}
+	for i := range imgs {
+		if imgs[i].GoVersion != "" {
+			continue
+		}
+		v, err := probe(ctx, imgs[i])
+		if err != nil {
+			imgs[i].ProbeError = err.Error()
+			continue
+		}
+		imgs[i].GoVersion, imgs[i].GoVersionFrom = v, "go env GOVERSION (pulled)"
+	}
 }
 
 // filter applies the Go range, the platform and newest-build-only.

@@ -1,6 +1,8 @@
 package images
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -89,4 +91,29 @@ func TestAddToConfigRefuses(t *testing.T) {
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Len(t, entries, 3, "no temporary file is left behind")
+}
+
+// TestProbeUnknown asks the probe only for images whose config names no
+// Go version, records where the version came from, and keeps an image
+// that cannot be probed unknown, with why.
+func TestProbeUnknown(t *testing.T) {
+	imgs := []Image{
+		{Repository: "r", Digest: "sha256:a", GoVersion: "go1.26.8", GoVersionFrom: "env GOLANG_VERSION"},
+		{Repository: "r", Digest: "sha256:b"},
+		{Repository: "r", Digest: "sha256:c"},
+	}
+	var asked []string
+	probeUnknown(t.Context(), imgs, func(_ context.Context, im Image) (string, error) {
+		asked = append(asked, im.Digest)
+		if im.Digest == "sha256:c" {
+			return "", errors.New("no go command")
+		}
+		return "go1.25.3", nil
+	})
+	assert.Equal(t, []string{"sha256:b", "sha256:c"}, asked)
+	assert.Equal(t, "env GOLANG_VERSION", imgs[0].GoVersionFrom)
+	assert.Equal(t, "go1.25.3", imgs[1].GoVersion)
+	assert.Equal(t, "go env GOVERSION (pulled)", imgs[1].GoVersionFrom)
+	assert.Empty(t, imgs[2].GoVersion)
+	assert.Equal(t, "no go command", imgs[2].ProbeError)
 }
