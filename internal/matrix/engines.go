@@ -28,6 +28,9 @@ type Engines struct {
 	Warnings io.Writer
 	// Detect defaults to container.Detect.
 	Detect func(name string) (*container.Engine, error)
+	// KeepStale leaves the containers of interrupted runs alone (gorepro
+	// clean lists them before it removes them).
+	KeepStale bool
 
 	mu    sync.Mutex
 	found map[string]*engineEntry
@@ -71,6 +74,9 @@ func (es *Engines) Get(ctx context.Context, name string) (*container.Engine, *co
 			return nil, nil, e.err
 		}
 		e.eng, e.info, e.err = eng, info, nil
+	}
+	if es.KeepStale {
+		return e.eng, e.info, nil
 	}
 	if removed, err := e.eng.CleanupStale(ctx); err == nil && len(removed) > 0 && es.Warnings != nil {
 		fmt.Fprintf(es.Warnings, "gorepro: removed %d container(s) left by an interrupted run: %v\n", len(removed), removed)
