@@ -216,6 +216,7 @@ func (e *Engine) Run(ctx context.Context, s RunSpec) (*proc.Result, error) {
 		s.Name = name
 	}
 	op := "run " + s.Image
+	defer track(ctx, e, s.Name)()
 	cleanupCtx := context.WithoutCancel(ctx)
 	clientCtx, cancelClient := context.WithCancel(ctx)
 	defer cancelClient()
