@@ -178,7 +178,11 @@ func writeCleaned(w io.Writer, items []cleanup.Item, verb string) error {
 		if !it.Made.IsZero() {
 			age = humanAge(now.Sub(it.Made))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", it.Kind, it.Name, size, age, it.Why)
+		line := fmt.Sprintf("%s\t%s\t%s\t%s", it.Kind, it.Name, size, age)
+		if it.Why != "" {
+			line += "\t" + it.Why
+		}
+		fmt.Fprintln(tw, line)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
