@@ -84,7 +84,10 @@ func (e *Engine) RemoveMade(ctx context.Context, m Made) error {
 		return e.RemoveContainers(ctx, m.Name)
 	case MadeVolume:
 		e.volumes.Delete(m.Name)
-		_, err := e.query(ctx, "remove volume "+m.Name, "volume", "rm", m.Name)
+		out, err := e.query(ctx, "remove volume "+m.Name, "volume", "rm", m.Name)
+		if err != nil && strings.Contains(strings.ToLower(string(out)), "no such volume") {
+			return nil // gone meanwhile
+		}
 		return err
 	case MadeImage:
 		refs := m.Names
@@ -92,7 +95,8 @@ func (e *Engine) RemoveMade(ctx context.Context, m Made) error {
 			refs = []string{m.ID}
 		}
 		for _, ref := range refs {
-			if _, err := e.query(ctx, "remove image "+ref, "image", "rm", ref); err != nil {
+			// RemoveImage: an image gone meanwhile is not an error.
+			if err := e.RemoveImage(ctx, ref); err != nil {
 				return err
 			}
 		}
@@ -272,8 +276,14 @@ func (e *Engine) listMadePodmanImages(ctx context.Context) ([]Made, error) {
 	if err := decodeJSON(out, &found); err != nil {
 		return nil, fmt.Errorf("list images: %w", err)
 	}
+	// One entry per tag of an image, each with all its names.
 	var list []Made
+	seen := map[string]bool{}
 	for _, im := range found {
+		if seen[im.ID] {
+			continue
+		}
+		seen[im.ID] = true
 		if m, ok := cellImage(im.ID, im.Names, im.RepoDigests, im.Size, im.Labels); ok {
 			m.Created, m.ReadOnly = time.Unix(im.Created, 0), im.ReadOnly
 			list = append(list, m)
