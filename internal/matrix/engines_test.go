@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -119,4 +120,48 @@ func TestEnginesRealPodmanNotRunning(t *testing.T) {
 	assert.Equal(t, container.ErrEngineDown, ce.Kind)
 	assert.Contains(t, ce.Msg, "Cannot connect to Podman")
 	assert.Contains(t, ce.Hint, "podman machine start")
+}
+
+// The fallback for real: the Podman CLI cannot reach its service, and the
+// real Docker CLI talks to a Docker API (Podman's own, `podman system
+// service`, since no Docker daemon runs here). Engines uses Docker and says
+// why.
+func TestEnginesFallBackToRealDocker(t *testing.T) {
+	podman, err := exec.LookPath("podman")
+	if err != nil {
+		t.Skip("podman is not installed")
+	}
+	docker, err := container.Detect(container.Docker)
+	if err != nil {
+		t.Skip("the docker CLI is not installed")
+	}
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "docker.sock")
+	service := exec.Command(podman, "system", "service", "--time=0", "unix://"+sock)
+	require.NoError(t, service.Start())
+	t.Cleanup(func() {
+		_ = service.Process.Kill()
+		_ = service.Wait()
+	})
+	t.Setenv("DOCKER_HOST", "unix://"+sock)
+	require.Eventually(t, func() bool {
+		fi, err := os.Stat(sock)
+		return err == nil && fi.Mode()&os.ModeSocket != 0
+	}, time.Minute, 20*time.Millisecond, "podman system service listens on %s", sock)
+
+	wrapper := fakeCLI(t, dir, "podman", "exec "+podman+" --remote --url unix://"+dir+"/none.sock \"$@\"")
+	var warnings bytes.Buffer
+	es := &Engines{Warnings: &warnings, KeepStale: true, Detect: func(name string) (*container.Engine, error) {
+		if name == container.Docker {
+			return docker, nil
+		}
+		return &container.Engine{Name: container.Podman, Cmd: wrapper}, nil
+	}}
+	eng, info, err := es.Get(context.Background(), "")
+	require.NoError(t, err)
+	assert.Equal(t, container.Docker, eng.Name)
+	assert.Equal(t, container.Docker, info.Name)
+	assert.NotEmpty(t, info.Version)
+	assert.Contains(t, warnings.String(), "podman is installed but does not answer, using docker instead (to use podman: podman machine start")
+	assert.Contains(t, warnings.String(), "Cannot connect to Podman")
 }
