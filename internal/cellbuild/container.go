@@ -26,7 +26,7 @@ import (
 // the module cache is shared by every image, the build cache is per builder
 // image, so that the second build in the same image is fast.
 const (
-	modCacheVolume = "gorepro-gomodcache"
+	modCacheVolume = container.VolumePrefix + "gomodcache"
 	modCacheMount  = "/gorepro/gomodcache"
 	buildCacheDir  = "/gorepro/gocache"
 )
@@ -42,7 +42,7 @@ func BuildCacheVolume(image *container.Image) string {
 		sum := sha256.Sum256([]byte(image.Ref))
 		id = hex.EncodeToString(sum[:6])
 	}
-	return "gorepro-gocache-" + id
+	return container.VolumePrefix + "gocache-" + id
 }
 
 // containerBuild describes the build of s inside the builder image of c:

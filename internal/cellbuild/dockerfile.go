@@ -167,7 +167,7 @@ func imageTag(target, output string) string {
 		}
 		return '-'
 	}, target)
-	return "localhost/gorepro-cell/" + name + ":" + hex.EncodeToString(sum[:6])
+	return container.CellImagePrefix + name + ":" + hex.EncodeToString(sum[:6])
 }
 
 // engineErrorLine is the last "Error: ..." line an engine printed, which

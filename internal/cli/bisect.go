@@ -134,10 +134,11 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	if err != nil {
 		return usageOf(err)
 	}
-	root, err := cacheRoot(opts.CacheDir, deps)
+	root, release, err := useCache(cmd.Context(), opts.CacheDir, deps)
 	if err != nil {
 		return err
 	}
+	defer release()
 	rec, run, err := proberun.Begin(runlife.Results{Root: opts.Out}, deps.Version, plan.Config.Path)
 	if err != nil {
 		return err

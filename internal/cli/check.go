@@ -172,10 +172,11 @@ func runCheck(cmd *cobra.Command, deps Deps, opts *CheckOptions) error {
 	if err != nil {
 		return &UsageError{Err: err}
 	}
-	root, err := cacheRoot(opts.CacheDir, deps)
+	root, release, err := useCache(cmd.Context(), opts.CacheDir, deps)
 	if err != nil {
 		return err
 	}
+	defer release()
 	rec, err := runlife.Results{Root: opts.Out}.Begin()
 	if err != nil {
 		return err

@@ -133,10 +133,11 @@ func runExplain(cmd *cobra.Command, deps Deps, opts *ExplainOptions) error {
 	if err := cfg.Apply(config.Overrides{Runs: opts.Runs, Timeout: opts.Timeout, Engine: opts.Engine, Pull: opts.Pull}); err != nil {
 		return err
 	}
-	root, err := cacheRoot(opts.CacheDir, deps)
+	root, release, err := useCache(cmd.Context(), opts.CacheDir, deps)
 	if err != nil {
 		return err
 	}
+	defer release()
 	rec, run, err := proberun.Begin(runlife.Results{Root: opts.Out}, deps.Version, cfg.Path)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -88,4 +89,41 @@ func waitFor(t *testing.T, d time.Duration, cond func() bool) {
 			return
 		}
 	}
+}
+
+// TestSecondInterruptRemovesContainers: a second signal, which stops gorepro
+// at once without waiting for its cells, removes the containers it started
+// before it exits (the engine would keep a hanging program's container
+// running for ever). The two signals differ (SIGINT, then SIGTERM), since the
+// Go runtime may merge two identical signals that arrive together.
+func TestSecondInterruptRemovesContainers(t *testing.T) {
+	if err := engineReady(); err != nil {
+		if os.Getenv("GOREPRO_REQUIRE_ENGINE") == "1" {
+			t.Fatalf("GOREPRO_REQUIRE_ENGINE=1 but %v", err)
+		}
+		t.Skipf("container test skipped: %v", err)
+	}
+	f := newInterruptFixture(t, `{"name": "img", "kind": "image", "image": "localhost/gorepro-test/go:local",
+                  "runtimeImage": "localhost/gorepro-test/runtime:latest"}`, "--pull", "never")
+	cmd := f.matrix()
+	lines, seen := startUntil(t, cmd, "[1/2]")
+	pid := cmd.Process.Pid
+	waitFor(t, 30*time.Second, func() bool { return len(containersOf(t, pid, "gorepro.role=run")) > 0 })
+	require.NotEmpty(t, containersOf(t, pid, "gorepro.role=run"), "the slow cell's program runs in a container")
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	for lines.Scan() {
+		seen = append(seen, lines.Text())
+	}
+	err := cmd.Wait()
+	all := strings.Join(seen, "\n")
+	t.Logf("gorepro's progress, stopped twice:\n%s", all)
+	var exitErr *exec.ExitError
+	require.ErrorAs(t, err, &exitErr, all)
+	assert.Contains(t, []int{130, 143}, exitErr.ExitCode())
+	assert.Regexp(t, `gorepro: (interrupt|terminated) again: stopped at once \(\d+ processes killed, \d+ containers removed\)`, all)
+	// Gone when gorepro has exited: no waiting for the engine.
+	assert.Empty(t, containersOf(t, pid), "no container labelled gorepro=1 of the stopped run remains")
+	assert.Empty(t, processesMentioning(t, f.dir), "no engine client or program of the run survives")
 }

@@ -182,10 +182,11 @@ func runMatrix(cmd *cobra.Command, deps Deps, opts *MatrixOptions) error {
 	if err := cfg.Apply(opts.Overrides); err != nil {
 		return err
 	}
-	root, err := cacheRoot(opts.CacheDir, deps)
+	root, release, err := useCache(cmd.Context(), opts.CacheDir, deps)
 	if err != nil {
 		return err
 	}
+	defer release()
 	baseline, err := loadBaseline(opts)
 	if err != nil {
 		return err

@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"context"
 	"io"
 	"path/filepath"
 
 	"github.com/gorepro/gorepro/internal/buildinfo"
+	"github.com/gorepro/gorepro/internal/cleanup"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/container"
 	"github.com/gorepro/gorepro/internal/matrix"
@@ -27,4 +29,17 @@ func newMatrixRunner(deps Deps, cfg *config.Config, root string, progress io.Wri
 		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: progress},
 		Pull:     container.PullPolicy(cfg.Pull),
 	}
+}
+
+// useCache finds the cache root (cacheRoot) and holds it for the command's
+// life: gorepro clean refuses to clean it until release is called, and a
+// command started while clean runs waits for it.
+func useCache(ctx context.Context, flag string, deps Deps) (root string, release func(), err error) {
+	if root, err = cacheRoot(flag, deps); err != nil {
+		return "", nil, err
+	}
+	if release, err = cleanup.Use(ctx, root); err != nil {
+		return "", nil, err
+	}
+	return root, release, nil
 }

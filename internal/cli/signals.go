@@ -7,9 +7,15 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
+	"github.com/gorepro/gorepro/internal/container"
 	"github.com/gorepro/gorepro/internal/proc"
 )
+
+// stopContainersWithin bounds how long the second signal waits for the
+// engine to remove gorepro's containers before gorepro exits anyway.
+const stopContainersWithin = 15 * time.Second
 
 // signalCause is why the command's context was cancelled: a signal.
 type signalCause struct{ sig os.Signal }
@@ -19,8 +25,10 @@ func (c signalCause) Error() string { return "stopped by " + c.sig.String() }
 // MainWithSignals runs gorepro as the gorepro command does: SIGINT and
 // SIGTERM cancel the command, which keeps what finished, stops its cells
 // and exits 130 (SIGINT) or 143 (SIGTERM), as shells report them. A second
-// signal stops at once: the processes of gorepro's cells are killed and
-// gorepro exits without storing anything more. gorepro also becomes the
+// signal stops at once: the processes of gorepro's cells are killed, the
+// containers it started are removed (within stopContainersWithin: the
+// engine would keep them running) and gorepro exits without storing
+// anything more. gorepro also becomes the
 // subreaper of its descendants, and kills the cell processes left behind
 // by a gorepro that was killed (SIGKILL) before it could clean up.
 func MainWithSignals(args []string, deps Deps) int {
@@ -33,7 +41,8 @@ func MainWithSignals(args []string, deps Deps) int {
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(signals)
-	ctx, cancel := context.WithCancelCause(context.Background())
+	started := &container.Started{}
+	ctx, cancel := context.WithCancelCause(container.WithStarted(context.Background(), started))
 	defer cancel(nil)
 	go func() {
 		first, ok := <-signals
@@ -46,7 +55,10 @@ func MainWithSignals(args []string, deps Deps) int {
 			return
 		}
 		n := proc.KillOwn()
-		fmt.Fprintf(deps.Stderr, "gorepro: %s again: stopped at once (%d processes killed); finished cells are in the cache\n", again, n)
+		removing, stop := context.WithTimeout(context.Background(), stopContainersWithin)
+		removed := started.RemoveAll(removing)
+		stop()
+		fmt.Fprintf(deps.Stderr, "gorepro: %s again: stopped at once (%d processes killed, %d containers removed); finished cells are in the cache\n", again, n, len(removed))
 		os.Exit(exitStatusFor(again))
 	}()
 	code := Main(ctx, args, deps)

@@ -18,7 +18,7 @@ import (
 func internal(t *testing.T) string {
 	host, err := os.Hostname()
 	require.NoError(t, err)
-	return "--label gorepro=1 --label gorepro.pid=" + strconv.Itoa(os.Getpid()) + " --label gorepro.host=" + host
+	return "--label gorepro=1 --label gorepro.pid=" + strconv.Itoa(os.Getpid()) + " --label gorepro.host=" + host + " --label gorepro.hostid=" + HostID()
 }
 
 func TestRunArgv(t *testing.T) {
@@ -239,7 +239,9 @@ func TestCleanupStaleSelection(t *testing.T) {
   {"Names": ["gorepro-live"], "Labels": {"gorepro": "1", "gorepro.pid": "` + live + `"}},
   {"Names": ["gorepro-elsewhere"], "Labels": {"gorepro": "1", "gorepro.pid": "999999", "gorepro.host": "another-` + host + `"}},
   {"Names": ["gorepro-no-pid"], "Labels": {"gorepro": "1"}},
-  {"Names": ["gorepro-bad-pid"], "Labels": {"gorepro": "1", "gorepro.pid": "x"}}
+  {"Names": ["gorepro-bad-pid"], "Labels": {"gorepro": "1", "gorepro.pid": "x"}},
+  {"Names": ["gorepro-renamed-host"], "Labels": {"gorepro": "1", "gorepro.pid": "999997", "gorepro.host": "old-name-of-` + host + `", "gorepro.hostid": "` + HostID() + `"}},
+  {"Names": ["gorepro-other-hostid"], "Labels": {"gorepro": "1", "gorepro.pid": "999997", "gorepro.host": "` + host + `", "gorepro.hostid": "another-machine"}}
 ]`)}, nil
 		case "rm":
 			assert.Equal(t, []string{"rm", "-f", "-t", "0"}, c.Argv[1:5])
@@ -251,6 +253,8 @@ func TestCleanupStaleSelection(t *testing.T) {
 	}}
 	got, err := e.CleanupStale(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, []string{"gorepro-dead", "gorepro-dead-here"}, got)
+	// A container of this machine whose hostname changed since (a Mac on
+	// another network) is judged by its host ID, not its hostname.
+	assert.Equal(t, []string{"gorepro-dead", "gorepro-dead-here", "gorepro-renamed-host"}, got)
 	assert.Equal(t, got, removed)
 }

@@ -15,12 +15,24 @@
 // The engine's client dying does not stop a container (Podman's conmon and
 // Docker's daemon keep it running), so Run never relies on killing the client.
 // Every container gets a name (gorepro-<random> when the caller gives none)
-// and the labels gorepro=1, gorepro.pid=<this process's pid> and
-// gorepro.host=<this host's name>. At the deadline Run sends the grace signal
-// to the container itself (`kill --signal`), waits Grace, then removes it
-// (`rm -f`); on cancellation it removes it at once. CleanupStale removes
-// containers whose gorepro.pid is not alive on this host: what an interrupted
-// gorepro left behind.
+// and the labels gorepro=1, gorepro.pid=<this process's pid>,
+// gorepro.host=<this host's name> and gorepro.hostid=<HostID: the machine
+// ID, which survives a change of hostname>. At the deadline Run sends the
+// grace signal to the container itself (`kill --signal`), waits Grace, then
+// removes it (`rm -f`); on cancellation it removes it at once. CleanupStale
+// removes containers whose gorepro.pid is not alive on this host (same
+// gorepro.hostid; by hostname for containers of older gorepro versions):
+// what an interrupted gorepro left behind.
+//
+// # What gorepro made
+//
+// ListMade lists everything gorepro made in the engine, for gorepro clean:
+// its containers, the images of Dockerfile targets (labelled gorepro=1 and
+// named under CellImagePrefix, localhost/gorepro-cell/) and the volumes of
+// the go command's caches (labelled gorepro=1 and named VolumePrefix*,
+// gorepro-gomodcache and gorepro-gocache-<image>). RemoveMade removes one;
+// images and volumes without force, so that what a container uses stays
+// (InUse). StaleContainer says whether a container's gorepro is gone.
 //
 // Run starts containers with --init (unless RunSpec.NoInit): a program running
 // as PID 1 of its PID namespace cannot be killed by a signal it raises itself,

@@ -250,6 +250,7 @@ func (e *Engine) CopyFrom(ctx context.Context, image, pathInImage, dest string) 
 	if err != nil {
 		return err
 	}
+	defer track(ctx, e, name)()
 	defer e.removeContainer(ctx, name)
 	src := pathInImage
 	for hop := 0; ; hop++ {
@@ -304,6 +305,7 @@ func (e *Engine) CopyDirFrom(ctx context.Context, image, dirInImage, dest string
 	if err != nil {
 		return err
 	}
+	defer track(ctx, e, name)()
 	defer e.removeContainer(ctx, name)
 	res, err := e.exec(ctx, proc.Cmd{Argv: e.argv("cp", name+":"+dirInImage, dest), Timeout: 10 * queryTimeout, Cap: queryCap})
 	if err != nil {

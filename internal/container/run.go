@@ -25,6 +25,7 @@ const (
 	labelGorepro = "gorepro"
 	labelPID     = "gorepro.pid"
 	labelHost    = "gorepro.host"
+	labelHostID  = "gorepro.hostid"
 	namePrefix   = "gorepro-"
 )
 
@@ -50,8 +51,8 @@ type RunSpec struct {
 	// is empty.
 	Name string
 	// Labels are added to the container; Run always adds gorepro=1,
-	// gorepro.pid=<this process's pid> and gorepro.host=<hostname>, which
-	// cannot be overridden.
+	// gorepro.pid=<this process's pid>, gorepro.host=<hostname> and
+	// gorepro.hostid=<HostID()>, which cannot be overridden.
 	Labels map[string]string
 	Mounts []Mount
 	// Env holds KEY=VALUE pairs, passed as -e.
@@ -140,7 +141,7 @@ func (e *Engine) internalLabels() []string {
 	if host, err := os.Hostname(); err == nil && host != "" {
 		flags = append(flags, "--label", labelHost+"="+host)
 	}
-	return flags
+	return append(flags, "--label", labelHostID+"="+HostID())
 }
 
 // labelFlags returns --label flags for labels in key order, without the
@@ -148,7 +149,7 @@ func (e *Engine) internalLabels() []string {
 func labelFlags(labels map[string]string) []string {
 	keys := make([]string, 0, len(labels))
 	for k := range labels {
-		if k == labelGorepro || k == labelPID || k == labelHost {
+		if k == labelGorepro || k == labelPID || k == labelHost || k == labelHostID {
 			continue
 		}
 		keys = append(keys, k)
@@ -215,6 +216,7 @@ func (e *Engine) Run(ctx context.Context, s RunSpec) (*proc.Result, error) {
 		s.Name = name
 	}
 	op := "run " + s.Image
+	defer track(ctx, e, s.Name)()
 	cleanupCtx := context.WithoutCancel(ctx)
 	clientCtx, cancelClient := context.WithCancel(ctx)
 	defer cancelClient()
@@ -443,26 +445,20 @@ func lastLine(out []byte) string {
 	return tail[0]
 }
 
-// CleanupStale removes the containers labelled gorepro=1 whose gorepro.pid
-// process is not alive on this host (left by an interrupted run), and returns
-// their names. Containers labelled with another host's name, or without a
-// pid, are kept.
+// CleanupStale removes the containers labelled gorepro=1 whose gorepro
+// process is gone from this host (left by an interrupted run, see
+// StaleContainer), and returns their names. Containers of another host, or
+// without a pid, are kept.
 func (e *Engine) CleanupStale(ctx context.Context) ([]string, error) {
 	containers, err := e.listGorepro(ctx)
 	if err != nil {
 		return nil, err
 	}
-	host, _ := os.Hostname()
 	var stale []string
 	for _, c := range containers {
-		if h, ok := c.labels[labelHost]; ok && h != host {
-			continue
+		if ok, _ := StaleContainer(Made{Kind: MadeContainer, Name: c.name, Labels: c.labels}); ok {
+			stale = append(stale, c.name)
 		}
-		pid, err := strconv.Atoi(c.labels[labelPID])
-		if err != nil || pid <= 0 || processAlive(pid) {
-			continue
-		}
-		stale = append(stale, c.name)
 	}
 	sort.Strings(stale)
 	if err := e.RemoveContainers(ctx, stale...); err != nil {

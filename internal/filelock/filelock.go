@@ -3,6 +3,12 @@
 // matrices) exclusive use of a cell key or a work path: an advisory lock
 // (flock) on a lock file, released when the holder unlocks it or dies, so
 // that a killed gorepro never leaves a lock behind.
+//
+// Lock and TryLock are exclusive. Shared takes the lock of path in shared
+// mode, which any number of processes hold at once while no one holds it
+// exclusively: every gorepro run holds its cache directory's lock shared,
+// and gorepro clean takes it exclusively (TryExclusive), so that it never
+// removes what a running gorepro uses, and no run starts while it cleans.
 package filelock
 
 import (
@@ -22,6 +28,33 @@ const poll = 50 * time.Millisecond
 // missing), waiting while another process holds it, until ctx ends. It
 // returns the function that releases it.
 func Lock(ctx context.Context, path string) (unlock func(), err error) {
+	return lock(ctx, path, syscall.LOCK_EX)
+}
+
+// Shared takes the lock of path in shared mode (created with its directory
+// when missing), waiting while a process holds it exclusively, until ctx
+// ends. It returns the function that releases it.
+func Shared(ctx context.Context, path string) (unlock func(), err error) {
+	return lock(ctx, path, syscall.LOCK_SH)
+}
+
+// TryExclusive takes the exclusive lock of path (created with its directory
+// when missing) if no one holds it, shared or exclusive, without waiting;
+// held is true when someone does.
+func TryExclusive(path string) (unlock func(), held bool, err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, false, fmt.Errorf("creating lock directory: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, false, fmt.Errorf("opening lock %s: %w", path, err)
+	}
+	f.Close()
+	return TryLock(path)
+}
+
+// lock takes the lock of path in mode (LOCK_EX or LOCK_SH).
+func lock(ctx context.Context, path string, mode int) (unlock func(), err error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("creating lock directory: %w", err)
 	}
@@ -30,7 +63,7 @@ func Lock(ctx context.Context, path string) (unlock func(), err error) {
 		return nil, fmt.Errorf("opening lock %s: %w", path, err)
 	}
 	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		err := syscall.Flock(int(f.Fd()), mode|syscall.LOCK_NB)
 		if err == nil {
 			return func() {
 				_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)

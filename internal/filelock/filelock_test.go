@@ -45,3 +45,36 @@ func TestLockIsExclusive(t *testing.T) {
 	_, err = Lock(ctx, path)
 	assert.ErrorContains(t, err, "waiting for the lock")
 }
+
+// TestSharedAndExclusive: shared holders coexist; TryExclusive fails while
+// any holds the lock and succeeds once all released it; a shared waiter
+// waits while TryExclusive holds it. (flock locks belong to the open file,
+// so two opens in one process conflict as two processes would.)
+func TestSharedAndExclusive(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cache", "gorepro.lock")
+	first, err := Shared(context.Background(), path)
+	require.NoError(t, err)
+	second, err := Shared(context.Background(), path)
+	require.NoError(t, err)
+
+	_, held, err := TryExclusive(path)
+	require.NoError(t, err)
+	assert.True(t, held, "shared holders exist")
+	first()
+	_, held, err = TryExclusive(path)
+	require.NoError(t, err)
+	assert.True(t, held, "one shared holder remains")
+	second()
+
+	unlock, held, err := TryExclusive(path)
+	require.NoError(t, err)
+	require.False(t, held)
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	_, err = Shared(ctx, path)
+	assert.ErrorContains(t, err, "waiting for the lock")
+	unlock()
+	again, err := Shared(context.Background(), path)
+	require.NoError(t, err)
+	again()
+}

@@ -2,6 +2,7 @@ package matrix
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -13,6 +14,12 @@ import (
 // that every image toolchain of a run shares one engine per name. On first
 // use of an engine it also removes containers left by interrupted gorepro
 // runs.
+//
+// When no engine was named (neither the toolchain nor Default) and Podman
+// is installed but does not answer (a stopped podman machine, an
+// unreachable service), Engines falls back to Docker when Docker is
+// installed and answers, with one warning saying so; otherwise the error is
+// Podman's, whose hint says to run podman machine start.
 type Engines struct {
 	// Default is the engine name used when a toolchain names none
 	// ("" = auto-detect: podman, then docker).
@@ -21,6 +28,9 @@ type Engines struct {
 	Warnings io.Writer
 	// Detect defaults to container.Detect.
 	Detect func(name string) (*container.Engine, error)
+	// KeepStale leaves the containers of interrupted runs alone (gorepro
+	// clean lists them before it removes them).
+	KeepStale bool
 
 	mu    sync.Mutex
 	found map[string]*engineEntry
@@ -56,10 +66,44 @@ func (es *Engines) Get(ctx context.Context, name string) (*container.Engine, *co
 		return nil, nil, e.err
 	}
 	if e.info, e.err = e.eng.Info(ctx); e.err != nil {
-		return nil, nil, e.err
+		if name != "" || e.eng.Name != container.Podman || !engineDown(e.err) {
+			return nil, nil, e.err
+		}
+		eng, info, err := es.dockerInstead(ctx, detect, e.err)
+		if err != nil {
+			return nil, nil, e.err
+		}
+		e.eng, e.info, e.err = eng, info, nil
+	}
+	if es.KeepStale {
+		return e.eng, e.info, nil
 	}
 	if removed, err := e.eng.CleanupStale(ctx); err == nil && len(removed) > 0 && es.Warnings != nil {
 		fmt.Fprintf(es.Warnings, "gorepro: removed %d container(s) left by an interrupted run: %v\n", len(removed), removed)
 	}
 	return e.eng, e.info, nil
+}
+
+// dockerInstead is the Docker engine, when it is installed and answers,
+// used because Podman (down: its error) does not; it says so on Warnings.
+func (es *Engines) dockerInstead(ctx context.Context, detect func(string) (*container.Engine, error), down error) (*container.Engine, *container.Info, error) {
+	eng, err := detect(container.Docker)
+	if err != nil {
+		return nil, nil, err
+	}
+	info, err := eng.Info(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if es.Warnings != nil {
+		fmt.Fprintf(es.Warnings, "gorepro: warning: podman is installed but does not answer, using docker instead (to use podman: podman machine start, or name it with --engine podman): %v\n", down)
+	}
+	return eng, info, nil
+}
+
+// engineDown reports whether err says that the engine is installed but
+// does not answer.
+func engineDown(err error) bool {
+	var ce *container.Error
+	return errors.As(err, &ce) && ce.Kind == container.ErrEngineDown
 }

@@ -1,0 +1,74 @@
+package container
+
+import (
+	"context"
+	"sort"
+	"sync"
+)
+
+// Started is the set of containers that this gorepro process has created
+// and not yet removed, across every Engine: Run and the copies out of
+// images add theirs while they exist, when the context they are given
+// carries a Started (WithStarted). The second Ctrl-C, which does not wait
+// for the cells to stop, removes them with RemoveAll: the engine keeps a
+// container running when its client dies.
+type Started struct {
+	mu   sync.Mutex
+	byID map[string]*Engine
+}
+
+// startedKey is the context key of a *Started.
+type startedKey struct{}
+
+// WithStarted returns ctx carrying s.
+func WithStarted(ctx context.Context, s *Started) context.Context {
+	return context.WithValue(ctx, startedKey{}, s)
+}
+
+// track adds the container name of e to the Started of ctx, if any, and
+// returns the function that takes it out again.
+func track(ctx context.Context, e *Engine, name string) (untrack func()) {
+	s, _ := ctx.Value(startedKey{}).(*Started)
+	if s == nil {
+		return func() {}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.byID == nil {
+		s.byID = map[string]*Engine{}
+	}
+	s.byID[name] = e
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		delete(s.byID, name)
+	}
+}
+
+// RemoveAll removes every container in s at once (rm -f), all in parallel,
+// until ctx ends, and returns the names of those it removed.
+func (s *Started) RemoveAll(ctx context.Context) []string {
+	s.mu.Lock()
+	byID := make(map[string]*Engine, len(s.byID))
+	for name, e := range s.byID {
+		byID[name] = e
+	}
+	s.mu.Unlock()
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		removed []string
+	)
+	for name, e := range byID {
+		wg.Go(func() {
+			if e.RemoveContainers(ctx, name) == nil && ctx.Err() == nil {
+				mu.Lock()
+				removed = append(removed, name)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	sort.Strings(removed)
+	return removed
+}
