@@ -30,12 +30,14 @@ bench: build
 
 # Each fuzz target for FUZZTIME: the log reader (crashlog.Read), the
 # config parser (config.Parse), seeded from the crash corpus and the test
-# configs, and the loading and reporting of a run directory that may come
+# configs, the config's JSON Schema against config.Parse (FuzzSchema: the
+# one accepts what the other does), and the loading and reporting of a run directory that may come
 # from a fork's CI artifact (runstore.Load). A failing input is saved under the package's testdata/fuzz.
 FUZZTIME ?= 60s
 fuzz:
 	$(GO) test ./internal/crashlog -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/config -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/config -run '^$$' -fuzz '^FuzzSchema$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/runstore -run '^$$' -fuzz '^FuzzLoadRun$$' -fuzztime $(FUZZTIME)
 
 # The fault suite (internal/faults): the real gorepro against hostile
@@ -52,8 +54,9 @@ faults:
 stress:
 	GO=$(GO) STRESS=$(STRESS) STRESS_COUNT=$(STRESS_COUNT) STRESS_E2E_COUNT=$(STRESS_E2E_COUNT) STRESS_LOAD=$(STRESS_LOAD) scripts/stress.sh
 
-# docs/cli.md is generated from the commands; TestDocsUpToDate fails when
-# it is out of date.
+# docs/cli.md is generated from the commands and docs/toolchains.schema.json
+# from the config types (gorepro config schema); TestDocsUpToDate fails when
+# either is out of date.
 docs:
 	$(GO) test ./internal/cli -run TestDocsUpToDate -update
 
