@@ -4,8 +4,9 @@ GO ?= go
 GOFLAGS_BUILD ?= -buildvcs=auto
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ACTIONLINT ?= github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+GORELEASER ?= github.com/goreleaser/goreleaser/v2@v2.17.0
 
-.PHONY: build run test lint bench fuzz faults stress docs clean
+.PHONY: build run test lint bench fuzz faults stress docs release-snapshot release-test clean
 
 build:
 	$(GO) build -o bin/gorepro ./cmd/gorepro
@@ -59,6 +60,22 @@ stress:
 # either is out of date.
 docs:
 	$(GO) test ./internal/cli -run TestDocsUpToDate -update
+
+# The release archives (scripts/goreleaser.yaml) built from the working tree
+# in snapshot mode, offline, into dist/, then checked by
+# scripts/release-check.sh: checksums, and each binary's version (build info;
+# the linux ones run, arm64 under qemu-aarch64-static). goreleaser itself is
+# built from the Go module proxy the first time (a few minutes).
+release-snapshot:
+	$(GO) run $(GORELEASER) release --snapshot --clean --config scripts/goreleaser.yaml
+	scripts/release-check.sh
+
+# The release path end to end (internal/releasetest): a clone tagged v0.1.0
+# released by goreleaser (archives, checksums, release notes since the
+# previous tag), go install from a module proxy, and the released binary on
+# a real crash.
+release-test:
+	GOREPRO_RELEASE_TEST=1 GORELEASER=$(GORELEASER) $(GO) test -count=1 -timeout 30m -v ./internal/releasetest
 
 # results/ is the default --out: remove the runs, keep its README.
 clean:

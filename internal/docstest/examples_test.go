@@ -34,6 +34,7 @@ var languages = map[string]bool{"json": true, "sh": true, "console": true, "yaml
 var externalPrograms = map[string]bool{
 	"brew": true, "podman": true, "docker": true, "kubectl": true, "git": true, "cd": true, "cp": true,
 	"mv": true, "rm": true, "sed": true, "cat": true, "mktemp": true, "exit": true, "./make.bash": true, "[": true,
+	"tar": true, "sha256sum": true, "install": true,
 }
 
 // block is one fenced block of a Markdown file.
