@@ -49,7 +49,7 @@ setting() {
 }
 
 if [ -z "$want" ]; then
-  go build -trimpath -o "$tmp/reference" ./cmd/gorepro
+  go build -trimpath -buildvcs=true -o "$tmp/reference" ./cmd/gorepro
   want=$(modversion "$tmp/reference")
 fi
 echo "release-check: expecting version $want"
