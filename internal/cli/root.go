@@ -2,7 +2,7 @@
 // → one call into the package that does the work → render (package report
 // owns the sentences). Each subcommand has its file (matrix.go,
 // toolchains.go, images.go, report.go, merge.go, diff.go, bisect.go, explain.go,
-// check.go with check_config.go, diagnose.go, clean.go, version.go), built by a
+// check.go with check_config.go, diagnose.go, clean.go, config.go, version.go), built by a
 // NewCmdX(deps, runF) constructor with an options struct, so tests can run
 // the real command or stop at its parsed options. What commands share has
 // its own file: the matrix runner (runner.go), progress on stderr
@@ -87,6 +87,7 @@ The matrix is defined in toolchains.json (see 'gorepro matrix --help' and the RE
 		NewCmdCheck(deps, nil),
 		NewCmdDiagnose(deps, nil),
 		NewCmdClean(deps, nil),
+		NewCmdConfig(deps),
 		NewCmdVersion(deps),
 	)
 	return root

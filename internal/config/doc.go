@@ -60,6 +60,9 @@
 //   - pull (optional string, default "missing"): when the container engine
 //     pulls images: "never" (use only images already present), "missing"
 //     (pull those not present) or "always".
+//   - $schema (optional string): the JSON Schema of the file, for editors
+//     (the shipped toolchains.json names "./docs/toolchains.schema.json");
+//     gorepro ignores it.
 //
 // Durations are strings in Go's time.ParseDuration syntax ("30s", "2m",
 // "1m30s") and must be greater than zero. A field left out gets its
@@ -328,6 +331,22 @@
 // what would be valid. JSON syntax errors, trailing data after the object,
 // unknown fields, repeated keys in one object, values of the wrong type,
 // missing required fields and every rule above are reported this way.
+//
+// # JSON Schema
+//
+// Schema returns the JSON Schema (draft 2020-12) of the file, which
+// `gorepro config schema` prints and docs/toolchains.schema.json holds. It
+// is generated from the types of types.go (embedded, so the binary needs
+// no source tree): their doc comments become the descriptions, and the
+// kinds, the fields each kind takes, the enums, patterns, bounds and
+// defaults are those Parse checks and applies. A config the schema accepts
+// is one Parse accepts and the reverse, but for the rules a schema cannot
+// state and Parse alone checks: unique names, repeated keys, paths that
+// must exist, module and import paths, regular expressions and build-arg
+// templates that must compile, aliveFor shorter than the run timeout, and
+// whole numbers written as 1.0. The tests check that on the fuzz corpus, on
+// one-value changes of valid configs, and on every config of the
+// repository.
 //
 // # Command-line overrides
 //

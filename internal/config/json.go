@@ -550,6 +550,13 @@ func (d *decoder) decodeStruct(n *node, path string, v reflect.Value) {
 		if d.duplicateKey(first, f, p) {
 			continue
 		}
+		if path == "" && f.key == SchemaField {
+			// The editor's schema reference: checked to be a string, else ignored.
+			if f.value.kind != nodeString {
+				d.typeError(f.value, p, "a string (the URL or path of the JSON Schema, for editors)")
+			}
+			continue
+		}
 		i, ok := index[f.key]
 		if !ok {
 			hint := ""

@@ -3,7 +3,8 @@
 // results/README.md and docs/*.md: every fence must name its language
 // (json, sh, console, yaml or text), so that nothing is skipped silently;
 // each json block must be a toolchains.json that package config accepts,
-// with the modules it names made next to it (a fragment that is not a
+// and its JSON Schema too (gorepro config schema, checked with a real
+// validator), with the modules it names made next to it (a fragment that is not a
 // config says so with an HTML comment "<!-- not a config -->" on the line
 // before its fence); each command of an sh, console or yaml block that is
 // gorepro's must parse against the real command tree (the subcommand

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/stretchr/testify/require"
@@ -33,6 +34,7 @@ var languages = map[string]bool{"json": true, "sh": true, "console": true, "yaml
 var externalPrograms = map[string]bool{
 	"brew": true, "podman": true, "docker": true, "kubectl": true, "git": true, "cd": true, "cp": true,
 	"mv": true, "rm": true, "sed": true, "cat": true, "mktemp": true, "exit": true, "./make.bash": true, "[": true,
+	"tar": true, "sha256sum": true, "install": true,
 }
 
 // block is one fenced block of a Markdown file.
@@ -139,12 +141,14 @@ type checker struct {
 	names       map[string]bool
 	makeTargets map[string]bool
 	sandbox     string
+	// schema validates the config examples as editors would.
+	schema *jsonschema.Schema
 	// configs and ran count the configs validated and the commands run.
 	configs, ran int
 }
 
 func newChecker(t *testing.T, root string) *checker {
-	c := &checker{t: t, root: root, names: map[string]bool{}, makeTargets: map[string]bool{}}
+	c := &checker{t: t, root: root, names: map[string]bool{}, makeTargets: map[string]bool{}, schema: compileSchema(t)}
 	shipped, err := config.Load(filepath.Join(root, "toolchains.json"))
 	require.NoError(t, err)
 	c.addNames(shipped)
@@ -214,6 +218,25 @@ func (c *checker) checkConfig(where, text string) {
 		return
 	}
 	c.addNames(cfg)
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(text))
+	require.NoError(c.t, err)
+	if err := c.schema.Validate(doc); err != nil {
+		c.t.Errorf("%s: gorepro accepts the config example, its JSON Schema (gorepro config schema) rejects it:\n%v", where, err)
+	}
+}
+
+// compileSchema compiles the config's JSON Schema with a real validator.
+func compileSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	data, err := config.Schema()
+	require.NoError(t, err)
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	require.NoError(t, err)
+	compiler := jsonschema.NewCompiler()
+	require.NoError(t, compiler.AddResource(config.SchemaID, doc))
+	sch, err := compiler.Compile(config.SchemaID)
+	require.NoError(t, err)
+	return sch
 }
 
 // checkScript checks the commands of a shell script that starts at line
