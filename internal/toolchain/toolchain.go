@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/gosource"
 	"github.com/gorepro/gorepro/internal/proc"
+	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/statcache"
 )
 
@@ -69,6 +71,8 @@ type Resolved struct {
 	// BuildFingerprint): equal for two copies of one build, different for
 	// two builds of one Go version.
 	Build string `json:"build,omitempty"`
+	// GoSource is how a kind gosource toolchain was made.
+	GoSource *record.GoSource `json:"goSource,omitempty"`
 }
 
 // Options tune Resolve.
@@ -87,8 +91,12 @@ type Options struct {
 	// Pull is the image pull policy (container.PullMissing when empty).
 	Pull container.PullPolicy
 	// CacheDir, when set, keeps each GOROOT's build fingerprint under a
-	// stat signature of the files it reads (see CachedBuildFingerprint).
+	// stat signature of the files it reads (see CachedBuildFingerprint),
+	// and the toolchains of kind gosource (see internal/gosource).
 	CacheDir string
+	// GoSource builds the toolchains of kind gosource; one on CacheDir
+	// when nil.
+	GoSource *gosource.Builder
 }
 
 // goEnv is the part of `go env -json` Resolve asks for.
@@ -117,8 +125,10 @@ func Resolve(ctx context.Context, tc config.Toolchain, opts Options) *Resolved {
 		resolveGotoolchain(ctx, r, tc, opts)
 	case config.KindImage:
 		resolveImage(ctx, r, tc, opts)
+	case config.KindGosource:
+		resolveGosource(ctx, r, tc, opts)
 	default:
-		r.Reason = fmt.Sprintf("unknown toolchain kind %q; use local, goroot, gotoolchain or image", tc.Kind)
+		r.Reason = fmt.Sprintf("unknown toolchain kind %q; use local, goroot, gotoolchain, image or gosource", tc.Kind)
 	}
 	if r.Available {
 		r.Warning = expectWarning(tc.ExpectGo, r.GoVersion)
