@@ -118,7 +118,7 @@ func (r *Repo) Describe(ctx context.Context, commit string) (Commit, error) {
 
 // Listing is the source listing of commit (see Listing).
 func (r *Repo) Listing(ctx context.Context, commit string) (Listing, error) {
-	out, err := gitrepo.Git(ctx, r.Dir, "ls-tree", "-r", "--full-tree", commit, "--", "src", "VERSION")
+	out, err := gitrepo.GitListing(ctx, r.Dir, "ls-tree", "-r", "--full-tree", commit, "--", "src", "VERSION")
 	if err != nil {
 		return nil, err
 	}

@@ -192,6 +192,7 @@ func (r *Runner) relabel(cell *record.Cell, p plan, logs map[string][]byte, w Ce
 	cell.ID = p.id
 	cell.Toolchain = p.tc.Name
 	cell.Target = p.target.Name
+	cell.GoSource = p.tc.GoSource // how this run got the toolchain, not how the cached one did
 	cell.Cached = true
 	cell.Logs = record.Logs{}
 	cell.Reproduce.Sources = ""
