@@ -63,8 +63,9 @@ type Builder struct {
 	// whose sources they equal, and serve as bases of fast builds; the
 	// bootstrap GOROOT when nil.
 	Installed []string
-	// Log, when set, receives make.bash's output as it runs.
-	Log io.Writer
+	// Log, when set, receives make.bash's output as it runs; Progress one
+	// line when a build starts (a make.bash takes minutes).
+	Log, Progress io.Writer
 
 	mu        sync.Mutex
 	bootstrap string
@@ -246,6 +247,7 @@ func (b *Builder) buildFull(ctx context.Context, repo *Repo, commit string, list
 	}
 	start := time.Now()
 	goroot := filepath.Join(dir, "go")
+	b.say("gorepro: building the Go toolchain of %s with make.bash (minutes; log: %s)\n", gitrepo.Short(commit), filepath.Join(dir, "make.log"))
 	if err := b.export(ctx, repo, commit, goroot, ""); err != nil {
 		return nil, err
 	}
@@ -407,6 +409,7 @@ func (b *Builder) buildFast(ctx context.Context, repo *Repo, commit string, bs *
 	}
 	start := time.Now()
 	goroot := filepath.Join(dir, "go")
+	b.say("gorepro: fast build of the Go toolchain of %s on the tools of %s\n", gitrepo.Short(commit), bs.name)
 	version, err := os.ReadFile(filepath.Join(bs.goroot, "VERSION"))
 	if err != nil {
 		return nil, fmt.Errorf("base toolchain %s: %w", bs.name, err)
@@ -424,4 +427,11 @@ func (b *Builder) buildFast(ctx context.Context, repo *Repo, commit string, bs *
 	}
 	bd := &Build{Commit: commit, GOROOT: goroot, Mode: ModeFast, Base: bs.name, Seconds: time.Since(start).Seconds()}
 	return bd, saveBuild(dir, bd)
+}
+
+// say writes a progress line to Progress, if set.
+func (b *Builder) say(format string, args ...any) {
+	if b.Progress != nil {
+		fmt.Fprintf(b.Progress, format, args...)
+	}
 }

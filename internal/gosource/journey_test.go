@@ -83,6 +83,7 @@ func TestGoCommitJourney(t *testing.T) {
 	assert.Equal(t, 6, n)
 	searchProbes := 0
 	for _, p := range b.Probes {
+		t.Logf("probe %s (confirmation %v): %s %s; toolchain %s", p.Version, p.Confirmation, p.Verdict, p.Outcome, p.Toolchain)
 		assert.NotEmpty(t, p.Toolchain, "probe %s says how its toolchain was made", p.Version)
 		if p.Confirmation {
 			assert.Contains(t, p.Toolchain, "full", "the boundary is confirmed with full builds: %s", p.Version)

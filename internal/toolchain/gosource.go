@@ -36,7 +36,7 @@ func resolveGosource(ctx context.Context, r *Resolved, tc config.Toolchain, opts
 		b = &gosource.Builder{CacheDir: cacheDir}
 	}
 	if tc.Bootstrap != "" && b.Bootstrap != tc.Bootstrap {
-		b = &gosource.Builder{CacheDir: cacheDir, Bootstrap: tc.Bootstrap, Log: b.Log}
+		b = &gosource.Builder{CacheDir: cacheDir, Bootstrap: tc.Bootstrap, Log: b.Log, Progress: b.Progress}
 	}
 	bd, err := b.Ensure(ctx, repo, tc.Rev, tc.Fast)
 	if err != nil {
