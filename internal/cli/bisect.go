@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -160,7 +159,7 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 		return err
 	}
 	bopts := bisectionOptions(opts)
-	bopts.CacheDir = filepath.Join(root, "cells") // where the matrix runner keeps what it builds
+	bopts.CacheDir = cellCacheDir(root)
 	plan, err := bisection.NewPlan(ctx, bopts, bisection.Proxy{})
 	if err != nil {
 		return usageOf(err)

@@ -24,7 +24,7 @@ func resolveGosource(ctx context.Context, r *Resolved, tc config.Toolchain, opts
 			r.Reason = fmt.Sprintf("gosource %s: no cache directory to build in: %v", tc.Name, err)
 			return
 		}
-		cacheDir = filepath.Join(dir, "gorepro")
+		cacheDir = filepath.Join(dir, "gorepro", "cells") // as gorepro matrix's default
 	}
 	repo, err := gosource.OpenRepo(ctx, tc.Repo, cacheDir)
 	if err != nil {
