@@ -121,6 +121,27 @@ func (b *Bisection) fastDisagreed(res *bisect.Result) bool {
 	return false
 }
 
+// judgeGoCommit judges a probe's cell as Judge does, except on the
+// go-commit axis for a commit whose own toolchain crashed while make.bash
+// built it (its go_bootstrap and compiler run the commit's runtime): that
+// crash is the commit's crash, judged by its signature like a run's —
+// golang/go#69255 was first reported as exactly that, "build fails when
+// run via QEMU".
+func (b *Bisection) judgeGoCommit(cell record.Cell, v string) Probe {
+	bc := cell.BuildCrash
+	if b.Plan.Axis.Kind != AxisGoCommit || cell.Outcome != record.Unavailable || bc == nil || bc.Stage != "toolchain" {
+		return Judge(cell, v, b.Plan.Pred, b.Plan.Threshold)
+	}
+	crashed := cell
+	crashed.Outcome, crashed.Signature, crashed.RunResults = record.Crash, bc.Signature, nil
+	for range max(b.Plan.Threshold.N, 1) { // as if every run had crashed
+		crashed.RunResults = append(crashed.RunResults, record.RunResult{Outcome: record.Crash, Signature: bc.Signature})
+	}
+	p := Judge(crashed, v, b.Plan.Pred, b.Plan.Threshold)
+	p.Note = "its toolchain crashed building itself"
+	return p
+}
+
 // noteGoSource remembers how probe p's toolchain was made (for the
 // record and the counts of toolchains built) and says it in its note.
 func (b *Bisection) noteGoSource(p *Probe, cell record.Cell) {
@@ -162,6 +183,10 @@ func GoSourceLabel(gs *record.GoSource) string {
 		how = fmt.Sprintf("built in %.0fs", gs.Seconds)
 	}
 	switch {
+	case gs.Failed && gs.Built:
+		return "full, make.bash failed"
+	case gs.Failed:
+		return "full, make.bash failed (remembered)"
 	case gs.Installed:
 		return "full: an installed Go of the same sources"
 	case gs.Mode == gosource.ModeFast:

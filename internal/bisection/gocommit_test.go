@@ -102,3 +102,36 @@ func TestBisectionGoCommitsRedone(t *testing.T) {
 		assert.Contains(t, probe.Toolchain, "full", "after the redo every probe is a full build")
 	}
 }
+
+// toolchainCrashProber is goCommitProber whose full builds of bad commits
+// do not build: the commit's toolchain crashes building itself.
+type toolchainCrashProber struct{ goCommitProber }
+
+func (f *toolchainCrashProber) Probe(ctx context.Context, req Request) (record.Cell, error) {
+	cell, err := f.goCommitProber.Probe(ctx, req)
+	if cell.Outcome == record.Crash && !req.Config.Toolchains[0].Fast {
+		cell.Outcome, cell.Signature, cell.CacheKey = record.Unavailable, "", ""
+		cell.Reason = "the toolchain does not build: make.bash failed"
+		cell.GoSource.Failed = true
+		cell.BuildCrash = &record.BuildCrash{Stage: "toolchain", Command: "make.bash", Signature: "fatal error: taggedPointerPack in runtime.netpollopen"}
+	}
+	return cell, err
+}
+
+func TestBisectionGoCommitsToolchainCrash(t *testing.T) {
+	p := goCommitPlan(t)
+	p.Pred = bisect.Predicate{}
+	prober := &toolchainCrashProber{goCommitProber{p: p, firstBad: 2, fastFirstBad: 2}}
+	b := &Bisection{Plan: p, Prober: prober}
+	res, err := b.Search(context.Background(), bisect.Options{})
+	require.NoError(t, err)
+	rec := b.Record(res)
+	require.NotNil(t, rec.Boundary, rec.Conclusion)
+	assert.Equal(t, p.Candidates[2], rec.Boundary.After)
+	assert.False(t, rec.GoBuilds.Redone, "a toolchain that crashes building itself confirms the crash")
+	last := rec.Probes[len(rec.Probes)-1]
+	assert.True(t, last.Confirmation)
+	assert.Equal(t, "bad", last.Verdict)
+	assert.Equal(t, "fatal error: taggedPointerPack in runtime.netpollopen", last.Signature)
+	assert.Equal(t, "full, make.bash failed", last.Toolchain)
+}

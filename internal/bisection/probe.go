@@ -159,7 +159,7 @@ func (b *Bisection) probe(ctx context.Context, v string, fresh bool) (bisect.Pro
 		b.cells = map[string]record.Cell{}
 	}
 	b.cells[v] = cell
-	p := Judge(cell, v, b.Plan.Pred, b.Plan.Threshold)
+	p := b.judgeGoCommit(cell, v)
 	p.Confirmation = fresh
 	b.noteGoSource(&p, cell)
 	b.probes = append(b.probes, p)

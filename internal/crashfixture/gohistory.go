@@ -21,7 +21,9 @@ import (
 //   - Bug: the runtime packs pointers with 47 address bits
 //     (defaultAddrBits = 47 in src/runtime/tagptr_64bit.go), which makes
 //     every amd64 program that opens a file crash with "fatal error:
-//     taggedPointerPack" (see MakeInjectedGOROOT);
+//     taggedPointerPack" (see MakeInjectedGOROOT). That includes the
+//     commit's own toolchain: make.bash of Bug and of every commit up to
+//     Fix fails when its go_bootstrap, built with that runtime, crashes;
 //   - Cmd: a change to src/cmd/go (a comment), which no fast build can
 //     serve: make.bash must run;
 //   - Lib: a change to the standard library outside the runtime (a

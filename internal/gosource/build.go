@@ -3,6 +3,7 @@ package gosource
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -223,6 +224,9 @@ func (b *Builder) buildFull(ctx context.Context, repo *Repo, commit string, list
 	if bd, ok := loadBuild(dir); ok { // another gorepro built it while we waited
 		return bd.reused(commit), nil
 	}
+	if out, err := os.ReadFile(filepath.Join(dir, "failed")); err == nil {
+		return nil, &MakeError{Dir: filepath.Join(dir, "go"), Log: filepath.Join(dir, "make.log"), Tail: lastLines(out, 5), Output: out}
+	}
 	if err := os.RemoveAll(dir); err != nil {
 		return nil, fmt.Errorf("removing an unfinished build: %w", err)
 	}
@@ -252,6 +256,12 @@ func (b *Builder) buildFull(ctx context.Context, repo *Repo, commit string, list
 		return nil, err
 	}
 	if err := b.makeBash(ctx, goroot, filepath.Join(dir, "make.log")); err != nil {
+		var mk *MakeError
+		if errors.As(err, &mk) {
+			// The same sources fail the same way: remembered, not redone.
+			_ = os.WriteFile(filepath.Join(dir, "failed"), mk.Output, 0o644)
+			mk.Built = true
+		}
 		return nil, err
 	}
 	bd := &Build{Commit: commit, GOROOT: goroot, Mode: ModeFull, Built: commit, Seconds: time.Since(start).Seconds()}
@@ -310,15 +320,21 @@ func (b *Builder) makeBash(ctx context.Context, goroot, logPath string) error {
 	case res.TimedOut:
 		return fmt.Errorf("make.bash in %s timed out after %s (log: %s)", goroot, makeTimeout, logPath)
 	case res.ExitCode != 0:
-		return &MakeError{Dir: goroot, Log: logPath, Tail: lastLines(res.Output, 5)}
+		return &MakeError{Dir: goroot, Log: logPath, Tail: lastLines(res.Output, 5), Output: res.Output}
 	}
 	return nil
 }
 
 // MakeError is a make.bash that failed: the commit's toolchain does not
-// build (a bisection skips it).
+// build. Output is what make.bash printed (its head and tail): a
+// toolchain whose own runtime crashes while it builds itself shows the
+// crash there.
 type MakeError struct {
 	Dir, Log, Tail string
+	Output         []byte
+	// Built is true when make.bash ran now, false when the failure was
+	// remembered in the cache (remove the build's directory to retry).
+	Built bool
 }
 
 func (e *MakeError) Error() string {

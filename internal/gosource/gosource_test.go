@@ -248,3 +248,24 @@ func TestDescribe(t *testing.T) {
 	assert.Equal(t, "runtime: change", c.Subject)
 	assert.Equal(t, "https://go-review.googlesource.com/c/go/+/1", c.ReviewedOn)
 }
+
+func TestEnsureFailedMakeIsRemembered(t *testing.T) {
+	ctx := context.Background()
+	h := newFakeHistory(t)
+	// A make.bash that crashes, as the toolchain of a commit whose runtime
+	// is broken does when it builds itself.
+	write(t, filepath.Join(h.repo, "src", "make.bash"), "#!/usr/bin/env bash\necho built >> \"$FAKE_MAKE_COUNT\"\necho 'fatal error: taggedPointerPack'\nexit 2\n", 0o755)
+	git(t, h.repo, "commit", "-q", "-am", "all: break make.bash")
+	cache := t.TempDir()
+	repo, err := OpenRepo(ctx, h.repo, cache)
+	require.NoError(t, err)
+	for i, wantBuilt := range []bool{true, false} {
+		b := &Builder{CacheDir: cache, Bootstrap: "/nonexistent", Installed: []string{h.installed}}
+		_, err := b.Ensure(ctx, repo, "HEAD", false)
+		var mk *MakeError
+		require.ErrorAs(t, err, &mk, "run %d", i)
+		assert.Equal(t, wantBuilt, mk.Built, "run %d", i)
+		assert.Contains(t, string(mk.Output), "fatal error: taggedPointerPack")
+	}
+	assert.Equal(t, 1, makeCount(t, h), "a failed make.bash is not run again for the same sources")
+}

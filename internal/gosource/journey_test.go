@@ -38,6 +38,16 @@ func TestGoCommitJourney(t *testing.T) {
 	h, err := crashfixture.MakeGoHistory(crashfixture.LocalGOROOT(t), filepath.Join(dir, "go"))
 	require.NoError(t, err)
 	t.Logf("Go history made in %s", time.Since(start).Round(time.Second))
+	repoState := func() string {
+		var state string
+		for _, args := range [][]string{{"status", "--porcelain"}, {"for-each-ref"}, {"worktree", "list", "--porcelain"}, {"rev-parse", "HEAD"}} {
+			out, err := gitrepo.Git(context.Background(), h.Dir, args...)
+			require.NoError(t, err)
+			state += out + "\n"
+		}
+		return state
+	}
+	before := repoState()
 	config := filepath.Join(dir, "toolchains.json")
 	require.NoError(t, os.WriteFile(config, []byte(`{
   "toolchains": [{"name": "local", "kind": "local"}],
@@ -112,4 +122,5 @@ func TestGoCommitJourney(t *testing.T) {
 	assert.Contains(t, text, "first bad commit: "+bug)
 	assert.Contains(t, text, "Reviewed-on: "+h.BugReview)
 	assert.Contains(t, text, "Go toolchains built: 0 full, 0 fast")
+	assert.Equal(t, before, repoState(), "the Go repository is only read")
 }

@@ -35,6 +35,7 @@ func (r *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w
 	if !p.tc.Available {
 		cell.Outcome = record.Unavailable
 		cell.Reason = p.tc.Reason
+		cell.BuildCrash = p.tc.BuildCrash // a gosource toolchain that crashed building itself
 		return cell
 	}
 	key := r.cacheKey(p, hostArch, source)

@@ -221,6 +221,10 @@ type GoSource struct {
 	Mode      string `json:"mode"`
 	Base      string `json:"base,omitempty"`
 	Installed bool   `json:"installed,omitempty"`
+	// Failed is true when make.bash failed: the commit's toolchain does
+	// not build (the cell's BuildCrash says when it crashed building
+	// itself).
+	Failed bool `json:"failed,omitempty"`
 	// Why says why a build is full though a fast one was allowed.
 	Why string `json:"why,omitempty"`
 	// Built is true when this run made the toolchain, false when it was

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/crashlog"
 	"github.com/gorepro/gorepro/internal/gosource"
 	"github.com/gorepro/gorepro/internal/record"
 )
@@ -43,6 +44,8 @@ func resolveGosource(ctx context.Context, r *Resolved, tc config.Toolchain, opts
 		var mk *gosource.MakeError
 		if errors.As(err, &mk) {
 			r.Reason = fmt.Sprintf("the toolchain of %s does not build: %v", tc.Rev, err)
+			r.GoSource = &record.GoSource{Repo: tc.Repo, Rev: tc.Rev, Commit: tc.Rev, Mode: gosource.ModeFull, Failed: true, Built: mk.Built}
+			r.BuildCrash = selfBuildCrash(mk.Output)
 		} else {
 			r.Reason = fmt.Sprintf("building the toolchain of %s in %s: %v", tc.Rev, tc.Repo, err)
 		}
@@ -54,4 +57,16 @@ func resolveGosource(ctx context.Context, r *Resolved, tc config.Toolchain, opts
 	}
 	r.Env = []string{"GOTOOLCHAIN=local", "GOROOT=" + bd.GOROOT}
 	r.useGoCmd(ctx, filepath.Join(bd.GOROOT, "bin", "go"), opts)
+}
+
+// selfBuildCrash is the crash of a toolchain that crashed building itself
+// (make.bash runs the commit's own go_bootstrap and compiler, built with
+// the commit's runtime), or nil when make.bash's output holds none.
+func selfBuildCrash(out []byte) *record.BuildCrash {
+	reading := crashlog.Read(out)
+	if len(reading.Crashes) == 0 || !reading.Crashes[0].Traced {
+		return nil
+	}
+	c := reading.Crashes[0]
+	return &record.BuildCrash{Stage: "toolchain", Command: "make.bash", Program: "the commit's own toolchain", Signature: c.Signature(), Frames: c.Frames}
 }

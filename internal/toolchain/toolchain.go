@@ -71,8 +71,11 @@ type Resolved struct {
 	// BuildFingerprint): equal for two copies of one build, different for
 	// two builds of one Go version.
 	Build string `json:"build,omitempty"`
-	// GoSource is how a kind gosource toolchain was made.
-	GoSource *record.GoSource `json:"goSource,omitempty"`
+	// GoSource is how a kind gosource toolchain was made; BuildCrash,
+	// for one whose make.bash failed, the crash of the commit's own
+	// toolchain building itself (its runtime's bug, often the one sought).
+	GoSource   *record.GoSource   `json:"goSource,omitempty"`
+	BuildCrash *record.BuildCrash `json:"buildCrash,omitempty"`
 }
 
 // Options tune Resolve.
