@@ -70,7 +70,9 @@ library files outside the compiler/runtime contract (see internal/gosource) is
 a fast build: that toolchain's tools with the commit's sources. The boundary is
 always re-confirmed with full builds; if one disagrees with a fast build, the
 search is redone with full builds only and the answer says so. --full builds
-every probe fully. A commit whose toolchain does not build is skipped. The
+every probe fully. A commit whose toolchain does not build is skipped, unless
+its own toolchain crashed building itself (make.bash runs the commit's
+runtime): that crash is judged like a run's. The
 answer names the commit (hash, subject, author, date, Reviewed-on link) and
 counts the toolchains built, full and fast; each probe says how its
 toolchain was made.

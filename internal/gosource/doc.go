@@ -80,5 +80,9 @@
 // fast/COMMIT.lock: a second gorepro wanting the same toolchain waits and
 // then reuses it, and a build a killed gorepro left half done is removed
 // and made again by the next one to take the lock. A second run builds
-// nothing: Build.Reused says so.
+// nothing: Build.Reused says so. A make.bash that failed is remembered
+// too (full/KEY/failed holds its output; remove the directory to try
+// again): the same sources fail the same way, and a commit whose runtime
+// is broken often fails exactly so, its go_bootstrap crashing as it
+// builds the rest of the toolchain (MakeError.Output shows the crash).
 package gosource
