@@ -120,8 +120,8 @@ func TestParseAxis(t *testing.T) {
 		{in: "commit", want: Axis{Name: "commit", Kind: AxisCommit}},
 		{in: "module:", wantErr: `--axis: "module:" is not a module path (write module:golang.org/x/net)`},
 		{in: "module:x@v1", wantErr: "is not a module path"},
-		{in: "", wantErr: "--axis is required (valid: protobuf, module:PATH, go, toolchain, commit)"},
-		{in: "protobof", wantErr: `--axis: unknown axis "protobof" (valid: protobuf, module:PATH, go, toolchain, commit)`},
+		{in: "", wantErr: "--axis is required (valid: protobuf, module:PATH, go, toolchain, commit, go-commit)"},
+		{in: "protobof", wantErr: `--axis: unknown axis "protobof" (valid: protobuf, module:PATH, go, toolchain, commit, go-commit)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -20,11 +20,14 @@ type Probe struct {
 	// hit). NotRun is true when the cell was neither built nor taken from
 	// the cache: its toolchain could not be used, or its config not made.
 	Built, NotRun bool
+	// GoSource is how the probe's toolchain was made, on the go-commit
+	// axis.
+	GoSource *record.GoSource
 }
 
 // Record is the stored form of the probe.
 func (p Probe) Record() record.BisectProbe {
-	return bisectrecord.Probe(p.Probe, p.CellID, p.Built, p.NotRun)
+	return bisectrecord.Probe(p.Probe, p.CellID, p.Built, p.NotRun, GoSourceLabel(p.GoSource))
 }
 
 // notRunNote is the progress note of a probe whose cell was neither built

@@ -22,6 +22,7 @@ const (
 	AxisGo        = "go"
 	AxisToolchain = "toolchain"
 	AxisCommit    = "commit"
+	AxisGoCommit  = "go-commit"
 )
 
 // Axis is a parsed --axis.
@@ -37,7 +38,7 @@ func ParseAxis(s string) (Axis, error) {
 	switch {
 	case s == AxisProtobuf:
 		return Axis{Name: s, Kind: AxisProtobuf, Module: repro.ProtobufModule}, nil
-	case s == AxisGo, s == AxisToolchain, s == AxisCommit:
+	case s == AxisGo, s == AxisToolchain, s == AxisCommit, s == AxisGoCommit:
 		return Axis{Name: s, Kind: s}, nil
 	case strings.HasPrefix(s, "module:"):
 		path := strings.TrimPrefix(s, "module:")
@@ -49,9 +50,9 @@ func ParseAxis(s string) (Axis, error) {
 		}
 		return Axis{Name: s, Kind: AxisModule, Module: path}, nil
 	case s == "":
-		return Axis{}, optionError("--axis is required (valid: protobuf, module:PATH, go, toolchain, commit)")
+		return Axis{}, optionError("--axis is required (valid: protobuf, module:PATH, go, toolchain, commit, go-commit)")
 	}
-	return Axis{}, optionError("--axis: unknown axis %q (valid: protobuf, module:PATH, go, toolchain, commit)", s)
+	return Axis{}, optionError("--axis: unknown axis %q (valid: protobuf, module:PATH, go, toolchain, commit, go-commit)", s)
 }
 
 // Options say what to bisect: the axis and its range, what is bad, and
@@ -69,6 +70,11 @@ type Options struct {
 	Prerelease bool
 	// FirstParent keeps the commit axis to the first-parent chain.
 	FirstParent bool
+	// GoRepo (a local path or a URL), Bootstrap and Full are the Go
+	// repository, the GOROOT_BOOTSTRAP and "full builds only" of the
+	// go-commit axis; CacheDir is where its toolchains are built.
+	GoRepo, Bootstrap, CacheDir string
+	Full                        bool
 	// BadIf and BadThreshold say what is bad, as ParseBadIf and
 	// ParseBadThreshold read them.
 	BadIf, BadThreshold string
@@ -102,6 +108,9 @@ type Plan struct {
 	// repository and each candidate (a short hash) as a commit.
 	Repo    *gitrepo.Repo
 	Commits map[string]gitrepo.Commit
+	// GoSource is set on the go-commit axis: the Go repository whose
+	// commits (also in Commits) are the candidates, and how to build them.
+	GoSource *GoSourcePlan
 }
 
 // NewPlan checks the options and the config and lists the candidates,
@@ -148,6 +157,12 @@ func NewPlan(ctx context.Context, opts Options, versions Versions) (*Plan, error
 		}
 		return plan, nil
 	}
+	if ax.Kind == AxisGoCommit {
+		if err := plan.listGoCommits(ctx, opts); err != nil {
+			return nil, err
+		}
+		return plan, nil
+	}
 	if plan.Candidates, err = ListCandidates(ctx, ax, toolchains, opts, versions); err != nil {
 		return nil, err
 	}
@@ -164,7 +179,8 @@ func overrides(ax Axis, opts Options) (config.Overrides, error) {
 		}
 	}
 	for _, held := range []struct{ axis, flag, value string }{
-		{AxisToolchain, "--toolchain", h.Toolchain}, {AxisGo, "--toolchain", h.Toolchain}, {AxisProtobuf, "--protobuf", h.Protobuf},
+		{AxisToolchain, "--toolchain", h.Toolchain}, {AxisGo, "--toolchain", h.Toolchain}, {AxisGoCommit, "--toolchain", h.Toolchain},
+		{AxisProtobuf, "--protobuf", h.Protobuf},
 	} {
 		if ax.Kind == held.axis && held.value != "" {
 			return config.Overrides{}, optionError("%s: --axis %s bisects that axis, so it cannot also be held; choose its candidates with --from, --to or --versions", held.flag, ax.Name)
@@ -252,6 +268,11 @@ func (p *Plan) DescribeCommit(v string) string {
 	s := fmt.Sprintf("%s %q by %s, %s", v, c.Subject, c.Author, c.Time.Format("2006-01-02"))
 	if !c.CommitTime.IsZero() && c.CommitTime.Format("2006-01-02") != c.Time.Format("2006-01-02") {
 		s += ", committed " + c.CommitTime.Format("2006-01-02")
+	}
+	if p.GoSource != nil {
+		if link := p.GoSource.reviewedOn(v); link != "" {
+			s += ", Reviewed-on: " + link
+		}
 	}
 	return s
 }

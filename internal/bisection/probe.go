@@ -63,6 +63,8 @@ func (p *Plan) ProbeConfig(v, localVersion string) (*config.Config, error) {
 		t := pc.Targets[0]
 		t.Name += "@" + v
 		pc.Targets = []config.Target{t}
+	case AxisGoCommit:
+		pc.Toolchains = []config.Toolchain{p.GoSource.toolchain(p.Commits[v])}
 	}
 	return &pc, nil
 }
@@ -99,12 +101,22 @@ type Bisection struct {
 	// probes are the probes in the order they ran, as bisect's result has
 	// them, with their cells.
 	probes []Probe
+	// made are the toolchains the go-commit axis built (by commit and
+	// mode), redone is set when its search was redone with full builds.
+	made   map[string]*record.GoSource
+	redone bool
 }
 
 // Search bisects the plan's candidates (see bisect.Search). The
 // conclusion of a search that ended flaky says what may decide it.
 func (b *Bisection) Search(ctx context.Context, opts bisect.Options) (*bisect.Result, error) {
-	res, err := bisect.Search(ctx, b.Plan.Candidates, b.probe, opts)
+	var res *bisect.Result
+	var err error
+	if b.Plan.Axis.Kind == AxisGoCommit {
+		res, err = b.searchGoCommits(ctx, opts)
+	} else {
+		res, err = bisect.Search(ctx, b.Plan.Candidates, b.probe, opts)
+	}
 	if err == nil && res != nil && res.Flaky {
 		res.Conclusion += flakyAdvice
 	}
@@ -125,6 +137,9 @@ func (b *Bisection) probe(ctx context.Context, v string, fresh bool) (bisect.Pro
 	if err == nil && b.Plan.Axis.Kind == AxisCommit {
 		pc.Targets[0].Dir, err = b.Worktrees.Checkout(ctx, b.Plan.Commits[v].Hash)
 	}
+	if err == nil && b.Plan.Axis.Kind == AxisGoCommit && fresh {
+		pc.Toolchains[0].Fast = false // the boundary is confirmed with full builds
+	}
 	if err != nil {
 		p := Probe{Probe: bisect.Probe{Version: v, Verdict: bisect.Skip, Outcome: string(record.Unavailable), Reason: err.Error(), Note: notRunNote}, NotRun: true}
 		p.Confirmation = fresh
@@ -144,8 +159,9 @@ func (b *Bisection) probe(ctx context.Context, v string, fresh bool) (bisect.Pro
 		b.cells = map[string]record.Cell{}
 	}
 	b.cells[v] = cell
-	p := Judge(cell, v, b.Plan.Pred, b.Plan.Threshold)
+	p := b.judgeGoCommit(cell, v)
 	p.Confirmation = fresh
+	b.noteGoSource(&p, cell)
 	b.probes = append(b.probes, p)
 	return p.Probe, nil
 }

@@ -28,11 +28,15 @@ func (b *Bisection) Record(res *bisect.Result) *record.Bisect {
 		cover = "on"
 	}
 	rec.Fixed = map[string]string{"target": cfg.Targets[0].Name, "cover": cover, "arch": cfg.Arch[0], "runs": fmt.Sprint(cfg.Runs)}
-	if ax.Kind != AxisToolchain && ax.Kind != AxisGo {
+	if ax.Kind != AxisToolchain && ax.Kind != AxisGo && ax.Kind != AxisGoCommit {
 		rec.Fixed["toolchain"] = cfg.Toolchains[0].Name
 	}
 	if ax.Kind != AxisProtobuf {
 		rec.Fixed["protobuf"] = cfg.Protobuf[0]
+	}
+	if b.Plan.GoSource != nil {
+		rec.GoBuilds = b.goBuilds()
+		defer func() { rec.Conclusion += goBuildsText(rec.GoBuilds) }()
 	}
 	if res.Boundary == nil {
 		return &rec
@@ -42,6 +46,9 @@ func (b *Bisection) Record(res *bisect.Result) *record.Bisect {
 		c, ok := b.cells[v]
 		switch {
 		case !ok:
+		case ax.Kind == AxisGoCommit && c.Reproduce.Script != "":
+			// The commands use the toolchain gorepro built of that commit.
+			rec.Reproduce[side] = fmt.Sprintf("# With the toolchain of Go commit %s (%s), built by gorepro:\n%s", v, b.Plan.GoSource.Repo.Spec, c.Reproduce.Script)
 		case ax.Kind == AxisCommit && c.Reproduce.Script != "":
 			// The commands start in a checkout of the module: at that
 			// side's commit.
@@ -64,7 +71,7 @@ func (b *Bisection) storedProbes(res *bisect.Result) []record.BisectProbe {
 	for i, p := range res.Probes {
 		q := Probe{Probe: p}
 		if i < len(b.probes) && b.probes[i].Version == p.Version {
-			q.CellID, q.Built, q.NotRun = b.probes[i].CellID, b.probes[i].Built, b.probes[i].NotRun
+			q.CellID, q.Built, q.NotRun, q.GoSource = b.probes[i].CellID, b.probes[i].Built, b.probes[i].NotRun, b.probes[i].GoSource
 		}
 		stored = append(stored, q.Record())
 	}
@@ -112,4 +119,10 @@ func (c *Checkouts) Close(ctx context.Context) []error {
 		}
 	}
 	return errs
+}
+
+// goBuildsText is how the conclusion of a go-commit bisection counts the
+// toolchains it built.
+func goBuildsText(gb *record.GoBuilds) string {
+	return fmt.Sprintf("; Go toolchains built: %d full, %d fast", gb.Full, gb.Fast)
 }

@@ -8,7 +8,7 @@
 // results.json); the code that runs a bisection (internal/bisection)
 // converts its result here, once, where it becomes a record:
 //
-//	probes := []record.BisectProbe{bisectrecord.Probe(p, cellID, built, notRun), ...}
+//	probes := []record.BisectProbe{bisectrecord.Probe(p, cellID, built, notRun, toolchain), ...}
 //	rec := record.Bisect{Axis: axis, BadIf: badIf, BisectSearch: bisectrecord.Search(res, probes)}
 //
 // The stored form keeps the JSON names results.json has always had; the
@@ -50,8 +50,9 @@ func Search(res bisect.Result, probes []record.BisectProbe) record.BisectSearch 
 // Probe returns the stored form of probe p, whose cell is cellID: built
 // says the cell was really built (not taken from the cache), notRun that
 // it was neither built nor taken from the cache (its toolchain could not
-// be used, its commit not checked out).
-func Probe(p bisect.Probe, cellID string, built, notRun bool) record.BisectProbe {
+// be used, its commit not checked out); toolchain how its Go toolchain
+// was made, on the go-commit axis ("" elsewhere).
+func Probe(p bisect.Probe, cellID string, built, notRun bool, toolchain string) record.BisectProbe {
 	return record.BisectProbe{
 		Version:      p.Version,
 		Outcome:      record.Outcome(p.Outcome),
@@ -64,5 +65,6 @@ func Probe(p bisect.Probe, cellID string, built, notRun bool) record.BisectProbe
 		Confirmation: p.Confirmation,
 		CellID:       cellID,
 		Reason:       p.Reason,
+		Toolchain:    toolchain,
 	}
 }

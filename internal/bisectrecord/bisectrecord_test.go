@@ -87,7 +87,7 @@ func TestSearchKeepsEveryField(t *testing.T) {
 	res := full[bisect.Result](t)
 	var probes []record.BisectProbe
 	for _, p := range res.Probes {
-		probes = append(probes, Probe(p, "cell", true, true))
+		probes = append(probes, Probe(p, "cell", true, true, "full, built in 200s"))
 	}
 	nonZero(t, "BisectSearch", reflect.ValueOf(Search(res, probes)))
 }
@@ -112,7 +112,7 @@ func TestSearchGolden(t *testing.T) {
 			p = bisect.Probe{Verdict: bisect.Bad, Outcome: "crash", Signature: "fatal error: taggedPointerPack", Runs: 3, BadRuns: 3}
 		}
 		p.Version, p.Confirmation = v, fresh
-		probes = append(probes, Probe(p, "cell_"+v, fresh || v != "v001", false))
+		probes = append(probes, Probe(p, "cell_"+v, fresh || v != "v001", false, ""))
 		return p, nil
 	}
 	res, err := bisect.Search(context.Background(), candidates, prober, bisect.Options{})
@@ -154,8 +154,8 @@ func TestSearch(t *testing.T) {
 				Conclusion: "regression: first bad v2 (last good v1)",
 			},
 			probes: []record.BisectProbe{
-				Probe(bisect.Probe{Version: "v1", Outcome: "pass", Verdict: bisect.Good, Runs: 1}, "c1", false, false),
-				Probe(bisect.Probe{Version: "v2", Outcome: "crash", Verdict: bisect.Bad, Runs: 1, BadRuns: 1, Signature: "panic: x"}, "", true, false),
+				Probe(bisect.Probe{Version: "v1", Outcome: "pass", Verdict: bisect.Good, Runs: 1}, "c1", false, false, ""),
+				Probe(bisect.Probe{Version: "v2", Outcome: "crash", Verdict: bisect.Bad, Runs: 1, BadRuns: 1, Signature: "panic: x"}, "", true, false, ""),
 			},
 			want: `{"candidates":["v1","v2"],"probes":[` +
 				`{"version":"v1","outcome":"pass","verdict":"good","runs":1,"badRuns":0,"built":false,"cellID":"c1"},` +
@@ -175,8 +175,8 @@ func TestSearch(t *testing.T) {
 
 // TestProbeCell: the stored probe says how its cell was obtained.
 func TestProbeCell(t *testing.T) {
-	p := Probe(bisect.Probe{Version: "v1", Confirmation: true}, "c", false, true)
+	p := Probe(bisect.Probe{Version: "v1", Confirmation: true}, "c", false, true, "")
 	assert.Equal(t, record.BisectProbe{Version: "v1", Confirmation: true, CellID: "c", NotRun: true}, p)
-	p = Probe(bisect.Probe{Version: "v2", Note: "cached"}, "d", false, false)
+	p = Probe(bisect.Probe{Version: "v2", Note: "cached"}, "d", false, false, "")
 	assert.Equal(t, record.BisectProbe{Version: "v2", CellID: "d"}, p, "the note is progress, not stored")
 }

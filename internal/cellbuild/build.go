@@ -121,9 +121,9 @@ func buildCell(ctx context.Context, s Spec, log *bytes.Buffer) *Result {
 		return failed(record.Unavailable, "no toolchain")
 	}
 	if !tc.Available {
-		if tc.Crash != nil { // the toolchain's go command crashed: a build-error, named
+		if tc.BuildCrash != nil { // the toolchain's go command crashed: a build-error, named
 			r := failed(record.BuildError, tc.Reason)
-			r.BuildCrash = tc.Crash
+			r.BuildCrash = tc.BuildCrash
 			return r
 		}
 		return failed(record.Unavailable, tc.Reason)

@@ -24,8 +24,13 @@ type BisectOptions struct {
 	From, To   string
 	Versions   []string
 	Prerelease bool
-	// FirstParent keeps --axis commit to the first-parent chain.
+	// FirstParent keeps --axis commit and go-commit to the first-parent
+	// chain.
 	FirstParent bool
+	// GoRepo, Bootstrap and Full are --axis go-commit's Go repository,
+	// GOROOT_BOOTSTRAP and "full builds only".
+	GoRepo, Bootstrap string
+	Full              bool
 	// The held axes: one value each (default: the config's first).
 	Toolchain, Target, Protobuf, Cover, Arch string
 	Runs                                     int
@@ -55,6 +60,23 @@ checkout and a cached cell. A target's "prepare" commands (go generate, ...)
 run in a scratch copy of each checkout. The answer names the commit with its
 subject and author.
 
+On --axis go-commit the candidates are the commits of a Go repository
+(--go-repo: a local clone, only read, or a URL mirrored into gorepro's cache)
+from --from to --to (tags such as go1.25.3, or commits), and each probe builds
+that commit's Go toolchain (make.bash, with GOROOT_BOOTSTRAP the GOROOT of the
+go on PATH or --bootstrap) into gorepro's cache and builds and runs the cell
+with it. A commit whose sources differ from a toolchain already built only in
+library files outside the compiler/runtime contract (see internal/gosource) is
+a fast build: that toolchain's tools with the commit's sources. The boundary is
+always re-confirmed with full builds; if one disagrees with a fast build, the
+search is redone with full builds only and the answer says so. --full builds
+every probe fully. A commit whose toolchain does not build is skipped, unless
+its own toolchain crashed building itself (make.bash runs the commit's
+runtime): that crash is judged like a run's. The
+answer names the commit (hash, subject, author, date, Reviewed-on link) and
+counts the toolchains built, full and fast; each probe says how its
+toolchain was made.
+
 build-error and unavailable probes are skipped (like exit 125 of git bisect run).
 The endpoints are probed first and must differ; the boundary's two sides are
 re-confirmed (--confirm) before the answer is given, and a target whose probes
@@ -79,14 +101,15 @@ prints only warnings and errors on stderr.`
 func NewCmdBisect(deps Deps, runF func(*cobra.Command, *BisectOptions) error) *cobra.Command {
 	opts := &BisectOptions{}
 	cmd := &cobra.Command{
-		Use:   "bisect --axis protobuf|module:PATH|go|toolchain|commit",
+		Use:   "bisect --axis protobuf|module:PATH|go|toolchain|commit|go-commit",
 		Short: "Find the version where a cell's outcome flips (first bad or first good)",
 		Long:  bisectLong,
 		Example: `  gorepro bisect --axis protobuf --from v1.20.0 --to v1.36.10 --target controller --bad-if timeout
   gorepro bisect --axis go --versions go1.25.0,go1.25.3,go1.25.5 --target repro --bad-if 'signature~taggedPointerPack'
   gorepro bisect --axis module:golang.org/x/net --from v0.30.0 --to v0.40.0 --target controller
   gorepro bisect --axis toolchain --target repro --from ubi9-go-toolset-1.24 --to golang-1.25-bookworm
-  gorepro bisect --axis commit --target controller --from v1.4.0 --to main --first-parent`,
+  gorepro bisect --axis commit --target controller --from v1.4.0 --to main --first-parent
+  gorepro bisect --axis go-commit --go-repo https://go.googlesource.com/go --from go1.25.3 --to go1.25.5 --target repro --arch amd64`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -103,12 +126,15 @@ func NewCmdBisect(deps Deps, runF func(*cobra.Command, *BisectOptions) error) *c
 func addBisectFlags(cmd *cobra.Command, opts *BisectOptions) {
 	f := cmd.Flags()
 	f.StringVarP(&opts.ConfigPath, "config", "c", "toolchains.json", "the matrix definition")
-	f.StringVar(&opts.Axis, "axis", "", "the axis to bisect: protobuf, module:PATH, go, toolchain or commit")
+	f.StringVar(&opts.Axis, "axis", "", "the axis to bisect: protobuf, module:PATH, go, toolchain, commit or go-commit")
 	f.StringVar(&opts.From, "from", "", "first candidate of the range")
 	f.StringVar(&opts.To, "to", "", "last candidate of the range")
 	f.StringSliceVar(&opts.Versions, "versions", nil, "the candidates, in order (instead of listing them from the module proxy)")
 	f.BoolVar(&opts.Prerelease, "prerelease", false, "include pre-release versions")
-	f.BoolVar(&opts.FirstParent, "first-parent", false, "--axis commit: only the first-parent chain (merge commits of the main line)")
+	f.BoolVar(&opts.FirstParent, "first-parent", false, "--axis commit and go-commit: only the first-parent chain (merge commits of the main line)")
+	f.StringVar(&opts.GoRepo, "go-repo", "", "--axis go-commit: the Go repository, a local clone (only read) or a URL")
+	f.StringVar(&opts.Bootstrap, "bootstrap", "", "--axis go-commit: GOROOT_BOOTSTRAP for make.bash (default: the GOROOT of the go on PATH)")
+	f.BoolVar(&opts.Full, "full", false, "--axis go-commit: build every probe's toolchain with make.bash (no fast builds)")
 	f.StringVar(&opts.Toolchain, "toolchain", "", "held toolchain (a configured name)")
 	f.StringVar(&opts.Target, "target", "", "held target (a configured name)")
 	f.StringVar(&opts.Protobuf, "protobuf", "", "held protobuf version")
@@ -130,15 +156,17 @@ func addBisectFlags(cmd *cobra.Command, opts *BisectOptions) {
 
 func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	ctx := cmd.Context()
-	plan, err := bisection.NewPlan(ctx, bisectionOptions(opts), bisection.Proxy{})
-	if err != nil {
-		return usageOf(err)
-	}
 	root, release, err := useCache(cmd.Context(), opts.CacheDir, deps)
 	if err != nil {
 		return err
 	}
 	defer release()
+	bopts := bisectionOptions(opts)
+	bopts.CacheDir = cellCacheDir(root)
+	plan, err := bisection.NewPlan(ctx, bopts, bisection.Proxy{})
+	if err != nil {
+		return usageOf(err)
+	}
 	rec, run, err := proberun.Begin(runlife.Results{Root: opts.Out}, deps.Version, plan.Config.Path)
 	if err != nil {
 		return err
@@ -187,6 +215,7 @@ func bisectionOptions(opts *BisectOptions) bisection.Options {
 	return bisection.Options{
 		Config: opts.ConfigPath, Axis: opts.Axis, From: opts.From, To: opts.To, Versions: opts.Versions,
 		Prerelease: opts.Prerelease, FirstParent: opts.FirstParent, BadIf: opts.BadIf, BadThreshold: opts.BadThreshold,
+		GoRepo: opts.GoRepo, Bootstrap: opts.Bootstrap, Full: opts.Full,
 		Held: bisection.Held{Toolchain: opts.Toolchain, Target: opts.Target, Protobuf: opts.Protobuf, Cover: opts.Cover, Arch: opts.Arch},
 		Runs: opts.Runs, Timeout: opts.Timeout, Engine: opts.Engine, Pull: opts.Pull,
 	}

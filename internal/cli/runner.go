@@ -21,7 +21,7 @@ func newMatrixRunner(deps Deps, cfg *config.Config, root string, progress io.Wri
 	return &matrix.Runner{
 		Config:   cfg,
 		WorkDir:  filepath.Join(root, "work"),
-		CacheDir: filepath.Join(root, "cells"),
+		CacheDir: cellCacheDir(root),
 		Jobs:     1,
 		Progress: progress,
 		Version:  deps.Version,
@@ -43,3 +43,7 @@ func useCache(ctx context.Context, flag string, deps Deps) (root string, release
 	}
 	return root, release, nil
 }
+
+// cellCacheDir is where, under gorepro's cache root, the matrix keeps
+// finished cells and what it builds (fingerprints, gosource toolchains).
+func cellCacheDir(root string) string { return filepath.Join(root, "cells") }

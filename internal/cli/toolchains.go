@@ -56,6 +56,10 @@ func runToolchains(cmd *cobra.Command, deps Deps, opts *ToolchainsOptions) error
 	}
 	engines := &matrix.Engines{Default: cfg.Engine, Warnings: deps.Stderr}
 	resolveOpts := toolchain.Options{Engine: engines.Get, Pull: container.PullPolicy(cfg.Pull)}
+	if root, err := cacheRoot("", deps); err == nil {
+		// The cache the matrix uses: a gosource toolchain is built once.
+		resolveOpts.CacheDir = cellCacheDir(root)
+	}
 	resolved := make([]*toolchain.Resolved, len(cfg.Toolchains))
 	g, ctx := errgroup.WithContext(cmd.Context())
 	g.SetLimit(4)

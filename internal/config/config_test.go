@@ -357,7 +357,7 @@ func TestErrorsFields(t *testing.T) {
 	require.True(t, errors.As(err, &errs))
 	require.Len(t, errs, 2)
 	assert.Equal(t, &Error{File: "cfg.json", Line: 2, Col: 40, Path: "toolchains[0].kind",
-		Msg: `unknown kind "foo" (valid: local, goroot, gotoolchain, image)`}, errs[0])
+		Msg: `unknown kind "foo" (valid: local, goroot, gotoolchain, image, gosource)`}, errs[0])
 	assert.Equal(t, &Error{File: "cfg.json", Line: 3, Col: 16, Path: "protobuf[0]",
 		Msg: `"v1.36" is not a canonical module version: did you mean "v1.36.0"?`}, errs[1])
 }

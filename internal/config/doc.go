@@ -77,7 +77,7 @@
 //   - name (required): unique among toolchains; used in file and directory
 //     names, so it must be 1 to 64 characters from A-Z a-z 0-9 . _ + -,
 //     starting with a letter or digit (^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$).
-//   - kind (required): one of local, goroot, gotoolchain, image.
+//   - kind (required): one of local, goroot, gotoolchain, image, gosource.
 //   - expectGo (optional): the Go version the toolchain must turn out to
 //     have, such as "go1.25.3"; a different one is reported loudly. It must
 //     be a Go version in the "go" form (go/version.IsValid).
@@ -98,6 +98,17 @@
 //     Language versions such as "go1.27" are rejected for Go 1.21 and later
 //     (whose first release is "go1.27.0"), as are betas and suffixed
 //     versions such as "go1.27.3-custom".
+//   - gosource: repo (required), a Go repository: a local clone (only
+//     read; relative to the config file's directory) or a URL (cloned once
+//     into gorepro's cache); rev (required), the commit to build: a hash, a
+//     tag such as "go1.25.5" or a branch; bootstrap (optional), the
+//     GOROOT_BOOTSTRAP of its make.bash (default: the GOROOT of the go on
+//     PATH); fast (optional, default false), allow a fast build on the
+//     tools of an already built commit when only library files differ.
+//     gorepro builds the commit's toolchain with make.bash into its cache,
+//     once per commit's sources (see internal/gosource), and uses it as a
+//     goroot toolchain; each cell records the commit and whether the
+//     toolchain was built, reused, full or fast.
 //   - image: image (required), the container image that builds the binary;
 //     runtimeImage (optional), the image it runs in (default: the builder
 //     image); platform (optional), "os/arch[/variant]" such as "linux/arm64"
@@ -324,7 +335,7 @@
 // Parse and Load report every problem they find, not only the first, as
 // Errors: one *Error per problem, in file order, each formatted as
 //
-//	toolchains.json:7:18: toolchains[2].kind: unknown kind "foo" (valid: local, goroot, gotoolchain, image)
+//	toolchains.json:7:18: toolchains[2].kind: unknown kind "foo" (valid: local, goroot, gotoolchain, image, gosource)
 //
 // that is file:line:column (of the offending key or value; columns count
 // bytes from 1), the JSON path of the element, and a message that says

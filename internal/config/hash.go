@@ -84,6 +84,7 @@ func (c *Config) ToolchainEntry(tc Toolchain) map[string]string {
 	return nonEmpty(map[string]string{
 		"kind": tc.Kind, "version": tc.Version, "goroot": goroot, "image": tc.Image,
 		"runtimeImage": tc.RuntimeImage, "expectGo": tc.ExpectGo, "platform": tc.Platform,
+		"repo": tc.Repo, "rev": tc.Rev, "bootstrap": tc.Bootstrap, "fast": boolField(tc.Fast),
 	})
 }
 
@@ -119,4 +120,12 @@ func nonEmpty(m map[string]string) map[string]string {
 		}
 	}
 	return m
+}
+
+// boolField is a boolean entry field: "true", or "" (left out) for false.
+func boolField(b bool) string {
+	if b {
+		return "true"
+	}
+	return ""
 }

@@ -65,6 +65,7 @@ func toolchainKinds() map[string][]string {
 		KindGoroot:      {"goroot"},
 		KindGotoolchain: {"version"},
 		KindImage:       {"image", "runtimeImage", "platform", "engine"},
+		KindGosource:    {"repo", "rev", "bootstrap", "fast"},
 	}
 }
 
@@ -113,7 +114,7 @@ func targetFieldReasons() map[string]map[string]string {
 }
 
 const (
-	validToolchainKinds = "local, goroot, gotoolchain, image"
+	validToolchainKinds = "local, goroot, gotoolchain, image, gosource"
 	validTargetKinds    = "repro, package, dockerfile, probe"
 )
 

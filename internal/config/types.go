@@ -13,6 +13,7 @@ const (
 	KindGoroot      = "goroot"      // an installed GOROOT: <goroot>/bin/go
 	KindGotoolchain = "gotoolchain" // a release fetched by the go command: GOTOOLCHAIN=<version>
 	KindImage       = "image"       // a container builder image (and optional runtime image)
+	KindGosource    = "gosource"    // a commit of a Go repository, built by gorepro (internal/gosource)
 )
 
 // Target kinds.
@@ -74,6 +75,14 @@ type Toolchain struct {
 	// Config.EngineFor.
 	Platform string `json:"platform,omitempty"`
 	Engine   string `json:"engine,omitempty"`
+	// Repo (a local path or a URL) and Rev (a hash, tag or branch) are the
+	// Go repository and commit of kind gosource; Bootstrap the
+	// GOROOT_BOOTSTRAP of its make.bash (the go on PATH's GOROOT when
+	// empty). Fast allows a fast build (see internal/gosource).
+	Repo      string `json:"repo,omitempty"`
+	Rev       string `json:"rev,omitempty"`
+	Bootstrap string `json:"bootstrap,omitempty"`
+	Fast      bool   `json:"fast,omitempty"`
 }
 
 // The values of Target.PrepareWith.

@@ -209,6 +209,8 @@ func (d *decoder) validateToolchain(tc *Toolchain, path, dir string, names map[s
 				d.errorValue(p, problem)
 			}
 		}
+	case KindGosource:
+		d.checkGosource(path, tc, dir)
 	case KindGoroot:
 		p := path + ".goroot"
 		if d.requireString(p, tc.GOROOT, tc.Kind, `the directory of an installed Go, such as "/usr/local/go" (absolute or relative to the config file)`) {
@@ -548,5 +550,26 @@ func (d *decoder) validatePass(t *Target, path string, c *Config) {
 	}
 	if t.Pass.AliveFor.D() >= timeout {
 		d.errorValue(alive, fmt.Sprintf("%v is not shorter than the run timeout %v (%s): the run would time out first; make aliveFor shorter", t.Pass.AliveFor.D(), timeout, timeoutPath))
+	}
+}
+
+// checkGosource validates the fields of a kind gosource toolchain: repo
+// and rev required; a local repo and a bootstrap made absolute against
+// the config's directory.
+func (d *decoder) checkGosource(path string, tc *Toolchain, dir string) {
+	p := path + ".repo"
+	if d.requireString(p, tc.Repo, tc.Kind, `the Go repository: a local clone such as "../go" or a URL such as "https://go.googlesource.com/go"`) {
+		if strings.HasPrefix(tc.Repo, "~") {
+			d.errorValue(p, fmt.Sprintf("%q starts with \"~\", which is not expanded: write the absolute path", tc.Repo))
+		} else if !strings.Contains(tc.Repo, "://") && !strings.HasPrefix(tc.Repo, "git@") && !filepath.IsAbs(tc.Repo) {
+			tc.Repo = filepath.Join(dir, tc.Repo)
+		}
+	}
+	p = path + ".rev"
+	if d.requireString(p, tc.Rev, tc.Kind, `the commit to build: a hash, a tag such as "go1.25.5" or a branch`) && strings.HasPrefix(tc.Rev, "-") {
+		d.errorValue(p, fmt.Sprintf("%q is not a revision", tc.Rev))
+	}
+	if p := path + ".bootstrap"; d.has(p) && tc.Bootstrap != "" && !filepath.IsAbs(tc.Bootstrap) {
+		tc.Bootstrap = filepath.Join(dir, tc.Bootstrap)
 	}
 }

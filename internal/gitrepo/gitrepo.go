@@ -33,11 +33,31 @@ var ErrNotARepository = errors.New("not in a git repository")
 // Git runs one git command in dir and returns its trimmed output; a
 // non-zero exit is an error carrying git's message.
 func Git(ctx context.Context, dir string, args ...string) (string, error) {
+	return GitWithin(ctx, Timeout, dir, args...)
+}
+
+// GitWithin is Git with another bound than Timeout: for a clone or a
+// fetch of a large repository.
+func GitWithin(ctx context.Context, timeout time.Duration, dir string, args ...string) (string, error) {
+	return gitRun(ctx, timeout, 0, dir, args)
+}
+
+// GitListing is Git for a command whose whole output is needed however
+// long it is (git ls-tree -r of a large tree), where Git keeps only the
+// head and tail of a long output.
+func GitListing(ctx context.Context, dir string, args ...string) (string, error) {
+	return gitRun(ctx, Timeout, 1<<30, dir, args)
+}
+
+// gitRun runs one git command in dir, bounded by timeout, keeping up to
+// outputCap bytes of each end of its output (proc.DefaultCap when 0).
+func gitRun(ctx context.Context, timeout time.Duration, outputCap int, dir string, args []string) (string, error) {
 	argv := append([]string{"git", "-C", dir}, args...)
 	res, err := proc.Run(ctx, proc.Cmd{
 		Argv:    argv,
 		Env:     proc.Environ(gitEnviron(), "GIT_TERMINAL_PROMPT=0", "LC_ALL=C"),
-		Timeout: Timeout,
+		Timeout: timeout,
+		Cap:     outputCap,
 	})
 	if err != nil {
 		return "", fmt.Errorf("git %s: %w", strings.Join(args, " "), err)
@@ -45,7 +65,7 @@ func Git(ctx context.Context, dir string, args ...string) (string, error) {
 	out := strings.TrimSpace(string(res.Output))
 	switch {
 	case res.TimedOut:
-		return "", fmt.Errorf("git %s: timed out after %s", strings.Join(args, " "), Timeout)
+		return "", fmt.Errorf("git %s: timed out after %s", strings.Join(args, " "), timeout)
 	case res.Canceled:
 		return "", fmt.Errorf("git %s: %w", strings.Join(args, " "), context.Canceled)
 	case res.ExitCode != 0:

@@ -35,9 +35,9 @@ func (r *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w
 	if !p.tc.Available {
 		cell.Outcome = record.Unavailable
 		cell.Reason = p.tc.Reason
-		if p.tc.Crash != nil { // the toolchain's own go command crashed: named, not unavailable
+		if p.tc.BuildCrash != nil { // the toolchain's own go command crashed (asked its version, or building itself): named, not unavailable
 			cell.Outcome = record.BuildError
-			cell.BuildCrash = p.tc.Crash
+			cell.BuildCrash = p.tc.BuildCrash
 		}
 		return cell
 	}
@@ -197,6 +197,7 @@ func (r *Runner) relabel(cell *record.Cell, p plan, logs map[string][]byte, w Ce
 	cell.ID = p.id
 	cell.Toolchain = p.tc.Name
 	cell.Target = p.target.Name
+	cell.GoSource = p.tc.GoSource // how this run got the toolchain, not how the cached one did
 	cell.Cached = true
 	cell.Logs = record.Logs{}
 	cell.Reproduce.Sources = ""

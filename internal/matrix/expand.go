@@ -191,6 +191,7 @@ func baseCell(p plan, hostArch string) record.Cell {
 		Warnings:       warnings,
 		ID:             p.id,
 		ToolchainBuild: p.tc.Build,
+		GoSource:       p.tc.GoSource,
 		Toolchain:      p.tc.Name,
 		ToolchainKind:  p.tc.Kind,
 		GoVersion:      p.tc.GoVersion,

@@ -49,6 +49,7 @@ import (
 	"github.com/gorepro/gorepro/internal/cellbuild"
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/container"
+	"github.com/gorepro/gorepro/internal/gosource"
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/progress"
 	"github.com/gorepro/gorepro/internal/record"
@@ -301,8 +302,11 @@ func (r *Runner) defaults() {
 		if r.Engines == nil {
 			r.Engines = &Engines{Warnings: r.Progress}
 		}
+		// One builder for the run's gosource toolchains: it reads the
+		// installed Go's sources once, and says when a build starts.
+		gs := &gosource.Builder{CacheDir: r.CacheDir, Progress: r.Progress}
 		r.Resolve = func(ctx context.Context, tc config.Toolchain) *toolchain.Resolved {
-			return toolchain.Resolve(ctx, tc, toolchain.Options{Engine: r.Engines.Get, Pull: r.Pull, CacheDir: r.CacheDir})
+			return toolchain.Resolve(ctx, tc, toolchain.Options{Engine: r.Engines.Get, Pull: r.Pull, CacheDir: r.CacheDir, GoSource: gs})
 		}
 	}
 	if r.Build == nil {

@@ -104,6 +104,7 @@ func toolchainInfo(tcs []*toolchain.Resolved, hostArch string) []record.Toolchai
 			Reason:      tc.Reason,
 			Warning:     tc.Warning,
 			Container:   containerInfo(tc.Container),
+			GoSource:    tc.GoSource,
 			Build:       tc.Build,
 		})
 	}

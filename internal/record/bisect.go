@@ -26,6 +26,20 @@ type Bisect struct {
 	// Commits holds, on the commit axis, the commit of each side of the
 	// boundary ("before", "after") with its subject and author.
 	Commits map[string]SourceState `json:"commits,omitempty"`
+	// GoBuilds counts, on the go-commit axis, the Go toolchains the
+	// bisection built.
+	GoBuilds *GoBuilds `json:"goBuilds,omitempty"`
+}
+
+// GoBuilds counts the Go toolchains a go-commit bisection built: full
+// (make.bash) and fast (the library of a commit on a built commit's
+// tools); toolchains taken from the cache are not counted. Redone is set
+// when a full build of the boundary disagreed with a fast one and the
+// search was done again with full builds only.
+type GoBuilds struct {
+	Full   int  `json:"full"`
+	Fast   int  `json:"fast"`
+	Redone bool `json:"redone,omitempty"`
 }
 
 // BisectSearch is the stored form of a search over candidates: what
@@ -95,4 +109,7 @@ type BisectProbe struct {
 	CellID string `json:"cellID,omitempty"`
 	// Reason is the cell's reason: why it was skipped, or why it failed.
 	Reason string `json:"reason,omitempty"`
+	// Toolchain is, on the go-commit axis, how the probe's Go toolchain
+	// was made: "full, built in 212s", "fast on the tools of …, reused".
+	Toolchain string `json:"toolchain,omitempty"`
 }

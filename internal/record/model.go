@@ -121,6 +121,8 @@ type Toolchain struct {
 	Warning   string `json:"warning,omitempty"`
 	// Container is the engine and images of a kind image toolchain.
 	Container *Container `json:"container,omitempty"`
+	// GoSource is how a kind gosource toolchain was made.
+	GoSource *GoSource `json:"goSource,omitempty"`
 	// Build fingerprints the toolchain's build: for a GOROOT, a hash of
 	// its VERSION file and runtime sources and the sizes of its go,
 	// compile and link binaries; for an image, its image IDs. Two
@@ -206,6 +208,31 @@ type Host struct {
 	Kernel   string `json:"kernel,omitempty"`
 }
 
+// GoSource is how a toolchain of kind gosource (a commit of a Go
+// repository, see internal/gosource) was made for a run.
+type GoSource struct {
+	// Repo and Rev are as configured; Commit is Rev resolved.
+	Repo   string `json:"repo"`
+	Rev    string `json:"rev"`
+	Commit string `json:"commit"`
+	// Mode is "full" (make.bash of the commit's sources, or an installed
+	// Go with the same sources: Installed) or "fast" (the commit's
+	// library sources with the tools of the full build Base).
+	Mode      string `json:"mode"`
+	Base      string `json:"base,omitempty"`
+	Installed bool   `json:"installed,omitempty"`
+	// Failed is true when make.bash failed: the commit's toolchain does
+	// not build (the cell's BuildCrash says when it crashed building
+	// itself).
+	Failed bool `json:"failed,omitempty"`
+	// Why says why a build is full though a fast one was allowed.
+	Why string `json:"why,omitempty"`
+	// Built is true when this run made the toolchain, false when it was
+	// taken from gorepro's cache; Seconds is how long making it took.
+	Built   bool    `json:"built"`
+	Seconds float64 `json:"seconds,omitempty"`
+}
+
 // Cell is the record of one combination of the matrix axes.
 type Cell struct {
 	// ID is unique within a run and safe as a file name, e.g.
@@ -251,6 +278,9 @@ type Cell struct {
 	Source         *SourceState `json:"source,omitempty"`
 	BuildList      []Module     `json:"buildList,omitempty"`
 	ToolchainBuild string       `json:"toolchainBuild,omitempty"`
+	// GoSource is how the toolchain was made, for kind gosource: which
+	// commit, full or fast, built by this run or reused.
+	GoSource *GoSource `json:"goSource,omitempty"`
 	// Settings are how gorepro built and ran the cell, as the config said:
 	// "runs", "timeout", "args", "env" (values redacted), "buildFlags",
 	// "buildEnv", "cgo", "pass", "prepare", "modules". A change of
@@ -366,6 +396,9 @@ func (b BuildCrash) Short() string {
 		while = "while preparing"
 	case StageToolchain:
 		while = "when asked its version"
+		if b.Command == "make.bash" {
+			while = "while building itself"
+		}
 	}
 	return fmt.Sprintf("%s crashed %s: %s", b.Program, while, strings.TrimPrefix(b.Signature, "fatal error: "))
 }

@@ -24,6 +24,9 @@ func WriteBisectText(w io.Writer, run *record.Run) error {
 		if p.Confirmation {
 			built += " (confirm)"
 		}
+		if p.Toolchain != "" {
+			built += "; go: " + p.Toolchain
+		}
 		rows[i] = []string{p.Version, string(p.Verdict), string(p.Outcome), fmt.Sprintf("%d/%d", p.BadRuns, p.Runs), built, probeDetail(p)}
 	}
 	if err := WritePlainTable(w, []string{"VERSION", "VERDICT", "OUTCOME", "BAD", "BUILT", "SIGNATURE"}, rows); err != nil {

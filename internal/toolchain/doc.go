@@ -14,6 +14,13 @@
 //     downloads that release into the module cache on first use. The go
 //     binary of the downloaded GOROOT is then executed directly, and builds
 //     keep GOTOOLCHAIN=<version> so they stay exact.
+//   - gosource: a commit of a Go repository (a local clone, only read, or
+//     a URL mirrored into the cache), built with make.bash into gorepro's
+//     cache by internal/gosource (or found there: once per commit's
+//     sources), then used as a goroot toolchain. Resolved.GoSource records
+//     the commit, full or fast, and whether this run built it. A commit
+//     whose toolchain does not build is unavailable, with make.bash's last
+//     lines as the reason.
 //   - image: a builder image under Podman or Docker (Options.Engine): the
 //     image is made present as Options.Pull allows, its Go version is asked
 //     from the image itself, and Container records the engine, platform and

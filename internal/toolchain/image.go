@@ -127,8 +127,8 @@ func resolveImage(ctx context.Context, r *Resolved, tc config.Toolchain, opts Op
 	c.BuilderEmulated = platformArch(c.BuilderPlatform) != info.HostArch
 	version, raw, goEnv, err := eng.GoVersion(ctx, tc.Image, c.BuilderPlatform)
 	if err != nil {
-		if r.Crash = goCommandCrash(err); r.Crash != nil {
-			r.Reason = toolchainCrashReason(r.Crash, c, info.HostArch)
+		if r.BuildCrash = goCommandCrash(err); r.BuildCrash != nil {
+			r.Reason = toolchainCrashReason(r.BuildCrash, c, info.HostArch)
 			return
 		}
 		r.Reason = fmt.Sprintf("cannot run go in %s: %s (is it a Go builder image with go on PATH?)", tc.Image, oneLine(err.Error()))

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/gosource"
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/statcache"
@@ -51,10 +52,6 @@ type Resolved struct {
 	// in one line why not and how to fix it.
 	Available bool   `json:"available"`
 	Reason    string `json:"reason,omitempty"`
-	// Crash is set when the toolchain's own go command crashed while
-	// gorepro asked its version: its cells are build-errors that name the
-	// crash (the toolchain's, never the target's), not unavailable.
-	Crash *record.BuildCrash `json:"crash,omitempty"`
 	// Warning is set when something is off but builds can go ahead, e.g.
 	// the toolchain is not the configured expectGo version.
 	Warning string `json:"warning,omitempty"`
@@ -74,6 +71,14 @@ type Resolved struct {
 	// BuildFingerprint): equal for two copies of one build, different for
 	// two builds of one Go version.
 	Build string `json:"build,omitempty"`
+	// GoSource is how a kind gosource toolchain was made. BuildCrash is
+	// the crash of the toolchain's own go command: an image's, when
+	// gorepro asked its version, or a gosource commit's own toolchain
+	// building itself in make.bash (its runtime's bug, often the one
+	// sought). Its cells are build-errors that name the crash (the
+	// toolchain's, never the target's), not unavailable.
+	GoSource   *record.GoSource   `json:"goSource,omitempty"`
+	BuildCrash *record.BuildCrash `json:"buildCrash,omitempty"`
 }
 
 // Options tune Resolve.
@@ -92,8 +97,12 @@ type Options struct {
 	// Pull is the image pull policy (container.PullMissing when empty).
 	Pull container.PullPolicy
 	// CacheDir, when set, keeps each GOROOT's build fingerprint under a
-	// stat signature of the files it reads (see CachedBuildFingerprint).
+	// stat signature of the files it reads (see CachedBuildFingerprint),
+	// and the toolchains of kind gosource (see internal/gosource).
 	CacheDir string
+	// GoSource builds the toolchains of kind gosource; one on CacheDir
+	// when nil.
+	GoSource *gosource.Builder
 }
 
 // goEnv is the part of `go env -json` Resolve asks for.
@@ -122,8 +131,10 @@ func Resolve(ctx context.Context, tc config.Toolchain, opts Options) *Resolved {
 		resolveGotoolchain(ctx, r, tc, opts)
 	case config.KindImage:
 		resolveImage(ctx, r, tc, opts)
+	case config.KindGosource:
+		resolveGosource(ctx, r, tc, opts)
 	default:
-		r.Reason = fmt.Sprintf("unknown toolchain kind %q; use local, goroot, gotoolchain or image", tc.Kind)
+		r.Reason = fmt.Sprintf("unknown toolchain kind %q; use local, goroot, gotoolchain, image or gosource", tc.Kind)
 	}
 	if r.Available {
 		r.Warning = expectWarning(tc.ExpectGo, r.GoVersion)

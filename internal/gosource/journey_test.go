@@ -1,0 +1,126 @@
+package gosource_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gorepro/gorepro/internal/cli"
+	"github.com/gorepro/gorepro/internal/crashfixture"
+	"github.com/gorepro/gorepro/internal/gitrepo"
+	"github.com/gorepro/gorepro/internal/record"
+)
+
+// TestGoCommitJourney walks the user's path from "this Go release
+// crashes" to the Go commit that broke it, on a real history of Go (a git
+// repository of a copy of the local GOROOT, see crashfixture.GoHistory)
+// with real make.bash builds and the real taggedPointerPack crash: gorepro
+// bisect --axis go-commit names the bug commit as the regression, with
+// its subject, author, date and review link, within ⌈log2 n⌉+2 probes
+// (re-confirmations aside), confirms the boundary with full builds, and a
+// second run builds no toolchain.
+func TestGoCommitJourney(t *testing.T) {
+	if runtime.GOARCH != "amd64" {
+		t.Skipf("the taggedPointerPack crash of 47 address bits needs an amd64 host; this one is %s", runtime.GOARCH)
+	}
+	dir := t.TempDir()
+	start := time.Now()
+	h, err := crashfixture.MakeGoHistory(crashfixture.LocalGOROOT(t), filepath.Join(dir, "go"))
+	require.NoError(t, err)
+	t.Logf("Go history made in %s", time.Since(start).Round(time.Second))
+	repoState := func() string {
+		var state string
+		for _, args := range [][]string{{"status", "--porcelain"}, {"for-each-ref"}, {"worktree", "list", "--porcelain"}, {"rev-parse", "HEAD"}} {
+			out, err := gitrepo.Git(context.Background(), h.Dir, args...)
+			require.NoError(t, err)
+			state += out + "\n"
+		}
+		return state
+	}
+	before := repoState()
+	config := filepath.Join(dir, "toolchains.json")
+	require.NoError(t, os.WriteFile(config, []byte(`{
+  "toolchains": [{"name": "local", "kind": "local"}],
+  "protobuf": ["v1.36.10"],
+  "targets": [{"name": "repro", "kind": "repro"}]
+}`), 0o644))
+	cache := filepath.Join(dir, "cache") // shared by both runs: the second builds nothing
+	bisect := func(args ...string) (*record.Bisect, string) {
+		var stdout, stderr bytes.Buffer
+		var progress io.Writer = &stderr
+		if testing.Verbose() {
+			progress = io.MultiWriter(&stderr, os.Stderr)
+		}
+		deps := cli.Deps{Stdout: &stdout, Stderr: progress, Version: "test", Getenv: func(k string) string {
+			if k == "GOREPRO_CACHE" {
+				return cache
+			}
+			return os.Getenv(k)
+		}}
+		argv := append([]string{"bisect", "--axis", "go-commit", "--go-repo", h.Dir, "--from", h.Release, "--to", h.Doc2,
+			"--config", config, "--target", "repro", "--arch", "amd64", "--out", filepath.Join(dir, "results")}, args...)
+		start := time.Now()
+		code := cli.Main(context.Background(), argv, deps)
+		t.Logf("bisect %v: %s\n%s", args, time.Since(start).Round(time.Second), stderr.String())
+		require.Equal(t, 0, code, "stdout:\n%s", stdout.String())
+		if len(args) > 0 && args[0] == "--json" {
+			var b record.Bisect
+			require.NoError(t, json.Unmarshal(stdout.Bytes(), &b))
+			return &b, ""
+		}
+		return nil, stdout.String()
+	}
+
+	b, _ := bisect("--json")
+	bug, doc := gitrepo.Short(h.Bug), gitrepo.Short(h.Doc)
+	assert.Equal(t, record.DirectionRegression, b.Direction)
+	require.NotNil(t, b.Boundary, b.Conclusion)
+	assert.Equal(t, bug, b.Boundary.After, b.Conclusion)
+	assert.Equal(t, doc, b.Boundary.Before, b.Conclusion)
+	assert.Contains(t, b.Conclusion, `"runtime: pack tagged pointers with 47 address bits on amd64" by Gopher <gopher@example.com>, 2026-11-03`)
+	assert.Contains(t, b.Conclusion, "Reviewed-on: "+h.BugReview)
+	n := len(b.Candidates)
+	assert.Equal(t, 6, n)
+	searchProbes := 0
+	for _, p := range b.Probes {
+		t.Logf("probe %s (confirmation %v): %s %s; toolchain %s", p.Version, p.Confirmation, p.Verdict, p.Outcome, p.Toolchain)
+		assert.NotEmpty(t, p.Toolchain, "probe %s says how its toolchain was made", p.Version)
+		if p.Confirmation {
+			assert.Contains(t, p.Toolchain, "full", "the boundary is confirmed with full builds: %s", p.Version)
+		} else {
+			searchProbes++
+		}
+		if p.Version == bug && !p.Confirmation {
+			assert.Contains(t, p.Toolchain, "fast", "only the runtime differs from the release: a fast build")
+		}
+		if p.Version == bug {
+			assert.Equal(t, "crash", string(p.Outcome))
+			assert.Contains(t, p.Signature, "taggedPointerPack")
+		}
+	}
+	assert.LessOrEqual(t, searchProbes, int(math.Ceil(math.Log2(float64(n))))+2)
+	require.NotNil(t, b.GoBuilds)
+	// The release's sources are the installed Go's; the commit after the
+	// go command's change and the confirmation of the bug need make.bash.
+	assert.Equal(t, 2, b.GoBuilds.Full, b.Conclusion)
+	assert.GreaterOrEqual(t, b.GoBuilds.Fast, 1, b.Conclusion)
+	assert.False(t, b.GoBuilds.Redone)
+
+	// A second run finds every toolchain in the cache.
+	_, text := bisect()
+	assert.Contains(t, text, "regression: first bad "+bug)
+	assert.Contains(t, text, "first bad commit: "+bug)
+	assert.Contains(t, text, "Reviewed-on: "+h.BugReview)
+	assert.Contains(t, text, "Go toolchains built: 0 full, 0 fast")
+	assert.Equal(t, before, repoState(), "the Go repository is only read")
+}
