@@ -117,7 +117,9 @@ func resolveImage(ctx context.Context, r *Resolved, tc config.Toolchain, opts Op
 			return
 		}
 	}
-	version, raw, goEnv, err := eng.GoVersion(ctx, tc.Image, c.BuilderPlatform)
+	// From here on the images are named by ID, never by tag: a tag that
+	// moves while the run goes on cannot change what the cells use.
+	version, raw, goEnv, err := eng.GoVersion(ctx, c.Builder.ID, c.BuilderPlatform)
 	if err != nil {
 		r.Reason = fmt.Sprintf("cannot run go in %s: %s (is it a Go builder image with go on PATH?)", tc.Image, oneLine(err.Error()))
 		return
