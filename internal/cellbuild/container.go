@@ -92,7 +92,7 @@ func containerBuild(ctx context.Context, s Spec, c *toolchain.Container, dir str
 	)
 	cmd := append([]string{"go"}, argv[1:]...)
 	return container.RunSpec{
-		Image:    c.Builder.Ref,
+		Image:    c.Builder.ID, // never the tag: it may have moved since
 		Platform: c.BuilderPlatform,
 		Labels:   map[string]string{"gorepro.role": "build"},
 		Mounts:   mounts,

@@ -7,10 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/registrytest"
 )
 
@@ -77,4 +80,78 @@ func requireReady(err error) (bool, error) {
 		return false, fmt.Errorf("GOREPRO_REQUIRE_ENGINE=1 but %v", err)
 	}
 	return err == nil, nil
+}
+
+// cmdToolset is the script command "toolset", after "registry" and on an
+// amd64 host (it needs GOROOT_INJECTED): it pushes real Go toolchain
+// images to the registry's repository registrytest.ToolsetRepo, shaped like
+// go-toolset's: build 1 from the local GOROOT, tagged <version>-1 and
+// latest, and build 2 from the injected GOROOT, tagged <version>-2 (the
+// same Go version, a different build). It sets TOOLSET (the repository),
+// TOOLSET_TAG_N, TOOLSET_DIGEST_N and TOOLSET_SHORT_N (as the images table
+// shows it) for N = 1, 2, and lets Podman pull from the registry over plain
+// HTTP: a registries.conf naming that one registry (and the one "registry
+// login" started, if it ran first) insecure, in CONTAINERS_REGISTRIES_CONF. When the script ends, the images Podman
+// pulled from the repository are removed.
+//
+// "toolset tag TAG N" points TAG at build N in the registry.
+func cmdToolset(ts *testscript.TestScript, neg bool, args []string) {
+	host := ts.Getenv("REGISTRY")
+	if neg || host == "" {
+		ts.Fatalf("usage: toolset [tag TAG N], after registry")
+	}
+	reg := &registrytest.Registry{Host: host}
+	if len(args) == 3 && args[0] == "tag" {
+		if ts.Getenv("TOOLSET_DIGEST_"+args[2]) == "" {
+			ts.Fatalf("toolset tag: no build %q", args[2])
+		}
+		ts.Check(reg.MoveTag(context.Background(), ts.Getenv("TOOLSET"), args[1], ts.Getenv("TOOLSET_DIGEST_"+args[2])))
+		return
+	}
+	if len(args) != 0 || ts.Getenv("GOROOT_INJECTED") == "" {
+		ts.Fatalf("usage: toolset [tag TAG N], after registry, on an amd64 host")
+	}
+	created := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	toolset, err := reg.PushToolset(context.Background(), registrytest.ToolsetRepo, []registrytest.ToolsetBuild{
+		{GOROOT: ts.Getenv("GOROOT_LOCAL"), Release: "1", Created: created, Tags: []string{"latest"}},
+		{GOROOT: ts.Getenv("GOROOT_INJECTED"), Release: "2", Created: created.Add(7 * 24 * time.Hour)},
+	})
+	ts.Check(err)
+	ts.Setenv("TOOLSET", toolset.Repo)
+	for i := range toolset.Tags {
+		n := strconv.Itoa(i + 1)
+		ts.Setenv("TOOLSET_TAG_"+n, toolset.Tags[i])
+		ts.Setenv("TOOLSET_DIGEST_"+n, toolset.Digests[i])
+		ts.Setenv("TOOLSET_SHORT_"+n, toolset.Digests[i][:len("sha256:")+12])
+	}
+	var conf []byte
+	for _, h := range []string{host, ts.Getenv("LOGIN_REGISTRY")} {
+		if h != "" {
+			conf = fmt.Appendf(conf, "[[registry]]\nlocation = %q\ninsecure = true\n\n", h)
+		}
+	}
+	confFile := ts.MkAbs("registries.conf")
+	ts.Check(os.WriteFile(confFile, conf, 0o644))
+	ts.Setenv("CONTAINERS_REGISTRIES_CONF", confFile)
+	ts.Defer(func() { removePulled(toolset.Repo) })
+}
+
+// removePulled removes the images Podman pulled from repo: every name
+// it gave them (tags and digests), so that images nothing else names go.
+func removePulled(repo string) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := proc.Run(ctx, proc.Cmd{Argv: []string{"podman", "images", "--noheading", "--digests", "--format", "{{.Repository}}:{{.Tag}} {{.Repository}}@{{.Digest}}"}})
+	if err != nil || res.ExitCode != 0 {
+		return
+	}
+	var names []string
+	for _, name := range strings.Fields(string(res.Output)) {
+		if (strings.HasPrefix(name, repo+":") || strings.HasPrefix(name, repo+"@")) && !strings.HasSuffix(name, ":<none>") {
+			names = append(names, name)
+		}
+	}
+	if len(names) > 0 {
+		_, _ = proc.Run(ctx, proc.Cmd{Argv: append([]string{"podman", "image", "rm", "--ignore"}, names...)})
+	}
 }

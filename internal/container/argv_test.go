@@ -258,3 +258,25 @@ func TestCleanupStaleSelection(t *testing.T) {
 	assert.Equal(t, []string{"gorepro-dead", "gorepro-dead-here", "gorepro-renamed-host"}, got)
 	assert.Equal(t, got, removed)
 }
+
+// TestRepoDigest: the digest recorded for an image is the one its
+// reference pins, else its own repository's, never another repository's.
+func TestRepoDigest(t *testing.T) {
+	const (
+		a = "sha256:0bd53d6ce6d8bc9b730125edc401d8724810f5496bf61ccc48ca3eb29dea055c"
+		b = "sha256:9013f173f18777e4c6db560ce4d0dcd2daf6169b2e2b01dadab06deab61245e7"
+	)
+	digests := []string{"localhost/gorepro-test/runtime@" + a, "127.0.0.1:5999/t/runtime@" + b}
+	assert.Equal(t, b, repoDigest("127.0.0.1:5999/t/runtime:1", digests))
+	assert.Equal(t, a, repoDigest("127.0.0.1:5999/t/runtime:1@"+a, digests))
+	assert.Equal(t, a, repoDigest("localhost/gorepro-test/runtime:latest", digests))
+	assert.Equal(t, a, repoDigest("other/image:1", digests), "no digest of its repository: the first")
+	assert.Empty(t, repoDigest("x:1", nil))
+
+	assert.Equal(t, "127.0.0.1:5000/ubi9/go-toolset", repositoryOf("127.0.0.1:5000/ubi9/go-toolset:1.25@"+a))
+	assert.Equal(t, "127.0.0.1:5000/ubi9/go-toolset", repositoryOf("127.0.0.1:5000/ubi9/go-toolset"))
+	assert.Equal(t, "golang", repositoryOf("golang:1.25"))
+	assert.Equal(t, "127.0.0.1:5000", registryHost("127.0.0.1:5000/ubi9/go-toolset:1.25"))
+	assert.Equal(t, "docker.io", registryHost("library/golang:1.25"))
+	assert.Equal(t, "docker.io", registryHost("golang"))
+}

@@ -48,5 +48,18 @@
 // on how to fix it. Classify maps an engine's output to a kind; exit statuses
 // 125, 126 and 127 with an engine message (and an init process that could not
 // start the program) are engine errors in Run, while any other exit status is
-// the program's and is returned in the Result.
+// the program's and is returned in the Result. A failed pull says which of
+// these it was, each with its own hint: the registry has no such image
+// (manifest unknown), wants a login (unauthorized), limits the rate
+// (toomanyrequests), does not answer, or speaks plain HTTP to a client
+// that expects TLS.
+//
+// # Images, tags and digests
+//
+// A reference may pin a digest ("repo:tag@sha256:…"): the engine pulls
+// and looks it up by the digest, whatever the tag names now. An inspected
+// Image's Digest is the digest its reference pins, else the repository
+// digest of its own repository (an image pulled from several repositories
+// has several), and its ID is what callers run it by: a tag may move
+// while a run goes on.
 package container

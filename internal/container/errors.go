@@ -88,7 +88,11 @@ const (
 	hintDiskFull       = "free space in the engine's storage: podman system prune (docker system prune)"
 	hintImageAbsent    = "pull it (podman pull REF) or run with --pull missing"
 	hintShortName      = "use a fully qualified image name, e.g. docker.io/library/golang:1.25"
-	hintRegistry       = "check that the registry is reachable and that you are logged in (podman login)"
+	hintPullNotFound   = "the registry has no such image: check the repository, tag and digest (gorepro images REPOSITORY lists what it has)"
+	hintLogin          = "log in to the registry (podman login HOST or docker login HOST), or check that your account may read the repository"
+	hintUnreachable    = "the registry does not answer: check its address, that it is up and your network (a proxy, a VPN)"
+	hintRateLimited    = "the registry limits pulls: log in (podman login) to get a higher limit, or wait and run again; pulled images are kept, so --pull missing pulls each once"
+	hintPlainHTTP      = "the registry speaks plain HTTP: allow it for that registry only, with a [[registry]] entry with insecure = true in registries.conf (Podman) or insecure-registries in daemon.json (Docker)"
 	hintExecFailed     = "the program could not be started in the container: a missing file, or a binary for another architecture without emulation (install qemu-user-static and register binfmt_misc)"
 	hintExecDenied     = "the program could not be started in the container: permission denied, not an architecture problem; on an SELinux-enforcing host (Fedora, RHEL: getenforce says Enforcing) a denial of the bind-mounted file shows in the audit log (ausearch -m avc -ts recent), though gorepro runs its containers with --security-opt label=disable; otherwise the file lacks its execute bit or sits on a noexec mount"
 	hintMountInvisible = "the container engine cannot see PATH on its host: podman machine on a Mac shares only /Users, /private and /var/folders (recreate it with podman machine init -v TOP:TOP, or keep the code and GOREPRO_CACHE under $HOME); Docker Desktop shares what Settings > Resources > File sharing lists"
@@ -169,18 +173,37 @@ func Classify(op string, output []byte) *Error {
 		e.Kind, e.Hint = ErrPermission, hintPermission
 	case has("connection refused") && !pull && socketish:
 		e.Kind, e.Hint = ErrEngineDown, hintEngineDown
-	case pull && has("short-name", "short name"):
-		e.Kind, e.Hint = ErrImageAbsent, hintShortName
-	case has("image not known", "no such image", "manifest unknown", "unable to find image", "name unknown", "repository does not exist", "pull access denied") ||
-		(pull && has("not found")):
+	case pull:
+		e.Kind, e.Hint = classifyPull(has)
+	case has("image not known", "no such image", "manifest unknown", "unable to find image", "name unknown", "repository does not exist", "pull access denied"):
 		e.Kind, e.Hint = ErrImageAbsent, hintImageAbsent
-	case pull && has("pinging container registry", "initializing source", "dial tcp", "tls handshake", "unauthorized", "i/o timeout", "connection refused", "no such host"):
-		e.Kind, e.Hint = ErrRegistry, hintRegistry
 	}
 	if e.Msg == "" {
 		e.Msg = "failed without a message"
 	}
 	return e
+}
+
+// classifyPull is the kind and hint of a failed pull, from what the
+// engine said (has reports whether its lower-cased output holds one of
+// the strings): the registry refused a login, limited the rate, does not
+// answer or answers plain HTTP, or has no such image.
+func classifyPull(has func(...string) bool) (ErrorKind, string) {
+	switch {
+	case has("short-name", "short name"):
+		return ErrImageAbsent, hintShortName
+	case has("unauthorized", "authentication required", "denied", "403 forbidden", "status 401", "status 403"):
+		return ErrRegistry, hintLogin
+	case has("toomanyrequests", "too many requests", "rate limit"):
+		return ErrRegistry, hintRateLimited
+	case has("server gave http response to https client"):
+		return ErrRegistry, hintPlainHTTP
+	case has("manifest unknown", "name unknown", "not found", "repository does not exist", "no image found", "image not known"):
+		return ErrImageAbsent, hintPullNotFound
+	case has("pinging container registry", "dial tcp", "tls handshake", "i/o timeout", "connection refused", "no such host", "timeout", "initializing source"):
+		return ErrRegistry, hintUnreachable
+	}
+	return ErrEngineRun, ""
 }
 
 // engineMessage returns the engine's own lines of output (the lines it marks

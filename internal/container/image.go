@@ -80,12 +80,55 @@ func (e *Engine) Inspect(ctx context.Context, ref string) (*Image, error) {
 		Entrypoint: f.Config.Entrypoint, Cmd: f.Config.Cmd, Env: f.Config.Env,
 		User: f.Config.User, WorkingDir: f.Config.WorkingDir, Labels: f.Config.Labels,
 	}
-	if len(f.RepoDigests) > 0 {
-		if _, d, ok := strings.Cut(f.RepoDigests[0], "@"); ok {
-			im.Digest = d
+	im.Digest = repoDigest(ref, f.RepoDigests)
+	return im, nil
+}
+
+// repoDigest is the registry digest ("sha256:…") of the image that ref
+// names: the digest ref pins, else the one of the repository digests that
+// belongs to ref's repository (an image pulled from several repositories,
+// or pushed and pulled again, has several), else the first one.
+func repoDigest(ref string, repoDigests []string) string {
+	if _, d, ok := strings.Cut(ref, "@"); ok {
+		return d
+	}
+	repo := repositoryOf(ref)
+	first := ""
+	for _, rd := range repoDigests {
+		r, d, ok := strings.Cut(rd, "@")
+		if !ok {
+			continue
+		}
+		if r == repo {
+			return d
+		}
+		if first == "" {
+			first = d
 		}
 	}
-	return im, nil
+	return first
+}
+
+// registryHost is the registry part of ref: its first path element when
+// that names a host ("127.0.0.1:5000", "quay.io", "localhost"), else
+// Docker Hub's "docker.io".
+func registryHost(ref string) string {
+	first, _, ok := strings.Cut(ref, "/")
+	if ok && (strings.ContainsAny(first, ".:") || first == "localhost") {
+		return first
+	}
+	return "docker.io"
+}
+
+// repositoryOf is ref without its tag and digest:
+// "127.0.0.1:5000/ubi9/go-toolset:1.25@sha256:…" → "127.0.0.1:5000/ubi9/go-toolset".
+func repositoryOf(ref string) string {
+	ref, _, _ = strings.Cut(ref, "@")
+	slash := strings.LastIndexByte(ref, '/')
+	if colon := strings.LastIndexByte(ref, ':'); colon > slash {
+		ref = ref[:colon]
+	}
+	return ref
 }
 
 // PullPolicy says when Ensure pulls an image.
@@ -165,7 +208,7 @@ func (e *Engine) Pull(ctx context.Context, ref, platform string) error {
 	}
 	if res.ExitCode != 0 {
 		ce := e.classify(op, res.Output)
-		ce.Hint = strings.Replace(ce.Hint, "REF", ref, 1)
+		ce.Hint = strings.NewReplacer("REF", ref, "REPOSITORY", repositoryOf(ref), "HOST", registryHost(ref)).Replace(ce.Hint)
 		return ce
 	}
 	return nil

@@ -124,6 +124,9 @@ func (ex *Explainer) explainToolchainBuild(ctx context.Context, c *cellCase, con
 	c.x.Kind, c.x.Explained = record.CauseToolchainBuild, true
 	c.x.Culprit = fmt.Sprintf("same Go version, different build: toolchain %s (%s) was build %s in BASE and is build %s in NEW",
 		c.n.Toolchain, c.n.GoVersion, c.b.ToolchainBuild, c.n.ToolchainBuild)
+	if images := imageChanges(c.b.Container, c.n.Container); len(images) > 0 {
+		c.x.Culprit += " (" + strings.Join(images, "; ") + ")"
+	}
 	baseTC, newTC := toolchainOf(ex.Base, c.b), toolchainOf(ex.Next, c.n)
 	if ex.Files == nil {
 		return

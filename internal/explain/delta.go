@@ -56,6 +56,10 @@ type Delta struct {
 	// GOROOT build, another image).
 	GoVersion *ValueChange
 	Build     *ValueChange
+	// Images lists, one line each, the images of an image toolchain whose
+	// registry digest changed: a moved tag ("image digest changed:
+	// sha256:… → sha256:…", "runtime image digest changed: …").
+	Images []string
 	// Toolchain lists the fields of the cell's toolchain entry in the
 	// config that changed, one line each ("toolchain go: goroot
 	// /usr/local/go → /opt/ci/go"): a change of toolchain, which Build or
@@ -117,6 +121,7 @@ func Inputs(base *record.Run, b record.Cell, next *record.Run, n record.Cell) De
 	case b.ToolchainBuild != n.ToolchainBuild:
 		d.Build = &ValueChange{From: b.ToolchainBuild, To: n.ToolchainBuild}
 	}
+	d.Images = imageChanges(b.Container, n.Container)
 	d.Config = append(d.Config, SettingChanges(b.Settings, n.Settings)...)
 	d.Toolchain = EntryChanges("toolchain "+n.Toolchain, b.ToolchainEntry, n.ToolchainEntry)
 	d.Config = append(d.Config, EntryChanges("target "+n.Target, b.TargetEntry, n.TargetEntry)...)
@@ -131,6 +136,34 @@ func Inputs(base *record.Run, b record.Cell, next *record.Run, n record.Cell) De
 		d.Config = append(d.Config, fmt.Sprintf("gorepro version %s → %s", base.GoreproVersion, next.GoreproVersion))
 	}
 	return d
+}
+
+// imageChanges lists the images of two cells' image toolchains whose
+// registry digest changed, one line each; none when a cell recorded no
+// container or no digest.
+func imageChanges(b, n *record.Container) []string {
+	if b == nil || n == nil {
+		return nil
+	}
+	var out []string
+	add := func(what, from, to string) {
+		if from != "" && to != "" && from != to {
+			out = append(out, fmt.Sprintf("%s digest changed: %s → %s", what, shortDigest(from), shortDigest(to)))
+		}
+	}
+	add("image", b.ImageDigest, n.ImageDigest)
+	add("runtime image", b.RuntimeImageDigest, n.RuntimeImageDigest)
+	return out
+}
+
+// shortDigest is a registry digest as people compare them:
+// "sha256:" and the first 12 hex digits, then "…".
+func shortDigest(d string) string {
+	algo, hex, ok := strings.Cut(d, ":")
+	if !ok || len(hex) <= 12 {
+		return d
+	}
+	return algo + ":" + hex[:12] + "…"
 }
 
 // SettingChanges lists, one line each and sorted, the cell settings
@@ -252,6 +285,7 @@ func (d Delta) Lines() []string {
 	if b := d.Build; b != nil {
 		lines = append(lines, fmt.Sprintf("toolchain build %s → %s (same Go version)", b.From, b.To))
 	}
+	lines = append(lines, d.Images...)
 	lines = append(lines, d.Toolchain...)
 	lines = append(lines, d.Config...)
 	if len(d.Unknown) > 0 {

@@ -103,6 +103,31 @@ func TestInputs(t *testing.T) {
 	assert.Equal(t, []string{"source commit", "build list", "toolchain build"}, Inputs(base, old, base, old).Unknown)
 }
 
+// TestInputsImageDigest: a tag that moved between two runs (same Go
+// version, another image) names the digests as well as the build.
+func TestInputsImageDigest(t *testing.T) {
+	run := &record.Run{}
+	const d1 = "sha256:95e84492c4eed0fb91d6ef39213d4acb0076efba56cf1c402adecf8358b90697"
+	const d2 = "sha256:08a5eaf8a3f6ad6f663475ea0362a6d73a99e1e2d8a1c4b6088b44bbeec48cbf"
+	b := record.Cell{GoVersion: "go1.26.8", ToolchainBuild: "image:1", BuildList: []record.Module{{Path: "m"}},
+		Container: &record.Container{Image: "r/go-toolset:latest", ImageID: "1", ImageDigest: d1, RuntimeImageDigest: d1}}
+	n := b
+	n.ToolchainBuild = "image:2"
+	n.Container = &record.Container{Image: "r/go-toolset:latest", ImageID: "2", ImageDigest: d2, RuntimeImageDigest: d1}
+	d := Inputs(run, b, run, n)
+	assert.Equal(t, []string{"toolchain-build"}, d.Kinds())
+	assert.Equal(t, []string{
+		"toolchain build image:1 → image:2 (same Go version)",
+		"image digest changed: sha256:95e84492c4ee… → sha256:08a5eaf8a3f6…",
+	}, d.Lines())
+
+	// No digest recorded (a local image): nothing said of digests.
+	n.Container = &record.Container{ImageID: "2"}
+	assert.Empty(t, Inputs(run, b, run, n).Images)
+	n.Container = nil
+	assert.Empty(t, Inputs(run, b, run, n).Images)
+}
+
 // TestSettingChanges: the cell settings that differ, named, sorted; cells
 // recorded before settings were compare as unchanged.
 func TestSettingChanges(t *testing.T) {

@@ -67,11 +67,7 @@ func (r *Registry) PushFixtures(ctx context.Context) (*Fixtures, error) {
 	if !strings.HasPrefix(host, "127.0.0.1:") {
 		return nil, fmt.Errorf("registrytest pushes only to 127.0.0.1, not %s", host)
 	}
-	auth := authn.Anonymous
-	if r.Login {
-		auth = &authn.Basic{Username: User, Password: Password}
-	}
-	opts := []remote.Option{remote.WithContext(ctx), remote.WithAuth(auth)}
+	opts := r.remoteOptions(ctx)
 	f := &Fixtures{Vendor: host + "/" + VendorRepo, Upstream: host + "/" + UpstreamRepo, Digests: map[string]string{}}
 	for _, fi := range fixtureImages() {
 		ref, err := name.ParseReference(host+"/"+fi.repo+":"+fi.tags[0], name.Insecure)
@@ -139,32 +135,48 @@ func fixtureImageOf(fi fixtureImage, arch string) (v1.Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	img, err := mutate.AppendLayers(empty.Image, layer)
+	img, cf, err := testImage([]v1.Layer{layer}, arch, created)
 	if err != nil {
 		return nil, err
 	}
-	cf, err := img.ConfigFile()
-	if err != nil {
-		return nil, err
-	}
-	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture = "linux", arch
-	cf.Created = v1.Time{Time: created}
-	cf.Config.Env = []string{"PATH=/usr/local/go/bin:/usr/bin:/bin"}
-	cf.Config.Labels = map[string]string{"gorepro.test-image": "true"}
 	switch {
 	case fi.goVer == "":
 	case fi.release != "":
-		parts := strings.SplitN(fi.goVer, ".", 3)
-		cf.Config.Env = append(cf.Config.Env,
-			"GO_MAJOR_VERSION="+parts[0], "GO_MINOR_VERSION="+parts[1], "GO_PATCH_VERSION="+parts[2],
-			"VERSION="+fi.goVer, "CONTAINER_NAME=ubi9/go-toolset")
-		cf.Config.Labels["name"] = "ubi9/go-toolset"
-		cf.Config.Labels["com.redhat.component"] = "go-toolset-container"
-		cf.Config.Labels["version"] = fi.goVer
-		cf.Config.Labels["release"] = fi.release
+		vendorConfig(&cf.Config, fi.goVer, fi.release)
 	default:
 		cf.Config.Env = append(cf.Config.Env, "GOLANG_VERSION="+fi.goVer, "GOTOOLCHAIN=local")
 	}
 	return mutate.ConfigFile(img, cf)
+}
+
+// testImage is an image of layers for linux/arch, and a copy of its config
+// with what every test image has (created, PATH, WORKDIR /, the label
+// gorepro.test-image=true), for the caller to complete and set with
+// mutate.ConfigFile.
+func testImage(layers []v1.Layer, arch string, created time.Time) (v1.Image, *v1.ConfigFile, error) {
+	img, err := mutate.AppendLayers(empty.Image, layers...)
+	if err != nil {
+		return nil, nil, err
+	}
+	cf, err := img.ConfigFile()
+	if err != nil {
+		return nil, nil, err
+	}
+	cf = cf.DeepCopy()
+	cf.OS, cf.Architecture = "linux", arch
+	cf.Created = v1.Time{Time: created}
+	cf.Config.WorkingDir = "/"
+	cf.Config.Env = []string{"PATH=/usr/local/go/bin:/usr/bin:/bin"}
+	cf.Config.Labels = map[string]string{"gorepro.test-image": "true"}
+	return img, cf, nil
+}
+
+// remoteOptions are the options of go-containerregistry's calls to the
+// registry: ctx, and the login when it asks for one.
+func (r *Registry) remoteOptions(ctx context.Context) []remote.Option {
+	auth := authn.Anonymous
+	if r.Login {
+		auth = &authn.Basic{Username: User, Password: Password}
+	}
+	return []remote.Option{remote.WithContext(ctx), remote.WithAuth(auth)}
 }

@@ -18,6 +18,20 @@
 // each, pushed with go-containerregistry. PushLocal copies an image of the
 // local engine's store there with `podman push --tls-verify=false`, the
 // plain-HTTP permission given to that one command and that one registry.
+//
+// PushToolset pushes real Go toolchain images that an engine pulls and
+// builds with: several builds of one Go version (say the local GOROOT and
+// the injected one of package crashfixture) under a repository shaped like
+// Red Hat's ubi9/go-toolset (tags <version>-<release>, go-toolset's env and
+// labels), built in-process from the GOROOTs with no engine: the first
+// build's Go tree is one layer the others share, each of them adding a
+// layer of the files where its GOROOT differs, and the layers are
+// reproducible, so the same builds pushed again have the same digests and
+// image IDs. MoveTag points a tag at another build, as a vendor publishing
+// a new build moves its "latest". For Podman to pull from the registry over
+// plain HTTP, a test names it in a registries.conf with insecure = true
+// and points CONTAINERS_REGISTRIES_CONF at it (internal/cli's script
+// command "toolset" does).
 package registrytest
 
 import (

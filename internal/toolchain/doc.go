@@ -24,7 +24,10 @@
 //   - image: a builder image under Podman or Docker (Options.Engine): the
 //     image is made present as Options.Pull allows, its Go version is asked
 //     from the image itself, and Container records the engine, platform and
-//     resolved images.
+//     resolved images. From then on the images are named by ID, never by
+//     tag (builds and runs use Container.Builder.ID), and the IDs are part
+//     of Identity: a tag that moved to another image between two runs
+//     gives its cells other cache keys.
 //
 // A toolchain that cannot be used is not an error: Resolve returns it with
 // Available false and a one-line Reason that says how to fix it, so the

@@ -125,7 +125,9 @@ func resolveImage(ctx context.Context, r *Resolved, tc config.Toolchain, opts Op
 		}
 	}
 	c.BuilderEmulated = platformArch(c.BuilderPlatform) != info.HostArch
-	version, raw, goEnv, err := eng.GoVersion(ctx, tc.Image, c.BuilderPlatform)
+	// From here on the images are named by ID, never by tag: a tag that
+	// moves while the run goes on cannot change what the cells use.
+	version, raw, goEnv, err := eng.GoVersion(ctx, c.Builder.ID, c.BuilderPlatform)
 	if err != nil {
 		if r.BuildCrash = goCommandCrash(err); r.BuildCrash != nil {
 			r.Reason = toolchainCrashReason(r.BuildCrash, c, info.HostArch)
