@@ -80,25 +80,27 @@ func (e *Error) Error() string {
 
 // Hints, one line each.
 const (
-	hintInstall        = "install Podman: apt-get install podman runc (Debian) or brew install podman (macOS), or Docker; or pass --engine"
-	hintPodmanDown     = "start it: podman machine start (macOS, Windows), or systemctl start podman.socket for a remote connection"
-	hintDockerDown     = "start the Docker daemon (Docker Desktop, or systemctl start docker)"
-	hintEngineDown     = "start the container engine: podman machine start, or start the Docker daemon"
-	hintPermission     = "add your user to the docker group (then log in again), or use rootless podman"
-	hintDiskFull       = "free space in the engine's storage: podman system prune (docker system prune)"
-	hintImageAbsent    = "pull it (podman pull REF) or run with --pull missing"
-	hintShortName      = "use a fully qualified image name, e.g. docker.io/library/golang:1.25"
-	hintPullNotFound   = "the registry has no such image: check the repository, tag and digest (gorepro images REPOSITORY lists what it has)"
-	hintLogin          = "log in to the registry (podman login HOST or docker login HOST), or check that your account may read the repository"
-	hintUnreachable    = "the registry does not answer: check its address, that it is up and your network (a proxy, a VPN)"
-	hintRateLimited    = "the registry limits pulls: log in (podman login) to get a higher limit, or wait and run again; pulled images are kept, so --pull missing pulls each once"
-	hintPlainHTTP      = "the registry speaks plain HTTP: allow it for that registry only, with a [[registry]] entry with insecure = true in registries.conf (Podman) or insecure-registries in daemon.json (Docker)"
-	hintExecFailed     = "the program could not be started in the container: a missing file, or a binary for another architecture without emulation (install qemu-user-static and register binfmt_misc)"
-	hintExecDenied     = "the program could not be started in the container: permission denied, not an architecture problem; on an SELinux-enforcing host (Fedora, RHEL: getenforce says Enforcing) a denial of the bind-mounted file shows in the audit log (ausearch -m avc -ts recent), though gorepro runs its containers with --security-opt label=disable; otherwise the file lacks its execute bit or sits on a noexec mount"
-	hintMountInvisible = "the container engine cannot see PATH on its host: podman machine on a Mac shares only /Users, /private and /var/folders (recreate it with podman machine init -v TOP:TOP, or keep the code and GOREPRO_CACHE under $HOME); Docker Desktop shares what Settings > Resources > File sharing lists"
-	maxMsgLines        = 3
-	maxMsgChars        = 600
-	engineErrorTailLen = 5
+	hintInstall         = "install Podman: apt-get install podman runc (Debian) or brew install podman (macOS), or Docker; or pass --engine"
+	hintPodmanDown      = "start it: podman machine start (macOS, Windows), or systemctl start podman.socket for a remote connection"
+	hintDockerDown      = "start the Docker daemon (Docker Desktop, or systemctl start docker)"
+	hintEngineDown      = "start the container engine: podman machine start, or start the Docker daemon"
+	hintPermission      = "add your user to the docker group (then log in again), or use rootless podman"
+	hintDiskFull        = "free space in the engine's storage: podman system prune (docker system prune)"
+	hintImageAbsent     = "pull it (podman pull REF) or run with --pull missing"
+	hintShortName       = "use a fully qualified image name, e.g. docker.io/library/golang:1.25"
+	hintPullNotFound    = "the registry has no such image: check the repository, tag and digest (gorepro images REPOSITORY lists what it has)"
+	hintLogin           = "log in to the registry (podman login HOST or docker login HOST), or check that your account may read the repository"
+	hintUnreachable     = "the registry does not answer: check its address, that it is up and your network (a proxy, a VPN)"
+	hintRateLimited     = "the registry limits pulls: log in (podman login) to get a higher limit, or wait and run again; pulled images are kept, so --pull missing pulls each once"
+	hintPlainHTTP       = "the registry speaks plain HTTP: allow it for that registry only, with a [[registry]] entry with insecure = true in registries.conf (Podman) or insecure-registries in daemon.json (Docker)"
+	hintExecFailed      = "the program could not be started in the container: a missing file, or a binary for another architecture without emulation (install qemu-user-static and register binfmt_misc)"
+	hintExecDenied      = "the program could not be started in the container: permission denied, not an architecture problem; on an SELinux-enforcing host (Fedora, RHEL: getenforce says Enforcing) a denial of the bind-mounted file shows in the audit log (ausearch -m avc -ts recent), though gorepro runs its containers with --security-opt label=disable; otherwise the file lacks its execute bit or sits on a noexec mount"
+	hintMountInvisible  = "the container engine cannot see PATH on its host: podman machine on a Mac shares only /Users, /private and /var/folders (recreate it with podman machine init -v TOP:TOP, or keep the code and GOREPRO_CACHE under $HOME); Docker Desktop shares what Settings > Resources > File sharing lists"
+	hintPlatformMissing = "the image is not built for PLATFORM: set the toolchain's \"platform\" to HAS (a foreign one runs emulated, and the cell says so), or use an image built for PLATFORM"
+	hintNoPlatform      = "the image has no build for the platform asked for: set the toolchain's \"platform\" to one it has (gorepro images REPOSITORY lists them)"
+	maxMsgLines         = 3
+	maxMsgChars         = 600
+	engineErrorTailLen  = 5
 )
 
 // engineLine matches a line the engine CLI itself prints for an error.
@@ -192,6 +194,8 @@ func classifyPull(has func(...string) bool) (ErrorKind, string) {
 	switch {
 	case has("short-name", "short name"):
 		return ErrImageAbsent, hintShortName
+	case has("no image found in manifest list", "no image found in image index", "no matching manifest", "no match for platform"):
+		return ErrImageAbsent, hintNoPlatform
 	case has("unauthorized", "authentication required", "denied", "403 forbidden", "status 401", "status 403"):
 		return ErrRegistry, hintLogin
 	case has("toomanyrequests", "too many requests", "rate limit"):

@@ -188,6 +188,14 @@ func (e *Engine) Ensure(ctx context.Context, ref string, policy PullPolicy, plat
 	if !im.Present {
 		return nil, &Error{Kind: ErrImageAbsent, Op: "ensure " + ref, Msg: ref + ": not there after a successful pull", Hint: strings.Replace(hintImageAbsent, "REF", ref, 1)}
 	}
+	if !platformMatches(im, platform) {
+		// A single-platform image is pulled whatever --platform says (the
+		// engine only warns): running it would run another architecture
+		// than the cell asks for, emulated or not at all.
+		return nil, &Error{Kind: ErrImageAbsent, Op: "ensure " + ref,
+			Msg:  fmt.Sprintf("%s has no %s image: the registry has it for %s only", ref, platform, im.Platform()),
+			Hint: strings.NewReplacer("PLATFORM", platform, "HAS", im.Platform()).Replace(hintPlatformMissing)}
+	}
 	return im, nil
 }
 
