@@ -49,12 +49,6 @@ func ContractReason(p string) string {
 	return ""
 }
 
-// inSource reports whether the file at p is part of what a toolchain is
-// built from: VERSION and everything under src/.
-func inSource(p string) bool {
-	return p == "VERSION" || strings.HasPrefix(p, "src/")
-}
-
 // Listing is the source of a toolchain by content: the git blob hash of
 // every file of src/ and of VERSION, by slash-separated path.
 type Listing map[string]string
