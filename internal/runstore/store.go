@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gorepro/gorepro/internal/atomicfile"
 	"github.com/gorepro/gorepro/internal/filelock"
 	"github.com/gorepro/gorepro/internal/gorootfiles"
 	"github.com/gorepro/gorepro/internal/record"
@@ -390,40 +391,10 @@ func loadManifests(run *record.Run, runDir string) {
 	}
 }
 
-// writeFileAtomic writes data to name through a temporary file in the same
-// directory that is synced and then renamed over name, so readers see either
-// the old or the new content, never a partial file.
-func writeFileAtomic(name string, data []byte) (err error) {
-	dir, base := filepath.Split(name)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	if err := os.Rename(tmp.Name(), name); err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	return nil
+// writeFileAtomic writes data to name so that readers see either the old
+// or the new content, never a partial file (see atomicfile.Write).
+func writeFileAtomic(name string, data []byte) error {
+	return atomicfile.Write(name, data, 0o644)
 }
 
 // syncDir flushes a directory's entries (new names, renames) to disk.
