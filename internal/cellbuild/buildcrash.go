@@ -26,21 +26,7 @@ func (e *prepareError) Error() string { return "prepare: " + e.command + ": " + 
 // go command, whose crash at build time is the toolchain's own and whose
 // go run or go generate runs programs the toolchain built.
 func buildCrashOf(stage, command string, goCmd bool, out []byte) *record.BuildCrash {
-	reading := crashlog.Read(out)
-	if len(reading.Crashes) == 0 {
-		return nil
-	}
-	c := reading.Crashes[0]
-	if !c.Traced && c.Emulator == "" {
-		return nil
-	}
-	return &record.BuildCrash{
-		Stage:     stage,
-		Command:   command,
-		Program:   crashedProgram(stage, goCmd, c.Lines),
-		Signature: c.Signature(),
-		Frames:    c.Frames,
-	}
+	return crashlog.FirstBuildCrash(out, stage, command, func(lines []string) string { return crashedProgram(stage, goCmd, lines) })
 }
 
 // crashedProgram names the program whose crash lines are: the go command,

@@ -64,10 +64,5 @@ func resolveGosource(ctx context.Context, r *Resolved, tc config.Toolchain, opts
 // (make.bash runs the commit's own go_bootstrap and compiler, built with
 // the commit's runtime), or nil when make.bash's output holds none.
 func selfBuildCrash(out []byte) *record.BuildCrash {
-	reading := crashlog.Read(out)
-	if len(reading.Crashes) == 0 || !reading.Crashes[0].Traced {
-		return nil
-	}
-	c := reading.Crashes[0]
-	return &record.BuildCrash{Stage: record.StageToolchain, Command: "make.bash", Program: "the commit's own toolchain", Signature: c.Signature(), Frames: c.Frames}
+	return crashlog.FirstBuildCrash(out, record.StageToolchain, "make.bash", func([]string) string { return "the commit's own toolchain" })
 }

@@ -55,9 +55,8 @@ func (c *Container) RunImage() *container.Image {
 
 // PlatformArch is the GOARCH of Platform ("linux/arm64" → "arm64").
 func (c *Container) PlatformArch() string {
-	parts := strings.Split(c.Platform, "/")
-	if len(parts) >= 2 {
-		return parts[1]
+	if arch := platformArch(c.Platform); arch != "" {
+		return arch
 	}
 	return c.EngineHostArch
 }
@@ -168,18 +167,14 @@ func goCommandCrash(err error) *record.BuildCrash {
 		return nil
 	}
 	for _, out := range [][]byte{ge.EnvOutput, ge.VersionOutput} {
-		reading := crashlog.Read(out)
-		if len(reading.Crashes) == 0 {
-			continue
+		if crash := crashlog.FirstBuildCrash(out, record.StageToolchain, "go env GOVERSION", theGoCommand); crash != nil {
+			return crash
 		}
-		c := reading.Crashes[0]
-		if !c.Traced && c.Emulator == "" {
-			continue
-		}
-		return &record.BuildCrash{Stage: record.StageToolchain, Command: "go env GOVERSION", Program: "the go command", Signature: c.Signature(), Frames: c.Frames}
 	}
 	return nil
 }
+
+func theGoCommand([]string) string { return "the go command" }
 
 // toolchainCrashReason says that the image's go command crashed, and,
 // when the builder ran emulated, how to build natively instead.
