@@ -82,6 +82,11 @@ func (r *Runner) buildAndRun(ctx context.Context, p plan, hostArch string, cell 
 	}
 	key, logs := cell.CacheKey, map[string][]byte{}
 	res := r.build(ctx, p, binDir)
+	if res.OK {
+		r.warmBuilds().built(key, buildCacheOf(p))
+	} else {
+		r.warmBuilds().forget(key)
+	}
 	built()
 	cell.BuildSeconds = round(res.Seconds)
 	cell.Reproduce = res.Reproduce

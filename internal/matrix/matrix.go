@@ -259,13 +259,20 @@ func (r *Runner) resolveUsed(ctx context.Context, specs []cellSpec) ([]*toolchai
 
 // runCells builds and runs the cells of plans, writing their files
 // through w, and returns them in plan order. Builds that share packages
-// are ordered so that they are compiled once (see buildAfter); the rest
+// are ordered so that they are compiled once (see buildAfter), unless
+// they ran before against the same build cache (see warmBuilds); the rest
 // run in parallel up to Jobs. Once ctx is cancelled, the cells not
 // started are interrupted.
 func (r *Runner) runCells(ctx context.Context, plans []plan, hostArch string, sources map[string]string, w CellWriter) []record.Cell {
 	cells := make([]record.Cell, len(plans))
 	r.Reporter.Begin(len(plans))
-	runScheduled(buildAfter(plans), r.Jobs, func(i int, built func()) {
+	warm := make([]bool, len(plans))
+	for i, p := range plans {
+		if p.tc.Available {
+			warm[i] = r.warmBuilds().isWarm(r.cacheKey(p, hostArch, sources[p.target.Name]), buildCacheOf(p))
+		}
+	}
+	runScheduled(buildAfter(plans, warm), r.Jobs, func(i int, built func()) {
 		p := plans[i]
 		var cell record.Cell
 		if ctx.Err() != nil {

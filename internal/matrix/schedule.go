@@ -19,6 +19,10 @@ import "sync"
 //   - roots (different toolchains, architectures or targets) share nothing
 //     worth waiting for and run in parallel, up to -j.
 //
+// A cell whose exact build already ran against this build cache waits for
+// no one (warm.go): its packages are there, and waiting would only
+// serialise the run.
+//
 // A cell waits for the build of the cell it comes after, not for its run,
 // and holds no -j slot while it waits. Among the cells free to start, the
 // first in matrix order starts first, so a run's order depends only on
@@ -33,8 +37,10 @@ type (
 )
 
 // buildAfter returns, for each plan, the index of the plan whose build it
-// waits for, or -1: see the scheduling notes above.
-func buildAfter(plans []plan) []int {
+// waits for, or -1: see the scheduling notes above. A plan marked in warm
+// (its build ran before against the same build cache: see warmBuilds)
+// waits for no one; warm may be nil.
+func buildAfter(plans []plan, warm []bool) []int {
 	after := make([]int, len(plans))
 	leaders := map[groupKey]int{}
 	roots := map[rootKey]int{}
@@ -52,6 +58,9 @@ func buildAfter(plans []plan) []int {
 				roots[r] = i
 				after[i] = -1
 			}
+		}
+		if warm != nil && warm[i] {
+			after[i] = -1
 		}
 	}
 	return after

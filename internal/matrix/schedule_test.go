@@ -82,7 +82,7 @@ func TestBuildAfter(t *testing.T) {
 		},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			after := buildAfter(tt.plans)
+			after := buildAfter(tt.plans, nil)
 			got := map[string]string{}
 			for i, a := range after {
 				got[tt.plans[i].id] = ""
@@ -159,7 +159,7 @@ func TestRunScheduled(t *testing.T) {
 	// 2 toolchains × 2 protobuf × cover off/on, -j2: the cells of
 	// toolchain a are 0-3, of b 4-7, in the order v1/off v1/on v2/off v2/on.
 	plans := schedPlans([]string{"a", "b"}, []string{"v1", "v2"}, []bool{false, true}, []string{"app"}, []string{"amd64"})
-	after := buildAfter(plans)
+	after := buildAfter(plans, nil)
 	require.Equal(t, []int{-1, 0, 0, 2, -1, 4, 4, 6}, after)
 	f := newFakeCells(t, after)
 	done := make(chan struct{})
@@ -194,7 +194,7 @@ func TestRunScheduledOneJob(t *testing.T) {
 	// -j1 keeps the matrix order, whatever waits for what.
 	plans := schedPlans([]string{"a", "b"}, []string{"v1", "v2"}, []bool{false, true}, []string{"app"}, []string{"amd64"})
 	var order []string
-	runScheduled(buildAfter(plans), 1, func(i int, built func()) {
+	runScheduled(buildAfter(plans, nil), 1, func(i int, built func()) {
 		order = append(order, "start "+plans[i].id)
 		built()
 		order = append(order, "end "+plans[i].id)

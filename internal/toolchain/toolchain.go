@@ -79,6 +79,11 @@ type Resolved struct {
 	// toolchain's, never the target's), not unavailable.
 	GoSource   *record.GoSource   `json:"goSource,omitempty"`
 	BuildCrash *record.BuildCrash `json:"buildCrash,omitempty"`
+	// BuildCache is the go build cache the host builds of this
+	// toolchain use (`go env GOCACHE`: a directory, or "off"); empty for
+	// image toolchains, whose builds use a volume. Not recorded: it is a
+	// path of this machine, used only to schedule builds.
+	BuildCache string `json:"-"`
 }
 
 // Options tune Resolve.
@@ -111,6 +116,7 @@ type goEnv struct {
 	GOROOT     string
 	GOHOSTOS   string
 	GOHOSTARCH string
+	GOCACHE    string
 	// Reported are the container.ReportedGoEnv variables.
 	Reported map[string]string `json:"-"`
 }
@@ -231,6 +237,7 @@ func (r *Resolved) fill(env *goEnv) {
 	r.GOROOT = env.GOROOT
 	r.HostGOOS = env.GOHOSTOS
 	r.HostGOARCH = env.GOHOSTARCH
+	r.BuildCache = env.GOCACHE
 	r.GoEnv = env.Reported
 	r.Available = true
 }
@@ -277,7 +284,7 @@ func runGoEnv(ctx context.Context, goCmd string, set []string, timeout time.Dura
 	// GOFLAGS is cleared so a user setting cannot break or change the query.
 	env := proc.Environ(nil, append([]string{"GOFLAGS="}, set...)...)
 	res, err := proc.Run(ctx, proc.Cmd{
-		Argv:    append([]string{goCmd, "env", "-json", "GOVERSION", "GOROOT", "GOHOSTOS", "GOHOSTARCH"}, container.ReportedGoEnv()...),
+		Argv:    append([]string{goCmd, "env", "-json", "GOVERSION", "GOROOT", "GOHOSTOS", "GOHOSTARCH", "GOCACHE"}, container.ReportedGoEnv()...),
 		Env:     env,
 		Timeout: timeout,
 		Dir:     os.TempDir(), // outside any module or workspace whose go line could interfere
