@@ -213,7 +213,7 @@ func engineItems(made []container.Made) []Item {
 // directories, but lock files.
 func cacheItems(root string) ([]Item, error) {
 	var items []Item
-	for _, dir := range []string{"work", "cells", "harness"} {
+	for _, dir := range []string{"work", "cells", "harness", "warm"} {
 		tops, err := os.ReadDir(filepath.Join(root, dir))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
