@@ -16,6 +16,7 @@ import (
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/container"
 	"github.com/gorepro/gorepro/internal/proc"
+	"github.com/gorepro/gorepro/internal/testneed"
 	"github.com/gorepro/gorepro/internal/toolchain"
 	"github.com/gorepro/gorepro/repro"
 )
@@ -34,10 +35,7 @@ func imageToolchain(t *testing.T, ctx context.Context) *toolchain.Resolved {
 	t.Helper()
 	unusable := func(why string) {
 		t.Helper()
-		if os.Getenv("GOREPRO_REQUIRE_ENGINE") == "1" {
-			t.Fatalf("GOREPRO_REQUIRE_ENGINE=1 but %s", why)
-		}
-		t.Skipf("container test skipped: %s", why)
+		testneed.Engine(t, "container test skipped: "+why)
 	}
 	eng, err := container.Detect(container.Podman)
 	if err != nil {

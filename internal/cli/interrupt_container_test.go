@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/gorepro/gorepro/internal/testneed"
 )
 
 // TestInterruptInContainersLeavesNothingAndResumes is
@@ -23,10 +25,7 @@ import (
 // run resumes from the cache.
 func TestInterruptInContainersLeavesNothingAndResumes(t *testing.T) {
 	if err := engineReady(); err != nil {
-		if os.Getenv("GOREPRO_REQUIRE_ENGINE") == "1" {
-			t.Fatalf("GOREPRO_REQUIRE_ENGINE=1 but %v", err)
-		}
-		t.Skipf("container test skipped: %v", err)
+		testneed.Engine(t, "container test skipped: "+err.Error())
 	}
 
 	f := newInterruptFixture(t, `{"name": "img", "kind": "image", "image": "localhost/gorepro-test/go:local",
@@ -98,10 +97,7 @@ func waitFor(t *testing.T, d time.Duration, cond func() bool) {
 // Go runtime may merge two identical signals that arrive together.
 func TestSecondInterruptRemovesContainers(t *testing.T) {
 	if err := engineReady(); err != nil {
-		if os.Getenv("GOREPRO_REQUIRE_ENGINE") == "1" {
-			t.Fatalf("GOREPRO_REQUIRE_ENGINE=1 but %v", err)
-		}
-		t.Skipf("container test skipped: %v", err)
+		testneed.Engine(t, "container test skipped: "+err.Error())
 	}
 	f := newInterruptFixture(t, `{"name": "img", "kind": "image", "image": "localhost/gorepro-test/go:local",
                   "runtimeImage": "localhost/gorepro-test/runtime:latest"}`, "--pull", "never")

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/registrytest"
+	"github.com/gorepro/gorepro/internal/testneed"
 )
 
 // cmdRegistry is the script command "registry": it starts a registry on
@@ -76,7 +77,7 @@ func registryReady() error {
 // requireReady is a condition's answer: false when err says what is
 // missing, a failure instead when GOREPRO_REQUIRE_ENGINE=1 (CI).
 func requireReady(err error) (bool, error) {
-	if err != nil && os.Getenv("GOREPRO_REQUIRE_ENGINE") == "1" {
+	if err != nil && testneed.EngineRequired() {
 		return false, fmt.Errorf("GOREPRO_REQUIRE_ENGINE=1 but %v", err)
 	}
 	return err == nil, nil

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gorepro/gorepro/internal/proc"
+	"github.com/gorepro/gorepro/internal/testneed"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -31,10 +32,7 @@ func builderImage() string {
 // unavailable skips the test (or fails it when GOREPRO_REQUIRE_ENGINE=1).
 func unavailable(t *testing.T, why string) {
 	t.Helper()
-	if os.Getenv("GOREPRO_REQUIRE_ENGINE") == "1" {
-		t.Fatalf("podman not available: %s (GOREPRO_REQUIRE_ENGINE=1)", why)
-	}
-	t.Skipf("podman not available: %s", why)
+	testneed.Engine(t, "podman not available: "+why)
 }
 
 // realPodman returns the running podman with the test images, or skips.

@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/gorepro/gorepro/internal/crashfixture"
+	"github.com/gorepro/gorepro/internal/testneed"
 )
 
 // workflow is the part of a GitHub Actions workflow the tests read.
@@ -389,10 +390,5 @@ func goEnv(t *testing.T, name string) string {
 // installs it), where it fails.
 func needTool(t *testing.T, name string) {
 	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("GOREPRO_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("GOREPRO_REQUIRE_TOOLS=1 but %s is not installed", name)
-		}
-		t.Skipf("%s is not installed", name)
-	}
+	testneed.Tool(t, name, "scripts/setup-report-tools.sh installs it")
 }

@@ -3,7 +3,6 @@ package matrix
 import (
 	"bytes"
 	"context"
-	"os"
 	"testing"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/gorepro/gorepro/internal/record"
 	"github.com/gorepro/gorepro/internal/runlife"
 	"github.com/gorepro/gorepro/internal/runstore"
+	"github.com/gorepro/gorepro/internal/testneed"
 	"github.com/gorepro/gorepro/internal/toolchain"
 )
 
@@ -110,10 +110,7 @@ func TestEmulatedCells(t *testing.T) {
 		t.Skip("needs an amd64 host, for which arm64 is foreign")
 	}
 	if !qemuAarch64Registered(t) {
-		if os.Getenv("GOREPRO_REQUIRE_ENGINE") == "1" {
-			t.Fatal("GOREPRO_REQUIRE_ENGINE=1 but no arm64 emulator is registered with binfmt_misc (run scripts/setup-binfmt.sh)")
-		}
-		t.Skip("no arm64 emulator registered with binfmt_misc (run scripts/setup-binfmt.sh as root)")
+		testneed.Engine(t, "no arm64 emulator is registered with binfmt_misc (run scripts/setup-binfmt.sh as root)")
 	}
 	cfg := &config.Config{
 		Toolchains:   []config.Toolchain{{Name: "local", Kind: config.KindLocal}},

@@ -51,6 +51,7 @@ import (
 	"time"
 
 	"github.com/gorepro/gorepro/internal/proc"
+	"github.com/gorepro/gorepro/internal/testneed"
 )
 
 // Binary is the registry program Debian's docker-registry package installs.
@@ -99,10 +100,7 @@ func NewWithLogin(t testing.TB) *Registry {
 func newFor(t testing.TB, start func(context.Context, string) (*Registry, error)) *Registry {
 	t.Helper()
 	if _, err := exec.LookPath(Binary); err != nil {
-		if os.Getenv("GOREPRO_REQUIRE_ENGINE") == "1" {
-			t.Fatalf("GOREPRO_REQUIRE_ENGINE=1 but %s is not installed (scripts/setup-registry.sh)", Binary)
-		}
-		t.Skipf("%s is not installed (scripts/setup-registry.sh)", Binary)
+		testneed.Engine(t, Binary+" is not installed (scripts/setup-registry.sh)")
 	}
 	r, err := start(context.Background(), t.TempDir())
 	if err != nil {

@@ -1,10 +1,9 @@
 package report
 
 import (
-	"fmt"
-	"os"
-	"os/exec"
 	"testing"
+
+	"github.com/gorepro/gorepro/internal/testneed"
 )
 
 // requireTool returns the path of an external program a test needs. When
@@ -12,14 +11,5 @@ import (
 // unless GOREPRO_REQUIRE_TOOLS=1 (as in CI), where it fails instead.
 func requireTool(t *testing.T, name, debianPackage string) string {
 	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	why := fmt.Sprintf("%s is not installed (Debian package %s; scripts/setup-report-tools.sh installs it)", name, debianPackage)
-	if os.Getenv("GOREPRO_REQUIRE_TOOLS") == "1" {
-		t.Fatalf("GOREPRO_REQUIRE_TOOLS=1 but %s", why)
-	}
-	t.Skip(why)
-	return ""
+	return testneed.Tool(t, name, "Debian package "+debianPackage+"; scripts/setup-report-tools.sh installs it")
 }
