@@ -77,7 +77,8 @@ group "fault suite: leak scenarios" 1 ./internal/faults \
   '^TestFaults$/^(daemon_in_a_new_session|double_fork)' GOREPRO_FAULTS=1 GOREPRO_FAULTS_RUNS="$count"
 group "file locks" "$count" ./internal/filelock '.'
 group "progress ticker" "$count" ./internal/progress '^TestTicker$'
-group "matrix runner: bounds and interruption" "$count" ./internal/matrix '^(TestParallelismBound|TestInterruption)$'
+group "matrix runner: bounds and interruption" "$count" ./internal/matrix '^(TestParallelismBound|TestInterruption|TestWarmTokenNeverReplaced)$'
+group "matrix runner: warm cells start without waiting" "$e2e" ./internal/matrix '^TestWarmCellsDoNotWait$'
 group "run directory locks" "$count" ./internal/runstore '^(TestBeginRemovesAbandonedRuns|TestAbortAndFailedCommitLeaveNoRun)$'
 group "interrupts, terminal progress, concurrent gorepros on one cache" "$e2e" ./internal/cli \
   '^(TestInterruptKeepsFinishedCellsAndResumes|TestInterruptBisect|TestInterruptCommitBisect|TestSIGTERMExits143|TestProgressOnATerminal|TestSharedCacheStress)$'
