@@ -92,16 +92,17 @@ func containerBuild(ctx context.Context, s Spec, c *toolchain.Container, dir str
 	)
 	cmd := append([]string{"go"}, argv[1:]...)
 	return container.RunSpec{
-		Image:    c.Builder.ID, // never the tag: it may have moved since
-		Platform: c.BuilderPlatform,
-		Labels:   map[string]string{"gorepro.role": "build"},
-		Mounts:   mounts,
-		Env:      env,
-		Workdir:  dir,
-		User:     "0:0",
-		Args:     cmd,
-		Network:  "none",
-		Timeout:  timeout,
+		Image:     c.Builder.ID, // never the tag: it may have moved since
+		ImageName: c.Builder.Ref,
+		Platform:  c.BuilderPlatform,
+		Labels:    map[string]string{"gorepro.role": "build"},
+		Mounts:    mounts,
+		Env:       env,
+		Workdir:   dir,
+		User:      "0:0",
+		Args:      cmd,
+		Network:   "none",
+		Timeout:   timeout,
 	}, nil
 }
 

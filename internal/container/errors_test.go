@@ -284,3 +284,11 @@ func TestParsePullPolicy(t *testing.T) {
 	_, err := ParsePullPolicy("sometimes")
 	assert.EqualError(t, err, `unknown pull policy "sometimes" (want never, missing or always)`)
 }
+
+func TestImageForMessages(t *testing.T) {
+	id := "ae4f9256c0ffee0123456789abcdef0123456789abcdef0123456789abcdef01"
+	assert.Equal(t, "localhost/go-toolset:1.25 (ae4f9256c0ff)", RunSpec{Image: id, ImageName: "localhost/go-toolset:1.25"}.imageForMessages())
+	assert.Equal(t, "localhost/go-toolset:1.25 (ae4f9256c0ff)", RunSpec{Image: "sha256:" + id, ImageName: "localhost/go-toolset:1.25"}.imageForMessages())
+	assert.Equal(t, id, RunSpec{Image: id}.imageForMessages(), "no other name")
+	assert.Equal(t, "busybox", RunSpec{Image: "busybox", ImageName: "busybox"}.imageForMessages())
+}

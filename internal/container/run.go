@@ -45,8 +45,11 @@ type Mount struct {
 // RunSpec describes one container run.
 type RunSpec struct {
 	// Image is the image to run; Platform ("os/arch[/variant]") selects it
-	// among local images when not "".
+	// among local images when not "". ImageName, when set, is the name the
+	// user knows Image by (its configured reference, when Image is an
+	// ID): errors name both.
 	Image, Platform string
+	ImageName       string
 	// Name is the container name; Run generates "gorepro-<random>" when it
 	// is empty.
 	Name string
@@ -215,7 +218,7 @@ func (e *Engine) Run(ctx context.Context, s RunSpec) (*proc.Result, error) {
 		}
 		s.Name = name
 	}
-	op := "run " + s.Image
+	op := "run " + s.imageForMessages()
 	defer track(ctx, e, s.Name)()
 	cleanupCtx := context.WithoutCancel(ctx)
 	clientCtx, cancelClient := context.WithCancel(ctx)
@@ -525,4 +528,17 @@ func (e *Engine) listGorepro(ctx context.Context) ([]labelled, error) {
 func processAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// imageForMessages names s's image as errors should: "REF (ID)" when the
+// image is run by ID and known by another name, the image otherwise.
+func (s RunSpec) imageForMessages() string {
+	if s.ImageName == "" || s.ImageName == s.Image {
+		return s.Image
+	}
+	id := strings.TrimPrefix(s.Image, "sha256:")
+	if len(id) > 12 {
+		id = id[:12]
+	}
+	return s.ImageName + " (" + id + ")"
 }

@@ -89,6 +89,7 @@ type containerRunner struct {
 func (cr containerRunner) spec(r binaryRun) container.RunSpec {
 	spec := container.RunSpec{
 		Image:       cr.c.RunImage().ID, // never the tag: it may have moved since
+		ImageName:   cr.c.RunImage().Ref,
 		Platform:    cr.c.Platform,
 		Labels:      map[string]string{"gorepro.role": "run", "gorepro.cell": cr.cellID},
 		Mounts:      []container.Mount{{Source: r.dir, Target: r.dir}},
