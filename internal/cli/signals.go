@@ -33,7 +33,8 @@ func (c signalCause) Error() string { return "stopped by " + c.sig.String() }
 // by a gorepro that was killed (SIGKILL) before it could clean up.
 func MainWithSignals(args []string, deps Deps) int {
 	if err := proc.BecomeSubreaper(); err != nil {
-		fmt.Fprintf(deps.Stderr, "gorepro: WARNING: cannot become the subreaper of its processes: %v\n", err)
+		fmt.Fprintf(deps.Stderr, "gorepro: WARNING: cannot become the subreaper of its processes (%v; qemu-user and some kernels do not support it): "+
+			"a daemon a cell leaves behind is still killed through its marker, unless it cleared its environment\n", err)
 	}
 	if n := proc.KillOrphans(); n > 0 {
 		fmt.Fprintf(deps.Stderr, "gorepro: killed %d processes left running by a gorepro that was killed\n", n)
