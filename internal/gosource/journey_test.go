@@ -87,23 +87,10 @@ func TestGoCommitJourney(t *testing.T) {
 
 	b, _ := bisect(h.Release, h.Doc2, "--json")
 	bug, doc := gitrepo.Short(h.Bug), gitrepo.Short(h.Doc)
-	assert.Equal(t, record.DirectionRegression, b.Direction)
-	require.NotNil(t, b.Boundary, b.Conclusion)
-	assert.Equal(t, bug, b.Boundary.After, b.Conclusion)
-	assert.Equal(t, doc, b.Boundary.Before, b.Conclusion)
+	checkAnswer(t, b, record.DirectionRegression, doc, bug, 6)
 	assert.Contains(t, b.Conclusion, `"runtime: pack tagged pointers with 47 address bits on amd64" by Gopher <gopher@example.com>, 2026-11-03`)
 	assert.Contains(t, b.Conclusion, "Reviewed-on: "+h.BugReview)
-	n := len(b.Candidates)
-	assert.Equal(t, 6, n)
-	searchProbes := 0
 	for _, p := range b.Probes {
-		t.Logf("probe %s (confirmation %v): %s %s; toolchain %s", p.Version, p.Confirmation, p.Verdict, p.Outcome, p.Toolchain)
-		assert.NotEmpty(t, p.Toolchain, "probe %s says how its toolchain was made", p.Version)
-		if p.Confirmation {
-			assert.Contains(t, p.Toolchain, "full", "the boundary is confirmed with full builds: %s", p.Version)
-		} else {
-			searchProbes++
-		}
 		if p.Version == bug && !p.Confirmation {
 			assert.Contains(t, p.Toolchain, "fast", "only the runtime differs from the release: a fast build")
 		}
@@ -112,32 +99,17 @@ func TestGoCommitJourney(t *testing.T) {
 			assert.Contains(t, p.Signature, "taggedPointerPack")
 		}
 	}
-	assert.LessOrEqual(t, searchProbes, int(math.Ceil(math.Log2(float64(n))))+2)
-	require.NotNil(t, b.GoBuilds)
 	// The release's sources are the installed Go's; the commit after the
 	// go command's change and the confirmation of the bug need make.bash.
 	assert.Equal(t, 2, b.GoBuilds.Full, b.Conclusion)
 	assert.GreaterOrEqual(t, b.GoBuilds.Fast, 1, b.Conclusion)
-	assert.False(t, b.GoBuilds.Redone)
 
 	// The later range: from the bug to the next release, the fix.
 	f, _ := bisect(h.Bug, h.Next, "--json")
 	fix, doc2 := gitrepo.Short(h.Fix), gitrepo.Short(h.Doc2)
-	assert.Equal(t, record.DirectionFix, f.Direction)
-	require.NotNil(t, f.Boundary, f.Conclusion)
-	assert.Equal(t, fix, f.Boundary.After, f.Conclusion)
-	assert.Equal(t, doc2, f.Boundary.Before, f.Conclusion)
+	checkAnswer(t, f, record.DirectionFix, doc2, fix, 5)
 	assert.Contains(t, f.Conclusion, "first good commit: "+fix+` "runtime: pack tagged pointers with 48+1 address bits again" by Gopher <gopher@example.com>, 2026-11-07`)
-	n = len(f.Candidates)
-	assert.Equal(t, 5, n)
-	searchProbes = 0
 	for _, p := range f.Probes {
-		t.Logf("fix probe %s (confirmation %v): %s %s; toolchain %s", p.Version, p.Confirmation, p.Verdict, p.Outcome, p.Toolchain)
-		if p.Confirmation {
-			assert.Contains(t, p.Toolchain, "full", "the boundary is confirmed with full builds: %s", p.Version)
-		} else {
-			searchProbes++
-		}
 		if p.Version == fix {
 			assert.Equal(t, "pass", string(p.Outcome))
 		}
@@ -145,13 +117,10 @@ func TestGoCommitJourney(t *testing.T) {
 			assert.Contains(t, p.Toolchain, "make.bash failed (remembered)", "the first bisection's full build of the same sources, from the cache")
 		}
 	}
-	assert.LessOrEqual(t, searchProbes, int(math.Ceil(math.Log2(float64(n))))+2)
-	require.NotNil(t, f.GoBuilds)
 	// The fix's make.bash is the only one: the other commits are fast
 	// builds on its tools, and the full build of the last bad commit
 	// (the sources of the first range's end) comes from the cache.
 	assert.Equal(t, 1, f.GoBuilds.Full, f.Conclusion)
-	assert.False(t, f.GoBuilds.Redone)
 
 	// A second run finds every toolchain in the cache.
 	_, text := bisect(h.Release, h.Doc2)
@@ -160,4 +129,30 @@ func TestGoCommitJourney(t *testing.T) {
 	assert.Contains(t, text, "Reviewed-on: "+h.BugReview)
 	assert.Contains(t, text, "Go toolchains built: 0 full, 0 fast")
 	assert.Equal(t, before, repoState(), "the Go repository is only read")
+}
+
+// checkAnswer checks the answer of a go-commit bisection b over n
+// candidates: its direction, its boundary (last before, first after),
+// re-confirmed with full builds, within ⌈log2 n⌉+2 search probes, each
+// saying how its toolchain was made, and never redone.
+func checkAnswer(t *testing.T, b *record.Bisect, direction, before, after string, n int) {
+	t.Helper()
+	assert.Equal(t, direction, b.Direction)
+	require.NotNil(t, b.Boundary, b.Conclusion)
+	assert.Equal(t, after, b.Boundary.After, b.Conclusion)
+	assert.Equal(t, before, b.Boundary.Before, b.Conclusion)
+	assert.Len(t, b.Candidates, n)
+	searchProbes := 0
+	for _, p := range b.Probes {
+		t.Logf("%s probe %s (confirmation %v): %s %s; toolchain %s", direction, p.Version, p.Confirmation, p.Verdict, p.Outcome, p.Toolchain)
+		assert.NotEmpty(t, p.Toolchain, "probe %s says how its toolchain was made", p.Version)
+		if p.Confirmation {
+			assert.Contains(t, p.Toolchain, "full", "the boundary is confirmed with full builds: %s", p.Version)
+		} else {
+			searchProbes++
+		}
+	}
+	assert.LessOrEqual(t, searchProbes, int(math.Ceil(math.Log2(float64(n))))+2)
+	require.NotNil(t, b.GoBuilds)
+	assert.False(t, b.GoBuilds.Redone)
 }
