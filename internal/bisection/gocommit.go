@@ -19,11 +19,15 @@ import (
 // the Go repository and how to build its commits' toolchains (see
 // internal/gosource). Each probe's toolchain is kind gosource; a probe
 // may be a fast build unless Full, a re-confirmation of the boundary
-// always is a full one.
+// always is a full one. RunIn is the config's first toolchain when it is
+// a host toolchain with a runtimeImage: each probe's binaries run where
+// its do (its runtimeImage, platform and engine), so that on a Mac the Go
+// of every commit builds linux binaries that run where the crash lives.
 type GoSourcePlan struct {
 	Repo      *gosource.Repo
 	Bootstrap string
 	Full      bool
+	RunIn     *config.Toolchain
 
 	mu      sync.Mutex
 	reviews map[string]string
@@ -31,10 +35,14 @@ type GoSourcePlan struct {
 
 // toolchain is the gosource toolchain of commit c.
 func (g *GoSourcePlan) toolchain(c gitrepo.Commit) config.Toolchain {
-	return config.Toolchain{
+	tc := config.Toolchain{
 		Name: "go-" + gitrepo.Short(c.Hash), Kind: config.KindGosource, Repo: g.Repo.Spec, Rev: c.Hash,
 		Bootstrap: g.Bootstrap, Fast: !g.Full,
 	}
+	if g.RunIn != nil {
+		tc.RuntimeImage, tc.Platform, tc.Engine = g.RunIn.RuntimeImage, g.RunIn.Platform, g.RunIn.Engine
+	}
+	return tc
 }
 
 // reviewedOn is the Reviewed-on: link of candidate v's message, "" when
@@ -79,6 +87,9 @@ func (p *Plan) listGoCommits(ctx context.Context, opts Options) error {
 		return optionError("--axis go-commit: %s..%s holds no commit after %s: bisect needs at least two", opts.From, to, opts.From)
 	}
 	p.GoSource = &GoSourcePlan{Repo: repo, Bootstrap: opts.Bootstrap, Full: opts.Full}
+	if first := p.Config.Toolchains[0]; first.Kind != config.KindImage && first.RuntimeImage != "" {
+		p.GoSource.RunIn = &first
+	}
 	p.Commits = map[string]gitrepo.Commit{}
 	for _, c := range commits {
 		v := gitrepo.Short(c.Hash)

@@ -135,3 +135,25 @@ func TestBisectionGoCommitsToolchainCrash(t *testing.T) {
 	assert.Equal(t, "fatal error: taggedPointerPack in runtime.netpollopen", last.Signature)
 	assert.Equal(t, "full, make.bash failed", last.Toolchain)
 }
+
+// TestGoCommitProbesRunWhereTheFirstToolchainDoes: with a host toolchain
+// with a runtime image first in the config, every probe's gosource
+// toolchain runs its binaries in that image, on that platform.
+func TestGoCommitProbesRunWhereTheFirstToolchainDoes(t *testing.T) {
+	p := goCommitPlan(t)
+	first := config.Toolchain{Name: "local", Kind: config.KindLocal, RuntimeImage: "registry.access.redhat.com/ubi9/ubi-minimal", Platform: "linux/amd64", Engine: config.EnginePodman}
+	p.Config.Toolchains[0] = first
+	require.NoError(t, p.listGoCommits(context.Background(), Options{GoRepo: p.GoSource.Repo.Spec, From: "HEAD~4", To: "HEAD", CacheDir: t.TempDir()}))
+	pc, err := p.ProbeConfig(p.Candidates[2], "go1.26.8")
+	require.NoError(t, err)
+	tc := pc.Toolchains[0]
+	assert.Equal(t, config.KindGosource, tc.Kind)
+	assert.Equal(t, []string{first.RuntimeImage, first.Platform, first.Engine}, []string{tc.RuntimeImage, tc.Platform, tc.Engine})
+
+	// An image toolchain first says nothing about where a host build runs.
+	p.Config.Toolchains[0] = config.Toolchain{Name: "img", Kind: config.KindImage, Image: "golang:1.25", RuntimeImage: "ubi-minimal", Platform: "linux/arm64"}
+	require.NoError(t, p.listGoCommits(context.Background(), Options{GoRepo: p.GoSource.Repo.Spec, From: "HEAD~4", To: "HEAD", CacheDir: t.TempDir()}))
+	pc, err = p.ProbeConfig(p.Candidates[2], "go1.26.8")
+	require.NoError(t, err)
+	assert.Empty(t, pc.Toolchains[0].RuntimeImage+pc.Toolchains[0].Platform)
+}

@@ -207,6 +207,28 @@ func RunScript(binary string, env, args []string, cover bool) string {
 	return b.String()
 }
 
+// ContainerRunScript returns the shell line that runs, in a container,
+// the binary a build's portable script made ("$GOREPRO_TMP/<binary>"): a
+// host toolchain's binary in its runtime image. argv is the engine
+// command gorepro ran, whose words name dir, the binary's directory here
+// (the mount, the working directory, the binary, a GOCOVERDIR): in the
+// script they name the script's temporary directory. With cover, that
+// GOCOVERDIR ("cover-1") is made first, writable by any user.
+func ContainerRunScript(argv []string, dir string, cover bool) string {
+	var b strings.Builder
+	if cover {
+		covDir := scriptWord(scriptTmp + "/cover-1")
+		b.WriteString("mkdir -p " + covDir + " && chmod 777 " + covDir + "\n")
+	}
+	for i, a := range argv {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(scriptWord(strings.ReplaceAll(a, dir, scriptTmp)))
+	}
+	return b.String()
+}
+
 // portableGo returns the variables that select s's toolchain on any
 // machine, and the go command to run: a local toolchain is its exact
 // release (GOTOOLCHAIN=go1.26.8, which the go command fetches where it is

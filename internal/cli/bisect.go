@@ -75,7 +75,10 @@ its own toolchain crashed building itself (make.bash runs the commit's
 runtime): that crash is judged like a run's. The
 answer names the commit (hash, subject, author, date, Reviewed-on link) and
 counts the toolchains built, full and fast; each probe says how its
-toolchain was made.
+toolchain was made. When the config's first toolchain is a host toolchain
+with a runtimeImage, each probe's binary runs where that one's does (its
+runtime image, platform and engine): on a Mac, linux binaries in the Podman
+machine.
 
 build-error and unavailable probes are skipped (like exit 125 of git bisect run).
 The endpoints are probed first and must differ; the boundary's two sides are

@@ -109,6 +109,23 @@
 //     once per commit's sources (see internal/gosource), and uses it as a
 //     goroot toolchain; each cell records the commit and whether the
 //     toolchain was built, reused, full or fast.
+//   - local, goroot, gotoolchain and gosource (the host kinds) may also
+//     have runtimeImage (optional), an image their binaries run in instead
+//     of this host, with platform and engine (optional, only with
+//     runtimeImage) as for kind image: the build runs on this host with
+//     GOOS and GOARCH of the platform (default: the engine host's native
+//     one), CGO_ENABLED=0 unless the target sets cgo, and the binary runs
+//     in the runtime image of that platform under the engine, emulated
+//     (qemu-user through binfmt_misc, Rosetta) when the platform is not
+//     the engine host's architecture. So a Mac's own Go, or a Go commit
+//     built on a Mac, builds linux binaries that run where a Linux-only
+//     crash lives: {"name": "local-linux", "kind": "local", "runtimeImage":
+//     "registry.access.redhat.com/ubi9/ubi-minimal:latest", "platform":
+//     "linux/amd64"}. The arch axis's "native" is the platform's
+//     architecture, as for image toolchains; each cell records the engine,
+//     the platform and the runtime image (results.json "container", with
+//     no builder image) and whether it ran emulated, and its reproduce
+//     commands run the binary in the runtime image.
 //   - image: image (required), the container image that builds the binary;
 //     runtimeImage (optional), the image it runs in (default: the builder
 //     image); platform (optional), "os/arch[/variant]" such as "linux/arm64"

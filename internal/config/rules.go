@@ -60,13 +60,21 @@ func archAliases() map[string]string {
 // toolchainKinds lists the toolchain kinds with the fields each allows
 // besides name, kind and expectGo.
 func toolchainKinds() map[string][]string {
+	runIn := hostRunFields()
 	return map[string][]string{
-		KindLocal:       nil,
-		KindGoroot:      {"goroot"},
-		KindGotoolchain: {"version"},
+		KindLocal:       runIn,
+		KindGoroot:      append([]string{"goroot"}, runIn...),
+		KindGotoolchain: append([]string{"version"}, runIn...),
 		KindImage:       {"image", "runtimeImage", "platform", "engine"},
-		KindGosource:    {"repo", "rev", "bootstrap", "fast"},
+		KindGosource:    append([]string{"repo", "rev", "bootstrap", "fast"}, runIn...),
 	}
+}
+
+// hostRunFields are the fields that let a host toolchain (every kind but
+// image) run its binaries in a container: the runtime image, its
+// platform and the engine. platform and engine need runtimeImage.
+func hostRunFields() []string {
+	return []string{"runtimeImage", "platform", "engine"}
 }
 
 // targetKinds lists the target kinds with the fields each allows besides

@@ -185,6 +185,13 @@ func refineToolchain(s *jsonschema.Schema, comments map[string]string) {
 	p("runtimeImage").Pattern = noSpacePattern
 	p("platform").Pattern = platformRE.String()
 	p("engine").Enum = toAny([]string{EnginePodman, EngineDocker, ""})
+	// A host toolchain's platform and engine say where its runtimeImage
+	// runs, and need it.
+	for _, rule := range s.AllOf {
+		if kind, _ := rule.If.Properties.Get("kind"); kind.Const != KindImage {
+			rule.Then.DependentRequired = map[string][]string{"platform": {"runtimeImage"}, "engine": {"runtimeImage"}}
+		}
+	}
 }
 
 func refineTarget(s *jsonschema.Schema, comments map[string]string) {

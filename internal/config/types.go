@@ -64,15 +64,18 @@ type Toolchain struct {
 	// GOROOT is the installed Go tree for kind goroot.
 	GOROOT string `json:"goroot,omitempty"`
 	// Image is the builder image for kind image; RuntimeImage the image the
-	// binary runs in (the builder image when empty).
+	// binary runs in (for kind image the builder image when empty; for
+	// the host kinds this host when empty).
 	Image        string `json:"image,omitempty"`
 	RuntimeImage string `json:"runtimeImage,omitempty"`
 	// ExpectGo is the Go version the toolchain must turn out to have; a
 	// different one is reported loudly.
 	ExpectGo string `json:"expectGo,omitempty"`
-	// Platform ("linux/arm64") and Engine ("podman", "docker") apply to kind
-	// image. An empty Engine falls back to the config's; see
-	// Config.EngineFor.
+	// Platform ("linux/arm64") is where binaries run: the platform of the
+	// images (kind image) or of the runtimeImage (the host kinds, which
+	// then build for it). Engine ("podman", "docker") runs those images;
+	// an empty Engine falls back to the config's, see Config.EngineFor.
+	// The host kinds take them only with a runtimeImage.
 	Platform string `json:"platform,omitempty"`
 	Engine   string `json:"engine,omitempty"`
 	// Repo (a local path or a URL) and Rev (a hash, tag or branch) are the

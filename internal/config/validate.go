@@ -225,20 +225,40 @@ func (d *decoder) validateToolchain(tc *Toolchain, path, dir string, names map[s
 		if d.requireString(p, tc.Image, tc.Kind, `the builder image, such as "docker.io/library/golang:1.25"`) {
 			d.checkImage(p, tc.Image)
 		}
-		if p := path + ".runtimeImage"; d.has(p) {
-			if tc.RuntimeImage == "" {
-				d.errorValue(p, "must not be empty: the image the binary runs in, or leave the field out to run it in the builder image")
-			} else {
-				d.checkImage(p, tc.RuntimeImage)
-			}
+	}
+	d.checkRunFields(path, tc)
+}
+
+// checkRunFields checks where a toolchain's binaries run: its
+// runtimeImage, platform and engine. A host toolchain (every kind but
+// image) runs them on this host unless it names a runtimeImage, which
+// its platform and engine then need.
+func (d *decoder) checkRunFields(path string, tc *Toolchain) {
+	leaveOut := "or leave the field out to run it in the builder image"
+	if tc.Kind != KindImage {
+		leaveOut = "or leave the field out to run it on this host"
+	}
+	if p := path + ".runtimeImage"; d.has(p) {
+		if tc.RuntimeImage == "" {
+			d.errorValue(p, "must not be empty: the image the binary runs in, "+leaveOut)
+		} else {
+			d.checkImage(p, tc.RuntimeImage)
 		}
-		if p := path + ".platform"; d.has(p) && !platformRE.MatchString(tc.Platform) {
-			d.errorValue(p, fmt.Sprintf(`invalid platform %q: use os/arch[/variant] such as "linux/arm64" or "linux/arm/v7"`, tc.Platform))
+	}
+	if p := path + ".platform"; d.has(p) && !platformRE.MatchString(tc.Platform) {
+		d.errorValue(p, fmt.Sprintf(`invalid platform %q: use os/arch[/variant] such as "linux/arm64" or "linux/arm/v7"`, tc.Platform))
+	}
+	if p := path + ".engine"; d.has(p) && tc.Engine != "" {
+		if problem := engineProblem(tc.Engine, "; leave the field out to use whichever is installed"); problem != "" {
+			d.errorValue(p, problem)
 		}
-		if p := path + ".engine"; d.has(p) && tc.Engine != "" {
-			if problem := engineProblem(tc.Engine, "; leave the field out to use whichever is installed"); problem != "" {
-				d.errorValue(p, problem)
-			}
+	}
+	if tc.Kind == KindImage || d.has(path+".runtimeImage") {
+		return
+	}
+	for _, f := range []string{"platform", "engine"} {
+		if p := path + "." + f; d.has(p) {
+			d.errorKey(p, fmt.Sprintf(`needs "runtimeImage" for kind %q: a %s toolchain runs its binaries on this host, or, given a runtimeImage, in that image for this platform under the engine (to build for another arch and run here, use the "arch" axis)`, tc.Kind, tc.Kind))
 		}
 	}
 }

@@ -30,7 +30,8 @@ func binaryArch(built *cellbuild.Result) string {
 // report.
 //
 // Binaries of local toolchains run on this host, under its binfmt_misc
-// handlers. Binaries of image toolchains run on the engine's host: when
+// handlers. Binaries that run in a container (of an image toolchain, or
+// a host toolchain's runtime image) run on the engine's host: when
 // it has this host's architecture and gorepro runs on Linux it is taken
 // to be this machine (Podman or Docker on Linux); otherwise (the VM of a
 // Podman machine) its handlers cannot be seen and an emulator is
@@ -38,7 +39,7 @@ func binaryArch(built *cellbuild.Result) string {
 func recordEmulation(p plan, cell *record.Cell, logs map[string][]byte) {
 	runArch := cell.HostArch
 	local := true
-	if c := p.tc.Container; c != nil && c.EngineHostArch != "" {
+	if c := p.tc.RunContainer(); c != nil && c.EngineHostArch != "" {
 		runArch = c.EngineHostArch
 		local = runtime.GOOS == "linux" && c.EngineHostArch == toolchain.HostArch()
 	}

@@ -134,10 +134,11 @@ func nameCells(plans []plan) {
 }
 
 // cellHostArch is the architecture a toolchain's binaries run on: the
-// engine's platform for image toolchains, else this host's.
+// platform of the container they run in (an image toolchain's, or a host
+// toolchain's runtime image's), else this host's.
 func cellHostArch(tc *toolchain.Resolved, hostArch string) string {
-	if tc.Container != nil && tc.Container.Platform != "" {
-		return tc.Container.PlatformArch()
+	if c := tc.RunContainer(); c != nil && c.Platform != "" {
+		return c.PlatformArch()
 	}
 	return hostArch
 }
@@ -179,7 +180,7 @@ func CellID(toolchain, protobuf string, cover bool, target, goarch string) strin
 func baseCell(p plan, hostArch string) record.Cell {
 	// The host a container cell runs on is the engine's (a Podman
 	// machine's VM), whatever platform its images are for.
-	if c := p.tc.Container; c != nil && c.EngineHostArch != "" {
+	if c := p.tc.RunContainer(); c != nil && c.EngineHostArch != "" {
 		hostArch = c.EngineHostArch
 	}
 	var warnings []string
@@ -187,7 +188,7 @@ func baseCell(p plan, hostArch string) record.Cell {
 		warnings = append(warnings, "toolchain "+p.tc.Name+": "+p.tc.Warning)
 	}
 	return record.Cell{
-		Container:      containerInfo(p.tc.Container),
+		Container:      containerInfo(p.tc.RunContainer()),
 		Warnings:       warnings,
 		ID:             p.id,
 		ToolchainBuild: p.tc.Build,

@@ -103,7 +103,7 @@ func toolchainInfo(tcs []*toolchain.Resolved, hostArch string) []record.Toolchai
 			Available:   tc.Available,
 			Reason:      tc.Reason,
 			Warning:     tc.Warning,
-			Container:   containerInfo(tc.Container),
+			Container:   containerInfo(tc.RunContainer()),
 			GoSource:    tc.GoSource,
 			Build:       tc.Build,
 		})
@@ -111,8 +111,9 @@ func toolchainInfo(tcs []*toolchain.Resolved, hostArch string) []record.Toolchai
 	return out
 }
 
-// containerInfo is the provenance recorded with every cell of an image
-// toolchain.
+// containerInfo is the provenance recorded with every cell whose binary
+// runs in a container: an image toolchain's, or a host toolchain's
+// runtime image (no builder image, no builder platform: it built here).
 func containerInfo(c *toolchain.Container) *record.Container {
 	if c == nil {
 		return nil

@@ -73,10 +73,11 @@ func (h hostRunner) reproduce(r binaryRun, cover bool) ([]string, []string, stri
 	return r.argv, env, cellbuild.RunScript(r.argv[0], r.env, r.argv[1:], cover)
 }
 
-// containerRunner runs binaries of an image toolchain: in its runtime
-// image (or the image a Dockerfile target built, whose entrypoint is the
-// binary), with the binary's directory mounted at the same path, no
-// network, and only the target's environment.
+// containerRunner runs binaries of an image toolchain, or of a host
+// toolchain with a runtime image: in the runtime image (or the image a
+// Dockerfile target built, whose entrypoint is the binary), with the
+// binary's directory mounted at the same path, no network, and only the
+// target's environment.
 type containerRunner struct {
 	c      *toolchain.Container
 	cellID string
@@ -84,6 +85,10 @@ type containerRunner struct {
 	// image; args are the entrypoint's arguments then.
 	image string
 	args  []string
+	// hostBuilt says that the binary was built on this host (a host
+	// toolchain's runtime image): the reproduce script then runs the
+	// binary its portable build script made.
+	hostBuilt bool
 }
 
 func (cr containerRunner) spec(r binaryRun) container.RunSpec {
@@ -116,13 +121,21 @@ func (cr containerRunner) reproduce(r binaryRun, cover bool) ([]string, []string
 		r.env = append(slices.Clone(r.env), "GOCOVERDIR="+filepath.Join(r.dir, "cover-1"))
 	}
 	argv := cr.c.Engine.RunArgv(cr.spec(r))
+	if cr.hostBuilt {
+		return argv, nil, cellbuild.ContainerRunScript(argv, r.dir, cover)
+	}
 	return argv, nil, cellbuild.Script("", nil, argv)
 }
 
-// binaryRunnerFor is where cell p's binary, built as built, runs.
+// binaryRunnerFor is where cell p's binary, built as built, runs: in the
+// container of an image toolchain, in the runtime image of a host
+// toolchain that has one, else on this host.
 func (r *Runner) binaryRunnerFor(p plan, built *cellbuild.Result, binArch, hostArch string) binaryRunner {
 	if c := p.tc.Container; c != nil {
 		return containerRunner{c: c, cellID: p.id, image: built.Image, args: p.target.Args}
+	}
+	if c := p.tc.RunsIn; c != nil {
+		return containerRunner{c: c, cellID: p.id, hostBuilt: true}
 	}
 	return hostRunner{exec: r.Exec, binArch: binArch, hostArch: hostArch}
 }

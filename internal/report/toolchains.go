@@ -19,6 +19,9 @@ func WriteToolchains(w io.Writer, configured []config.Toolchain, resolved []*too
 		where := r.GOROOT
 		if tc := configured[i]; tc.Kind == config.KindImage {
 			where = imageColumn(tc, r.Container)
+		} else if c := r.RunsIn; c != nil && c.Runtime != nil {
+			where += fmt.Sprintf("; runs in %s (%s, %s; %s %s on %s/%s, platform %s)", tc.RuntimeImage, shortID(c.Runtime.ID), c.Runtime.Arch,
+				c.EngineName, c.EngineVersion, c.EngineHostOS, c.EngineHostArch, c.Platform)
 		}
 		status := "usable"
 		note := r.Warning

@@ -383,7 +383,7 @@ func loadManifests(run *record.Run, runDir string) {
 		if data, err := os.ReadFile(p); err == nil {
 			if m, err := gorootfiles.Decode(data); err == nil {
 				t.Files = m
-				if t.GOROOT != "" && t.Container == nil {
+				if t.GOROOT != "" && (t.Container == nil || t.Container.Image == "") { // a host toolchain, maybe run in a runtime image
 					t.ReadFile = gorootfiles.Reader(t.GOROOT, m)
 				}
 			}

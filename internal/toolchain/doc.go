@@ -29,6 +29,15 @@
 //     of Identity: a tag that moved to another image between two runs
 //     gives its cells other cache keys.
 //
+// A host toolchain (local, goroot, gotoolchain, gosource) with a
+// runtimeImage builds on this host but runs its binaries in that image:
+// Resolved.RunsIn records the engine, the platform (the configured one,
+// else the engine host's) and the runtime image, made present as
+// Options.Pull allows and named by ID from then on (its ID is part of
+// Identity), and HostGOOS and HostGOARCH become the platform's, so that
+// builds target it. Resolved.RunContainer is where a toolchain's
+// binaries run, whichever kind it is.
+//
 // A toolchain that cannot be used is not an error: Resolve returns it with
 // Available false and a one-line Reason that says how to fix it, so the
 // matrix can record its cells as unavailable. An expectGo mismatch is a

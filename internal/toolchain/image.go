@@ -14,6 +14,8 @@ import (
 
 // Container is the provenance of a kind image toolchain: which engine ran
 // it, on what host, and exactly which images (by ID and digest) were used.
+// As a host toolchain's Resolved.RunsIn it has no Builder (builds run on
+// this host) and says where the binaries run: Runtime on Platform.
 type Container struct {
 	// Engine is the engine used for builds and runs (not serialised).
 	Engine        *container.Engine `json:"-"`
@@ -62,7 +64,10 @@ func (c *Container) PlatformArch() string {
 }
 
 func (c *Container) identity() string {
-	id := fmt.Sprintf("kind=image engine=%s platform=%s builderPlatform=%s builder=%s", c.EngineName, c.Platform, c.BuilderPlatform, c.Builder.ID)
+	id := fmt.Sprintf("engine=%s platform=%s", c.EngineName, c.Platform)
+	if c.Builder != nil {
+		id = fmt.Sprintf("kind=image engine=%s platform=%s builderPlatform=%s builder=%s", c.EngineName, c.Platform, c.BuilderPlatform, c.Builder.ID)
+	}
 	if c.Runtime != nil {
 		id += " runtime=" + c.Runtime.ID
 	}

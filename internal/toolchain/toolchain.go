@@ -58,6 +58,12 @@ type Resolved struct {
 	// Container describes the engine and images of a kind image
 	// toolchain.
 	Container *Container `json:"container,omitempty"`
+	// RunsIn is where the binaries of a host toolchain (every kind but
+	// image) with a runtimeImage run: the engine, the platform and the
+	// runtime image (Builder is nil: builds run on this host, for the
+	// platform). Nil when they run on this host, and for image
+	// toolchains, whose Container says it. See RunContainer.
+	RunsIn *Container `json:"runsIn,omitempty"`
 	// GoEnv holds the container.ReportedGoEnv variables as the toolchain's go
 	// command reports them with the toolchain's Env (and GOFLAGS cleared,
 	// as builds do), e.g. GOAMD64 "v1", CGO_ENABLED "1". Builds set GOARCH,
@@ -142,6 +148,9 @@ func Resolve(ctx context.Context, tc config.Toolchain, opts Options) *Resolved {
 	default:
 		r.Reason = fmt.Sprintf("unknown toolchain kind %q; use local, goroot, gotoolchain, image or gosource", tc.Kind)
 	}
+	if r.Available && tc.Kind != config.KindImage && tc.RuntimeImage != "" {
+		resolveRunsIn(ctx, r, tc, opts)
+	}
 	if r.Available {
 		r.Warning = expectWarning(tc.ExpectGo, r.GoVersion)
 		r.Identity = identity(r)
@@ -150,8 +159,21 @@ func Resolve(ctx context.Context, tc config.Toolchain, opts Options) *Resolved {
 			r.Identity = r.Container.identity()
 			r.Build = r.Container.build()
 		}
+		if r.RunsIn != nil {
+			r.Identity += " runsIn: " + r.RunsIn.identity()
+		}
 	}
 	return r
+}
+
+// RunContainer is where r's binaries run in a container: an image
+// toolchain's Container, a host toolchain's RunsIn, or nil when they run
+// on this host.
+func (r *Resolved) RunContainer() *Container {
+	if r.Container != nil {
+		return r.Container
+	}
+	return r.RunsIn
 }
 
 func resolveLocal(ctx context.Context, r *Resolved, opts Options) {
