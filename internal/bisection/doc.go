@@ -40,7 +40,12 @@
 //     differ (the run's toolchain records and their GOROOT manifests,
 //     through Bisection.Files: "same Go version, different build:
 //     src/runtime/tagptr_64bit.go differs") and which images the engine
-//     pulled (record.Container.ImagePulled).
+//     pulled (record.Container.ImagePulled). Given a second repository
+//     (Options.Images: the vendor's, then upstream's), its newest image of
+//     each Go version at the boundary is probed after the search (the
+//     separating cells), and the answer says whether the vendor's build or
+//     the Go version matters (MattersBuild, MattersVersion, MattersBoth,
+//     MattersUndecided).
 //
 // Errors are typed, and the command maps them to exit statuses:
 // OptionError (an option that cannot be used) and RangeError (a range that

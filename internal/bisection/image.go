@@ -36,6 +36,11 @@ type ImagePlan struct {
 	// Unordered are the tags of the images left out because their config
 	// names no Go version, so they cannot be ordered among the builds.
 	Unordered []string
+	// Reference is the second --image, when given (the vendor's builds
+	// are searched, the reference's of the boundary's Go versions run as
+	// separating cells), and ReferenceImages its images.
+	Reference       string
+	ReferenceImages []images.Image
 }
 
 // ImageCandidates orders a repository's images as builds (images.SortBuilds:
@@ -123,8 +128,8 @@ func (p *Plan) listImages(ctx context.Context, opts Options) error {
 	switch {
 	case len(opts.Images) == 0:
 		return &OptionError{Err: errors.New("--axis image needs --image: the repository whose builds to bisect, such as registry.access.redhat.com/ubi9/go-toolset")}
-	case len(opts.Images) > 1:
-		return optionError("--image: --axis image bisects one repository, got %d (%s)", len(opts.Images), strings.Join(opts.Images, ", "))
+	case len(opts.Images) > 2:
+		return optionError("--image: --axis image takes one repository to bisect and at most one to compare it with (vendor, then upstream), got %d (%s)", len(opts.Images), strings.Join(opts.Images, ", "))
 	case len(opts.Versions) > 0:
 		return &OptionError{Err: errors.New("--versions does not apply to --axis image: give the range with --from and --to (tags of the repository)")}
 	}
@@ -136,7 +141,33 @@ func (p *Plan) listImages(ctx context.Context, opts Options) error {
 		template = p.Config.Toolchains[0]
 	}
 	repo := opts.Images[0]
-	list := opts.ListImages
+	imgs, err := listRepository(ctx, opts.ListImages, repo)
+	if err != nil {
+		return err
+	}
+	cands, unordered, err := ImageCandidates(imgs, repo, opts.From, opts.To)
+	if err != nil {
+		return err
+	}
+	p.Images = &ImagePlan{Repository: repo, Images: map[string]images.Image{}, Template: template, Unordered: unordered}
+	if len(opts.Images) == 2 {
+		p.Images.Reference = opts.Images[1]
+		if p.Images.ReferenceImages, err = listRepository(ctx, opts.ListImages, p.Images.Reference); err != nil {
+			return err
+		}
+	}
+	for _, im := range cands {
+		p.Candidates = append(p.Candidates, im.Tag())
+		p.Images.Images[im.Tag()] = im
+	}
+	return nil
+}
+
+// listRepository lists every build of repo through list (nil:
+// images.List). A repository the registry does not know is bad input
+// (an OptionError naming --image), other failures of the registry are
+// InfraErrors.
+func listRepository(ctx context.Context, list ImageLister, repo string) ([]images.Image, error) {
 	if list == nil {
 		list = images.List
 	}
@@ -145,24 +176,15 @@ func (p *Plan) listImages(ctx context.Context, opts Options) error {
 	var regErr *images.RegistryError
 	switch {
 	case errors.As(err, &optErr):
-		return optionError("--image: %w", optErr.Err)
+		return nil, optionError("--image: %w", optErr.Err)
 	case errors.As(err, &regErr) && regErr.Kind == images.NotFound:
 		// Bad input, not the registry's failure: %v, so that the
 		// registry's error does not decide the exit status.
-		return optionError("--image: %v", err)
+		return nil, optionError("--image: %v", err)
 	case err != nil:
-		return &InfraError{Err: fmt.Errorf("--image: %w", err)}
+		return nil, &InfraError{Err: fmt.Errorf("--image: %w", err)}
 	}
-	cands, unordered, err := ImageCandidates(imgs, repo, opts.From, opts.To)
-	if err != nil {
-		return err
-	}
-	p.Images = &ImagePlan{Repository: repo, Images: map[string]images.Image{}, Template: template, Unordered: unordered}
-	for _, im := range cands {
-		p.Candidates = append(p.Candidates, im.Tag())
-		p.Images.Images[im.Tag()] = im
-	}
-	return nil
+	return imgs, nil
 }
 
 // toolchain is the probe toolchain of candidate v: the template with v's
@@ -229,7 +251,7 @@ func (b *Bisection) DescribeImages(rec *record.Bisect, toolchains []record.Toolc
 	rec.Conclusion += fmt.Sprintf("; %s image %s (%s, created %s), %s image %s (%s, created %s)",
 		badName, bad.Ref(), bad.GoVersion, created(bad), goodName, good.Ref(), good.GoVersion, created(good))
 	if bad.GoVersion != good.GoVersion {
-		rec.Conclusion += fmt.Sprintf("; the Go version changed: %s → %s", before.GoVersion, after.GoVersion) + pulls
+		rec.Conclusion += fmt.Sprintf("; the Go version changed: %s → %s", before.GoVersion, after.GoVersion) + b.referenceClause(bi, rec.Direction, before, after) + pulls
 		return
 	}
 	badTC, goodTC := byName(bad.Tag()), byName(good.Tag())
@@ -246,7 +268,16 @@ func (b *Bisection) DescribeImages(rec *record.Bisect, toolchains []record.Toolc
 	if bd.Files != nil {
 		what = wording.FileDifference(bd.Files, bad.Tag(), good.Tag())
 	}
-	rec.Conclusion += "; same Go version, different build: " + what + pulls
+	rec.Conclusion += "; same Go version, different build: " + what + b.referenceClause(bi, rec.Direction, before, after) + pulls
+}
+
+// referenceClause is describeReference's clause when a reference
+// repository was given, else "".
+func (b *Bisection) referenceClause(bi *record.BisectImages, direction string, before, after images.Image) string {
+	if b.Plan.Images.Reference == "" {
+		return ""
+	}
+	return b.describeReference(bi, direction, before, after)
 }
 
 // bisectImage is the record of an image.

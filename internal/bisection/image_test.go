@@ -137,7 +137,8 @@ func TestNewPlanImage(t *testing.T) {
 		infra   bool
 	}{
 		{name: "no --image", opts: Options{Axis: "image"}, wantErr: "--axis image needs --image"},
-		{name: "two", opts: Options{Axis: "image", Images: []string{historyRepo, "docker.io/library/golang"}}, wantErr: "--image: --axis image bisects one repository, got 2"},
+		{name: "three", opts: Options{Axis: "image", Images: []string{historyRepo, "docker.io/library/golang", "quay.io/x/go"}},
+			wantErr: "--image: --axis image takes one repository to bisect and at most one to compare it with (vendor, then upstream), got 3"},
 		{name: "--versions", opts: Options{Axis: "image", Images: []string{historyRepo}, Versions: []string{"1.26.8-1"}}, wantErr: "--versions does not apply to --axis image"},
 		{name: "held toolchain not an image", opts: Options{Axis: "image", Images: []string{historyRepo}, Held: Held{Toolchain: "local"}},
 			wantErr: "--toolchain: local is kind local; on --axis image it names a kind image toolchain"},
@@ -234,4 +235,99 @@ func TestBisectionImages(t *testing.T) {
 		assert.Contains(t, rec.Conclusion, "; last bad image "+historyRepo+":1.25.3-7@")
 		assert.Contains(t, rec.Conclusion, "; the Go version changed: go1.25.3 → go1.26.8; images pulled: 0 of 2 candidates")
 	})
+}
+
+// upstream is a golang-like repository: go1.25.3 and two builds of
+// go1.26.8 (the newer one is probed).
+func upstream() []images.Image {
+	img := func(tag, goVer, digit string, day int) images.Image {
+		return images.Image{Repository: "docker.io/library/golang", Tags: []string{tag}, Digest: "sha256:" + strings.Repeat(digit, 64), GoVersion: goVer,
+			Created: time.Date(2026, 6, day, 9, 0, 0, 0, time.UTC)}
+	}
+	return []images.Image{img("1.26.8-bookworm", "go1.26.8", "c", 20), img("1.26.8-trixie", "go1.26.8", "d", 2), img("1.25.3-bookworm", "go1.25.3", "e", 1)}
+}
+
+// TestBisectionReference: with a second repository the search is the
+// first's, then the second's newest image of each Go version at the
+// boundary is probed (pinned by digest, named apart from the candidates),
+// and the answer says whether the vendor's build or the Go version
+// matters.
+func TestBisectionReference(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "toolchains.json")
+	require.NoError(t, os.WriteFile(path, []byte(imageConfig), 0o644))
+	list := func(_ context.Context, opts images.Options) ([]images.Image, error) {
+		if opts.Repositories[0] == historyRepo {
+			return history(), nil
+		}
+		return upstream(), nil
+	}
+	for _, tt := range []struct {
+		name, from string
+		bad        func(Request) bool
+		wantProbed []string
+		wantClause string
+	}{
+		{name: "same Go version: the build", from: "1.26.8-1", bad: func(r Request) bool {
+			name := r.Config.Toolchains[0].Name
+			return strings.HasPrefix(name, "go-toolset-") && name >= "go-toolset-1.26.8-4"
+		},
+			wantProbed: []string{"golang-1.26.8-bookworm/v1.36.10/repro"},
+			wantClause: "; vendor or version: the vendor's build matters: its 1.26.8-4 (bad) and 1.26.8-3 (good) are both go1.26.8, and docker.io/library/golang:1.26.8-bookworm (go1.26.8) is good; images pulled"},
+		{name: "the version, bad upstream too", from: "1.25.3-7", bad: func(r Request) bool { return strings.Contains(r.Config.Toolchains[0].Name, "1.26.8") },
+			wantProbed: []string{"golang-1.25.3-bookworm/v1.36.10/repro", "golang-1.26.8-bookworm/v1.36.10/repro"},
+			wantClause: "; vendor or version: the Go version matters: docker.io/library/golang:1.26.8-bookworm (go1.26.8) is bad and docker.io/library/golang:1.25.3-bookworm (go1.25.3) good, as the vendor's 1.26.8-1 and 1.25.3-7 are"},
+		{name: "the vendor's build of the new version", from: "1.25.3-7", bad: func(r Request) bool { return strings.HasPrefix(r.Config.Toolchains[0].Name, "go-toolset-1.26.8") },
+			wantProbed: []string{"golang-1.25.3-bookworm/v1.36.10/repro", "golang-1.26.8-bookworm/v1.36.10/repro"},
+			wantClause: "; vendor or version: the vendor's build matters: docker.io/library/golang:1.26.8-bookworm (go1.26.8) is good where the vendor's 1.26.8-1 of the same Go version is bad"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := NewPlan(context.Background(), Options{Config: path, Axis: "image", Images: []string{historyRepo, "docker.io/library/golang"}, From: tt.from, To: "1.26.8-5", ListImages: list}, nil)
+			require.NoError(t, err)
+			prober := &fakeProber{bad: tt.bad}
+			b := &Bisection{Plan: p, Prober: prober}
+			res, err := b.Search(context.Background(), bisect.Options{})
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantProbed, prober.probed[len(prober.probed)-len(tt.wantProbed):], "the separating cells come after the search")
+			rec := b.Record(res)
+			b.DescribeImages(rec, nil)
+			assert.Contains(t, rec.Conclusion, tt.wantClause)
+			require.NotNil(t, rec.Images.Reference)
+			assert.Len(t, rec.Images.Reference.Probes, len(tt.wantProbed))
+			assert.Equal(t, "sha256:"+strings.Repeat("c", 64), rec.Images.Reference.Probes[len(tt.wantProbed)-1].Image.Digest, "the newest go1.26.8 build")
+		})
+	}
+}
+
+// TestVendorOrVersion: what the reference's verdicts show, for a
+// regression from go1.25.3 (vendor good) to go1.26.8 (vendor bad).
+func TestVendorOrVersion(t *testing.T) {
+	good := images.Image{Tags: []string{"1.25.3-7"}, GoVersion: "go1.25.3"}
+	bad := images.Image{Tags: []string{"1.26.8-1"}, GoVersion: "go1.26.8"}
+	ref := func(goVer string, v bisect.Verdict) separatingProbe {
+		return separatingProbe{image: images.Image{Tags: []string{goVer[2:]}, GoVersion: goVer}, probe: Probe{Probe: bisect.Probe{Verdict: v, Outcome: "x"}}}
+	}
+	for _, tt := range []struct {
+		name string
+		ref  []separatingProbe
+		want string
+	}{
+		{"upstream flips too", []separatingProbe{ref("go1.26.8", bisect.Bad), ref("go1.25.3", bisect.Good)}, MattersVersion},
+		{"upstream's new version is good", []separatingProbe{ref("go1.26.8", bisect.Good), ref("go1.25.3", bisect.Good)}, MattersBuild},
+		{"upstream bad on both", []separatingProbe{ref("go1.26.8", bisect.Bad), ref("go1.25.3", bisect.Bad)}, MattersBoth},
+		{"upstream has only the bad side's version", []separatingProbe{ref("go1.26.8", bisect.Bad)}, MattersVersion},
+		{"upstream has not the bad side's version", []separatingProbe{ref("go1.25.3", bisect.Good)}, MattersUndecided},
+		{"upstream's image could not be judged", []separatingProbe{ref("go1.26.8", bisect.Skip)}, MattersUndecided},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := map[string]separatingProbe{}
+			for _, sp := range tt.ref {
+				m[sp.image.GoVersion] = sp
+			}
+			got, clause := vendorOrVersion("golang", record.DirectionRegression, good, bad, m)
+			assert.Equal(t, tt.want, got, clause)
+			// A fix (bad before good) reads the sides the other way.
+			gotFix, _ := vendorOrVersion("golang", record.DirectionFix, bad, good, m)
+			assert.Equal(t, tt.want, gotFix)
+		})
+	}
 }

@@ -115,6 +115,9 @@ type Bisection struct {
 	// mode), redone is set when its search was redone with full builds.
 	made   map[string]*record.GoSource
 	redone bool
+	// separating are the probes of the reference repository's images on
+	// the image axis, run after the search.
+	separating []separatingProbe
 }
 
 // Search bisects the plan's candidates (see bisect.Search). The
@@ -129,6 +132,9 @@ func (b *Bisection) Search(ctx context.Context, opts bisect.Options) (*bisect.Re
 	}
 	if err == nil && res != nil && res.Flaky {
 		res.Conclusion += flakyAdvice
+	}
+	if err == nil && b.Plan.Axis.Kind == AxisImage {
+		err = b.separate(ctx, res, opts.Progress)
 	}
 	return res, err
 }

@@ -92,7 +92,12 @@ whose runtime image, platform and engine the probes keep. The answer names the
 first bad and last good image (tag, digest, Go version, created time), what
 differs between their Go installations ("same Go version, different build:
 src/runtime/tagptr_64bit.go differs", with diffs of small sources) and how
-many images were pulled.
+many images were pulled. --image given twice (the vendor's repository, then
+upstream's, such as docker.io/library/golang) bisects the first; then the
+second's newest image of each Go version at the boundary runs as a separating
+cell, and the answer says whether the vendor's build or the Go version matters
+(its image of the bad side's Go version is good: the vendor's build; bad,
+with its good side's good: the Go version).
 
 build-error and unavailable probes are skipped (like exit 125 of git bisect run).
 The endpoints are probed first and must differ; the boundary's two sides are
@@ -127,7 +132,8 @@ func NewCmdBisect(deps Deps, runF func(*cobra.Command, *BisectOptions) error) *c
   gorepro bisect --axis toolchain --target repro --from ubi9-go-toolset-1.24 --to golang-1.25-bookworm
   gorepro bisect --axis commit --target controller --from v1.4.0 --to main --first-parent
   gorepro bisect --axis go-commit --go-repo https://go.googlesource.com/go --from go1.25.3 --to go1.25.5 --target repro --arch amd64
-  gorepro bisect --axis image --image registry.access.redhat.com/ubi9/go-toolset --from 1.24 --to 1.25 --target repro --arch amd64`,
+  gorepro bisect --axis image --image registry.access.redhat.com/ubi9/go-toolset --from 1.24 --to 1.25 --target repro --arch amd64
+  gorepro bisect --axis image --image registry.access.redhat.com/ubi9/go-toolset --image docker.io/library/golang --target repro --arch amd64`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -153,7 +159,7 @@ func addBisectFlags(cmd *cobra.Command, opts *BisectOptions) {
 	f.StringVar(&opts.GoRepo, "go-repo", "", "--axis go-commit: the Go repository, a local clone (only read) or a URL")
 	f.StringVar(&opts.Bootstrap, "bootstrap", "", "--axis go-commit: GOROOT_BOOTSTRAP for make.bash (default: the GOROOT of the go on PATH)")
 	f.BoolVar(&opts.Full, "full", false, "--axis go-commit: build every probe's toolchain with make.bash (no fast builds)")
-	f.StringArrayVar(&opts.Images, "image", nil, "--axis image: the registry repository whose images to bisect, e.g. registry.access.redhat.com/ubi9/go-toolset")
+	f.StringArrayVar(&opts.Images, "image", nil, "--axis image: the registry repository whose images to bisect, e.g. registry.access.redhat.com/ubi9/go-toolset; a second --image (upstream's) is compared with it")
 	f.StringVar(&opts.Toolchain, "toolchain", "", "held toolchain (a configured name); on --axis image, a kind image toolchain the probes copy")
 	f.StringVar(&opts.Target, "target", "", "held target (a configured name)")
 	f.StringVar(&opts.Protobuf, "protobuf", "", "held protobuf version")

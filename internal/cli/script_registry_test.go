@@ -190,6 +190,25 @@ func cmdHistory(ts *testscript.TestScript, neg bool, args []string) {
 	usePushed(ts, "HISTORY", history)
 }
 
+// cmdGolang is the script command "golang", after "registry": an
+// upstream-like repository gorepro-test/history/golang with one image of
+// the local GOROOT shaped like Docker's golang (tags <version> and
+// <version>-bookworm, env GOLANG_VERSION; see registrytest.PushUpstream),
+// created 2026-06-02 09:00 UTC. It sets GOLANG, GOLANG_TAG_1,
+// GOLANG_DIGEST_1 and GOLANG_SHORT_1, lets Podman pull from the registry
+// over plain HTTP, and removes what it pulled from the repository when
+// the script ends.
+func cmdGolang(ts *testscript.TestScript, neg bool, args []string) {
+	host := ts.Getenv("REGISTRY")
+	if neg || host == "" || len(args) != 0 {
+		ts.Fatalf("usage: golang, after registry")
+	}
+	reg := &registrytest.Registry{Host: host}
+	golang, err := reg.PushUpstream(context.Background(), "gorepro-test/history/golang", ts.Getenv("GOROOT_LOCAL"), time.Date(2026, 6, 2, 9, 0, 0, 0, time.UTC))
+	ts.Check(err)
+	usePushed(ts, "GOLANG", golang)
+}
+
 // removePulled removes the images Podman pulled from repo: every name
 // it gave them (tags and digests), so that images nothing else names go.
 func removePulled(repo string) {

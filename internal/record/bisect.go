@@ -56,6 +56,34 @@ type BisectImages struct {
 	Pulled    []string `json:"pulled"`
 	Pulls     int      `json:"pulls"`
 	PullBound int      `json:"pullBound"`
+	// Reference is set when a second repository was given (--image
+	// twice: the vendor's, then upstream's): its images of the boundary's
+	// Go versions, run as separating cells, and what they show.
+	Reference *ImageReference `json:"reference,omitempty"`
+}
+
+// ImageReference is what a second repository's images of the boundary's
+// Go versions show about an image bisection's flip: whether the vendor's
+// build or the Go version matters.
+type ImageReference struct {
+	// Repository is the second --image.
+	Repository string `json:"repository"`
+	// Probes are its images probed, one per Go version of the boundary
+	// that it has (its newest build of it).
+	Probes []ReferenceProbe `json:"probes"`
+	// Matters is "build" (the vendor's build, not the Go version),
+	// "version" (the Go version, whoever built it), "both" (the Go
+	// version, and the vendor's build of the good side's version differs
+	// from the reference's) or "undecided"; Verdict says it in a clause.
+	Matters string `json:"matters"`
+	Verdict string `json:"verdict"`
+}
+
+// ReferenceProbe is one separating probe: a reference image and its
+// judged cell.
+type ReferenceProbe struct {
+	Image BisectImage `json:"image"`
+	Probe BisectProbe `json:"probe"`
 }
 
 // BisectImage is one image of a bisected repository: a build.

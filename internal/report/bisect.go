@@ -74,6 +74,12 @@ func writeMarkdownImages(b *strings.Builder, bi *record.Bisect) {
 		}
 	}
 	fmt.Fprintf(b, "- images pulled: %d of %d candidates (at most %d): %s\n", im.Pulls, len(bi.Candidates), im.PullBound, mdText(strings.Join(im.Pulled, " ")))
+	if r := im.Reference; r != nil {
+		fmt.Fprintf(b, "- compared with %s: %s\n", mdCode(r.Repository), mdText(r.Verdict))
+		for _, p := range r.Probes {
+			fmt.Fprintf(b, "  - %s (%s): %s (%s)\n", mdCode(p.Image.Ref), mdText(p.Image.GoVersion), mdText(p.Probe.Verdict), mdText(string(p.Probe.Outcome)))
+		}
+	}
 }
 
 // builtLabel says how a probe's cell was obtained: "built", "cached" or
