@@ -118,10 +118,11 @@ func TestParseAxis(t *testing.T) {
 		{in: "go", want: Axis{Name: "go", Kind: AxisGo}},
 		{in: "toolchain", want: Axis{Name: "toolchain", Kind: AxisToolchain}},
 		{in: "commit", want: Axis{Name: "commit", Kind: AxisCommit}},
+		{in: "image", want: Axis{Name: "image", Kind: AxisImage}},
 		{in: "module:", wantErr: `--axis: "module:" is not a module path (write module:golang.org/x/net)`},
 		{in: "module:x@v1", wantErr: "is not a module path"},
-		{in: "", wantErr: "--axis is required (valid: protobuf, module:PATH, go, toolchain, commit, go-commit)"},
-		{in: "protobof", wantErr: `--axis: unknown axis "protobof" (valid: protobuf, module:PATH, go, toolchain, commit, go-commit)`},
+		{in: "", wantErr: "--axis is required (valid: protobuf, module:PATH, go, toolchain, commit, go-commit, image)"},
+		{in: "protobof", wantErr: `--axis: unknown axis "protobof" (valid: protobuf, module:PATH, go, toolchain, commit, go-commit, image)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

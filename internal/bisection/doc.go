@@ -7,7 +7,7 @@
 // A bisection has four parts:
 //
 //   - Planning (NewPlan): parse the axis (protobuf, module:PATH, go,
-//     toolchain, commit) and what is bad (--bad-if, --bad-threshold: bisect's
+//     toolchain, commit, go-commit, image) and what is bad (--bad-if, --bad-threshold: bisect's
 //     predicate and threshold, read by ParseBadIf and ParseBadThreshold,
 //     whose errors name the flags), load
 //     the config and hold its other axes at one value each (the given one,
@@ -31,7 +31,21 @@
 //   - Recording (Bisection.Record): the stored form of the bisection
 //     (through internal/bisectrecord), its probes with their cells, the
 //     boundary's reproduce commands and, on the commit axis, the commits
-//     named with their subject and author.
+//     named with their subject and author. On the image axis each probe's
+//     toolchain is its image pinned by digest (repo:tag@sha256:…), which
+//     the engine pulls only when it is probed, so a search without skipped
+//     candidates pulls at most PullBound(n) = ceil(log2 n)+2 images;
+//     Bisection.DescribeImages then names the boundary's two images (tag,
+//     digest, Go version, created time), where their Go installations
+//     differ (the run's toolchain records and their GOROOT manifests,
+//     through Bisection.Files: "same Go version, different build:
+//     src/runtime/tagptr_64bit.go differs") and which images the engine
+//     pulled (record.Container.ImagePulled). Given a second repository
+//     (Options.Images: the vendor's, then upstream's), its newest image of
+//     each Go version at the boundary is probed after the search (the
+//     separating cells), and the answer says whether the vendor's build or
+//     the Go version matters (MattersBuild, MattersVersion, MattersBoth,
+//     MattersUndecided).
 //
 // Errors are typed, and the command maps them to exit statuses:
 // OptionError (an option that cannot be used) and RangeError (a range that

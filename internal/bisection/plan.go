@@ -23,6 +23,7 @@ const (
 	AxisToolchain = "toolchain"
 	AxisCommit    = "commit"
 	AxisGoCommit  = "go-commit"
+	AxisImage     = "image"
 )
 
 // Axis is a parsed --axis.
@@ -33,12 +34,13 @@ type Axis struct {
 	Name, Kind, Module string
 }
 
-// ParseAxis parses an axis: protobuf, module:PATH, go, toolchain or commit.
+// ParseAxis parses an axis: protobuf, module:PATH, go, toolchain, commit,
+// go-commit or image.
 func ParseAxis(s string) (Axis, error) {
 	switch {
 	case s == AxisProtobuf:
 		return Axis{Name: s, Kind: AxisProtobuf, Module: repro.ProtobufModule}, nil
-	case s == AxisGo, s == AxisToolchain, s == AxisCommit, s == AxisGoCommit:
+	case s == AxisGo, s == AxisToolchain, s == AxisCommit, s == AxisGoCommit, s == AxisImage:
 		return Axis{Name: s, Kind: s}, nil
 	case strings.HasPrefix(s, "module:"):
 		path := strings.TrimPrefix(s, "module:")
@@ -50,9 +52,9 @@ func ParseAxis(s string) (Axis, error) {
 		}
 		return Axis{Name: s, Kind: AxisModule, Module: path}, nil
 	case s == "":
-		return Axis{}, optionError("--axis is required (valid: protobuf, module:PATH, go, toolchain, commit, go-commit)")
+		return Axis{}, optionError("--axis is required (valid: protobuf, module:PATH, go, toolchain, commit, go-commit, image)")
 	}
-	return Axis{}, optionError("--axis: unknown axis %q (valid: protobuf, module:PATH, go, toolchain, commit, go-commit)", s)
+	return Axis{}, optionError("--axis: unknown axis %q (valid: protobuf, module:PATH, go, toolchain, commit, go-commit, image)", s)
 }
 
 // Options say what to bisect: the axis and its range, what is bad, and
@@ -75,6 +77,10 @@ type Options struct {
 	// go-commit axis; CacheDir is where its toolchains are built.
 	GoRepo, Bootstrap, CacheDir string
 	Full                        bool
+	// Images are the repositories of the image axis (--image); ListImages
+	// lists their images (nil: images.List, from the registry).
+	Images     []string
+	ListImages ImageLister
 	// BadIf and BadThreshold say what is bad, as ParseBadIf and
 	// ParseBadThreshold read them.
 	BadIf, BadThreshold string
@@ -111,6 +117,9 @@ type Plan struct {
 	// GoSource is set on the go-commit axis: the Go repository whose
 	// commits (also in Commits) are the candidates, and how to build them.
 	GoSource *GoSourcePlan
+	// Images is set on the image axis: the repository whose images are
+	// the candidates.
+	Images *ImagePlan
 }
 
 // NewPlan checks the options and the config and lists the candidates,
@@ -162,6 +171,15 @@ func NewPlan(ctx context.Context, opts Options, versions Versions) (*Plan, error
 			return nil, err
 		}
 		return plan, nil
+	}
+	if ax.Kind == AxisImage {
+		if err := plan.listImages(ctx, opts); err != nil {
+			return nil, err
+		}
+		return plan, nil
+	}
+	if len(opts.Images) > 0 {
+		return nil, optionError("--image applies to --axis image only (the axis is %s)", ax.Name)
 	}
 	if plan.Candidates, err = ListCandidates(ctx, ax, toolchains, opts, versions); err != nil {
 		return nil, err

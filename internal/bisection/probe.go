@@ -65,6 +65,12 @@ func (p *Plan) ProbeConfig(v, localVersion string) (*config.Config, error) {
 		pc.Targets = []config.Target{t}
 	case AxisGoCommit:
 		pc.Toolchains = []config.Toolchain{p.GoSource.toolchain(p.Commits[v])}
+	case AxisImage:
+		tc, err := p.Images.toolchain(v)
+		if err != nil {
+			return nil, err
+		}
+		pc.Toolchains = []config.Toolchain{tc}
 	}
 	return &pc, nil
 }
@@ -96,6 +102,10 @@ type Bisection struct {
 	LocalVersion string
 	// Worktrees checks out the commits of the commit axis.
 	Worktrees *gitrepo.Worktrees
+	// Files says which GOROOT files differ between two builds
+	// (compare.FileDifference, given by the command: package compare
+	// depends on this one), for the answer of the image axis.
+	Files func(bad, good *record.Toolchain) *record.FileDifference
 	// cells holds the latest probe's cell of each candidate.
 	cells map[string]record.Cell
 	// probes are the probes in the order they ran, as bisect's result has
@@ -105,6 +115,9 @@ type Bisection struct {
 	// mode), redone is set when its search was redone with full builds.
 	made   map[string]*record.GoSource
 	redone bool
+	// separating are the probes of the reference repository's images on
+	// the image axis, run after the search.
+	separating []separatingProbe
 }
 
 // Search bisects the plan's candidates (see bisect.Search). The
@@ -119,6 +132,9 @@ func (b *Bisection) Search(ctx context.Context, opts bisect.Options) (*bisect.Re
 	}
 	if err == nil && res != nil && res.Flaky {
 		res.Conclusion += flakyAdvice
+	}
+	if err == nil && b.Plan.Axis.Kind == AxisImage {
+		err = b.separate(ctx, res, opts.Progress)
 	}
 	return res, err
 }

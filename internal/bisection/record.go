@@ -28,7 +28,12 @@ func (b *Bisection) Record(res *bisect.Result) *record.Bisect {
 		cover = "on"
 	}
 	rec.Fixed = map[string]string{"target": cfg.Targets[0].Name, "cover": cover, "arch": cfg.Arch[0], "runs": fmt.Sprint(cfg.Runs)}
-	if ax.Kind != AxisToolchain && ax.Kind != AxisGo && ax.Kind != AxisGoCommit {
+	switch {
+	case ax.Kind == AxisImage:
+		if b.Plan.Images.Template.Name != "" {
+			rec.Fixed["toolchain"] = b.Plan.Images.Template.Name
+		}
+	case ax.Kind != AxisToolchain && ax.Kind != AxisGo && ax.Kind != AxisGoCommit:
 		rec.Fixed["toolchain"] = cfg.Toolchains[0].Name
 	}
 	if ax.Kind != AxisProtobuf {

@@ -31,6 +31,8 @@ type BisectOptions struct {
 	// GOROOT_BOOTSTRAP and "full builds only".
 	GoRepo, Bootstrap string
 	Full              bool
+	// Images are --axis image's repositories (--image).
+	Images []string
 	// The held axes: one value each (default: the config's first).
 	Toolchain, Target, Protobuf, Cover, Arch string
 	Runs                                     int
@@ -80,6 +82,26 @@ with a runtimeImage, each probe's binary runs where that one's does (its
 runtime image, platform and engine): on a Mac, linux binaries in the Podman
 machine.
 
+On --axis image the candidates are the images of a registry repository
+(--image REPOSITORY, read as gorepro images reads it: Go version from the image
+config, one candidate per digest, named by its most specific tag) from --from
+to --to (tags of it; default the first and the last), ordered as builds: by Go
+version, then created time, then release number (the <version>-<release> of
+go-toolset's tags). Images whose config names no Go version are left out. Each
+probe's toolchain is its image pinned by digest (repo:tag@sha256:…), pulled
+only when it is probed (under --pull missing, the default), so a search pulls
+at most ceil(log2 n)+2 images; --toolchain may name a kind image toolchain
+whose runtime image, platform and engine the probes keep. The answer names the
+first bad and last good image (tag, digest, Go version, created time), what
+differs between their Go installations ("same Go version, different build:
+src/runtime/tagptr_64bit.go differs", with diffs of small sources) and how
+many images were pulled. --image given twice (the vendor's repository, then
+upstream's, such as docker.io/library/golang) bisects the first; then the
+second's newest image of each Go version at the boundary runs as a separating
+cell, and the answer says whether the vendor's build or the Go version matters
+(its image of the bad side's Go version is good: the vendor's build; bad,
+with its good side's good: the Go version).
+
 build-error and unavailable probes are skipped (like exit 125 of git bisect run).
 The endpoints are probed first and must differ; the boundary's two sides are
 re-confirmed (--confirm) before the answer is given, and a target whose probes
@@ -104,7 +126,7 @@ prints only warnings and errors on stderr.`
 func NewCmdBisect(deps Deps, runF func(*cobra.Command, *BisectOptions) error) *cobra.Command {
 	opts := &BisectOptions{}
 	cmd := &cobra.Command{
-		Use:   "bisect --axis protobuf|module:PATH|go|toolchain|commit|go-commit",
+		Use:   "bisect --axis protobuf|module:PATH|go|toolchain|commit|go-commit|image",
 		Short: "Find the version where a cell's outcome flips (first bad or first good)",
 		Long:  bisectLong,
 		Example: `  gorepro bisect --axis protobuf --from v1.20.0 --to v1.36.10 --target controller --bad-if timeout
@@ -112,7 +134,9 @@ func NewCmdBisect(deps Deps, runF func(*cobra.Command, *BisectOptions) error) *c
   gorepro bisect --axis module:golang.org/x/net --from v0.30.0 --to v0.40.0 --target controller
   gorepro bisect --axis toolchain --target repro --from ubi9-go-toolset-1.24 --to golang-1.25-bookworm
   gorepro bisect --axis commit --target controller --from v1.4.0 --to main --first-parent
-  gorepro bisect --axis go-commit --go-repo https://go.googlesource.com/go --from go1.25.3 --to go1.25.5 --target repro --arch amd64`,
+  gorepro bisect --axis go-commit --go-repo https://go.googlesource.com/go --from go1.25.3 --to go1.25.5 --target repro --arch amd64
+  gorepro bisect --axis image --image registry.access.redhat.com/ubi9/go-toolset --from 1.24 --to 1.25 --target repro --arch amd64
+  gorepro bisect --axis image --image registry.access.redhat.com/ubi9/go-toolset --image docker.io/library/golang --target repro --arch amd64`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -129,7 +153,7 @@ func NewCmdBisect(deps Deps, runF func(*cobra.Command, *BisectOptions) error) *c
 func addBisectFlags(cmd *cobra.Command, opts *BisectOptions) {
 	f := cmd.Flags()
 	f.StringVarP(&opts.ConfigPath, "config", "c", "toolchains.json", "the matrix definition")
-	f.StringVar(&opts.Axis, "axis", "", "the axis to bisect: protobuf, module:PATH, go, toolchain, commit or go-commit")
+	f.StringVar(&opts.Axis, "axis", "", "the axis to bisect: protobuf, module:PATH, go, toolchain, commit, go-commit or image")
 	f.StringVar(&opts.From, "from", "", "first candidate of the range")
 	f.StringVar(&opts.To, "to", "", "last candidate of the range")
 	f.StringSliceVar(&opts.Versions, "versions", nil, "the candidates, in order (instead of listing them from the module proxy)")
@@ -138,7 +162,8 @@ func addBisectFlags(cmd *cobra.Command, opts *BisectOptions) {
 	f.StringVar(&opts.GoRepo, "go-repo", "", "--axis go-commit: the Go repository, a local clone (only read) or a URL")
 	f.StringVar(&opts.Bootstrap, "bootstrap", "", "--axis go-commit: GOROOT_BOOTSTRAP for make.bash (default: the GOROOT of the go on PATH)")
 	f.BoolVar(&opts.Full, "full", false, "--axis go-commit: build every probe's toolchain with make.bash (no fast builds)")
-	f.StringVar(&opts.Toolchain, "toolchain", "", "held toolchain (a configured name)")
+	f.StringArrayVar(&opts.Images, "image", nil, "--axis image: the registry repository whose images to bisect, e.g. registry.access.redhat.com/ubi9/go-toolset; a second --image (upstream's) is compared with it")
+	f.StringVar(&opts.Toolchain, "toolchain", "", "held toolchain (a configured name); on --axis image, a kind image toolchain the probes copy")
 	f.StringVar(&opts.Target, "target", "", "held target (a configured name)")
 	f.StringVar(&opts.Protobuf, "protobuf", "", "held protobuf version")
 	f.StringVar(&opts.Cover, "cover", "", "held cover flag: off or on")
@@ -179,7 +204,7 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	defer rep.Close()
 	runner := newMatrixRunner(deps, plan.Config, root, rep)
 	runner.Reporter = rep
-	b := &bisection.Bisection{Plan: plan, NoCache: opts.NoCache, Prober: &proberun.Prober{Runner: runner, Rec: rec, Run: run}}
+	b := &bisection.Bisection{Plan: plan, NoCache: opts.NoCache, Prober: &proberun.Prober{Runner: runner, Rec: rec, Run: run}, Files: compare.FileDifference}
 	if plan.Axis.Kind == bisection.AxisGo {
 		b.LocalVersion = bisection.LocalGoVersion()
 	}
@@ -218,7 +243,7 @@ func bisectionOptions(opts *BisectOptions) bisection.Options {
 	return bisection.Options{
 		Config: opts.ConfigPath, Axis: opts.Axis, From: opts.From, To: opts.To, Versions: opts.Versions,
 		Prerelease: opts.Prerelease, FirstParent: opts.FirstParent, BadIf: opts.BadIf, BadThreshold: opts.BadThreshold,
-		GoRepo: opts.GoRepo, Bootstrap: opts.Bootstrap, Full: opts.Full,
+		GoRepo: opts.GoRepo, Bootstrap: opts.Bootstrap, Full: opts.Full, Images: opts.Images,
 		Held: bisection.Held{Toolchain: opts.Toolchain, Target: opts.Target, Protobuf: opts.Protobuf, Cover: opts.Cover, Arch: opts.Arch},
 		Runs: opts.Runs, Timeout: opts.Timeout, Engine: opts.Engine, Pull: opts.Pull,
 	}
@@ -237,6 +262,7 @@ func warnAll(deps Deps, f func() []error) {
 func finishBisect(ctx context.Context, run *record.Run, b *bisection.Bisection, res *bisect.Result) {
 	proberun.Finish(ctx, run)
 	run.Bisect = b.Record(res)
+	b.DescribeImages(run.Bisect, run.Toolchains)
 	run.Analysis = compare.Analyze(bisection.LatestCells(run.Cells), run.Toolchains)
 }
 

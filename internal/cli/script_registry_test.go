@@ -118,13 +118,30 @@ func cmdToolset(ts *testscript.TestScript, neg bool, args []string) {
 		{GOROOT: ts.Getenv("GOROOT_INJECTED"), Release: "2", Created: created.Add(7 * 24 * time.Hour)},
 	})
 	ts.Check(err)
-	ts.Setenv("TOOLSET", toolset.Repo)
+	usePushed(ts, "TOOLSET", toolset)
+}
+
+// usePushed sets the variables of a pushed toolset: NAME (the
+// repository), NAME_TAG_n, NAME_DIGEST_n and NAME_SHORT_n (the digest as
+// the images table shows it) for each build n = 1…; lets Podman pull from
+// the registry over plain HTTP, and removes what it pulled from the
+// repository when the script ends.
+func usePushed(ts *testscript.TestScript, name string, toolset *registrytest.Toolset) {
+	ts.Setenv(name, toolset.Repo)
 	for i := range toolset.Tags {
 		n := strconv.Itoa(i + 1)
-		ts.Setenv("TOOLSET_TAG_"+n, toolset.Tags[i])
-		ts.Setenv("TOOLSET_DIGEST_"+n, toolset.Digests[i])
-		ts.Setenv("TOOLSET_SHORT_"+n, toolset.Digests[i][:len("sha256:")+12])
+		ts.Setenv(name+"_TAG_"+n, toolset.Tags[i])
+		ts.Setenv(name+"_DIGEST_"+n, toolset.Digests[i])
+		ts.Setenv(name+"_SHORT_"+n, toolset.Digests[i][:len("sha256:")+12])
 	}
+	allowPlainHTTP(ts, ts.Getenv("REGISTRY"))
+	ts.Defer(func() { removePulled(toolset.Repo) })
+}
+
+// allowPlainHTTP lets Podman pull from the script's registries over plain
+// HTTP: a registries.conf naming host (and the one "registry login"
+// started, if it ran first) insecure, in CONTAINERS_REGISTRIES_CONF.
+func allowPlainHTTP(ts *testscript.TestScript, host string) {
 	var conf []byte
 	for _, h := range []string{host, ts.Getenv("LOGIN_REGISTRY")} {
 		if h != "" {
@@ -134,7 +151,63 @@ func cmdToolset(ts *testscript.TestScript, neg bool, args []string) {
 	confFile := ts.MkAbs("registries.conf")
 	ts.Check(os.WriteFile(confFile, conf, 0o644))
 	ts.Setenv("CONTAINERS_REGISTRIES_CONF", confFile)
-	ts.Defer(func() { removePulled(toolset.Repo) })
+}
+
+// cmdHistory is the script command "history GOOD BAD", after "registry"
+// and on an amd64 host: a vendor's image history of one Go version in the
+// registry's repository gorepro-test/history/go-toolset, shaped like
+// go-toolset's (see registrytest.PushToolset): GOOD builds of the local
+// GOROOT, then BAD builds of the injected one, tagged <version>-1 …
+// <version>-N and created a week apart from 2026-06-01 09:00 UTC; the last
+// is also tagged latest. It sets HISTORY (the repository), HISTORY_TAG_n,
+// HISTORY_DIGEST_n and HISTORY_SHORT_n (as the images table shows it) for
+// n = 1…N, lets Podman pull from the registry over plain HTTP, and removes
+// the images Podman pulled from the repository when the script ends.
+func cmdHistory(ts *testscript.TestScript, neg bool, args []string) {
+	host := ts.Getenv("REGISTRY")
+	if neg || host == "" || len(args) != 2 || ts.Getenv("GOROOT_INJECTED") == "" {
+		ts.Fatalf("usage: history GOOD BAD, after registry, on an amd64 host")
+	}
+	good, err1 := strconv.Atoi(args[0])
+	bad, err2 := strconv.Atoi(args[1])
+	if err1 != nil || err2 != nil || good < 1 || bad < 1 {
+		ts.Fatalf("history: GOOD and BAD are counts of builds, at least 1 each")
+	}
+	created := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	var builds []registrytest.ToolsetBuild
+	for i := range good + bad {
+		b := registrytest.ToolsetBuild{GOROOT: ts.Getenv("GOROOT_LOCAL"), Release: strconv.Itoa(i + 1), Created: created.Add(time.Duration(i) * 7 * 24 * time.Hour)}
+		if i >= good {
+			b.GOROOT = ts.Getenv("GOROOT_INJECTED")
+		}
+		if i == good+bad-1 {
+			b.Tags = []string{"latest"}
+		}
+		builds = append(builds, b)
+	}
+	reg := &registrytest.Registry{Host: host}
+	history, err := reg.PushToolset(context.Background(), "gorepro-test/history/go-toolset", builds)
+	ts.Check(err)
+	usePushed(ts, "HISTORY", history)
+}
+
+// cmdGolang is the script command "golang", after "registry": an
+// upstream-like repository gorepro-test/history/golang with one image of
+// the local GOROOT shaped like Docker's golang (tags <version> and
+// <version>-bookworm, env GOLANG_VERSION; see registrytest.PushUpstream),
+// created 2026-06-02 09:00 UTC. It sets GOLANG, GOLANG_TAG_1,
+// GOLANG_DIGEST_1 and GOLANG_SHORT_1, lets Podman pull from the registry
+// over plain HTTP, and removes what it pulled from the repository when
+// the script ends.
+func cmdGolang(ts *testscript.TestScript, neg bool, args []string) {
+	host := ts.Getenv("REGISTRY")
+	if neg || host == "" || len(args) != 0 {
+		ts.Fatalf("usage: golang, after registry")
+	}
+	reg := &registrytest.Registry{Host: host}
+	golang, err := reg.PushUpstream(context.Background(), "gorepro-test/history/golang", ts.Getenv("GOROOT_LOCAL"), time.Date(2026, 6, 2, 9, 0, 0, 0, time.UTC))
+	ts.Check(err)
+	usePushed(ts, "GOLANG", golang)
 }
 
 // removePulled removes the images Podman pulled from repo: every name

@@ -78,6 +78,8 @@ func TestScripts(t *testing.T) {
 			"runrepro":    cmdRunRepro,    // runrepro RUN CELL SCRIPT DIR: run them with bash in DIR; same outcome and signature as the cell (script_repro_test.go)
 			"registry":    cmdRegistry,    // registry [login]: a loopback registry with the fixture repositories; sets REGISTRY, VENDOR, UPSTREAM, DIGEST_*, SHORT_* (script_registry_test.go)
 			"schemavalid": cmdSchemaValid, // schemavalid SCHEMA CONFIG: CONFIG matches the JSON Schema SCHEMA, as an editor checks it (script_schema_test.go)
+			"golang":      cmdGolang,      // golang: an upstream-like golang repository with one image of the local GOROOT; sets GOLANG, GOLANG_* (script_registry_test.go)
+			"history":     cmdHistory,     // history GOOD BAD: a vendor's image history of one Go version (GOOD local builds, then BAD injected ones) in the registry; sets HISTORY, HISTORY_* (script_registry_test.go)
 			"toolset":     cmdToolset,     // toolset [tag TAG N]: real Go toolchain images (local and injected build) in the registry; sets TOOLSET, TOOLSET_* (script_registry_test.go)
 			// exits N cmd args... runs cmd and asserts its exit status is N.
 			"exits": func(ts *testscript.TestScript, neg bool, args []string) {

@@ -24,6 +24,9 @@ type Image struct {
 	// Present says whether the engine has the image locally; the other
 	// fields are empty when it does not.
 	Present bool
+	// Pulled is set by Ensure when it pulled the image (it was absent, or
+	// the policy is always).
+	Pulled bool
 	// Entrypoint, Cmd, Env, User, WorkingDir and Labels are the image's
 	// config.
 	Entrypoint, Cmd, Env []string
@@ -188,6 +191,7 @@ func (e *Engine) Ensure(ctx context.Context, ref string, policy PullPolicy, plat
 	if !im.Present {
 		return nil, &Error{Kind: ErrImageAbsent, Op: "ensure " + ref, Msg: ref + ": not there after a successful pull", Hint: strings.Replace(hintImageAbsent, "REF", ref, 1)}
 	}
+	im.Pulled = true
 	if !platformMatches(im, platform) {
 		// A single-platform image is pulled whatever --platform says (the
 		// engine only warns): running it would run another architecture

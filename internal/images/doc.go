@@ -32,4 +32,10 @@
 //
 // Toolchains turns listed images into toolchains.json entries pinned by
 // digest (repo:tag@sha256:…), with expectGo when the Go version is known.
+//
+// SortBuilds orders a repository's images as the history of its builds,
+// oldest first — Go version, then created time, then the vendor's release
+// number (Image.Release: the <release> of a <version>-<release> tag, such
+// as go-toolset's 1.26.8-2), then tag — for `gorepro bisect --axis
+// image`.
 package images

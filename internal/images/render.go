@@ -50,10 +50,16 @@ type Toolchain struct {
 func Toolchains(imgs []Image) []Toolchain {
 	out := make([]Toolchain, 0, len(imgs))
 	for _, im := range imgs {
-		base := im.Repository[strings.LastIndex(im.Repository, "/")+1:]
-		out = append(out, Toolchain{Name: base + "-" + im.Tag(), Kind: "image", Image: im.Ref(), ExpectGo: im.GoVersion})
+		out = append(out, Toolchain{Name: im.ToolchainName(), Kind: "image", Image: im.Ref(), ExpectGo: im.GoVersion})
 	}
 	return out
+}
+
+// ToolchainName is the name of the image's toolchain entry: the last
+// element of its repository and its most specific tag, e.g.
+// go-toolset-1.26.8-2.
+func (im Image) ToolchainName() string {
+	return im.Repository[strings.LastIndex(im.Repository, "/")+1:] + "-" + im.Tag()
 }
 
 // WriteToolchains writes {"toolchains": [...]} with one entry a line, so

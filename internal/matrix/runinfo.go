@@ -126,7 +126,7 @@ func containerInfo(c *toolchain.Container) *record.Container {
 		BuilderPlatform: c.BuilderPlatform,
 	}
 	if b := c.Builder; b != nil {
-		info.Image, info.ImageID, info.ImageDigest, info.ImageArch = b.Ref, b.ID, b.Digest, b.Arch
+		info.Image, info.ImageID, info.ImageDigest, info.ImageArch, info.ImagePulled = b.Ref, b.ID, b.Digest, b.Arch, b.Pulled
 	}
 	if r := c.Runtime; r != nil {
 		info.RuntimeImage, info.RuntimeImageID, info.RuntimeImageDigest, info.RuntimeImageArch = r.Ref, r.ID, r.Digest, r.Arch

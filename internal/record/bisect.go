@@ -1,5 +1,7 @@
 package record
 
+import "time"
+
 // The directions of a bisection's flip and of an explanation's change.
 const (
 	DirectionRegression = "regression" // good before, bad after
@@ -29,6 +31,74 @@ type Bisect struct {
 	// GoBuilds counts, on the go-commit axis, the Go toolchains the
 	// bisection built.
 	GoBuilds *GoBuilds `json:"goBuilds,omitempty"`
+	// Images is, on the image axis, the images of the boundary, what
+	// differs between their Go installations and the pulls made.
+	Images *BisectImages `json:"images,omitempty"`
+}
+
+// BisectImages is what a bisection of a repository's image history says
+// about its images: the boundary's two images (Before, After), where
+// their toolchains differ, and which candidates' images were pulled.
+type BisectImages struct {
+	// Repository is the repository searched (--image).
+	Repository string `json:"repository"`
+	// Before and After are the images of the boundary's sides; nil
+	// without a boundary.
+	Before *BisectImage `json:"before,omitempty"`
+	After  *BisectImage `json:"after,omitempty"`
+	// Build is where the toolchains of the boundary's bad and good image
+	// differ when both have one Go version ("same Go version, different
+	// build"), as the analysis says it of two builds; nil otherwise.
+	Build *BuildDifference `json:"build,omitempty"`
+	// Pulled are the candidates whose image the engine pulled (each at
+	// most once), Pulls how many, and PullBound the most a search of the
+	// candidates without skipped ones pulls: ceil(log2 n) + 2.
+	Pulled    []string `json:"pulled"`
+	Pulls     int      `json:"pulls"`
+	PullBound int      `json:"pullBound"`
+	// Reference is set when a second repository was given (--image
+	// twice: the vendor's, then upstream's): its images of the boundary's
+	// Go versions, run as separating cells, and what they show.
+	Reference *ImageReference `json:"reference,omitempty"`
+}
+
+// ImageReference is what a second repository's images of the boundary's
+// Go versions show about an image bisection's flip: whether the vendor's
+// build or the Go version matters.
+type ImageReference struct {
+	// Repository is the second --image.
+	Repository string `json:"repository"`
+	// Probes are its images probed, one per Go version of the boundary
+	// that it has (its newest build of it).
+	Probes []ReferenceProbe `json:"probes"`
+	// Matters is "build" (the vendor's build, not the Go version),
+	// "version" (the Go version, whoever built it), "both" (the Go
+	// version, and the vendor's build of the good side's version differs
+	// from the reference's) or "undecided"; Verdict says it in a clause.
+	Matters string `json:"matters"`
+	Verdict string `json:"verdict"`
+}
+
+// ReferenceProbe is one separating probe: a reference image and its
+// judged cell.
+type ReferenceProbe struct {
+	Image BisectImage `json:"image"`
+	Probe BisectProbe `json:"probe"`
+}
+
+// BisectImage is one image of a bisected repository: a build.
+type BisectImage struct {
+	// Tag is the candidate's name (the image's most specific tag), Tags
+	// every tag naming the image, Ref the image pinned by digest
+	// (repo:tag@sha256:…).
+	Tag    string   `json:"tag"`
+	Tags   []string `json:"tags"`
+	Digest string   `json:"digest"`
+	Ref    string   `json:"ref"`
+	// GoVersion is the Go version the image's config names; Created when
+	// it was built.
+	GoVersion string    `json:"goVersion"`
+	Created   time.Time `json:"created"`
 }
 
 // GoBuilds counts the Go toolchains a go-commit bisection built: full

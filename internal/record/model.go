@@ -458,6 +458,9 @@ type Container struct {
 	ImageID     string `json:"imageID"`
 	ImageDigest string `json:"imageDigest,omitempty"`
 	ImageArch   string `json:"imageArch"`
+	// ImagePulled is set when the engine pulled the builder image while
+	// this run resolved the toolchain.
+	ImagePulled bool `json:"imagePulled,omitempty"`
 	// RuntimeImage and its resolution, when binaries run in another image.
 	RuntimeImage       string `json:"runtimeImage,omitempty"`
 	RuntimeImageID     string `json:"runtimeImageID,omitempty"`

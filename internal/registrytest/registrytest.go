@@ -28,7 +28,9 @@
 // layer of the files where its GOROOT differs, and the layers are
 // reproducible, so the same builds pushed again have the same digests and
 // image IDs. MoveTag points a tag at another build, as a vendor publishing
-// a new build moves its "latest". For Podman to pull from the registry over
+// a new build moves its "latest". PushUpstream pushes one image shaped like
+// Docker's golang (env GOLANG_VERSION) of a GOROOT, the upstream build to
+// compare a vendor's with. For Podman to pull from the registry over
 // plain HTTP, a test names it in a registries.conf with insecure = true
 // and points CONTAINERS_REGISTRIES_CONF at it (internal/cli's script
 // command "toolset" does).

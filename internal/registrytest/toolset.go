@@ -107,6 +107,41 @@ func (r *Registry) PushToolset(ctx context.Context, repo string, builds []Toolse
 	return ts, nil
 }
 
+// PushUpstream pushes a real Go toolchain image shaped like Docker's
+// golang (env GOLANG_VERSION, tags <version> and <version>-bookworm) of
+// goroot to repo of the registry: the upstream build to compare a
+// vendor's builds of the same Go version with. Its Go tree is the same
+// reproducible layer as PushToolset's first build of that GOROOT.
+func (r *Registry) PushUpstream(ctx context.Context, repo, goroot string, created time.Time) (*Toolset, error) {
+	if !strings.HasPrefix(r.Host, "127.0.0.1:") {
+		return nil, fmt.Errorf("registrytest pushes only to 127.0.0.1, not %s", r.Host)
+	}
+	goVersion, err := gorootVersion(goroot)
+	if err != nil {
+		return nil, err
+	}
+	layer, err := gorootLayer(goroot, "")
+	if err != nil {
+		return nil, err
+	}
+	img, cf, err := testImage([]v1.Layer{layer}, runtime.GOARCH, created)
+	if err != nil {
+		return nil, err
+	}
+	ver := strings.TrimPrefix(goVersion, "go")
+	cf.Config.Env = append(cf.Config.Env, "GOLANG_VERSION="+ver, "GOTOOLCHAIN=local")
+	if img, err = mutate.ConfigFile(img, cf); err != nil {
+		return nil, err
+	}
+	ts := &Toolset{Repo: r.Host + "/" + repo, GoVersion: goVersion, Tags: []string{ver + "-bookworm"}}
+	digest, err := r.pushTagged(ts.Repo, img, []string{ver + "-bookworm", ver}, r.remoteOptions(ctx))
+	if err != nil {
+		return nil, err
+	}
+	ts.Digests = []string{digest}
+	return ts, nil
+}
+
 // pushTagged pushes img to repo under every tag and returns its digest.
 func (r *Registry) pushTagged(repo string, img v1.Image, tags []string, opts []remote.Option) (string, error) {
 	for _, tag := range tags {

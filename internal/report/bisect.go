@@ -35,7 +35,11 @@ func writeMarkdownBisect(b *strings.Builder, bi *record.Bisect) {
 	if bi.Flaky {
 		fmt.Fprintf(b, "- flaky: probes of %s disagreed\n", mdText(strings.Join(bi.FlakyVersions, " ")))
 	}
-	fmt.Fprintf(b, "- cells built: %d\n\n", bi.Builds)
+	fmt.Fprintf(b, "- cells built: %d\n", bi.Builds)
+	if bi.Images != nil {
+		writeMarkdownImages(b, bi)
+	}
+	b.WriteString("\n")
 	rows := make([][]string, len(bi.Probes))
 	for i, p := range bi.Probes {
 		rows[i] = []string{fmt.Sprint(i + 1), mdText(p.Version), mdText(string(p.Verdict)), mdText(string(p.Outcome)),
@@ -47,6 +51,33 @@ func writeMarkdownBisect(b *strings.Builder, bi *record.Bisect) {
 			fmt.Fprintf(b, "\nReproduce the %s side:\n\n", side)
 			fence := strings.Repeat("`", max(3, longestRun(script, '`')+1))
 			fmt.Fprintf(b, "%ssh\n%s\n%s\n", fence, strings.TrimRight(script, "\n"), fence)
+		}
+	}
+}
+
+// writeMarkdownImages lists the images of an image bisection: the
+// boundary's bad and good image and the images pulled.
+func writeMarkdownImages(b *strings.Builder, bi *record.Bisect) {
+	im := bi.Images
+	if im.Before != nil && im.After != nil {
+		bad, good := im.After, im.Before
+		badName, goodName := "first bad", "last good"
+		if bi.Direction == record.DirectionFix {
+			bad, good = im.Before, im.After
+			badName, goodName = "last bad", "first good"
+		}
+		for _, side := range []struct {
+			name string
+			im   *record.BisectImage
+		}{{badName, bad}, {goodName, good}} {
+			fmt.Fprintf(b, "- %s image: %s (%s, created %s)\n", side.name, mdCode(side.im.Ref), mdText(side.im.GoVersion), side.im.Created.UTC().Format("2006-01-02 15:04 MST"))
+		}
+	}
+	fmt.Fprintf(b, "- images pulled: %d of %d candidates (at most %d): %s\n", im.Pulls, len(bi.Candidates), im.PullBound, mdText(strings.Join(im.Pulled, " ")))
+	if r := im.Reference; r != nil {
+		fmt.Fprintf(b, "- compared with %s: %s\n", mdCode(r.Repository), mdText(r.Verdict))
+		for _, p := range r.Probes {
+			fmt.Fprintf(b, "  - %s (%s): %s (%s)\n", mdCode(p.Image.Ref), mdText(p.Image.GoVersion), mdText(p.Probe.Verdict), mdText(string(p.Probe.Outcome)))
 		}
 	}
 }
