@@ -62,6 +62,10 @@ type Spec struct {
 	// HostModCache is the host's GOMODCACHE, served to container builds;
 	// asked from the local go command when empty.
 	HostModCache string
+	// Builders, when set, runs the go build of an image toolchain in the
+	// run's builder container instead of a container of its own (see
+	// "Builder containers" in the package documentation).
+	Builders *Builders
 }
 
 // Result is what a build produced.
@@ -314,7 +318,12 @@ func (r *Result) runGoBuild(ctx context.Context, s Spec, dir string, setEnv, arg
 	}
 	r.Reproduce = reproduceContainer(c.Engine.RunArgv(spec))
 	fmt.Fprintf(log, "$ %s\n", r.Reproduce.Script)
-	res, err := c.Engine.Run(ctx, spec)
+	var res *proc.Result
+	if s.Builders != nil {
+		res, err = s.Builders.run(ctx, s.WorkDir, c, spec, log)
+	} else {
+		res, err = c.Engine.Run(ctx, spec)
+	}
 	if err != nil {
 		return nil, engineOutcome(err), err
 	}

@@ -171,6 +171,22 @@ func newName() (string, error) {
 	return namePrefix + hex.EncodeToString(b[:]), nil
 }
 
+// prepare validates s and names it (a generated name when it has none);
+// op names the operation in errors.
+func (s *RunSpec) prepare(op string) error {
+	if err := s.validate(); err != nil {
+		return fmt.Errorf("%s %s: %w", op, s.Image, err)
+	}
+	if s.Name == "" {
+		name, err := newName()
+		if err != nil {
+			return err
+		}
+		s.Name = name
+	}
+	return nil
+}
+
 // validate rejects what the engine's flag syntax cannot carry.
 func (s RunSpec) validate() error {
 	if s.Image == "" {
@@ -205,15 +221,8 @@ func (s RunSpec) validate() error {
 // start the program, is returned as an *Error (ErrEngineRun, ErrImageAbsent,
 // ErrPermission, ErrDiskFull ...) together with the Result.
 func (e *Engine) Run(ctx context.Context, s RunSpec) (*proc.Result, error) {
-	if err := s.validate(); err != nil {
-		return nil, fmt.Errorf("run %s: %w", s.Image, err)
-	}
-	if s.Name == "" {
-		name, err := newName()
-		if err != nil {
-			return nil, err
-		}
-		s.Name = name
+	if err := s.prepare("run"); err != nil {
+		return nil, err
 	}
 	op := "run " + s.Image
 	defer track(ctx, e, s.Name)()

@@ -117,6 +117,9 @@ type Runner struct {
 	// builds.
 	modCacheOnce sync.Once
 	modCache     string
+	// builders holds the builder containers of the run going on (see
+	// runCells): one Run at a time.
+	builders *cellbuild.Builders
 }
 
 // CellWriter stores the files of a run being written: each cell's logs
@@ -261,9 +264,14 @@ func (r *Runner) resolveUsed(ctx context.Context, specs []cellSpec) ([]*toolchai
 // through w, and returns them in plan order. Builds that share packages
 // are ordered so that they are compiled once (see buildAfter); the rest
 // run in parallel up to Jobs. Once ctx is cancelled, the cells not
-// started are interrupted.
+// started are interrupted. The go builds of image toolchains run in
+// builder containers (cellbuild.Builders) that end when runCells returns.
 func (r *Runner) runCells(ctx context.Context, plans []plan, hostArch string, sources map[string]string, w CellWriter) []record.Cell {
 	cells := make([]record.Cell, len(plans))
+	// The builds of image toolchains run in builder containers kept for
+	// this run, and ended on every way out of it.
+	r.builders = &cellbuild.Builders{}
+	defer r.builders.Close(context.WithoutCancel(ctx))
 	r.Reporter.Begin(len(plans))
 	runScheduled(buildAfter(plans), r.Jobs, func(i int, built func()) {
 		p := plans[i]
