@@ -19,6 +19,7 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/container"
 	"github.com/gorepro/gorepro/internal/emulation"
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/record"
@@ -316,7 +317,7 @@ func (r *Result) runGoBuild(ctx context.Context, s Spec, dir string, setEnv, arg
 		// volumes) says nothing about the code.
 		return nil, engineOutcome(err), err
 	}
-	r.Reproduce = reproduceContainer(c.Engine.RunArgv(spec))
+	r.Reproduce = reproduceContainer(container.Standalone(c.Engine.RunArgv(spec)))
 	fmt.Fprintf(log, "$ %s\n", r.Reproduce.Script)
 	var res *proc.Result
 	if s.Builders != nil {

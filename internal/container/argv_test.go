@@ -307,3 +307,15 @@ func TestPinned(t *testing.T) {
 		})
 	}
 }
+
+// TestStandalone: a recorded command carries no gorepro.pid label, which
+// would make the container of a person running it look left behind by an
+// interrupted gorepro; the other labels stay.
+func TestStandalone(t *testing.T) {
+	e := &Engine{Name: Podman, Cmd: "/usr/bin/podman"}
+	argv := Standalone(e.RunArgv(RunSpec{Image: "img", Name: "n", Labels: map[string]string{"gorepro.role": "run"}, Args: []string{"/bin/prog"}}))
+	assert.NotContains(t, strings.Join(argv, " "), "gorepro.pid=")
+	assert.Contains(t, argv, "gorepro=1")
+	assert.Contains(t, argv, "gorepro.role=run")
+	assert.Equal(t, []string{"img", "/bin/prog"}, argv[len(argv)-2:])
+}

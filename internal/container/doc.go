@@ -24,6 +24,22 @@
 // gorepro.hostid; by hostname for containers of older gorepro versions):
 // what an interrupted gorepro left behind.
 //
+// # Builder containers
+//
+// StartBuilder starts a long-lived container (`run -i --rm`, attached,
+// labelled like every other) whose main process is builderd
+// (builderd/main.go, embedded, built by BuilderdBinary with the host's go
+// command for the builder's platform and mounted in). Builder.Exec runs a
+// command in it through builderd's JSON-lines protocol on the engine
+// client's standard input and output: no engine call per command, and a
+// deadline and cancellation that kill the command's process group in the
+// container. Builder.Close closes that input; so does the kernel when
+// gorepro dies, however it dies: builderd then kills what it runs and
+// exits, and the container goes (--rm). While it lives, the builder is in
+// the Started of its context, so the second Ctrl-C removes it too; and
+// its gorepro.pid label lets CleanupStale and gorepro clean find it if
+// its engine client was killed as well.
+//
 // # What gorepro made
 //
 // ListMade lists everything gorepro made in the engine, for gorepro clean:

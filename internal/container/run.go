@@ -121,6 +121,23 @@ func (e *Engine) RunArgv(s RunSpec) []string {
 	return append(argv, s.Args...)
 }
 
+// Standalone returns argv, a command line of RunArgv, for a person to run
+// alone: without the label that ties the container to this gorepro
+// process (gorepro.pid). Run by hand once gorepro has exited, that label
+// would make the container look left behind by an interrupted run, and
+// any gorepro starting meanwhile would remove it (CleanupStale).
+func Standalone(argv []string) []string {
+	out := make([]string, 0, len(argv))
+	for i := 0; i < len(argv); i++ {
+		if argv[i] == "--label" && i+1 < len(argv) && strings.HasPrefix(argv[i+1], labelPID+"=") {
+			i++
+			continue
+		}
+		out = append(out, argv[i])
+	}
+	return out
+}
+
 // flag returns the --mount value for m.
 func (m Mount) flag() string {
 	kind := "bind"

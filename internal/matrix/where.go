@@ -114,7 +114,7 @@ func (cr containerRunner) reproduce(r binaryRun, cover bool) ([]string, []string
 	if cover {
 		r.env = append(slices.Clone(r.env), "GOCOVERDIR="+filepath.Join(r.dir, "cover-1"))
 	}
-	argv := cr.c.Engine.RunArgv(cr.spec(r))
+	argv := container.Standalone(cr.c.Engine.RunArgv(cr.spec(r)))
 	return argv, nil, cellbuild.Script("", nil, argv)
 }
 
