@@ -75,13 +75,20 @@ type RunSpec struct {
 	Cap         int
 	// Tee, when set, also receives all output as it is produced.
 	Tee io.Writer
+	// Removals, when set, removes the exited container in the background
+	// instead of the engine client (no --rm): the caller goes on at once,
+	// and waits for the removals at its end (Removals.Wait).
+	Removals *Removals
 }
 
 // RunArgv returns the exact argv Run executes for s (Run sets a generated
-// Name first when s.Name is empty): `run --rm` and the flags, the image and
-// its arguments, after the engine's path.
+// Name first when s.Name is empty): `run --rm` (`run` with s.Removals) and
+// the flags, the image and its arguments, after the engine's path.
 func (e *Engine) RunArgv(s RunSpec) []string {
 	argv := e.argv("run", "--rm", "--pull=never")
+	if s.Removals != nil {
+		argv = e.argv("run", "--pull=never")
+	}
 	if s.Name != "" {
 		argv = append(argv, "--name", s.Name)
 	}
@@ -226,7 +233,8 @@ func (s RunSpec) validate() error {
 }
 
 // Run runs the container attached, captures its output through proc.Run and
-// makes sure the container is gone afterwards. At the deadline the grace
+// makes sure the container is gone afterwards (with s.Removals, once its
+// Wait returns). At the deadline the grace
 // signal goes to the container (`kill --signal`), and after Grace (at once
 // without a grace signal) the container is removed with `rm -f`, which is also
 // what cancellation of ctx does: the engine client dying would not stop it.
@@ -242,7 +250,12 @@ func (e *Engine) Run(ctx context.Context, s RunSpec) (*proc.Result, error) {
 		return nil, err
 	}
 	op := "run " + s.Image
-	defer track(ctx, e, s.Name)()
+	untrack := track(ctx, e, s.Name)
+	if s.Removals == nil {
+		defer untrack()
+	} else {
+		defer s.Removals.add(ctx, e, s.Name, untrack)
+	}
 	cleanupCtx := context.WithoutCancel(ctx)
 	clientCtx, cancelClient := context.WithCancel(ctx)
 	defer cancelClient()

@@ -117,9 +117,11 @@ type Runner struct {
 	// builds.
 	modCacheOnce sync.Once
 	modCache     string
-	// builders holds the builder containers of the run going on (see
-	// runCells): one Run at a time.
+	// builders holds the builder containers of the run going on, and
+	// removals removes its exited run containers (see runCells): one Run
+	// at a time.
 	builders *cellbuild.Builders
+	removals *container.Removals
 }
 
 // CellWriter stores the files of a run being written: each cell's logs
@@ -265,12 +267,15 @@ func (r *Runner) resolveUsed(ctx context.Context, specs []cellSpec) ([]*toolchai
 // are ordered so that they are compiled once (see buildAfter); the rest
 // run in parallel up to Jobs. Once ctx is cancelled, the cells not
 // started are interrupted. The go builds of image toolchains run in
-// builder containers (cellbuild.Builders) that end when runCells returns.
+// builder containers (cellbuild.Builders) that end when runCells returns;
+// their binaries' containers are removed in the background, all before
+// it returns.
 func (r *Runner) runCells(ctx context.Context, plans []plan, hostArch string, sources map[string]string, w CellWriter) []record.Cell {
 	cells := make([]record.Cell, len(plans))
 	// The builds of image toolchains run in builder containers kept for
 	// this run, and ended on every way out of it.
-	r.builders = &cellbuild.Builders{}
+	r.builders, r.removals = &cellbuild.Builders{}, &container.Removals{}
+	defer r.removals.Wait()
 	defer r.builders.Close(context.WithoutCancel(ctx))
 	r.Reporter.Begin(len(plans))
 	runScheduled(buildAfter(plans), r.Jobs, func(i int, built func()) {

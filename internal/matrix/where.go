@@ -84,6 +84,8 @@ type containerRunner struct {
 	// image; args are the entrypoint's arguments then.
 	image string
 	args  []string
+	// removals removes the run's exited containers in the background.
+	removals *container.Removals
 }
 
 func (cr containerRunner) spec(r binaryRun) container.RunSpec {
@@ -99,6 +101,7 @@ func (cr containerRunner) spec(r binaryRun) container.RunSpec {
 		Timeout:     r.timeout,
 		GraceSignal: r.graceSignal,
 		Grace:       r.grace,
+		Removals:    cr.removals,
 	}
 	if cr.image != "" {
 		spec.Image, spec.Workdir, spec.Args = cr.image, "", cr.args
@@ -114,14 +117,16 @@ func (cr containerRunner) reproduce(r binaryRun, cover bool) ([]string, []string
 	if cover {
 		r.env = append(slices.Clone(r.env), "GOCOVERDIR="+filepath.Join(r.dir, "cover-1"))
 	}
-	argv := container.Standalone(cr.c.Engine.RunArgv(cr.spec(r)))
+	spec := cr.spec(r)
+	spec.Removals = nil // a person's run removes its container itself (--rm)
+	argv := container.Standalone(cr.c.Engine.RunArgv(spec))
 	return argv, nil, cellbuild.Script("", nil, argv)
 }
 
 // binaryRunnerFor is where cell p's binary, built as built, runs.
 func (r *Runner) binaryRunnerFor(p plan, built *cellbuild.Result, binArch, hostArch string) binaryRunner {
 	if c := p.tc.Container; c != nil {
-		return containerRunner{c: c, cellID: p.id, image: built.Image, args: p.target.Args}
+		return containerRunner{c: c, cellID: p.id, image: built.Image, args: p.target.Args, removals: r.removals}
 	}
 	return hostRunner{exec: r.Exec, binArch: binArch, hostArch: hostArch}
 }
