@@ -45,20 +45,26 @@ func BuilderdBinary(ctx context.Context, goCmd, dir, goarch string) (string, err
 	if err := os.MkdirAll(srcDir, 0o755); err != nil {
 		return "", fmt.Errorf("building builderd: %w", err)
 	}
+	// Built in a directory of its own, then renamed into place: another
+	// builder of this run, or another gorepro, may build the same binary
+	// at the same time.
+	tmpDir, err := os.MkdirTemp(srcDir, "build-")
+	if err != nil {
+		return "", fmt.Errorf("building builderd: %w", err)
+	}
+	defer os.RemoveAll(tmpDir)
 	for name, data := range map[string][]byte{"main.go": builderdSource, "go.mod": []byte("module gorepro.local/builderd\n\ngo 1.21\n")} {
-		if err := os.WriteFile(filepath.Join(srcDir, name), data, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(tmpDir, name), data, 0o644); err != nil {
 			return "", fmt.Errorf("building builderd: %w", err)
 		}
 	}
 	if goCmd == "" {
 		goCmd = "go"
 	}
-	// Written under a name of its own, then renamed: another gorepro may
-	// build the same binary at the same time.
-	tmp := fmt.Sprintf("%s.%d.tmp", bin, os.Getpid())
+	tmp := filepath.Join(tmpDir, "builderd")
 	res, err := proc.Run(ctx, proc.Cmd{
 		Argv:    []string{goCmd, "build", "-trimpath", "-buildvcs=false", "-o", tmp, "."},
-		Dir:     srcDir,
+		Dir:     tmpDir,
 		Env:     proc.Environ(nil, "GOOS=linux", "GOARCH="+goarch, "CGO_ENABLED=0", "GOFLAGS=", "GOWORK=off", "GOTOOLCHAIN=local"),
 		Timeout: 5 * time.Minute,
 	})
@@ -66,7 +72,6 @@ func BuilderdBinary(ctx context.Context, goCmd, dir, goarch string) (string, err
 		return "", fmt.Errorf("building builderd: %w", err)
 	}
 	if res.ExitCode != 0 {
-		_ = os.Remove(tmp)
 		return "", fmt.Errorf("building builderd for linux/%s: exit %d: %s", goarch, res.ExitCode, proc.FirstLines(res.Output, 3))
 	}
 	if err := os.Rename(tmp, bin); err != nil {

@@ -144,3 +144,31 @@ func (w *notifyWriter) Write(p []byte) (int, error) {
 	w.once.Do(func() { close(w.written) })
 	return len(p), nil
 }
+
+// TestBuilderdBinaryConcurrent: builders of one run (or of two gorepro
+// processes) starting at once each get builderd, built once per source
+// and architecture, at one path.
+func TestBuilderdBinaryConcurrent(t *testing.T) {
+	dir := t.TempDir()
+	paths := make(chan string, 4)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			p, err := BuilderdBinary(context.Background(), "", dir, runtime.GOARCH)
+			paths <- p
+			errs <- err
+		}()
+	}
+	first := <-paths
+	require.NoError(t, <-errs)
+	for range 3 {
+		assert.Equal(t, first, <-paths)
+		assert.NoError(t, <-errs)
+	}
+	fi, err := os.Stat(first)
+	require.NoError(t, err)
+	assert.True(t, fi.Mode().IsRegular())
+	left, err := filepath.Glob(filepath.Join(filepath.Dir(first), "build-*"))
+	require.NoError(t, err)
+	assert.Empty(t, left, "no temporary build directory is left")
+}
