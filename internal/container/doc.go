@@ -22,7 +22,12 @@
 // removes it (`rm -f`); on cancellation it removes it at once. CleanupStale
 // removes containers whose gorepro.pid is not alive on this host (same
 // gorepro.hostid; by hostname for containers of older gorepro versions):
-// what an interrupted gorepro left behind.
+// what an interrupted gorepro left behind. With RunSpec.Removals, Run
+// leaves the exited container to be removed in the background (no --rm),
+// so that the engine's removal is not in the way of the next cell; the
+// caller waits for them at its end (Removals.Wait). A command recorded
+// for a person to run (Standalone) drops the gorepro.pid label, so that
+// no gorepro takes that person's container for one left behind.
 //
 // # Builder containers
 //
