@@ -19,6 +19,7 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/container"
 	"github.com/gorepro/gorepro/internal/emulation"
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/record"
@@ -62,6 +63,10 @@ type Spec struct {
 	// HostModCache is the host's GOMODCACHE, served to container builds;
 	// asked from the local go command when empty.
 	HostModCache string
+	// Builders, when set, runs the go build of an image toolchain in the
+	// run's builder container instead of a container of its own (see
+	// "Builder containers" in the package documentation).
+	Builders *Builders
 }
 
 // Result is what a build produced.
@@ -312,9 +317,14 @@ func (r *Result) runGoBuild(ctx context.Context, s Spec, dir string, setEnv, arg
 		// volumes) says nothing about the code.
 		return nil, engineOutcome(err), err
 	}
-	r.Reproduce = reproduceContainer(c.Engine.RunArgv(spec))
+	r.Reproduce = reproduceContainer(container.Standalone(c.Engine.RunArgv(spec)))
 	fmt.Fprintf(log, "$ %s\n", r.Reproduce.Script)
-	res, err := c.Engine.Run(ctx, spec)
+	var res *proc.Result
+	if s.Builders != nil {
+		res, err = s.Builders.run(ctx, s.WorkDir, c, spec, log)
+	} else {
+		res, err = c.Engine.Run(ctx, spec)
+	}
 	if err != nil {
 		return nil, engineOutcome(err), err
 	}

@@ -45,6 +45,30 @@
 // release (GOTOOLCHAIN=go1.26.8 for a local release) or, for kind goroot,
 // by that GOROOT's go. RunScript runs the binary the script built.
 //
+// # Builder containers
+//
+// With Spec.Builders (the matrix sets it for a run), the go build of an
+// image toolchain runs in a builder container rather than a container of
+// its own: one per engine, builder image ID, platform, user, network and
+// set of mounts, started at its first build and ended by Builders.Close
+// (builders.go). Its mounts hold those of every cell of a target: the
+// work directory read-only, the directories of it that builds write
+// (bin/, modfiles/) read-write, the host's module download cache and the
+// cache volumes, and what lies outside the work directory (the user's
+// module, replaced modules) as each build mounts it, so that the cells of
+// a target share a builder and those of another target with other
+// mounts get their own. Its main process is builderd (package
+// container), which runs each build with the cell's environment, working
+// directory and deadline, as the container of its own would have.
+//
+// The build log says which builder ran the build; Result.Reproduce still
+// records the standalone `podman run --rm … go build …` (without the
+// gorepro.pid label: see container.Standalone), which does the same build
+// in a container of its own and is what a person runs to reproduce the
+// cell alone. A builder that cannot be started (builderd cannot be built
+// for its platform, the engine refuses) is said in the build log, and
+// the build runs in a container of its own.
+//
 // A dockerfile target is built by the engine of the cell's image
 // toolchain (dockerfile.go): its build args rendered from the cell, and,
 // when the target names the FROM lines the toolchain's images replace

@@ -80,7 +80,8 @@ func dockerfileSpec(s Spec, output string) (container.BuildSpec, error) {
 	if goarch == "" || goarch == "native" {
 		goarch = tc.HostGOARCH
 	}
-	values := config.BuildArgValues{GOARCH: goarch, GOOS: "linux", Image: c.Builder.Ref, GoVersion: tc.GoVersion, Protobuf: s.Protobuf}
+	// The image the cell is keyed by, whatever its tag names now.
+	values := config.BuildArgValues{GOARCH: goarch, GOOS: "linux", Image: c.Builder.Pinned(), GoVersion: tc.GoVersion, Protobuf: s.Protobuf}
 	if s.Cover {
 		values.GOFLAGS = "-cover"
 	}

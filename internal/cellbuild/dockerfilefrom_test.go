@@ -63,3 +63,36 @@ func TestWriteFromCopy(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, none, "a target that names no FROM line is built as it is")
 }
+
+// TestDockerfileSpecPinsImage: {{.Image}} is the image the cell is keyed
+// by (its digest, or its ID when no registry knows it), never the
+// configured tag, which may name another image by now.
+func TestDockerfileSpecPinsImage(t *testing.T) {
+	const (
+		id     = "ae4f9256a2c710a166d43abe56cd2b70e6863a061c1136802a2c7636bcb728f7"
+		digest = "sha256:9013f173f18777e4c6db560ce4d0dcd2daf6169b2e2b01dadab06deab61245e7"
+	)
+	dir := t.TempDir()
+	target := config.Target{Name: "app", Kind: config.TargetDockerfile, Dockerfile: filepath.Join(dir, "Dockerfile"),
+		BuildArgs: map[string]string{"BUILDER": "{{.Image}}"}}
+	for _, tc := range []struct {
+		name    string
+		builder container.Image
+		want    string
+	}{
+		{"pulled from a registry", container.Image{Ref: "127.0.0.1:5999/go-toolset:1.26", ID: id, RepoDigests: []string{"127.0.0.1:5999/go-toolset@" + digest}}, "127.0.0.1:5999/go-toolset@" + digest},
+		{"imported here", container.Image{Ref: "localhost/gorepro-test/go:local", ID: id}, id},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := Spec{
+				Toolchain: &toolchain.Resolved{Name: "img", Kind: config.KindImage, HostGOARCH: "amd64",
+					Container: &toolchain.Container{Builder: &tc.builder, Platform: "linux/amd64"}},
+				Target:  target,
+				WorkDir: filepath.Join(dir, "work"),
+			}
+			spec, err := dockerfileSpec(s, filepath.Join(dir, "work", "bin", "app"))
+			require.NoError(t, err)
+			assert.Equal(t, map[string]string{"BUILDER": tc.want}, spec.BuildArgs)
+		})
+	}
+}

@@ -259,7 +259,9 @@
 //     {{.GOFLAGS}} ("-cover" in cells with cover on, else ""), {{.GOARCH}}
 //     and {{.GOOS}} (the cell's target platform, such as "amd64" and
 //     "linux"), {{.Image}} (the builder image of the cell's image
-//     toolchain), {{.GoVersion}} (the toolchain's Go version, such as
+//     toolchain, pinned: the image the cell is keyed by, as
+//     "repo@sha256:…" when a registry knows it, else its image ID; never
+//     the configured tag, which may have moved), {{.GoVersion}} (the toolchain's Go version, such as
 //     "go1.25.3") and {{.Protobuf}} (the cell's protobuf version, such as
 //     "v1.36.10"). A template that does not parse, names another field (in
 //     any branch) or fails to execute with sample values is rejected when

@@ -217,7 +217,8 @@ type BuildArgValues struct {
 	// GOARCH and GOOS are the cell's target platform ("amd64", "linux").
 	GOARCH string
 	GOOS   string
-	// Image is the builder image of the cell's toolchain (kind image).
+	// Image is the builder image of the cell's toolchain (kind image),
+	// pinned: its repository digest or image ID, never a tag.
 	Image string
 	// GoVersion is the toolchain's Go version ("go1.25.3").
 	GoVersion string

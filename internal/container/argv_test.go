@@ -280,3 +280,42 @@ func TestRepoDigest(t *testing.T) {
 	assert.Equal(t, "docker.io", registryHost("library/golang:1.25"))
 	assert.Equal(t, "docker.io", registryHost("golang"))
 }
+
+// TestPinned: the reference a Dockerfile is given for an image names
+// exactly it: its repository's digest, the digest its reference pins,
+// another repository's digest, else its ID; never the tag.
+func TestPinned(t *testing.T) {
+	const (
+		a  = "sha256:0bd53d6ce6d8bc9b730125edc401d8724810f5496bf61ccc48ca3eb29dea055c"
+		b  = "sha256:9013f173f18777e4c6db560ce4d0dcd2daf6169b2e2b01dadab06deab61245e7"
+		id = "ae4f9256a2c710a166d43abe56cd2b70e6863a061c1136802a2c7636bcb728f7"
+	)
+	digests := []string{"localhost/gorepro-test/runtime@" + a, "127.0.0.1:5999/t/runtime@" + b}
+	for _, tc := range []struct {
+		name string
+		im   Image
+		want string
+	}{
+		{"its repository's digest", Image{Ref: "127.0.0.1:5999/t/runtime:1", ID: id, RepoDigests: digests}, "127.0.0.1:5999/t/runtime@" + b},
+		{"the digest the reference pins", Image{Ref: "127.0.0.1:5999/t/runtime:1@" + a, ID: id}, "127.0.0.1:5999/t/runtime@" + a},
+		{"another repository's digest", Image{Ref: "other/image:1", ID: id, RepoDigests: digests}, "localhost/gorepro-test/runtime@" + a},
+		{"built or imported here: the ID", Image{Ref: "localhost/gorepro-test/go:local", ID: id}, id},
+		{"not inspected", Image{Ref: "x:1"}, "x:1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, tc.im.Pinned())
+		})
+	}
+}
+
+// TestStandalone: a recorded command carries no gorepro.pid label, which
+// would make the container of a person running it look left behind by an
+// interrupted gorepro; the other labels stay.
+func TestStandalone(t *testing.T) {
+	e := &Engine{Name: Podman, Cmd: "/usr/bin/podman"}
+	argv := Standalone(e.RunArgv(RunSpec{Image: "img", Name: "n", Labels: map[string]string{"gorepro.role": "run"}, Args: []string{"/bin/prog"}}))
+	assert.NotContains(t, strings.Join(argv, " "), "gorepro.pid=")
+	assert.Contains(t, argv, "gorepro=1")
+	assert.Contains(t, argv, "gorepro.role=run")
+	assert.Equal(t, []string{"img", "/bin/prog"}, argv[len(argv)-2:])
+}

@@ -22,7 +22,28 @@
 // removes it (`rm -f`); on cancellation it removes it at once. CleanupStale
 // removes containers whose gorepro.pid is not alive on this host (same
 // gorepro.hostid; by hostname for containers of older gorepro versions):
-// what an interrupted gorepro left behind.
+// what an interrupted gorepro left behind. With RunSpec.Removals, Run
+// leaves the exited container to be removed in the background (no --rm),
+// so that the engine's removal is not in the way of the next cell; the
+// caller waits for them at its end (Removals.Wait). A command recorded
+// for a person to run (Standalone) drops the gorepro.pid label, so that
+// no gorepro takes that person's container for one left behind.
+//
+// # Builder containers
+//
+// StartBuilder starts a long-lived container (`run -i --rm`, attached,
+// labelled like every other) whose main process is builderd
+// (builderd/main.go, embedded, built by BuilderdBinary with the host's go
+// command for the builder's platform and mounted in). Builder.Exec runs a
+// command in it through builderd's JSON-lines protocol on the engine
+// client's standard input and output: no engine call per command, and a
+// deadline and cancellation that kill the command's process group in the
+// container. Builder.Close closes that input; so does the kernel when
+// gorepro dies, however it dies: builderd then kills what it runs and
+// exits, and the container goes (--rm). While it lives, the builder is in
+// the Started of its context, so the second Ctrl-C removes it too; and
+// its gorepro.pid label lets CleanupStale and gorepro clean find it if
+// its engine client was killed as well.
 //
 // # What gorepro made
 //

@@ -43,6 +43,33 @@ func (im *Image) Platform() string {
 	return p
 }
 
+// Pinned is a reference to exactly this image, which a tag moved since
+// cannot change: the repository digest of Ref's repository
+// ("repo@sha256:…"), else the one Ref pins, else any of the image's
+// repository digests, else (an image built or imported here, which no
+// registry knows) its ID. It is what a Dockerfile's FROM is given when
+// it builds on the image.
+func (im *Image) Pinned() string {
+	repo := repositoryOf(im.Ref)
+	for _, rd := range im.RepoDigests {
+		if r, _, ok := strings.Cut(rd, "@"); ok && r == repo {
+			return rd
+		}
+	}
+	if _, d, ok := strings.Cut(im.Ref, "@"); ok {
+		return repo + "@" + d
+	}
+	for _, rd := range im.RepoDigests {
+		if strings.Contains(rd, "@") {
+			return rd
+		}
+	}
+	if im.ID != "" {
+		return im.ID
+	}
+	return im.Ref
+}
+
 // Inspect looks the image up locally. An absent image is Present=false with a
 // nil error; a failing engine is an *Error.
 func (e *Engine) Inspect(ctx context.Context, ref string) (*Image, error) {

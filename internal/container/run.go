@@ -78,13 +78,20 @@ type RunSpec struct {
 	Cap         int
 	// Tee, when set, also receives all output as it is produced.
 	Tee io.Writer
+	// Removals, when set, removes the exited container in the background
+	// instead of the engine client (no --rm): the caller goes on at once,
+	// and waits for the removals at its end (Removals.Wait).
+	Removals *Removals
 }
 
 // RunArgv returns the exact argv Run executes for s (Run sets a generated
-// Name first when s.Name is empty): `run --rm` and the flags, the image and
-// its arguments, after the engine's path.
+// Name first when s.Name is empty): `run --rm` (`run` with s.Removals) and
+// the flags, the image and its arguments, after the engine's path.
 func (e *Engine) RunArgv(s RunSpec) []string {
 	argv := e.argv("run", "--rm", "--pull=never")
+	if s.Removals != nil {
+		argv = e.argv("run", "--pull=never")
+	}
 	if s.Name != "" {
 		argv = append(argv, "--name", s.Name)
 	}
@@ -122,6 +129,23 @@ func (e *Engine) RunArgv(s RunSpec) []string {
 	}
 	argv = append(argv, s.Image)
 	return append(argv, s.Args...)
+}
+
+// Standalone returns argv, a command line of RunArgv, for a person to run
+// alone: without the label that ties the container to this gorepro
+// process (gorepro.pid). Run by hand once gorepro has exited, that label
+// would make the container look left behind by an interrupted run, and
+// any gorepro starting meanwhile would remove it (CleanupStale).
+func Standalone(argv []string) []string {
+	out := make([]string, 0, len(argv))
+	for i := 0; i < len(argv); i++ {
+		if argv[i] == "--label" && i+1 < len(argv) && strings.HasPrefix(argv[i+1], labelPID+"=") {
+			i++
+			continue
+		}
+		out = append(out, argv[i])
+	}
+	return out
 }
 
 // flag returns the --mount value for m.
@@ -174,6 +198,22 @@ func newName() (string, error) {
 	return namePrefix + hex.EncodeToString(b[:]), nil
 }
 
+// prepare validates s and names it (a generated name when it has none);
+// op names the operation in errors.
+func (s *RunSpec) prepare(op string) error {
+	if err := s.validate(); err != nil {
+		return fmt.Errorf("%s %s: %w", op, s.Image, err)
+	}
+	if s.Name == "" {
+		name, err := newName()
+		if err != nil {
+			return err
+		}
+		s.Name = name
+	}
+	return nil
+}
+
 // validate rejects what the engine's flag syntax cannot carry.
 func (s RunSpec) validate() error {
 	if s.Image == "" {
@@ -196,7 +236,8 @@ func (s RunSpec) validate() error {
 }
 
 // Run runs the container attached, captures its output through proc.Run and
-// makes sure the container is gone afterwards. At the deadline the grace
+// makes sure the container is gone afterwards (with s.Removals, once its
+// Wait returns). At the deadline the grace
 // signal goes to the container (`kill --signal`), and after Grace (at once
 // without a grace signal) the container is removed with `rm -f`, which is also
 // what cancellation of ctx does: the engine client dying would not stop it.
@@ -208,18 +249,16 @@ func (s RunSpec) validate() error {
 // start the program, is returned as an *Error (ErrEngineRun, ErrImageAbsent,
 // ErrPermission, ErrDiskFull ...) together with the Result.
 func (e *Engine) Run(ctx context.Context, s RunSpec) (*proc.Result, error) {
-	if err := s.validate(); err != nil {
-		return nil, fmt.Errorf("run %s: %w", s.Image, err)
-	}
-	if s.Name == "" {
-		name, err := newName()
-		if err != nil {
-			return nil, err
-		}
-		s.Name = name
+	if err := s.prepare("run"); err != nil {
+		return nil, err
 	}
 	op := "run " + s.imageForMessages()
-	defer track(ctx, e, s.Name)()
+	untrack := track(ctx, e, s.Name)
+	if s.Removals == nil {
+		defer untrack()
+	} else {
+		defer s.Removals.add(ctx, e, s.Name, untrack)
+	}
 	cleanupCtx := context.WithoutCancel(ctx)
 	clientCtx, cancelClient := context.WithCancel(ctx)
 	defer cancelClient()

@@ -72,3 +72,27 @@ func (s *Started) RemoveAll(ctx context.Context) []string {
 	sort.Strings(removed)
 	return removed
 }
+
+// Removals removes containers that Run left exited (RunSpec.Removals) in
+// the background, each as soon as its run is over, so that the engine's
+// removal of a container is not in the way of what comes next. Until
+// removed, a container stays in the Started of its run's context (the
+// second Ctrl-C removes it) and keeps its gorepro.pid label (a killed
+// gorepro's are stale to the next run and to gorepro clean). The zero
+// value is ready to use.
+type Removals struct {
+	wg sync.WaitGroup
+}
+
+// add removes container name of e in the background, then calls done.
+func (rs *Removals) add(ctx context.Context, e *Engine, name string, done func()) {
+	rs.wg.Go(func() {
+		defer done()
+		e.removeContainer(context.WithoutCancel(ctx), name)
+	})
+}
+
+// Wait waits for the removals started so far.
+func (rs *Removals) Wait() {
+	rs.wg.Wait()
+}

@@ -267,10 +267,22 @@ func (f *fixture) leaks(t *testing.T) string {
 // fixture's gorepro made: those that mount a directory of the fixture (the
 // module, the cache), not those of another gorepro on the machine.
 func (f *fixture) containers() []string {
+	return f.mounting("label=gorepro")
+}
+
+// builders lists the IDs of the fixture's builder containers (label
+// gorepro.role=builder), running or not.
+func (f *fixture) builders() []string {
+	return f.mounting("label=gorepro.role=builder")
+}
+
+// mounting lists the IDs of the containers that match the podman ps
+// filter and mount a directory of the fixture.
+func (f *fixture) mounting(filter string) []string {
 	if _, err := exec.LookPath("podman"); err != nil {
 		return nil
 	}
-	out, err := exec.Command("podman", "ps", "-a", "--filter", "label=gorepro", "--format", "{{.ID}} {{.Mounts}}").Output()
+	out, err := exec.Command("podman", "ps", "-a", "--filter", filter, "--format", "{{.ID}} {{.Mounts}}").Output()
 	if err != nil {
 		return nil
 	}

@@ -37,6 +37,7 @@ func scenarios() []scenario {
 		{"crafted run directory", craftedRunScenario},
 		{"container engine dies mid-run", engineScenario},
 		{"daemon started in a container", containerDaemonScenario},
+		{"SIGKILL with a builder container", builderKillScenario},
 	}
 }
 
@@ -119,6 +120,20 @@ func (f *fixture) startMatrix(t *testing.T, out string) (*exec.Cmd, *bufio.Scann
 	t.Helper()
 	cfg := f.config(t, "signal.json", []string{"quick", "stubborn"})
 	cmd := f.gorepro("matrix", "--config", cfg, "--out", out, "-j", "1", "--no-cache")
+	lines := startUntilFirstCell(t, cmd)
+	for deadline := time.Now().Add(2 * time.Minute); !f.running("stubborn"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatal("stubborn did not start")
+		}
+	}
+	return cmd, lines
+}
+
+// startUntilFirstCell starts a gorepro matrix of two cells and returns
+// its stderr lines once the first cell has finished.
+func startUntilFirstCell(t *testing.T, cmd *exec.Cmd) *bufio.Scanner {
+	t.Helper()
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -127,18 +142,9 @@ func (f *fixture) startMatrix(t *testing.T, out string) (*exec.Cmd, *bufio.Scann
 		t.Fatal(err)
 	}
 	lines := bufio.NewScanner(stderr)
-	for lines.Scan() {
-		if strings.HasPrefix(lines.Text(), "[1/2]") {
-			break
-		}
+	for lines.Scan() && !strings.HasPrefix(lines.Text(), "[1/2]") {
 	}
-	for deadline := time.Now().Add(2 * time.Minute); !f.running("stubborn"); time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			t.Fatal("stubborn did not start")
-		}
-	}
-	return cmd, lines
+	return lines
 }
 
 // running reports whether a program of the fixture called name runs.
@@ -444,7 +450,8 @@ func containerDaemonScenario(t *testing.T, f *fixture) row {
 }
 
 // engineScenario: podman stops answering in the middle of a run (a
-// wrapper on PATH that fails after half the calls of a good run).
+// wrapper on PATH that fails every call from the first one that runs a
+// cell's binary: the builds before went to the builder container).
 func engineScenario(t *testing.T, f *fixture) row {
 	real, err := exec.LookPath("podman")
 	if err == nil {
@@ -458,23 +465,26 @@ func engineScenario(t *testing.T, f *fixture) row {
 	}
 	bin := filepath.Join(f.dir, "wrapper")
 	counter := filepath.Join(f.dir, "podman-calls")
+	down := filepath.Join(f.dir, "podman-down")
 	writeFiles(t, bin, map[string]string{"podman": fmt.Sprintf(`#!/bin/sh
 n=$(cat %[1]q 2>/dev/null || echo 0)
 n=$((n+1))
 echo "$n" > %[1]q
-if [ -n "$FAIL_AFTER" ] && [ "$n" -gt "$FAIL_AFTER" ]; then
+case "$*" in *gorepro.role=run*) [ -n "$FAIL_FROM_RUN" ] && : > %[3]q ;; esac
+if [ -e %[3]q ]; then
   echo "Error: unable to connect to Podman socket: dial unix /run/podman/podman.sock: connect: no such file or directory" >&2
   exit 125
 fi
 exec %[2]q "$@"
-`, counter, real)})
+`, counter, real, down)})
 	_ = os.Chmod(filepath.Join(bin, "podman"), 0o755)
 	image := `{"name": "img", "kind": "image", "engine": "podman", "image": "localhost/gorepro-test/go:1.26.8", "runtimeImage": "localhost/gorepro-test/runtime:latest"}`
 	cfg := f.config(t, "engine.json", []string{"quick", "crasher"}, image)
-	run := func(failAfter string) (int, *record.Run, string) {
+	run := func(failFromRun string) (int, *record.Run, string) {
 		_ = os.Remove(counter)
+		_ = os.Remove(down)
 		cmd := f.gorepro("matrix", "--config", cfg, "--out", filepath.Join(f.dir, "out-engine"), "--no-cache", "--json", "-q", "-j", "1", "--fail-on", "none")
-		cmd.Env = append(cmd.Env, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "FAIL_AFTER="+failAfter)
+		cmd.Env = append(cmd.Env, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "FAIL_FROM_RUN="+failFromRun)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()
@@ -491,7 +501,10 @@ exec %[2]q "$@"
 	if good == nil || calls < 4 {
 		return row{expected: "a good run first", observed: fmt.Sprintf("%d podman calls; %s", calls, firstLine(stderr))}
 	}
-	code, broken, stderr := run(fmt.Sprint(calls / 2))
+	code, broken, stderr := run("1")
+	data, _ = os.ReadFile(counter)
+	var failedCalls int
+	fmt.Sscan(string(bytes.TrimSpace(data)), &failedCalls)
 	var local, unavailable, imageCells int
 	if broken != nil {
 		for _, c := range broken.Cells {
@@ -506,10 +519,52 @@ exec %[2]q "$@"
 			}
 		}
 	}
-	observed := fmt.Sprintf("exit %d; local cells that ran %d/2; image cells unavailable %d/%d (podman failing after call %d of %d)", code, local, unavailable, imageCells, calls/2, calls)
+	observed := fmt.Sprintf("exit %d; local cells that ran %d/2; image cells unavailable %d/%d (podman failing from the first run of a binary; %d calls, %d in a good run)", code, local, unavailable, imageCells, failedCalls, calls)
 	ok := broken != nil && local == 2 && unavailable >= 1 && (code == 0 || code == 1)
 	if !ok {
 		observed += "; " + firstLine(stderr)
 	}
 	return row{expected: "local cells run, the image cells after the failure unavailable, exit 0/1", observed: observed, ok: ok}
+}
+
+// builderKillScenario: gorepro is killed (SIGKILL: no cleanup of its own)
+// while its builder container lives; the builder ends by itself (its
+// builderd reads end of file on the standard input gorepro held), and
+// the next run finds nothing of it.
+func builderKillScenario(t *testing.T, f *fixture) row {
+	expected := "a builder was running; it ended by itself; next run exit 0, no container left"
+	if why := testImages(); why != "" {
+		return row{expected: expected, observed: why, skipped: os.Getenv("GOREPRO_REQUIRE_ENGINE") != "1"}
+	}
+	image := `{"name": "img", "kind": "image", "engine": "podman", "image": "localhost/gorepro-test/go:1.26.8", "runtimeImage": "localhost/gorepro-test/runtime:latest"}`
+	cfg := f.config(t, "builder-kill.json", []string{"quick", "stubborn"}, image)
+	out := filepath.Join(f.dir, "out-builder-kill")
+	cmd := f.gorepro("matrix", "--config", cfg, "--out", out, "--toolchain", "img", "-j", "1", "--no-cache")
+	// The first cell was built in the builder, which lives until the run
+	// ends: the second cell builds or runs now.
+	lines := startUntilFirstCell(t, cmd)
+	builders := f.builders()
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	go func() {
+		for lines.Scan() {
+		}
+	}()
+	code := exitCode(cmd.Wait())
+	// podman wait returns when the container has exited (at once when it
+	// is already gone).
+	ended := 0
+	for _, id := range builders {
+		res, err := exec.Command("podman", "wait", id).CombinedOutput()
+		if err == nil || strings.Contains(strings.ToLower(string(res)), "no such container") {
+			ended++
+		}
+	}
+	next, _, nextErr := f.runJSON(t, "--config", f.config(t, "builder-next.json", []string{"quick"}, image), "--out", out, "--toolchain", "img")
+	left := f.containers()
+	observed := fmt.Sprintf("killed (exit %d) with %d builder(s); %d ended by themselves; next run exit %d, %d containers left", code, len(builders), ended, next, len(left))
+	ok := code == -1 && len(builders) == 1 && ended == 1 && next == 0 && len(left) == 0
+	if !ok {
+		observed += "; " + firstLine(nextErr)
+	}
+	return row{expected: expected, observed: observed, ok: ok}
 }

@@ -138,6 +138,7 @@ func (r *Runner) build(ctx context.Context, p plan, binDir string) *cellbuild.Re
 		Relink:        r.Relink,
 		PrepareByFlag: r.PrepareByFlag,
 		HostModCache:  r.hostModCache(ctx, p.tc),
+		Builders:      r.builders,
 	})
 }
 

@@ -117,6 +117,11 @@ type Runner struct {
 	// builds.
 	modCacheOnce sync.Once
 	modCache     string
+	// builders holds the builder containers of the run going on, and
+	// removals removes its exited run containers (see runCells): one Run
+	// at a time.
+	builders *cellbuild.Builders
+	removals *container.Removals
 }
 
 // CellWriter stores the files of a run being written: each cell's logs
@@ -262,9 +267,17 @@ func (r *Runner) resolveUsed(ctx context.Context, specs []cellSpec) ([]*toolchai
 // are ordered so that they are compiled once (see buildAfter), unless
 // they ran before against the same build cache (see warmBuilds); the rest
 // run in parallel up to Jobs. Once ctx is cancelled, the cells not
-// started are interrupted.
+// started are interrupted. The go builds of image toolchains run in
+// builder containers (cellbuild.Builders) that end when runCells returns;
+// their binaries' containers are removed in the background, all before
+// it returns.
 func (r *Runner) runCells(ctx context.Context, plans []plan, hostArch string, sources map[string]string, w CellWriter) []record.Cell {
 	cells := make([]record.Cell, len(plans))
+	// The builds of image toolchains run in builder containers kept for
+	// this run, and ended on every way out of it.
+	r.builders, r.removals = &cellbuild.Builders{}, &container.Removals{}
+	defer r.removals.Wait()
+	defer r.builders.Close(context.WithoutCancel(ctx))
 	r.Reporter.Begin(len(plans))
 	warm := make([]bool, len(plans))
 	for i, p := range plans {

@@ -89,6 +89,8 @@ type containerRunner struct {
 	// toolchain's runtime image): the reproduce script then runs the
 	// binary its portable build script made.
 	hostBuilt bool
+	// removals removes the run's exited containers in the background.
+	removals *container.Removals
 }
 
 func (cr containerRunner) spec(r binaryRun) container.RunSpec {
@@ -105,6 +107,7 @@ func (cr containerRunner) spec(r binaryRun) container.RunSpec {
 		Timeout:     r.timeout,
 		GraceSignal: r.graceSignal,
 		Grace:       r.grace,
+		Removals:    cr.removals,
 	}
 	if cr.image != "" {
 		spec.Image, spec.Workdir, spec.Args = cr.image, "", cr.args
@@ -120,7 +123,9 @@ func (cr containerRunner) reproduce(r binaryRun, cover bool) ([]string, []string
 	if cover {
 		r.env = append(slices.Clone(r.env), "GOCOVERDIR="+filepath.Join(r.dir, "cover-1"))
 	}
-	argv := cr.c.Engine.RunArgv(cr.spec(r))
+	spec := cr.spec(r)
+	spec.Removals = nil // a person's run removes its container itself (--rm)
+	argv := container.Standalone(cr.c.Engine.RunArgv(spec))
 	if cr.hostBuilt {
 		return argv, nil, cellbuild.ContainerRunScript(argv, r.dir, cover)
 	}
@@ -132,10 +137,10 @@ func (cr containerRunner) reproduce(r binaryRun, cover bool) ([]string, []string
 // toolchain that has one, else on this host.
 func (r *Runner) binaryRunnerFor(p plan, built *cellbuild.Result, binArch, hostArch string) binaryRunner {
 	if c := p.tc.Container; c != nil {
-		return containerRunner{c: c, cellID: p.id, image: built.Image, args: p.target.Args}
+		return containerRunner{c: c, cellID: p.id, image: built.Image, args: p.target.Args, removals: r.removals}
 	}
 	if c := p.tc.RunsIn; c != nil {
-		return containerRunner{c: c, cellID: p.id, hostBuilt: true}
+		return containerRunner{c: c, cellID: p.id, hostBuilt: true, removals: r.removals}
 	}
 	return hostRunner{exec: r.Exec, binArch: binArch, hostArch: hostArch}
 }

@@ -47,6 +47,14 @@ type Cmd struct {
 	Cap int
 	// Tee, when set, also receives all output as it is produced.
 	Tee io.Writer
+	// Stdin, when set, is the process's standard input (else /dev/null):
+	// the process reads end of file once Stdin does.
+	Stdin io.Reader
+	// Stdout, when set, receives the process's standard output instead of
+	// the captured output (and Tee), which then holds standard error only:
+	// for a process that answers on standard output in a protocol of its
+	// own.
+	Stdout io.Writer
 	// Track marks the process and everything it starts with MarkerVar,
 	// and kills whatever still carries the mark when the process has
 	// ended: daemons in a new session, double forks, children that
@@ -168,7 +176,11 @@ func command(c Cmd, w io.Writer) (cmd *exec.Cmd, marker string) {
 		cmd.Env = Environ(c.Env, MarkerVar+"="+marker)
 	}
 	cmd.Stdout = w
+	if c.Stdout != nil {
+		cmd.Stdout = c.Stdout
+	}
 	cmd.Stderr = w
+	cmd.Stdin = c.Stdin
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	// Grandchildren that keep the pipes open must not hang Wait.
 	cmd.WaitDelay = 2 * time.Second
