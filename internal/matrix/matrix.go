@@ -117,6 +117,9 @@ type Runner struct {
 	// builds.
 	modCacheOnce sync.Once
 	modCache     string
+	// engineViews holds the engine emulation probes of the run
+	// (engineView), by engine, platform and binary architecture.
+	engineViews sync.Map
 }
 
 // CellWriter stores the files of a run being written: each cell's logs
