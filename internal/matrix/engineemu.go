@@ -2,6 +2,7 @@ package matrix
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -88,8 +89,25 @@ func (r *Runner) probeEngine(ctx context.Context, p plan, binArch string) (*emul
 		Timeout:    engineProbeTimeout,
 		Cap:        1 << 20,
 	}
-	res, err := c.Engine.Run(ctx, spec)
-	log := []byte("$ " + strings.Join(c.Engine.RunArgv(spec), " ") + "\n")
+	view, log, err := runEngineProbe(ctx, c.Engine, spec)
+	var ee *container.Error
+	if errors.As(err, &ee) {
+		// An engine that refuses to mount its machine's binfmt_misc
+		// (Docker Desktop shares only the Mac's directories) still
+		// runs the probe: what the process sees of Rosetta remains.
+		spec.Mounts, spec.Args = spec.Mounts[:1], nil
+		var retryLog []byte
+		view, retryLog, err = runEngineProbe(ctx, c.Engine, spec)
+		log = append(log, retryLog...)
+	}
+	return view, log, err
+}
+
+// runEngineProbe runs the engine probe as spec says and reads its report;
+// log is the command and its output.
+func runEngineProbe(ctx context.Context, eng *container.Engine, spec container.RunSpec) (*emulation.EngineView, []byte, error) {
+	res, err := eng.Run(ctx, spec)
+	log := []byte("$ " + strings.Join(eng.RunArgv(spec), " ") + "\n")
 	if res != nil {
 		log = append(log, res.Output...)
 	}

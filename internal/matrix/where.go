@@ -84,6 +84,9 @@ type containerRunner struct {
 	// image; args are the entrypoint's arguments then.
 	image string
 	args  []string
+	// runAs is who the container runs as, so that what the program
+	// writes in the binary's directory is the user's (container.RunAs).
+	runAs container.RunAs
 }
 
 func (cr containerRunner) spec(r binaryRun) container.RunSpec {
@@ -95,6 +98,8 @@ func (cr containerRunner) spec(r binaryRun) container.RunSpec {
 		Env:         r.env,
 		Workdir:     r.dir,
 		Args:        r.argv,
+		User:        cr.runAs.User,
+		UserNS:      cr.runAs.UserNS,
 		Network:     "none",
 		Timeout:     r.timeout,
 		GraceSignal: r.graceSignal,
@@ -118,12 +123,22 @@ func (cr containerRunner) reproduce(r binaryRun, cover bool) ([]string, []string
 	return argv, nil, cellbuild.Script("", nil, argv)
 }
 
-// binaryRunnerFor is where cell p's binary, built as built, runs.
-func (r *Runner) binaryRunnerFor(p plan, built *cellbuild.Result, binArch, hostArch string) binaryRunner {
+// binaryRunnerFor is where cell p's binary, built as built, runs. In a
+// container, it runs as the user running gorepro (container.RunAs: the
+// runtime image's user is known, a Dockerfile target's image is not
+// inspected); the error is the engine's, asked who that is.
+func (r *Runner) binaryRunnerFor(ctx context.Context, p plan, built *cellbuild.Result, binArch, hostArch string) (binaryRunner, error) {
 	if c := p.tc.Container; c != nil {
-		return containerRunner{c: c, cellID: p.id, image: built.Image, args: p.target.Args}
+		cr := containerRunner{c: c, cellID: p.id, image: built.Image, args: p.target.Args}
+		image := c.RunImage()
+		runAs, err := c.Engine.RunAs(ctx, image.User, built.Image == "")
+		if err != nil {
+			return nil, err
+		}
+		cr.runAs = runAs
+		return cr, nil
 	}
-	return hostRunner{exec: r.Exec, binArch: binArch, hostArch: hostArch}
+	return hostRunner{exec: r.Exec, binArch: binArch, hostArch: hostArch}, nil
 }
 
 // explainStartError turns a failure to start the binary into a reason a
