@@ -328,6 +328,7 @@ func (r *Result) runGoBuild(ctx context.Context, s Spec, dir string, setEnv, arg
 	if err != nil {
 		return nil, engineOutcome(err), err
 	}
+	reownMounts(spec, log)
 	return res, "", nil
 }
 

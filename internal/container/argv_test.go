@@ -61,6 +61,12 @@ func TestRunArgv(t *testing.T) {
 			spec:   RunSpec{Image: "golang:1.25", Name: "n", NoInit: true, Entrypoint: "go", Args: []string{"env", "GOVERSION"}},
 			want:   "/usr/bin/docker run --rm --pull=never --name n --security-opt label=disable LABELS --entrypoint go golang:1.25 env GOVERSION",
 		},
+		{
+			name:   "rootless podman keeps the user's id",
+			engine: Podman,
+			spec:   RunSpec{Image: "ubi9/go-toolset", Name: "n", UserNS: "keep-id", Workdir: "/w"},
+			want:   "/usr/bin/podman run --rm --pull=never --name n --init --security-opt label=disable LABELS --userns keep-id --workdir /w ubi9/go-toolset",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

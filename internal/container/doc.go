@@ -62,6 +62,25 @@
 // status 128+N, which Run turns into Result.Signal (see ExitSignal). Run also
 // always passes --pull=never: pulling is Ensure's job, never a side effect.
 //
+// # Who the container runs as
+//
+// What a container writes in a bind-mounted host directory (a cell's
+// binary, its cover data, whatever the program writes) must belong to the
+// user who runs gorepro, who must be able to delete the whole cache.
+// RunAs, asked once per engine (podman info: rootless and the ids
+// container root maps to; docker info: rootless, Docker Desktop), gives a
+// run's --user and --userns (RunSpec.User, RunSpec.UserNS): on rootless
+// Podman an image whose default user is not root (UBI's go-toolset runs as
+// 1001) runs with --userns=keep-id as the engine's user, since otherwise
+// it could not write the user's directory and what it wrote would belong
+// to a subordinate id; rootless Docker runs such an image as container
+// root, which is the user; a rootful engine on this Linux machine (Docker,
+// or Podman as root) runs every container as the invoking uid:gid; a
+// rootful engine in a VM (Docker Desktop) is left to its file sharing.
+// Builds run as container root and cellbuild takes over what a rootful
+// engine's root wrote (the go command's caches are engine volumes that
+// root owns).
+//
 // # Errors
 //
 // Failures of the engine itself (as opposed to the program in the container)

@@ -28,6 +28,12 @@ type Engine struct {
 	// volumes remembers the volumes VolumeCreate made or found, so that
 	// each build of a run does not ask the engine again.
 	volumes sync.Map
+
+	// usersFacts is what the engine said about its users (see RunAs),
+	// once usersKnown.
+	usersMu    sync.Mutex
+	usersKnown bool
+	usersFacts engineUsers
 }
 
 // Names of the supported engines.

@@ -61,6 +61,9 @@ type RunSpec struct {
 	// Env holds KEY=VALUE pairs, passed as -e.
 	Env           []string
 	Workdir, User string
+	// UserNS is the --userns mode ("keep-id"), "" for the engine's
+	// default; User and UserNS are usually RunAs's.
+	UserNS string
 	// Entrypoint replaces the image's entrypoint when not "".
 	Entrypoint string
 	// Args is the command after the image.
@@ -114,6 +117,9 @@ func (e *Engine) RunArgv(s RunSpec) []string {
 	}
 	if s.User != "" {
 		argv = append(argv, "--user", s.User)
+	}
+	if s.UserNS != "" {
+		argv = append(argv, "--userns", s.UserNS)
 	}
 	if s.Workdir != "" {
 		argv = append(argv, "--workdir", s.Workdir)

@@ -82,8 +82,13 @@ func Handlers(root string) ([]Handler, error) {
 		h.Enabled = h.Enabled && allEnabled
 		handlers = append(handlers, h)
 	}
-	slices.SortFunc(handlers, func(a, b Handler) int { return strings.Compare(a.Name, b.Name) })
+	sortHandlers(handlers)
 	return handlers, nil
+}
+
+// sortHandlers sorts handlers by name.
+func sortHandlers(handlers []Handler) {
+	slices.SortFunc(handlers, func(a, b Handler) int { return strings.Compare(a.Name, b.Name) })
 }
 
 // ParseHandler parses the content of a binfmt_misc entry file:

@@ -49,28 +49,37 @@ func ProbeDir(workDir string) string {
 // directory. It is written in a temporary directory renamed into place, so
 // concurrent calls are safe.
 func GenerateProbe(workDir string) (string, error) {
+	return generate(workDir, "probe", probeGoMod, probeSource)
+}
+
+// generate writes (or reuses) a module of one main.go, source, and go.mod
+// under workDir/sub/<hash of both>/ and returns its directory.
+func generate(workDir, sub, goMod string, source []byte) (string, error) {
 	workDir, err := filepath.Abs(workDir)
 	if err != nil {
-		return "", fmt.Errorf("generating probe: %w", err)
+		return "", fmt.Errorf("generating %s: %w", sub, err)
 	}
-	dir := ProbeDir(workDir)
+	h := sha256.New()
+	h.Write([]byte(goMod))
+	h.Write(source)
+	dir := filepath.Join(workDir, sub, hex.EncodeToString(h.Sum(nil))[:12])
 	if _, err := os.Stat(filepath.Join(dir, "main.go")); err == nil {
 		return dir, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-		return "", fmt.Errorf("generating probe: %w", err)
+		return "", fmt.Errorf("generating %s: %w", sub, err)
 	}
 	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".tmp-")
 	if err != nil {
-		return "", fmt.Errorf("generating probe: %w", err)
+		return "", fmt.Errorf("generating %s: %w", sub, err)
 	}
 	defer os.RemoveAll(tmp) // gone already once renamed
 	// main.go last: its presence marks a complete directory.
-	if err := os.WriteFile(filepath.Join(tmp, "go.mod"), []byte(probeGoMod), 0o644); err != nil {
-		return "", fmt.Errorf("generating probe: %w", err)
+	if err := os.WriteFile(filepath.Join(tmp, "go.mod"), []byte(goMod), 0o644); err != nil {
+		return "", fmt.Errorf("generating %s: %w", sub, err)
 	}
-	if err := os.WriteFile(filepath.Join(tmp, "main.go"), probeSource, 0o644); err != nil {
-		return "", fmt.Errorf("generating probe: %w", err)
+	if err := os.WriteFile(filepath.Join(tmp, "main.go"), source, 0o644); err != nil {
+		return "", fmt.Errorf("generating %s: %w", sub, err)
 	}
 	if err := os.Rename(tmp, dir); err != nil {
 		// Another generator won the race: its directory is as good.
@@ -78,9 +87,9 @@ func GenerateProbe(workDir string) (string, error) {
 			return dir, nil
 		}
 		if errors.Is(err, fs.ErrExist) {
-			return "", fmt.Errorf("generating probe: %s exists but is incomplete", dir)
+			return "", fmt.Errorf("generating %s: %s exists but is incomplete", sub, dir)
 		}
-		return "", fmt.Errorf("generating probe: %w", err)
+		return "", fmt.Errorf("generating %s: %w", sub, err)
 	}
 	return dir, nil
 }
@@ -88,17 +97,24 @@ func GenerateProbe(workDir string) (string, error) {
 // ParseProbe finds the probe's JSON line in a run's output and decodes it;
 // ok is false when there is none (the probe crashed before printing it).
 func ParseProbe(output []byte) (facts *record.EnvFacts, ok bool) {
-	sc := bufio.NewScanner(bytes.NewReader(output))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for sc.Scan() {
-		line := bytes.TrimSpace(sc.Bytes())
-		if !bytes.HasPrefix(line, []byte(probeMarker)) {
-			continue
-		}
+	for _, line := range markedLines(output, probeMarker) {
 		var f record.EnvFacts
 		if err := json.Unmarshal(line, &f); err == nil {
 			return &f, true
 		}
 	}
 	return nil, false
+}
+
+// markedLines returns the lines of output that start with marker, trimmed.
+func markedLines(output []byte, marker string) [][]byte {
+	var lines [][]byte
+	sc := bufio.NewScanner(bytes.NewReader(output))
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() {
+		if line := bytes.TrimSpace(sc.Bytes()); bytes.HasPrefix(line, []byte(marker)) {
+			lines = append(lines, bytes.Clone(line))
+		}
+	}
+	return lines
 }

@@ -39,7 +39,10 @@ func (r *Runner) runBinary(ctx context.Context, p plan, hostArch string, cell *r
 	for _, k := range slices.Sorted(maps.Keys(t.Env)) {
 		base.env = append(base.env, k+"="+t.Env[k])
 	}
-	where := r.binaryRunnerFor(p, built, cell.BinaryArch, hostArch)
+	where, err := r.binaryRunnerFor(ctx, p, built, cell.BinaryArch, hostArch)
+	if err != nil {
+		return nil, err
+	}
 	recordReproduce(&cell.Reproduce, where, base, p.cover)
 
 	var logRe *regexp.Regexp

@@ -119,7 +119,11 @@ func (r *Runner) buildAndRun(ctx context.Context, p plan, hostArch string, cell 
 		return r.finish("", cell, logs, w)
 	}
 	judgeRuns(&cell, runs)
-	recordEmulation(p, &cell, logs)
+	view, viewLog, viewErr := r.engineView(ctx, p, cell.BinaryArch)
+	if viewLog != nil {
+		logs["emulation.log"] = viewLog
+	}
+	recordEmulation(p, &cell, logs, view, viewErr)
 	knownIssues(&cell)
 	return r.finish(key, cell, logs, w)
 }

@@ -2,7 +2,6 @@ package matrix
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
 
 	"github.com/gorepro/gorepro/internal/diagnose"
@@ -11,7 +10,6 @@ import (
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/emulation"
 	"github.com/gorepro/gorepro/internal/record"
-	"github.com/gorepro/gorepro/internal/toolchain"
 )
 
 // binaryArch is the built binary's real architecture, from its ELF header,
@@ -31,23 +29,26 @@ func binaryArch(built *cellbuild.Result) string {
 //
 // Binaries of local toolchains run on this host, under its binfmt_misc
 // handlers. Binaries that run in a container (of an image toolchain, or
-// a host toolchain's runtime image) run on the engine's host: when
-// it has this host's architecture and gorepro runs on Linux it is taken
-// to be this machine (Podman or Docker on Linux); otherwise (the VM of a
-// Podman machine) its handlers cannot be seen and an emulator is
-// "unknown".
-func recordEmulation(p plan, cell *record.Cell, logs map[string][]byte) {
-	runArch := cell.HostArch
-	local := true
+// a host toolchain's runtime image) run on the engine's host, whose
+// handlers the engine emulation probe read from inside a container
+// (view, see Runner.engineView; nil when the binary is of the engine
+// host's architecture): on a Mac that is the VM's, which this host cannot
+// read. A probe that failed (viewErr) leaves the emulator "unknown", with
+// a warning saying why.
+func recordEmulation(p plan, cell *record.Cell, logs map[string][]byte, view *emulation.EngineView, viewErr error) {
 	if c := p.tc.RunContainer(); c != nil && c.EngineHostArch != "" {
-		runArch = c.EngineHostArch
-		local = runtime.GOOS == "linux" && c.EngineHostArch == toolchain.HostArch()
+		if view != nil {
+			cell.Emulated, cell.Emulator = view.Emulator(cell.BinaryArch, c.EngineHostArch)
+		} else {
+			cell.Emulated, cell.Emulator = emulation.Emulator(cell.BinaryArch, c.EngineHostArch, nil)
+		}
+		if viewErr != nil && cell.Emulated {
+			cell.Warnings = append(cell.Warnings, "which emulator ran the binary is unknown: "+oneLineOf(viewErr.Error()))
+		}
+	} else {
+		handlers, _ := emulation.Handlers("")
+		cell.Emulated, cell.Emulator = emulation.Emulator(cell.BinaryArch, cell.HostArch, handlers)
 	}
-	var handlers []emulation.Handler
-	if local {
-		handlers, _ = emulation.Handlers("")
-	}
-	cell.Emulated, cell.Emulator = emulation.Emulator(cell.BinaryArch, runArch, handlers)
 	// A native cell whose binary is not for the platform it was meant to
 	// run on emulates without having been asked to; an explicit platform
 	// (or arch) is asked for.

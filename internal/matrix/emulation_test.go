@@ -3,6 +3,7 @@ package matrix
 import (
 	"bytes"
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -17,6 +18,9 @@ import (
 	"github.com/gorepro/gorepro/internal/testneed"
 	"github.com/gorepro/gorepro/internal/toolchain"
 )
+
+// qemuX86 is Debian's qemu-user-static handler for amd64 binaries.
+var qemuX86 = emulation.ParseHandler("qemu-x86_64", []byte("enabled\ninterpreter /usr/libexec/qemu-binfmt/x86_64-binfmt-P\nflags: POCF\noffset 0\nmagic 7f454c4602010100000000000000000002003e00\nmask fffffffffffefe00fffffffffffffffffeffffff\n"))
 
 // TestRecordEmulation covers what is recorded once a cell's binary ran:
 // emulated or not, the warning for emulation nobody asked for, and a probe
@@ -39,6 +43,8 @@ func TestRecordEmulation(t *testing.T) {
 		wantEmulated bool
 		wantHow      string
 		wantWarning  string
+		view         *emulation.EngineView
+		viewErr      error
 	}{
 		{
 			name:       "native binary in the engine VM",
@@ -58,12 +64,43 @@ func TestRecordEmulation(t *testing.T) {
 			binaryArch:   foreign,
 			wantEmulated: true, wantHow: emulation.Unknown,
 		},
+		{
+			name:         "the engine probe saw the VM's qemu handler",
+			plan:         plan{tc: vm, target: config.Target{Name: "app", Kind: config.TargetPackage}, goarch: foreign},
+			binaryArch:   foreign,
+			view:         &emulation.EngineView{Mounted: true, Handlers: []emulation.Handler{qemuX86}},
+			wantEmulated: true, wantHow: emulation.QemuUser,
+		},
+		{
+			name:       "the engine probe saw Rosetta registered (Podman machine on applehv)",
+			plan:       plan{tc: vm, target: config.Target{Name: "app", Kind: config.TargetPackage}, goarch: foreign},
+			binaryArch: foreign,
+			view: &emulation.EngineView{Mounted: true, Handlers: []emulation.Handler{
+				emulation.ParseHandler("rosetta", []byte("enabled\ninterpreter /mnt/rosetta\nflags: OCF\noffset 0\nmagic "+qemuX86.Magic+"\nmask "+qemuX86.Mask+"\n")),
+			}},
+			wantEmulated: true, wantHow: emulation.Rosetta,
+		},
+		{
+			name:         "both registered, Rosetta mapped into the probe: Rosetta ran it",
+			plan:         plan{tc: vm, target: config.Target{Name: "app", Kind: config.TargetPackage}, goarch: foreign},
+			binaryArch:   foreign,
+			view:         &emulation.EngineView{Mounted: true, Handlers: []emulation.Handler{qemuX86}, TranslatorSeen: "/run/rosetta/rosetta"},
+			wantEmulated: true, wantHow: emulation.Rosetta,
+		},
+		{
+			name:         "the probe failed: unknown, saying why",
+			plan:         plan{tc: vm, target: config.Target{Name: "app", Kind: config.TargetPackage}, goarch: foreign},
+			binaryArch:   foreign,
+			viewErr:      errors.New("engine emulation probe: exec format error"),
+			wantEmulated: true, wantHow: emulation.Unknown,
+			wantWarning: "which emulator ran the binary is unknown: engine emulation probe: exec format error",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cell := baseCell(tt.plan, toolchain.HostArch())
 			cell.BinaryArch = tt.binaryArch
-			recordEmulation(tt.plan, &cell, nil)
+			recordEmulation(tt.plan, &cell, nil, tt.view, tt.viewErr)
 			assert.Equal(t, tt.wantEmulated, cell.Emulated)
 			assert.Equal(t, tt.wantHow, cell.Emulator)
 			if tt.wantWarning == "" {
@@ -85,7 +122,7 @@ func TestRecordEmulation(t *testing.T) {
 			"run-1.log": []byte("$ probe\nkilled\n"),
 			"run-2.log": []byte("$ probe\n{\"gorepro\":\"probe\",\"goarch\":\"" + toolchain.HostArch() + "\",\"unameMachine\":\"x\"}\n"),
 		}
-		recordEmulation(p, &cell, logs)
+		recordEmulation(p, &cell, logs, nil, nil)
 		require.NotNil(t, cell.EnvProbe)
 		assert.Equal(t, "x", cell.EnvProbe.UnameMachine)
 		assert.False(t, cell.Emulated)
@@ -93,7 +130,7 @@ func TestRecordEmulation(t *testing.T) {
 		cell = baseCell(p, toolchain.HostArch())
 		cell.RunResults = []record.RunResult{{Index: 1}}
 		cell.Reason = "exit status 2"
-		recordEmulation(p, &cell, map[string][]byte{"run-1.log": []byte("boom\n")})
+		recordEmulation(p, &cell, map[string][]byte{"run-1.log": []byte("boom\n")}, nil, nil)
 		assert.Nil(t, cell.EnvProbe)
 		assert.Equal(t, []string{"the probe printed no report: exit status 2"}, cell.Warnings)
 	})

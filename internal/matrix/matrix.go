@@ -30,7 +30,11 @@
 // and collapses those that are one cell here; schedule.go orders their
 // builds; cell.go is one cell's life (cache, locks, build, logs); binary.go
 // runs and judges a cell's binary, where.go says where it runs (this host
-// or a container); runinfo.go is what a run records beside its cells
+// or a container, as the user who runs gorepro: container.RunAs);
+// emulation.go records whether it ran emulated and by what, and
+// engineemu.go asks an engine's machine which emulator it uses (the
+// emulation.EngineView of a probe container, once per engine × platform
+// × architecture, kept in the cell's emulation.log); runinfo.go is what a run records beside its cells
 // (toolchains, GOROOT manifests, target settings and sources); cachekey.go
 // and cache.go key and keep finished cells.
 package matrix
@@ -122,6 +126,9 @@ type Runner struct {
 	// at a time.
 	builders *cellbuild.Builders
 	removals *container.Removals
+	// engineViews holds the engine emulation probes of the run
+	// (engineView), by engine, platform and binary architecture.
+	engineViews sync.Map
 }
 
 // CellWriter stores the files of a run being written: each cell's logs

@@ -91,6 +91,9 @@ type containerRunner struct {
 	hostBuilt bool
 	// removals removes the run's exited containers in the background.
 	removals *container.Removals
+	// runAs is who the container runs as, so that what the program
+	// writes in the binary's directory is the user's (container.RunAs).
+	runAs container.RunAs
 }
 
 func (cr containerRunner) spec(r binaryRun) container.RunSpec {
@@ -103,6 +106,8 @@ func (cr containerRunner) spec(r binaryRun) container.RunSpec {
 		Env:         r.env,
 		Workdir:     r.dir,
 		Args:        r.argv,
+		User:        cr.runAs.User,
+		UserNS:      cr.runAs.UserNS,
 		Network:     "none",
 		Timeout:     r.timeout,
 		GraceSignal: r.graceSignal,
@@ -134,15 +139,26 @@ func (cr containerRunner) reproduce(r binaryRun, cover bool) ([]string, []string
 
 // binaryRunnerFor is where cell p's binary, built as built, runs: in the
 // container of an image toolchain, in the runtime image of a host
-// toolchain that has one, else on this host.
-func (r *Runner) binaryRunnerFor(p plan, built *cellbuild.Result, binArch, hostArch string) binaryRunner {
-	if c := p.tc.Container; c != nil {
-		return containerRunner{c: c, cellID: p.id, image: built.Image, args: p.target.Args, removals: r.removals}
+// toolchain that has one, else on this host. In a container, it runs as
+// the user running gorepro (container.RunAs: the runtime image's user is
+// known, a Dockerfile target's image is not inspected); the error is the
+// engine's, asked who that is.
+func (r *Runner) binaryRunnerFor(ctx context.Context, p plan, built *cellbuild.Result, binArch, hostArch string) (binaryRunner, error) {
+	var cr containerRunner
+	switch {
+	case p.tc.Container != nil:
+		cr = containerRunner{c: p.tc.Container, cellID: p.id, image: built.Image, args: p.target.Args, removals: r.removals}
+	case p.tc.RunsIn != nil:
+		cr = containerRunner{c: p.tc.RunsIn, cellID: p.id, hostBuilt: true, removals: r.removals}
+	default:
+		return hostRunner{exec: r.Exec, binArch: binArch, hostArch: hostArch}, nil
 	}
-	if c := p.tc.RunsIn; c != nil {
-		return containerRunner{c: c, cellID: p.id, hostBuilt: true, removals: r.removals}
+	runAs, err := cr.c.Engine.RunAs(ctx, cr.c.RunImage().User, built.Image == "")
+	if err != nil {
+		return nil, err
 	}
-	return hostRunner{exec: r.Exec, binArch: binArch, hostArch: hostArch}
+	cr.runAs = runAs
+	return cr, nil
 }
 
 // explainStartError turns a failure to start the binary into a reason a
