@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -173,7 +174,9 @@ func cmdHistory(ts *testscript.TestScript, neg bool, args []string) {
 	if err1 != nil || err2 != nil || good < 1 || bad < 1 {
 		ts.Fatalf("history: GOOD and BAD are counts of builds, at least 1 each")
 	}
-	created := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	// Not toolset's dates: its builds would be the same images (the same
+	// digests), which a script running at the same time pulls.
+	created := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
 	var builds []registrytest.ToolsetBuild
 	for i := range good + bad {
 		b := registrytest.ToolsetBuild{GOROOT: ts.Getenv("GOROOT_LOCAL"), Release: strconv.Itoa(i + 1), Created: created.Add(time.Duration(i) * 7 * 24 * time.Hour)}
@@ -188,7 +191,30 @@ func cmdHistory(ts *testscript.TestScript, neg bool, args []string) {
 	reg := &registrytest.Registry{Host: host}
 	history, err := reg.PushToolset(context.Background(), "gorepro-test/history/go-toolset", builds)
 	ts.Check(err)
+	// The engine finds an image by its digest under any name: those a
+	// killed run left would not be pulled again.
+	removeDigests(history.Digests)
 	usePushed(ts, "HISTORY", history)
+}
+
+// removeDigests removes the images of Podman's store that have one of
+// digests (only the history's own images have them), under any name.
+func removeDigests(digests []string) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := proc.Run(ctx, proc.Cmd{Argv: []string{"podman", "images", "--noheading", "--digests", "--format", "{{.ID}} {{.Digest}}"}})
+	if err != nil || res.ExitCode != 0 {
+		return
+	}
+	var ids []string
+	for line := range strings.Lines(string(res.Output)) {
+		if id, digest, ok := strings.Cut(strings.TrimSpace(line), " "); ok && slices.Contains(digests, digest) && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > 0 {
+		_, _ = proc.Run(ctx, proc.Cmd{Argv: append([]string{"podman", "image", "rm", "--ignore"}, ids...)})
+	}
 }
 
 // cmdGolang is the script command "golang", after "registry": an
