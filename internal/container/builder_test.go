@@ -58,10 +58,11 @@ func TestBuilder(t *testing.T) {
 		assert.Contains(t, ce.Msg, "no such file")
 	})
 	t.Run("deadline", func(t *testing.T) {
-		// go run compiles a program that blocks; killed at the deadline
-		// with its whole process group.
+		// go run compiles a program that sleeps (a bare select{} would
+		// die at once of the runtime's deadlock check); killed at the
+		// deadline with its whole process group.
 		prog := filepath.Join(dir, "block.go")
-		require.NoError(t, os.WriteFile(prog, []byte("package main\n\nfunc main() { select {} }\n"), 0o644))
+		require.NoError(t, os.WriteFile(prog, []byte("package main\n\nimport \"time\"\n\nfunc main() { time.Sleep(time.Hour) }\n"), 0o644))
 		res, err := b.Exec(ctx, ExecSpec{Args: []string{"go", "run", prog}, Dir: dir, Env: []string{"GOCACHE=/tmp/gocache", "GOTOOLCHAIN=local"}, Timeout: 20 * time.Second})
 		require.NoError(t, err)
 		assert.True(t, res.TimedOut)
