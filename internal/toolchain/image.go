@@ -96,34 +96,19 @@ func resolveImage(ctx context.Context, r *Resolved, tc config.Toolchain, opts Op
 		r.Reason = oneLine(err.Error())
 		return
 	}
-	pull := opts.Pull
-	if pull == "" {
-		pull = container.PullMissing
-	}
-	c := &Container{
-		Engine:         eng,
-		EngineName:     info.Name,
-		EngineVersion:  info.Version,
-		EngineHostOS:   info.HostOS,
-		EngineHostArch: info.HostArch,
-		Platform:       tc.Platform,
-		Pull:           pull,
-	}
-	if c.Platform == "" {
-		c.Platform = info.HostOS + "/" + info.HostArch
-	}
+	c := newContainer(eng, info, tc.Platform, opts.Pull)
 	c.BuilderPlatform = c.Platform
 	if tc.RuntimeImage != "" {
 		c.BuilderPlatform = info.HostOS + "/" + info.HostArch
 	}
 	r.Container = c
 	r.HostGOOS, r.HostGOARCH = "linux", c.PlatformArch()
-	if c.Builder, err = eng.Ensure(ctx, tc.Image, pull, c.BuilderPlatform); err != nil {
+	if c.Builder, err = eng.Ensure(ctx, tc.Image, c.Pull, c.BuilderPlatform); err != nil {
 		r.Reason = imageReason("builder", tc.Image, err)
 		return
 	}
 	if tc.RuntimeImage != "" {
-		if c.Runtime, err = eng.Ensure(ctx, tc.RuntimeImage, pull, c.Platform); err != nil {
+		if c.Runtime, err = eng.Ensure(ctx, tc.RuntimeImage, c.Pull, c.Platform); err != nil {
 			r.Reason = imageReason("runtime", tc.RuntimeImage, err)
 			return
 		}
@@ -221,4 +206,26 @@ func imageEnv(env []string, name string) string {
 		}
 	}
 	return ""
+}
+
+// newContainer is the engine part of a Container, shared by image
+// toolchains and host toolchains with a runtime image: the engine and
+// what it says of its host, the platform (the engine host's when none is
+// asked for) and the pull policy (container.PullMissing when empty).
+func newContainer(eng *container.Engine, info *container.Info, platform string, pull container.PullPolicy) *Container {
+	if pull == "" {
+		pull = container.PullMissing
+	}
+	if platform == "" {
+		platform = info.HostOS + "/" + info.HostArch
+	}
+	return &Container{
+		Engine:         eng,
+		EngineName:     info.Name,
+		EngineVersion:  info.Version,
+		EngineHostOS:   info.HostOS,
+		EngineHostArch: info.HostArch,
+		Platform:       platform,
+		Pull:           pull,
+	}
 }

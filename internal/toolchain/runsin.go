@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/gorepro/gorepro/internal/config"
-	"github.com/gorepro/gorepro/internal/container"
 )
 
 // resolveRunsIn sets r.RunsIn for a host toolchain (local, goroot,
@@ -26,25 +25,10 @@ func resolveRunsIn(ctx context.Context, r *Resolved, tc config.Toolchain, opts O
 		r.Available, r.Reason = false, fmt.Sprintf("runtime image %s: %s", tc.RuntimeImage, oneLine(err.Error()))
 		return
 	}
-	pull := opts.Pull
-	if pull == "" {
-		pull = container.PullMissing
-	}
-	c := &Container{
-		Engine:         eng,
-		EngineName:     info.Name,
-		EngineVersion:  info.Version,
-		EngineHostOS:   info.HostOS,
-		EngineHostArch: info.HostArch,
-		Platform:       tc.Platform,
-		Pull:           pull,
-	}
-	if c.Platform == "" {
-		c.Platform = info.HostOS + "/" + info.HostArch
-	}
+	c := newContainer(eng, info, tc.Platform, opts.Pull)
 	r.RunsIn = c
 	r.HostGOOS, r.HostGOARCH = platformOS(c.Platform), c.PlatformArch()
-	if c.Runtime, err = eng.Ensure(ctx, tc.RuntimeImage, pull, c.Platform); err != nil {
+	if c.Runtime, err = eng.Ensure(ctx, tc.RuntimeImage, c.Pull, c.Platform); err != nil {
 		r.Available, r.Reason = false, imageReason("runtime", tc.RuntimeImage, err)
 	}
 }
