@@ -34,8 +34,10 @@ func TestInterruptInContainersLeavesNothingAndResumes(t *testing.T) {
 	// Interrupt while the second cell's program hangs in its container,
 	// which the engine would keep running after gorepro is gone.
 	pid := f.interruptSecondCell(t, "img", func(pid int) {
-		waitFor(t, 30*time.Second, func() bool { return len(containersOf(t, pid, "gorepro.role=run")) > 0 })
-		require.NotEmpty(t, containersOf(t, pid, "gorepro.role=run"), "the slow cell's program runs in a container")
+		// Running, not only there: the quick cell's exited container may
+		// still be listed until its removal in the background.
+		waitFor(t, 30*time.Second, func() bool { return len(runningContainersOf(t, pid, "gorepro.role=run")) > 0 })
+		require.NotEmpty(t, runningContainersOf(t, pid, "gorepro.role=run"), "the slow cell's program runs in a container")
 	})
 
 	// Nothing is left behind: no container (removal by the engine may take

@@ -147,6 +147,24 @@ func startUntil(t *testing.T, cmd *exec.Cmd, prefix string) (*bufio.Scanner, []s
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
+	// A test that stops early must not leave gorepro writing into its
+	// temporary directory (registered after it, so run before its removal)
+	// or its containers running: stop it as a user would, twice.
+	t.Cleanup(func() {
+		if cmd.ProcessState != nil {
+			return
+		}
+		_ = cmd.Process.Signal(syscall.SIGINT)
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
 	var seen []string
 	lines := bufio.NewScanner(stderr)
 	for lines.Scan() {
