@@ -20,7 +20,8 @@
 # 6 cells:
 #   (g) gorepro matrix -j1 --rebuild: the builds run in one builder container
 #       for the whole run (builderd, see internal/cellbuild), each binary in a
-#       fresh container of the runtime image
+#       fresh container of the runtime image, started while the binary is
+#       built (runwait, see internal/container)
 #   (h) the exact podman commands gorepro recorded for each cell (results.json:
 #       cells[].reproduce.build, the whole `podman run ... go build ...`, and
 #       .run, the whole `podman run ... binary`), run one by one from the shell,

@@ -36,32 +36,39 @@ const builderStartTimeout = 2 * time.Minute
 // and returns its path: dir/<hash of the source>/builderd-linux-<goarch>.
 // The binary is static (CGO_ENABLED=0), so it runs in any Linux image.
 func BuilderdBinary(ctx context.Context, goCmd, dir, goarch string) (string, error) {
-	sum := sha256.Sum256(builderdSource)
+	return helperBinary(ctx, goCmd, dir, "builderd", builderdSource, goarch)
+}
+
+// helperBinary builds the one-file program source, called name, for
+// linux/goarch with goCmd into dir, unless it is there already, and
+// returns its path: dir/<hash of the source>/<name>-linux-<goarch>.
+func helperBinary(ctx context.Context, goCmd, dir, name string, source []byte, goarch string) (string, error) {
+	sum := sha256.Sum256(source)
 	srcDir := filepath.Join(dir, hex.EncodeToString(sum[:8]))
-	bin := filepath.Join(srcDir, "builderd-linux-"+goarch)
+	bin := filepath.Join(srcDir, name+"-linux-"+goarch)
 	if fi, err := os.Stat(bin); err == nil && fi.Mode().IsRegular() {
 		return bin, nil
 	}
 	if err := os.MkdirAll(srcDir, 0o755); err != nil {
-		return "", fmt.Errorf("building builderd: %w", err)
+		return "", fmt.Errorf("building %s: %w", name, err)
 	}
 	// Built in a directory of its own, then renamed into place: another
-	// builder of this run, or another gorepro, may build the same binary
-	// at the same time.
+	// cell of this run, or another gorepro, may build the same binary at
+	// the same time.
 	tmpDir, err := os.MkdirTemp(srcDir, "build-")
 	if err != nil {
-		return "", fmt.Errorf("building builderd: %w", err)
+		return "", fmt.Errorf("building %s: %w", name, err)
 	}
 	defer os.RemoveAll(tmpDir)
-	for name, data := range map[string][]byte{"main.go": builderdSource, "go.mod": []byte("module gorepro.local/builderd\n\ngo 1.21\n")} {
-		if err := os.WriteFile(filepath.Join(tmpDir, name), data, 0o644); err != nil {
-			return "", fmt.Errorf("building builderd: %w", err)
+	for file, data := range map[string][]byte{"main.go": source, "go.mod": []byte("module gorepro.local/" + name + "\n\ngo 1.21\n")} {
+		if err := os.WriteFile(filepath.Join(tmpDir, file), data, 0o644); err != nil {
+			return "", fmt.Errorf("building %s: %w", name, err)
 		}
 	}
 	if goCmd == "" {
 		goCmd = "go"
 	}
-	tmp := filepath.Join(tmpDir, "builderd")
+	tmp := filepath.Join(tmpDir, name)
 	res, err := proc.Run(ctx, proc.Cmd{
 		Argv:    []string{goCmd, "build", "-trimpath", "-buildvcs=false", "-o", tmp, "."},
 		Dir:     tmpDir,
@@ -69,13 +76,13 @@ func BuilderdBinary(ctx context.Context, goCmd, dir, goarch string) (string, err
 		Timeout: 5 * time.Minute,
 	})
 	if err != nil {
-		return "", fmt.Errorf("building builderd: %w", err)
+		return "", fmt.Errorf("building %s: %w", name, err)
 	}
 	if res.ExitCode != 0 {
-		return "", fmt.Errorf("building builderd for linux/%s: exit %d: %s", goarch, res.ExitCode, proc.FirstLines(res.Output, 3))
+		return "", fmt.Errorf("building %s for linux/%s: exit %d: %s", name, goarch, res.ExitCode, proc.FirstLines(res.Output, 3))
 	}
 	if err := os.Rename(tmp, bin); err != nil {
-		return "", fmt.Errorf("building builderd: %w", err)
+		return "", fmt.Errorf("building %s: %w", name, err)
 	}
 	return bin, nil
 }

@@ -45,6 +45,25 @@
 // its gorepro.pid label lets CleanupStale and gorepro clean find it if
 // its engine client was killed as well.
 //
+// # Run containers started early
+//
+// A container's start (the engine's create, the runtime's set-up, the
+// init process) costs about as much here as a local cell's whole build
+// and run. Prestart starts the container of a run before its program has
+// been built, with runwait (runwait/main.go, embedded, built by
+// RunwaitBinary like builderd) in the program's place, attached with -i;
+// Prestarted.Run writes one byte to that input and runwait replaces
+// itself with the program (execve: the same process under the init, its
+// standard input /dev/null as Run gives it, the container's environment
+// and working directory), after which it is Run's container in every
+// respect: deadline from then on, grace signal, removal, errors (an
+// exec failure prints the line initExecFailure knows). Prestarted.Abort
+// closes the input instead: runwait ends without running anything, and
+// so does the container, as it does when gorepro dies. Each container is
+// used for one run, so every run is still in a fresh container; only its
+// start moved, to overlap the build (internal/matrix does this for a
+// cell's first run).
+//
 // # What gorepro made
 //
 // ListMade lists everything gorepro made in the engine, for gorepro clean:

@@ -110,8 +110,9 @@ var engineLine = regexp.MustCompile(`^(Error: |Error response from daemon: |dock
 var engineWarning = regexp.MustCompile(`^(WARNING: |WARN\[[0-9]+\] |time="[^"]*" level=warning )`)
 
 // initExecFailure matches what the init process (--init: Podman's catatonit,
-// Docker's tini) prints when it cannot start the program.
-var initExecFailure = regexp.MustCompile(`^(ERROR \(catatonit:[0-9]+\): failed to exec pid1: |\[FATAL tini \([0-9]+\)\] exec .* failed: )`)
+// Docker's tini), or runwait in a prestarted container, prints when it
+// cannot start the program.
+var initExecFailure = regexp.MustCompile(`^(ERROR \(catatonit:[0-9]+\): failed to exec pid1: |\[FATAL tini \([0-9]+\)\] exec .* failed: |ERROR \(gorepro-runwait\): failed to exec )`)
 
 // mountInvisible matches the engines' messages for a bind-mount source
 // that does not exist on the engine's host: Podman's (also through

@@ -24,22 +24,15 @@ import (
 // toolchain runs binaries, and classifies each run. The error is for a
 // binary that cannot be started at all (for example an arm64 binary on an
 // amd64 host without an emulator).
-func (r *Runner) runBinary(ctx context.Context, p plan, hostArch string, cell *record.Cell, built *cellbuild.Result, binDir string, logs map[string][]byte) ([]record.RunResult, error) {
+//
+// early, when not nil, is the first run's container, started while the
+// binary was built (Runner.prestart): the first run goes to it when it
+// was started for exactly that run, and it is given up otherwise.
+func (r *Runner) runBinary(ctx context.Context, p plan, hostArch string, cell *record.Cell, built *cellbuild.Result, binDir string, logs map[string][]byte, early *earlyRun) ([]record.RunResult, error) {
+	defer early.abort(ctx)
 	t := p.target
-	base := binaryRun{
-		argv:        append([]string{built.Binary}, t.Args...),
-		dir:         binDir,
-		timeout:     t.RunTimeout(r.Config),
-		graceSignal: syscall.SIGQUIT, // a hung Go program dumps its goroutines
-		grace:       2 * time.Second,
-	}
-	if t.Pass.AliveFor > 0 {
-		base.timeout, base.graceSignal = t.Pass.AliveFor.D(), 0
-	}
-	for _, k := range slices.Sorted(maps.Keys(t.Env)) {
-		base.env = append(base.env, k+"="+t.Env[k])
-	}
-	where, err := r.binaryRunnerFor(ctx, p, built, cell.BinaryArch, hostArch)
+	base := r.baseRun(p, built.Binary, binDir)
+	where, err := r.binaryRunnerFor(ctx, p, built.Image, cell.BinaryArch, hostArch)
 	if err != nil {
 		return nil, err
 	}
@@ -52,15 +45,17 @@ func (r *Runner) runBinary(ctx context.Context, p plan, hostArch string, cell *r
 	var runs []record.RunResult
 	leaked := 0
 	for i := range r.Config.Runs {
-		one := base
-		if p.cover {
-			covDir, err := coverDir(binDir, i+1)
-			if err != nil {
-				return nil, err
-			}
-			one.env = append(slices.Clone(base.env), "GOCOVERDIR="+covDir)
+		one, err := nthRun(base, p.cover, binDir, i+1)
+		if err != nil {
+			return nil, err
 		}
-		res, err := where.run(ctx, one)
+		var res *proc.Result
+		usedEarly := i == 0 && early.isFor(one)
+		if usedEarly {
+			res, err = early.c.Run(ctx)
+		} else {
+			res, err = where.run(ctx, one)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -68,7 +63,11 @@ func (r *Runner) runBinary(ctx context.Context, p plan, hostArch string, cell *r
 			return runs, ctx.Err()
 		}
 		runs = append(runs, classifyRun(i+1, res, t, logRe))
-		logs[fmt.Sprintf("run-%d.log", i+1)] = runLog(one.argv, res)
+		log := runLog(one.argv, res)
+		if usedEarly {
+			log = append(log, "[gorepro: in a fresh container started while the binary was built]\n"...)
+		}
+		logs[fmt.Sprintf("run-%d.log", i+1)] = log
 		leaked += res.Leaked
 	}
 	if leaked > 0 {
@@ -76,6 +75,40 @@ func (r *Runner) runBinary(ctx context.Context, p plan, hostArch string, cell *r
 		cell.Warnings = append(cell.Warnings, fmt.Sprintf("leaked processes: %d, killed (the program left them running after it ended)", leaked))
 	}
 	return runs, nil
+}
+
+// baseRun is how cell p's binary at binary runs, in binDir, before any
+// per-run variable (nthRun).
+func (r *Runner) baseRun(p plan, binary, binDir string) binaryRun {
+	t := p.target
+	base := binaryRun{
+		argv:        append([]string{binary}, t.Args...),
+		dir:         binDir,
+		timeout:     t.RunTimeout(r.Config),
+		graceSignal: syscall.SIGQUIT, // a hung Go program dumps its goroutines
+		grace:       2 * time.Second,
+	}
+	if t.Pass.AliveFor > 0 {
+		base.timeout, base.graceSignal = t.Pass.AliveFor.D(), 0
+	}
+	for _, k := range slices.Sorted(maps.Keys(t.Env)) {
+		base.env = append(base.env, k+"="+t.Env[k])
+	}
+	return base
+}
+
+// nthRun is run n (from 1) of base: with cover, its own empty GOCOVERDIR
+// under binDir.
+func nthRun(base binaryRun, cover bool, binDir string, n int) (binaryRun, error) {
+	if !cover {
+		return base, nil
+	}
+	covDir, err := coverDir(binDir, n)
+	if err != nil {
+		return binaryRun{}, err
+	}
+	base.env = append(slices.Clone(base.env), "GOCOVERDIR="+covDir)
+	return base, nil
 }
 
 // recordReproduce adds to rep how to run the binary by hand, after its

@@ -81,6 +81,8 @@ func (r *Runner) buildAndRun(ctx context.Context, p plan, hostArch string, cell 
 		return cell
 	}
 	key, logs := cell.CacheKey, map[string][]byte{}
+	early := r.prestart(ctx, p, hostArch, binDir)
+	defer early.abort(ctx)
 	res := r.build(ctx, p, binDir)
 	if res.OK {
 		r.warmBuilds().built(key, buildCacheOf(p))
@@ -109,7 +111,7 @@ func (r *Runner) buildAndRun(ctx context.Context, p plan, hostArch string, cell 
 	cell.ProtobufNote = res.ProtobufNote
 	cell.BuildList = res.BuildList
 
-	runs, err := r.runBinary(ctx, p, hostArch, &cell, res, binDir, logs)
+	runs, err := r.runBinary(ctx, p, hostArch, &cell, res, binDir, logs, early)
 	if ctx.Err() != nil {
 		return r.interrupted(p, hostArch)
 	}

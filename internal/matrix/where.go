@@ -143,17 +143,17 @@ func (cr containerRunner) reproduce(r binaryRun, cover bool) ([]string, []string
 // the user running gorepro (container.RunAs: the runtime image's user is
 // known, a Dockerfile target's image is not inspected); the error is the
 // engine's, asked who that is.
-func (r *Runner) binaryRunnerFor(ctx context.Context, p plan, built *cellbuild.Result, binArch, hostArch string) (binaryRunner, error) {
+func (r *Runner) binaryRunnerFor(ctx context.Context, p plan, builtImage, binArch, hostArch string) (binaryRunner, error) {
 	var cr containerRunner
 	switch {
 	case p.tc.Container != nil:
-		cr = containerRunner{c: p.tc.Container, cellID: p.id, image: built.Image, args: p.target.Args, removals: r.removals}
+		cr = containerRunner{c: p.tc.Container, cellID: p.id, image: builtImage, args: p.target.Args, removals: r.removals}
 	case p.tc.RunsIn != nil:
 		cr = containerRunner{c: p.tc.RunsIn, cellID: p.id, hostBuilt: true, removals: r.removals}
 	default:
 		return hostRunner{exec: r.Exec, binArch: binArch, hostArch: hostArch}, nil
 	}
-	runAs, err := cr.c.Engine.RunAs(ctx, cr.c.RunImage().User, built.Image == "")
+	runAs, err := cr.c.Engine.RunAs(ctx, cr.c.RunImage().User, builtImage == "")
 	if err != nil {
 		return nil, err
 	}

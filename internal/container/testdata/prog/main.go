@@ -22,6 +22,12 @@ func main() {
 		os.Exit(3)
 	case "panic":
 		panic("boom")
+	case "self":
+		// What a program sees of where it runs: a prestarted container
+		// must look like a fresh one.
+		stdin, _ := os.Readlink("/proc/self/fd/0")
+		wd, _ := os.Getwd()
+		fmt.Printf("pid=%d ppid=%d stdin=%s wd=%s env=%s\n", os.Getpid(), os.Getppid(), stdin, wd, os.Getenv("GOREPRO_TEST"))
 	case "hang":
 		fmt.Println("hanging")
 		time.Sleep(time.Hour)

@@ -1,0 +1,178 @@
+package container
+
+import (
+	"context"
+	_ "embed" // runwait's source
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/gorepro/gorepro/internal/proc"
+)
+
+// runwaitSource is the program a prestarted run container starts with
+// (runwait/main.go).
+//
+//go:embed runwait/main.go
+var runwaitSource []byte
+
+// runwaitPath is where the runwait binary is mounted in a prestarted run
+// container.
+const runwaitPath = "/gorepro/runwait"
+
+// abortWait bounds how long Abort waits for an abandoned container's
+// engine client to return before it kills the client and removes the
+// container.
+const abortWait = 10 * time.Second
+
+// RunwaitBinary builds runwait for goarch with the host's go command
+// (goCmd; "go" from PATH when empty) into dir, unless it is there already,
+// and returns its path: dir/<hash of the source>/runwait-linux-<goarch>.
+func RunwaitBinary(ctx context.Context, goCmd, dir, goarch string) (string, error) {
+	return helperBinary(ctx, goCmd, dir, "runwait", runwaitSource, goarch)
+}
+
+// Prestarted is the container of one run, started before its program
+// exists (while the program is being built), with runwait (see its
+// package doc) holding the program's place: Run lets the program run in
+// it, Abort gives the container up. Either way the container is used for
+// that one run only, as Run's is; only its start moved earlier.
+type Prestarted struct {
+	e  *Engine
+	s  RunSpec
+	op string
+	// stdin is the write end of the engine client's standard input.
+	stdin *os.File
+	// cancelClient kills the engine client; ended is closed when it has
+	// returned, with res and err.
+	cancelClient context.CancelFunc
+	ended        chan struct{}
+	res          *proc.Result
+	err          error
+	untrack      func()
+	// used is set by the first Run or Abort; later calls do nothing.
+	mu   sync.Mutex
+	used bool
+}
+
+// PrestartArgv is the argv Prestart runs for s with the runwait binary at
+// helper: Run's argv with -i, runwait mounted and as entrypoint, and s's
+// program and arguments as runwait's.
+func (e *Engine) PrestartArgv(s RunSpec, helper string) []string {
+	s.Mounts = append(append([]Mount(nil), s.Mounts...), Mount{Source: helper, Target: runwaitPath, ReadOnly: true})
+	s.Entrypoint = runwaitPath
+	argv := e.RunArgv(s)
+	return append(append(append([]string(nil), argv[:2]...), "-i"), argv[2:]...)
+}
+
+// Prestart starts the container that Run would start for s, with the
+// runwait binary at helper as its first program, and returns at once:
+// s.Args[0], the program, need not exist yet (the directory it will be
+// in must, when it is mounted). s.Entrypoint must be empty and s.Args[0]
+// a path. The container is in the Started of ctx, if any, until Run or
+// Abort has finished with it; s.Timeout counts from Run.
+func (e *Engine) Prestart(ctx context.Context, s RunSpec, helper string) (*Prestarted, error) {
+	if s.Entrypoint != "" || len(s.Args) == 0 {
+		return nil, errors.New("prestart: the run needs its program as the first argument and no entrypoint")
+	}
+	if err := s.prepare("run"); err != nil {
+		return nil, err
+	}
+	inR, inW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("prestart: %w", err)
+	}
+	clientCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	p := &Prestarted{e: e, s: s, op: "run " + s.imageForMessages(), stdin: inW, cancelClient: cancel, ended: make(chan struct{})}
+	p.untrack = track(ctx, e, s.Name)
+	go func() {
+		defer close(p.ended)
+		defer inR.Close()
+		p.res, p.err = e.exec(clientCtx, proc.Cmd{Argv: e.PrestartArgv(s, helper), Stdin: inR, Cap: s.Cap, Tee: s.Tee})
+	}()
+	return p, nil
+}
+
+// claim marks p used and reports whether it was not yet.
+func (p *Prestarted) claim() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.used {
+		return false
+	}
+	p.used = true
+	return true
+}
+
+// Run runs the program in p's container, as Engine.Run runs a container
+// of p's spec, and returns the same: the Result (its Duration from the
+// program's start on, not the container's), an *Error when the engine
+// failed, which it may have done before the program was there. A second
+// Run, or one after Abort, returns an error.
+func (p *Prestarted) Run(ctx context.Context) (*proc.Result, error) {
+	if !p.claim() {
+		return nil, errors.New("prestarted container already used")
+	}
+	defer p.release(ctx)
+	cleanupCtx := context.WithoutCancel(ctx)
+	w := &runWatch{e: p.e, s: p.s, cleanupCtx: cleanupCtx, cancelClient: p.cancelClient, done: make(chan struct{}), stopped: make(chan struct{})}
+	start := time.Now()
+	go w.watch(ctx)
+	stopAfter := context.AfterFunc(ctx, p.cancelClient)
+	defer stopAfter()
+	// The pipe holds the byte even when the container has already ended
+	// (its engine error is then in the client's output).
+	_, _ = p.stdin.Write([]byte{'g'})
+	_ = p.stdin.Close()
+	<-p.ended
+	close(w.done)
+	<-w.stopped
+	if p.err != nil {
+		p.e.removeContainer(cleanupCtx, p.s.Name)
+		return nil, p.e.startError(p.op, p.err)
+	}
+	res := p.res
+	res.Duration = time.Since(start)
+	res.TimedOut = w.timedOut.Load()
+	res.Canceled = ctx.Err() != nil && !res.TimedOut
+	return res, p.e.judgeRun(cleanupCtx, p.op, p.s, res)
+}
+
+// Abort gives p's container up without running the program (its build
+// failed, or the cell was interrupted): runwait reads end of file and
+// ends, and the container is removed. It waits at most abortWait for
+// the engine client, then kills it and removes the container itself. It
+// does nothing after Run or another Abort.
+func (p *Prestarted) Abort(ctx context.Context) {
+	if !p.claim() {
+		return
+	}
+	defer p.release(ctx)
+	_ = p.stdin.Close()
+	timer := time.NewTimer(abortWait)
+	defer timer.Stop()
+	select {
+	case <-p.ended:
+		if p.err == nil && p.res.ExitCode == 0 {
+			return
+		}
+	case <-timer.C:
+		p.cancelClient()
+		<-p.ended
+	}
+	p.e.removeContainer(context.WithoutCancel(ctx), p.s.Name)
+}
+
+// release ends what p holds once its container is done with: the client's
+// context, and the container's tracking, after its removal in the
+// background with s.Removals (without, the engine removed it: --rm).
+func (p *Prestarted) release(ctx context.Context) {
+	p.cancelClient()
+	if p.s.Removals == nil {
+		p.untrack()
+		return
+	}
+	p.s.Removals.add(ctx, p.e, p.s.Name, p.untrack)
+}
