@@ -16,6 +16,11 @@
 // root's storage (podman save, then load as the user; nothing is
 // pulled), BuildImage builds one there from a Containerfile. Run runs a
 // command as the user, with a clean environment.
+//
+// TestRootlessOwnership (in this package, apart from internal/cli's
+// tests so that its 4-15 minutes run beside theirs) walks that user's
+// journey with gorepro: image cells with -cover on a real crash, then
+// nothing in the cache or the results owned by another uid.
 package rootlesstest
 
 import (

@@ -1,4 +1,4 @@
-package cli_test
+package rootlesstest_test
 
 import (
 	"context"
