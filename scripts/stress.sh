@@ -12,7 +12,9 @@
 #                     real matrices (interrupts, bisect interrupts, the fault
 #                     suite's signal scenarios, the terminal progress, crash
 #                     classification with hanging programs, prepare and the
-#                     shared cache with concurrent processes); default
+#                     shared cache with concurrent processes, run containers
+#                     started early and builder containers, with Podman);
+#                     default
 #                     STRESS_COUNT/10, at least 1
 #   STRESS=short      STRESS_COUNT=5 (what CI runs, a few minutes)
 #
@@ -84,6 +86,7 @@ group "interrupts, terminal progress, concurrent gorepros on one cache" "$e2e" .
   '^(TestInterruptKeepsFinishedCellsAndResumes|TestInterruptBisect|TestInterruptCommitBisect|TestSIGTERMExits143|TestProgressOnATerminal|TestSharedCacheStress)$'
 group "fault suite: signal scenarios" 1 ./internal/faults \
   '^TestFaults$/^(SIGINT|SIGTERM|second_Ctrl-C|SIGKILL_mid-cell)' GOREPRO_FAULTS=1 GOREPRO_FAULTS_RUNS="$e2e"
+group "containers: runs started early, builders" "$e2e" ./internal/container '^(TestPrestart|TestBuilder)$'
 group "classification of hanging and crashing programs" "$e2e" ./internal/classify '^TestEndToEnd$'
 group "prepare and the shared cache" "$e2e" ./internal/cellbuild '^(TestBuildPackagePrepareConcurrent|TestBuildPackagePrepareTimeout)$'
 
