@@ -141,7 +141,7 @@ func (p *Plan) listImages(ctx context.Context, opts Options) error {
 		template = p.Config.Toolchains[0]
 	}
 	repo := opts.Images[0]
-	imgs, err := listRepository(ctx, opts.ListImages, repo)
+	imgs, err := listRepository(ctx, opts, repo)
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func (p *Plan) listImages(ctx context.Context, opts Options) error {
 	p.Images = &ImagePlan{Repository: repo, Images: map[string]images.Image{}, Template: template, Unordered: unordered}
 	if len(opts.Images) == 2 {
 		p.Images.Reference = opts.Images[1]
-		if p.Images.ReferenceImages, err = listRepository(ctx, opts.ListImages, p.Images.Reference); err != nil {
+		if p.Images.ReferenceImages, err = listRepository(ctx, opts, p.Images.Reference); err != nil {
 			return err
 		}
 	}
@@ -163,15 +163,16 @@ func (p *Plan) listImages(ctx context.Context, opts Options) error {
 	return nil
 }
 
-// listRepository lists every build of repo through list (nil:
-// images.List). A repository the registry does not know is bad input
+// listRepository lists every build of repo through opts.ListImages (nil:
+// images.List), over plain HTTP from opts.Insecure's registries. A repository the registry does not know is bad input
 // (an OptionError naming --image), other failures of the registry are
 // InfraErrors.
-func listRepository(ctx context.Context, list ImageLister, repo string) ([]images.Image, error) {
+func listRepository(ctx context.Context, opts Options, repo string) ([]images.Image, error) {
+	list := opts.ListImages
 	if list == nil {
 		list = images.List
 	}
-	imgs, err := list(ctx, images.Options{Repositories: []string{repo}, AllBuilds: true})
+	imgs, err := list(ctx, images.Options{Repositories: []string{repo}, AllBuilds: true, Insecure: opts.Insecure})
 	var optErr *images.OptionError
 	var regErr *images.RegistryError
 	switch {

@@ -81,6 +81,10 @@ type Options struct {
 	// lists their images (nil: images.List, from the registry).
 	Images     []string
 	ListImages ImageLister
+	// Insecure are the registries (host[:port]) reached over plain HTTP
+	// (--insecure): to list the images, as images.Options.Insecure, and
+	// to pull them (matrix.Engines.Insecure).
+	Insecure []string
 	// BadIf and BadThreshold say what is bad, as ParseBadIf and
 	// ParseBadThreshold read them.
 	BadIf, BadThreshold string
@@ -180,6 +184,9 @@ func NewPlan(ctx context.Context, opts Options, versions Versions) (*Plan, error
 	}
 	if len(opts.Images) > 0 {
 		return nil, optionError("--image applies to --axis image only (the axis is %s)", ax.Name)
+	}
+	if len(opts.Insecure) > 0 {
+		return nil, optionError("--insecure applies to --axis image only (the axis is %s): the registries whose images it lists and pulls", ax.Name)
 	}
 	if plan.Candidates, err = ListCandidates(ctx, ax, toolchains, opts, versions); err != nil {
 		return nil, err

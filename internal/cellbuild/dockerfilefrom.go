@@ -25,7 +25,8 @@ type fromCopy struct {
 // writeFromCopy writes, under s.WorkDir/dockerfiles, the copy of s's
 // Dockerfile in which the FROM lines the target selects (builderStage,
 // builderFrom, runtimeStage, runtimeFrom) name the cell's builder and
-// runtime images. It returns nil when the target selects none. The copy
+// runtime images, pinned (container.Image.Pinned: repo@sha256:… or the
+// image ID), never by tag. It returns nil when the target selects none. The copy
 // is named by its content, so cells that make the same share it.
 func writeFromCopy(s Spec) (*fromCopy, error) {
 	t := s.Target
@@ -51,18 +52,24 @@ func writeFromCopy(s Spec) (*fromCopy, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s of target %s, in %s: %w", fieldOf(t, r.role), t.Name, t.Dockerfile, err)
 		}
-		image := c.Builder.Ref
+		// The image the cell is keyed by, as {{.Image}} gives it: a tag
+		// may name another image by the time the cell is reproduced.
+		image := c.Builder
 		if r.role == "runtime" {
 			if c.Runtime == nil {
 				rec.Notes = append(rec.Notes, fmt.Sprintf("toolchain %s has no runtime image: the FROM lines %s selects keep the Dockerfile's image", s.Toolchain.Name, fieldOf(t, r.role)))
 				continue
 			}
-			image = c.Runtime.Ref
+			image = c.Runtime
+		}
+		pinned, ref := image.Pinned(), ""
+		if pinned != image.Ref {
+			ref = image.Ref
 		}
 		for _, from := range froms {
-			changes = append(changes, dockerfile.Change{From: from, Role: r.role, To: image})
+			changes = append(changes, dockerfile.Change{From: from, Role: r.role, To: pinned})
 			rec.Froms = append(rec.Froms, record.FromChange{Line: from.Line, Stage: from.Stage, Role: r.role,
-				From: from.Image, To: image, Variable: from.UsesVariable()})
+				From: from.Image, To: pinned, ToRef: ref, Variable: from.UsesVariable()})
 		}
 	}
 	data := df.Substitute(changes)

@@ -31,8 +31,9 @@ type BisectOptions struct {
 	// GOROOT_BOOTSTRAP and "full builds only".
 	GoRepo, Bootstrap string
 	Full              bool
-	// Images are --axis image's repositories (--image).
-	Images []string
+	// Images are --axis image's repositories (--image); Insecure the
+	// registries reached over plain HTTP (--insecure, as images has it).
+	Images, Insecure []string
 	// The held axes: one value each (default: the config's first).
 	Toolchain, Target, Protobuf, Cover, Arch string
 	Runs                                     int
@@ -91,7 +92,9 @@ go-toolset's tags). Images whose config names no Go version are left out. Each
 probe's toolchain is its image pinned by digest (repo:tag@sha256:…), pulled
 only when it is probed (under --pull missing, the default), so a search pulls
 at most ceil(log2 n)+2 images; --toolchain may name a kind image toolchain
-whose runtime image, platform and engine the probes keep. The answer names the
+whose runtime image, platform and engine the probes keep; --insecure REGISTRY
+reaches that registry over plain HTTP, as gorepro images does (listing, and
+Podman's pulls with --tls-verify=false). The answer names the
 first bad and last good image (tag, digest, Go version, created time), what
 differs between their Go installations ("same Go version, different build:
 src/runtime/tagptr_64bit.go differs", with diffs of small sources) and how
@@ -163,6 +166,7 @@ func addBisectFlags(cmd *cobra.Command, opts *BisectOptions) {
 	f.StringVar(&opts.Bootstrap, "bootstrap", "", "--axis go-commit: GOROOT_BOOTSTRAP for make.bash (default: the GOROOT of the go on PATH)")
 	f.BoolVar(&opts.Full, "full", false, "--axis go-commit: build every probe's toolchain with make.bash (no fast builds)")
 	f.StringArrayVar(&opts.Images, "image", nil, "--axis image: the registry repository whose images to bisect, e.g. registry.access.redhat.com/ubi9/go-toolset; a second --image (upstream's) is compared with it")
+	addInsecureFlag(f, &opts.Insecure)
 	f.StringVar(&opts.Toolchain, "toolchain", "", "held toolchain (a configured name); on --axis image, a kind image toolchain the probes copy")
 	f.StringVar(&opts.Target, "target", "", "held target (a configured name)")
 	f.StringVar(&opts.Protobuf, "protobuf", "", "held protobuf version")
@@ -203,6 +207,7 @@ func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {
 	rep := newReporter(deps, opts.Quiet, 1)
 	defer rep.Close()
 	runner := newMatrixRunner(deps, plan.Config, root, rep)
+	runner.Engines.Insecure = opts.Insecure
 	runner.Reporter = rep
 	b := &bisection.Bisection{Plan: plan, NoCache: opts.NoCache, Prober: &proberun.Prober{Runner: runner, Rec: rec, Run: run}, Files: compare.FileDifference}
 	if plan.Axis.Kind == bisection.AxisGo {
@@ -243,7 +248,7 @@ func bisectionOptions(opts *BisectOptions) bisection.Options {
 	return bisection.Options{
 		Config: opts.ConfigPath, Axis: opts.Axis, From: opts.From, To: opts.To, Versions: opts.Versions,
 		Prerelease: opts.Prerelease, FirstParent: opts.FirstParent, BadIf: opts.BadIf, BadThreshold: opts.BadThreshold,
-		GoRepo: opts.GoRepo, Bootstrap: opts.Bootstrap, Full: opts.Full, Images: opts.Images,
+		GoRepo: opts.GoRepo, Bootstrap: opts.Bootstrap, Full: opts.Full, Images: opts.Images, Insecure: opts.Insecure,
 		Held: bisection.Held{Toolchain: opts.Toolchain, Target: opts.Target, Protobuf: opts.Protobuf, Cover: opts.Cover, Arch: opts.Arch},
 		Runs: opts.Runs, Timeout: opts.Timeout, Engine: opts.Engine, Pull: opts.Pull,
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/gorepro/gorepro/internal/container"
 	"github.com/gorepro/gorepro/internal/images"
@@ -50,8 +51,10 @@ and FILE is replaced only by a valid config (what was added and kept is said
 on stderr).
 
 Credentials are the container engine's: Docker's config.json, Podman's
-auth.json ($REGISTRY_AUTH_FILE). --insecure REGISTRY lets that registry be
-reached over plain HTTP.
+auth.json ($REGISTRY_AUTH_FILE). --insecure REGISTRY lets that registry, and
+no other, be reached over plain HTTP: to list it, and for --probe's pulls
+(Podman pulls from it with --tls-verify=false; Docker's daemon needs it in
+insecure-registries of daemon.json).
 
 Exit status: 0 listed (even nothing), 2 bad flags or repository names, 3 a
 repository could not be read (not found, unauthorized, rate limited,
@@ -78,7 +81,7 @@ unreachable).`,
 	f.StringVar(&opts.Go, "go", "", "only Go versions in this range, e.g. '>=1.24,<1.26' or 1.26.8")
 	f.StringVar(&opts.Platform, "platform", "", "only images that have this platform, e.g. linux/arm64")
 	f.BoolVar(&opts.AllBuilds, "all-builds", false, "every build of each Go version, not only the newest")
-	f.StringSliceVar(&opts.Insecure, "insecure", nil, "registries (host[:port]) to reach over plain HTTP")
+	addInsecureFlag(f, &opts.Insecure)
 	f.BoolVar(&opts.JSON, "json", false, "print JSON instead of a table")
 	f.BoolVar(&opts.Toolchains, "toolchains", false, "print toolchains.json entries pinned by digest")
 	f.BoolVar(&opts.Probe, "probe", false, "pull the images whose config names no Go version and ask their go command")
@@ -105,6 +108,7 @@ func runImages(cmd *cobra.Command, deps Deps, opts *ImagesOptions) error {
 		if err != nil {
 			return fmt.Errorf("--probe: %w", err)
 		}
+		eng.Insecure = opts.Insecure
 		listOpts.Probe = images.Prober(eng, opts.Platform)
 	}
 	imgs, err := images.List(cmd.Context(), listOpts)
@@ -149,4 +153,12 @@ func writeImageToolchains(deps Deps, path string, imgs []images.Image) error {
 		fmt.Fprintf(deps.Stderr, "gorepro: no image matched: nothing added to %s\n", path)
 	}
 	return nil
+}
+
+// addInsecureFlag adds --insecure, the registries (host[:port]) a command
+// reaches over plain HTTP, for those registries only: to list their images
+// (go-containerregistry) and to pull from them (Podman's
+// --tls-verify=false; Docker's daemon needs them in insecure-registries).
+func addInsecureFlag(f *pflag.FlagSet, registries *[]string) {
+	f.StringSliceVar(registries, "insecure", nil, "registries (host[:port]) to reach over plain HTTP, for listing and for Podman's pulls (comma-separated)")
 }

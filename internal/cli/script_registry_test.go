@@ -29,10 +29,22 @@ import (
 // "registry login" starts one that asks for a login instead, with the same
 // fixtures, and sets LOGIN_REGISTRY and LOGIN_VENDOR; it writes the login
 // as Podman's auth.json to $WORK/login-auth.json (for REGISTRY_AUTH_FILE).
+//
+// "registry insecure", after "registry", lets Podman pull from the
+// script's registries over plain HTTP: it writes $WORK/registries.conf
+// naming them (REGISTRY, and LOGIN_REGISTRY if "registry login" ran)
+// insecure and sets CONTAINERS_REGISTRIES_CONF to it.
 func cmdRegistry(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) == 1 && args[0] == "insecure" {
+		if neg || ts.Getenv("REGISTRY") == "" {
+			ts.Fatalf("usage: registry insecure, after registry")
+		}
+		allowPlainHTTP(ts, ts.Getenv("REGISTRY"))
+		return
+	}
 	login := len(args) == 1 && args[0] == "login"
 	if neg || (len(args) != 0 && !login) {
-		ts.Fatalf("usage: registry [login]")
+		ts.Fatalf("usage: registry [login|insecure]")
 	}
 	start := registrytest.Start
 	if login {

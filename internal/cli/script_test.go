@@ -76,7 +76,7 @@ func TestScripts(t *testing.T) {
 			"modproxy":    cmdModProxy,    // modproxy SRC OUT: a file:// module proxy of SRC/<path>@<version> trees (script_cmds_test.go)
 			"reproscript": cmdReproScript, // reproscript RUN CELL json|markdown OUT: a cell's reproduce commands as a person copies them (script_repro_test.go)
 			"runrepro":    cmdRunRepro,    // runrepro RUN CELL SCRIPT DIR: run them with bash in DIR; same outcome and signature as the cell (script_repro_test.go)
-			"registry":    cmdRegistry,    // registry [login]: a loopback registry with the fixture repositories; sets REGISTRY, VENDOR, UPSTREAM, DIGEST_*, SHORT_* (script_registry_test.go)
+			"registry":    cmdRegistry,    // registry [login|insecure]: a loopback registry with the fixture repositories; sets REGISTRY, VENDOR, UPSTREAM, DIGEST_*, SHORT_*; insecure: Podman's registries.conf allows it over plain HTTP (script_registry_test.go)
 			"schemavalid": cmdSchemaValid, // schemavalid SCHEMA CONFIG: CONFIG matches the JSON Schema SCHEMA, as an editor checks it (script_schema_test.go)
 			"golang":      cmdGolang,      // golang: an upstream-like golang repository with one image of the local GOROOT; sets GOLANG, GOLANG_* (script_registry_test.go)
 			"history":     cmdHistory,     // history GOOD BAD: a vendor's image history of one Go version (GOOD local builds, then BAD injected ones) in the registry; sets HISTORY, HISTORY_* (script_registry_test.go)

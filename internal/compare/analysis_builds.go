@@ -2,6 +2,7 @@ package compare
 
 import (
 	"cmp"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -11,7 +12,9 @@ import (
 
 // buildDifferences lists the pairs of toolchains of one Go version whose
 // cells differ in the toolchain alone and in the outcome, with where the
-// two builds differ according to toolchains (the run's records).
+// two builds differ according to toolchains (the run's records). A pair
+// whose files differ exactly as an earlier pair's is named in that one's
+// Also, never said again.
 func (tc *targetCells) buildDifferences(toolchains []record.Toolchain) []record.BuildDifference {
 	pairs := slices.Clone(tc.builds)
 	slices.SortFunc(pairs, func(p, q record.CellPair) int {
@@ -19,7 +22,10 @@ func (tc *targetCells) buildDifferences(toolchains []record.Toolchain) []record.
 	})
 	var out []record.BuildDifference
 	for _, p := range pairs {
-		if slices.ContainsFunc(out, func(b record.BuildDifference) bool { return b.Bad == p.ValueA && b.Good == p.ValueB }) {
+		pair := record.BuildPair{Bad: p.ValueA, Good: p.ValueB}
+		if slices.ContainsFunc(out, func(b record.BuildDifference) bool {
+			return (b.Bad == pair.Bad && b.Good == pair.Good) || slices.Contains(b.Also, pair)
+		}) {
 			continue
 		}
 		bad, good := tc.cellByID(p.A), tc.cellByID(p.B)
@@ -32,10 +38,23 @@ func (tc *targetCells) buildDifferences(toolchains []record.Toolchain) []record.
 			GoodOutcome: p.OutcomeB,
 			Files:       FileDifference(badTC, goodTC),
 		}
+		if i := slices.IndexFunc(out, func(o record.BuildDifference) bool { return sameFileDifference(o, b) }); i >= 0 {
+			out[i].Also = append(out[i].Also, pair)
+			continue
+		}
 		b.Differences = buildDifferenceLines(badTC, goodTC, b)
 		out = append(out, b)
 	}
 	return out
+}
+
+// sameFileDifference reports whether a and b are one difference between
+// the same two builds under other names: the same Go version and
+// outcomes, and exactly the same files differ, with the same diffs. Pairs
+// whose GOROOTs were not both listed are never the same.
+func sameFileDifference(a, b record.BuildDifference) bool {
+	return a.Files != nil && b.Files != nil && a.GoVersion == b.GoVersion &&
+		a.BadOutcome == b.BadOutcome && a.GoodOutcome == b.GoodOutcome && reflect.DeepEqual(a.Files, b.Files)
 }
 
 // cellByID returns the compared or build-error cell with id.

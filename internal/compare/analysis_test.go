@@ -168,6 +168,59 @@ func TestAnalyzeSameGoVersionDifferentBuild(t *testing.T) {
 	assert.Contains(t, b.Builds[0].Differences, "builder image digest sha256:cccc vs sha256:aaaa")
 }
 
+// TestAnalyzeSameFileDifferenceOnce: an image history where two tags name
+// builds of the good GOROOT and two of the injected one. Every crash/pass
+// pair differs in the same file; the analysis says so once, naming the
+// other pairs, and keeps one diff.
+func TestAnalyzeSameFileDifferenceOnce(t *testing.T) {
+	names := []string{"toolset-1", "toolset-2", "toolset-3", "toolset-4"}
+	var tcs [][2]string
+	for _, n := range names {
+		tcs = append(tcs, [2]string{n, "go1.26.8"})
+	}
+	cells := runfixture.Grid(tcs, []string{"v1.36.10"}, []bool{false, true}, []string{"repro"}, [][2]string{{"amd64", "amd64"}},
+		func(a runfixture.AxisCell) record.Outcome {
+			if a.Toolchain == "toolset-3" || a.Toolchain == "toolset-4" {
+				return record.Crash
+			}
+			return record.Pass
+		})
+	good := map[string]string{"src/runtime/tagptr_64bit.go": "h1", "src/runtime/proc.go": "h2"}
+	bad := map[string]string{"src/runtime/tagptr_64bit.go": "h3", "src/runtime/proc.go": "h2"}
+	read := func(text string) func(string) ([]byte, error) {
+		return func(string) ([]byte, error) { return []byte(text), nil }
+	}
+	var toolchains []record.Toolchain
+	for i, n := range names {
+		tc := record.Toolchain{Name: n, Kind: "image", GoVersion: "go1.26.8", HostArch: "amd64", Files: good, ReadFile: read("defaultAddrBits = 48 + 1\n"),
+			Container: &record.Container{Image: "go-toolset:" + n, ImageDigest: "sha256:" + strings.Repeat(string(rune('a'+i)), 4)}}
+		if i >= 2 {
+			tc.Files, tc.ReadFile = bad, read("defaultAddrBits = 47\n")
+		}
+		toolchains = append(toolchains, tc)
+	}
+	a := only(t, compare.Analyze(cells, toolchains))
+	require.Len(t, a.Builds, 1, "one difference between the same two builds")
+	b := a.Builds[0]
+	assert.Equal(t, "toolset-3", b.Bad)
+	assert.Equal(t, "toolset-1", b.Good)
+	assert.Equal(t, []record.BuildPair{{Bad: "toolset-3", Good: "toolset-2"}, {Bad: "toolset-4", Good: "toolset-1"}, {Bad: "toolset-4", Good: "toolset-2"}}, b.Also)
+	require.NotNil(t, b.Files)
+	assert.Equal(t, []string{"src/runtime/tagptr_64bit.go"}, b.Files.Changed)
+	require.Len(t, b.Files.Diffs, 1)
+	assert.Equal(t, 1, strings.Count(a.Summary, "src/runtime/tagptr_64bit.go differs (1 of 2 files)"), a.Summary)
+	assert.Contains(t, a.Summary, "src/runtime/tagptr_64bit.go differs (1 of 2 files); the same files differ in the pairs toolset-3 vs toolset-2, toolset-4 vs toolset-1, toolset-4 vs toolset-2;")
+
+	// A pair whose files differ otherwise is said apart.
+	toolchains[3].Files = map[string]string{"src/runtime/tagptr_64bit.go": "h4", "src/runtime/proc.go": "h2"}
+	toolchains[3].ReadFile = read("defaultAddrBits = 46\n")
+	c := only(t, compare.Analyze(cells, toolchains))
+	require.Len(t, c.Builds, 2)
+	assert.Equal(t, []record.BuildPair{{Bad: "toolset-3", Good: "toolset-2"}}, c.Builds[0].Also)
+	assert.Equal(t, "toolset-4", c.Builds[1].Bad)
+	assert.Equal(t, []record.BuildPair{{Bad: "toolset-4", Good: "toolset-2"}}, c.Builds[1].Also)
+}
+
 // TestAnalyzePerTarget checks that each target is analysed apart and that
 // probes take no part: the wrong answer this replaces paired a probe cell
 // (no protobuf) with a reproducer cell and blamed protobuf, -cover and the

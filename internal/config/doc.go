@@ -284,7 +284,9 @@
 //     the toolchain's runtimeImage, typically the last stage, which is
 //     often unnamed: runtimeFrom "registry.access.redhat.com/ubi9/ubi-minimal".
 //     With a toolchain without runtimeImage those FROM lines keep the
-//     Dockerfile's image, and the cell says so.
+//     Dockerfile's image, and the cell says so. The images replace those
+//     FROM lines pinned, as {{.Image}} is: by repository digest, else (an
+//     image no registry knows) by image ID, never by the configured tag.
 //
 // When the file is read, the Dockerfile's FROM lines are parsed (package
 // dockerfile: FROM [--platform=…] image [AS name], FROM and AS in any case,

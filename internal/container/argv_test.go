@@ -325,3 +325,27 @@ func TestStandalone(t *testing.T) {
 	assert.Contains(t, argv, "gorepro.role=run")
 	assert.Equal(t, []string{"img", "/bin/prog"}, argv[len(argv)-2:])
 }
+
+// TestPullInsecure: Podman pulls from the registries named insecure with
+// --tls-verify=false, from no other; Docker's daemon decides for itself.
+func TestPullInsecure(t *testing.T) {
+	for _, tc := range []struct {
+		name, engine, ref string
+		want              []string
+	}{
+		{"insecure registry", Podman, "127.0.0.1:5000/go-toolset:1.26", []string{"pull", "--platform", "linux/amd64", "--tls-verify=false", "127.0.0.1:5000/go-toolset:1.26"}},
+		{"another registry", Podman, "registry.access.redhat.com/ubi9/go-toolset:1.25", []string{"pull", "--platform", "linux/amd64", "registry.access.redhat.com/ubi9/go-toolset:1.25"}},
+		{"docker", Docker, "127.0.0.1:5000/go-toolset:1.26", []string{"pull", "--platform", "linux/amd64", "127.0.0.1:5000/go-toolset:1.26"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			e := &Engine{Name: tc.engine, Cmd: tc.engine, Insecure: []string{"127.0.0.1:5000"}, Exec: func(_ context.Context, c proc.Cmd) (*proc.Result, error) {
+				got = c.Argv
+				return &proc.Result{}, nil
+			}}
+			require.NoError(t, e.Pull(context.Background(), tc.ref, "linux/amd64"))
+			require.NotEmpty(t, got)
+			assert.Equal(t, tc.want, got[len(got)-len(tc.want):])
+		})
+	}
+}

@@ -24,6 +24,11 @@ type Engine struct {
 	// Exec runs child processes; nil means proc.Run. (Injectable for unit
 	// tests of pure logic.)
 	Exec func(context.Context, proc.Cmd) (*proc.Result, error)
+	// Insecure are the registries (host[:port]) Pull may reach over plain
+	// HTTP, as gorepro's --insecure names them: Podman pulls from them
+	// with --tls-verify=false, for those registries only. Docker's daemon
+	// decides for itself (insecure-registries in daemon.json).
+	Insecure []string
 
 	// volumes remembers the volumes VolumeCreate made or found, so that
 	// each build of a run does not ask the engine again.

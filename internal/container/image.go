@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/gorepro/gorepro/internal/proc"
@@ -235,6 +236,9 @@ func (e *Engine) Pull(ctx context.Context, ref, platform string) error {
 	args := []string{"pull"}
 	if platform != "" {
 		args = append(args, "--platform", platform)
+	}
+	if e.Name == Podman && slices.Contains(e.Insecure, registryHost(ref)) {
+		args = append(args, "--tls-verify=false")
 	}
 	args = append(args, ref)
 	op := "pull " + ref

@@ -31,6 +31,9 @@ type Engines struct {
 	// KeepStale leaves the containers of interrupted runs alone (gorepro
 	// clean lists them before it removes them).
 	KeepStale bool
+	// Insecure are the registries the engines may pull from over plain
+	// HTTP (container.Engine.Insecure).
+	Insecure []string
 
 	mu    sync.Mutex
 	found map[string]*engineEntry
@@ -75,6 +78,7 @@ func (es *Engines) Get(ctx context.Context, name string) (*container.Engine, *co
 		}
 		e.eng, e.info, e.err = eng, info, nil
 	}
+	e.eng.Insecure = es.Insecure
 	if es.KeepStale {
 		return e.eng, e.info, nil
 	}

@@ -128,6 +128,17 @@ type BuildDifference struct {
 	// Files says which files of the two GOROOTs differ, when both
 	// toolchains' manifests were recorded.
 	Files *FileDifference `json:"files,omitempty"`
+	// Also are the other pairs of toolchains of GoVersion, with the same
+	// outcomes, between which exactly Files differ (the same builds under
+	// other names, such as several tags of two images): the difference is
+	// said once for all of them. Their Differences are not kept.
+	Also []BuildPair `json:"also,omitempty"`
+}
+
+// BuildPair names two toolchains, the bad and the good one.
+type BuildPair struct {
+	Bad  string `json:"bad"`
+	Good string `json:"good"`
 }
 
 // FileDifference is what differs between the GOROOTs of two builds of one

@@ -492,21 +492,29 @@ type FromChange struct {
 	// "runtime" (its runtime image).
 	Role string `json:"role"`
 	// From is the image as the Dockerfile writes it, To the image the
-	// copy names. Variable is true when From is written with a variable
+	// copy names: pinned (repo@sha256:…, or the image ID of an image no
+	// registry knows), so that a tag moved since cannot change it; ToRef
+	// is the toolchain's reference To pins ("" when they are the same).
+	// Variable is true when From is written with a variable
 	// ("${BUILDER}"), replaced whole.
 	From     string `json:"from"`
 	To       string `json:"to"`
+	ToRef    string `json:"toRef,omitempty"`
 	Variable bool   `json:"variable,omitempty"`
 }
 
 // String says what changed in one line: "line 2 (stage builder): FROM
-// registry.access.redhat.com/ubi9/go-toolset:1.25 → localhost/go:1.26 (builder image)".
+// registry.access.redhat.com/ubi9/go-toolset:1.25 → localhost/go@sha256:… (builder image localhost/go:1.26)".
 func (f FromChange) String() string {
 	stage := ""
 	if f.Stage != "" {
 		stage = " (stage " + f.Stage + ")"
 	}
-	return fmt.Sprintf("line %d%s: FROM %s → %s (%s image)", f.Line, stage, f.From, f.To, f.Role)
+	image := f.Role + " image"
+	if f.ToRef != "" && f.ToRef != f.To {
+		image += " " + f.ToRef
+	}
+	return fmt.Sprintf("line %d%s: FROM %s → %s (%s)", f.Line, stage, f.From, f.To, image)
 }
 
 // RunResult is one execution of a cell's binary.

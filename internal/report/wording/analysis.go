@@ -16,6 +16,10 @@ const noSimpleDescription = "no simple description"
 // maxNamedFiles is how many differing files FileDifference names.
 const maxNamedFiles = 5
 
+// maxNamedPairs is how many other pairs of builds SameVersionDifferentBuild
+// names for a file difference they share.
+const maxNamedPairs = 3
+
 // AxisLabel names an analysis axis (a record.AxisFinding's Axis) in
 // sentences: "Go version", "protobuf version", "cover flag"; an axis it
 // does not know by its key.
@@ -303,8 +307,20 @@ func ToolchainDifferences(a, b *record.Toolchain) []string {
 // SameVersionDifferentBuild says what a build difference means in one
 // clause of a summary.
 func SameVersionDifferentBuild(b record.BuildDifference) string {
-	return fmt.Sprintf("same Go version, different build: %s (%s) and %s (%s) are both %s; they differ in %s",
+	s := fmt.Sprintf("same Go version, different build: %s (%s) and %s (%s) are both %s; they differ in %s",
 		b.Bad, b.BadOutcome, b.Good, b.GoodOutcome, OrDash(b.GoVersion), strings.Join(b.Differences, ", "))
+	if len(b.Also) == 0 {
+		return s
+	}
+	var pairs []string
+	for _, p := range b.Also {
+		if len(pairs) == maxNamedPairs {
+			pairs = append(pairs, fmt.Sprintf("%d more %s", len(b.Also)-maxNamedPairs, Plural(len(b.Also)-maxNamedPairs, "pair", "pairs")))
+			break
+		}
+		pairs = append(pairs, p.Bad+" vs "+p.Good)
+	}
+	return fmt.Sprintf("%s; the same files differ in the pairs %s", s, strings.Join(pairs, ", "))
 }
 
 // FileDifference says fd in one clause: "src/runtime/tagptr_64bit.go
