@@ -3,12 +3,13 @@ package container
 import (
 	"context"
 	"crypto/sha256"
-	_ "embed" // builderd's source
+	"embed"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,13 +17,16 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gorepro/gorepro/internal/container/builderproto"
 	"github.com/gorepro/gorepro/internal/proc"
 )
 
-// builderdSource is the program a builder container runs (builderd/main.go).
+// builderdFiles are the sources of the program a builder container runs:
+// builderd and the protocol package it shares with this one, built as a
+// module of their own (see BuilderdBinary).
 //
-//go:embed builderd/main.go
-var builderdSource []byte
+//go:embed builderd/*.go builderproto/*.go
+var builderdFiles embed.FS
 
 // builderdPath is where the builderd binary is mounted in a builder.
 const builderdPath = "/gorepro/builderd"
@@ -36,8 +40,16 @@ const builderStartTimeout = 2 * time.Minute
 // and returns its path: dir/<hash of the source>/builderd-linux-<goarch>.
 // The binary is static (CGO_ENABLED=0), so it runs in any Linux image.
 func BuilderdBinary(ctx context.Context, goCmd, dir, goarch string) (string, error) {
-	sum := sha256.Sum256(builderdSource)
-	srcDir := filepath.Join(dir, hex.EncodeToString(sum[:8]))
+	files, err := builderdSources()
+	if err != nil {
+		return "", fmt.Errorf("building builderd: %w", err)
+	}
+	sum := sha256.New()
+	for _, f := range files {
+		fmt.Fprintf(sum, "%s %d\n", f.path, len(f.data))
+		sum.Write(f.data)
+	}
+	srcDir := filepath.Join(dir, hex.EncodeToString(sum.Sum(nil)[:8]))
 	bin := filepath.Join(srcDir, "builderd-linux-"+goarch)
 	if fi, err := os.Stat(bin); err == nil && fi.Mode().IsRegular() {
 		return bin, nil
@@ -53,8 +65,12 @@ func BuilderdBinary(ctx context.Context, goCmd, dir, goarch string) (string, err
 		return "", fmt.Errorf("building builderd: %w", err)
 	}
 	defer os.RemoveAll(tmpDir)
-	for name, data := range map[string][]byte{"main.go": builderdSource, "go.mod": []byte("module gorepro.local/builderd\n\ngo 1.21\n")} {
-		if err := os.WriteFile(filepath.Join(tmpDir, name), data, 0o644); err != nil {
+	for _, f := range files {
+		p := filepath.Join(tmpDir, filepath.FromSlash(f.path))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return "", fmt.Errorf("building builderd: %w", err)
+		}
+		if err := os.WriteFile(p, f.data, 0o644); err != nil {
 			return "", fmt.Errorf("building builderd: %w", err)
 		}
 	}
@@ -63,7 +79,7 @@ func BuilderdBinary(ctx context.Context, goCmd, dir, goarch string) (string, err
 	}
 	tmp := filepath.Join(tmpDir, "builderd")
 	res, err := proc.Run(ctx, proc.Cmd{
-		Argv:    []string{goCmd, "build", "-trimpath", "-buildvcs=false", "-o", tmp, "."},
+		Argv:    []string{goCmd, "build", "-trimpath", "-buildvcs=false", "-o", tmp, "./internal/container/builderd"},
 		Dir:     tmpDir,
 		Env:     proc.Environ(nil, "GOOS=linux", "GOARCH="+goarch, "CGO_ENABLED=0", "GOFLAGS=", "GOWORK=off", "GOTOOLCHAIN=local"),
 		Timeout: 5 * time.Minute,
@@ -78,6 +94,31 @@ func BuilderdBinary(ctx context.Context, goCmd, dir, goarch string) (string, err
 		return "", fmt.Errorf("building builderd: %w", err)
 	}
 	return bin, nil
+}
+
+// builderdFile is one file of builderd's build: its path in the module
+// and its content.
+type builderdFile struct {
+	path string
+	data []byte
+}
+
+// builderdSources are the files builderd is built from, in a stable
+// order: a go.mod of gorepro's module path (so that builderd may import
+// the internal package builderproto) and the embedded sources at their
+// paths in it. Test files are left out: the build needs only the
+// standard library.
+func builderdSources() ([]builderdFile, error) {
+	files := []builderdFile{{path: "go.mod", data: []byte("module github.com/gorepro/gorepro\n\ngo 1.21\n")}}
+	err := fs.WalkDir(builderdFiles, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, "_test.go") {
+			return err
+		}
+		data, err := builderdFiles.ReadFile(p)
+		files = append(files, builderdFile{path: "internal/container/" + p, data: data})
+		return err
+	})
+	return files, err
 }
 
 // Builder is a running builder container: s's image, platform, mounts,
@@ -108,19 +149,7 @@ type Builder struct {
 type builderCall struct {
 	out  *limitedBuffer
 	tee  io.Writer
-	done chan builderReply
-}
-
-// builderReply mirrors builderd's reply.
-type builderReply struct {
-	Ready    bool   `json:"ready,omitempty"`
-	ID       int64  `json:"id,omitempty"`
-	Out      []byte `json:"out,omitempty"`
-	Done     bool   `json:"done,omitempty"`
-	Exit     int    `json:"exit"`
-	Signal   int    `json:"signal,omitempty"`
-	TimedOut bool   `json:"timedOut,omitempty"`
-	Err      string `json:"err,omitempty"`
+	done chan builderproto.Reply
 }
 
 // BuilderArgv is the argv StartBuilder runs for s with the builderd
@@ -193,7 +222,7 @@ func (b *Builder) readReplies(out io.Reader, ready chan struct{}) {
 	dec := json.NewDecoder(out)
 	isReady := false
 	for {
-		var r builderReply
+		var r builderproto.Reply
 		if err := dec.Decode(&r); err != nil {
 			break
 		}
@@ -229,7 +258,7 @@ func (b *Builder) readReplies(out io.Reader, ready chan struct{}) {
 	close(b.ended)
 	b.mu.Unlock()
 	for _, call := range calls {
-		call.done <- builderReply{Done: true, Exit: -1, Err: errBuilderEnded}
+		call.done <- builderproto.Reply{Done: true, Exit: -1, Err: errBuilderEnded}
 	}
 }
 
@@ -262,7 +291,7 @@ func (b *Builder) Exec(ctx context.Context, x ExecSpec) (*proc.Result, error) {
 	if capBytes <= 0 {
 		capBytes = proc.DefaultCap
 	}
-	call := &builderCall{out: &limitedBuffer{max: 2 * capBytes}, tee: x.Tee, done: make(chan builderReply, 1)}
+	call := &builderCall{out: &limitedBuffer{max: 2 * capBytes}, tee: x.Tee, done: make(chan builderproto.Reply, 1)}
 	b.mu.Lock()
 	b.nextID++
 	id := b.nextID
@@ -274,20 +303,20 @@ func (b *Builder) Exec(ctx context.Context, x ExecSpec) (*proc.Result, error) {
 	default:
 	}
 	b.calls[id] = call
-	line, _ := json.Marshal(map[string]any{"id": id, "argv": x.Args, "dir": x.Dir, "env": x.Env, "timeoutMs": x.Timeout.Milliseconds()})
+	line, _ := json.Marshal(builderproto.Request{ID: id, Argv: x.Args, Dir: x.Dir, Env: x.Env, TimeoutMs: x.Timeout.Milliseconds()})
 	_, werr := b.stdin.Write(append(line, '\n'))
 	b.mu.Unlock()
 	start := time.Now()
 	if werr != nil {
 		return nil, fmt.Errorf("exec in builder %s: %w", b.name, werr)
 	}
-	var r builderReply
+	var r builderproto.Reply
 	canceled := false
 	select {
 	case r = <-call.done:
 	case <-ctx.Done():
 		canceled = true
-		b.send(map[string]any{"id": id, "cancel": true})
+		b.send(builderproto.Request{ID: id, Cancel: true})
 		r = <-call.done
 	}
 	res := &proc.Result{ExitCode: r.Exit, Duration: time.Since(start), TimedOut: r.TimedOut, Canceled: canceled && !r.TimedOut}
@@ -315,8 +344,8 @@ func (b *Builder) Exec(ctx context.Context, x ExecSpec) (*proc.Result, error) {
 }
 
 // send writes one request line; errors (the builder gone) are ignored.
-func (b *Builder) send(v any) {
-	line, _ := json.Marshal(v)
+func (b *Builder) send(r builderproto.Request) {
+	line, _ := json.Marshal(r)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	_, _ = b.stdin.Write(append(line, '\n'))
