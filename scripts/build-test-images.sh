@@ -8,6 +8,8 @@
 #                                         fetched from the Go module proxy once)
 #   localhost/gorepro-test/runtime:latest a runtime for static Go binaries:
 #                                         /etc/passwd, /etc/group, /tmp only
+#   localhost/gorepro-test/runtime:arm64  the same for linux/arm64
+#   localhost/gorepro-test/runtime:arm    the same for linux/arm/v7
 #
 # Each image holds /etc/passwd (root, nobody), /etc/group, /root, /tmp (1777),
 # with PATH=/usr/local/go/bin:/usr/bin:/bin and WORKDIR /. GOROOT is not set:
@@ -62,9 +64,10 @@ EOF
 # import DIR REF: tars DIR (owned by root) and imports it as REF; the image
 # REF named before (--force) is removed unless something still uses it.
 import() {
-	local dir=$1 ref=$2 arch=${3:-} old
+	local dir=$1 ref=$2 arch=${3:-} variant=${4:-} old
 	local archflag=()
 	[ -n "$arch" ] && archflag=(--arch "$arch")
+	[ -n "$variant" ] && archflag+=(--variant "$variant")
 	old=$("$engine" image inspect --format '{{.Id}}' "$ref" 2>/dev/null || true)
 	tar -C "$dir" --numeric-owner --owner=0 --group=0 -cf "$dir.tar" .
 	"$engine" import --quiet "${archflag[@]}" \
@@ -111,19 +114,19 @@ builder() {
 	made+=("$ref")
 }
 
-# runtime [ARCH]: a runtime image holding nothing static Go binaries need;
-# with ARCH, an image for that architecture (tagged :ARCH), so that a
-# toolchain with "platform": "linux/ARCH" runs its binaries in it (under
-# qemu-user when ARCH is not the host's).
+# runtime [ARCH [VARIANT]]: a runtime image holding nothing static Go
+# binaries need; with ARCH, an image for that architecture (tagged :ARCH),
+# so that a toolchain with "platform": "linux/ARCH[/VARIANT]" runs its
+# binaries in it (under qemu-user when ARCH is not the host's).
 runtime() {
-	local arch=${1:-} ref=localhost/gorepro-test/runtime:latest
+	local arch=${1:-} variant=${2:-} ref=localhost/gorepro-test/runtime:latest
 	[ -n "$arch" ] && ref=localhost/gorepro-test/runtime:$arch
 	if [ "$force" -eq 0 ] && exists "$ref"; then
 		echo "build-test-images: $ref exists (use --force to rebuild)"
 		return
 	fi
 	base "$work/runtime"
-	import "$work/runtime" "$ref" "$arch"
+	import "$work/runtime" "$ref" "$arch" "$variant"
 	made+=("$ref")
 }
 
@@ -132,6 +135,7 @@ builder local
 builder go1.27.3
 runtime
 runtime arm64
+runtime arm v7
 # The local toolchain's image under a stable name, for tests and configs
 # that must not hard-code this machine's Go version.
 local_ref=localhost/gorepro-test/go:$(v=$(GOTOOLCHAIN=local go env GOVERSION); v=${v%% *}; echo "${v#go}")

@@ -5,7 +5,8 @@
 # detection is tested for real on an amd64 machine. Idempotent; run as root.
 #
 #   1. mounts binfmt_misc on /proc/sys/fs/binfmt_misc unless it is mounted;
-#   2. for each emulator asked for (default: qemu-aarch64) that is not
+#   2. for each emulator asked for (default: qemu-aarch64 and qemu-arm, for
+#      linux/arm64 and linux/arm/v7 cells) that is not
 #      registered yet, writes the registration line Debian's qemu-user-static
 #      ships in /usr/lib/binfmt.d/<name>.conf into
 #      /proc/sys/fs/binfmt_misc/register (flag F: the interpreter is opened
@@ -27,7 +28,7 @@ if [ ! -e "$dir/register" ]; then
 	echo "setup-binfmt: mounted binfmt_misc on $dir"
 fi
 
-[ $# -gt 0 ] || set -- qemu-aarch64
+[ $# -gt 0 ] || set -- qemu-aarch64 qemu-arm
 for name in "$@"; do
 	conf=""
 	for d in /usr/lib/binfmt.d /etc/binfmt.d /run/binfmt.d; do

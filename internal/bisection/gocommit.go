@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/gorepro/gorepro/bisect"
@@ -19,10 +20,12 @@ import (
 // the Go repository and how to build its commits' toolchains (see
 // internal/gosource). Each probe's toolchain is kind gosource; a probe
 // may be a fast build unless Full, a re-confirmation of the boundary
-// always is a full one. RunIn is the config's first toolchain when it is
-// a host toolchain with a runtimeImage: each probe's binaries run where
-// its do (its runtimeImage, platform and engine), so that on a Mac the Go
-// of every commit builds linux binaries that run where the crash lives.
+// always is a full one. RunIn is the host toolchain named by --toolchain,
+// else the config's first toolchain when it is a host toolchain with a
+// runtimeImage: each probe's binaries run where its do (its
+// runtimeImage, platform and engine; on this host when it has no
+// runtimeImage), so that on a Mac the Go of every commit builds linux
+// binaries that run where the crash lives.
 type GoSourcePlan struct {
 	Repo      *gosource.Repo
 	Bootstrap string
@@ -74,6 +77,10 @@ func (p *Plan) listGoCommits(ctx context.Context, opts Options) error {
 	case opts.From == "":
 		return &OptionError{Err: errors.New("--axis go-commit needs --from: the good (or bad) Go commit to start from, such as go1.25.3")}
 	}
+	runIn, err := goCommitRunIn(p.Config.Toolchains[0], p.Toolchains, opts.Held.Toolchain)
+	if err != nil {
+		return err
+	}
 	repo, err := gosource.OpenRepo(ctx, opts.GoRepo, opts.CacheDir)
 	if err != nil {
 		return optionError("--go-repo: %w", err)
@@ -86,10 +93,7 @@ func (p *Plan) listGoCommits(ctx context.Context, opts Options) error {
 	if len(commits) < 2 {
 		return optionError("--axis go-commit: %s..%s holds no commit after %s: bisect needs at least two", opts.From, to, opts.From)
 	}
-	p.GoSource = &GoSourcePlan{Repo: repo, Bootstrap: opts.Bootstrap, Full: opts.Full}
-	if first := p.Config.Toolchains[0]; first.Kind != config.KindImage && first.RuntimeImage != "" {
-		p.GoSource.RunIn = &first
-	}
+	p.GoSource = &GoSourcePlan{Repo: repo, Bootstrap: opts.Bootstrap, Full: opts.Full, RunIn: runIn}
 	p.Commits = map[string]gitrepo.Commit{}
 	for _, c := range commits {
 		v := gitrepo.Short(c.Hash)
@@ -97,6 +101,40 @@ func (p *Plan) listGoCommits(ctx context.Context, opts Options) error {
 		p.Commits[v] = c
 	}
 	return nil
+}
+
+// goCommitRunIn is the toolchain whose runtimeImage, platform and engine
+// the go-commit axis's probes use: the host toolchain of toolchains (the
+// configured ones) named by --toolchain (name), else first (the config's
+// first toolchain) when it is a host toolchain with a runtimeImage, else
+// none (they run on this host). A name that is not a configured host
+// toolchain is an error that lists the host toolchains.
+func goCommitRunIn(first config.Toolchain, toolchains []config.Toolchain, name string) (*config.Toolchain, error) {
+	if name == "" {
+		if first.Kind != config.KindImage && first.RuntimeImage != "" {
+			return &first, nil
+		}
+		return nil, nil
+	}
+	var hosts []string
+	for _, tc := range toolchains {
+		if tc.Kind != config.KindImage {
+			hosts = append(hosts, tc.Name)
+		}
+	}
+	valid := "none: every configured toolchain is kind image"
+	if len(hosts) > 0 {
+		valid = strings.Join(hosts, ", ")
+	}
+	i := slices.IndexFunc(toolchains, func(tc config.Toolchain) bool { return tc.Name == name })
+	switch {
+	case i < 0:
+		return nil, optionError("--toolchain: no toolchain %q in the config; on --axis go-commit it names the host toolchain whose runtimeImage, platform and engine the probes use (valid: %s)", name, valid)
+	case toolchains[i].Kind == config.KindImage:
+		return nil, optionError("--toolchain: %s is kind image; on --axis go-commit it names a host toolchain (local, goroot, gotoolchain, gosource) whose runtimeImage, platform and engine the probes use (valid: %s)", name, valid)
+	}
+	tc := toolchains[i]
+	return &tc, nil
 }
 
 // searchGoCommits is Search on the go-commit axis: the boundary is always

@@ -136,24 +136,58 @@ func TestBisectionGoCommitsToolchainCrash(t *testing.T) {
 	assert.Equal(t, "full, make.bash failed", last.Toolchain)
 }
 
-// TestGoCommitProbesRunWhereTheFirstToolchainDoes: with a host toolchain
-// with a runtime image first in the config, every probe's gosource
-// toolchain runs its binaries in that image, on that platform.
-func TestGoCommitProbesRunWhereTheFirstToolchainDoes(t *testing.T) {
-	p := goCommitPlan(t)
-	first := config.Toolchain{Name: "local", Kind: config.KindLocal, RuntimeImage: "registry.access.redhat.com/ubi9/ubi-minimal", Platform: "linux/amd64", Engine: config.EnginePodman}
-	p.Config.Toolchains[0] = first
-	require.NoError(t, p.listGoCommits(context.Background(), Options{GoRepo: p.GoSource.Repo.Spec, From: "HEAD~4", To: "HEAD", CacheDir: t.TempDir()}))
-	pc, err := p.ProbeConfig(p.Candidates[2], "go1.26.8")
-	require.NoError(t, err)
-	tc := pc.Toolchains[0]
-	assert.Equal(t, config.KindGosource, tc.Kind)
-	assert.Equal(t, []string{first.RuntimeImage, first.Platform, first.Engine}, []string{tc.RuntimeImage, tc.Platform, tc.Engine})
-
-	// An image toolchain first says nothing about where a host build runs.
-	p.Config.Toolchains[0] = config.Toolchain{Name: "img", Kind: config.KindImage, Image: "golang:1.25", RuntimeImage: "ubi-minimal", Platform: "linux/arm64"}
-	require.NoError(t, p.listGoCommits(context.Background(), Options{GoRepo: p.GoSource.Repo.Spec, From: "HEAD~4", To: "HEAD", CacheDir: t.TempDir()}))
-	pc, err = p.ProbeConfig(p.Candidates[2], "go1.26.8")
-	require.NoError(t, err)
-	assert.Empty(t, pc.Toolchains[0].RuntimeImage+pc.Toolchains[0].Platform)
+// TestGoCommitProbesRunWhere: every probe's gosource toolchain runs its
+// binaries where the host toolchain named by --toolchain does, else where
+// the config's first does when it is a host toolchain with a runtime
+// image (in that image, on that platform, with that engine), else on this
+// host; --toolchain naming an image toolchain or no configured one is
+// refused with the valid names.
+func TestGoCommitProbesRunWhere(t *testing.T) {
+	local := config.Toolchain{Name: "local", Kind: config.KindLocal, RuntimeImage: "registry.access.redhat.com/ubi9/ubi-minimal", Platform: "linux/amd64", Engine: config.EnginePodman}
+	arm := config.Toolchain{Name: "injected-arm", Kind: config.KindGoroot, GOROOT: "/go", RuntimeImage: "localhost/runtime:arm", Platform: "linux/arm/v7"}
+	plain := config.Toolchain{Name: "plain", Kind: config.KindLocal}
+	img := config.Toolchain{Name: "img", Kind: config.KindImage, Image: "golang:1.25", RuntimeImage: "ubi-minimal", Platform: "linux/arm64"}
+	tests := []struct {
+		name       string
+		toolchains []config.Toolchain
+		flag       string
+		want       *config.Toolchain // where the probes run; nil: this host
+		wantErr    string
+	}{
+		{name: "first host toolchain with a runtime image", toolchains: []config.Toolchain{local, arm}, want: &local},
+		{name: "--toolchain picks another", toolchains: []config.Toolchain{local, arm}, flag: "injected-arm", want: &arm},
+		{name: "--toolchain after an image toolchain", toolchains: []config.Toolchain{img, arm}, flag: "injected-arm", want: &arm},
+		{name: "--toolchain without a runtime image runs here", toolchains: []config.Toolchain{local, plain}, flag: "plain"},
+		// An image toolchain first says nothing about where a host build runs.
+		{name: "image toolchain first", toolchains: []config.Toolchain{img, local}},
+		{name: "host toolchain first without a runtime image", toolchains: []config.Toolchain{plain, local}},
+		{name: "--toolchain names an image toolchain", toolchains: []config.Toolchain{img, local, arm}, flag: "img",
+			wantErr: "--toolchain: img is kind image; on --axis go-commit it names a host toolchain (local, goroot, gotoolchain, gosource) whose runtimeImage, platform and engine the probes use (valid: local, injected-arm)"},
+		{name: "--toolchain names no configured toolchain", toolchains: []config.Toolchain{img, local}, flag: "nope",
+			wantErr: `--toolchain: no toolchain "nope" in the config; on --axis go-commit it names the host toolchain whose runtimeImage, platform and engine the probes use (valid: local)`},
+		{name: "only image toolchains", toolchains: []config.Toolchain{img}, flag: "x",
+			wantErr: "(valid: none: every configured toolchain is kind image)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := goCommitPlan(t)
+			p.Toolchains = tt.toolchains
+			p.Config.Toolchains = tt.toolchains[:1]
+			err := p.listGoCommits(context.Background(), Options{GoRepo: p.GoSource.Repo.Spec, From: "HEAD~4", To: "HEAD", CacheDir: t.TempDir(), Held: Held{Toolchain: tt.flag}})
+			if tt.wantErr != "" {
+				assertOptionError(t, err, tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			pc, err := p.ProbeConfig(p.Candidates[2], "go1.26.8")
+			require.NoError(t, err)
+			tc := pc.Toolchains[0]
+			assert.Equal(t, config.KindGosource, tc.Kind)
+			if tt.want == nil {
+				assert.Empty(t, tc.RuntimeImage+tc.Platform+tc.Engine)
+				return
+			}
+			assert.Equal(t, []string{tt.want.RuntimeImage, tt.want.Platform, tt.want.Engine}, []string{tc.RuntimeImage, tc.Platform, tc.Engine})
+		})
+	}
 }

@@ -204,16 +204,22 @@ func overrides(ax Axis, opts Options) (config.Overrides, error) {
 		}
 	}
 	for _, held := range []struct{ axis, flag, value string }{
-		{AxisToolchain, "--toolchain", h.Toolchain}, {AxisGo, "--toolchain", h.Toolchain}, {AxisGoCommit, "--toolchain", h.Toolchain},
+		{AxisToolchain, "--toolchain", h.Toolchain}, {AxisGo, "--toolchain", h.Toolchain},
 		{AxisProtobuf, "--protobuf", h.Protobuf},
 	} {
 		if ax.Kind == held.axis && held.value != "" {
 			return config.Overrides{}, optionError("%s: --axis %s bisects that axis, so it cannot also be held; choose its candidates with --from, --to or --versions", held.flag, ax.Name)
 		}
 	}
+	toolchains := nonEmpty(h.Toolchain)
+	if ax.Kind == AxisGoCommit {
+		// There --toolchain names where the probes run, not a toolchain
+		// to hold (listGoCommits).
+		toolchains = nil
+	}
 	return config.Overrides{
 		Runs: opts.Runs, Timeout: opts.Timeout, Engine: opts.Engine, Pull: opts.Pull,
-		Toolchains: nonEmpty(h.Toolchain), Targets: nonEmpty(h.Target), Protobuf: nonEmpty(h.Protobuf),
+		Toolchains: toolchains, Targets: nonEmpty(h.Target), Protobuf: nonEmpty(h.Protobuf),
 		Cover: nonEmpty(h.Cover), Arch: nonEmpty(h.Arch),
 	}, nil
 }

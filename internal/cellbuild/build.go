@@ -436,6 +436,10 @@ func buildEnv(s Spec) []string {
 		"GOFLAGS=",
 		"GOWORK=off",
 	)
+	if c := s.Toolchain.RunContainer(); c != nil {
+		// The platform's variant: GOARM=7 for linux/arm/v7.
+		set = append(set, config.ParsePlatform(c.Platform).BuildEnv(goarch)...)
+	}
 	keys := make([]string, 0, len(s.Target.BuildEnv))
 	for k := range s.Target.BuildEnv {
 		keys = append(keys, k)

@@ -463,3 +463,42 @@ func TestBuildEnv(t *testing.T) {
 	assert.NotContains(t, localScript(rep), "u:p")
 	assert.Contains(t, portableEnv(tc, env, tc.Env), "GOPROXY=https://REDACTED@h")
 }
+
+// A platform's variant sets GOARM for the builds of a toolchain whose
+// binaries run in a container of that platform, host or image kind alike.
+func TestBuildEnvPlatformVariant(t *testing.T) {
+	for _, tt := range []struct {
+		name, platform, goarch string
+		image                  bool
+		want                   string // the GOARM= entry, "" for none
+	}{
+		{"host arm/v7", "linux/arm/v7", "native", false, "GOARM=7"},
+		{"host arm/v6", "linux/arm/v6", "arm", false, "GOARM=6"},
+		{"host arm/v5", "linux/arm/v5", "native", false, "GOARM=5"},
+		{"image arm/v6", "linux/arm/v6", "native", true, "GOARM=6"},
+		{"host arm64/v8", "linux/arm64/v8", "native", false, ""},
+		{"host arm, no variant", "linux/arm", "native", false, ""},
+		{"arch axis amd64", "linux/arm/v7", "amd64", false, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &toolchain.Container{Platform: tt.platform}
+			arch := config.ParsePlatform(tt.platform).Arch
+			tc := &toolchain.Resolved{HostGOOS: "linux", HostGOARCH: arch, RunsIn: c}
+			if tt.image {
+				tc = &toolchain.Resolved{HostGOOS: "linux", HostGOARCH: arch, Container: c}
+			}
+			env := buildEnv(Spec{Toolchain: tc, GOARCH: tt.goarch})
+			var goarm []string
+			for _, kv := range env {
+				if strings.HasPrefix(kv, "GOARM=") {
+					goarm = append(goarm, kv)
+				}
+			}
+			if tt.want == "" {
+				assert.Empty(t, goarm)
+				return
+			}
+			assert.Equal(t, []string{tt.want}, goarm)
+		})
+	}
+}

@@ -78,10 +78,11 @@ its own toolchain crashed building itself (make.bash runs the commit's
 runtime): that crash is judged like a run's. The
 answer names the commit (hash, subject, author, date, Reviewed-on link) and
 counts the toolchains built, full and fast; each probe says how its
-toolchain was made. When the config's first toolchain is a host toolchain
-with a runtimeImage, each probe's binary runs where that one's does (its
-runtime image, platform and engine): on a Mac, linux binaries in the Podman
-machine.
+toolchain was made. Each probe's binary runs where the host toolchain
+named by --toolchain runs its binaries (its runtime image, platform and
+engine; on this host without a runtime image), by default where the
+config's first toolchain does when it is a host toolchain with a
+runtimeImage: on a Mac, linux binaries in the Podman machine.
 
 On --axis image the candidates are the images of a registry repository
 (--image REPOSITORY, read as gorepro images reads it: Go version from the image
@@ -167,7 +168,7 @@ func addBisectFlags(cmd *cobra.Command, opts *BisectOptions) {
 	f.BoolVar(&opts.Full, "full", false, "--axis go-commit: build every probe's toolchain with make.bash (no fast builds)")
 	f.StringArrayVar(&opts.Images, "image", nil, "--axis image: the registry repository whose images to bisect, e.g. registry.access.redhat.com/ubi9/go-toolset; a second --image (upstream's) is compared with it")
 	addInsecureFlag(f, &opts.Insecure)
-	f.StringVar(&opts.Toolchain, "toolchain", "", "held toolchain (a configured name); on --axis image, a kind image toolchain the probes copy")
+	f.StringVar(&opts.Toolchain, "toolchain", "", "held toolchain (a configured name); on --axis image, a kind image toolchain the probes copy; on --axis go-commit, a host toolchain whose runtimeImage, platform and engine the probes use")
 	f.StringVar(&opts.Target, "target", "", "held target (a configured name)")
 	f.StringVar(&opts.Protobuf, "protobuf", "", "held protobuf version")
 	f.StringVar(&opts.Cover, "cover", "", "held cover flag: off or on")

@@ -140,5 +140,9 @@ func TestSecondInterruptRemovesContainers(t *testing.T) {
 	assert.Regexp(t, `gorepro: (interrupt|terminated) again: stopped at once \(\d+ processes killed, \d+ containers removed\)`, all)
 	// Gone when gorepro has exited: no waiting for the engine.
 	assert.Empty(t, containersOf(t, pid), "no container labelled gorepro=1 of the stopped run remains")
+	// An engine client attached to a removed container (a builder's, a
+	// run's) returns on its own once the engine tells it, which takes a
+	// moment under load.
+	waitFor(t, 10*time.Second, func() bool { return len(processesMentioning(t, f.dir)) == 0 })
 	assert.Empty(t, processesMentioning(t, f.dir), "no engine client or program of the run survives")
 }

@@ -108,8 +108,9 @@ func TestScripts(t *testing.T) {
 }
 
 // condition provides the scripts' conditions:
-//   - [binfmt-arm64]: an arm64 emulator (qemu-user-static) is registered
-//     with the kernel, so arm64 binaries run here;
+//   - [binfmt-arm64], [binfmt-arm]: an arm64 (32-bit arm) emulator
+//     (qemu-user-static) is registered with the kernel, so arm64 (arm)
+//     binaries run here (scripts/setup-binfmt.sh);
 //   - [engine]: podman works and the local test images exist. When
 //     GOREPRO_REQUIRE_ENGINE=1 (CI), their absence fails the test instead;
 //   - [registry]: docker-registry is installed (the same rule);
@@ -124,13 +125,18 @@ func condition(cond string) (bool, error) {
 	case "registry":
 		return requireReady(registryReady())
 	case "binfmt-arm64":
-		data, err := os.ReadFile("/proc/sys/fs/binfmt_misc/qemu-aarch64")
-		if err != nil {
-			return false, nil
-		}
-		return strings.HasPrefix(string(data), "enabled"), nil
+		return binfmtEnabled("qemu-aarch64"), nil
+	case "binfmt-arm":
+		return binfmtEnabled("qemu-arm"), nil
 	}
 	return false, fmt.Errorf("unknown condition %q", cond)
+}
+
+// binfmtEnabled says whether the emulator handler name (qemu-aarch64,
+// qemu-arm) is registered with binfmt_misc and enabled.
+func binfmtEnabled(name string) bool {
+	data, err := os.ReadFile("/proc/sys/fs/binfmt_misc/" + name)
+	return err == nil && strings.HasPrefix(string(data), "enabled")
 }
 
 // engineReady says why the container scripts cannot run here, if they

@@ -249,6 +249,8 @@ func TestParseErrorMessages(t *testing.T) {
 			`toolchains.json:1:77: toolchains[0].engine: unknown engine "lxc" (valid: podman, docker; leave the field out to use whichever is installed)`},
 		{"platform", `{"toolchains": [{"name": "i", "kind": "image", "image": "golang", "platform": "linux"}], "protobuf": ["v1.36.10"], "targets": [{"name": "r", "kind": "repro"}]}`,
 			`toolchains.json:1:79: toolchains[0].platform: invalid platform "linux": use os/arch[/variant] such as "linux/arm64" or "linux/arm/v7"`},
+		{"arm variant", `{"toolchains": [{"name": "l", "kind": "local", "runtimeImage": "r", "platform": "linux/arm/v8"}], "protobuf": ["v1.36.10"], "targets": [{"name": "r", "kind": "repro"}]}`,
+			`toolchains.json:1:81: toolchains[0].platform: invalid platform "linux/arm/v8": arm variant "v8" has no GOARM: use v5, v6 or v7 (or no variant, GOARM=7)`},
 		{"empty goroot", `{"toolchains": [{"name": "s", "kind": "goroot", "goroot": ""}], "protobuf": ["v1.36.10"], "targets": [{"name": "r", "kind": "repro"}]}`,
 			`toolchains.json:1:59: toolchains[0].goroot: must not be empty: the directory of an installed Go, such as "/usr/local/go" (absolute or relative to the config file)`},
 		{"probe with args", head + `"targets": [{"name": "p", "kind": "probe", "args": ["-v"]}]}`,

@@ -114,7 +114,10 @@
 //     of this host, with platform and engine (optional, only with
 //     runtimeImage) as for kind image: the build runs on this host with
 //     GOOS and GOARCH of the platform (default: the engine host's native
-//     one), CGO_ENABLED=0 unless the target sets cgo, and the binary runs
+//     one) and GOARM of its variant ("linux/arm/v7", v6 and v5 set GOARM
+//     7, 6 and 5, for kind image too; other arm variants are refused;
+//     "linux/arm64/v8" sets nothing more), CGO_ENABLED=0 unless the
+//     target sets cgo, and the binary runs
 //     in the runtime image of that platform under the engine, emulated
 //     (qemu-user through binfmt_misc, Rosetta) when the platform is not
 //     the engine host's architecture. So a Mac's own Go, or a Go commit

@@ -184,6 +184,7 @@ func refineToolchain(s *jsonschema.Schema, comments map[string]string) {
 	p("image").Pattern = noSpacePattern
 	p("runtimeImage").Pattern = noSpacePattern
 	p("platform").Pattern = platformRE.String()
+	p("platform").Not = &jsonschema.Schema{Pattern: armBadVariantPattern}
 	p("engine").Enum = toAny([]string{EnginePodman, EngineDocker, ""})
 	// A host toolchain's platform and engine say where its runtimeImage
 	// runs, and need it.

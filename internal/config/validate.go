@@ -247,6 +247,8 @@ func (d *decoder) checkRunFields(path string, tc *Toolchain) {
 	}
 	if p := path + ".platform"; d.has(p) && !platformRE.MatchString(tc.Platform) {
 		d.errorValue(p, fmt.Sprintf(`invalid platform %q: use os/arch[/variant] such as "linux/arm64" or "linux/arm/v7"`, tc.Platform))
+	} else if problem := ParsePlatform(tc.Platform).variantProblem(); d.has(p) && problem != "" {
+		d.errorValue(p, fmt.Sprintf("invalid platform %q: %s", tc.Platform, problem))
 	}
 	if p := path + ".engine"; d.has(p) && tc.Engine != "" {
 		if problem := engineProblem(tc.Engine, "; leave the field out to use whichever is installed"); problem != "" {

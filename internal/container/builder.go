@@ -3,12 +3,13 @@ package container
 import (
 	"context"
 	"crypto/sha256"
-	_ "embed" // builderd's source
+	"embed"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,13 +17,16 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gorepro/gorepro/internal/container/builderproto"
 	"github.com/gorepro/gorepro/internal/proc"
 )
 
-// builderdSource is the program a builder container runs (builderd/main.go).
+// builderdFiles are the sources of the program a builder container runs:
+// builderd and the protocol package it shares with this one, built as a
+// module of their own (see BuilderdBinary).
 //
-//go:embed builderd/main.go
-var builderdSource []byte
+//go:embed builderd/*.go builderproto/*.go
+var builderdFiles embed.FS
 
 // builderdPath is where the builderd binary is mounted in a builder.
 const builderdPath = "/gorepro/builderd"
@@ -36,15 +40,32 @@ const builderStartTimeout = 2 * time.Minute
 // and returns its path: dir/<hash of the source>/builderd-linux-<goarch>.
 // The binary is static (CGO_ENABLED=0), so it runs in any Linux image.
 func BuilderdBinary(ctx context.Context, goCmd, dir, goarch string) (string, error) {
-	return helperBinary(ctx, goCmd, dir, "builderd", builderdSource, goarch)
+	files, err := builderdSources()
+	if err != nil {
+		return "", fmt.Errorf("building builderd: %w", err)
+	}
+	return helperBinary(ctx, goCmd, dir, "builderd", files, goarch)
 }
 
-// helperBinary builds the one-file program source, called name, for
-// linux/goarch with goCmd into dir, unless it is there already, and
-// returns its path: dir/<hash of the source>/<name>-linux-<goarch>.
-func helperBinary(ctx context.Context, goCmd, dir, name string, source []byte, goarch string) (string, error) {
-	sum := sha256.Sum256(source)
-	srcDir := filepath.Join(dir, hex.EncodeToString(sum[:8]))
+// helperFile is one file of a helper program's build (builderd,
+// runwait): its path in the module and its content.
+type helperFile struct {
+	path string
+	data []byte
+}
+
+// helperBinary builds the helper program called name, the main package
+// internal/container/<name> of files (a module of gorepro's path, so
+// that it may import internal packages), for linux/goarch with goCmd
+// into dir, unless it is there already, and returns its path:
+// dir/<hash of the files>/<name>-linux-<goarch>.
+func helperBinary(ctx context.Context, goCmd, dir, name string, files []helperFile, goarch string) (string, error) {
+	sum := sha256.New()
+	for _, f := range files {
+		fmt.Fprintf(sum, "%s %d\n", f.path, len(f.data))
+		sum.Write(f.data)
+	}
+	srcDir := filepath.Join(dir, hex.EncodeToString(sum.Sum(nil)[:8]))
 	bin := filepath.Join(srcDir, name+"-linux-"+goarch)
 	if fi, err := os.Stat(bin); err == nil && fi.Mode().IsRegular() {
 		return bin, nil
@@ -60,8 +81,12 @@ func helperBinary(ctx context.Context, goCmd, dir, name string, source []byte, g
 		return "", fmt.Errorf("building %s: %w", name, err)
 	}
 	defer os.RemoveAll(tmpDir)
-	for file, data := range map[string][]byte{"main.go": source, "go.mod": []byte("module gorepro.local/" + name + "\n\ngo 1.21\n")} {
-		if err := os.WriteFile(filepath.Join(tmpDir, file), data, 0o644); err != nil {
+	for _, f := range files {
+		p := filepath.Join(tmpDir, filepath.FromSlash(f.path))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return "", fmt.Errorf("building %s: %w", name, err)
+		}
+		if err := os.WriteFile(p, f.data, 0o644); err != nil {
 			return "", fmt.Errorf("building %s: %w", name, err)
 		}
 	}
@@ -70,7 +95,7 @@ func helperBinary(ctx context.Context, goCmd, dir, name string, source []byte, g
 	}
 	tmp := filepath.Join(tmpDir, name)
 	res, err := proc.Run(ctx, proc.Cmd{
-		Argv:    []string{goCmd, "build", "-trimpath", "-buildvcs=false", "-o", tmp, "."},
+		Argv:    []string{goCmd, "build", "-trimpath", "-buildvcs=false", "-o", tmp, "./internal/container/" + name},
 		Dir:     tmpDir,
 		Env:     proc.Environ(nil, "GOOS=linux", "GOARCH="+goarch, "CGO_ENABLED=0", "GOFLAGS=", "GOWORK=off", "GOTOOLCHAIN=local"),
 		Timeout: 5 * time.Minute,
@@ -85,6 +110,26 @@ func helperBinary(ctx context.Context, goCmd, dir, name string, source []byte, g
 		return "", fmt.Errorf("building %s: %w", name, err)
 	}
 	return bin, nil
+}
+
+// helperModFile is the go.mod of a helper's build: gorepro's module path.
+var helperModFile = helperFile{path: "go.mod", data: []byte("module github.com/gorepro/gorepro\n\ngo 1.21\n")}
+
+// builderdSources are the files builderd is built from, in a stable
+// order: helperModFile (so that builderd may import the internal package
+// builderproto) and the embedded sources at their paths in the module.
+// Test files are left out: the build needs only the standard library.
+func builderdSources() ([]helperFile, error) {
+	files := []helperFile{helperModFile}
+	err := fs.WalkDir(builderdFiles, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, "_test.go") {
+			return err
+		}
+		data, err := builderdFiles.ReadFile(p)
+		files = append(files, helperFile{path: "internal/container/" + p, data: data})
+		return err
+	})
+	return files, err
 }
 
 // Builder is a running builder container: s's image, platform, mounts,
@@ -115,19 +160,7 @@ type Builder struct {
 type builderCall struct {
 	out  *limitedBuffer
 	tee  io.Writer
-	done chan builderReply
-}
-
-// builderReply mirrors builderd's reply.
-type builderReply struct {
-	Ready    bool   `json:"ready,omitempty"`
-	ID       int64  `json:"id,omitempty"`
-	Out      []byte `json:"out,omitempty"`
-	Done     bool   `json:"done,omitempty"`
-	Exit     int    `json:"exit"`
-	Signal   int    `json:"signal,omitempty"`
-	TimedOut bool   `json:"timedOut,omitempty"`
-	Err      string `json:"err,omitempty"`
+	done chan builderproto.Reply
 }
 
 // BuilderArgv is the argv StartBuilder runs for s with the builderd
@@ -200,7 +233,7 @@ func (b *Builder) readReplies(out io.Reader, ready chan struct{}) {
 	dec := json.NewDecoder(out)
 	isReady := false
 	for {
-		var r builderReply
+		var r builderproto.Reply
 		if err := dec.Decode(&r); err != nil {
 			break
 		}
@@ -236,7 +269,7 @@ func (b *Builder) readReplies(out io.Reader, ready chan struct{}) {
 	close(b.ended)
 	b.mu.Unlock()
 	for _, call := range calls {
-		call.done <- builderReply{Done: true, Exit: -1, Err: errBuilderEnded}
+		call.done <- builderproto.Reply{Done: true, Exit: -1, Err: errBuilderEnded}
 	}
 }
 
@@ -269,7 +302,7 @@ func (b *Builder) Exec(ctx context.Context, x ExecSpec) (*proc.Result, error) {
 	if capBytes <= 0 {
 		capBytes = proc.DefaultCap
 	}
-	call := &builderCall{out: &limitedBuffer{max: 2 * capBytes}, tee: x.Tee, done: make(chan builderReply, 1)}
+	call := &builderCall{out: &limitedBuffer{max: 2 * capBytes}, tee: x.Tee, done: make(chan builderproto.Reply, 1)}
 	b.mu.Lock()
 	b.nextID++
 	id := b.nextID
@@ -281,20 +314,20 @@ func (b *Builder) Exec(ctx context.Context, x ExecSpec) (*proc.Result, error) {
 	default:
 	}
 	b.calls[id] = call
-	line, _ := json.Marshal(map[string]any{"id": id, "argv": x.Args, "dir": x.Dir, "env": x.Env, "timeoutMs": x.Timeout.Milliseconds()})
+	line, _ := json.Marshal(builderproto.Request{ID: id, Argv: x.Args, Dir: x.Dir, Env: x.Env, TimeoutMs: x.Timeout.Milliseconds()})
 	_, werr := b.stdin.Write(append(line, '\n'))
 	b.mu.Unlock()
 	start := time.Now()
 	if werr != nil {
 		return nil, fmt.Errorf("exec in builder %s: %w", b.name, werr)
 	}
-	var r builderReply
+	var r builderproto.Reply
 	canceled := false
 	select {
 	case r = <-call.done:
 	case <-ctx.Done():
 		canceled = true
-		b.send(map[string]any{"id": id, "cancel": true})
+		b.send(builderproto.Request{ID: id, Cancel: true})
 		r = <-call.done
 	}
 	res := &proc.Result{ExitCode: r.Exit, Duration: time.Since(start), TimedOut: r.TimedOut, Canceled: canceled && !r.TimedOut}
@@ -322,8 +355,8 @@ func (b *Builder) Exec(ctx context.Context, x ExecSpec) (*proc.Result, error) {
 }
 
 // send writes one request line; errors (the builder gone) are ignored.
-func (b *Builder) send(v any) {
-	line, _ := json.Marshal(v)
+func (b *Builder) send(r builderproto.Request) {
+	line, _ := json.Marshal(r)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	_, _ = b.stdin.Write(append(line, '\n'))

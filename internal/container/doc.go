@@ -33,9 +33,11 @@
 //
 // StartBuilder starts a long-lived container (`run -i --rm`, attached,
 // labelled like every other) whose main process is builderd
-// (builderd/main.go, embedded, built by BuilderdBinary with the host's go
-// command for the builder's platform and mounted in). Builder.Exec runs a
-// command in it through builderd's JSON-lines protocol on the engine
+// (builderd/main.go and the protocol package builderproto, embedded, built
+// by BuilderdBinary with the host's go command for the builder's platform
+// and mounted in). Builder.Exec runs a command in it through builderd's
+// JSON-lines protocol (builderproto.Request and Reply, shared by both
+// sides) on the engine
 // client's standard input and output: no engine call per command, and a
 // deadline and cancellation that kill the command's process group in the
 // container. Builder.Close closes that input; so does the kernel when

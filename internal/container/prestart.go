@@ -31,7 +31,8 @@ const abortWait = 10 * time.Second
 // (goCmd; "go" from PATH when empty) into dir, unless it is there already,
 // and returns its path: dir/<hash of the source>/runwait-linux-<goarch>.
 func RunwaitBinary(ctx context.Context, goCmd, dir, goarch string) (string, error) {
-	return helperBinary(ctx, goCmd, dir, "runwait", runwaitSource, goarch)
+	files := []helperFile{helperModFile, {path: "internal/container/runwait/main.go", data: runwaitSource}}
+	return helperBinary(ctx, goCmd, dir, "runwait", files, goarch)
 }
 
 // Prestarted is the container of one run, started before its program

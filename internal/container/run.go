@@ -412,7 +412,7 @@ func (e *Engine) RemoveContainers(ctx context.Context, names ...string) error {
 // toolchain: the ones a Go bug report asks about because they change the
 // code the compiler emits or how the go command picks a toolchain.
 func ReportedGoEnv() []string {
-	return []string{"GOARCH", "GOAMD64", "GOARM64", "CGO_ENABLED", "GOFLAGS", "GOEXPERIMENT", "GOTOOLCHAIN"}
+	return []string{"GOARCH", "GOAMD64", "GOARM64", "GOARM", "CGO_ENABLED", "GOFLAGS", "GOEXPERIMENT", "GOTOOLCHAIN"}
 }
 
 // GoVersion asks the go command inside image for its version and the

@@ -111,9 +111,11 @@ type Toolchain struct {
 	// HostArch is the architecture of the machine that resolved it (of
 	// the runner, in a merged run).
 	HostArch string `json:"hostArch,omitempty"`
-	// GoEnv holds GOARCH, GOAMD64, GOARM64, CGO_ENABLED, GOFLAGS,
+	// GoEnv holds GOARCH, GOAMD64, GOARM64, GOARM, CGO_ENABLED, GOFLAGS,
 	// GOEXPERIMENT and GOTOOLCHAIN as the toolchain's go command reports
-	// them (builds then set GOARCH, CGO_ENABLED and GOFLAGS per cell).
+	// them (builds then set GOARCH, CGO_ENABLED and GOFLAGS per cell, and
+	// GOARM for a platform "linux/arm/v5", "v6" or "v7"); for a host
+	// toolchain with a runtime image, as it reports them for its platform.
 	GoEnv map[string]string `json:"goEnv,omitempty"`
 	// Available and Reason say whether the toolchain could be used.
 	Available bool   `json:"available"`

@@ -176,7 +176,7 @@ func runtimeImage(c *record.Container) imageFacts {
 // goEnvOrder is the order go env variables are listed in (the ones
 // gorepro records, container.ReportedGoEnv).
 func goEnvOrder() []string {
-	return []string{"GOARCH", "GOAMD64", "GOARM64", "CGO_ENABLED", "GOFLAGS", "GOEXPERIMENT", "GOTOOLCHAIN"}
+	return []string{"GOARCH", "GOAMD64", "GOARM64", "GOARM", "CGO_ENABLED", "GOFLAGS", "GOEXPERIMENT", "GOTOOLCHAIN"}
 }
 
 // goEnvKeys are the variables of env in the order reports list them:

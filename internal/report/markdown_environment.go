@@ -164,7 +164,7 @@ func (r *markdownReport) writeGoEnv(b *strings.Builder) {
 		arch := tc.GoEnv["GOARCH"]
 		for _, k := range goEnvKeys(tc.GoEnv) {
 			v := tc.GoEnv[k]
-			if v == "" && ((k == "GOAMD64" && arch != "amd64") || (k == "GOARM64" && arch != "arm64")) {
+			if v == "" && ((k == "GOAMD64" && arch != "amd64") || (k == "GOARM64" && arch != "arm64") || (k == "GOARM" && arch != "arm")) {
 				continue
 			}
 			lines = append(lines, k+"="+v)

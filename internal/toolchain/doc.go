@@ -35,8 +35,12 @@
 // else the engine host's) and the runtime image, made present as
 // Options.Pull allows and named by ID from then on (its ID is part of
 // Identity), and HostGOOS and HostGOARCH become the platform's, so that
-// builds target it. Resolved.RunContainer is where a toolchain's
-// binaries run, whichever kind it is.
+// builds target it; GoEnv is what the go command reports for the
+// platform. A platform's variant is parsed once, by config.ParsePlatform,
+// for host and image toolchains alike: "linux/arm/v7" (v6, v5) builds
+// with GOARM=7 (6, 5); "linux/arm64/v8" sets nothing more.
+// Resolved.RunContainer is where a toolchain's binaries run, whichever
+// kind it is.
 //
 // A toolchain that cannot be used is not an error: Resolve returns it with
 // Available false and a one-line Reason that says how to fix it, so the

@@ -141,11 +141,7 @@ func resolveImage(ctx context.Context, r *Resolved, tc config.Toolchain, opts Op
 
 // platformArch is the architecture of an os/arch[/variant] platform.
 func platformArch(platform string) string {
-	parts := strings.Split(platform, "/")
-	if len(parts) >= 2 {
-		return parts[1]
-	}
-	return ""
+	return config.ParsePlatform(platform).Arch
 }
 
 // goCommandCrash returns the crash of the image's go command in the

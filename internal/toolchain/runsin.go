@@ -1,9 +1,9 @@
 package toolchain
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/gorepro/gorepro/internal/config"
 )
@@ -30,14 +30,29 @@ func resolveRunsIn(ctx context.Context, r *Resolved, tc config.Toolchain, opts O
 	r.HostGOOS, r.HostGOARCH = platformOS(c.Platform), c.PlatformArch()
 	if c.Runtime, err = eng.Ensure(ctx, tc.RuntimeImage, c.Pull, c.Platform); err != nil {
 		r.Available, r.Reason = false, imageReason("runtime", tc.RuntimeImage, err)
+		return
 	}
+	r.GoEnv = platformGoEnv(ctx, r, c.Platform, opts)
+}
+
+// platformGoEnv is the go env a host toolchain's builds for platform get
+// (GOARCH, GOAMD64, GOARM, ... of the platform, not of this host), as its
+// go command reports them with GOOS, GOARCH and the variant's setting
+// (config.Platform.BuildEnv: GOARM=7 for linux/arm/v7). It keeps r.GoEnv
+// when the query fails.
+func platformGoEnv(ctx context.Context, r *Resolved, platform string, opts Options) map[string]string {
+	set := append([]string{}, r.Env...)
+	set = append(set, "GOOS="+r.HostGOOS, "GOARCH="+r.HostGOARCH)
+	set = append(set, config.ParsePlatform(platform).BuildEnv(r.HostGOARCH)...)
+	env, reason := runGoEnv(ctx, r.GoCmd, set, opts.Timeout)
+	if reason != "" {
+		return r.GoEnv
+	}
+	return env.Reported
 }
 
 // platformOS is the OS of an os/arch[/variant] platform, "linux" when it
 // names none.
 func platformOS(platform string) string {
-	if os, _, ok := strings.Cut(platform, "/"); ok && os != "" {
-		return os
-	}
-	return "linux"
+	return cmp.Or(config.ParsePlatform(platform).OS, "linux")
 }

@@ -66,8 +66,10 @@ type Resolved struct {
 	RunsIn *Container `json:"runsIn,omitempty"`
 	// GoEnv holds the container.ReportedGoEnv variables as the toolchain's go
 	// command reports them with the toolchain's Env (and GOFLAGS cleared,
-	// as builds do), e.g. GOAMD64 "v1", CGO_ENABLED "1". Builds set GOARCH,
-	// CGO_ENABLED and GOFLAGS per cell (see each cell's reproduce env).
+	// as builds do), e.g. GOAMD64 "v1", CGO_ENABLED "1"; for a host
+	// toolchain with RunsIn, with the GOOS, GOARCH and GOARM of its
+	// platform. Builds set GOARCH, CGO_ENABLED and GOFLAGS per cell, and
+	// GOARM for an arm variant (see each cell's reproduce env).
 	GoEnv map[string]string `json:"goEnv,omitempty"`
 	// Identity is a stable string for cache keys; it changes when the
 	// toolchain is replaced (kind, version, GOROOT, size and modification

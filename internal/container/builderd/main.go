@@ -3,17 +3,14 @@
 // matrix run, in which the go builds of the run's cells run one after the
 // other (or side by side) without starting a container each.
 //
-// gorepro does not install it: it embeds this file, builds it with the
-// host's go command for the builder's platform (static, CGO_ENABLED=0) and
+// gorepro does not install it: it embeds this file and package
+// builderproto's, builds them with the host's go command for the
+// builder's platform (static, CGO_ENABLED=0; see container.BuilderdBinary) and
 // mounts the binary into the container, which needs nothing of its own
 // but the go command. builderd speaks JSON lines on its standard input and
-// output, which the engine client (`podman run -i`, attached) relays:
-//
-//	→ {"ready":true}                                                  once, when it reads requests
-//	← {"id":1,"argv":["go","build",…],"dir":"/src","env":["K=V"],"timeoutMs":600000}
-//	→ {"id":1,"out":"<base64>"}                                       output, as it comes (stdout and stderr)
-//	→ {"id":1,"done":true,"exit":0,"signal":0,"timedOut":false,"err":""}
-//	← {"id":1,"cancel":true}                                          kills request 1's process group
+// output, which the engine client (`podman run -i`, attached) relays: the
+// Request and Reply types of package builderproto, which gorepro's side
+// (internal/container) uses too.
 //
 // The program of a request runs in its own process group with the
 // container's environment plus env, and is killed (the whole group) at its
@@ -35,29 +32,9 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/gorepro/gorepro/internal/container/builderproto"
 )
-
-// request is one line gorepro writes.
-type request struct {
-	ID        int64    `json:"id"`
-	Argv      []string `json:"argv,omitempty"`
-	Dir       string   `json:"dir,omitempty"`
-	Env       []string `json:"env,omitempty"`
-	TimeoutMs int64    `json:"timeoutMs,omitempty"`
-	Cancel    bool     `json:"cancel,omitempty"`
-}
-
-// reply is one line builderd writes.
-type reply struct {
-	Ready    bool   `json:"ready,omitempty"`
-	ID       int64  `json:"id,omitempty"`
-	Out      []byte `json:"out,omitempty"`
-	Done     bool   `json:"done,omitempty"`
-	Exit     int    `json:"exit"`
-	Signal   int    `json:"signal,omitempty"`
-	TimedOut bool   `json:"timedOut,omitempty"`
-	Err      string `json:"err,omitempty"`
-}
 
 // server runs requests and writes their replies, one line at a time.
 type server struct {
@@ -66,7 +43,7 @@ type server struct {
 	running map[int64]*exec.Cmd
 }
 
-func (s *server) send(r reply) {
+func (s *server) send(r builderproto.Reply) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_ = s.enc.Encode(r)
@@ -79,7 +56,7 @@ type output struct {
 }
 
 func (o output) Write(p []byte) (int, error) {
-	o.s.send(reply{ID: o.id, Out: append([]byte(nil), p...)})
+	o.s.send(builderproto.Reply{ID: o.id, Out: append([]byte(nil), p...)})
 	return len(p), nil
 }
 
@@ -107,8 +84,8 @@ func (s *server) killAll() {
 }
 
 // run runs one request and sends its replies.
-func (s *server) run(req request) {
-	done := reply{ID: req.ID, Done: true, Exit: -1}
+func (s *server) run(req builderproto.Request) {
+	done := builderproto.Reply{ID: req.ID, Done: true, Exit: -1}
 	if len(req.Argv) == 0 {
 		done.Err = "no command"
 		s.send(done)
@@ -175,12 +152,12 @@ func main() {
 		s.killAll()
 		os.Exit(143)
 	}()
-	s.send(reply{Ready: true})
+	s.send(builderproto.Reply{Ready: true})
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 0, 64<<10), 16<<20)
 	var wg sync.WaitGroup
 	for in.Scan() {
-		var req request
+		var req builderproto.Request
 		if err := json.Unmarshal(in.Bytes(), &req); err != nil {
 			continue
 		}
