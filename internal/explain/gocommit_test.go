@@ -149,6 +149,11 @@ func TestExplainerGoCommits(t *testing.T) {
 					c := &run.Cells[0]
 					c.ID, c.Toolchain = id, "tip"
 					c.GoSource = &record.GoSource{Repo: r.dir, Rev: commit, Commit: commit, Mode: "full"}
+					// The config changed only in the toolchain's rev: that
+					// is the toolchain's change, not one of gorepro's config.
+					c.ToolchainEntry = map[string]string{"kind": "gosource", "repo": r.dir, "rev": commit}
+					c.TargetEntry, c.Settings = map[string]string{"kind": "package"}, map[string]string{"runs": "1"}
+					run.MatrixSHA256 = "matrix-" + commit
 				}
 				cfg.Toolchains = append(cfg.Toolchains, config.Toolchain{Name: "tip", Kind: config.KindGosource, Repo: r.dir, Rev: r.rel5})
 			}
@@ -183,6 +188,9 @@ func TestExplainerGoCommits(t *testing.T) {
 			}
 			assert.Contains(t, last.Conclusion, strings.ReplaceAll(want, "DIR", r.dir))
 			assert.Contains(t, last.What, "bisect Go commits ")
+			if tt.gosource {
+				assert.Contains(t, got.Changed, fmt.Sprintf("toolchain tip: rev %s → %s", r.rel4, r.rel5))
+			}
 		})
 	}
 }
