@@ -446,9 +446,16 @@ func (ex *Explainer) search(ctx context.Context, c *cellCase, plan *bisection.Pl
 		return bisect.Result{}, b.Cells(), cmp.Or(err, errors.New("no result"))
 	}
 	if res.Boundary != nil && !res.Flaky {
+		// Each side's latest probe, as judged: a Go commit whose toolchain
+		// crashed building itself is a crash with its signature, though
+		// its cell is a build error.
+		latest := map[string]bisection.Probe{}
+		for _, p := range b.Probes() {
+			latest[p.Version] = p
+		}
 		for _, side := range []struct{ name, v string }{{"before", res.Boundary.Before}, {"after", res.Boundary.After}} {
-			if cell, ok := b.Cells()[side.v]; ok {
-				c.x.Evidence = append(c.x.Evidence, record.Evidence{Side: side.name, Input: side.v, CellID: cell.ID, Outcome: cell.Outcome, Signature: cell.Signature})
+			if p, ok := latest[side.v]; ok && !p.NotRun {
+				c.x.Evidence = append(c.x.Evidence, record.Evidence{Side: side.name, Input: side.v, CellID: p.CellID, Outcome: record.Outcome(p.Outcome), Signature: p.Signature})
 			}
 		}
 	}

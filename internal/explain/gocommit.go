@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"go/version"
+	"strings"
 
 	"github.com/gorepro/gorepro/bisect"
 	"github.com/gorepro/gorepro/internal/bisection"
@@ -120,7 +121,7 @@ func (ex *Explainer) goSourceCommits(c *cellCase) (goRange, bool) {
 	}
 	return goRange{
 		repo: cmp.Or(ex.GoRepo, ns.Repo), from: bs.Commit, to: ns.Commit,
-		fromName: gitrepo.Short(bs.Commit), toName: gitrepo.Short(ns.Commit), kept: "the toolchain's build",
+		fromName: revName(bs), toName: revName(ns), kept: "the toolchain's build",
 		bootstrap: c.held.Toolchains[0].Bootstrap,
 	}, true
 }
@@ -132,4 +133,15 @@ func (ex *Explainer) goSourceCommits(c *cellCase) (goRange, bool) {
 func (ex *Explainer) goSourcePair(c *cellCase) bool {
 	_, ok := ex.goSourceCommits(c)
 	return ok
+}
+
+// revName names a gosource toolchain's commit: its short hash, and the
+// revision it was configured as when that is a name (a tag, a branch):
+// "edcb5af9e846 (go1.26.8)".
+func revName(gs *record.GoSource) string {
+	name := gitrepo.Short(gs.Commit)
+	if gs.Rev != "" && !strings.HasPrefix(gs.Commit, gs.Rev) {
+		name += " (" + gs.Rev + ")"
+	}
+	return name
 }

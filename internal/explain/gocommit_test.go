@@ -116,7 +116,7 @@ func TestExplainerGoCommits(t *testing.T) {
 			tags: true, gosource: true, commitsBad: func(r goRepo) []string { return []string{r.bug, r.c3, r.rel5} },
 			wantKind: record.CauseGoCommit,
 			wantCulprit: func(r goRepo) string {
-				return fmt.Sprintf(`Go commit %s "runtime: the bug" by Gopher <gopher@example.com>, 2026-11-03, Reviewed-on: https://go-review.googlesource.com/c/go/+/700002 (first bad commit of %s..%s in %s; the commit before it, %s, is not)`,
+				return fmt.Sprintf(`Go commit %s "runtime: the bug" by Gopher <gopher@example.com>, 2026-11-03, Reviewed-on: https://go-review.googlesource.com/c/go/+/700002 (first bad commit of %s (go1.25.4)..%s in %s; the commit before it, %s, is not)`,
 					gitrepo.Short(r.bug), gitrepo.Short(r.rel4), gitrepo.Short(r.rel5), r.dir, gitrepo.Short(r.c1))
 			},
 			wantStep: "regression: first bad " + "BUG",
@@ -145,13 +145,13 @@ func TestExplainerGoCommits(t *testing.T) {
 			if tt.gosource {
 				id = "tip_v1.36.10_off_app_amd64"
 				for i, run := range []*record.Run{base, next} {
-					commit := []string{r.rel4, r.rel5}[i]
+					commit, rev := []string{r.rel4, r.rel5}[i], []string{"go1.25.4", r.rel5[:10]}[i]
 					c := &run.Cells[0]
 					c.ID, c.Toolchain = id, "tip"
-					c.GoSource = &record.GoSource{Repo: r.dir, Rev: commit, Commit: commit, Mode: "full"}
+					c.GoSource = &record.GoSource{Repo: r.dir, Rev: rev, Commit: commit, Mode: "full"}
 					// The config changed only in the toolchain's rev: that
 					// is the toolchain's change, not one of gorepro's config.
-					c.ToolchainEntry = map[string]string{"kind": "gosource", "repo": r.dir, "rev": commit}
+					c.ToolchainEntry = map[string]string{"kind": "gosource", "repo": r.dir, "rev": rev}
 					c.TargetEntry, c.Settings = map[string]string{"kind": "package"}, map[string]string{"runs": "1"}
 					run.MatrixSHA256 = "matrix-" + commit
 				}
@@ -189,7 +189,7 @@ func TestExplainerGoCommits(t *testing.T) {
 			assert.Contains(t, last.Conclusion, strings.ReplaceAll(want, "DIR", r.dir))
 			assert.Contains(t, last.What, "bisect Go commits ")
 			if tt.gosource {
-				assert.Contains(t, got.Changed, fmt.Sprintf("toolchain tip: rev %s → %s", r.rel4, r.rel5))
+				assert.Contains(t, got.Changed, fmt.Sprintf("toolchain tip: rev go1.25.4 → %s", r.rel5[:10]))
 			}
 		})
 	}
