@@ -454,7 +454,7 @@ func (ex *Explainer) search(ctx context.Context, c *cellCase, plan *bisection.Pl
 			latest[p.Version] = p
 		}
 		for _, side := range []struct{ name, v string }{{"before", res.Boundary.Before}, {"after", res.Boundary.After}} {
-			if p, ok := latest[side.v]; ok && !p.NotRun {
+			if p, ok := latest[side.v]; ok && p.CellID != "" {
 				c.x.Evidence = append(c.x.Evidence, record.Evidence{Side: side.name, Input: side.v, CellID: p.CellID, Outcome: record.Outcome(p.Outcome), Signature: p.Signature})
 			}
 		}

@@ -65,6 +65,10 @@ func TestExplainerGoCommits(t *testing.T) {
 		// BASE's and NEW's toolchains as built from go1.25.4's and
 		// go1.25.5's commits (same Go version, two builds).
 		tags, gosource bool
+		// toolchainCrash makes the full builds that confirm the boundary
+		// of bad commits crash building themselves (a build error whose
+		// toolchain crashed, judged a crash), as the real bug does.
+		toolchainCrash bool
 		// commitsBad are the commits whose toolchains crash.
 		commitsBad  func(r goRepo) []string
 		wantKind    string
@@ -74,7 +78,7 @@ func TestExplainerGoCommits(t *testing.T) {
 	}{
 		{
 			name: "the release, then the commit between the two releases",
-			tags: true, commitsBad: func(r goRepo) []string { return []string{r.bug, r.c3, r.rel5} },
+			tags: true, toolchainCrash: true, commitsBad: func(r goRepo) []string { return []string{r.bug, r.c3, r.rel5} },
 			wantKind: record.CauseGoCommit,
 			wantCulprit: func(r goRepo) string {
 				return fmt.Sprintf(`Go commit %s "runtime: the bug" by Gopher <gopher@example.com>, 2026-11-03, Reviewed-on: https://go-review.googlesource.com/c/go/+/700002 (first bad commit of go1.25.4..go1.25.5 in %s; the commit before it, %s, is not)`,
@@ -164,9 +168,13 @@ func TestExplainerGoCommits(t *testing.T) {
 				}
 				return tc.Name == "go1.25.5" || tc.Name == "tip"
 			}}
+			var p bisection.Prober = prober
+			if tt.toolchainCrash {
+				p = toolchainCrashProber{prober}
+			}
 			ex := &Explainer{
 				Config: cfg, Base: base, Next: next, Changes: []ChangedCell{{CellID: id, Kind: "new-crash", VerdictChanged: true}},
-				Prober: prober, Versions: fakeVersions{}, Checkouts: &bisection.Checkouts{WorkDir: t.TempDir()},
+				Prober: p, Versions: fakeVersions{}, Checkouts: &bisection.Checkouts{WorkDir: t.TempDir()},
 				LocalVersion: "go1.26.8", HostArch: "amd64",
 				GoRepo: r.dir, GoCommits: bisection.Options{CacheDir: t.TempDir()},
 			}
@@ -187,10 +195,39 @@ func TestExplainerGoCommits(t *testing.T) {
 				assert.Contains(t, last.Conclusion, "; Go toolchains built: 0 full, 0 fast", "the fake prober builds no toolchain")
 			}
 			assert.Contains(t, last.Conclusion, strings.ReplaceAll(want, "DIR", r.dir))
+			if tt.wantKind == record.CauseGoCommit {
+				// The boundary's evidence is each side's judged probe.
+				var sides []string
+				for _, ev := range got.Evidence {
+					if ev.Input == gitrepo.Short(r.c1) || ev.Input == gitrepo.Short(r.bug) {
+						sides = append(sides, fmt.Sprintf("%s %s %s %s", ev.Side, ev.Input, ev.Outcome, ev.Signature))
+					}
+				}
+				sig := "panic: boom in main.main"
+				if tt.toolchainCrash {
+					sig = "fatal error: taggedPointerPack"
+				}
+				assert.Equal(t, []string{"before " + gitrepo.Short(r.c1) + " pass ", "after " + gitrepo.Short(r.bug) + " crash " + sig}, sides)
+			}
 			assert.Contains(t, last.What, "bisect Go commits ")
 			if tt.gosource {
 				assert.Contains(t, got.Changed, fmt.Sprintf("toolchain tip: rev go1.25.4 → %s", r.rel5[:10]))
 			}
 		})
 	}
+}
+
+// toolchainCrashProber is a fake prober whose full builds of a bad Go
+// commit's toolchain crash building themselves: the confirmations of a
+// go-commit search's boundary get a build error with the toolchain's
+// crash, not a cell that ran.
+type toolchainCrashProber struct{ *fakeProber }
+
+func (f toolchainCrashProber) Probe(ctx context.Context, req bisection.Request) (record.Cell, error) {
+	cell, err := f.fakeProber.Probe(ctx, req)
+	if tc := req.Config.Toolchains[0]; req.Fresh && tc.Kind == config.KindGosource && !tc.Fast && cell.Outcome == record.Crash {
+		cell.Outcome, cell.Signature, cell.CacheKey = record.BuildError, "", ""
+		cell.BuildCrash = &record.BuildCrash{Stage: record.StageToolchain, Program: "the go command", Signature: "fatal error: taggedPointerPack"}
+	}
+	return cell, err
 }
