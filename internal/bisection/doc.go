@@ -54,5 +54,8 @@
 // (the module proxy).
 //
 // The explanation engine (internal/explain) bisects through the same Plan,
-// Bisection and Prober.
+// Bisection and Prober; NewGoCommitPlan gives it a go-commit plan over an
+// open Go repository's range (the commits between two releases' tags, or
+// between two gosource toolchains' commits), and Bisection.GoBuilds and
+// GoBuildsText count the toolchains its search built.
 package bisection

@@ -85,13 +85,40 @@ func (p *Plan) listGoCommits(ctx context.Context, opts Options) error {
 	if err != nil {
 		return optionError("--go-repo: %w", err)
 	}
-	to := cmp.Or(opts.To, "HEAD")
-	commits, err := repo.Range(ctx, opts.From, to, opts.FirstParent)
-	if err != nil {
+	if err := p.goCommits(ctx, repo, opts.From, cmp.Or(opts.To, "HEAD"), opts, runIn); err != nil {
 		return optionError("--axis go-commit: %w", err)
 	}
+	return nil
+}
+
+// NewGoCommitPlan is the plan of a go-commit search over the commits of
+// repo from from to to (tags such as go1.25.4, or commits), oldest first:
+// cfg holds every other axis at one value (its first toolchain says where
+// the binaries run, as on the go-commit axis), toolchains are all the
+// configured ones, and opts gives Bootstrap, Full and FirstParent. The
+// caller sets Pred and Threshold. gorepro explain follows a change of Go
+// release, or of a gosource toolchain's commit, into Go's commits with it.
+func NewGoCommitPlan(ctx context.Context, cfg *config.Config, toolchains []config.Toolchain, repo *gosource.Repo, from, to string, opts Options) (*Plan, error) {
+	p := &Plan{Axis: Axis{Name: AxisGoCommit, Kind: AxisGoCommit}, Config: cfg, Toolchains: toolchains}
+	runIn, err := goCommitRunIn(cfg.Toolchains[0], toolchains, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := p.goCommits(ctx, repo, from, to, opts, runIn); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// goCommits makes the candidates the commits of repo from from to to,
+// whose probes run where runIn runs its binaries (nil: on this host).
+func (p *Plan) goCommits(ctx context.Context, repo *gosource.Repo, from, to string, opts Options, runIn *config.Toolchain) error {
+	commits, err := repo.Range(ctx, from, to, opts.FirstParent)
+	if err != nil {
+		return err
+	}
 	if len(commits) < 2 {
-		return optionError("--axis go-commit: %s..%s holds no commit after %s: bisect needs at least two", opts.From, to, opts.From)
+		return fmt.Errorf("%s..%s holds no commit after %s: bisect needs at least two", from, to, from)
 	}
 	p.GoSource = &GoSourcePlan{Repo: repo, Bootstrap: opts.Bootstrap, Full: opts.Full, RunIn: runIn}
 	p.Commits = map[string]gitrepo.Commit{}
@@ -207,8 +234,12 @@ func (b *Bisection) noteGoSource(p *Probe, cell record.Cell) {
 	}
 }
 
-// goBuilds counts the toolchains made during the bisection.
-func (b *Bisection) goBuilds() *record.GoBuilds {
+// GoBuilds counts the toolchains made during a bisection on the
+// go-commit axis (nil on the other axes).
+func (b *Bisection) GoBuilds() *record.GoBuilds {
+	if b.Plan.GoSource == nil {
+		return nil
+	}
 	gb := &record.GoBuilds{Redone: b.redone}
 	for _, gs := range b.made {
 		if gs.Mode == gosource.ModeFast {

@@ -40,8 +40,8 @@ func (b *Bisection) Record(res *bisect.Result) *record.Bisect {
 		rec.Fixed["protobuf"] = cfg.Protobuf[0]
 	}
 	if b.Plan.GoSource != nil {
-		rec.GoBuilds = b.goBuilds()
-		defer func() { rec.Conclusion += goBuildsText(rec.GoBuilds) }()
+		rec.GoBuilds = b.GoBuilds()
+		defer func() { rec.Conclusion += GoBuildsText(rec.GoBuilds) }()
 	}
 	if res.Boundary == nil {
 		return &rec
@@ -126,8 +126,8 @@ func (c *Checkouts) Close(ctx context.Context) []error {
 	return errs
 }
 
-// goBuildsText is how the conclusion of a go-commit bisection counts the
-// toolchains it built.
-func goBuildsText(gb *record.GoBuilds) string {
+// GoBuildsText is how the conclusion of a go-commit bisection counts the
+// toolchains it built: "; Go toolchains built: 1 full, 2 fast".
+func GoBuildsText(gb *record.GoBuilds) string {
 	return fmt.Sprintf("; Go toolchains built: %d full, %d fast", gb.Full, gb.Fast)
 }

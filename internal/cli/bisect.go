@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/gorepro/gorepro/bisect"
 	"github.com/gorepro/gorepro/internal/bisection"
@@ -27,10 +28,9 @@ type BisectOptions struct {
 	// FirstParent keeps --axis commit and go-commit to the first-parent
 	// chain.
 	FirstParent bool
-	// GoRepo, Bootstrap and Full are --axis go-commit's Go repository,
+	// GoSourceFlags are --axis go-commit's Go repository,
 	// GOROOT_BOOTSTRAP and "full builds only".
-	GoRepo, Bootstrap string
-	Full              bool
+	GoSourceFlags
 	// Images are --axis image's repositories (--image); Insecure the
 	// registries reached over plain HTTP (--insecure, as images has it).
 	Images, Insecure []string
@@ -163,9 +163,7 @@ func addBisectFlags(cmd *cobra.Command, opts *BisectOptions) {
 	f.StringSliceVar(&opts.Versions, "versions", nil, "the candidates, in order (instead of listing them from the module proxy)")
 	f.BoolVar(&opts.Prerelease, "prerelease", false, "include pre-release versions")
 	f.BoolVar(&opts.FirstParent, "first-parent", false, "--axis commit and go-commit: only the first-parent chain (merge commits of the main line)")
-	f.StringVar(&opts.GoRepo, "go-repo", "", "--axis go-commit: the Go repository, a local clone (only read) or a URL")
-	f.StringVar(&opts.Bootstrap, "bootstrap", "", "--axis go-commit: GOROOT_BOOTSTRAP for make.bash (default: the GOROOT of the go on PATH)")
-	f.BoolVar(&opts.Full, "full", false, "--axis go-commit: build every probe's toolchain with make.bash (no fast builds)")
+	opts.GoSourceFlags.add(f, "--axis go-commit")
 	f.StringArrayVar(&opts.Images, "image", nil, "--axis image: the registry repository whose images to bisect, e.g. registry.access.redhat.com/ubi9/go-toolset; a second --image (upstream's) is compared with it")
 	addInsecureFlag(f, &opts.Insecure)
 	f.StringVar(&opts.Toolchain, "toolchain", "", "held toolchain (a configured name); on --axis image, a kind image toolchain the probes copy; on --axis go-commit, a host toolchain whose runtimeImage, platform and engine the probes use")
@@ -185,6 +183,22 @@ func addBisectFlags(cmd *cobra.Command, opts *BisectOptions) {
 	f.StringVar(&opts.Engine, "engine", "", "container engine for image toolchains: podman or docker")
 	f.StringVar(&opts.Pull, "pull", "", "image pull policy: never, missing or always")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress on stderr, only warnings and errors")
+}
+
+// GoSourceFlags are the flags of the commands that build Go's commits
+// (bisect --axis go-commit, explain): the Go repository, GOROOT_BOOTSTRAP
+// and "full builds only".
+type GoSourceFlags struct {
+	GoRepo, Bootstrap string
+	Full              bool
+}
+
+// add defines the flags into f, each help line starting with when they
+// apply.
+func (g *GoSourceFlags) add(f *pflag.FlagSet, when string) {
+	f.StringVar(&g.GoRepo, "go-repo", "", when+": the Go repository, a local clone (only read) or a URL")
+	f.StringVar(&g.Bootstrap, "bootstrap", "", when+": GOROOT_BOOTSTRAP for make.bash (default: the GOROOT of the go on PATH)")
+	f.BoolVar(&g.Full, "full", false, when+": build every probe's toolchain with make.bash (no fast builds)")
 }
 
 func runBisect(cmd *cobra.Command, deps Deps, opts *BisectOptions) error {

@@ -43,15 +43,16 @@ type ExplainOptions struct {
 	// AnyToolchain builds probes with the config's toolchain even when its
 	// build is not the one NEW's cell recorded.
 	AnyToolchain bool
+	// GoSourceFlags are the Go repository in which a change of Go
+	// release (or of a gosource toolchain's commit) is followed into Go's
+	// commits, and how their toolchains are built; FirstParent keeps to
+	// the first-parent chain of those commits.
+	GoSourceFlags
+	FirstParent bool
 }
 
-// NewCmdExplain builds `gorepro explain BASE NEW`.
-func NewCmdExplain(deps Deps, runF func(*cobra.Command, *ExplainOptions) error) *cobra.Command {
-	opts := &ExplainOptions{}
-	cmd := &cobra.Command{
-		Use:   "explain BASE NEW",
-		Short: "Find what changed a cell between two stored runs, and which change did it",
-		Long: `Explain every cell whose verdict changed between two stored runs (new-crash,
+// explainLong is the help text of `gorepro explain`.
+const explainLong = `Explain every cell whose verdict changed between two stored runs (new-crash,
 fixed, new-timeout, new-fail, signature-changed, outcome-changed), for example
 last night's and tonight's. For each, it compares what the two cells were built
 from, as the runs recorded it (the target's source commit, the binary's build
@@ -71,6 +72,20 @@ bisects the right axis by building probe cells:
   - same Go version, different toolchain build (another GOROOT build, another
     image): reported with the two toolchains side by side, after NEW's cell
     is built again to confirm it;
+  - Go commits: with --go-repo (a clone of Go, only read, or its URL such as
+    https://go.googlesource.com/go), a change explained by a Go release is
+    followed into the Go commits between the release before it and it (the
+    repository's tags of those names), as gorepro bisect --axis go-commit
+    searches them (each probe built with its commit's toolchain: fast builds
+    where they may serve, the boundary confirmed with full builds; --full,
+    --bootstrap and --first-parent as there); a change between two toolchains
+    built from commits of one Go repository (kind gosource) is followed into
+    the commits between them, in --go-repo or the repository they name. The
+    answer is the commit (cause go-commit: hash, subject, author, date,
+    Reviewed-on link, first bad or first good), with the probes and the Go
+    toolchains built (full, fast); when the search cannot name one (a tag
+    missing, the commits' own toolchains not showing the change's verdicts),
+    the release or build stays the cause and a step says why;
   - several kinds at once: first a cross-check cell (NEW's source with BASE's
     Go version, or BASE's source with NEW's toolchain) says which kind
     matters, then that kind is bisected;
@@ -92,9 +107,18 @@ report), json or junit.
 
 Exit status: 0 every change explained, 1 some could not be, 2 bad input (runs
 or config that cannot be read), 3 infrastructure (results that cannot be
-stored, the module proxy), 130 interrupted.`,
+stored, the module proxy), 130 interrupted.`
+
+// NewCmdExplain builds `gorepro explain BASE NEW`.
+func NewCmdExplain(deps Deps, runF func(*cobra.Command, *ExplainOptions) error) *cobra.Command {
+	opts := &ExplainOptions{}
+	cmd := &cobra.Command{
+		Use:   "explain BASE NEW",
+		Short: "Find what changed a cell between two stored runs, and which change did it",
+		Long:  explainLong,
 		Example: `  gorepro explain nightly/baseline.json results
-  gorepro explain last-night tonight --format markdown >> "$GITHUB_STEP_SUMMARY"`,
+  gorepro explain last-night tonight --format markdown >> "$GITHUB_STEP_SUMMARY"
+  gorepro explain last-night tonight --go-repo https://go.googlesource.com/go`,
 		Args: usageArgs(cobra.ExactArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Base, opts.New = args[0], args[1]
@@ -116,6 +140,8 @@ stored, the module proxy), 130 interrupted.`,
 	f.StringVar(&opts.Pull, "pull", "", "image pull policy: never, missing or always")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress on stderr, only warnings and errors")
 	f.BoolVar(&opts.AnyToolchain, "any-toolchain", false, "build probes with the config's toolchains even when their build is not the one NEW recorded")
+	opts.GoSourceFlags.add(f, "Go commits")
+	f.BoolVar(&opts.FirstParent, "first-parent", false, "Go commits: only the first-parent chain (merge commits of the main line)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.ExplainFormats(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -155,6 +181,10 @@ func runExplain(cmd *cobra.Command, deps Deps, opts *ExplainOptions) error {
 		HostArch: toolchain.HostArch(), LocalVersion: bisection.LocalGoVersion(),
 		Builds:       proberun.ToolchainBuilds(runner),
 		AnyToolchain: opts.AnyToolchain,
+		GoRepo:       opts.GoRepo,
+		GoCommits: bisection.Options{
+			Bootstrap: opts.Bootstrap, Full: opts.Full, FirstParent: opts.FirstParent, CacheDir: cellCacheDir(root),
+		},
 	}
 	if !opts.Quiet {
 		ex.Search.Progress = rep

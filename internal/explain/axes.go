@@ -124,16 +124,24 @@ func (ex *Explainer) explainToolchainBuild(ctx context.Context, c *cellCase, con
 	c.x.Kind, c.x.Explained = record.CauseToolchainBuild, true
 	c.x.Culprit = fmt.Sprintf("same Go version, different build: toolchain %s (%s) was build %s in BASE and is build %s in NEW",
 		c.n.Toolchain, c.n.GoVersion, c.b.ToolchainBuild, c.n.ToolchainBuild)
+	if c.b.GoVersion != c.n.GoVersion { // two gosource commits (see explainDelta)
+		c.x.Culprit = fmt.Sprintf("toolchain %s was Go commit %s (%s) in BASE and is Go commit %s (%s) in NEW",
+			c.n.Toolchain, gitrepo.Short(c.b.GoSource.Commit), c.b.GoVersion, gitrepo.Short(c.n.GoSource.Commit), c.n.GoVersion)
+	}
 	if images := imageChanges(c.b.Container, c.n.Container); len(images) > 0 {
 		c.x.Culprit += " (" + strings.Join(images, "; ") + ")"
 	}
 	baseTC, newTC := toolchainOf(ex.Base, c.b), toolchainOf(ex.Next, c.n)
-	if ex.Files == nil {
-		return
+	if ex.Files != nil {
+		files, text := ex.Files(&newTC, &baseTC, "NEW", "BASE")
+		if c.x.Files = files; files != nil {
+			c.x.Culprit += "; " + text
+		}
 	}
-	files, text := ex.Files(&newTC, &baseTC, "NEW", "BASE")
-	if c.x.Files = files; files != nil {
-		c.x.Culprit += "; " + text
+	// Two toolchains built from commits of one Go repository: which
+	// commit between them did it.
+	if r, ok := ex.goSourceCommits(c); ok {
+		ex.explainGoCommits(ctx, c, r)
 	}
 }
 
@@ -158,6 +166,9 @@ func (ex *Explainer) explainGoVersion(ctx context.Context, c *cellCase, from, to
 		c.x.Kind, c.x.Explained = record.CauseGoVersion, true
 		c.x.Version = res.Boundary.After
 		c.x.Culprit = fmt.Sprintf("Go release %s (%s; the release before it, %s, is not)", res.Boundary.After, directionWord(c), res.Boundary.Before)
+		if ex.GoRepo != "" { // which commit between the two releases
+			ex.explainGoCommits(ctx, c, ex.releaseCommits(res.Boundary.Before, res.Boundary.After, "the Go release"))
+		}
 	}
 }
 

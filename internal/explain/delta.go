@@ -17,10 +17,19 @@
 //     its modules), over the Go releases between the two, over one module's
 //     versions, or, for several module updates, delta debugging first; a
 //     change of toolchain build (same Go version) is confirmed by building
-//     NEW's cell again and shown side by side. A cell whose inputs changed
-//     like those of a cell already explained by a commit is checked at that
-//     boundary with two probes instead of a search. Cells with one cause
-//     are merged into one explanation.
+//     NEW's cell again and shown side by side. A change explained by a Go
+//     release is followed, when Explainer.GoRepo names a Go repository,
+//     into the Go commits between the release before it and it (their tags),
+//     and a change between two toolchains built from commits of one Go
+//     repository (kind gosource) into the commits between them: a
+//     go-commit search (internal/bisection.NewGoCommitPlan) whose boundary
+//     becomes the cause (a Go commit), or, when it cannot conclude (a tag
+//     missing, the commits' own toolchains not showing the change's
+//     verdicts), a step that says why, the release or build staying the
+//     cause. A cell whose inputs changed like those of a cell already
+//     explained by a commit is checked at that boundary with two probes
+//     instead of a search. Cells with one cause are merged into one
+//     explanation.
 //   - MinimalSet is the delta debugging (Zeller's ddmin) that finds, among
 //     several module updates, the smallest set that turns a cell bad.
 //

@@ -53,6 +53,17 @@ type Explainer struct {
 	Prober     bisection.Prober
 	Versions   bisection.Versions
 	Checkouts  *bisection.Checkouts
+	// GoRepo (a local path or a URL) is the Go repository in which a
+	// change explained by a Go release is followed into Go's commits
+	// between the two releases (tags named as the releases, such as
+	// go1.25.4 and go1.25.5); a change between two toolchains built from
+	// commits of one Go repository (kind gosource) is followed into the
+	// commits between them even without it (in GoRepo when it is set).
+	// GoCommits are the options of those searches, as gorepro bisect
+	// --axis go-commit has them: Bootstrap, Full, FirstParent, and
+	// CacheDir where a URL's mirror is kept; its other fields are unused.
+	GoRepo    string
+	GoCommits bisection.Options
 	// Files, when set, names the GOROOT files two toolchain builds differ in.
 	Files FileDifference
 	// Search are the options of every search (progress, confirmations).
@@ -352,7 +363,7 @@ func (ex *Explainer) explainDelta(ctx context.Context, c *cellCase, d Delta) {
 		}
 	}
 	switch {
-	case tool && d.GoVersion != nil:
+	case tool && d.GoVersion != nil && !ex.goSourcePair(c):
 		ex.explainGoVersion(ctx, c, d.GoVersion.From, d.GoVersion.To)
 	case tool:
 		ex.explainToolchainBuild(ctx, c, len(d.Config) > 0)
@@ -425,6 +436,9 @@ func (ex *Explainer) search(ctx context.Context, c *cellCase, plan *bisection.Pl
 			step.Probes = append(step.Probes, p.CellID)
 			step.Builds += boolInt(p.Built)
 		}
+		if gb := b.GoBuilds(); gb != nil {
+			step.Conclusion += bisection.GoBuildsText(gb)
+		}
 		c.x.Builds += step.Builds
 		c.x.Steps = append(c.x.Steps, step)
 	}
@@ -432,9 +446,16 @@ func (ex *Explainer) search(ctx context.Context, c *cellCase, plan *bisection.Pl
 		return bisect.Result{}, b.Cells(), cmp.Or(err, errors.New("no result"))
 	}
 	if res.Boundary != nil && !res.Flaky {
+		// Each side's latest probe, as judged: a Go commit whose toolchain
+		// crashed building itself is a crash with its signature, though
+		// its cell is a build error.
+		latest := map[string]bisection.Probe{}
+		for _, p := range b.Probes() {
+			latest[p.Version] = p
+		}
 		for _, side := range []struct{ name, v string }{{"before", res.Boundary.Before}, {"after", res.Boundary.After}} {
-			if cell, ok := b.Cells()[side.v]; ok {
-				c.x.Evidence = append(c.x.Evidence, record.Evidence{Side: side.name, Input: side.v, CellID: cell.ID, Outcome: cell.Outcome, Signature: cell.Signature})
+			if p, ok := latest[side.v]; ok && p.CellID != "" {
+				c.x.Evidence = append(c.x.Evidence, record.Evidence{Side: side.name, Input: side.v, CellID: p.CellID, Outcome: record.Outcome(p.Outcome), Signature: p.Signature})
 			}
 		}
 	}

@@ -1,10 +1,8 @@
 package gosource_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -15,7 +13,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gorepro/gorepro/internal/cli"
 	"github.com/gorepro/gorepro/internal/crashfixture"
 	"github.com/gorepro/gorepro/internal/gitrepo"
 	"github.com/gorepro/gorepro/internal/record"
@@ -32,7 +29,9 @@ import (
 // commit to the next release, it names the fix commit as the fix, within
 // as many probes, with one make.bash (the fix's own): the full build of
 // the last bad commit that confirms the boundary is the first bisection's,
-// from the cache.
+// from the cache. In between, gorepro explain follows a nightly matrix's
+// gosource toolchain from the release to the bug into the commits between
+// them (explainGoCommit).
 func TestGoCommitJourney(t *testing.T) {
 	if runtime.GOARCH != "amd64" {
 		t.Skipf("the taggedPointerPack crash of 47 address bits needs an amd64 host; this one is %s", runtime.GOARCH)
@@ -59,30 +58,18 @@ func TestGoCommitJourney(t *testing.T) {
   "targets": [{"name": "repro", "kind": "repro"}]
 }`), 0o644))
 	cache := filepath.Join(dir, "cache") // shared by both runs: the second builds nothing
+	gorepro := goreproWith(t, cache)
 	bisect := func(from, to string, args ...string) (*record.Bisect, string) {
-		var stdout, stderr bytes.Buffer
-		var progress io.Writer = &stderr
-		if testing.Verbose() {
-			progress = io.MultiWriter(&stderr, os.Stderr)
-		}
-		deps := cli.Deps{Stdout: &stdout, Stderr: progress, Version: "test", Getenv: func(k string) string {
-			if k == "GOREPRO_CACHE" {
-				return cache
-			}
-			return os.Getenv(k)
-		}}
 		argv := append([]string{"bisect", "--axis", "go-commit", "--go-repo", h.Dir, "--from", from, "--to", to,
 			"--config", config, "--target", "repro", "--arch", "amd64", "--out", filepath.Join(dir, "results")}, args...)
-		start := time.Now()
-		code := cli.Main(context.Background(), argv, deps)
-		t.Logf("bisect %v: %s\n%s", args, time.Since(start).Round(time.Second), stderr.String())
-		require.Equal(t, 0, code, "stdout:\n%s", stdout.String())
+		code, stdout := gorepro(argv...)
+		require.Equal(t, 0, code, "stdout:\n%s", stdout)
 		if len(args) > 0 && args[0] == "--json" {
 			var b record.Bisect
-			require.NoError(t, json.Unmarshal(stdout.Bytes(), &b))
+			require.NoError(t, json.Unmarshal([]byte(stdout), &b))
 			return &b, ""
 		}
-		return nil, stdout.String()
+		return nil, stdout
 	}
 
 	b, _ := bisect(h.Release, h.Doc2, "--json")
@@ -103,6 +90,11 @@ func TestGoCommitJourney(t *testing.T) {
 	// go command's change and the confirmation of the bug need make.bash.
 	assert.Equal(t, 2, b.GoBuilds.Full, b.Conclusion)
 	assert.GreaterOrEqual(t, b.GoBuilds.Fast, 1, b.Conclusion)
+
+	// A nightly matrix of a gosource toolchain that moved from the release
+	// to the bug: explain names the bug's commit, from the toolchains the
+	// bisection built.
+	explainGoCommit(t, h, filepath.Join(dir, "explain"), gorepro)
 
 	// The later range: from the bug to the next release, the fix.
 	f, _ := bisect(h.Bug, h.Next, "--json")

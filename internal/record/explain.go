@@ -35,6 +35,7 @@ const (
 	CauseModule         = "module"          // a module version of the build list
 	CauseGoVersion      = "go-version"      // a Go release
 	CauseToolchainBuild = "toolchain-build" // same Go version, different build
+	CauseGoCommit       = "go-commit"       // a commit of Go, between two releases or two gosource toolchains
 	CauseConfig         = "config"          // gorepro's config or version only
 	CauseUnexplained    = "unexplained"     // no recorded change, or no proof
 )
@@ -65,11 +66,14 @@ type Explanation struct {
 	// Reason says why the change could not be explained, or what is
 	// missing to explain it (versions with no toolchain).
 	Reason string `json:"reason,omitempty"`
-	// Commit is the culprit commit on the commit axis; Module and
-	// Version the culprit module version.
+	// Commit is the culprit commit: of the target's source (CauseCommit)
+	// or of Go (CauseGoCommit); Module and Version the culprit module
+	// version, or Version the Go release (CauseGoVersion, and
+	// CauseGoCommit found between two releases).
 	Commit *SourceState `json:"commit,omitempty"`
 	// Before is the commit right before the culprit on the searched
-	// history (its last good, or last bad, commit).
+	// history (its last good, or last bad, commit), of the target's
+	// source or of Go.
 	Before  string `json:"before,omitempty"`
 	Module  string `json:"module,omitempty"`
 	Version string `json:"version,omitempty"`

@@ -39,3 +39,30 @@ func TestExplainTwoHalves(t *testing.T) {
 	require.NoError(t, WriteExplain(&md, e, "markdown"))
 	assert.Contains(t, md.String(), "#### signature-changed (fix): fatal error: taggedPointerPack gone: go\\_ctl")
 }
+
+// TestExplainGoCommit checks that a Go commit as the cause (explain
+// --go-repo) is shown in every format: its kind, the commit with its
+// review link, the search step with the toolchains built, and in JUnit
+// the commit as a property.
+func TestExplainGoCommit(t *testing.T) {
+	e := &record.Explain{Base: record.RunRef{ID: "night1"}, New: record.RunRef{ID: "night2"}, Builds: 6, Explanations: []record.Explanation{{
+		Cells: []string{"tip_repro"}, Change: "new-crash", Direction: "regression", Kind: record.CauseGoCommit, Explained: true, Builds: 6,
+		Culprit: `Go commit a89a044be46a "runtime: pack tagged pointers with 47 address bits on amd64" by Gopher <gopher@example.com>, 2026-11-03, Reviewed-on: https://go-review.googlesource.com/c/go/+/700002 (first bad commit of edcb5af9e846..a89a044be46a in /src/go; the commit before it, 5c76df7e978b, is not)`,
+		Commit:  &record.SourceState{VCS: "git", Commit: "a89a044be46a0000000000000000000000000000"},
+		Steps: []record.ExplainStep{{What: "bisect Go commits edcb5af9e846..a89a044be46a (3)", Builds: 5,
+			Conclusion: "regression: first bad a89a044be46a (last good 5c76df7e978b); Go toolchains built: 0 full, 0 fast"}},
+	}}}
+	for format, want := range map[string][]string{
+		"text": {"  cause (go-commit): Go commit a89a044be46a \"runtime: pack tagged pointers with 47 address bits on amd64\"",
+			"Reviewed-on: https://go-review.googlesource.com/c/go/+/700002", "  bisect Go commits edcb5af9e846..a89a044be46a (3): regression: first bad a89a044be46a (last good 5c76df7e978b); Go toolchains built: 0 full, 0 fast (5 built)"},
+		"markdown": {"**Cause (go-commit): Go commit a89a044be46a", "Reviewed-on: https://go-review.googlesource.com/c/go/+/700002"},
+		"json":     {`"kind": "go-commit"`, `"commit": "a89a044be46a0000000000000000000000000000"`},
+		"junit":    {`name="gorepro.cause.kind" value="go-commit"`, `name="gorepro.cause.commit" value="a89a044be46a0000000000000000000000000000"`},
+	} {
+		var b strings.Builder
+		require.NoError(t, WriteExplain(&b, e, format))
+		for _, w := range want {
+			assert.Contains(t, b.String(), w, format)
+		}
+	}
+}
