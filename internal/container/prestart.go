@@ -138,7 +138,11 @@ func (p *Prestarted) Run(ctx context.Context) (*proc.Result, error) {
 	res.Duration = time.Since(start)
 	res.TimedOut = w.timedOut.Load()
 	res.Canceled = ctx.Err() != nil && !res.TimedOut
-	return res, p.e.judgeRun(cleanupCtx, p.op, p.s, res)
+	if err := p.e.judgeRun(cleanupCtx, p.op, p.s, res); err != nil {
+		return res, err
+	}
+	p.e.recoverOutput(cleanupCtx, p.s, res)
+	return res, nil
 }
 
 // Abort gives p's container up without running the program (its build

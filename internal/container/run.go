@@ -280,7 +280,32 @@ func (e *Engine) Run(ctx context.Context, s RunSpec) (*proc.Result, error) {
 	}
 	res.TimedOut = w.timedOut.Load()
 	res.Canceled = ctx.Err() != nil && !res.TimedOut
-	return res, e.judgeRun(cleanupCtx, op, s, res)
+	if err := e.judgeRun(cleanupCtx, op, s, res); err != nil {
+		return res, err
+	}
+	e.recoverOutput(cleanupCtx, s, res)
+	return res, nil
+}
+
+// recoverOutput reads the output of s's exited container again from the
+// engine's log when the program failed and the log holds more than the
+// attached client passed on: Podman's attach has been seen to lose the
+// end of a short-lived program's output (containers/podman#9096), and
+// the end is where a Go crash says what it was — without it a crash
+// would be judged a plain failure. Only a container that is still there
+// (RunSpec.Removals: removed afterwards, not --rm) can be read; a run
+// that passed, was stopped, or whose output was cut at Cap anyway is
+// left as it is, and so is everything when the log cannot be read (a
+// log driver without reads).
+func (e *Engine) recoverOutput(ctx context.Context, s RunSpec, res *proc.Result) {
+	if s.Removals == nil || res.ExitCode == 0 || res.TimedOut || res.Canceled || res.Truncated {
+		return
+	}
+	logs, err := e.exec(ctx, proc.Cmd{Argv: e.argv("logs", s.Name), Timeout: queryTimeout, Cap: s.Cap})
+	if err != nil || logs.ExitCode != 0 || len(logs.Output) <= len(res.Output) {
+		return
+	}
+	res.Output, res.OutputBytes, res.Truncated = logs.Output, logs.OutputBytes, logs.Truncated
 }
 
 // runWatch stops the container of one Run at its deadline: the grace
