@@ -41,9 +41,8 @@ func RunwaitBinary(ctx context.Context, goCmd, dir, goarch string) (string, erro
 // it, Abort gives the container up. Either way the container is used for
 // that one run only, as Run's is; only its start moved earlier.
 type Prestarted struct {
-	e  *Engine
-	s  RunSpec
-	op string
+	e *Engine
+	s RunSpec
 	// stdin is the write end of the engine client's standard input.
 	stdin *os.File
 	// cancelClient kills the engine client; ended is closed when it has
@@ -86,7 +85,7 @@ func (e *Engine) Prestart(ctx context.Context, s RunSpec, helper string) (*Prest
 		return nil, fmt.Errorf("prestart: %w", err)
 	}
 	clientCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	p := &Prestarted{e: e, s: s, op: "run " + s.imageForMessages(), stdin: inW, cancelClient: cancel, ended: make(chan struct{})}
+	p := &Prestarted{e: e, s: s, stdin: inW, cancelClient: cancel, ended: make(chan struct{})}
 	p.untrack = track(ctx, e, s.Name)
 	go func() {
 		defer close(p.ended)
@@ -117,10 +116,8 @@ func (p *Prestarted) Run(ctx context.Context) (*proc.Result, error) {
 		return nil, errors.New("prestarted container already used")
 	}
 	defer p.release(ctx)
-	cleanupCtx := context.WithoutCancel(ctx)
-	w := &runWatch{e: p.e, s: p.s, cleanupCtx: cleanupCtx, cancelClient: p.cancelClient, done: make(chan struct{}), stopped: make(chan struct{})}
 	start := time.Now()
-	go w.watch(ctx)
+	w := newRunWatch(ctx, p.e, p.s, p.cancelClient)
 	stopAfter := context.AfterFunc(ctx, p.cancelClient)
 	defer stopAfter()
 	// The pipe holds the byte even when the container has already ended
@@ -128,21 +125,10 @@ func (p *Prestarted) Run(ctx context.Context) (*proc.Result, error) {
 	_, _ = p.stdin.Write([]byte{'g'})
 	_ = p.stdin.Close()
 	<-p.ended
-	close(w.done)
-	<-w.stopped
-	if p.err != nil {
-		p.e.removeContainer(cleanupCtx, p.s.Name)
-		return nil, p.e.startError(p.op, p.err)
+	if p.res != nil {
+		p.res.Duration = time.Since(start)
 	}
-	res := p.res
-	res.Duration = time.Since(start)
-	res.TimedOut = w.timedOut.Load()
-	res.Canceled = ctx.Err() != nil && !res.TimedOut
-	if err := p.e.judgeRun(cleanupCtx, p.op, p.s, res); err != nil {
-		return res, err
-	}
-	p.e.recoverOutput(cleanupCtx, p.s, res)
-	return res, nil
+	return p.e.finishRun(ctx, p.s, w, p.res, p.err)
 }
 
 // Abort gives p's container up without running the program (its build
@@ -175,9 +161,5 @@ func (p *Prestarted) Abort(ctx context.Context) {
 // background with s.Removals (without, the engine removed it: --rm).
 func (p *Prestarted) release(ctx context.Context) {
 	p.cancelClient()
-	if p.s.Removals == nil {
-		p.untrack()
-		return
-	}
-	p.s.Removals.add(ctx, p.e, p.s.Name, p.untrack)
+	p.e.releaseRun(ctx, p.s, p.untrack)
 }

@@ -258,22 +258,36 @@ func (e *Engine) Run(ctx context.Context, s RunSpec) (*proc.Result, error) {
 	if err := s.prepare("run"); err != nil {
 		return nil, err
 	}
-	op := "run " + s.imageForMessages()
-	untrack := track(ctx, e, s.Name)
-	if s.Removals == nil {
-		defer untrack()
-	} else {
-		defer s.Removals.add(ctx, e, s.Name, untrack)
-	}
-	cleanupCtx := context.WithoutCancel(ctx)
+	defer e.releaseRun(ctx, s, track(ctx, e, s.Name))
 	clientCtx, cancelClient := context.WithCancel(ctx)
 	defer cancelClient()
 
-	w := &runWatch{e: e, s: s, cleanupCtx: cleanupCtx, cancelClient: cancelClient, done: make(chan struct{}), stopped: make(chan struct{})}
-	go w.watch(ctx)
+	w := newRunWatch(ctx, e, s, cancelClient)
 	res, err := e.exec(clientCtx, proc.Cmd{Argv: e.RunArgv(s), Cap: s.Cap, Tee: s.Tee})
-	close(w.done)
-	<-w.stopped
+	return e.finishRun(ctx, s, w, res, err)
+}
+
+// releaseRun lets go of s's container once its run is over: untrack takes
+// it out of the Started of its context, after its removal in the
+// background with s.Removals (without, the engine removed it: --rm).
+func (e *Engine) releaseRun(ctx context.Context, s RunSpec, untrack func()) {
+	if s.Removals == nil {
+		untrack()
+		return
+	}
+	s.Removals.add(ctx, e, s.Name, untrack)
+}
+
+// finishRun makes Run's answer of how the engine client of s's container
+// ended (res, err), once w has stopped watching it: a client that could
+// not run is an error and its container is removed; otherwise the
+// result says whether it timed out or ctx ended, an engine failure is an
+// *Error, and a failed program's output is completed from the engine's
+// log (recoverOutput).
+func (e *Engine) finishRun(ctx context.Context, s RunSpec, w *runWatch, res *proc.Result, err error) (*proc.Result, error) {
+	w.stop()
+	op := "run " + s.imageForMessages()
+	cleanupCtx := context.WithoutCancel(ctx)
 	if err != nil {
 		e.removeContainer(cleanupCtx, s.Name)
 		return nil, e.startError(op, err)
@@ -323,6 +337,21 @@ type runWatch struct {
 	done, stopped chan struct{}
 	// timedOut is set when the deadline passed.
 	timedOut atomic.Bool
+}
+
+// newRunWatch starts watching the container of s, whose engine client
+// cancelClient kills, against s.Timeout from now on (see watch).
+func newRunWatch(ctx context.Context, e *Engine, s RunSpec, cancelClient context.CancelFunc) *runWatch {
+	w := &runWatch{e: e, s: s, cleanupCtx: context.WithoutCancel(ctx), cancelClient: cancelClient, done: make(chan struct{}), stopped: make(chan struct{})}
+	go w.watch(ctx)
+	return w
+}
+
+// stop tells w that the engine client has returned and waits until w
+// has stopped watching.
+func (w *runWatch) stop() {
+	close(w.done)
+	<-w.stopped
 }
 
 // watch waits for the client to return, ctx to end (the caller removes the
