@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorepro/gorepro/internal/config"
@@ -72,12 +73,8 @@ func containerBuild(ctx context.Context, s Spec, c *toolchain.Container, dir str
 		return container.RunSpec{}, err
 	}
 	mounts = append(mounts, modMounts...)
-	for _, m := range mounts {
-		if m.Volume {
-			if err := c.Engine.VolumeCreate(ctx, m.Source); err != nil {
-				return container.RunSpec{}, err
-			}
-		}
+	if err := createVolumes(ctx, c.Engine, mounts); err != nil {
+		return container.RunSpec{}, err
 	}
 	env := append(append([]string{}, setEnv...),
 		"GOPROXY=file://"+downloads,
@@ -104,6 +101,26 @@ func containerBuild(ctx context.Context, s Spec, c *toolchain.Container, dir str
 		Network:   "none",
 		Timeout:   timeout,
 	}, nil
+}
+
+// createVolumes makes sure the named volumes of mounts exist, all at
+// once (each is an engine client of its own), and returns the error of
+// the first that could not be made, in mount order.
+func createVolumes(ctx context.Context, eng *container.Engine, mounts []container.Mount) error {
+	errs := make([]error, len(mounts))
+	var wg sync.WaitGroup
+	for i, m := range mounts {
+		if m.Volume {
+			wg.Go(func() { errs[i] = eng.VolumeCreate(ctx, m.Source) })
+		}
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // hostDownloads returns the host's module download cache, which serves

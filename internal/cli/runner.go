@@ -26,7 +26,7 @@ func newMatrixRunner(deps Deps, cfg *config.Config, root string, progress io.Wri
 		Progress: progress,
 		Version:  deps.Version,
 		Harness:  buildinfo.HarnessID(deps.Version, root),
-		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: progress},
+		Engines:  &matrix.Engines{Default: cfg.Engine, Warnings: progress, AskUsersEarly: true},
 		Pull:     container.PullPolicy(cfg.Pull),
 	}
 }

@@ -250,8 +250,9 @@ func TestCleanupStaleSelection(t *testing.T) {
   {"Names": ["gorepro-other-hostid"], "Labels": {"gorepro": "1", "gorepro.pid": "999997", "gorepro.host": "` + host + `", "gorepro.hostid": "another-machine"}}
 ]`)}, nil
 		case "rm":
-			assert.Equal(t, []string{"rm", "-f", "-t", "0"}, c.Argv[1:5])
-			removed = append(removed, c.Argv[5:]...)
+			assert.Equal(t, []string{"rm", "-f", "-t", "0", "--ignore"}, c.Argv[1:6])
+			assert.Empty(t, removed, "one engine client removes them all")
+			removed = append(removed, c.Argv[6:]...)
 			return &proc.Result{}, nil
 		}
 		t.Fatalf("unexpected %q", c.Argv)

@@ -24,8 +24,10 @@
 // gorepro.hostid; by hostname for containers of older gorepro versions):
 // what an interrupted gorepro left behind. With RunSpec.Removals, Run
 // leaves the exited container to be removed in the background (no --rm),
-// so that the engine's removal is not in the way of the next cell; the
-// caller waits for them at its end (Removals.Wait). A command recorded
+// so that the engine's removal is not in the way of the next cell, several
+// with one `rm` (an engine client costs about as much CPU as a small
+// program's link); the caller removes the rest and waits at its end
+// (Removals.Wait). A command recorded
 // for a person to run (Standalone) drops the gorepro.pid label, so that
 // no gorepro takes that person's container for one left behind.
 //

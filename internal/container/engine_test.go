@@ -336,6 +336,40 @@ func TestPodman(t *testing.T) {
 		gone(t, e, name)
 	})
 
+	t.Run("Removals removes a batch with one client, the rest on Wait", func(t *testing.T) {
+		t.Parallel()
+		var names []string
+		for range removalBatch + 1 {
+			name, err := newName()
+			require.NoError(t, err)
+			res, err := proc.Run(ctx, proc.Cmd{Argv: []string{e.Cmd, "create", "--pull=never", "--name", name, runtimeImage, "/nothing"}})
+			require.NoError(t, err)
+			require.Equal(t, 0, res.ExitCode, "%s", res.Output)
+			names = append(names, name)
+		}
+		t.Cleanup(func() { _ = e.RemoveContainers(context.Background(), names...) })
+		var rs Removals
+		batchDone := make(chan string, removalBatch+1)
+		for _, name := range names {
+			rs.add(ctx, e, name, func() { batchDone <- name })
+		}
+		for range removalBatch {
+			select {
+			case name := <-batchDone:
+				gone(t, e, name)
+			case <-time.After(time.Minute):
+				t.Fatal("the first batch was not removed within a minute")
+			}
+		}
+		last := names[removalBatch]
+		res, err := proc.Run(ctx, proc.Cmd{Argv: []string{e.Cmd, "container", "exists", last}})
+		require.NoError(t, err)
+		assert.Equal(t, 0, res.ExitCode, "%s waits for the next batch or Wait", last)
+		rs.Wait()
+		assert.Equal(t, last, <-batchDone)
+		gone(t, e, last)
+	})
+
 	t.Run("Build", func(t *testing.T) {
 		t.Parallel()
 		dir, err := filepath.Abs(filepath.Join("testdata", "build"))

@@ -292,3 +292,18 @@ func TestImageForMessages(t *testing.T) {
 	assert.Equal(t, id, RunSpec{Image: id}.imageForMessages(), "no other name")
 	assert.Equal(t, "busybox", RunSpec{Image: "busybox", ImageName: "busybox"}.imageForMessages())
 }
+
+func TestOnlyNoSuchContainer(t *testing.T) {
+	for _, tc := range []struct {
+		out  string
+		want bool
+	}{
+		{"Error response from daemon: No such container: gorepro-1\n", true},
+		{"gorepro-2\nError response from daemon: No such container: gorepro-1\nError: No such container: gorepro-3\n", true},
+		{"Error response from daemon: No such container: gorepro-1\nError response from daemon: cannot remove container: device or resource busy\n", false},
+		{"Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n", false},
+		{"", false},
+	} {
+		assert.Equal(t, tc.want, onlyNoSuchContainer([]byte(tc.out)), "%q", tc.out)
+	}
+}

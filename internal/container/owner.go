@@ -63,6 +63,15 @@ func (e *Engine) RunAs(ctx context.Context, imageUser string, known bool) (RunAs
 	return runAsFor(u, os.Getuid(), os.Getgid(), imageUser, known), nil
 }
 
+// AskUsers asks the engine now what RunAs needs to know (podman info,
+// docker info: a third of a second here), so that a caller can have it
+// asked in the background while it does other things; RunAs then answers
+// without asking. Like RunAs it asks once; an error is not remembered.
+func (e *Engine) AskUsers(ctx context.Context) error {
+	_, err := e.users(ctx)
+	return err
+}
+
 // runAsFor is RunAs's rule for an engine u, the user uid:gid and the
 // image's default user.
 func runAsFor(u engineUsers, uid, gid int, imageUser string, known bool) RunAs {

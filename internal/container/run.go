@@ -443,23 +443,42 @@ func (e *Engine) removeContainer(ctx context.Context, names ...string) {
 	_ = e.RemoveContainers(context.WithoutCancel(ctx), names...)
 }
 
-// RemoveContainers removes the named containers at once, running or not
-// (podman rm -f -t 0, docker rm -f); containers that do not exist are not an
-// error. It removes them one at a time: given several names of which one does
-// not exist, podman 4.3's rm -f removes none of them and exits 0.
+// RemoveContainers removes the named containers at once, running or not,
+// with one engine client (podman rm -f -t 0 --ignore, docker rm -f);
+// containers that do not exist are not an error. (Without --ignore, given
+// several names of which one does not exist, podman 4.3's rm -f removes
+// none of them and exits 0; docker removes the others and names each
+// missing one in its error.)
 func (e *Engine) RemoveContainers(ctx context.Context, names ...string) error {
-	var errs []error
-	for _, name := range names {
-		args := []string{"rm", "-f"}
-		if e.Name == Podman {
-			args = append(args, "-t", "0")
-		}
-		out, err := e.query(ctx, "remove container "+name, append(args, name)...)
-		if err != nil && !strings.Contains(strings.ToLower(string(out)), "no such container") {
-			errs = append(errs, err)
-		}
+	if len(names) == 0 {
+		return nil
 	}
-	return errors.Join(errs...)
+	args := []string{"rm", "-f"}
+	if e.Name == Podman {
+		args = append(args, "-t", "0", "--ignore")
+	}
+	op := "remove container " + strings.Join(names, " ")
+	out, err := e.query(ctx, op, append(args, names...)...)
+	if err != nil && !onlyNoSuchContainer(out) {
+		return err
+	}
+	return nil
+}
+
+// onlyNoSuchContainer reports whether every error line of an engine's rm
+// output says that a container does not exist.
+func onlyNoSuchContainer(out []byte) bool {
+	found := false
+	for _, line := range strings.Split(strings.ToLower(string(out)), "\n") {
+		if !strings.Contains(line, "error") {
+			continue
+		}
+		if !strings.Contains(line, "no such container") {
+			return false
+		}
+		found = true
+	}
+	return found
 }
 
 // ReportedGoEnv returns the `go env` variables recorded for every

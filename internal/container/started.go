@@ -74,25 +74,72 @@ func (s *Started) RemoveAll(ctx context.Context) []string {
 }
 
 // Removals removes containers that Run left exited (RunSpec.Removals) in
-// the background, each as soon as its run is over, so that the engine's
-// removal of a container is not in the way of what comes next. Until
-// removed, a container stays in the Started of its run's context (the
-// second Ctrl-C removes it) and keeps its gorepro.pid label (a killed
-// gorepro's are stale to the next run and to gorepro clean). The zero
-// value is ready to use.
+// the background, a batch of them at a time, so that the engine's removal
+// of a container is not in the way of what comes next and costs one engine
+// client per removalBatch containers instead of one each (an engine client
+// is a tenth of a CPU second here, as much as a small program's link).
+// Until removed, a container stays in the Started of its run's context
+// (the second Ctrl-C removes it) and keeps its gorepro.pid label (a killed
+// gorepro's are stale to the next run and to gorepro clean). Wait removes
+// the rest. The zero value is ready to use.
 type Removals struct {
-	wg sync.WaitGroup
+	mu      sync.Mutex
+	pending []pendingRemoval
+	wg      sync.WaitGroup
 }
 
-// add removes container name of e in the background, then calls done.
+// removalBatch is how many exited containers Removals lets wait before it
+// removes them together.
+const removalBatch = 8
+
+// pendingRemoval is one exited container waiting for its removal.
+type pendingRemoval struct {
+	ctx  context.Context
+	e    *Engine
+	name string
+	done func()
+}
+
+// add removes container name of e in the background with the next
+// batch, then calls done.
 func (rs *Removals) add(ctx context.Context, e *Engine, name string, done func()) {
-	rs.wg.Go(func() {
-		defer done()
-		e.removeContainer(context.WithoutCancel(ctx), name)
-	})
+	rs.mu.Lock()
+	rs.pending = append(rs.pending, pendingRemoval{ctx: context.WithoutCancel(ctx), e: e, name: name, done: done})
+	var batch []pendingRemoval
+	if len(rs.pending) >= removalBatch {
+		batch, rs.pending = rs.pending, nil
+	}
+	rs.mu.Unlock()
+	rs.remove(batch)
 }
 
-// Wait waits for the removals started so far.
+// remove removes batch in the background, one engine client per engine.
+func (rs *Removals) remove(batch []pendingRemoval) {
+	byEngine := map[*Engine][]pendingRemoval{}
+	for _, p := range batch {
+		byEngine[p.e] = append(byEngine[p.e], p)
+	}
+	for e, ps := range byEngine {
+		rs.wg.Go(func() {
+			names := make([]string, len(ps))
+			for i, p := range ps {
+				names[i] = p.name
+			}
+			e.removeContainer(ps[0].ctx, names...)
+			for _, p := range ps {
+				p.done()
+			}
+		})
+	}
+}
+
+// Wait removes the containers still waiting for a batch and waits for
+// every removal started so far.
 func (rs *Removals) Wait() {
+	rs.mu.Lock()
+	batch := rs.pending
+	rs.pending = nil
+	rs.mu.Unlock()
+	rs.remove(batch)
 	rs.wg.Wait()
 }

@@ -81,8 +81,8 @@ func (r *Runner) buildAndRun(ctx context.Context, p plan, hostArch string, cell 
 		return cell
 	}
 	key, logs := cell.CacheKey, map[string][]byte{}
-	early := r.prestart(ctx, p, hostArch, binDir)
-	defer early.abort(ctx)
+	early := r.startEarly(ctx, p, hostArch, binDir)
+	defer func() { early.get().abort(ctx) }()
 	res := r.build(ctx, p, binDir)
 	if res.OK {
 		r.warmBuilds().built(key, buildCacheOf(p))
@@ -111,7 +111,7 @@ func (r *Runner) buildAndRun(ctx context.Context, p plan, hostArch string, cell 
 	cell.ProtobufNote = res.ProtobufNote
 	cell.BuildList = res.BuildList
 
-	runs, err := r.runBinary(ctx, p, hostArch, &cell, res, binDir, logs, early)
+	runs, err := r.runBinary(ctx, p, hostArch, &cell, res, binDir, logs, early.get())
 	if ctx.Err() != nil {
 		return r.interrupted(p, hostArch)
 	}

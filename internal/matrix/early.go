@@ -34,6 +34,32 @@ func (e *earlyRun) abort(ctx context.Context) {
 	}
 }
 
+// earlyStart is a prestart under way (Runner.startEarly).
+type earlyStart struct {
+	done chan struct{}
+	e    *earlyRun
+}
+
+// startEarly runs r.prestart in the background, so that the cell's build
+// does not wait for what the container's start needs first (the engine's
+// answer of who runs containers, the runwait binary): the caller must
+// call get, which waits for it, on every path.
+func (r *Runner) startEarly(ctx context.Context, p plan, hostArch, binDir string) *earlyStart {
+	s := &earlyStart{done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		s.e = r.prestart(ctx, p, hostArch, binDir)
+	}()
+	return s
+}
+
+// get waits for the prestart and returns its container, nil when there
+// is none (see prestart).
+func (s *earlyStart) get() *earlyRun {
+	<-s.done
+	return s.e
+}
+
 // prestart starts the container of cell p's first run before its binary
 // is built into binDir, when that binary will run in a runtime image's
 // container (an image toolchain, or a host toolchain with a

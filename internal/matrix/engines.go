@@ -34,9 +34,20 @@ type Engines struct {
 	// Insecure are the registries the engines may pull from over plain
 	// HTTP (container.Engine.Insecure).
 	Insecure []string
+	// AskUsersEarly has each engine, once found, asked in the background
+	// who runs its containers (container.Engine.AskUsers), while the run
+	// resolves its toolchains: a run that starts containers needs it
+	// before its first build. Wait waits for those questions.
+	AskUsersEarly bool
 
 	mu    sync.Mutex
 	found map[string]*engineEntry
+	early sync.WaitGroup
+}
+
+// Wait waits for the questions AskUsersEarly asked in the background.
+func (es *Engines) Wait() {
+	es.early.Wait()
 }
 
 type engineEntry struct {
@@ -79,6 +90,12 @@ func (es *Engines) Get(ctx context.Context, name string) (*container.Engine, *co
 		e.eng, e.info, e.err = eng, info, nil
 	}
 	e.eng.Insecure = es.Insecure
+	if es.AskUsersEarly {
+		eng := e.eng
+		// Not ctx: the run asks for engines under contexts that end with
+		// a toolchain's resolution; the query has its own time limit.
+		es.early.Go(func() { _ = eng.AskUsers(context.WithoutCancel(ctx)) })
+	}
 	if es.KeepStale {
 		return e.eng, e.info, nil
 	}

@@ -161,6 +161,9 @@ type Reporter interface {
 // the run is returned with Interrupted set.
 func (r *Runner) Run(ctx context.Context, runID string, w CellWriter) (*record.Run, error) {
 	r.defaults()
+	if r.Engines != nil {
+		defer r.Engines.Wait()
+	}
 	if v := reflect.ValueOf(w); v.Kind() == reflect.Pointer && v.IsNil() {
 		w = nil // a nil *runstore.Draft: nothing is stored
 	}
@@ -283,8 +286,13 @@ func (r *Runner) runCells(ctx context.Context, plans []plan, hostArch string, so
 	// The builds of image toolchains run in builder containers kept for
 	// this run, and ended on every way out of it.
 	r.builders, r.removals = &cellbuild.Builders{}, &container.Removals{}
-	defer r.removals.Wait()
-	defer r.builders.Close(context.WithoutCancel(ctx))
+	defer func() {
+		// Both end containers; neither waits for the other.
+		var wg sync.WaitGroup
+		wg.Go(func() { r.builders.Close(context.WithoutCancel(ctx)) })
+		r.removals.Wait()
+		wg.Wait()
+	}()
 	r.Reporter.Begin(len(plans))
 	warm := make([]bool, len(plans))
 	for i, p := range plans {
@@ -327,7 +335,7 @@ func (r *Runner) defaults() {
 	}
 	if r.Resolve == nil {
 		if r.Engines == nil {
-			r.Engines = &Engines{Warnings: r.Progress}
+			r.Engines = &Engines{Warnings: r.Progress, AskUsersEarly: true}
 		}
 		// One builder for the run's gosource toolchains: it reads the
 		// installed Go's sources once, and says when a build starts.

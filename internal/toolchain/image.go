@@ -2,14 +2,17 @@ package toolchain
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/gorepro/gorepro/internal/config"
 	"github.com/gorepro/gorepro/internal/container"
 	"github.com/gorepro/gorepro/internal/crashlog"
 	"github.com/gorepro/gorepro/internal/record"
+	"github.com/gorepro/gorepro/internal/statcache"
 )
 
 // Container is the provenance of a kind image toolchain: which engine ran
@@ -116,7 +119,7 @@ func resolveImage(ctx context.Context, r *Resolved, tc config.Toolchain, opts Op
 	c.BuilderEmulated = platformArch(c.BuilderPlatform) != info.HostArch
 	// From here on the images are named by ID, never by tag: a tag that
 	// moves while the run goes on cannot change what the cells use.
-	version, raw, goEnv, err := eng.GoVersion(ctx, c.Builder.ID, c.BuilderPlatform)
+	version, raw, goEnv, err := imageGoVersion(ctx, eng, opts.CacheDir, c.Builder.ID, c.BuilderPlatform)
 	if err != nil {
 		if r.BuildCrash = goCommandCrash(err); r.BuildCrash != nil {
 			r.Reason = toolchainCrashReason(r.BuildCrash, c, info.HostArch)
@@ -137,6 +140,41 @@ func resolveImage(ctx context.Context, r *Resolved, tc config.Toolchain, opts Op
 	r.Env = []string{"GOTOOLCHAIN=local"}
 	r.GoCmd = "go"
 	r.Available = true
+}
+
+// imageGoEnv is the answer of an image's go command to the version query
+// (container.Engine.GoVersion), as kept in the cache.
+type imageGoEnv struct {
+	Version string            `json:"version"`
+	Raw     string            `json:"raw"`
+	Env     map[string]string `json:"env,omitempty"`
+}
+
+// imageGoVersion is eng.GoVersion(imageID, platform), kept in cacheDir
+// under the image ID: an image ID names the image's content (its config
+// and layers), so the same image on the same platform always answers the
+// same, and a run need not start a container to ask again (a container
+// start costs a quarter of a second here, more through a podman
+// machine's VM). A moved tag resolves to another ID and is asked anew.
+// Only answers are kept, never failures (a go command that crashed under
+// emulation is asked again next time). Without cacheDir it asks.
+func imageGoVersion(ctx context.Context, eng *container.Engine, cacheDir, imageID, platform string) (version, raw string, env map[string]string, err error) {
+	if cacheDir == "" || imageID == "" {
+		return eng.GoVersion(ctx, imageID, platform)
+	}
+	key := statcache.New(fmt.Sprintf("image-go-env-v1\nengine=%s\nimage=%s\nplatform=%s\nvars=%s", eng.Name, imageID, platform, strings.Join(container.ReportedGoEnv(), ",")))
+	cached := filepath.Join(cacheDir, "fingerprints", key.Name())
+	var ans imageGoEnv
+	if data, ok := statcache.Load(cached); ok && json.Unmarshal(data, &ans) == nil && strings.HasPrefix(ans.Version, "go") {
+		return ans.Version, ans.Raw, ans.Env, nil
+	}
+	if version, raw, env, err = eng.GoVersion(ctx, imageID, platform); err != nil {
+		return "", "", nil, err
+	}
+	if data, err := json.Marshal(imageGoEnv{Version: version, Raw: raw, Env: env}); err == nil {
+		statcache.Store(cached, data)
+	}
+	return version, raw, env, nil
 }
 
 // platformArch is the architecture of an os/arch[/variant] platform.
