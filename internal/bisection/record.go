@@ -23,6 +23,13 @@ func (b *Bisection) Record(res *bisect.Result) *record.Bisect {
 	}
 	ax, cfg := b.Plan.Axis, b.Plan.Config
 	rec := record.Bisect{Axis: ax.Name, BadIf: b.Plan.Pred.String(), BisectSearch: bisectrecord.Search(*res, b.storedProbes(res))}
+	// An image bisection's separating cells (the second repository's
+	// images) are built like its probes, and counted with them.
+	for _, sp := range b.separating {
+		if sp.probe.Built {
+			rec.Builds++
+		}
+	}
 	cover := "off"
 	if cfg.Cover[0] {
 		cover = "on"

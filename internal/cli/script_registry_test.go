@@ -14,6 +14,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/gorepro/gorepro/internal/crashfixture"
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/registrytest"
 	"github.com/gorepro/gorepro/internal/testneed"
@@ -207,6 +208,60 @@ func cmdHistory(ts *testscript.TestScript, neg bool, args []string) {
 	// killed run left would not be pulled again.
 	removeDigests(history.Digests)
 	usePushed(ts, "HISTORY", history)
+}
+
+// cmdReleases is the script command "releases", after "registry" and on
+// an amd64 host: a vendor's image history across two Go releases, with
+// upstream's images of both as the reference. The vendor's repository
+// gorepro-test/releases/go-toolset (see registrytest.PushToolset) holds
+// 1.26.8-1, a build of the local GOROOT, then 1.27.3-1 and 1.27.3-2,
+// builds of an injected copy of go1.27.3's GOROOT (GOTOOLCHAIN=go1.27.3,
+// whose runtime packs pointers with 47 address bits, as
+// internal/crashfixture's: a real taggedPointerPack crash of a real
+// go1.27.3): a regression that came with the Go release, not with the
+// vendor's build. The upstream-like gorepro-test/releases/golang (see
+// registrytest.PushUpstream) holds 1.26.8 of the local GOROOT and 1.27.3
+// of the same injected go1.27.3. It sets RELEASES, RELEASES_TAG_n,
+// RELEASES_DIGEST_n, RELEASES_SHORT_n (n = 1..3, oldest first),
+// RELEASES_GOLANG and RELEASES_GOLANG_DIGEST_1 (1.26.8) and _2 (1.27.3),
+// and removes what Podman pulled from both when the script ends.
+func cmdReleases(ts *testscript.TestScript, neg bool, args []string) {
+	host := ts.Getenv("REGISTRY")
+	if neg || host == "" || len(args) != 0 || ts.Getenv("GOROOT_INJECTED") == "" {
+		ts.Fatalf("usage: releases, after registry, on an amd64 host")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	res, err := proc.Run(ctx, proc.Cmd{Argv: []string{"go", "env", "GOROOT"}, Env: append(os.Environ(), "GOTOOLCHAIN=go1.27.3")})
+	ts.Check(err)
+	if res.ExitCode != 0 {
+		ts.Fatalf("releases: GOTOOLCHAIN=go1.27.3 go env GOROOT: %s", res.Output)
+	}
+	injected, err := crashfixture.SharedInjectedGOROOTOf(strings.TrimSpace(string(res.Output)))
+	ts.Check(err)
+	local := ts.Getenv("GOROOT_LOCAL")
+	week := 7 * 24 * time.Hour
+	created := time.Date(2026, 7, 6, 9, 0, 0, 0, time.UTC)
+	reg := &registrytest.Registry{Host: host}
+	const vendorRepo, upstreamRepo = "gorepro-test/releases/go-toolset", "gorepro-test/releases/golang"
+	old, err := reg.PushToolset(ctx, vendorRepo, []registrytest.ToolsetBuild{{GOROOT: local, Release: "1", Created: created}})
+	ts.Check(err)
+	bad, err := reg.PushToolset(ctx, vendorRepo, []registrytest.ToolsetBuild{
+		{GOROOT: injected, Release: "1", Created: created.Add(week)},
+		{GOROOT: injected, Release: "2", Created: created.Add(2 * week)},
+	})
+	ts.Check(err)
+	vendor := &registrytest.Toolset{Repo: old.Repo, GoVersion: old.GoVersion,
+		Tags: append(old.Tags, bad.Tags...), Digests: append(old.Digests, bad.Digests...)}
+	up1, err := reg.PushUpstream(ctx, upstreamRepo, local, created.Add(-week))
+	ts.Check(err)
+	up2, err := reg.PushUpstream(ctx, upstreamRepo, injected, created.Add(3*week))
+	ts.Check(err)
+	upstream := &registrytest.Toolset{Repo: up1.Repo, GoVersion: up1.GoVersion,
+		Tags: append(up1.Tags, up2.Tags...), Digests: append(up1.Digests, up2.Digests...)}
+	removeDigests(append(append([]string{}, vendor.Digests...), upstream.Digests...))
+	usePushed(ts, "RELEASES", vendor)
+	usePushed(ts, "RELEASES_GOLANG", upstream)
 }
 
 // removeDigests removes the images of Podman's store that have one of

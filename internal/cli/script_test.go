@@ -79,6 +79,7 @@ func TestScripts(t *testing.T) {
 			"registry":    cmdRegistry,    // registry [login|insecure]: a loopback registry with the fixture repositories; sets REGISTRY, VENDOR, UPSTREAM, DIGEST_*, SHORT_*; insecure: Podman's registries.conf allows it over plain HTTP (script_registry_test.go)
 			"schemavalid": cmdSchemaValid, // schemavalid SCHEMA CONFIG: CONFIG matches the JSON Schema SCHEMA, as an editor checks it (script_schema_test.go)
 			"golang":      cmdGolang,      // golang: an upstream-like golang repository with one image of the local GOROOT; sets GOLANG, GOLANG_* (script_registry_test.go)
+			"releases":    cmdReleases,    // releases: a vendor's image history across go1.26.8 (good) and an injected go1.27.3 (bad), and upstream's images of both; sets RELEASES, RELEASES_GOLANG, … (script_registry_test.go)
 			"history":     cmdHistory,     // history GOOD BAD: a vendor's image history of one Go version (GOOD local builds, then BAD injected ones) in the registry; sets HISTORY, HISTORY_* (script_registry_test.go)
 			"toolset":     cmdToolset,     // toolset [tag TAG N]: real Go toolchain images (local and injected build) in the registry; sets TOOLSET, TOOLSET_* (script_registry_test.go)
 			// exits N cmd args... runs cmd and asserts its exit status is N.

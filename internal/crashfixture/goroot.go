@@ -69,13 +69,8 @@ func MakeInjectedGOROOT(goroot, dir string) error {
 }
 
 // SharedInjectedGOROOT returns an injected copy of the local GOROOT (`go
-// env GOROOT`), making it when it does not exist yet. The copy is kept under
-// the system's temporary directory, named after a hash of the local
-// GOROOT's path, VERSION file and runtime source, so that later test runs
-// find it again and the go build cache keeps its compiled runtime: building
-// against it costs one compile of the standard library, once. Concurrent
-// test processes each make their own copy and rename it into place; the
-// first one wins.
+// env GOROOT`), making it when it does not exist yet (see
+// SharedInjectedGOROOTOf).
 //
 // It returns an error on hosts that are not amd64, where 47 address bits
 // are not the wrong side of anything a test can show.
@@ -87,7 +82,17 @@ func SharedInjectedGOROOT() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("go env GOROOT: %w", err)
 	}
-	goroot := strings.TrimSpace(string(out))
+	return SharedInjectedGOROOTOf(strings.TrimSpace(string(out)))
+}
+
+// SharedInjectedGOROOTOf returns an injected copy of goroot, making it
+// when it does not exist yet. The copy is kept under the system's
+// temporary directory, named after a hash of goroot's path, VERSION file
+// and runtime source, so that later test runs find it again and the go
+// build cache keeps its compiled runtime: building against it costs one
+// compile of the standard library, once. Concurrent test processes each
+// make their own copy and rename it into place; the first one wins.
+func SharedInjectedGOROOTOf(goroot string) (string, error) {
 	h := sha256.New()
 	h.Write([]byte(goroot + "\x00"))
 	for _, name := range []string{"VERSION", tagptrFile} {

@@ -135,7 +135,8 @@ type BisectSearch struct {
 	// Boundary.Before and Boundary.After: the flip may be at any of them.
 	Between []string `json:"between,omitempty"`
 	// Builds counts the probes that really built a cell (cache hits
-	// excluded), re-confirmations included.
+	// excluded), re-confirmations and an image bisection's separating
+	// cells included.
 	Builds int `json:"builds"`
 	// Flaky is true when a re-confirmation disagreed with the first probe
 	// of its candidate; FlakyVersions lists those candidates.
