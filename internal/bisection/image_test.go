@@ -166,10 +166,10 @@ func TestNewPlanImage(t *testing.T) {
 	}
 }
 
-// TestBisectionImages: an image bisection probes images pinned by digest
-// and its answer names the boundary's images, the GOROOT files where the
-// two builds differ, and the images the engine pulled.
-func TestBisectionImages(t *testing.T) {
+// historyPlan is the image plan of history() from 1.26.8-1 on, and its
+// candidates in order.
+func historyPlan(t *testing.T) (*ImagePlan, []string) {
+	t.Helper()
 	cands, _, err := ImageCandidates(history(), historyRepo, "1.26.8-1", "")
 	require.NoError(t, err)
 	ip := &ImagePlan{Repository: historyRepo, Images: map[string]images.Image{}, Template: config.Toolchain{Kind: config.KindImage}}
@@ -178,8 +178,22 @@ func TestBisectionImages(t *testing.T) {
 		ip.Images[im.Tag()] = im
 		names = append(names, im.Tag())
 	}
-	held := &config.Config{Path: "toolchains.json", Toolchains: []config.Toolchain{{Name: "local", Kind: config.KindLocal}}, Protobuf: []string{"v1.36.10"},
+	return ip, names
+}
+
+// heldRepro is the config of an image bisection's probes: the repro
+// target, one protobuf version, cover off, one run.
+func heldRepro() *config.Config {
+	return &config.Config{Path: "toolchains.json", Toolchains: []config.Toolchain{{Name: "local", Kind: config.KindLocal}}, Protobuf: []string{"v1.36.10"},
 		Cover: []bool{false}, Arch: []string{"native"}, Runs: 1, Targets: []config.Target{{Name: "repro", Kind: config.TargetRepro}}}
+}
+
+// TestBisectionImages: an image bisection probes images pinned by digest
+// and its answer names the boundary's images, the GOROOT files where the
+// two builds differ, and the images the engine pulled.
+func TestBisectionImages(t *testing.T) {
+	ip, names := historyPlan(t)
+	held := heldRepro()
 	pred, err := ParseBadIf("crash")
 	require.NoError(t, err)
 	bad := func(r Request) bool { return r.Config.Toolchains[0].Name >= "go-toolset-1.26.8-4" }
@@ -330,4 +344,63 @@ func TestVendorOrVersion(t *testing.T) {
 			assert.Equal(t, tt.want, gotFix)
 		})
 	}
+}
+
+// unavailableProber makes the cells of the candidates in failing
+// unavailable with their engine failure, and the rest pass or crash as
+// fakeProber's.
+type unavailableProber struct {
+	fakeProber
+	failing map[string]string // toolchain name → engine failure kind
+}
+
+func (u *unavailableProber) Probe(ctx context.Context, req Request) (record.Cell, error) {
+	cell, err := u.fakeProber.Probe(ctx, req)
+	if kind, ok := u.failing[req.Config.Toolchains[0].Name]; ok {
+		cell.Outcome, cell.Signature, cell.EngineFailure = record.Unavailable, "", kind
+		cell.Reason = "builder image " + req.Config.Toolchains[0].Image + ": pull failed (" + kind + ")"
+	}
+	return cell, err
+}
+
+// TestImageBisectionStopsWhereEveryPullFails: a registry or engine
+// failure stops an image bisection at its first probe (every other
+// candidate would be pulled from the same registry, through the same
+// engine); a tag the registry does not have is skipped, as before.
+func TestImageBisectionStopsWhereEveryPullFails(t *testing.T) {
+	ip, names := historyPlan(t)
+	pred, err := ParseBadIf("crash")
+	require.NoError(t, err)
+	bad := func(r Request) bool { return r.Config.Toolchains[0].Name >= "go-toolset-1.26.8-4" }
+	search := func(failing map[string]string) (*unavailableProber, *bisect.Result, error) {
+		held := heldRepro()
+		prober := &unavailableProber{fakeProber: fakeProber{bad: bad}, failing: failing}
+		b := &Bisection{Plan: &Plan{Axis: Axis{Name: "image", Kind: AxisImage}, Pred: pred, Threshold: bisect.Threshold{K: 1, N: 1}, Config: held, Candidates: names, Images: ip},
+			Prober: prober}
+		res, err := b.Search(context.Background(), bisect.Options{Confirm: 0})
+		return prober, res, err
+	}
+	for _, kind := range []string{"registry error", "engine down", "disk full"} {
+		t.Run(kind, func(t *testing.T) {
+			failing := map[string]string{}
+			for _, n := range names {
+				failing["go-toolset-"+n] = kind
+			}
+			prober, _, err := search(failing)
+			var infra *InfraError
+			require.ErrorAs(t, err, &infra)
+			assert.Len(t, prober.probed, 1, "no other candidate is pulled")
+			assert.True(t, strings.HasPrefix(err.Error(), "probing 1.26.8-1: builder image "+historyRepo+":1.26.8-1@"), err.Error())
+			assert.Contains(t, err.Error(), "; stopped there: every candidate of "+historyRepo+" ")
+			assert.True(t, strings.HasSuffix(err.Error(), ", so no other could be judged either"), err.Error())
+		})
+	}
+	t.Run("a tag the registry does not have is skipped", func(t *testing.T) {
+		prober, res, err := search(map[string]string{"go-toolset-1.26.8-5": "image absent"})
+		require.NoError(t, err)
+		assert.Contains(t, res.Skipped, "1.26.8-5")
+		require.NotNil(t, res.Boundary)
+		assert.Equal(t, "1.26.8-4", res.Boundary.After)
+		assert.Greater(t, len(prober.probed), 2)
+	})
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gorepro/gorepro/bisect"
 	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/container"
 	"github.com/gorepro/gorepro/internal/gitrepo"
 	"github.com/gorepro/gorepro/internal/record"
 )
@@ -171,6 +172,9 @@ func (b *Bisection) probe(ctx context.Context, v string, fresh bool) (bisect.Pro
 	if err != nil {
 		return bisect.Probe{}, err
 	}
+	if err := b.everyProbeFails(cell); err != nil {
+		return bisect.Probe{}, err
+	}
 	if b.cells == nil {
 		b.cells = map[string]record.Cell{}
 	}
@@ -180,6 +184,31 @@ func (b *Bisection) probe(ctx context.Context, v string, fresh bool) (bisect.Pro
 	b.noteGoSource(&p, cell)
 	b.probes = append(b.probes, p)
 	return p.Probe, nil
+}
+
+// everyProbeFails returns an *InfraError when a cell of an image
+// bisection is unavailable because of a failure that every other
+// candidate would meet too: its registry's (unreachable, refusing the
+// login, rate limiting, plain HTTP) or its engine's (down, missing, not
+// allowed, out of disk). Skipping it and probing the next would pull from
+// the same registry, through the same engine, for every candidate in
+// turn — and count against a rate limit each time. A tag the registry
+// does not have (image absent) is that candidate's own, and skipped.
+func (b *Bisection) everyProbeFails(cell record.Cell) error {
+	if b.Plan.Axis.Kind != AxisImage || cell.Outcome != record.Unavailable {
+		return nil
+	}
+	var every string
+	switch cell.EngineFailure {
+	case container.ErrRegistry.String():
+		every = "is pulled from that registry"
+	case container.ErrEngineDown.String(), container.ErrEngineMissing.String(), container.ErrPermission.String(),
+		container.ErrDiskFull.String(), container.ErrMountInvisible.String():
+		every = "runs through that engine"
+	default:
+		return nil
+	}
+	return &InfraError{Err: fmt.Errorf("%s; stopped there: every candidate of %s %s, so no other could be judged either", cell.Reason, b.Plan.Images.Repository, every)}
 }
 
 // LatestCells keeps the last of the cells that share an ID (a boundary's

@@ -34,7 +34,7 @@ func (r *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w
 	cell := baseCell(p, hostArch)
 	if !p.tc.Available {
 		cell.Outcome = record.Unavailable
-		cell.Reason = p.tc.Reason
+		cell.Reason, cell.EngineFailure = p.tc.Reason, p.tc.EngineFailure
 		if p.tc.BuildCrash != nil { // the toolchain's own go command crashed (asked its version, or building itself): named, not unavailable
 			cell.Outcome = record.BuildError
 			cell.BuildCrash = p.tc.BuildCrash

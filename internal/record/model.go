@@ -313,6 +313,10 @@ type Cell struct {
 	Frames    []string `json:"frames,omitempty"`
 	// Reason explains unavailable, build-error and fail outcomes in one line.
 	Reason string `json:"reason,omitempty"`
+	// EngineFailure is, on a cell unavailable because of its container
+	// engine, the failure's kind ("registry error", "image absent",
+	// "engine down", …: the toolchain's EngineFailure).
+	EngineFailure string `json:"engineFailure,omitempty"`
 	// Tail and Hint tell why a fail failed: the last lines its run printed
 	// (at most five non-empty lines, cut short, secrets redacted) and, when
 	// the target has no pass rule, the rule that would pass it.

@@ -96,7 +96,7 @@ func resolveImage(ctx context.Context, r *Resolved, tc config.Toolchain, opts Op
 	}
 	eng, info, err := opts.Engine(ctx, tc.Engine)
 	if err != nil {
-		r.Reason = oneLine(err.Error())
+		r.Reason, r.EngineFailure = oneLine(err.Error()), engineFailure(err)
 		return
 	}
 	c := newContainer(eng, info, tc.Platform, opts.Pull)
@@ -107,12 +107,12 @@ func resolveImage(ctx context.Context, r *Resolved, tc config.Toolchain, opts Op
 	r.Container = c
 	r.HostGOOS, r.HostGOARCH = "linux", c.PlatformArch()
 	if c.Builder, err = eng.Ensure(ctx, tc.Image, c.Pull, c.BuilderPlatform); err != nil {
-		r.Reason = imageReason("builder", tc.Image, err)
+		r.Reason, r.EngineFailure = imageReason("builder", tc.Image, err), engineFailure(err)
 		return
 	}
 	if tc.RuntimeImage != "" {
 		if c.Runtime, err = eng.Ensure(ctx, tc.RuntimeImage, c.Pull, c.Platform); err != nil {
-			r.Reason = imageReason("runtime", tc.RuntimeImage, err)
+			r.Reason, r.EngineFailure = imageReason("runtime", tc.RuntimeImage, err), engineFailure(err)
 			return
 		}
 	}
@@ -222,6 +222,16 @@ func imageReason(role, ref string, err error) string {
 		return fmt.Sprintf("%s image %s: %s", role, ref, msg)
 	}
 	return fmt.Sprintf("%s image %s: %s", role, ref, oneLine(err.Error()))
+}
+
+// engineFailure is the kind of the container engine's failure in err,
+// "" when err is not one.
+func engineFailure(err error) string {
+	var ee *container.Error
+	if errors.As(err, &ee) {
+		return ee.Kind.String()
+	}
+	return ""
 }
 
 func oneLine(s string) string {

@@ -22,14 +22,14 @@ func resolveRunsIn(ctx context.Context, r *Resolved, tc config.Toolchain, opts O
 	}
 	eng, info, err := opts.Engine(ctx, tc.Engine)
 	if err != nil {
-		r.Available, r.Reason = false, fmt.Sprintf("runtime image %s: %s", tc.RuntimeImage, oneLine(err.Error()))
+		r.Available, r.Reason, r.EngineFailure = false, fmt.Sprintf("runtime image %s: %s", tc.RuntimeImage, oneLine(err.Error())), engineFailure(err)
 		return
 	}
 	c := newContainer(eng, info, tc.Platform, opts.Pull)
 	r.RunsIn = c
 	r.HostGOOS, r.HostGOARCH = platformOS(c.Platform), c.PlatformArch()
 	if c.Runtime, err = eng.Ensure(ctx, tc.RuntimeImage, c.Pull, c.Platform); err != nil {
-		r.Available, r.Reason = false, imageReason("runtime", tc.RuntimeImage, err)
+		r.Available, r.Reason, r.EngineFailure = false, imageReason("runtime", tc.RuntimeImage, err), engineFailure(err)
 		return
 	}
 	r.GoEnv = platformGoEnv(ctx, r, c.Platform, opts)

@@ -52,6 +52,10 @@ type Resolved struct {
 	// in one line why not and how to fix it.
 	Available bool   `json:"available"`
 	Reason    string `json:"reason,omitempty"`
+	// EngineFailure is, when a container engine's failure made the
+	// toolchain unavailable, its kind as container.ErrorKind names it
+	// ("registry error", "image absent", "engine down", …).
+	EngineFailure string `json:"engineFailure,omitempty"`
 	// Warning is set when something is off but builds can go ahead, e.g.
 	// the toolchain is not the configured expectGo version.
 	Warning string `json:"warning,omitempty"`
