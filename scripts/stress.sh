@@ -87,6 +87,7 @@ group "interrupts, terminal progress, concurrent gorepros on one cache" "$e2e" .
 group "fault suite: signal scenarios" 1 ./internal/faults \
   '^TestFaults$/^(SIGINT|SIGTERM|second_Ctrl-C|SIGKILL_mid-cell)' GOREPRO_FAULTS=1 GOREPRO_FAULTS_RUNS="$e2e"
 group "containers: runs started early, builders" "$e2e" ./internal/container '^(TestPrestart|TestBuilder)$'
+group "containers: removals in batches" "$e2e" ./internal/container '^TestPodman$/^Removals'
 group "classification of hanging and crashing programs" "$e2e" ./internal/classify '^TestEndToEnd$'
 group "prepare and the shared cache" "$e2e" ./internal/cellbuild '^(TestBuildPackagePrepareConcurrent|TestBuildPackagePrepareTimeout)$'
 
