@@ -180,11 +180,13 @@ func goEnvOrder() []string {
 }
 
 // goEnvKeys are the variables of env in the order reports list them:
-// those of goEnvOrder first, then the others sorted.
+// those of goEnvOrder first, then the others sorted. The architecture
+// levels that do not apply to GOARCH (GOARM64 and GOARM of an amd64
+// toolchain: the go command reports them empty) are left out.
 func goEnvKeys(env map[string]string) []string {
 	var keys []string
 	for _, k := range goEnvOrder() {
-		if _, ok := env[k]; ok {
+		if v, ok := env[k]; ok && (v != "" || !archLevel(k)) {
 			keys = append(keys, k)
 		}
 	}
@@ -194,6 +196,12 @@ func goEnvKeys(env map[string]string) []string {
 		}
 	}
 	return keys
+}
+
+// archLevel reports whether k is the variable of one architecture's
+// level (GOAMD64, GOARM64, GOARM), empty for the other architectures.
+func archLevel(k string) bool {
+	return k == "GOAMD64" || k == "GOARM64" || k == "GOARM"
 }
 
 // knownIssueText says what a known issue a crash matches means, with why
