@@ -49,7 +49,7 @@ func TestRootlessOwnership(t *testing.T) {
 	dir := userDir(t, u)
 	bin := filepath.Join(dir, "gorepro")
 	goBuild(t, bin)
-	proxy := moduleProxy(t, dir, "google.golang.org/protobuf", "github.com/google/go-cmp")
+	proxy := moduleProxy(t, dir, "google.golang.org/protobuf@v1.36.10", "github.com/google/go-cmp@v0.7.0")
 	config := fmt.Sprintf(`{
   "toolchains": [
     {"name": "ok", "kind": "image", "image": %q, "runtimeImage": "localhost/gorepro-test/runtime:latest"},
@@ -148,18 +148,24 @@ func goBuild(t *testing.T, bin string) {
 	require.Equal(t, 0, res.ExitCode, "go build: %s", res.Output)
 }
 
-// moduleProxy copies the download cache of modules from this host's
-// module cache into dir/proxy, a file:// module proxy for the user, and
-// returns it.
+// moduleProxy downloads modules (path@version) into this host's module
+// cache from the module proxy (on a fresh machine no other test may have
+// done it yet), copies their download cache into dir/proxy, a file://
+// module proxy for the user, and returns it.
 func moduleProxy(t *testing.T, dir string, modules ...string) string {
 	t.Helper()
-	res, err := proc.Run(context.Background(), proc.Cmd{Argv: []string{"go", "env", "GOMODCACHE"}, Timeout: time.Minute})
+	download := proc.Cmd{Argv: append([]string{"go", "mod", "download"}, modules...), Dir: t.TempDir(), Timeout: 5 * time.Minute}
+	res, err := proc.Run(context.Background(), download)
+	require.NoError(t, err)
+	require.Zero(t, res.ExitCode, "go mod download %s:\n%s", strings.Join(modules, " "), res.Output)
+	res, err = proc.Run(context.Background(), proc.Cmd{Argv: []string{"go", "env", "GOMODCACHE"}, Timeout: time.Minute})
 	require.NoError(t, err)
 	src := filepath.Join(strings.TrimSpace(string(res.Output)), "cache", "download")
 	proxy := filepath.Join(dir, "proxy")
 	for _, m := range modules {
-		from, to := filepath.Join(src, m), filepath.Join(proxy, m)
-		require.NoError(t, os.CopyFS(to, os.DirFS(from)), "copying %s from the module cache (a test that builds the reproducer downloads it)", m)
+		path, _, _ := strings.Cut(m, "@")
+		from, to := filepath.Join(src, path), filepath.Join(proxy, path)
+		require.NoError(t, os.CopyFS(to, os.DirFS(from)), "copying %s from the module cache", path)
 	}
 	return proxy
 }
