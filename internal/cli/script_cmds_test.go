@@ -11,6 +11,7 @@ import (
 	"golang.org/x/mod/module"
 	modzip "golang.org/x/mod/zip"
 
+	"github.com/gorepro/gorepro/internal/modtree"
 	"github.com/gorepro/gorepro/internal/runstore"
 )
 
@@ -149,4 +150,16 @@ func cmdModProxy(ts *testscript.TestScript, neg bool, args []string) {
 	for dir, vs := range versions {
 		ts.Check(os.WriteFile(filepath.Join(dir, "list"), []byte(strings.Join(vs, "\n")+"\n"), 0o644))
 	}
+}
+
+// cmdGorootCopy is the script command `gorootcopy SRC DST`: DST becomes a
+// copy of the Go tree SRC, hard links where the two share a file system
+// (as internal/crashfixture makes the injected GOROOT). A script must
+// remove a file of DST before it writes one there: writing through a hard
+// link would change SRC.
+func cmdGorootCopy(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: gorootcopy SRC DST")
+	}
+	ts.Check(modtree.Copy(ts.MkAbs(args[0]), ts.MkAbs(args[1]), modtree.CopyOptions{Link: true, KeepHidden: true}))
 }

@@ -81,6 +81,7 @@ func TestScripts(t *testing.T) {
 			"golang":      cmdGolang,      // golang: an upstream-like golang repository with one image of the local GOROOT; sets GOLANG, GOLANG_* (script_registry_test.go)
 			"releases":    cmdReleases,    // releases: a vendor's image history across go1.26.8 (good) and an injected go1.27.3 (bad), and upstream's images of both; sets RELEASES, RELEASES_GOLANG, … (script_registry_test.go)
 			"history":     cmdHistory,     // history GOOD BAD: a vendor's image history of one Go version (GOOD local builds, then BAD injected ones) in the registry; sets HISTORY, HISTORY_* (script_registry_test.go)
+			"gorootcopy":  cmdGorootCopy,  // gorootcopy SRC DST: DST a hard-link copy of the Go tree SRC (script_cmds_test.go)
 			"toolset":     cmdToolset,     // toolset [tag TAG N]: real Go toolchain images (local and injected build) in the registry; sets TOOLSET, TOOLSET_* (script_registry_test.go)
 			// exits N cmd args... runs cmd and asserts its exit status is N.
 			"exits": func(ts *testscript.TestScript, neg bool, args []string) {

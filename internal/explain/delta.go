@@ -125,7 +125,7 @@ func Inputs(base *record.Run, b record.Cell, next *record.Run, n record.Cell) De
 	switch {
 	case b.GoVersion != n.GoVersion:
 		d.GoVersion = &ValueChange{From: b.GoVersion, To: n.GoVersion}
-	case b.ToolchainBuild == "" || n.ToolchainBuild == "":
+	case !record.BuildsComparable(b.ToolchainBuild, n.ToolchainBuild):
 		d.Unknown = append(d.Unknown, "toolchain build")
 	case b.ToolchainBuild != n.ToolchainBuild:
 		d.Build = &ValueChange{From: b.ToolchainBuild, To: n.ToolchainBuild}

@@ -301,7 +301,8 @@ func (ex *Explainer) pinSource(ctx context.Context, held *config.Config, n recor
 // toolchainMismatch says why toolchain tc, as it resolves here, cannot
 // build NEW's cell n again: it is another build than the one n recorded,
 // or it cannot be resolved. It returns "" when it is n's build, when n
-// recorded none (an older run), or when AnyToolchain is set.
+// recorded none or one of an older scheme (an older run), or when
+// AnyToolchain is set.
 func (ex *Explainer) toolchainMismatch(ctx context.Context, tc config.Toolchain, n record.Cell) string {
 	if ex.Builds == nil || ex.AnyToolchain || n.ToolchainBuild == "" {
 		return ""
@@ -310,6 +311,8 @@ func (ex *Explainer) toolchainMismatch(ctx context.Context, tc config.Toolchain,
 	switch {
 	case err != nil:
 		return fmt.Sprintf("toolchain %s cannot be resolved here to check that it is the build NEW's cell was made with: %v", tc.Name, err)
+	case !record.BuildsComparable(build, n.ToolchainBuild):
+		return "" // NEW recorded an older scheme's fingerprint: as if none
 	case build != n.ToolchainBuild:
 		where := cmp.Or(tc.GOROOT, tc.Image, tc.Version, tc.Kind)
 		return fmt.Sprintf("toolchain %s (%s) is build %s here, but NEW's cell was built with build %s: a probe would not be NEW's cell, so nothing was built; "+

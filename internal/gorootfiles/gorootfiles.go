@@ -168,24 +168,59 @@ func Of(goroot, cacheDir string) (Manifest, error) {
 // cached copy's bytes when there is one, so that a run storing the
 // manifest does not compress 5,600 lines again each time.
 func OfEncoded(goroot, cacheDir string) (Manifest, []byte, error) {
-	goroot, err := filepath.Abs(goroot)
+	l, err := List(goroot)
 	if err != nil {
 		return nil, nil, err
+	}
+	return l.Manifest(cacheDir)
+}
+
+// Listing is what one walk of a Go installation found: the path, size,
+// modification time and inode of every file a manifest covers. Its Stamp
+// changes whenever one of those files is added, removed, replaced or
+// written to, so it says whether anything a build reads from GOROOT
+// changed; its Manifest hashes the files' content.
+type Listing struct {
+	goroot  string
+	entries []entry
+}
+
+// List walks the Go installation at goroot (made absolute): a stat of each
+// file a manifest covers, no reads.
+func List(goroot string) (*Listing, error) {
+	goroot, err := filepath.Abs(goroot)
+	if err != nil {
+		return nil, err
 	}
 	entries, err := walk(goroot)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	return &Listing{goroot: goroot, entries: entries}, nil
+}
+
+// Files is the number of files l lists.
+func (l *Listing) Files() int { return len(l.entries) }
+
+// Stamp is a hash of the GOROOT's path and of every listed file's path,
+// size, modification time and inode number (32 hex digits).
+func (l *Listing) Stamp() string { return signature(l.goroot, l.entries) }
+
+// Manifest returns the content manifest of the files l lists, and its
+// encoding: with a cacheDir, the one stored there under l's Stamp when
+// there is one (no file is read), else it hashes every file and stores
+// the result (a cache that cannot be written is not an error).
+func (l *Listing) Manifest(cacheDir string) (Manifest, []byte, error) {
 	var cached string
 	if cacheDir != "" {
-		cached = filepath.Join(cacheDir, "goroot-manifests", signature(goroot, entries)+".gz")
+		cached = filepath.Join(cacheDir, "goroot-manifests", l.Stamp()+".gz")
 		if data, ok := statcache.Load(cached); ok {
-			if m, err := Decode(data); err == nil && len(m) == len(entries) {
+			if m, err := Decode(data); err == nil && len(m) == len(l.entries) {
 				return m, data, nil
 			}
 		}
 	}
-	m, err := hashAll(goroot, entries)
+	m, err := hashAll(l.goroot, l.entries)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -21,7 +21,8 @@ import (
 // re-used only when all of it is equal.
 type cacheKeyInputs struct {
 	// Toolchain is the resolved toolchain's identity (version, GOROOT,
-	// the go binary's and runtime sources' stamps, image IDs).
+	// stamps of the go binary and of every GOROOT file a build reads,
+	// image IDs: see toolchain.Resolved.Identity).
 	Toolchain string `json:"toolchain"`
 	// Target is the whole target as configured, normalised: without its
 	// name (renaming a target does not change what it builds) and with

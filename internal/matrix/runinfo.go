@@ -153,6 +153,11 @@ func (r *Runner) recordManifests(ctx context.Context, records []record.Toolchain
 		var err error
 		if tcs[k].Container != nil {
 			m, read, err = imageManifest(ctx, tcs[k].Container, r.CacheDir)
+		} else if tcs[k].Files != nil {
+			// The walk that stamped the toolchain's identity.
+			if m, data, err = tcs[k].Files.Manifest(r.CacheDir); err == nil {
+				read = gorootfiles.Reader(tcs[k].GOROOT, m)
+			}
 		} else if m, data, err = gorootfiles.OfEncoded(tcs[k].GOROOT, r.CacheDir); err == nil {
 			read = gorootfiles.Reader(tcs[k].GOROOT, m)
 		}

@@ -125,11 +125,15 @@ type Toolchain struct {
 	Container *Container `json:"container,omitempty"`
 	// GoSource is how a kind gosource toolchain was made.
 	GoSource *GoSource `json:"goSource,omitempty"`
-	// Build fingerprints the toolchain's build: for a GOROOT, a hash of
-	// its VERSION file and runtime sources and the sizes of its go,
-	// compile and link binaries; for an image, its image IDs. Two
-	// toolchains of one Go version with different Builds are different
-	// builds (a distribution's rebuild, a patched runtime).
+	// Build fingerprints the toolchain's build: for a GOROOT,
+	// "gorootfiles:" and a hash of the content of every file of src/ and
+	// pkg/tool/ a build reads, of VERSION and go.env and of the size of
+	// bin/go (runs of gorepro before it: "goroot:", a hash of VERSION, the
+	// runtime's sources and the sizes of go, compile and link); for an
+	// image, "image:" and its image IDs. Two toolchains of one Go version
+	// with different Builds are different builds (a distribution's
+	// rebuild, a patched runtime or standard library); see
+	// BuildsComparable.
 	Build string `json:"build,omitempty"`
 	// Manifest is the run-relative path of the list of the toolchain's
 	// GOROOT files (src/ and pkg/tool/) by content hash
@@ -573,4 +577,19 @@ type Reproduce struct {
 	Sources string `json:"sources,omitempty"`
 	// Script is the same as copy-pasteable shell commands (see above).
 	Script string `json:"script,omitempty"`
+}
+
+// BuildsComparable reports whether two build fingerprints (Toolchain.Build,
+// Cell.ToolchainBuild) can be compared: both are set, and neither is a
+// GOROOT's fingerprint of the older scheme ("goroot:", which hashed the
+// runtime's sources only) beside one of the current scheme
+// ("gorootfiles:"). A run recorded by an older gorepro compared with a
+// new one would otherwise show every GOROOT as another build.
+func BuildsComparable(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	scheme := func(s string) string { v, _, _ := strings.Cut(s, ":"); return v }
+	sa, sb := scheme(a), scheme(b)
+	return sa == sb || !(sa == "goroot" && sb == "gorootfiles" || sa == "gorootfiles" && sb == "goroot")
 }

@@ -7,15 +7,18 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/gorepro/gorepro/internal/container"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/container"
+	"github.com/gorepro/gorepro/internal/gorootfiles"
 	"github.com/gorepro/gorepro/internal/gosource"
 	"github.com/gorepro/gorepro/internal/proc"
 	"github.com/gorepro/gorepro/internal/record"
@@ -76,9 +79,15 @@ type Resolved struct {
 	// GOARM for an arm variant (see each cell's reproduce env).
 	GoEnv map[string]string `json:"goEnv,omitempty"`
 	// Identity is a stable string for cache keys; it changes when the
-	// toolchain is replaced (kind, version, GOROOT, size and modification
-	// time of the go binary and of GOROOT/VERSION).
+	// toolchain is replaced or anything a build reads from it changes
+	// (kind, version, GOROOT, the go binary, and the stat stamp of every
+	// file of GOROOT a build can read: see identity).
 	Identity string `json:"identity,omitempty"`
+	// Files is the walk of GOROOT that Identity's stamp comes from (nil
+	// for image toolchains and when GOROOT could not be listed): a run
+	// hashes the files' content from it (gorootfiles.Listing.Manifest)
+	// instead of walking again. Not recorded.
+	Files *gorootfiles.Listing `json:"-"`
 	// Build fingerprints the toolchain's build by content (see
 	// BuildFingerprint): equal for two copies of one build, different for
 	// two builds of one Go version.
@@ -160,7 +169,10 @@ func Resolve(ctx context.Context, tc config.Toolchain, opts Options) *Resolved {
 	if r.Available {
 		r.Warning = expectWarning(tc.ExpectGo, r.GoVersion)
 		r.Identity = identity(r)
-		r.Build = CachedBuildFingerprint(r.GOROOT, opts.CacheDir)
+		if r.Container == nil {
+			r.Identity += " " + r.filesStamp()
+		}
+		r.Build = r.filesFingerprint(opts.CacheDir)
 		if r.Container != nil {
 			r.Identity = r.Container.identity()
 			r.Build = r.Container.build()
@@ -366,15 +378,71 @@ func expectWarning(expect, got string) string {
 	return fmt.Sprintf("expected %s but the toolchain is %s", want, got)
 }
 
-// identity builds r.Identity from what is on disk. The runtime's sources
-// are stamped too: the go command compiles the runtime from GOROOT/src, so
-// a GOROOT whose runtime was patched in place (the injected GOROOT of the
-// tests, a vendor's patch) is another toolchain, though its go binary and
-// VERSION are unchanged.
+// identity builds r.Identity from what is on disk: the toolchain's kind,
+// version, GOROOT, go binary and VERSION file (Resolve adds filesStamp for
+// toolchains on this host).
 func identity(r *Resolved) string {
-	return fmt.Sprintf("kind=%s version=%s experiments=%s goroot=%s gocmd=%s(%s) VERSION(%s) runtime(%s) env=%s",
+	return fmt.Sprintf("kind=%s version=%s experiments=%s goroot=%s gocmd=%s(%s) VERSION(%s) env=%s",
 		r.Kind, r.GoVersion, r.Experiments, r.GOROOT, r.GoCmd, fileStamp(r.GoCmd),
-		fileStamp(filepath.Join(r.GOROOT, "VERSION")), dirStamp(filepath.Join(r.GOROOT, "src", "runtime")), strings.Join(r.Env, ","))
+		fileStamp(filepath.Join(r.GOROOT, "VERSION")), strings.Join(r.Env, ","))
+}
+
+// filesStamp lists r's GOROOT into r.Files and stamps what a build can
+// read from it: every file under src/ and pkg/tool/ that a manifest
+// covers (path, size, modification time, inode), go.env and pkg/include.
+// The go command compiles every standard package from GOROOT/src, so a
+// GOROOT whose runtime was patched in place (the injected GOROOT of the
+// tests, a vendor's patch), or whose src/os a Go developer edited, is
+// another toolchain though its go binary and VERSION are unchanged: a
+// cell cached before such an edit must not be reused after it. A GOROOT
+// that cannot be listed gets a stamp that no other run shares, so that
+// nothing is reused on an unknown state.
+func (r *Resolved) filesStamp() string {
+	var files string
+	if l, err := gorootfiles.List(r.GOROOT); err == nil {
+		r.Files = l
+		files = l.Stamp()
+	} else {
+		files = fmt.Sprintf("unlisted %d", time.Now().UnixNano())
+	}
+	return fmt.Sprintf("files(%s) go.env(%s) include(%s)", files,
+		fileStamp(filepath.Join(r.GOROOT, "go.env")), dirStamp(filepath.Join(r.GOROOT, "pkg", "include")))
+}
+
+// filesFingerprint fingerprints r's build by the content of what a build
+// reads from its GOROOT (record.Toolchain.Build): the manifest of r.Files
+// (every file of src/ and pkg/tool/ a build can read, by content hash;
+// cached in cacheDir under the files' stat stamp), VERSION and go.env by
+// content, and the size of bin/go. Two copies of one build have one
+// fingerprint; a build whose runtime, standard library or tools differ
+// has another. Without r.Files (GOROOT could not be listed), or when the
+// files cannot be read, it is the older, runtime-only BuildFingerprint.
+func (r *Resolved) filesFingerprint(cacheDir string) string {
+	if r.Files == nil {
+		return CachedBuildFingerprint(r.GOROOT, cacheDir)
+	}
+	m, _, err := r.Files.Manifest(cacheDir)
+	if err != nil {
+		return CachedBuildFingerprint(r.GOROOT, cacheDir)
+	}
+	h := sha256.New()
+	for _, name := range []string{"VERSION", "go.env"} {
+		data, err := os.ReadFile(filepath.Join(r.GOROOT, name))
+		if err != nil {
+			fmt.Fprintf(h, "%s missing\n", name)
+			continue
+		}
+		fmt.Fprintf(h, "%s %d\n", name, len(data))
+		h.Write(data)
+	}
+	if fi, err := os.Stat(filepath.Join(r.GOROOT, "bin", "go")); err == nil {
+		fmt.Fprintf(h, "bin/go %d\n", fi.Size())
+	}
+	paths := slices.Sorted(maps.Keys(m))
+	for _, p := range paths {
+		fmt.Fprintf(h, "%s %s\n", p, m[p])
+	}
+	return "gorootfiles:" + hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // BuildFingerprint fingerprints the build of the Go tree at goroot by

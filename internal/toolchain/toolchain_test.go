@@ -3,9 +3,11 @@ package toolchain
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -178,6 +180,94 @@ func TestResolveFakeGorootIdentity(t *testing.T) {
 	// So does a new VERSION file.
 	require.NoError(t, os.WriteFile(filepath.Join(goroot, "VERSION"), []byte("go1.99.2\n"), 0o644))
 	assert.NotEqual(t, replaced.Identity, Resolve(context.Background(), tc, Options{}).Identity)
+}
+
+// TestResolveIdentityFollowsGOROOTFiles: the go command compiles every
+// standard package from GOROOT/src at build time, so any file a build can
+// read changes the identity (a cached cell is not reused after a Go
+// developer edits src/os in place), and what no build reads does not.
+func TestResolveIdentityFollowsGOROOTFiles(t *testing.T) {
+	// changes: the identity (cache keys) changes; build: the build's
+	// fingerprint (same Go version, different build) changes too.
+	tests := []struct {
+		name           string
+		edit           func(t *testing.T, goroot string)
+		changes, build bool
+	}{
+		{"a std source written in place", func(t *testing.T, g string) { appendTo(t, filepath.Join(g, "src", "os", "file.go"), "// x\n") }, true, true},
+		{"the runtime patched", func(t *testing.T, g string) {
+			appendTo(t, filepath.Join(g, "src", "runtime", "tagptr_64bit.go"), "// x\n")
+		}, true, true},
+		{"a std source added", func(t *testing.T, g string) { appendTo(t, filepath.Join(g, "src", "os", "new.go"), "package os\n") }, true, true},
+		{"a std source removed", func(t *testing.T, g string) { require.NoError(t, os.Remove(filepath.Join(g, "src", "os", "file.go"))) }, true, true},
+		{"a tool rebuilt", func(t *testing.T, g string) {
+			appendTo(t, filepath.Join(g, "pkg", "tool", "linux_amd64", "compile"), "x")
+		}, true, true},
+		{"go.env edited", func(t *testing.T, g string) { appendTo(t, filepath.Join(g, "go.env"), "GOTOOLCHAIN=local\n") }, true, true},
+		{"a cgo header edited", func(t *testing.T, g string) { appendTo(t, filepath.Join(g, "pkg", "include", "textflag.h"), "\n") }, true, false},
+		{"a std source touched", func(t *testing.T, g string) {
+			later := time.Now().Add(time.Hour)
+			require.NoError(t, os.Chtimes(filepath.Join(g, "src", "os", "file.go"), later, later))
+		}, true, false},
+		{"a test file edited", func(t *testing.T, g string) { appendTo(t, filepath.Join(g, "src", "os", "file_test.go"), "// x\n") }, false, false},
+		{"testdata edited", func(t *testing.T, g string) { appendTo(t, filepath.Join(g, "src", "os", "testdata", "x.txt"), "x") }, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			goroot := t.TempDir()
+			writeScript(t, filepath.Join(goroot, "bin", "go"), `echo '{"GOVERSION": "go1.99.1", "GOROOT": "'"$GOROOT"'", "GOHOSTOS": "linux", "GOHOSTARCH": "amd64"}'`+"\n")
+			for _, f := range []string{"VERSION", "go.env", "src/os/file.go", "src/os/file_test.go", "src/os/testdata/x.txt",
+				"src/runtime/tagptr_64bit.go", "pkg/tool/linux_amd64/compile", "pkg/include/textflag.h"} {
+				appendTo(t, filepath.Join(goroot, filepath.FromSlash(f)), "content of "+f+"\n")
+			}
+			tc := config.Toolchain{Name: "fake", Kind: config.KindGoroot, GOROOT: goroot}
+			before := Resolve(context.Background(), tc, Options{})
+			require.True(t, before.Available, before.Reason)
+			require.NotNil(t, before.Files)
+			assert.Equal(t, 3, before.Files.Files(), "the files of src/ and pkg/tool/ a build can read")
+			assert.True(t, strings.HasPrefix(before.Build, "gorootfiles:"), before.Build)
+			tt.edit(t, goroot)
+			after := Resolve(context.Background(), tc, Options{CacheDir: t.TempDir()})
+			if tt.changes {
+				assert.NotEqual(t, before.Identity, after.Identity)
+			} else {
+				assert.Equal(t, before.Identity, after.Identity)
+			}
+			if tt.build {
+				assert.NotEqual(t, before.Build, after.Build)
+			} else {
+				assert.Equal(t, before.Build, after.Build)
+			}
+		})
+	}
+}
+
+// TestResolveBuildOfACopy: a copy of a GOROOT (new inodes and times) is
+// another toolchain for the cache, but the same build.
+func TestResolveBuildOfACopy(t *testing.T) {
+	goroot := filepath.Join(t.TempDir(), "go")
+	writeScript(t, filepath.Join(goroot, "bin", "go"), `echo '{"GOVERSION": "go1.99.1", "GOROOT": "'"$GOROOT"'", "GOHOSTOS": "linux", "GOHOSTARCH": "amd64"}'`+"\n")
+	for _, f := range []string{"VERSION", "src/os/file.go", "pkg/tool/linux_amd64/compile"} {
+		appendTo(t, filepath.Join(goroot, filepath.FromSlash(f)), "content of "+f+"\n")
+	}
+	copied := filepath.Join(t.TempDir(), "go")
+	require.NoError(t, os.CopyFS(copied, os.DirFS(goroot)))
+	a := Resolve(context.Background(), config.Toolchain{Name: "a", Kind: config.KindGoroot, GOROOT: goroot}, Options{})
+	b := Resolve(context.Background(), config.Toolchain{Name: "b", Kind: config.KindGoroot, GOROOT: copied}, Options{})
+	require.True(t, a.Available && b.Available, "%s %s", a.Reason, b.Reason)
+	assert.NotEqual(t, a.Identity, b.Identity)
+	assert.Equal(t, a.Build, b.Build)
+}
+
+// appendTo appends text to the file at path, creating it and its
+// directory: an edit in place (same inode) when the file exists.
+func appendTo(t *testing.T, path, text string) {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	require.NoError(t, err)
+	_, err = f.WriteString(text)
+	require.NoError(t, errors.Join(err, f.Close()))
 }
 
 func TestSplitVersion(t *testing.T) {
