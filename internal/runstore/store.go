@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorepro/gorepro/internal/atomicfile"
@@ -278,6 +279,12 @@ func (w *Draft) Commit(reports []File) (string, error) {
 			return "", err
 		}
 	}
+	// Every file of the run reaches the disk before the run appears under
+	// its name; a crash before the rename leaves an incomplete run, which
+	// the next Begin removes.
+	if err := syncTree(w.dir, syncPath); err != nil {
+		return "", fmt.Errorf("committing run %s: %w", w.id, err)
+	}
 
 	final := filepath.Join(w.root, w.id)
 	if _, err := os.Lstat(final); err == nil {
@@ -391,10 +398,62 @@ func loadManifests(run *record.Run, runDir string) {
 	}
 }
 
-// writeFileAtomic writes data to name so that readers see either the old
-// or the new content, never a partial file (see atomicfile.Write).
+// writeFileAtomic writes data to name, a file of a run being written, so
+// that readers see either the old or the new content, never a partial
+// file. It does not wait for the disk: Commit syncs the whole run at once
+// (syncTree), where a sync per file would wait for the disk once per log
+// on the cell's path.
 func writeFileAtomic(name string, data []byte) error {
-	return atomicfile.Write(name, data, 0o644)
+	return atomicfile.WriteCache(name, data, 0o644)
+}
+
+// syncTree calls syncOne on every regular file and directory under dir
+// (dir included), several at once: a file system that commits its journal for
+// one of them commits the others that wait with it, so a run of hundreds
+// of files waits for the disk about once. It returns the first error.
+func syncTree(dir string, syncOne func(path string) error) error {
+	var paths []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || d.Type().IsRegular() {
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("syncing %s: %w", dir, err)
+	}
+	errs := make([]error, len(paths))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(16, len(paths)) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = syncOne(paths[i])
+			}
+		})
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// syncPath flushes the file or directory at path to disk.
+func syncPath(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("syncing %s: %w", path, err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("syncing %s: %w", path, err)
+	}
+	return nil
 }
 
 // syncDir flushes a directory's entries (new names, renames) to disk.

@@ -2,6 +2,7 @@ package runstore
 
 import (
 	"bytes"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -296,4 +298,34 @@ func TestCommitTakesTheReportsOnly(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, f.Data, data, "stored as given")
 	}
+}
+
+// TestSyncTreeSyncsEverything: Commit's one sync of the run reaches every
+// file and directory under it, and reports each failure.
+func TestSyncTreeSyncsEverything(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"results.json", "cells/a/build.log", "cells/a/sources/go.mod", "cells/b/run-1.log"} {
+		p := filepath.Join(dir, filepath.FromSlash(f))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(f), 0o644))
+	}
+	var mu sync.Mutex
+	var synced []string
+	record := func(p string) error {
+		rel, err := filepath.Rel(dir, p)
+		if !assert.NoError(t, err) { // syncTree's goroutines: no FailNow
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		synced = append(synced, filepath.ToSlash(rel))
+		if strings.HasSuffix(p, "run-1.log") {
+			return errors.New("disk full")
+		}
+		return nil
+	}
+	err := syncTree(dir, record)
+	require.ErrorContains(t, err, "disk full")
+	assert.ElementsMatch(t, []string{".", "results.json", "cells", "cells/a", "cells/a/build.log", "cells/a/sources", "cells/a/sources/go.mod", "cells/b", "cells/b/run-1.log"}, synced)
+	require.NoError(t, syncTree(dir, syncPath), "the real sync")
 }
