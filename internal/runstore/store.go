@@ -295,7 +295,7 @@ func (w *Draft) Commit(reports []File) (string, error) {
 	}
 	w.done = true
 	w.release()
-	if err := syncDir(w.root); err != nil {
+	if err := syncPath(w.root); err != nil {
 		return "", err
 	}
 	if err := pointLatest(w.root, w.id); err != nil {
@@ -332,7 +332,7 @@ func pointLatest(root, id string) error {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("pointing %s at %s: %w", link, id, err)
 	}
-	return syncDir(root)
+	return syncPath(root)
 }
 
 // Load reads a run. path may be a run directory, a results.json file or a
@@ -443,7 +443,8 @@ func syncTree(dir string, syncOne func(path string) error) error {
 	return errors.Join(errs...)
 }
 
-// syncPath flushes the file or directory at path to disk.
+// syncPath flushes the file or directory at path to disk (a directory:
+// its entries, new names and renames).
 func syncPath(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -452,19 +453,6 @@ func syncPath(path string) error {
 	defer f.Close()
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("syncing %s: %w", path, err)
-	}
-	return nil
-}
-
-// syncDir flushes a directory's entries (new names, renames) to disk.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("syncing %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("syncing %s: %w", dir, err)
 	}
 	return nil
 }
