@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/mod/modfile"
@@ -44,6 +45,34 @@ type cacheKeyInputs struct {
 	// PrepareByFlag changes the hint of a failed build (see
 	// Runner.PrepareByFlag); left out when false, so other keys stay.
 	PrepareByFlag bool `json:"prepareByFlag,omitempty"`
+	// Env are the variables of gorepro's environment that builds and runs
+	// on this host inherit and that change what is built or how it runs
+	// (keyEnv); left out when none is set, so other keys stay.
+	Env []string `json:"env,omitempty"`
+}
+
+// keyEnv picks out of environ, sorted, the variables that builds and runs
+// inherit from gorepro's environment and that change the code the go
+// command emits (GOAMD64 and the other architecture levels,
+// GOEXPERIMENT, GOFIPS140; the C toolchain and CGO_* flags of cgo
+// builds) or how a Go program runs (GODEBUG, GOGC, GOMEMLIMIT,
+// GOMAXPROCS, GOTRACEBACK): a cell cached under one must not stand for a
+// build or run under another. What gorepro sets itself for every build
+// (GOOS, GOARCH, CGO_ENABLED, GOFLAGS, GOTOOLCHAIN, GOROOT, GOWORK) is
+// not taken from the environment, so it is left out; so is a variable set
+// to nothing, which the go command and the runtime take as unset.
+func keyEnv(environ []string) []string {
+	names := []string{"GOAMD64", "GOARM", "GOARM64", "GO386", "GOMIPS", "GOMIPS64", "GOPPC64", "GORISCV64", "GOWASM",
+		"GOEXPERIMENT", "GOFIPS140", "CC", "CXX", "GODEBUG", "GOGC", "GOMEMLIMIT", "GOMAXPROCS", "GOTRACEBACK"}
+	var env []string
+	for _, kv := range environ {
+		k, v, ok := strings.Cut(kv, "=")
+		if ok && v != "" && (slices.Contains(names, k) || strings.HasPrefix(k, "CGO_") && k != "CGO_ENABLED") {
+			env = append(env, kv)
+		}
+	}
+	slices.Sort(env)
+	return env
 }
 
 // cacheKey is the content key of cell p, whose target's sources have the
@@ -64,7 +93,16 @@ func (r *Runner) cacheKey(p plan, hostArch, source string) string {
 		Timeout:       p.target.RunTimeout(r.Config),
 		Harness:       r.harness(),
 		PrepareByFlag: r.PrepareByFlag,
+		Env:           keyEnv(r.environ()),
 	})
+}
+
+// environ is Runner.Environ, or os.Environ() when it is nil.
+func (r *Runner) environ() []string {
+	if r.Environ != nil {
+		return r.Environ
+	}
+	return os.Environ()
 }
 
 // harness is Runner.Harness, or Version when it is empty.

@@ -94,6 +94,28 @@ func TestCacheKeyCoversEveryTargetField(t *testing.T) {
 	}
 }
 
+// TestCacheKeyFollowsTheBuildEnvironment: a variable of gorepro's
+// environment that builds or runs on this host inherit and that changes
+// the code or the run (GOAMD64=v3, GODEBUG) gives another key; the rest of
+// the environment, and what gorepro sets itself for every build, do not.
+func TestCacheKeyFollowsTheBuildEnvironment(t *testing.T) {
+	tc := &toolchain.Resolved{Name: "local", Identity: "kind=local"}
+	key := func(environ ...string) string {
+		e := &Runner{Config: &config.Config{Runs: 1, Timeout: config.Duration(time.Minute)}, Version: "v0.0.0-test", Environ: append([]string{"HOME=/home/me", "PATH=/usr/bin"}, environ...)}
+		return e.cacheKey(plan{tc: tc, target: config.Target{Name: "repro", Kind: config.TargetRepro}, protobuf: "v1.36.10", goarch: "amd64"}, "amd64", "repro:x")
+	}
+	base := key()
+	for _, kv := range []string{"GOAMD64=v3", "GOARM64=v8.2", "GOEXPERIMENT=nocoverageredesign", "GOFIPS140=latest", "CGO_CFLAGS=-O0", "CC=clang",
+		"GODEBUG=asyncpreemptoff=1", "GOGC=off", "GOMEMLIMIT=1GiB", "GOMAXPROCS=1", "GOTRACEBACK=crash"} {
+		assert.NotEqual(t, base, key(kv), "%s must be part of the key", kv)
+	}
+	for _, kv := range []string{"EDITOR=vi", "GOPROXY=off", "GOAMD64=", "GODEBUG=", "GOFLAGS=-mod=mod", "GOARCH=arm64", "CGO_ENABLED=1", "GOTOOLCHAIN=go1.27.3", "GOROOT=/opt/go"} {
+		assert.Equal(t, base, key(kv), "%s is not part of the key (gorepro sets it, or it changes no build)", kv)
+	}
+	assert.Equal(t, key("GOAMD64=v3", "GODEBUG=x=1"), key("GODEBUG=x=1", "GOAMD64=v3"), "order does not matter")
+	assert.NotEqual(t, key("GOAMD64=v2"), key("GOAMD64=v3"))
+}
+
 // TestDockerfileDigest checks that a Dockerfile target's key changes with
 // its Dockerfile and context, and that two Dockerfile targets with the same
 // build args but different Dockerfiles do not share a key.

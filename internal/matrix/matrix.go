@@ -93,6 +93,9 @@ type Runner struct {
 	// executable). Empty means Version.
 	Version string
 	Harness string
+	// Environ is the environment builds and runs on this host inherit,
+	// as far as cache keys see it (keyEnv); nil means os.Environ().
+	Environ []string
 	// Shard, when set, restricts the run to that share of the matrix
 	// (see AssignShards): only its cells are resolved, built, run and
 	// recorded, with their usual IDs, and the run records the shard.

@@ -170,7 +170,7 @@ func Resolve(ctx context.Context, tc config.Toolchain, opts Options) *Resolved {
 		r.Warning = expectWarning(tc.ExpectGo, r.GoVersion)
 		r.Identity = identity(r)
 		if r.Container == nil {
-			r.Identity += " " + r.filesStamp()
+			r.Identity += " " + r.filesStamp() + " goenv=" + joinEnv(r.GoEnv)
 		}
 		r.Build = r.filesFingerprint(opts.CacheDir)
 		if r.Container != nil {
@@ -385,6 +385,18 @@ func identity(r *Resolved) string {
 	return fmt.Sprintf("kind=%s version=%s experiments=%s goroot=%s gocmd=%s(%s) VERSION(%s) env=%s",
 		r.Kind, r.GoVersion, r.Experiments, r.GOROOT, r.GoCmd, fileStamp(r.GoCmd),
 		fileStamp(filepath.Join(r.GOROOT, "VERSION")), strings.Join(r.Env, ","))
+}
+
+// joinEnv is env as sorted KEY=VALUE pairs joined by commas: for a host
+// toolchain's identity, the go env values its go command reports (from
+// the environment or the user's go env file, `go env -w GOAMD64=v3`),
+// which change the code it compiles.
+func joinEnv(env map[string]string) string {
+	var pairs []string
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		pairs = append(pairs, k+"="+env[k])
+	}
+	return strings.Join(pairs, ",")
 }
 
 // filesStamp lists r's GOROOT into r.Files and stamps what a build can
