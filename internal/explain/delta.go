@@ -77,6 +77,13 @@ type Delta struct {
 	// Config lists changes of gorepro's own config or version that reach
 	// the cell, one line each: its settings, its target's entry.
 	Config []string
+	// Environment lists, one line each, the go env values of the cell's
+	// toolchain that differ while its Go version and build do not ("go env
+	// GOAMD64 v1 → v3", from the environment or the user's go env file),
+	// and the variables of the environment the two runs' host builds and
+	// runs inherited that differ ("environment GODEBUG (none) →
+	// asyncpreemptoff=1"; none when a run did not record it).
+	Environment []string
 	// Unknown lists inputs a cell did not record (runs made before gorepro
 	// recorded them), so that they cannot be compared.
 	Unknown []string
@@ -131,6 +138,20 @@ func Inputs(base *record.Run, b record.Cell, next *record.Run, n record.Cell) De
 		d.Build = &ValueChange{From: b.ToolchainBuild, To: n.ToolchainBuild}
 	}
 	d.Images = imageChanges(b.Container, n.Container)
+	bt, nt := toolchainOf(base, b), toolchainOf(next, n)
+	if d.GoVersion == nil && d.Build == nil {
+		for _, k := range changedKeys(bt.GoEnv, nt.GoEnv) {
+			d.Environment = append(d.Environment, fmt.Sprintf("go env %s %s → %s", k, cmp.Or(bt.GoEnv[k], "(none)"), cmp.Or(nt.GoEnv[k], "(none)")))
+		}
+	}
+	if base.Host.Environment != nil && next.Host.Environment != nil {
+		be, ne := map[string]string{}, map[string]string{} // recorded as null: none
+		maps.Copy(be, *base.Host.Environment)
+		maps.Copy(ne, *next.Host.Environment)
+		for _, k := range changedKeys(be, ne) {
+			d.Environment = append(d.Environment, fmt.Sprintf("environment %s %s → %s", k, cmp.Or(be[k], "(none)"), cmp.Or(ne[k], "(none)")))
+		}
+	}
 	d.Config = append(d.Config, SettingChanges(b.Settings, n.Settings)...)
 	d.Toolchain = EntryChanges("toolchain "+n.Toolchain, b.ToolchainEntry, n.ToolchainEntry)
 	d.Config = append(d.Config, EntryChanges("target "+n.Target, b.TargetEntry, n.TargetEntry)...)
@@ -297,6 +318,7 @@ func (d Delta) Lines() []string {
 	lines = append(lines, d.Images...)
 	lines = append(lines, d.Toolchain...)
 	lines = append(lines, d.Config...)
+	lines = append(lines, d.Environment...)
 	if len(d.Unknown) > 0 {
 		lines = append(lines, "not recorded in one of the runs: "+strings.Join(d.Unknown, ", "))
 	}

@@ -103,6 +103,36 @@ func TestInputs(t *testing.T) {
 	assert.Equal(t, []string{"source commit", "build list", "toolchain build"}, Inputs(base, old, base, old).Unknown)
 }
 
+// TestInputsEnvironment: the go env of the cell's toolchain and the
+// environment the runs' builds inherited are named when they differ (and
+// nothing else the cell is built from does); a run that did not record its
+// environment names none.
+func TestInputsEnvironment(t *testing.T) {
+	run := func(env map[string]string, goenv map[string]string) *record.Run {
+		var recorded *map[string]string
+		if env != nil {
+			recorded = &env
+		}
+		return &record.Run{MatrixSHA256: "aaaa", GoreproVersion: "v1", Host: record.Host{Environment: recorded},
+			Toolchains: []record.Toolchain{{Name: "local", GoVersion: "go1.26.8", GoEnv: goenv}}}
+	}
+	c := record.Cell{Toolchain: "local", TargetKind: "repro", GoVersion: "go1.26.8", ToolchainBuild: "gorootfiles:1", BuildList: []record.Module{{Path: "m"}}}
+	base := run(map[string]string{}, map[string]string{"GOAMD64": "v1"})
+	next := run(map[string]string{"GODEBUG": "asyncpreemptoff=1"}, map[string]string{"GOAMD64": "v3"})
+	d := Inputs(base, c, next, c)
+	assert.Empty(t, d.Kinds())
+	assert.Equal(t, []string{"go env GOAMD64 v1 → v3", "environment GODEBUG (none) → asyncpreemptoff=1"}, d.Environment)
+	assert.Equal(t, d.Environment, d.Lines())
+
+	var x record.Explanation
+	nothingBuilt(&x, d)
+	assert.False(t, x.Explained, "a changed environment is named, not claimed as the cause")
+	assert.Equal(t, "nothing the cell is built from changed, only the environment its builds and runs inherited (go env GOAMD64 v1 → v3; environment GODEBUG (none) → asyncpreemptoff=1): run NEW's matrix again with BASE's values to tell whether it did it (or the cell is flaky: try --runs)", x.Reason)
+
+	older := run(nil, map[string]string{"GOAMD64": "v1"})
+	assert.Empty(t, Inputs(older, c, run(map[string]string{"GODEBUG": "x=1"}, map[string]string{"GOAMD64": "v1"}), c).Environment, "an older run recorded no environment")
+}
+
 // TestInputsImageDigest: a tag that moved between two runs (same Go
 // version, another image) names the digests as well as the build.
 func TestInputsImageDigest(t *testing.T) {

@@ -335,8 +335,17 @@ func nothingBuilt(x *record.Explanation, d Delta) {
 		return
 	}
 	x.Reason = "nothing gorepro records changed (source, build list, toolchain, config): the cell may be flaky (try --runs) or depend on the host"
+	unknown := ""
 	if len(d.Unknown) > 0 {
-		x.Reason = "a run did not record " + strings.Join(d.Unknown, ", ") + " (made by an older gorepro?): run both nights with this gorepro"
+		unknown = "a run did not record " + strings.Join(d.Unknown, ", ") + " (made by an older gorepro?): run both nights with this gorepro"
+		x.Reason = unknown
+	}
+	if len(d.Environment) > 0 {
+		x.Reason = "nothing the cell is built from changed, only the environment its builds and runs inherited (" + strings.Join(d.Environment, "; ") +
+			"): run NEW's matrix again with BASE's values to tell whether it did it (or the cell is flaky: try --runs)"
+		if unknown != "" {
+			x.Reason += "; " + unknown
+		}
 	}
 }
 

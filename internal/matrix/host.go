@@ -10,8 +10,15 @@ import (
 	"github.com/gorepro/gorepro/internal/record"
 )
 
-func hostInfo() record.Host {
-	h := record.Host{GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, NumCPU: runtime.NumCPU()}
+// hostInfo describes this host, with env (KEY=VALUE, see keyEnv) as its
+// recorded Environment: never nil, so that a run with none set says so.
+func hostInfo(env []string) record.Host {
+	vars := map[string]string{}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
+	h := record.Host{GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, NumCPU: runtime.NumCPU(), Environment: &vars}
 	h.Hostname, _ = os.Hostname()
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		h.Kernel = strings.TrimSpace(string(b))

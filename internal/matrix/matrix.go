@@ -219,7 +219,7 @@ func (r *Runner) newRun(runID string) *record.Run {
 		GoreproVersion: r.Version,
 		Started:        time.Now().UTC(),
 		Config:         r.Config.Path,
-		Host:           hostInfo(),
+		Host:           hostInfo(keyEnv(r.environ())),
 	}
 	if sum, err := fileSHA256(r.Config.Path); err == nil {
 		run.ConfigSHA256 = sum

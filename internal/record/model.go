@@ -212,6 +212,12 @@ type Host struct {
 	Hostname string `json:"hostname,omitempty"`
 	NumCPU   int    `json:"numCPU"`
 	Kernel   string `json:"kernel,omitempty"`
+	// Environment holds the variables of gorepro's environment that its
+	// builds and runs on this host inherited and that change the code or
+	// the run (GOAMD64, GODEBUG, …: the ones in the cells' cache keys), by
+	// name; empty when none was set, nil in runs of a gorepro that did not
+	// record it (a pointer, so that an empty one is still written).
+	Environment *map[string]string `json:"environment,omitempty"`
 }
 
 // GoSource is how a toolchain of kind gosource (a commit of a Go
