@@ -70,8 +70,9 @@ bisects the right axis by building probe cells:
   - Go version changed: the Go releases between the two (--go-versions to
     choose them); a release no toolchain provides is skipped and named;
   - same Go version, different toolchain build (another GOROOT build, another
-    image): reported with the two toolchains side by side, after NEW's cell
-    is built again to confirm it;
+    image, a Go tree edited in place): reported with the two toolchains side
+    by side and the GOROOT files they differ in, after NEW's cell is built
+    again to confirm it;
   - Go commits: with --go-repo (a clone of Go, only read, or its URL such as
     https://go.googlesource.com/go), a change explained by a Go release is
     followed into the Go commits between the release before it and it (the
@@ -90,7 +91,11 @@ bisects the right axis by building probe cells:
     Go version, or BASE's source with NEW's toolchain) says which kind
     matters, then that kind is bisected;
   - only gorepro's config or version changed: reported as such, nothing is
-    bisected.
+    bisected;
+  - only the build environment changed (go env values of the toolchain, such
+    as GOAMD64 from go env -w; variables builds and runs inherit, such as
+    GODEBUG, recorded in each run's host.environment): named, not claimed as
+    the cause, nothing is built.
 
 Cells that share a cause are reported together. Changed cells that ran on
 another architecture than this host's are skipped (run explain on a runner of
