@@ -1,6 +1,7 @@
 package matrix
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -9,11 +10,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/mod/modfile"
 
 	"github.com/gorepro/gorepro/internal/config"
+	"github.com/gorepro/gorepro/internal/dockerfile"
 	"github.com/gorepro/gorepro/internal/emulation"
 	"github.com/gorepro/gorepro/repro"
 )
@@ -103,6 +106,55 @@ func (r *Runner) environ() []string {
 		return r.Environ
 	}
 	return os.Environ()
+}
+
+// fromImages is, for a Dockerfile target built with an image toolchain,
+// what the images its FROM lines name by tag are now (" from REF=ID" for
+// each, "absent" for one not present here), for the cell's cache key: a
+// tag that moved (`podman pull` of a newer build of the runtime image,
+// an image built again) makes another cell. FROM lines that name an
+// earlier stage or scratch, or whose image comes from a build arg (the
+// toolchain's pinned image through {{.Image}}, keyed by the toolchain),
+// are left out. Each reference is inspected once per Runner.Run; an
+// engine that cannot answer gives a key of its own, never an old cell's.
+func (r *Runner) fromImages(ctx context.Context, p plan) string {
+	if p.target.Kind != config.TargetDockerfile || p.tc.Container == nil || p.tc.Container.Engine == nil {
+		return ""
+	}
+	df, err := dockerfile.ReadFile(p.target.Dockerfile)
+	if err != nil {
+		return "" // the build says what is wrong with it
+	}
+	var b strings.Builder
+	for _, f := range df.Froms {
+		ref := f.Expanded
+		if f.StageRef || ref == "" || strings.EqualFold(ref, "scratch") || strings.Contains(ref, "$") || f.UsesVariable() && usesBuildArg(f.Image, p.target.BuildArgs) {
+			continue
+		}
+		id, _ := r.fromIDs.LoadOrStore(ref, sync.OnceValue(func() string {
+			im, err := p.tc.Container.Engine.Inspect(ctx, ref)
+			switch {
+			case err != nil:
+				return fmt.Sprintf("unknown %d", time.Now().UnixNano())
+			case !im.Present:
+				return "absent"
+			}
+			return im.ID
+		}))
+		fmt.Fprintf(&b, " from %s=%s", ref, id.(func() string)())
+	}
+	return b.String()
+}
+
+// usesBuildArg reports whether the image word of a FROM line (as written,
+// "${BUILDER}") names one of args.
+func usesBuildArg(image string, args map[string]string) bool {
+	for name := range args {
+		if strings.Contains(image, "$"+name) || strings.Contains(image, "${"+name+"}") || strings.Contains(image, "${"+name+":") {
+			return true
+		}
+	}
+	return false
 }
 
 // harness is Runner.Harness, or Version when it is empty.

@@ -41,7 +41,7 @@ func (r *Runner) runCell(ctx context.Context, p plan, hostArch, source string, w
 		}
 		return cell
 	}
-	key := r.cacheKey(p, hostArch, source)
+	key := r.cacheKey(p, hostArch, source+r.fromImages(ctx, p))
 	if cached, ok := r.fromCache(p, key, w); ok {
 		return cached
 	}

@@ -129,6 +129,10 @@ type Runner struct {
 	// at a time.
 	builders *cellbuild.Builders
 	removals *container.Removals
+	// fromIDs holds, by reference, what the images a Dockerfile target's
+	// FROM lines name are during the run going on (fromImages): a
+	// func() string made by sync.OnceValue.
+	fromIDs sync.Map
 	// engineViews holds the engine emulation probes of the run
 	// (engineView), by engine, platform and binary architecture.
 	engineViews sync.Map
@@ -164,6 +168,7 @@ type Reporter interface {
 // the run is returned with Interrupted set.
 func (r *Runner) Run(ctx context.Context, runID string, w CellWriter) (*record.Run, error) {
 	r.defaults()
+	r.fromIDs.Clear() // images may have moved since an earlier Run
 	if r.Engines != nil {
 		defer r.Engines.Wait()
 	}
