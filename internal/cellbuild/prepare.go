@@ -104,7 +104,11 @@ func prepareEnv(s Spec) []string {
 func prepareModule(ctx context.Context, s Spec, dir string, log *bytes.Buffer) (string, error) {
 	cmds := prepareCommands(s)
 	setEnv := prepareEnv(s)
-	key, err := prepareKey(dir, s.WorkDir, cmds, setEnv)
+	var toolchainID string
+	if prepareWithToolchain(s) {
+		toolchainID = s.Toolchain.Identity
+	}
+	key, err := prepareKey(dir, s.WorkDir, cmds, setEnv, toolchainID)
 	if err != nil {
 		return "", fmt.Errorf("prepare: %w", err)
 	}
@@ -326,9 +330,11 @@ func redactArgv(argv []string) []string {
 }
 
 // prepareKey identifies a prepared copy: the module's location and tree
-// (without the work directory, should it be inside), the commands as run
-// and the variables set for them.
-func prepareKey(dir, workDir string, cmds []prepareCmd, setEnv []string) (string, error) {
+// (without the work directory, should it be inside), the commands as run,
+// the variables set for them, and the identity of the toolchain whose go
+// command runs them ("" for the go on PATH): a generator built by a Go
+// tree edited in place is another generator.
+func prepareKey(dir, workDir string, cmds []prepareCmd, setEnv []string, toolchainID string) (string, error) {
 	tree, err := modtree.Hash(dir, modtree.HashOptions{Format: modtree.Exact, Exclude: workDir})
 	if err != nil {
 		return "", err
@@ -344,6 +350,9 @@ func prepareKey(dir, workDir string, cmds []prepareCmd, setEnv []string) (string
 	}
 	for _, kv := range setEnv {
 		fmt.Fprintf(h, "env %d %s\n", len(kv), kv)
+	}
+	if toolchainID != "" {
+		fmt.Fprintf(h, "toolchain %d %s\n", len(toolchainID), toolchainID)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -437,3 +437,20 @@ func TestRenamePrepared(t *testing.T) {
 		})
 	}
 }
+
+// TestPrepareKeyFollowsTheToolchain: the prepared copy a generator made
+// is not reused once the toolchain whose go command ran it changed (a Go
+// tree edited in place has another identity), and is with the same one.
+func TestPrepareKeyFollowsTheToolchain(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module m\n"), 0o644))
+	cmds := []prepareCmd{{written: []string{"go", "generate", "./..."}, argv: []string{"/go/bin/go", "generate", "./..."}}}
+	key := func(id string) string {
+		k, err := prepareKey(dir, "", cmds, []string{"GOWORK=off"}, id)
+		require.NoError(t, err)
+		return k
+	}
+	assert.Equal(t, key("kind=goroot files(a)"), key("kind=goroot files(a)"))
+	assert.NotEqual(t, key("kind=goroot files(a)"), key("kind=goroot files(b)"))
+	assert.NotEqual(t, key(""), key("kind=goroot files(a)"))
+}
