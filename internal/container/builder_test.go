@@ -71,9 +71,11 @@ func TestBuilder(t *testing.T) {
 	})
 	t.Run("cancel", func(t *testing.T) {
 		// The command says it started on its output; the test cancels
-		// then.
+		// then. It sleeps: a bare select {} would be the runtime's
+		// "all goroutines are asleep - deadlock!", an exit of its own
+		// that raced the cancel (CI saw Canceled false under load).
 		prog := filepath.Join(dir, "wait.go")
-		require.NoError(t, os.WriteFile(prog, []byte("package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"started\"); select {} }\n"), 0o644))
+		require.NoError(t, os.WriteFile(prog, []byte("package main\n\nimport (\n\t\"fmt\"\n\t\"time\"\n)\n\nfunc main() { fmt.Println(\"started\"); time.Sleep(time.Hour) }\n"), 0o644))
 		cctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		tee := &notifyWriter{written: make(chan struct{})}
@@ -86,7 +88,7 @@ func TestBuilder(t *testing.T) {
 		<-tee.written
 		cancel()
 		res := <-done
-		assert.True(t, res.Canceled)
+		assert.True(t, res.Canceled, "%+v: %s", res, res.Output)
 		assert.False(t, res.TimedOut)
 	})
 	t.Run("side by side", func(t *testing.T) {
