@@ -113,9 +113,10 @@ func (r *Runner) environ() []string {
 // each, "absent" for one not present here), for the cell's cache key: a
 // tag that moved (`podman pull` of a newer build of the runtime image,
 // an image built again) makes another cell. FROM lines that name an
-// earlier stage or scratch, or whose image comes from a build arg (the
-// toolchain's pinned image through {{.Image}}, keyed by the toolchain),
-// are left out. Each reference is inspected once per Runner.Run; an
+// earlier stage or scratch, or whose image comes from a templated build
+// arg (the toolchain's pinned image through {{.Image}}, keyed by the
+// toolchain), are left out; a literal build arg or an ARG default is
+// followed. Each reference is inspected once per Runner.Run; an
 // engine that cannot answer gives a key of its own, never an old cell's.
 func (r *Runner) fromImages(ctx context.Context, p plan) string {
 	if p.target.Kind != config.TargetDockerfile || p.tc.Container == nil || p.tc.Container.Engine == nil {
@@ -128,7 +129,14 @@ func (r *Runner) fromImages(ctx context.Context, p plan) string {
 	var b strings.Builder
 	for _, f := range df.Froms {
 		ref := f.Expanded
-		if f.StageRef || ref == "" || strings.EqualFold(ref, "scratch") || strings.Contains(ref, "$") || f.UsesVariable() && usesBuildArg(f.Image, p.target.BuildArgs) {
+		if f.UsesVariable() {
+			var templated bool
+			ref, templated = expandBuildArgs(f.Image, f.Expanded, p.target.BuildArgs)
+			if templated {
+				continue
+			}
+		}
+		if f.StageRef || ref == "" || strings.EqualFold(ref, "scratch") || strings.Contains(ref, "$") {
 			continue
 		}
 		id, _ := r.fromIDs.LoadOrStore(ref, sync.OnceValue(func() string {
@@ -146,15 +154,29 @@ func (r *Runner) fromImages(ctx context.Context, p plan) string {
 	return b.String()
 }
 
-// usesBuildArg reports whether the image word of a FROM line (as written,
-// "${BUILDER}") names one of args.
-func usesBuildArg(image string, args map[string]string) bool {
-	for name := range args {
-		if strings.Contains(image, "$"+name) || strings.Contains(image, "${"+name+"}") || strings.Contains(image, "${"+name+":") {
-			return true
+// expandBuildArgs is the image of a FROM line written with variables
+// (image, "${BASE}"; expanded, the same with the Dockerfile's ARG
+// defaults) as the target's build args give it: a literal build arg
+// replaces the variable; templated is true when one the image uses is a
+// template ({{.Image}}: the toolchain's pinned image, keyed by the
+// toolchain).
+func expandBuildArgs(image, expanded string, args map[string]string) (ref string, templated bool) {
+	ref = image
+	for name, value := range args {
+		for _, v := range []string{"${" + name + "}", "$" + name} {
+			if !strings.Contains(ref, v) {
+				continue
+			}
+			if strings.Contains(value, "{{") {
+				return "", true
+			}
+			ref = strings.ReplaceAll(ref, v, value)
 		}
 	}
-	return false
+	if strings.Contains(ref, "$") {
+		return expanded, false // the ARG defaults, or left out if still open
+	}
+	return ref, false
 }
 
 // harness is Runner.Harness, or Version when it is empty.

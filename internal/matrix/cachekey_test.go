@@ -197,3 +197,26 @@ replace (
 	require.NoError(t, err)
 	assert.Empty(t, none, "no go.mod: nothing replaced")
 }
+
+// TestExpandBuildArgs: which image a FROM line written with a variable
+// names for a cell's key.
+func TestExpandBuildArgs(t *testing.T) {
+	tests := []struct {
+		image, expanded string
+		args            map[string]string
+		ref             string
+		templated       bool
+	}{
+		{"${BUILDER}", "${BUILDER}", map[string]string{"BUILDER": "{{.Image}}"}, "", true},
+		{"${BASE}", "${BASE}", map[string]string{"BASE": "gcr.io/distroless/static:nonroot"}, "gcr.io/distroless/static:nonroot", false},
+		{"$BASE", "$BASE", map[string]string{"BASE": "alpine:3"}, "alpine:3", false},
+		{"${BASE}", "alpine:3", nil, "alpine:3", false},              // the ARG default
+		{"golang:${GO}", "golang:${GO}", nil, "golang:${GO}", false}, // still open: left out by the caller
+		{"golang:${GO}-bookworm", "golang:${GO}-bookworm", map[string]string{"GO": "1.25"}, "golang:1.25-bookworm", false},
+	}
+	for _, tt := range tests {
+		ref, templated := expandBuildArgs(tt.image, tt.expanded, tt.args)
+		assert.Equal(t, tt.ref, ref, tt.image)
+		assert.Equal(t, tt.templated, templated, tt.image)
+	}
+}
