@@ -54,6 +54,9 @@ func toolchainsSideBySide(b, n record.Toolchain, bc, nc record.Cell) []record.Si
 		}
 	}
 	for _, k := range keys {
+		if b.GoEnv[k] == "" && n.GoEnv[k] == "" {
+			continue // unset on both sides (GOARM on amd64): nothing to compare
+		}
 		rows = append(rows, record.SideBySide{Field: "go env " + k, Base: b.GoEnv[k], New: n.GoEnv[k]})
 	}
 	return rows
