@@ -138,19 +138,14 @@ func Inputs(base *record.Run, b record.Cell, next *record.Run, n record.Cell) De
 		d.Build = &ValueChange{From: b.ToolchainBuild, To: n.ToolchainBuild}
 	}
 	d.Images = imageChanges(b.Container, n.Container)
-	bt, nt := toolchainOf(base, b), toolchainOf(next, n)
 	if d.GoVersion == nil && d.Build == nil {
-		for _, k := range changedKeys(bt.GoEnv, nt.GoEnv) {
-			d.Environment = append(d.Environment, fmt.Sprintf("go env %s %s → %s", k, cmp.Or(bt.GoEnv[k], "(none)"), cmp.Or(nt.GoEnv[k], "(none)")))
-		}
+		d.Environment = mapChanges("go env", toolchainOf(base, b).GoEnv, toolchainOf(next, n).GoEnv)
 	}
 	if base.Host.Environment != nil && next.Host.Environment != nil {
 		be, ne := map[string]string{}, map[string]string{} // recorded as null: none
 		maps.Copy(be, *base.Host.Environment)
 		maps.Copy(ne, *next.Host.Environment)
-		for _, k := range changedKeys(be, ne) {
-			d.Environment = append(d.Environment, fmt.Sprintf("environment %s %s → %s", k, cmp.Or(be[k], "(none)"), cmp.Or(ne[k], "(none)")))
-		}
+		d.Environment = append(d.Environment, mapChanges("environment", be, ne)...)
 	}
 	d.Config = append(d.Config, SettingChanges(b.Settings, n.Settings)...)
 	d.Toolchain = EntryChanges("toolchain "+n.Toolchain, b.ToolchainEntry, n.ToolchainEntry)
@@ -200,9 +195,16 @@ func shortDigest(d string) string {
 // (record.Cell.Settings) that differ: "config timeout 20s → 300ms". Cells
 // recorded without settings compare as unchanged.
 func SettingChanges(base, next map[string]string) []string {
+	return mapChanges("config", base, next)
+}
+
+// mapChanges lists, one line each and sorted by key, the keys of two
+// recorded maps whose values differ: "what KEY FROM → TO", "(none)" for a
+// missing or empty value; none when one map was not recorded.
+func mapChanges(what string, base, next map[string]string) []string {
 	var out []string
 	for _, k := range changedKeys(base, next) {
-		out = append(out, fmt.Sprintf("config %s %s → %s", k, cmp.Or(base[k], "(none)"), cmp.Or(next[k], "(none)")))
+		out = append(out, fmt.Sprintf("%s %s %s → %s", what, k, cmp.Or(base[k], "(none)"), cmp.Or(next[k], "(none)")))
 	}
 	return out
 }

@@ -12,8 +12,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/gorepro/gorepro/internal/atomicfile"
 	"github.com/gorepro/gorepro/internal/filelock"
@@ -425,22 +426,12 @@ func syncTree(dir string, syncOne func(path string) error) error {
 	if err != nil {
 		return fmt.Errorf("syncing %s: %w", dir, err)
 	}
-	errs := make([]error, len(paths))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(16, len(paths)) {
-		wg.Go(func() {
-			for i := range next {
-				errs[i] = syncOne(paths[i])
-			}
-		})
+	var g errgroup.Group
+	g.SetLimit(16)
+	for _, p := range paths {
+		g.Go(func() error { return syncOne(p) })
 	}
-	for i := range paths {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return errors.Join(errs...)
+	return g.Wait()
 }
 
 // syncPath flushes the file or directory at path to disk (a directory:
