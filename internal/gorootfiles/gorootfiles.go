@@ -183,6 +183,14 @@ func OfEncoded(goroot, cacheDir string) (Manifest, []byte, error) {
 type Listing struct {
 	goroot  string
 	entries []entry
+	// manifest is Manifest's answer, made once (the toolchain's build
+	// fingerprint and the run's stored manifest both ask for it).
+	manifest struct {
+		once sync.Once
+		m    Manifest
+		data []byte
+		err  error
+	}
 }
 
 // List walks the Go installation at goroot (made absolute): a stat of each
@@ -209,8 +217,17 @@ func (l *Listing) Stamp() string { return signature(l.goroot, l.entries) }
 // Manifest returns the content manifest of the files l lists, and its
 // encoding: with a cacheDir, the one stored there under l's Stamp when
 // there is one (no file is read), else it hashes every file and stores
-// the result (a cache that cannot be written is not an error).
+// the result (a cache that cannot be written is not an error). It is made
+// once per Listing, with the cacheDir of the first call.
 func (l *Listing) Manifest(cacheDir string) (Manifest, []byte, error) {
+	l.manifest.once.Do(func() {
+		l.manifest.m, l.manifest.data, l.manifest.err = l.makeManifest(cacheDir)
+	})
+	return l.manifest.m, l.manifest.data, l.manifest.err
+}
+
+// makeManifest is Manifest, made.
+func (l *Listing) makeManifest(cacheDir string) (Manifest, []byte, error) {
 	var cached string
 	if cacheDir != "" {
 		cached = filepath.Join(cacheDir, "goroot-manifests", l.Stamp()+".gz")

@@ -168,14 +168,12 @@ func Resolve(ctx context.Context, tc config.Toolchain, opts Options) *Resolved {
 	}
 	if r.Available {
 		r.Warning = expectWarning(tc.ExpectGo, r.GoVersion)
-		r.Identity = identity(r)
-		if r.Container == nil {
-			r.Identity += " " + r.filesStamp() + " goenv=" + joinEnv(r.GoEnv)
-		}
-		r.Build = r.filesFingerprint(opts.CacheDir)
 		if r.Container != nil {
 			r.Identity = r.Container.identity()
 			r.Build = r.Container.build()
+		} else {
+			r.Identity = identity(r) + " " + r.filesStamp() + " goenv=" + joinEnv(r.GoEnv)
+			r.Build = r.filesFingerprint(opts.CacheDir)
 		}
 		if r.RunsIn != nil {
 			r.Identity += " runsIn: " + r.RunsIn.identity()
