@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorepro/gorepro/internal/proc"
@@ -39,6 +40,11 @@ type Engine struct {
 	usersMu    sync.Mutex
 	usersKnown bool
 	usersFacts engineUsers
+	// localLinux is set by Info when `podman version` answered as a
+	// client alone (no Server: not remote) on Linux, where Podman runs
+	// its containers on this kernel as the user who runs gorepro; users
+	// then needs no `podman info` (see podmanUsersHere).
+	localLinux atomic.Bool
 }
 
 // Names of the supported engines.
@@ -186,6 +192,7 @@ func (e *Engine) Info(ctx context.Context) (*Info, error) {
 			if side == nil || side.OsArch == "" {
 				side = pv.Client
 			}
+			e.localLinux.Store(pv.Server == nil && pv.Client != nil && strings.HasPrefix(pv.Client.OsArch, "linux/"))
 			if side != nil {
 				if goos, arch, ok := strings.Cut(side.OsArch, "/"); ok && side.Version != "" {
 					return &Info{Name: e.Name, Version: side.Version, HostOS: goos, HostArch: GoArch(arch)}, nil

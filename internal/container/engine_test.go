@@ -105,6 +105,16 @@ func TestPodman(t *testing.T) {
 		assert.Regexp(t, `^\d+\.\d+`, info.Version)
 	})
 
+	t.Run("users known without podman info are what podman info says", func(t *testing.T) {
+		t.Parallel()
+		here, ok := podmanUsersHere(e.localLinux.Load(), runtime.GOOS, os.Geteuid(), os.Getegid(), os.Getenv)
+		require.True(t, ok, "a local podman on Linux answers without podman info")
+		asked := &Engine{Name: Podman, Cmd: e.Cmd} // no Info: users asks podman info
+		got, err := asked.users(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, got, here)
+	})
+
 	t.Run("Inspect", func(t *testing.T) {
 		t.Parallel()
 		im, err := e.Inspect(ctx, absentImage)

@@ -2,6 +2,8 @@ package container
 
 import (
 	"context"
+	"os"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -73,6 +75,85 @@ func TestEngineUsers(t *testing.T) {
 				assert.Equal(t, tt.want, got)
 			}
 			assert.Equal(t, 1, calls)
+		})
+	}
+}
+
+// TestPodmanUsersHere covers Podman's own rule for its users, applied
+// without asking podman info: only for a local Podman on Linux, and not
+// when Podman's variables say it runs in a namespace of its own.
+func TestPodmanUsersHere(t *testing.T) {
+	none := func(string) string { return "" }
+	tests := []struct {
+		name       string
+		localLinux bool
+		goos       string
+		euid, egid int
+		getenv     func(string) string
+		want       engineUsers
+		ok         bool
+	}{
+		{"rootful: root has no mappings", true, "linux", 0, 0, none, engineUsers{name: Podman, local: true, uid: -1, gid: -1}, true},
+		{"rootless: container root is the user", true, "linux", 1001, 1002, none, engineUsers{name: Podman, rootless: true, local: true, uid: 1001, gid: 1002}, true},
+		{"remote podman (a podman machine): ask it", false, "linux", 1001, 1001, none, engineUsers{}, false},
+		{"a Mac: ask the VM", true, "darwin", 501, 20, none, engineUsers{}, false},
+		{"inside Podman's own user namespace: ask it", true, "linux", 0, 0, func(k string) string {
+			if k == "_CONTAINERS_USERNS_CONFIGURED" {
+				return "init"
+			}
+			return ""
+		}, engineUsers{}, false},
+		{"as another rootless uid: ask it", true, "linux", 0, 0, func(k string) string {
+			if k == "_CONTAINERS_ROOTLESS_UID" {
+				return "1000"
+			}
+			return ""
+		}, engineUsers{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := podmanUsersHere(tt.localLinux, tt.goos, tt.euid, tt.egid, tt.getenv)
+			assert.Equal(t, tt.ok, ok)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+// TestEngineUsersLocalPodman: after `podman version` named no remote
+// server, the users are known without podman info; with a server
+// (podman machine), podman info is asked.
+func TestEngineUsersLocalPodman(t *testing.T) {
+	for _, tt := range []struct {
+		name, version string
+		wantInfo      bool
+	}{
+		{"local", `{"Client":{"Version":"4.3.1","OsArch":"linux/amd64"}}`, false},
+		{"remote", `{"Client":{"Version":"5.2.0","OsArch":"darwin/arm64"},"Server":{"Version":"5.2.0","OsArch":"linux/arm64"}}`, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var asked []string
+			e := &Engine{Name: Podman, Cmd: "/usr/bin/podman", Exec: func(_ context.Context, c proc.Cmd) (*proc.Result, error) {
+				asked = append(asked, c.Argv[1])
+				if c.Argv[1] == "version" {
+					return &proc.Result{Output: []byte(tt.version)}, nil
+				}
+				return &proc.Result{Output: []byte("true {\"gidmap\":[{\"container_id\":0,\"host_id\":501,\"size\":1}],\"uidmap\":[{\"container_id\":0,\"host_id\":501,\"size\":1}]}\n")}, nil
+			}}
+			_, err := e.Info(context.Background())
+			require.NoError(t, err)
+			got, err := e.users(context.Background())
+			require.NoError(t, err)
+			if tt.wantInfo {
+				assert.Equal(t, []string{"version", "info"}, asked)
+				assert.Equal(t, engineUsers{name: Podman, rootless: true, local: runtime.GOOS == "linux", uid: 501, gid: 501}, got)
+				return
+			}
+			assert.Equal(t, []string{"version"}, asked)
+			want, ok := podmanUsersHere(true, runtime.GOOS, os.Geteuid(), os.Getegid(), os.Getenv)
+			if !ok {
+				t.Skip("podman's rule does not apply to this test process (not Linux, or in podman's namespace)")
+			}
+			assert.Equal(t, want, got)
 		})
 	}
 }

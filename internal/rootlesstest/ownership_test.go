@@ -46,6 +46,15 @@ func TestRootlessOwnership(t *testing.T) {
 		map[string][]byte{"tagptr_64bit.go": tagptr})
 	ok1001 := u.BuildImage(t, "localhost/gorepro-rootless-test/go-user1001:"+short, "FROM "+base+"\nUSER 1001\n", map[string][]byte{})
 
+	// gorepro knows a local Podman's users without podman info, by
+	// Podman's rule (container.podmanUsersHere): rootless Podman maps
+	// container root to the user's uid and gid. The --user below comes
+	// from that rule; here podman info says the same.
+	mappings, err := u.Output(t, "podman", "info", "--format", "{{.Host.Security.Rootless}} {{json .Host.IDMappings}}")
+	require.NoError(t, err)
+	assert.Contains(t, mappings, fmt.Sprintf(`true {"gidmap":[{"container_id":0,"host_id":%d,"size":1}`, u.GID))
+	assert.Contains(t, mappings, fmt.Sprintf(`"uidmap":[{"container_id":0,"host_id":%d,"size":1}`, u.UID))
+
 	dir := userDir(t, u)
 	bin := filepath.Join(dir, "gorepro")
 	goBuild(t, bin)
