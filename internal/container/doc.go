@@ -56,17 +56,26 @@
 // and run. Prestart starts the container of a run before its program has
 // been built, with runwait (runwait/main.go, embedded, built by
 // RunwaitBinary like builderd) in the program's place, attached with -i;
-// Prestarted.Run writes one byte to that input and runwait replaces
-// itself with the program (execve: the same process under the init, its
-// standard input /dev/null as Run gives it, the container's environment
-// and working directory), after which it is Run's container in every
-// respect: deadline from then on, grace signal, removal, errors (an
-// exec failure prints the line initExecFailure knows). Prestarted.Abort
-// closes the input instead: runwait ends without running anything, and
-// so does the container, as it does when gorepro dies. Each container is
-// used for one run, so every run is still in a fresh container; only its
-// start moved, to overlap the build (internal/matrix does this for a
-// cell's first run).
+// Prestarted.Run writes one line to that input. In a run whose container
+// Removals removes (the matrix's), runwait is the container's init in
+// place of the engine's --init (catatonit, tini): it starts the program
+// as its child (parent process 1, standard input /dev/null as Run gives
+// it, the container's environment and working directory), passes the
+// engine's signals on, reaps orphans, and when the program has ended
+// writes an end marker with a nonce and the exit status on each stream
+// (endMarkers reads them out of the output). Run returns then, with
+// everything the program wrote, instead of when the engine has torn the
+// container down (tens of milliseconds a run, and the program's own
+// duration as Duration); the engine client's end is waited for in the
+// background, held by Removals. Without Removals, or with NoInit,
+// runwait replaces itself with the program (execve), which is then Run's
+// program in every respect. Either way: deadline from Run on, grace
+// signal, removal, errors (an exec failure prints the line
+// initExecFailure knows). Prestarted.Abort closes the input instead:
+// runwait ends without running anything, and so does the container, as
+// it does when gorepro dies. Each container is used for one run, so
+// every run is still in a fresh container; only its start moved, to
+// overlap the build (internal/matrix does this for a cell's first run).
 //
 // # What gorepro made
 //

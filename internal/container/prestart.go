@@ -2,7 +2,9 @@ package container
 
 import (
 	"context"
+	"crypto/rand"
 	_ "embed" // runwait's source
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -52,17 +54,35 @@ type Prestarted struct {
 	res          *proc.Result
 	err          error
 	untrack      func()
+	// markers, in a container whose init is runwait (runsAsInit), reads
+	// the client's output for runwait's end markers (endMarkers), nonce
+	// being theirs; nil when runwait replaces itself with the program.
+	markers *endMarkers
+	nonce   string
 	// used is set by the first Run or Abort; later calls do nothing.
 	mu   sync.Mutex
 	used bool
 }
 
+// runsAsInit reports whether runwait is the init of s's prestarted
+// container (see runwait's package doc): it is, unless the program is to
+// be process 1 itself (NoInit), or the container is removed by the
+// engine client (--rm: no Removals), whose end Run then waits for, as
+// the container's removal.
+func runsAsInit(s RunSpec) bool {
+	return !s.NoInit && s.Removals != nil
+}
+
 // PrestartArgv is the argv Prestart runs for s with the runwait binary at
 // helper: Run's argv with -i, runwait mounted and as entrypoint, and s's
-// program and arguments as runwait's.
+// program and arguments as runwait's; without --init when runwait is the
+// init (runsAsInit).
 func (e *Engine) PrestartArgv(s RunSpec, helper string) []string {
 	s.Mounts = append(append([]Mount(nil), s.Mounts...), Mount{Source: helper, Target: runwaitPath, ReadOnly: true})
 	s.Entrypoint = runwaitPath
+	if runsAsInit(s) {
+		s.NoInit = true // runwait is the init
+	}
 	argv := e.RunArgv(s)
 	return append(append(append([]string(nil), argv[:2]...), "-i"), argv[2:]...)
 }
@@ -86,11 +106,30 @@ func (e *Engine) Prestart(ctx context.Context, s RunSpec, helper string) (*Prest
 	}
 	clientCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	p := &Prestarted{e: e, s: s, stdin: inW, cancelClient: cancel, ended: make(chan struct{})}
+	cmd := proc.Cmd{Argv: e.PrestartArgv(s, helper), Stdin: inR, Cap: s.Cap, Tee: s.Tee}
+	if runsAsInit(s) {
+		var b [16]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			_ = inR.Close()
+			_ = inW.Close()
+			cancel()
+			return nil, fmt.Errorf("prestart: %w", err)
+		}
+		p.nonce = hex.EncodeToString(b[:])
+		p.markers = newEndMarkers(p.nonce, proc.NewCapture(s.Cap), s.Tee)
+		// Each stream on its own, so that a marker is never cut by the
+		// other stream's output; both go on to one capture.
+		cmd.Stdout, cmd.Tee = p.markers.out, p.markers.errs
+	}
 	p.untrack = track(ctx, e, s.Name)
 	go func() {
 		defer close(p.ended)
 		defer inR.Close()
-		p.res, p.err = e.exec(clientCtx, proc.Cmd{Argv: e.PrestartArgv(s, helper), Stdin: inR, Cap: s.Cap, Tee: s.Tee})
+		p.res, p.err = e.exec(clientCtx, cmd)
+		if p.markers != nil && p.res != nil {
+			p.markers.flush()
+			p.res.Output, p.res.OutputBytes, p.res.Truncated = p.markers.output()
+		}
 	}()
 	return p, nil
 }
@@ -115,20 +154,53 @@ func (p *Prestarted) Run(ctx context.Context) (*proc.Result, error) {
 	if !p.claim() {
 		return nil, errors.New("prestarted container already used")
 	}
-	defer p.release(ctx)
 	start := time.Now()
 	w := newRunWatch(ctx, p.e, p.s, p.cancelClient)
 	stopAfter := context.AfterFunc(ctx, p.cancelClient)
-	defer stopAfter()
-	// The pipe holds the byte even when the container has already ended
+	// The pipe holds the line even when the container has already ended
 	// (its engine error is then in the client's output).
-	_, _ = p.stdin.Write([]byte{'g'})
+	line := "g\n"
+	var markersDone chan struct{}
+	if p.markers != nil {
+		line, markersDone = "i "+p.nonce+"\n", p.markers.done
+	}
+	_, _ = p.stdin.Write([]byte(line))
 	_ = p.stdin.Close()
-	<-p.ended
+	select {
+	case <-markersDone:
+		// The program has ended and all it wrote is here: the engine's
+		// tearing down of the container is not waited for.
+		stopAfter()
+		out, total, cut := p.markers.output()
+		res := &proc.Result{ExitCode: p.markers.status, Output: out, OutputBytes: total, Truncated: cut, Duration: time.Since(start)}
+		p.releaseWhenEnded(ctx)
+		return p.e.finishRun(ctx, p.s, w, res, nil, true)
+	case <-p.ended:
+	}
+	defer p.release(ctx)
+	stopAfter()
 	if p.res != nil {
 		p.res.Duration = time.Since(start)
 	}
-	return p.e.finishRun(ctx, p.s, w, p.res, p.err)
+	return p.e.finishRun(ctx, p.s, w, p.res, p.err, false)
+}
+
+// releaseWhenEnded releases p once its engine client has returned, in the
+// background, held by the run's Removals (whose Wait waits for it): the
+// client of a container whose program has ended returns within
+// milliseconds; after abortWait it is killed.
+func (p *Prestarted) releaseWhenEnded(ctx context.Context) {
+	p.s.Removals.hold(func() {
+		timer := time.NewTimer(abortWait)
+		defer timer.Stop()
+		select {
+		case <-p.ended:
+		case <-timer.C:
+			p.cancelClient()
+			<-p.ended
+		}
+		p.release(ctx)
+	})
 }
 
 // Abort gives p's container up without running the program (its build

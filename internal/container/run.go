@@ -264,7 +264,7 @@ func (e *Engine) Run(ctx context.Context, s RunSpec) (*proc.Result, error) {
 
 	w := newRunWatch(ctx, e, s, cancelClient)
 	res, err := e.exec(clientCtx, proc.Cmd{Argv: e.RunArgv(s), Cap: s.Cap, Tee: s.Tee})
-	return e.finishRun(ctx, s, w, res, err)
+	return e.finishRun(ctx, s, w, res, err, false)
 }
 
 // releaseRun lets go of s's container once its run is over: untrack takes
@@ -283,8 +283,9 @@ func (e *Engine) releaseRun(ctx context.Context, s RunSpec, untrack func()) {
 // not run is an error and its container is removed; otherwise the
 // result says whether it timed out or ctx ended, an engine failure is an
 // *Error, and a failed program's output is completed from the engine's
-// log (recoverOutput).
-func (e *Engine) finishRun(ctx context.Context, s RunSpec, w *runWatch, res *proc.Result, err error) (*proc.Result, error) {
+// log (recoverOutput) unless complete says that the output is known to
+// be all there (a prestarted run's end markers).
+func (e *Engine) finishRun(ctx context.Context, s RunSpec, w *runWatch, res *proc.Result, err error, complete bool) (*proc.Result, error) {
 	w.stop()
 	op := "run " + s.imageForMessages()
 	cleanupCtx := context.WithoutCancel(ctx)
@@ -297,7 +298,9 @@ func (e *Engine) finishRun(ctx context.Context, s RunSpec, w *runWatch, res *pro
 	if err := e.judgeRun(cleanupCtx, op, s, res); err != nil {
 		return res, err
 	}
-	e.recoverOutput(cleanupCtx, s, res)
+	if !complete {
+		e.recoverOutput(cleanupCtx, s, res)
+	}
 	return res, nil
 }
 

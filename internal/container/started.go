@@ -86,6 +86,14 @@ type Removals struct {
 	mu      sync.Mutex
 	pending []pendingRemoval
 	wg      sync.WaitGroup
+	// holds are the removals still to be added (hold).
+	holds sync.WaitGroup
+}
+
+// hold runs f, which adds a removal once its container's engine client
+// has returned, in the background; Wait waits for it first.
+func (rs *Removals) hold(f func()) {
+	rs.holds.Go(f)
 }
 
 // removalBatch is how many exited containers Removals lets wait before it
@@ -133,9 +141,10 @@ func (rs *Removals) remove(batch []pendingRemoval) {
 	}
 }
 
-// Wait removes the containers still waiting for a batch and waits for
-// every removal started so far.
+// Wait waits for the removals still held (hold), removes the containers
+// still waiting for a batch and waits for every removal started so far.
 func (rs *Removals) Wait() {
+	rs.holds.Wait()
 	rs.mu.Lock()
 	batch := rs.pending
 	rs.pending = nil

@@ -268,6 +268,28 @@ func exitStatus(cmd *exec.Cmd, waitErr error, res *Result) error {
 	return nil
 }
 
+// Capture is Run's capped capture, for a caller that gathers a process's
+// output itself (from Cmd.Stdout and Cmd.Tee): it keeps the first and the
+// last capBytes bytes written to it and says how much it cut, exactly as
+// Result.Output does. It is safe for concurrent writes.
+type Capture struct{ c capture }
+
+// NewCapture returns an empty Capture keeping capBytes (DefaultCap when
+// zero or less) from each end.
+func NewCapture(capBytes int) *Capture {
+	if capBytes <= 0 {
+		capBytes = DefaultCap
+	}
+	return &Capture{c: capture{cap: capBytes}}
+}
+
+// Write keeps p's bytes that fall in the head or the tail.
+func (c *Capture) Write(p []byte) (int, error) { return c.c.Write(p) }
+
+// Bytes returns what Result's Output, OutputBytes and Truncated would
+// hold for the output written so far.
+func (c *Capture) Bytes() (output []byte, total int64, truncated bool) { return c.c.bytes() }
+
 // capture keeps the first cap bytes and the last cap bytes written to it.
 type capture struct {
 	mu    sync.Mutex
