@@ -37,7 +37,10 @@ type Engines struct {
 	// AskUsersEarly has each engine, once found, asked in the background
 	// who runs its containers (container.Engine.AskUsers), while the run
 	// resolves its toolchains: a run that starts containers needs it
-	// before its first build. Wait waits for those questions.
+	// before its first build. The containers of interrupted runs are
+	// then removed in the background too: they are not this run's (their
+	// gorepro is gone), so its toolchains need not wait for that. Wait
+	// waits for both.
 	AskUsersEarly bool
 
 	mu    sync.Mutex
@@ -99,10 +102,21 @@ func (es *Engines) Get(ctx context.Context, name string) (*container.Engine, *co
 	if es.KeepStale {
 		return e.eng, e.info, nil
 	}
-	if removed, err := e.eng.CleanupStale(ctx); err == nil && len(removed) > 0 && es.Warnings != nil {
+	if es.AskUsersEarly {
+		eng := e.eng
+		es.early.Go(func() { es.cleanupStale(context.WithoutCancel(ctx), eng) })
+		return e.eng, e.info, nil
+	}
+	es.cleanupStale(ctx, e.eng)
+	return e.eng, e.info, nil
+}
+
+// cleanupStale removes the containers of eng that interrupted gorepro
+// runs left behind, with a warning naming them.
+func (es *Engines) cleanupStale(ctx context.Context, eng *container.Engine) {
+	if removed, err := eng.CleanupStale(ctx); err == nil && len(removed) > 0 && es.Warnings != nil {
 		fmt.Fprintf(es.Warnings, "gorepro: removed %d container(s) left by an interrupted run: %v\n", len(removed), removed)
 	}
-	return e.eng, e.info, nil
 }
 
 // dockerInstead is the Docker engine, when it is installed and answers,

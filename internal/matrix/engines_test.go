@@ -3,9 +3,11 @@ package matrix
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gorepro/gorepro/internal/container"
+	"github.com/gorepro/gorepro/internal/testneed"
 )
 
 // podmanNotRunning is what Podman's CLI prints, exit status 125, when it
@@ -164,4 +167,37 @@ func TestEnginesFallBackToRealDocker(t *testing.T) {
 	assert.NotEmpty(t, info.Version)
 	assert.Contains(t, warnings.String(), "podman is installed but does not answer, using docker instead (to use podman: podman machine start")
 	assert.Contains(t, warnings.String(), "Cannot connect to Podman")
+}
+
+// A run that starts containers (AskUsersEarly) removes the containers of
+// interrupted runs in the background: Get returns without waiting for
+// it, and Wait waits for it. A real Podman, a container whose gorepro
+// (pid 999999) is gone.
+func TestEnginesRemoveStaleInTheBackground(t *testing.T) {
+	eng, err := container.Detect(container.Podman)
+	if err != nil {
+		testneed.Engine(t, "podman is not installed")
+	}
+	ctx := context.Background()
+	if _, err := eng.Info(ctx); err != nil {
+		testneed.Engine(t, "podman does not answer: "+err.Error())
+	}
+	name := "gorepro-staletest-" + strconv.Itoa(os.Getpid())
+	out, err := exec.Command(eng.Cmd, "create", "--pull=never", "--name", name, "--label", "gorepro=1",
+		"--label", "gorepro.pid=999999", "localhost/gorepro-test/runtime:latest", "/nothing").CombinedOutput()
+	if err != nil {
+		testneed.Engine(t, fmt.Sprintf("cannot create a container (scripts/build-test-images.sh): %v: %s", err, out))
+	}
+	t.Cleanup(func() { _ = eng.RemoveContainers(context.Background(), name) })
+	var warnings bytes.Buffer
+	es := &Engines{Warnings: &warnings, AskUsersEarly: true}
+	_, _, err = es.Get(ctx, container.Podman)
+	require.NoError(t, err)
+	es.Wait()
+	ps, err := exec.Command(eng.Cmd, "ps", "-a", "--filter", "name=^"+name+"$", "--format", "{{.Names}}").CombinedOutput()
+	require.NoError(t, err, "%s", ps)
+	assert.Empty(t, bytes.TrimSpace(ps), "the stale container is gone once Wait returns")
+	if warnings.Len() > 0 { // unless a gorepro of another test removed it first
+		assert.Contains(t, warnings.String(), "left by an interrupted run")
+	}
 }
