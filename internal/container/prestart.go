@@ -185,11 +185,14 @@ func (p *Prestarted) Run(ctx context.Context) (*proc.Result, error) {
 	return p.e.finishRun(ctx, p.s, w, p.res, p.err, false)
 }
 
-// releaseWhenEnded releases p once its engine client has returned, in the
-// background, held by the run's Removals (whose Wait waits for it): the
-// client of a container whose program has ended returns within
-// milliseconds; after abortWait it is killed.
+// releaseWhenEnded releases p at once although its engine client is
+// still tearing the container down: the container is removed with the
+// run's next batch of removals (rm -f, whatever state the teardown left
+// it in), and the client's end is waited for in the background, held by
+// the run's Removals (whose Wait waits for it); a client that has not
+// returned after abortWait is killed.
 func (p *Prestarted) releaseWhenEnded(ctx context.Context) {
+	p.e.releaseRun(ctx, p.s, p.untrack)
 	p.s.Removals.hold(func() {
 		timer := time.NewTimer(abortWait)
 		defer timer.Stop()
@@ -199,7 +202,7 @@ func (p *Prestarted) releaseWhenEnded(ctx context.Context) {
 			p.cancelClient()
 			<-p.ended
 		}
-		p.release(ctx)
+		p.cancelClient()
 	})
 }
 
