@@ -146,3 +146,36 @@ func (s *endStream) flush() {
 	s.m.write(s.pending)
 	s.pending = nil
 }
+
+// strip returns out without the end markers of m's nonce, and how many
+// bytes it took out: for output read again from the engine's log, which
+// holds the markers too (recoverOutput).
+func (m *endMarkers) strip(out []byte) ([]byte, int) {
+	var kept []byte
+	removed := 0
+	for {
+		i := bytes.Index(out, m.prefix)
+		if i < 0 {
+			break
+		}
+		rest := out[i+len(m.prefix):]
+		j := bytes.IndexByte(rest, 0)
+		if j < 0 || j > maxStatusDigits {
+			kept = append(kept, out[:i+1]...)
+			out = out[i+1:]
+			continue
+		}
+		if _, err := strconv.Atoi(string(rest[:j])); err != nil {
+			kept = append(kept, out[:i+1]...)
+			out = out[i+1:]
+			continue
+		}
+		kept = append(kept, out[:i]...)
+		removed += len(m.prefix) + j + 1
+		out = rest[j+1:]
+	}
+	if removed == 0 {
+		return out, 0
+	}
+	return append(kept, out...), removed
+}

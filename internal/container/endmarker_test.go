@@ -71,3 +71,22 @@ func TestEndMarkers(t *testing.T) {
 		assert.Equal(t, "outerr", string(got))
 	})
 }
+
+// TestStripEndMarkers takes runwait's markers out of output read again
+// from the engine's log, and nothing else.
+func TestStripEndMarkers(t *testing.T) {
+	const nonce = "0123456789abcdef"
+	m := newEndMarkers(nonce, proc.NewCapture(0), nil)
+	marker := endMarkerPrefix + nonce + ":2\x00"
+	for _, tt := range []struct{ in, want string }{
+		{"panic: boom\n" + marker + marker, "panic: boom\n"},
+		{"out" + marker + "err" + marker, "outerr"},
+		{"no markers \x00 at all", "no markers \x00 at all"},
+		{endMarkerPrefix + nonce + ":x\x00" + marker, endMarkerPrefix + nonce + ":x\x00"},
+		{endMarkerPrefix + "ffffffffffffffff:2\x00", endMarkerPrefix + "ffffffffffffffff:2\x00"},
+	} {
+		got, removed := m.strip([]byte(tt.in))
+		assert.Equal(t, tt.want, string(got))
+		assert.Equal(t, len(tt.in)-len(tt.want), removed)
+	}
+}

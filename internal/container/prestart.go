@@ -182,7 +182,14 @@ func (p *Prestarted) Run(ctx context.Context) (*proc.Result, error) {
 	if p.res != nil {
 		p.res.Duration = time.Since(start)
 	}
-	return p.e.finishRun(ctx, p.s, w, p.res, p.err, false)
+	res, err := p.e.finishRun(ctx, p.s, w, p.res, p.err, false)
+	if res != nil && p.markers != nil {
+		// Output read again from the engine's log holds the markers.
+		var removed int
+		res.Output, removed = p.markers.strip(res.Output)
+		res.OutputBytes -= int64(removed)
+	}
+	return res, err
 }
 
 // releaseWhenEnded releases p at once although its engine client is
