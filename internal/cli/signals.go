@@ -45,16 +45,22 @@ func MainWithSignals(args []string, deps Deps) int {
 	started := &container.Started{}
 	ctx, cancel := context.WithCancelCause(container.WithStarted(context.Background(), started))
 	defer cancel(nil)
+	// stopping is closed when the first signal has been taken,
+	// stoppingAtOnce when the second has: from then on the handler below
+	// ends the process, whatever Main does.
+	stopping, stoppingAtOnce := make(chan struct{}), make(chan struct{})
 	go func() {
 		first, ok := <-signals
 		if !ok {
 			return
 		}
 		cancel(signalCause{first})
+		close(stopping)
 		again, ok := <-signals
 		if !ok {
 			return
 		}
+		close(stoppingAtOnce)
 		n := proc.KillOwn()
 		removing, stop := context.WithTimeout(context.Background(), stopContainersWithin)
 		removed := started.RemoveAll(removing)
@@ -63,11 +69,32 @@ func MainWithSignals(args []string, deps Deps) int {
 		os.Exit(exitStatusFor(again))
 	}()
 	code := Main(ctx, args, deps)
+	// A second signal may arrive while the first one's orderly stop
+	// ends: the stop at once, already under way or still queued, has the
+	// last word (it removes the containers and says so), not the orderly
+	// exit racing it.
+	if isClosed(stopping) && (len(signals) > 0 || isClosed(stoppingAtOnce)) {
+		<-stoppingAtOnce
+		// The handler exits the process within stopContainersWithin and a
+		// scan of the processes; a timer, not a bare block, keeps the
+		// runtime from taking the wait for a deadlock.
+		time.Sleep(stopContainersWithin + time.Minute)
+	}
 	var cause signalCause
 	if code == ExitInterrupted && errors.As(context.Cause(ctx), &cause) {
 		code = exitStatusFor(cause.sig)
 	}
 	return code
+}
+
+// isClosed reports whether c is closed.
+func isClosed(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
 }
 
 // exitStatusFor is the exit status of a command stopped by sig.
