@@ -21,6 +21,9 @@ const maxStatusDigits = 4
 // and its Tee. Once both streams have shown their marker, everything the
 // program wrote is in the capture, and done is closed with the status.
 type endMarkers struct {
+	// nonce is the run's, which runwait is given; prefix starts its
+	// markers.
+	nonce  string
 	prefix []byte
 	// sinkMu serialises the two streams' writes to sink.
 	sinkMu  sync.Mutex
@@ -43,7 +46,7 @@ func newEndMarkers(nonce string, capture interface {
 	io.Writer
 	Bytes() ([]byte, int64, bool)
 }, tee io.Writer) *endMarkers {
-	m := &endMarkers{prefix: []byte(endMarkerPrefix + nonce + ":"), sink: capture, capture: capture, done: make(chan struct{})}
+	m := &endMarkers{nonce: nonce, prefix: []byte(endMarkerPrefix + nonce + ":"), sink: capture, capture: capture, done: make(chan struct{})}
 	if tee != nil {
 		m.sink = io.MultiWriter(capture, tee)
 	}
@@ -115,28 +118,50 @@ func (s *endStream) Write(p []byte) (int, error) {
 			s.pending = append(s.pending[:0], s.pending[len(s.pending)-keep:]...)
 			return len(p), nil
 		}
-		rest := s.pending[i+len(prefix):]
-		j := bytes.IndexByte(rest, 0)
-		if j < 0 && len(rest) <= maxStatusDigits {
+		status, n, how := parseStatus(s.pending[i+len(prefix):])
+		switch how {
+		case statusComing:
 			s.m.write(s.pending[:i])
 			s.pending = append(s.pending[:0], s.pending[i:]...)
-			return len(p), nil // the status is still coming
-		}
-		status, err := strconv.Atoi(string(rest[:max(j, 0)]))
-		if j < 0 || j > maxStatusDigits || err != nil || status < 0 {
+			return len(p), nil
+		case statusInvalid:
 			// Not a marker after all: pass its first byte on, look again.
 			s.m.write(s.pending[:i+1])
 			s.pending = append(s.pending[:0], s.pending[i+1:]...)
 			continue
 		}
 		s.m.write(s.pending[:i])
-		after := rest[j+1:]
+		after := s.pending[i+len(prefix)+n:]
 		s.ended = true
 		s.m.write(after)
 		s.pending = nil
 		s.m.found(status)
 		return len(p), nil
 	}
+}
+
+// How parseStatus read what follows a marker's prefix.
+const (
+	statusRead    = iota // a status and the closing NUL
+	statusComing         // digits so far, the rest may follow
+	statusInvalid        // not a marker's status
+)
+
+// parseStatus reads the "STATUS\x00" that follows a marker's prefix in
+// rest: the status, the bytes it takes, and how it went.
+func parseStatus(rest []byte) (status, n, how int) {
+	j := bytes.IndexByte(rest, 0)
+	if j < 0 {
+		if len(rest) <= maxStatusDigits {
+			return 0, 0, statusComing
+		}
+		return 0, 0, statusInvalid
+	}
+	status, err := strconv.Atoi(string(rest[:j]))
+	if j > maxStatusDigits || err != nil || status < 0 {
+		return 0, 0, statusInvalid
+	}
+	return status, j + 1, statusRead
 }
 
 // flush passes on what s holds back.
@@ -151,6 +176,7 @@ func (s *endStream) flush() {
 // bytes it took out: for output read again from the engine's log, which
 // holds the markers too (recoverOutput).
 func (m *endMarkers) strip(out []byte) ([]byte, int) {
+	all := out
 	var kept []byte
 	removed := 0
 	for {
@@ -158,24 +184,17 @@ func (m *endMarkers) strip(out []byte) ([]byte, int) {
 		if i < 0 {
 			break
 		}
-		rest := out[i+len(m.prefix):]
-		j := bytes.IndexByte(rest, 0)
-		if j < 0 || j > maxStatusDigits {
-			kept = append(kept, out[:i+1]...)
-			out = out[i+1:]
+		if _, n, how := parseStatus(out[i+len(m.prefix):]); how == statusRead {
+			kept = append(kept, out[:i]...)
+			removed += len(m.prefix) + n
+			out = out[i+len(m.prefix)+n:]
 			continue
 		}
-		if _, err := strconv.Atoi(string(rest[:j])); err != nil {
-			kept = append(kept, out[:i+1]...)
-			out = out[i+1:]
-			continue
-		}
-		kept = append(kept, out[:i]...)
-		removed += len(m.prefix) + j + 1
-		out = rest[j+1:]
+		kept = append(kept, out[:i+1]...)
+		out = out[i+1:]
 	}
 	if removed == 0 {
-		return out, 0
+		return all, 0
 	}
 	return append(kept, out...), removed
 }

@@ -84,6 +84,7 @@ func TestStripEndMarkers(t *testing.T) {
 		{"no markers \x00 at all", "no markers \x00 at all"},
 		{endMarkerPrefix + nonce + ":x\x00" + marker, endMarkerPrefix + nonce + ":x\x00"},
 		{endMarkerPrefix + "ffffffffffffffff:2\x00", endMarkerPrefix + "ffffffffffffffff:2\x00"},
+		{"before " + endMarkerPrefix + nonce + ":x\x00 after", "before " + endMarkerPrefix + nonce + ":x\x00 after"},
 	} {
 		got, removed := m.strip([]byte(tt.in))
 		assert.Equal(t, tt.want, string(got))
