@@ -2,9 +2,7 @@ package container
 
 import (
 	"context"
-	"crypto/rand"
 	_ "embed" // runwait's source
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -55,10 +53,9 @@ type Prestarted struct {
 	err          error
 	untrack      func()
 	// markers, in a container whose init is runwait (runsAsInit), reads
-	// the client's output for runwait's end markers (endMarkers), nonce
-	// being theirs; nil when runwait replaces itself with the program.
+	// the client's output for runwait's end markers (endMarkers); nil
+	// when runwait replaces itself with the program.
 	markers *endMarkers
-	nonce   string
 	// used is set by the first Run or Abort; later calls do nothing.
 	mu   sync.Mutex
 	used bool
@@ -108,15 +105,14 @@ func (e *Engine) Prestart(ctx context.Context, s RunSpec, helper string) (*Prest
 	p := &Prestarted{e: e, s: s, stdin: inW, cancelClient: cancel, ended: make(chan struct{})}
 	cmd := proc.Cmd{Argv: e.PrestartArgv(s, helper), Stdin: inR, Cap: s.Cap, Tee: s.Tee}
 	if runsAsInit(s) {
-		var b [16]byte
-		if _, err := rand.Read(b[:]); err != nil {
+		nonce, err := randomHex(16)
+		if err != nil {
 			_ = inR.Close()
 			_ = inW.Close()
 			cancel()
 			return nil, fmt.Errorf("prestart: %w", err)
 		}
-		p.nonce = hex.EncodeToString(b[:])
-		p.markers = newEndMarkers(p.nonce, proc.NewCapture(s.Cap), s.Tee)
+		p.markers = newEndMarkers(nonce, proc.NewCapture(s.Cap), s.Tee)
 		// Each stream on its own, so that a marker is never cut by the
 		// other stream's output; both go on to one capture.
 		cmd.Stdout, cmd.Tee = p.markers.out, p.markers.errs
@@ -162,7 +158,7 @@ func (p *Prestarted) Run(ctx context.Context) (*proc.Result, error) {
 	line := "g\n"
 	var markersDone chan struct{}
 	if p.markers != nil {
-		line, markersDone = "i "+p.nonce+"\n", p.markers.done
+		line, markersDone = "i "+p.markers.nonce+"\n", p.markers.done
 	}
 	_, _ = p.stdin.Write([]byte(line))
 	_ = p.stdin.Close()
@@ -201,14 +197,7 @@ func (p *Prestarted) Run(ctx context.Context) (*proc.Result, error) {
 func (p *Prestarted) releaseWhenEnded(ctx context.Context) {
 	p.e.releaseRun(ctx, p.s, p.untrack)
 	p.s.Removals.hold(func() {
-		timer := time.NewTimer(abortWait)
-		defer timer.Stop()
-		select {
-		case <-p.ended:
-		case <-timer.C:
-			p.cancelClient()
-			<-p.ended
-		}
+		p.waitClient()
 		p.cancelClient()
 	})
 }
@@ -224,18 +213,26 @@ func (p *Prestarted) Abort(ctx context.Context) {
 	}
 	defer p.release(ctx)
 	_ = p.stdin.Close()
+	if p.waitClient() && p.err == nil && p.res.ExitCode == 0 {
+		return
+	}
+	p.e.removeContainer(context.WithoutCancel(ctx), p.s.Name)
+}
+
+// waitClient waits at most abortWait for p's engine client to return,
+// then kills it and waits for it; it reports whether the client returned
+// by itself.
+func (p *Prestarted) waitClient() bool {
 	timer := time.NewTimer(abortWait)
 	defer timer.Stop()
 	select {
 	case <-p.ended:
-		if p.err == nil && p.res.ExitCode == 0 {
-			return
-		}
+		return true
 	case <-timer.C:
 		p.cancelClient()
 		<-p.ended
+		return false
 	}
-	p.e.removeContainer(context.WithoutCancel(ctx), p.s.Name)
 }
 
 // release ends what p holds once its container is done with: the client's

@@ -197,11 +197,20 @@ func labelFlags(labels map[string]string) []string {
 
 // newName returns "gorepro-<12 random hex digits>".
 func newName() (string, error) {
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
+	r, err := randomHex(6)
+	if err != nil {
 		return "", fmt.Errorf("generating a container name: %w", err)
 	}
-	return namePrefix + hex.EncodeToString(b[:]), nil
+	return namePrefix + r, nil
+}
+
+// randomHex returns n random bytes in hexadecimal.
+func randomHex(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
 }
 
 // prepare validates s and names it (a generated name when it has none);
