@@ -66,9 +66,9 @@
 // (endMarkers reads them out of the output). Run returns then, with
 // everything the program wrote, instead of when the engine has torn the
 // container down (tens of milliseconds a run, and the program's own
-// duration as Duration); the container goes with Removals' next batch
-// (rm -f) and the engine client's end is waited for in the background,
-// held by Removals until its Wait. Without Removals, or with NoInit,
+// duration as Duration); the engine client's end is waited for in the
+// background, held by Removals, and the container then goes with its
+// next batch of removals. Without Removals, or with NoInit,
 // runwait replaces itself with the program (execve), which is then Run's
 // program in every respect. Either way: deadline from Run on, grace
 // signal, removal, errors (an exec failure prints the line

@@ -188,17 +188,16 @@ func (p *Prestarted) Run(ctx context.Context) (*proc.Result, error) {
 	return res, err
 }
 
-// releaseWhenEnded releases p at once although its engine client is
-// still tearing the container down: the container is removed with the
-// run's next batch of removals (rm -f, whatever state the teardown left
-// it in), and the client's end is waited for in the background, held by
-// the run's Removals (whose Wait waits for it); a client that has not
-// returned after abortWait is killed.
+// releaseWhenEnded releases p once its engine client has returned, in the
+// background, held by the run's Removals (whose Wait waits for it): the
+// client of a container whose program has ended returns within
+// milliseconds, having torn the container down; after abortWait it is
+// killed. The removal waits for that end: an rm -f while the client
+// still tears the container down can fail, and leave the container.
 func (p *Prestarted) releaseWhenEnded(ctx context.Context) {
-	p.e.releaseRun(ctx, p.s, p.untrack)
 	p.s.Removals.hold(func() {
 		p.waitClient()
-		p.cancelClient()
+		p.release(ctx)
 	})
 }
 

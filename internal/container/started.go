@@ -90,8 +90,8 @@ type Removals struct {
 	holds sync.WaitGroup
 }
 
-// hold runs f, which waits for the engine client of a container whose
-// removal was added, in the background; Wait waits for it too.
+// hold runs f, which adds a removal once its container's engine client
+// has returned, in the background; Wait waits for it first.
 func (rs *Removals) hold(f func()) {
 	rs.holds.Go(f)
 }
@@ -141,14 +141,14 @@ func (rs *Removals) remove(batch []pendingRemoval) {
 	}
 }
 
-// Wait removes the containers still waiting for a batch and waits for
-// every removal started so far and for the engine clients held (hold).
+// Wait waits for the removals still held (hold), removes the containers
+// still waiting for a batch and waits for every removal started so far.
 func (rs *Removals) Wait() {
+	rs.holds.Wait()
 	rs.mu.Lock()
 	batch := rs.pending
 	rs.pending = nil
 	rs.mu.Unlock()
 	rs.remove(batch)
-	rs.holds.Wait()
 	rs.wg.Wait()
 }
